@@ -1,0 +1,37 @@
+"""NY Fed Markets Data API: reference rates (SOFR, TGCR, BGCR, EFFR, OBFR) and repo / reverse-repo operations."""
+
+from __future__ import annotations
+
+import requests
+
+from flows.http import SourcePolicy, get_bytes
+from flows.sources import Batch, Window, parse_or_raise
+from transforms import nyfed as parse
+
+BASE_URL = "https://markets.newyorkfed.org/api/"
+RATES_PATH = "rates/all/search.csv"
+RP_PATH = "rp/results/search.json"
+# No official limit; a public adapter keeps to ~6 req/min and we make a handful of calls a day: 1 req/s.
+POLICY = SourcePolicy("nyfed", min_interval_s=1.0)
+HISTORY_START = {"nyfed_rates": "2018-04-02", "nyfed_repo": "2013-09-23"}  # SOFR's first day; ON RRP test ops
+
+
+def _params(window: Window, source: str) -> dict[str, str]:
+    start = window.start.isoformat() if window.start else HISTORY_START[source]
+    return {"startDate": start, "endDate": window.end.isoformat()}
+
+
+def fetch_rates(session: requests.Session, window: Window) -> Batch:
+    """All reference rates, one row per (rate type, effective date), with percentiles and volumes."""
+    body, url = get_bytes(session, BASE_URL + RATES_PATH, _params(window, "nyfed_rates"),
+                          source="nyfed_rates", expect="csv")
+    frame = parse_or_raise(parse.parse_reference_rates_csv, body, source="nyfed_rates", url=url)
+    return Batch("nyfed_rates", "nyfed_reference_rates", frame, [url], {"*": window})
+
+
+def fetch_operations(session: requests.Session, window: Window) -> Batch:
+    """Repo (standing repo facility) and reverse-repo (ON RRP) operation results, one row per operation."""
+    body, url = get_bytes(session, BASE_URL + RP_PATH, _params(window, "nyfed_repo"),
+                          source="nyfed_repo", expect="json")
+    frame = parse_or_raise(parse.parse_rp_operations_json, body, source="nyfed_repo", url=url)
+    return Batch("nyfed_repo", "nyfed_rp_operations", frame, [url], {"*": window})
