@@ -1,0 +1,138 @@
+"""Replay builder for FRED: one fredgraph.csv (`observation_date,<ID>`, ascending, blank = missing) per series."""
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+CATALOG = Path(__file__).resolve().parents[2] / "warehouse" / "seeds" / "fred_series.csv"
+
+# Recordings per series, best first (PROVENANCE.md "Best file per series"); later ones only add missing dates.
+# The fredgraph_legacy files (old billions units) are deliberately absent: they are unit-change test fixtures.
+RECORDINGS: dict[str, tuple[str, ...]] = {
+    "WALCL": ("fred/fredgraph/qie2003/WALCL.csv",),
+    "TREAST": ("fred/api_reformatted/opxie1/TREAST.csv",),
+    "WSHOMCB": ("fred/api_reformatted/opxie1/WSHOMCB.csv",),
+    "WSHOSHO": ("fred/api_reformatted/opxie1/WSHOSHO.csv",),
+    # SOFR3 is the untouched fredgraph download (2021-06..); opxie1 (pandas) adds 1984..2021-06.
+    "WRESBAL": ("fred/fredgraph/SOFR3/WRESBAL.csv", "fred/api_reformatted/opxie1/WRESBAL.csv"),
+    "WTREGEN": ("fred/api_reformatted/lihaidong43/WTREGEN.csv",),
+    "WDTGAL": ("fred/fredgraph/sphynxkatt0/WDTGAL.csv",),
+    "RRPONTSYD": ("fred/fredgraph/qie2003/RRPONTSYD.csv", "fred/fredgraph/SOFR3/RRPONTSYD.csv"),
+    "SOFR": ("fred/fredgraph/qie2003/SOFR.csv", "fred/fredgraph/SOFR3/SOFR.csv"),
+    "IORB": ("fred/fredgraph/SOFR3/IORB.csv",),
+    "EFFR": ("fred/api_reformatted/jonsflow/EFFR.csv",),
+    "DGS10": ("fred/fredgraph/qie2003/DGS10.csv",),
+    "T10Y2Y": ("fred/fredgraph/qie2003/T10Y2Y.csv",),
+}
+_DATE_HEADERS = {"observation_date", "date"}
+# Recorder quirks worth a line in the manifest (facts read from the recordings, see PROVENANCE.md).
+_QUIRKS = {
+    "WDTGAL": "4 rows 2026-07-22..2026-08-12 carry float text like '835417.0000000000' (recorder's pandas append), "
+    "kept as recorded",
+    "EFFR": "dates FRED reports as missing were dropped by the recorder (fredapi dropna) and stay absent",
+}
+# pandas writes every float with a decimal point, so an integer-valued observation became "719542.0".
+_PANDAS_INT = re.compile(r"^(-?\d+)\.0$")
+
+
+@dataclass
+class Recording:
+    """One recorded file read as text: date (ISO) -> value text ('' = missing), plus how it was recorded."""
+
+    path: str
+    values: dict[str, str]
+    reformatted: bool
+
+
+def catalog_series(catalog: Path = CATALOG) -> list[str]:
+    """Series ids of the FRED catalog seed, in catalog order."""
+    with catalog.open(newline="") as fh:
+        return [row["series_id"] for row in csv.DictReader(fh)]
+
+
+def _clean_value(text: str, reformatted: bool) -> str:
+    """Value text as recorded; for pandas re-serialisations drop the float artifact '.0' ('719542.0' -> '719542')."""
+    text = text.strip()
+    match = _PANDAS_INT.match(text) if reformatted else None
+    return match.group(1) if match else text
+
+
+def read_recording(real_dir: Path, rel_path: str, series_id: str) -> Recording:
+    """Read a two-column recording (fredgraph or pandas `date,value`), checking its header."""
+    reformatted = rel_path.startswith("fred/api_reformatted/")
+    with (real_dir / rel_path).open(newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    if len(header) != 2 or header[0].strip().lower() not in _DATE_HEADERS:
+        raise ValueError(f"{rel_path}: unexpected header {header}")
+    if not reformatted and header[1] != series_id:
+        raise ValueError(f"{rel_path}: holds {header[1]}, expected {series_id}")
+    values = {date: _clean_value(value, reformatted) for date, value in body}
+    if len(values) != len(body):
+        raise ValueError(f"{rel_path}: duplicate dates")
+    return Recording(rel_path, values, reformatted)
+
+
+def _same(a: str, b: str) -> bool:
+    """Two value texts denote the same observation (both missing, or numerically equal)."""
+    if a == "" or b == "":
+        return a == b
+    return float(a) == float(b)
+
+
+def merge(values: dict[str, str], extra: Recording) -> tuple[dict[str, str], int]:
+    """Values extended by the extra recording's new dates -> (values, dates added); overlaps must agree."""
+    overlap = [(d, v) for d, v in extra.values.items() if d in values]
+    clashes = [f"{d}: {values[d]!r} vs {v!r}" for d, v in overlap if not _same(values[d], v)]
+    if clashes:
+        raise ValueError(f"{extra.path} disagrees with the better recording on {len(clashes)} dates: {clashes[:5]}")
+    added = {d: v for d, v in extra.values.items() if d not in values}
+    return {**values, **added}, len(added)
+
+
+def render_fredgraph(series_id: str, values: dict[str, str]) -> str:
+    """fredgraph.csv text: `observation_date,<ID>` header, ascending ISO dates, blank = missing, LF, final newline."""
+    lines = [f"observation_date,{series_id}"] + [f"{d},{values[d]}" for d in sorted(values)]
+    return "\n".join(lines) + "\n"
+
+
+def _notes(series_id: str, recordings: list[Recording], added: list[int], values: dict[str, str]) -> str:
+    """Human-readable account of what was converted or merged for one series."""
+    best = recordings[0]
+    parts = [f"best recording {best.path}"]
+    if best.reformatted:
+        parts.append("pandas re-serialisation rewritten as fredgraph; trailing '.0' float artifacts removed")
+    else:
+        parts.append("fredgraph rows as recorded")
+    if series_id in _QUIRKS:
+        parts.append(_QUIRKS[series_id])
+    for rec, n in zip(recordings[1:], added, strict=True):
+        parts.append(f"{rec.path} agrees on every overlapping date and adds {n} dates")
+    parts.append(f"{sum(v == '' for v in values.values())} blank (missing) values kept blank")
+    return "; ".join(parts)
+
+
+def build_series(real_dir: Path, out_dir: Path, series_id: str) -> dict:
+    """Write `fred/fredgraph/<ID>.csv` from the series' recordings and return its manifest entry."""
+    recordings = [read_recording(real_dir, p, series_id) for p in RECORDINGS[series_id]]
+    values, added = recordings[0].values, []
+    for extra in recordings[1:]:
+        values, n_added = merge(values, extra)
+        added.append(n_added)
+    rel = f"fred/fredgraph/{series_id}.csv"
+    (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+    (out_dir / rel).write_text(render_fredgraph(series_id, values), newline="")
+    dates = sorted(values)
+    return {
+        "file": rel, "source": "fred", "recorded_from": [r.path for r in recordings], "rows": len(dates),
+        "first_date": dates[0], "last_date": dates[-1], "notes": _notes(series_id, recordings, added, values),
+    }
+
+
+def build(real_dir: Path, out_dir: Path) -> list[dict]:
+    """Write one fredgraph CSV per catalog series under out_dir; one manifest entry per file."""
+    missing = [s for s in catalog_series() if s not in RECORDINGS]
+    if missing:
+        raise KeyError(f"no recording mapped for catalog series {missing}")
+    return [build_series(real_dir, out_dir, s) for s in catalog_series()]

@@ -1,0 +1,114 @@
+"""FRED parsers: fredgraph.csv and FRED API JSON -> one row per (series_id, date), value in the series' native units."""
+
+import io
+import json
+from typing import Any
+
+import polars as pl
+
+from transforms.errors import ParseError
+
+SCHEMA: dict[str, pl.DataType] = {"series_id": pl.Utf8(), "date": pl.Date(), "value": pl.Float64()}
+KEY: tuple[str, ...] = ("series_id", "date")
+
+# fredgraph.csv renamed its first column from DATE to observation_date in late 2024; accept both by position.
+_DATE_HEADERS = frozenset({"observation_date", "date"})
+# FRED marks a missing observation with '.' (API, legacy CSV) or an empty field (current CSV).
+_MISSING = [".", ""]
+_META_KEYS = ("id", "title", "units", "frequency", "last_updated")
+
+
+def _decode(payload: bytes, expected: str) -> str:
+    """Decode a payload to text, refusing empty bodies and HTML pages (error or captcha pages)."""
+    text = payload.decode("utf-8-sig", errors="replace").strip()
+    if not text:
+        raise ParseError(f"expected {expected}, received an empty body")
+    if text.startswith("<"):
+        raise ParseError(f"expected {expected}, received HTML: {text[:80]!r}")
+    return text
+
+
+def _check_header(header: str, series_id: str) -> None:
+    """Raise unless the header is `<date column>,<series_id>` (two columns, matched by position)."""
+    columns = [c.strip() for c in header.split(",")]
+    if len(columns) != 2 or columns[0].lower() not in _DATE_HEADERS:
+        raise ParseError(f"expected fredgraph header 'observation_date,{series_id}', received {header[:80]!r}")
+    if columns[1] != series_id:
+        raise ParseError(f"fredgraph CSV holds series {columns[1]!r}, not the requested {series_id!r}")
+
+
+def _finish(frame: pl.DataFrame, series_id: str) -> pl.DataFrame:
+    """Turn string `date`/`value` columns into the typed SCHEMA frame; bad text raises ParseError."""
+    value = pl.col("value").str.strip_chars()
+    try:
+        return (
+            frame.with_columns(
+                pl.lit(series_id).alias("series_id"),
+                pl.col("date").str.strip_chars().str.to_date("%Y-%m-%d", strict=True),
+                pl.when(~value.is_in(_MISSING)).then(value).cast(pl.Float64, strict=True).alias("value"),
+            )
+            .select(list(SCHEMA))
+            .cast(SCHEMA)
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise ParseError(f"FRED {series_id}: a date or value is not parseable: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of a polars error (it names the offending values), for a one-sentence ParseError."""
+    return str(exc).strip().splitlines()[0][:200]
+
+
+def parse_fredgraph_csv(payload: bytes, series_id: str) -> pl.DataFrame:
+    """Parse a fredgraph.csv download (current or legacy header) into SCHEMA rows; '' and '.' -> null."""
+    text = _decode(payload, "fredgraph CSV")
+    _check_header(text.splitlines()[0], series_id)
+    try:
+        frame = pl.read_csv(io.StringIO(text), new_columns=["date", "value"], infer_schema=False)
+    except pl.exceptions.PolarsError as exc:
+        raise ParseError(f"fredgraph CSV for {series_id} is malformed: {_first_line(exc)}") from exc
+    return _finish(frame, series_id)
+
+
+def _load_json(payload: bytes, expected: str) -> dict[str, Any]:
+    """Load a FRED API JSON object; an API error body becomes a ParseError carrying its message."""
+    text = _decode(payload, expected)
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"expected {expected}, received text that is not JSON: {text[:80]!r}") from exc
+    if not isinstance(body, dict):
+        raise ParseError(f"expected {expected} object, received a JSON {type(body).__name__}")
+    if "error_message" in body or "error_code" in body:
+        raise ParseError(f"FRED API error {body.get('error_code')}: {body.get('error_message')}")
+    return body
+
+
+def _text_or_none(value: object) -> str | None:
+    """API values are strings; tolerate a bare number, keep JSON null as null."""
+    return None if value is None else str(value)
+
+
+def parse_fred_api_observations(payload: bytes, series_id: str) -> pl.DataFrame:
+    """Parse FRED API `series/observations` JSON (`value` strings, '.' = missing) into SCHEMA rows."""
+    observations = _load_json(payload, "FRED API observations JSON").get("observations")
+    if not isinstance(observations, list):
+        raise ParseError(f"FRED API JSON for {series_id} has no 'observations' list")
+    if any(not isinstance(o, dict) or "date" not in o or "value" not in o for o in observations):
+        raise ParseError(f"FRED API JSON for {series_id} has an observation without 'date' and 'value'")
+    frame = pl.DataFrame(
+        {"date": [str(o["date"]) for o in observations], "value": [_text_or_none(o["value"]) for o in observations]},
+        schema={"date": pl.Utf8, "value": pl.Utf8},
+    )
+    return _finish(frame, series_id)
+
+
+def parse_fred_series_meta(payload: bytes) -> dict:
+    """Parse FRED API `series` JSON -> {id, title, units, frequency, last_updated} of `seriess[0]`."""
+    seriess = _load_json(payload, "FRED API series JSON").get("seriess")
+    if not isinstance(seriess, list) or not seriess or not isinstance(seriess[0], dict):
+        raise ParseError("FRED API series JSON has no 'seriess' entry")
+    missing = [k for k in _META_KEYS if k not in seriess[0]]
+    if missing:
+        raise ParseError(f"FRED API series JSON lacks {', '.join(missing)}")
+    return {k: seriess[0][k] for k in _META_KEYS}
