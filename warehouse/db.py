@@ -1,0 +1,110 @@
+"""Open, build and publish the DuckDB warehouse.
+
+Readers never share a live file with the writer: a run copies the published file to a private staging file,
+writes there, checkpoints and atomically renames it over the published path. Readers that opened the old file keep
+reading it; new readers see the new one; a crash leaves the published file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_DIR = Path(__file__).with_name("schema")
+SEED_DIR = Path(__file__).with_name("seeds")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse file is missing, corrupt, locked or not built yet; the message says what to run."""
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Run every schema/NNN_*.sql in order (idempotent DDL + COMMENTs)."""
+    for path in sorted(SCHEMA_DIR.glob("*.sql")):
+        con.execute(path.read_text())
+
+
+def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace each ref.<seed> table's rows with the reviewed CSV in warehouse/seeds/ (by column name)."""
+    for path in sorted(SEED_DIR.glob("*.csv")):
+        table = f"ref.{path.stem}"
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header=true, auto_detect=true)",
+                    [str(path)])
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse, with a clear error when it is missing or corrupt."""
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: run `make demo` or `qtwatch run --replay` first")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(_corrupt_message(path, exc)) from None
+
+
+@contextlib.contextmanager
+def staged(path: Path, wait_s: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to a private copy of `path`; publish it atomically when the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(path, wait_s):
+        staging = path.with_name(f".{path.name}.building-{os.getpid()}")
+        staging.unlink(missing_ok=True)
+        if path.exists():
+            shutil.copyfile(path, staging)
+        con = _open_staging(staging, path)
+        try:
+            apply_schema(con)
+            load_seeds(con)
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(staging, path)
+        except BaseException:
+            con.close()
+            staging.unlink(missing_ok=True)
+            Path(f"{staging}.wal").unlink(missing_ok=True)
+            raise
+
+
+def _open_staging(staging: Path, published: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(staging))
+    except duckdb.Error as exc:
+        staging.unlink(missing_ok=True)
+        raise WarehouseError(_corrupt_message(published, exc)) from None
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path, wait_s: float) -> Iterator[None]:
+    """One writer at a time per warehouse file (an OS file lock, released even if the process dies)."""
+    lock_path = path.with_name(f".{path.name}.lock")
+    with open(lock_path, "w") as handle:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WarehouseError(f"another qtwatch run is writing {path}; waited {wait_s:.0f}s") from None
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _corrupt_message(path: Path, exc: Exception) -> str:
+    first_line = str(exc).strip().splitlines()[0][:200]
+    return (f"warehouse {path} cannot be opened ({first_line}); it is not a valid DuckDB file: move it aside "
+            f"(e.g. `mv {path} {path}.bad`) and rebuild with `qtwatch run --replay`")

@@ -1,0 +1,104 @@
+"""Land parsed batches in raw (append only new versions), rebuild core (latest version + history) and marts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+
+from warehouse.datasets import DATASETS, LINEAGE, Dataset
+
+
+def land(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, *, load_id: str,
+         fetched_at: datetime, as_of: date) -> int:
+    """Append the batch rows whose key is new or whose values differ from the latest held version; return count."""
+    if frame.is_empty():
+        return 0
+    batch = frame.with_columns(load_id=pl.lit(load_id), fetched_at=pl.lit(fetched_at), as_of=pl.lit(as_of))
+    values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
+    same_key = " AND ".join(f"l.{k} = b.{k}" for k in dataset.key)
+    same_values = " AND ".join(f"l.{c} IS NOT DISTINCT FROM b.{c}" for c in values) or "TRUE"
+    con.register("_batch", batch.to_arrow())
+    try:
+        before = _count(con, dataset.raw_table)
+        con.execute(f"""
+            INSERT INTO {dataset.raw_table} BY NAME
+            SELECT b.* FROM _batch b
+            WHERE NOT EXISTS (
+                SELECT 1 FROM ({_latest_sql(dataset)}) l WHERE {same_key} AND {same_values})
+        """).fetchall()
+        return _count(con, dataset.raw_table) - before
+    finally:
+        con.unregister("_batch")
+
+
+def held_max_dates(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> dict[str, date]:
+    """Latest date held per group (e.g. per FRED series), or under '*' for ungrouped datasets."""
+    group = dataset.group_column or "'*'"
+    rows = con.execute(
+        f"SELECT {group}, max({dataset.date_column}) FROM {dataset.raw_table} GROUP BY 1").fetchall()
+    return {str(g): d for g, d in rows}
+
+
+def held_latest(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> pl.DataFrame:
+    """The latest version of every key held in raw (what core shows), as a polars frame."""
+    return con.execute(_latest_sql(dataset)).pl()
+
+
+def rebuild_core(con: duckdb.DuckDBPyConnection, names: Mapping[str, Dataset] = DATASETS) -> None:
+    """core.<d> = latest version per key; core.<d>_history adds valid_from/valid_to; core.<d>_known_on(day)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS core")
+    con.execute("INSERT OR REPLACE INTO meta.schema_comments VALUES ('core', 'Clean, typed, de-duplicated current "
+                "values (core.<dataset>) and their revision history (core.<dataset>_history with valid_from/valid_to; "
+                "core.<dataset>_known_on(day)).')")
+    for dataset in names.values():
+        _build_core_tables(con, dataset)
+
+
+def _build_core_tables(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
+    keys = ", ".join(d.key)
+    con.execute(f"CREATE OR REPLACE TABLE {d.core_table} AS {_latest_sql(d)} ORDER BY {keys}")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {d.core_table}_history AS
+        SELECT *, coalesce(as_of, fetched_at::DATE) AS valid_from,
+               lead(coalesce(as_of, fetched_at::DATE)) OVER (PARTITION BY {keys} ORDER BY fetched_at, load_id)
+                   AS valid_to
+        FROM {d.raw_table} ORDER BY {keys}, fetched_at
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE MACRO {d.core_table}_known_on(day) AS TABLE
+        SELECT * EXCLUDE (valid_from, valid_to) FROM {d.core_table}_history
+        WHERE valid_from <= day AND (valid_to IS NULL OR valid_to > day)
+    """)
+    _copy_comments(con, d)
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
+    """Core tables restate raw columns: carry raw's column comments over, and say what each table's grain is."""
+    grain = ", ".join(d.key)
+    con.execute(f"COMMENT ON TABLE {d.core_table} IS 'Current value of every {d.name} row (grain: {grain}): "
+                f"the latest version landed in raw.'")
+    con.execute(f"COMMENT ON TABLE {d.core_table}_history IS 'Every version of every {d.name} row (grain: {grain} x "
+                f"version) with the dates it was known: what did we know on day D.'")
+    comments = con.execute(
+        "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?",
+        [d.name]).fetchall()
+    for column, comment in comments:
+        text = (comment or "").replace("'", "''")
+        for table in (d.core_table, f"{d.core_table}_history"):
+            con.execute(f"COMMENT ON COLUMN {table}.{column} IS '{text}'")
+    history = f"{d.core_table}_history"
+    con.execute(f"COMMENT ON COLUMN {history}.valid_from IS 'First day this version was known (the load as-of date).'")
+    con.execute(f"COMMENT ON COLUMN {history}.valid_to IS 'Day a newer version replaced it (NULL = still current).'")
+
+
+def _latest_sql(d: Dataset) -> str:
+    keys = ", ".join(d.key)
+    return (f"SELECT * FROM {d.raw_table} "
+            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY fetched_at DESC, load_id DESC) = 1")
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]

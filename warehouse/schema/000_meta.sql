@@ -1,0 +1,96 @@
+-- Run bookkeeping: one row per run, per source load, per validation; quarantined batches. Idempotent.
+CREATE SCHEMA IF NOT EXISTS meta;
+-- DuckDB has no COMMENT ON SCHEMA: schema descriptions live here (qtwatch docs reads them).
+CREATE TABLE IF NOT EXISTS meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR);
+COMMENT ON TABLE meta.schema_comments IS 'One row per warehouse schema: what it holds (DuckDB cannot comment schemas).';
+COMMENT ON COLUMN meta.schema_comments.schema_name IS 'Schema name.';
+COMMENT ON COLUMN meta.schema_comments.comment IS 'What the schema holds.';
+INSERT OR REPLACE INTO meta.schema_comments VALUES ('meta', 'Pipeline bookkeeping: runs, per-source loads, validation results and quarantined batches.');
+
+CREATE TABLE IF NOT EXISTS meta.runs (
+    run_id VARCHAR PRIMARY KEY,
+    flow_run_id VARCHAR,
+    mode VARCHAR,
+    as_of DATE,
+    started_at TIMESTAMPTZ,
+    finished_at TIMESTAMPTZ,
+    status VARCHAR,
+    sources VARCHAR[]
+);
+COMMENT ON TABLE meta.runs IS 'One row per pipeline run (grain: run).';
+COMMENT ON COLUMN meta.runs.run_id IS 'qtwatch run id (also the prefix of every load_id of the run).';
+COMMENT ON COLUMN meta.runs.flow_run_id IS 'Prefect flow run id, to find the run in the Prefect UI.';
+COMMENT ON COLUMN meta.runs.mode IS 'live (real HTTP) or replay (recorded snapshot).';
+COMMENT ON COLUMN meta.runs.as_of IS 'The date the run treated as today: no observation after it was fetched.';
+COMMENT ON COLUMN meta.runs.started_at IS 'When the run started (UTC).';
+COMMENT ON COLUMN meta.runs.finished_at IS 'When the run published (UTC).';
+COMMENT ON COLUMN meta.runs.status IS 'Completed when every source published, Failed when any source failed or was quarantined.';
+COMMENT ON COLUMN meta.runs.sources IS 'Sources the run was asked to load.';
+
+CREATE TABLE IF NOT EXISTS meta.loads (
+    load_id VARCHAR PRIMARY KEY,
+    run_id VARCHAR,
+    source VARCHAR,
+    dataset VARCHAR,
+    status VARCHAR,
+    rows_fetched BIGINT,
+    rows_landed BIGINT,
+    window_start DATE,
+    window_end DATE,
+    started_at TIMESTAMPTZ,
+    finished_at TIMESTAMPTZ,
+    seconds DOUBLE,
+    error VARCHAR
+);
+COMMENT ON TABLE meta.loads IS 'One row per source per run (grain: load). status: published, unchanged, quarantined, failed.';
+COMMENT ON COLUMN meta.loads.load_id IS 'Id of this source load; raw rows it landed carry the same load_id.';
+COMMENT ON COLUMN meta.loads.run_id IS 'The run this load belongs to (meta.runs).';
+COMMENT ON COLUMN meta.loads.source IS 'Source name as given to --source (fred, auctions, nyfed_rates, nyfed_repo, dts).';
+COMMENT ON COLUMN meta.loads.dataset IS 'Raw dataset the source lands in (raw.<dataset>).';
+COMMENT ON COLUMN meta.loads.status IS 'published (new rows landed), unchanged (nothing new), quarantined (failed validation), failed (fetch/parse error).';
+COMMENT ON COLUMN meta.loads.rows_fetched IS 'Rows the source returned for the requested window.';
+COMMENT ON COLUMN meta.loads.rows_landed IS 'Rows appended to raw (new observations or revised values only).';
+COMMENT ON COLUMN meta.loads.window_start IS 'Earliest date requested (NULL = full history).';
+COMMENT ON COLUMN meta.loads.window_end IS 'Latest date requested (the run as-of date, or later for announced auctions).';
+COMMENT ON COLUMN meta.loads.started_at IS 'When the fetch started (UTC).';
+COMMENT ON COLUMN meta.loads.finished_at IS 'When the load finished (UTC).';
+COMMENT ON COLUMN meta.loads.seconds IS 'Wall time of fetch + parse + validate + land, seconds.';
+COMMENT ON COLUMN meta.loads.error IS 'One-line error for failed or quarantined loads (secrets redacted).';
+
+CREATE TABLE IF NOT EXISTS meta.validations (
+    load_id VARCHAR,
+    dataset VARCHAR,
+    success BOOLEAN,
+    evaluated INTEGER,
+    failed INTEGER,
+    failed_rules VARCHAR[],
+    seconds DOUBLE,
+    validated_at TIMESTAMPTZ
+);
+COMMENT ON TABLE meta.validations IS 'One row per validated batch (grain: load x dataset): great-expectations suite outcome.';
+COMMENT ON COLUMN meta.validations.load_id IS 'Load (or run, for marts) whose batch was validated.';
+COMMENT ON COLUMN meta.validations.dataset IS 'Dataset whose suite ran (raw dataset or mart name).';
+COMMENT ON COLUMN meta.validations.success IS 'True when every expectation of the suite passed.';
+COMMENT ON COLUMN meta.validations.evaluated IS 'Expectations evaluated.';
+COMMENT ON COLUMN meta.validations.failed IS 'Expectations that failed.';
+COMMENT ON COLUMN meta.validations.failed_rules IS 'Human-readable names of the failed rules.';
+COMMENT ON COLUMN meta.validations.seconds IS 'Validation wall time, seconds.';
+COMMENT ON COLUMN meta.validations.validated_at IS 'When the suite ran (UTC).';
+
+CREATE TABLE IF NOT EXISTS meta.quarantine (
+    load_id VARCHAR,
+    dataset VARCHAR,
+    quarantined_at TIMESTAMPTZ,
+    failed_rules VARCHAR[],
+    result_json JSON,
+    row_count BIGINT,
+    payload JSON
+);
+COMMENT ON TABLE meta.quarantine IS 'Batches that failed validation (grain: load x dataset); never merged into raw/core/marts.';
+COMMENT ON COLUMN meta.quarantine.load_id IS 'Load whose batch was quarantined.';
+COMMENT ON COLUMN meta.quarantine.dataset IS 'Dataset of the batch.';
+COMMENT ON COLUMN meta.quarantine.quarantined_at IS 'When the batch was quarantined (UTC).';
+COMMENT ON COLUMN meta.quarantine.failed_rules IS 'Human-readable names of the failed rules.';
+COMMENT ON COLUMN meta.quarantine.result_json IS 'The great-expectations validation result, as JSON.';
+COMMENT ON COLUMN meta.quarantine.row_count IS 'Rows in the quarantined batch.';
+COMMENT ON COLUMN meta.quarantine.payload IS 'The quarantined rows themselves, as a JSON array of records.';
