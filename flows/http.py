@@ -39,8 +39,9 @@ for _name in ("urllib3", "urllib3.connectionpool", "requests"):
 class SourceError(RuntimeError):
     """A source could not be fetched or sent something unusable; the message is safe to log (key redacted)."""
 
-    def __init__(self, source: str, url: str, cause: str) -> None:
+    def __init__(self, source: str, url: str, cause: str, *, transient: bool = False) -> None:
         self.source, self.url, self.cause = source, redact(url), redact(cause)
+        self.transient = transient  # worth retrying later (network, 429/5xx); False for a bad payload or request
         super().__init__(f"{source}: {self.cause} [{self.url}]")
 
 
@@ -109,15 +110,17 @@ def get_bytes(session: requests.Session, url: str, params: Mapping[str, str] | N
     try:
         response = session.get(url, params=params, timeout=timeout)
     except requests.exceptions.RetryError as exc:
-        raise SourceError(source, url, f"gave up after retries: {_reason(exc)}") from None
+        raise SourceError(source, url, f"gave up after retries: {_reason(exc)}", transient=True) from None
     except requests.exceptions.Timeout:
-        raise SourceError(source, url, f"timed out (read timeout {timeout[1]:.0f}s) after retries") from None
+        raise SourceError(source, url, f"timed out (read timeout {timeout[1]:.0f}s) after retries",
+                          transient=True) from None
     except requests.exceptions.RequestException as exc:
-        raise SourceError(source, url, f"request failed: {_reason(exc)}") from None
-    final_url = response.url or url
+        raise SourceError(source, url, f"request failed: {_reason(exc)}", transient=True) from None
+    final_url = redact(response.url or url)
     if response.status_code != 200:
         snippet = response.text[:400].strip().replace("\n", " ")
-        raise SourceError(source, final_url, f"HTTP {response.status_code}: {snippet}")
+        raise SourceError(source, final_url, f"HTTP {response.status_code}: {snippet}",
+                          transient=response.status_code in RETRY_STATUSES)
     check_body(response.content, expect, source, final_url)
     return response.content, final_url
 

@@ -73,6 +73,8 @@ MAX_NEXT_RECORD_GAP_DAYS = 5
 _NULL = "null"
 _DATE_TYPES = {"DATE"}
 _NUMBER_TYPES = {"NUMBER", "PERCENTAGE"}
+# A comma is only a thousands separator in this exact shape; "1,75754E+11" (an Excel-mangled value) is not one.
+_THOUSANDS = r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$"
 
 
 def parse_fiscal_page(payload: bytes) -> tuple[pl.DataFrame, dict]:
@@ -183,11 +185,18 @@ def _typed_column(name: str, values: list[str | None], data_type: str) -> pl.Ser
         if data_type in _DATE_TYPES:
             return text.str.to_date("%Y-%m-%d")
         if data_type in _NUMBER_TYPES or data_type.startswith("CURRENCY"):
-            # Thousands separators are display formatting, not data.
-            return text.str.replace_all(",", "", literal=True).str.strip_chars().cast(pl.Float64)
-    except pl.exceptions.PolarsError:
+            return _number(text.str.strip_chars())
+    except (pl.exceptions.PolarsError, ValueError):
         raise ParseError(f"Fiscal Data field `{name}` has a value that is not a valid {data_type}.") from None
     return text
+
+
+def _number(text: pl.Series) -> pl.Series:
+    """Numeric text -> Float64; thousands separators are display formatting and dropped, other commas refused."""
+    misplaced = text.str.contains(",", literal=True) & ~text.str.contains(_THOUSANDS)
+    if misplaced.any():
+        raise ValueError("comma that is not a thousands separator")
+    return text.str.replace_all(",", "", literal=True).cast(pl.Float64)
 
 
 def _page_meta(body: dict) -> dict:

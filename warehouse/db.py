@@ -108,3 +108,12 @@ def _corrupt_message(path: Path, exc: Exception) -> str:
     first_line = str(exc).strip().splitlines()[0][:200]
     return (f"warehouse {path} cannot be opened ({first_line}); it is not a valid DuckDB file: move it aside "
             f"(e.g. `mv {path} {path}.bad`) and rebuild with `qtwatch run --replay`")
+
+
+def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """Run a query and return a polars DataFrame (DuckDB 2 removed `.pl()` from execute() results)."""
+    import polars as pl
+
+    if params:
+        return pl.from_arrow(con.execute(sql, params).to_arrow_table())
+    return con.sql(sql).pl()

@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 
 from warehouse.datasets import DATASETS, LINEAGE, Dataset
+from warehouse.db import query_pl
 
 
 def land(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, *, load_id: str,
@@ -44,7 +45,7 @@ def held_max_dates(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> dict[str
 
 def held_latest(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> pl.DataFrame:
     """The latest version of every key held in raw (what core shows), as a polars frame."""
-    return con.execute(_latest_sql(dataset)).pl()
+    return query_pl(con, _latest_sql(dataset))
 
 
 def rebuild_core(con: duckdb.DuckDBPyConnection, names: Mapping[str, Dataset] = DATASETS) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import polars as pl
 import requests
@@ -41,19 +42,22 @@ def fetch_api(session: requests.Session, series_id: str, window: Window, api_key
 
 
 def fetch_fred(session: requests.Session, catalog: pl.DataFrame, windows: dict[str, Window],
-               api_key: str | None = None) -> Batch:
+               api_key: str | None = None, on_series: Callable[[str], None] | None = None) -> Batch:
     """Every catalog series over its own window; `units` comes from the API metadata or, keyless, the catalog."""
     batch = Batch(SOURCE, DATASET, pl.DataFrame(), windows=windows)
     frames = []
-    for row in catalog.iter_rows(named=True):
+    for number, row in enumerate(catalog.iter_rows(named=True), start=1):
         series_id, window = row["series_id"], windows[row["series_id"]]
         if api_key:
             frame, url, units = fetch_api(session, series_id, window, api_key)
         else:
             (frame, url), units = fetch_fredgraph(session, series_id, window), row["units"]
-        frames.append(frame.with_columns(units=pl.lit(units)))
+        frames.append(frame.with_columns(units=pl.lit(units), source_url=pl.lit(url)))
         batch.urls.append(url)
-    batch.frame = pl.concat(frames) if frames else pl.DataFrame(schema={**parse.SCHEMA, "units": pl.Utf8})
+        if on_series:
+            on_series(f"fred: {number}/{catalog.height} {series_id} {frame.height} rows")
+    empty = pl.DataFrame(schema={**parse.SCHEMA, "units": pl.Utf8, "source_url": pl.Utf8})
+    batch.frame = pl.concat(frames) if frames else empty
     return batch
 
 

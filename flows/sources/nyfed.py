@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import requests
 
 from flows.http import SourcePolicy, get_bytes
@@ -26,7 +27,8 @@ def fetch_rates(session: requests.Session, window: Window) -> Batch:
     body, url = get_bytes(session, BASE_URL + RATES_PATH, _params(window, "nyfed_rates"),
                           source="nyfed_rates", expect="csv")
     frame = parse_or_raise(parse.parse_reference_rates_csv, body, source="nyfed_rates", url=url)
-    return Batch("nyfed_rates", "nyfed_reference_rates", frame, [url], {"*": window})
+    return Batch("nyfed_rates", "nyfed_reference_rates", frame.with_columns(source_url=pl.lit(url)), [url],
+                 {"*": window})
 
 
 def fetch_operations(session: requests.Session, window: Window) -> Batch:
@@ -34,4 +36,5 @@ def fetch_operations(session: requests.Session, window: Window) -> Batch:
     body, url = get_bytes(session, BASE_URL + RP_PATH, _params(window, "nyfed_repo"),
                           source="nyfed_repo", expect="json")
     frame = parse_or_raise(parse.parse_rp_operations_json, body, source="nyfed_repo", url=url)
-    return Batch("nyfed_repo", "nyfed_rp_operations", frame, [url], {"*": window})
+    return Batch("nyfed_repo", "nyfed_rp_operations", frame.with_columns(source_url=pl.lit(url)), [url],
+                 {"*": window})

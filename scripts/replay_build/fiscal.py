@@ -164,13 +164,13 @@ def treasurydirect_records(path: Path, fields: list[str]) -> tuple[list[dict], i
         raise ValueError(f"{path.name}: columns with no reviewed mapping: {sorted(unknown)}")
     records, lost = [], 0
     for row in rows:
-        values = {TD_TO_API[col]: _td_value(text) for col, text in row.items() if col in TD_TO_API}
+        values = {TD_TO_API[col]: treasurydirect_value(text) for col, text in row.items() if col in TD_TO_API}
         lost += sum(bool(_EXCEL_MANGLED.match(text)) for text in row.values())
         records.append(_api_record(fields, values))
     return records, lost
 
 
-def _td_value(text: str) -> str:
+def treasurydirect_value(text: str) -> str:
     """One TreasuryDirect cell in API form: empty/Excel-mangled -> "null", midnight stamp -> date, "1:00 PM" padded."""
     text = text.strip()
     if not text or _EXCEL_MANGLED.match(text):

@@ -1,0 +1,35 @@
+# qtwatch: two commands for a newcomer — `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export GX_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+
+.PHONY: demo test install lint replay serve report docs bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## create the virtualenv and install qtwatch with its dev tools
+
+demo: $(STAMP) ## run the whole pipeline offline on the bundled recorded snapshot
+	@start=$$(date +%s); \
+	$(BIN)/qtwatch run --replay && \
+	echo "pipeline took $$(( $$(date +%s) - start ))s"
+
+test: $(STAMP) ## run the test suite (no network)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+replay: $(STAMP) ## rebuild replay/ from ../shared/data/real
+	$(BIN)/python -m scripts.build_replay
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

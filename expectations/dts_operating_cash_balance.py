@@ -1,0 +1,39 @@
+"""Suite for raw.dts_operating_cash_balance: one row per (record_date, account_type); balances in $ millions."""
+
+from __future__ import annotations
+
+import great_expectations as gx
+
+from expectations import rules
+from expectations.context import ContextSpec
+
+DATASET = "dts_operating_cash_balance"
+KEY = ("record_date", "account_type")
+BALANCE_COLUMNS = ("open_today_bal", "close_today_bal", "open_month_bal", "open_fiscal_year_bal")
+
+# Daily balances and flows in $ millions: TGA record ~1.04e6 ($1.04tn), largest daily flow ~5.8e5. $5tn (5e6)
+# is 5x the record, and the smallest non-zero real entry (9,152) x1000 lands above it.
+DAY_MN_BAND = (0.0, 5e6)
+# Month- and fiscal-year-to-date totals in $ millions: FY deposits reach ~3.7e7 ($37tn); $100tn leaves room.
+TO_DATE_MN_BAND = (0.0, 1e8)
+# One statement per business day: a weekend plus a holiday is at most 5 calendar days between record dates.
+MAX_GAP_DAYS = 5
+
+
+def context() -> ContextSpec:
+    """Record dates over the whole batch (account labels changed 2022-04-18), at most MAX_GAP_DAYS apart."""
+    return ContextSpec(date_column="record_date", max_gap_days=MAX_GAP_DAYS)
+
+
+def build_suite() -> gx.ExpectationSuite:
+    """Rules for a batch of Daily Treasury Statement Table I rows."""
+    return rules.suite(DATASET, [
+        rules.columns_present((*KEY, *BALANCE_COLUMNS)),
+        rules.not_null((*KEY, "open_today_bal")),
+        rules.dates(["record_date"]),
+        rules.numeric(BALANCE_COLUMNS),
+        rules.unique_key(KEY),
+        [rules.between(c, *DAY_MN_BAND) for c in ("open_today_bal", "close_today_bal")],
+        [rules.between(c, *TO_DATE_MN_BAND) for c in ("open_month_bal", "open_fiscal_year_bal")],
+        rules.batch_context("record_date", gaps=True),
+    ])

@@ -1,0 +1,89 @@
+"""Suite for raw.fred_observations: one row per (series_id, date), value in the catalog's units, plus `units`."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import great_expectations as gx
+
+from expectations import rules
+from expectations.context import ContextSpec
+
+DATASET = "fred_observations"
+KEY = ("series_id", "date")
+COLUMNS = ("series_id", "date", "value", "units")
+
+# Percent series (rates, the 10y-2y spread): the 10y yield peaked at 15.8 (1981), the spread bottomed at -2.4;
+# a value outside [-5, 25] is a parse or unit error, not a market move.
+PERCENT_BAND = (-5.0, 25.0)
+# Wednesday-level balance-sheet totals in $ millions: lowest real value 474,619 (TREAST 2002), highest 8.97e6
+# (WALCL 2022). [$100bn, $20tn] keeps both a x1000 and a /1000 slip out.
+BALANCE_SHEET_MN_BAND = (1e5, 2e7)
+# MBS holdings in $ millions were exactly 0 before the 2009 purchases; the top still catches a x1000 slip.
+MBS_MN_BAND = (0.0, 2e7)
+# Reserves and TGA in $ millions: lows 2,795 (WRESBAL 1984) and 1,592 (WDTGAL); highs ~4.3e6 / 1.8e6.
+# A /1000 slip of recent values can hide inside this band: the `units` rule below is the guard for that.
+RESERVES_TGA_MN_BAND = (1e3, 1e7)
+# ON RRP volume in $ billions: peak 2,553.7 (2022-12-30); $5tn is far above any plausible take-up.
+ON_RRP_BN_BAND = (0.0, 5e3)
+
+# Band of each dollar series, by its catalog role (a new dollar role must be given a band here).
+BAND_BY_ROLE: dict[str, tuple[float, float]] = {
+    "total_assets": BALANCE_SHEET_MN_BAND,
+    "treasury_holdings": BALANCE_SHEET_MN_BAND,
+    "securities_holdings": BALANCE_SHEET_MN_BAND,
+    "mbs_holdings": MBS_MN_BAND,
+    "reserves": RESERVES_TGA_MN_BAND,
+    "tga_week_average": RESERVES_TGA_MN_BAND,
+    "tga": RESERVES_TGA_MN_BAND,
+    "on_rrp": ON_RRP_BN_BAND,
+}
+# Longest allowed step between consecutive dates of one series: weekly H.4.1 is every Wednesday; daily
+# business-day series skip weekends plus a holiday (Wed 24 Dec -> Mon 29 Dec = 5 days).
+MAX_GAP_DAYS_BY_FREQUENCY = {"weekly": 7, "daily": 5}
+
+
+@cache
+def catalog() -> tuple[dict[str, str], ...]:
+    """The FRED series catalog (warehouse/seeds/fred_series.csv) as rows of strings."""
+    text = resources.files("warehouse").joinpath("seeds/fred_series.csv").read_text(encoding="utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
+
+
+def band(entry: dict[str, str]) -> tuple[float, float]:
+    """Sane value band of one catalog series: percent series share one band, dollar series go by role."""
+    if entry["units"] == "Percent":
+        return PERCENT_BAND
+    return BAND_BY_ROLE[entry["role"]]
+
+
+def context() -> ContextSpec:
+    """Dates per series_id; each series' gap limit comes from its catalog frequency."""
+    gaps = {e["series_id"]: MAX_GAP_DAYS_BY_FREQUENCY[e["frequency"]] for e in catalog()}
+    return ContextSpec(date_column="date", group_column="series_id", max_gap_days=gaps)
+
+
+def _series_rules(entry: dict[str, str]) -> list:
+    """Value band and declared units of one catalog series."""
+    sid = entry["series_id"]
+    low, high = band(entry)
+    return [
+        rules.between("value", low, high, when=("series_id", sid)),
+        rules.in_set("units", [entry["units"]], when=("series_id", sid)),
+    ]
+
+
+def build_suite() -> gx.ExpectationSuite:
+    """Rules for a batch of FRED observations (any mix of catalog series)."""
+    return rules.suite(DATASET, [
+        rules.columns_present(COLUMNS),
+        rules.not_null(["series_id", "date", "units"]),
+        rules.dates(["date"]),
+        rules.numeric(["value"]),
+        rules.unique_key(KEY),
+        rules.in_set("series_id", [e["series_id"] for e in catalog()]),
+        *[_series_rules(e) for e in catalog()],
+        rules.batch_context("date", gaps=True),
+    ])

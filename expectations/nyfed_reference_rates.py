@@ -1,0 +1,45 @@
+"""Suite for raw.nyfed_reference_rates: one row per (rate_type, effective_date); rates in percent, volume in $bn."""
+
+from __future__ import annotations
+
+import great_expectations as gx
+
+from expectations import rules
+from expectations.context import ContextSpec
+
+DATASET = "nyfed_reference_rates"
+KEY = ("rate_type", "effective_date")
+RATE_TYPES = ("EFFR", "OBFR", "SOFR", "BGCR", "TGCR")
+PERCENTILES = ("percentile_1_pct", "percentile_25_pct", "rate_pct", "percentile_75_pct", "percentile_99_pct")
+RATE_COLUMNS = (*PERCENTILES, "target_rate_from_pct", "target_rate_to_pct")
+
+# Overnight rates in percent: SOFR printed -0.01..5.40 since 2018, EFFR at most ~20 (1981); outside [-1, 25]
+# is a parse or unit error.
+RATE_PCT_BAND = (-1.0, 25.0)
+# Daily volumes in $ billions: SOFR ~ $3.5tn = 3,500; $10tn leaves room for growth yet catches a x1000 slip.
+VOLUME_BN_BAND = (0.0, 1e4)
+# Published every business day: a weekend plus a holiday is at most 5 calendar days.
+MAX_GAP_DAYS = 5
+
+
+def context() -> ContextSpec:
+    """Dates per rate_type, at most MAX_GAP_DAYS apart."""
+    return ContextSpec(date_column="effective_date", group_column="rate_type", max_gap_days=MAX_GAP_DAYS)
+
+
+def build_suite() -> gx.ExpectationSuite:
+    """Rules for a batch of NY Fed reference rates (all rate types)."""
+    return rules.suite(DATASET, [
+        rules.columns_present(("effective_date", "rate_type", *RATE_COLUMNS, "volume_bn")),
+        rules.not_null(("effective_date", "rate_type", "rate_pct")),
+        rules.dates(["effective_date"]),
+        rules.numeric((*RATE_COLUMNS, "volume_bn")),
+        rules.unique_key(KEY),
+        rules.in_set("rate_type", RATE_TYPES),
+        [rules.between(c, *RATE_PCT_BAND) for c in RATE_COLUMNS],
+        rules.between("volume_bn", *VOLUME_BN_BAND),
+        # The distribution is ordered: p1 <= p25 <= rate (the median-ish published rate) <= p75 <= p99.
+        [rules.ordered(lo, hi) for lo, hi in zip(PERCENTILES, PERCENTILES[1:], strict=False)],
+        rules.ordered("target_rate_from_pct", "target_rate_to_pct"),
+        rules.batch_context("effective_date", gaps=True),
+    ])

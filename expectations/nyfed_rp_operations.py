@@ -1,0 +1,45 @@
+"""Suite for raw.nyfed_rp_operations: one row per operation_id; amounts in USD, award rate in percent."""
+
+from __future__ import annotations
+
+import great_expectations as gx
+
+from expectations import rules
+from expectations.context import ContextSpec
+
+DATASET = "nyfed_rp_operations"
+KEY = ("operation_id",)
+AMOUNT_COLUMNS = ("total_amt_submitted_usd", "total_amt_accepted_usd")
+DATE_COLUMNS = ("operation_date", "settlement_date", "maturity_date")
+
+# Amounts in USD: ON RRP peaked at $2.55tn (2.55e12); $10tn (1e13) is out of reach for one operation, while an
+# amount accidentally scaled x1000 lands far above it.
+AMOUNT_USD_MAX = 1e13
+# Award / weighted-average rates in percent.
+RATE_PCT_BAND = (-1.0, 25.0)
+
+
+def context() -> ContextSpec:
+    """Operations are dated by operation_date; no gap rule (repo operations were not held every day)."""
+    return ContextSpec(date_column="operation_date")
+
+
+def build_suite() -> gx.ExpectationSuite:
+    """Rules for a batch of repo and reverse-repo operation results."""
+    return rules.suite(DATASET, [
+        rules.columns_present(("operation_id", *DATE_COLUMNS, "operation_type", "term_calendar_days",
+                               "participating_cpty", "accepted_cpty", *AMOUNT_COLUMNS, "award_rate_pct")),
+        rules.not_null(("operation_id", "operation_date", "operation_type")),
+        rules.dates(DATE_COLUMNS),
+        rules.numeric((*AMOUNT_COLUMNS, "award_rate_pct", "term_calendar_days")),
+        rules.unique_key(KEY),
+        rules.in_set("operation_type", ["Repo", "Reverse Repo"]),
+        rules.at_least((*AMOUNT_COLUMNS, "participating_cpty", "accepted_cpty"), 0.0),
+        [rules.between(c, 0.0, AMOUNT_USD_MAX) for c in AMOUNT_COLUMNS],
+        rules.between("award_rate_pct", *RATE_PCT_BAND),
+        rules.ordered("total_amt_accepted_usd", "total_amt_submitted_usd"),
+        rules.ordered("accepted_cpty", "participating_cpty"),
+        rules.ordered("operation_date", "settlement_date"),
+        rules.ordered("settlement_date", "maturity_date"),
+        rules.batch_context("operation_date", gaps=False),
+    ])

@@ -1,0 +1,124 @@
+"""Named GX 1.x expectations: each carries a human-readable rule name (its `description`, "<column>: <rule>")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import great_expectations as gx
+from great_expectations.expectations import Expectation
+from great_expectations.expectations.row_conditions import Column
+
+E = gx.expectations
+
+# pandas dtypes a polars frame converts to (Int64 with nulls becomes float64, Date becomes datetime64[ms]).
+NUMERIC_TYPES = ["float64", "int64", "Float64", "Int64", "float32", "int32"]
+DATE_TYPES = ["datetime64", "datetime64[ms]", "datetime64[us]", "datetime64[ns]"]
+
+# Context columns the runner derives before validation (see expectations.context); prefixed so they never clash.
+AS_OF = "ctx_as_of"
+GAP_DAYS = "ctx_gap_days"
+MAX_GAP_DAYS = "ctx_max_gap_days"
+GROUP_ROWS = "ctx_group_rows"
+HELD_ROWS = "ctx_held_rows"
+GROUP_FIRST_DATE = "ctx_group_first_date"
+HELD_FIRST_DATE = "ctx_held_first_date"
+
+
+def columns_present(columns: Iterable[str]) -> list[Expectation]:
+    """One `<column>: present` rule per required column (a missing column fails by name)."""
+    return [E.ExpectColumnToExist(column=c, description=f"{c}: present") for c in columns]
+
+
+def not_null(columns: Iterable[str]) -> list[Expectation]:
+    """One `<column>: not null` rule per column."""
+    return [E.ExpectColumnValuesToNotBeNull(column=c, description=f"{c}: not null") for c in columns]
+
+
+def numeric(columns: Iterable[str]) -> list[Expectation]:
+    """One `<column>: numeric` rule per column (catches a number that arrived as text)."""
+    return [
+        E.ExpectColumnValuesToBeInTypeList(column=c, type_list=NUMERIC_TYPES, description=f"{c}: numeric")
+        for c in columns
+    ]
+
+
+def dates(columns: Iterable[str]) -> list[Expectation]:
+    """One `<column>: date` rule per column (catches a date that arrived as text)."""
+    return [
+        E.ExpectColumnValuesToBeInTypeList(column=c, type_list=DATE_TYPES, description=f"{c}: date")
+        for c in columns
+    ]
+
+
+def unique_key(columns: Sequence[str]) -> Expectation:
+    """`key (a, b): unique` — the dataset's grain."""
+    name = f"key ({', '.join(columns)}): unique"
+    if len(columns) == 1:
+        return E.ExpectColumnValuesToBeUnique(column=columns[0], description=name)
+    return E.ExpectCompoundColumnsToBeUnique(column_list=list(columns), description=name)
+
+
+def between(
+    column: str, low: float | None, high: float | None, *, when: tuple[str, str] | None = None
+) -> Expectation:
+    """`<column>: in [low, high]` (nulls pass; `when=(col, value)` limits the rule to rows where col == value)."""
+    scope = f" when {when[0]} = {when[1]}" if when else ""
+    name = f"{column}: in [{_fmt(low)}, {_fmt(high)}]{scope}"
+    condition = Column(when[0]) == when[1] if when else None
+    return E.ExpectColumnValuesToBeBetween(
+        column=column, min_value=low, max_value=high, row_condition=condition, description=name
+    )
+
+
+def at_least(columns: Iterable[str], low: float) -> list[Expectation]:
+    """One `<column>: >= low` rule per column (nulls pass)."""
+    return [
+        E.ExpectColumnValuesToBeBetween(column=c, min_value=low, description=f"{c}: >= {_fmt(low)}")
+        for c in columns
+    ]
+
+
+def in_set(column: str, values: Iterable[object], *, when: tuple[str, str] | None = None) -> Expectation:
+    """`<column>: one of {...}` (optionally only where when[0] == when[1])."""
+    value_list = sorted(values, key=str)
+    scope = f" when {when[0]} = {when[1]}" if when else ""
+    condition = Column(when[0]) == when[1] if when else None
+    return E.ExpectColumnValuesToBeInSet(
+        column=column, value_set=value_list, row_condition=condition,
+        description=f"{column}: one of {value_list}{scope}",
+    )
+
+
+def ordered(lower: str, upper: str, name: str | None = None) -> Expectation:
+    """`lower <= upper` row by row, skipped where either is null (percentile order, accepted <= submitted)."""
+    return E.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=upper, column_B=lower, or_equal=True, ignore_row_if="either_value_is_missing",
+        description=name or f"{lower} <= {upper}",
+    )
+
+
+def batch_context(date_column: str, *, gaps: bool) -> list[Expectation]:
+    """Rules on the batch as a whole: no date after as_of, no gap beyond the frequency, no shrinking history."""
+    rules = [
+        ordered(date_column, AS_OF, f"{date_column}: not after the run's as_of"),
+        ordered(HELD_ROWS, GROUP_ROWS, "history: not fewer rows than already held"),
+        ordered(GROUP_FIRST_DATE, HELD_FIRST_DATE, "history: starts no later than what is already held"),
+    ]
+    if gaps:
+        rules.append(ordered(GAP_DAYS, MAX_GAP_DAYS, f"{date_column}: no gap beyond the series frequency"))
+    return rules
+
+
+def suite(name: str, rules: Iterable[Expectation | list[Expectation]]) -> gx.ExpectationSuite:
+    """An ExpectationSuite named `name` from rules and lists of rules, in reading order."""
+    flat: list[Expectation] = []
+    for item in rules:
+        flat.extend(item if isinstance(item, list) else [item])
+    return gx.ExpectationSuite(name=name, expectations=flat)
+
+
+def _fmt(value: float | None) -> str:
+    """Bounds as an analyst writes them: 20000000.0 -> 2e+07, 25.0 -> 25, None -> open."""
+    if value is None:
+        return "open"
+    return f"{value:g}"

@@ -1,0 +1,116 @@
+"""Run a dataset's suite on a polars batch through one ephemeral GX context per run; quiet, timed, docs-ready."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+
+import great_expectations as gx
+import polars as pl
+from great_expectations.core import ExpectationSuiteValidationResult
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from expectations import suites
+from expectations.context import HeldArg, add_checks, add_context
+
+# SUMMARY keeps 20 example values per failed rule: enough to see what broke, small enough to store per load.
+RESULT_FORMAT = "SUMMARY"
+DOCS_SITE = "qtwatch_local_docs"
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """One batch's verdict: which rules ran, which failed (by readable name), GX's full result as JSON."""
+
+    dataset: str
+    success: bool
+    evaluated: int
+    failed: int
+    failed_rules: list[str] = field(default_factory=list)
+    result_json: str = "{}"
+    seconds: float = 0.0
+
+
+class Validator:
+    """One per run: pays the GX import and the ephemeral context set-up once, then validates any dataset."""
+
+    def __init__(self) -> None:
+        """Ephemeral context, progress bars off, one pandas asset + validation definition per known dataset."""
+        self._context = gx.get_context(mode="ephemeral")
+        # Without this every validation draws a tqdm bar per metric batch into the run log.
+        self._context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        self._source = self._context.data_sources.add_pandas("qtwatch_batches")
+        self._definitions: dict[str, gx.ValidationDefinition] = {}
+
+    def validate(
+        self, dataset: str, frame: pl.DataFrame, *, as_of: date | None = None, held: HeldArg = None
+    ) -> ValidationOutcome:
+        """Validate `frame` against `dataset`'s suite; as_of = the run's date, held = history already loaded."""
+        started = time.perf_counter()
+        module = suites.module(dataset)
+        batch = prepare(module, frame, as_of=as_of, held=held).to_pandas()
+        result = self._definition(dataset).run(
+            batch_parameters={"dataframe": batch}, result_format=RESULT_FORMAT
+        )
+        return outcome(dataset, result, time.perf_counter() - started)
+
+    def build_data_docs(self, path: Path) -> Path:
+        """Render every validation of this run as GX Data Docs under `path`; returns its index.html."""
+        path.mkdir(parents=True, exist_ok=True)
+        if DOCS_SITE not in (self._context.list_data_docs_sites() or {}):
+            self._context.add_data_docs_site(DOCS_SITE, _site_config(path))
+        self._context.build_data_docs(site_names=[DOCS_SITE])
+        return path / "index.html"
+
+    def _definition(self, dataset: str) -> gx.ValidationDefinition:
+        """The dataset's ValidationDefinition, created on first use (suite + dataframe asset + batch)."""
+        if dataset not in self._definitions:
+            suite = self._context.suites.add(suites.registry[dataset]())
+            asset = self._source.add_dataframe_asset(dataset)
+            batch = asset.add_batch_definition_whole_dataframe(dataset)
+            definition = gx.ValidationDefinition(name=dataset, data=batch, suite=suite)
+            self._definitions[dataset] = self._context.validation_definitions.add(definition)
+        return self._definitions[dataset]
+
+
+def prepare(module: ModuleType, frame: pl.DataFrame, *, as_of: date | None, held: HeldArg) -> pl.DataFrame:
+    """The batch as the suite sees it: + chk_* (mart identities) + ctx_* (as_of, gaps, held) columns."""
+    if hasattr(module, "checks"):
+        frame = add_checks(frame, module.checks(), module.ORDER_BY)
+    return add_context(frame, module.context(), as_of, held)
+
+
+def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: float) -> ValidationOutcome:
+    """Summarise a GX suite result: counts and the readable names of the failed rules."""
+    failed = [r for r in result.results if not r.success]
+    return ValidationOutcome(
+        dataset=dataset,
+        success=bool(result.success),
+        evaluated=int(result.statistics["evaluated_expectations"]),
+        failed=len(failed),
+        failed_rules=[rule_name(r.expectation_config) for r in failed],
+        result_json=json.dumps(result.describe_dict(), default=str),
+        seconds=round(seconds, 4),
+    )
+
+
+def rule_name(config: object) -> str:
+    """The rule's description ("<column>: <rule>"), else its type and column."""
+    description = getattr(config, "description", None)
+    if description:
+        return description
+    kwargs = getattr(config, "kwargs", {})
+    return f"{getattr(config, 'type', '?')}({kwargs.get('column') or kwargs.get('column_list')})"
+
+
+def _site_config(path: Path) -> dict:
+    """A local-folder Data Docs site (the ephemeral context has none of its own)."""
+    return {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(path)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }

@@ -1,0 +1,207 @@
+"""The qtwatch flow: fetch each source (its own task), validate, land raw, rebuild core and marts, publish."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from flows.extract import fetch_source, open_session
+from flows.http import SourceError
+from flows.plan import SOURCES, SourceSpec, fred_catalog, plan_windows
+from flows.sources import Batch, Window
+from qtwatch.settings import Settings, get_settings
+from transforms.revisions import detect_unit_changes
+from warehouse import db, load, meta
+from warehouse.meta import LoadRecord
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+class PipelineFailed(RuntimeError):
+    """At least one source failed or was quarantined; the others were published."""
+
+
+@dataclass
+class RunSummary:
+    """What a run did, per source, for the CLI and the run artifact."""
+
+    run_id: str
+    as_of: date
+    mode: str
+    warehouse: str
+    loads: list[LoadRecord] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[LoadRecord]:
+        return [r for r in self.loads if r.status in ("failed", "quarantined")]
+
+
+def _is_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's retry_condition_fn signature
+    """Retry a fetch only for network trouble; a bad payload will be just as bad a minute later."""
+    try:
+        state.result()
+    except SourceError as exc:
+        return exc.transient
+    except Exception:  # noqa: BLE001 - anything unexpected is not worth retrying blindly
+        return False
+    return False
+
+
+@task(name="extract", task_run_name="extract-{source}", retries=2, retry_delay_seconds=[10, 60],
+      retry_condition_fn=_is_transient, timeout_seconds=900, cache_policy=NO_CACHE)
+def extract(source: str, windows: dict, catalog: pl.DataFrame, replay_dir: str | None, as_of: date) -> Batch:
+    """Fetch and parse one source for the planned windows (network or replay)."""
+    logger = get_run_logger()
+    settings = get_settings()
+    session = open_session(source, settings, Path(replay_dir) if replay_dir else None, as_of)
+    api_key = _fred_api_key(settings) if source == "fred" and not replay_dir else None
+    batch = fetch_source(source, session, windows, catalog, api_key, log=logger.debug)
+    logger.info("%s: fetched %s rows from %s request(s)", source, f"{batch.frame.height:,}", len(batch.urls))
+    return batch
+
+
+def _fred_api_key(settings: Settings) -> str | None:
+    """FRED_API_KEY from the environment, else the Prefect Secret block `fred-api-key` if one exists."""
+    if settings.fred_api_key:
+        return settings.fred_api_key.get_secret_value()
+    try:
+        from prefect.blocks.system import Secret
+
+        return Secret.load("fred-api-key").get()
+    except (ValueError, ImportError):
+        return None
+
+
+def _run_name() -> str:
+    params = flow_run.parameters
+    mode = "replay" if params.get("replay") else "live"
+    sources = "+".join(params.get("sources") or ["all"])
+    return f"{mode}-{sources}-asof-{params.get('as_of') or 'today'}"
+
+
+@flow(name="qtwatch-pipeline", flow_run_name=_run_name, log_prints=False)
+def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_of: date | None = None,
+                     full_refresh: bool = False, replay_dir: str | None = None) -> RunSummary:
+    """Fetch FRED, Treasury auctions, NY Fed rates and operations and the DTS TGA; validate every batch; land raw;
+    rebuild core and marts; publish the DuckDB warehouse atomically. Fails if any source failed or was quarantined."""
+    logger = get_run_logger()
+    settings = get_settings()
+    names = _check_sources(sources)
+    as_of = as_of or datetime.now(NEW_YORK).date()
+    replay_path = str(replay_dir or settings.replay_dir) if replay else None
+    summary = RunSummary(_new_run_id(), as_of, "replay" if replay else "live", str(settings.warehouse))
+    started = datetime.now(UTC)
+    logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
+                settings.warehouse)
+    with db.staged(settings.warehouse) as con:
+        catalog = fred_catalog(con)
+        planned = {n: plan_windows(con, SOURCES[n], as_of, full_refresh=full_refresh,
+                                   groups=catalog["series_id"].to_list() if n == "fred" else None) for n in names}
+        futures = {n: extract.submit(n, planned[n], catalog, replay_path, as_of) for n in names}
+        for name in names:
+            refetch = _full_history_refetch(planned[name], catalog, replay_path, as_of)
+            record = land_source(con, SOURCES[name], futures[name], planned[name], summary.run_id, as_of, refetch)
+            summary.loads.append(record)
+            meta.record_load(con, record)
+        load.rebuild_core(con)
+        status = "Failed" if summary.failed else "Completed"
+        meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
+                        as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
+    logger.info("published %s", settings.warehouse)
+    if summary.failed:
+        raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
+    return summary
+
+
+def _full_history_refetch(windows: dict, catalog: pl.DataFrame, replay_path: str | None, as_of: date):
+    """A callable that re-fetches the full history of some FRED series (after they changed units)."""
+
+    def refetch(series: list[str]) -> pl.DataFrame:
+        full = {s: Window(None, windows[s].end) for s in series}
+        subset = catalog.filter(pl.col("series_id").is_in(series))
+        return extract.submit("fred", full, subset, replay_path, as_of).result().frame
+
+    return refetch
+
+
+def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of: date, refetch=None) -> LoadRecord:
+    """Wait for one source's batch; land it in its own transaction. A failure is recorded, never raised."""
+    logger = get_run_logger()
+    started, clock = datetime.now(UTC), time.perf_counter()
+    record = LoadRecord(f"{run_id}-{spec.name}", run_id, spec.name, spec.dataset.name, "failed", started_at=started)
+    record.window_start = min((w.start for w in windows.values() if w.start), default=None)
+    record.window_end = max(w.end for w in windows.values())
+    try:
+        batch: Batch = future.result()
+        record.rows_fetched = batch.frame.height
+        con.execute("BEGIN TRANSACTION")
+        frame = _checked_units(con, spec, batch.frame, windows, refetch)
+        record.rows_landed = load.land(con, spec.dataset, frame, load_id=record.load_id, fetched_at=started,
+                                       as_of=as_of)
+        con.execute("COMMIT")
+        record.status = "published" if record.rows_landed else "unchanged"
+        logger.info("%s: %s rows fetched, %s new or revised rows landed", spec.name, f"{record.rows_fetched:,}",
+                    f"{record.rows_landed:,}")
+    except Exception as exc:  # noqa: BLE001 - one failing source must not drop the others
+        _rollback(con)
+        record.error = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
+        logger.error("%s failed: %s", spec.name, record.error)
+    record.finished_at, record.seconds = datetime.now(UTC), round(time.perf_counter() - clock, 3)
+    return record
+
+
+class UnitChangeError(ValueError):
+    """A FRED series changed scale without saying so: landing it would mix units."""
+
+
+def _checked_units(con, spec: SourceSpec, frame: pl.DataFrame, windows: dict, refetch) -> pl.DataFrame:
+    """Refuse an undeclared scale change; a declared one (units string changed) revises the whole series: its full
+    history is fetched again so core never mixes units."""
+    if spec.name != "fred" or frame.is_empty():
+        return frame
+    held = load.held_latest(con, spec.dataset).select("series_id", "date", "value", "units")
+    changes = detect_unit_changes(held, frame)
+    undeclared = changes.filter(pl.col("kind") == "undeclared")
+    if not undeclared.is_empty():
+        row = undeclared.row(0, named=True)
+        raise UnitChangeError(
+            f"{row['series_id']}: new values are {row['median_ratio']:,.0f}x the held ones on the same dates while "
+            f"both are declared '{row['new_units']}'; not landed. Update units in warehouse/seeds/fred_series.csv "
+            f"and run `qtwatch run --source fred --full-refresh`")
+    declared = changes.filter(pl.col("kind") == "declared")["series_id"].to_list()
+    if not declared:
+        return frame
+    get_run_logger().warning("fred: units changed for %s; reloading their full history as a revision",
+                             ", ".join(declared))
+    partial = [s for s in declared if windows[s].start is not None]
+    if partial:
+        kept = frame.filter(~pl.col("series_id").is_in(partial))
+        frame = pl.concat([kept, refetch(partial).select(kept.columns)])
+    return frame
+
+
+def _rollback(con) -> None:
+    with contextlib.suppress(Exception):  # no transaction was open
+        con.execute("ROLLBACK")
+
+
+def _check_sources(sources: list[str] | None) -> list[str]:
+    names = list(sources or SOURCES)
+    unknown = [n for n in names if n not in SOURCES]
+    if unknown:
+        raise ValueError(f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(SOURCES)}")
+    return names
+
+
+def _new_run_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"

@@ -1,0 +1,50 @@
+"""Terminal summaries of what the last run published (rows per source, date ranges, a query to try)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from qtwatch.settings import get_settings
+from warehouse.db import WarehouseError, connect_readonly
+
+DATE_RANGES = {
+    "fred": "SELECT min(date), max(date), count(DISTINCT series_id) || ' series' FROM core.fred_observations",
+    "auctions": "SELECT min(auction_date), max(auction_date), count(*) || ' auctions' FROM core.treasury_auctions",
+    "nyfed_rates": "SELECT min(effective_date), max(effective_date), count(DISTINCT rate_type) || ' rate types' "
+                   "FROM core.nyfed_reference_rates",
+    "nyfed_repo": "SELECT min(operation_date), max(operation_date), count(*) || ' operations' "
+                  "FROM core.nyfed_rp_operations",
+    "dts": "SELECT min(record_date), max(record_date), count(DISTINCT record_date) || ' statements' "
+           "FROM core.dts_operating_cash_balance",
+}
+QUERY_TO_TRY = ("SELECT month, ust_runoff_bn, ust_cap_bn, ust_cap_attainment, regime FROM marts.qt_runoff_monthly "
+                "WHERE month >= DATE '2024-01-01' ORDER BY month;")
+
+
+def print_run_summary(console: Console) -> None:
+    """Rows per source of the latest run, the history held, the warehouse path and one SQL query to try."""
+    path = get_settings().warehouse
+    try:
+        con = connect_readonly(path)
+    except WarehouseError as exc:
+        console.print(f"[red]{exc}[/]")
+        return
+    with con:
+        run = con.execute("SELECT run_id, mode, as_of, status FROM meta.runs "
+                          "ORDER BY started_at DESC LIMIT 1").fetchall()
+        if not run:
+            return
+        run_id, mode, as_of, status = run[0]
+        loads = con.execute("SELECT source, status, rows_fetched, rows_landed, seconds, error FROM meta.loads "
+                            "WHERE run_id = ? ORDER BY source", [run_id]).fetchall()
+        table = Table(title=f"run {run_id} ({mode}, as of {as_of}): {status}")
+        for column in ("source", "status", "fetched", "landed", "held from", "held to", "held", "seconds"):
+            table.add_column(column, justify="right" if column in ("fetched", "landed", "seconds") else "left")
+        for source, state, fetched, landed, seconds, error in loads:
+            first, last, held = con.execute(DATE_RANGES[source]).fetchall()[0]
+            table.add_row(source, state if not error else f"{state}: {error[:60]}", f"{fetched:,}", f"{landed:,}",
+                          str(first), str(last), str(held), f"{seconds:.2f}")
+    console.print(table)
+    console.print(f"warehouse: [bold]{path.resolve()}[/]")
+    console.print(f"try: duckdb -readonly {path} \"{QUERY_TO_TRY}\"")

@@ -1,0 +1,117 @@
+"""Treasury auction demand metrics (marts.auction_health) and the monthly bill share of issuance (marts.bill_share_monthly).
+
+Input: core Fiscal Data auctions_query rows (API field names, amounts in USD, rates in percent). Rows announced but not
+yet auctioned (total_accepted null) are left out.
+"""
+
+import polars as pl
+
+from transforms.units import conform
+
+USD_PER_BN = 1e9
+PREVIOUS_AUCTIONS = 6  # window of the bid-to-cover baseline: about 1.5 months of weekly bills, 6 months of notes
+BILL_TYPES = ("Bill", "CMB")
+
+SCHEMA: dict[str, pl.DataType] = {
+    "auction_date": pl.Date,
+    "cusip": pl.Utf8,
+    "security_type": pl.Utf8,
+    "security_term": pl.Utf8,
+    "tenor": pl.Utf8,
+    "is_cmb": pl.Boolean,
+    "is_reopening": pl.Boolean,
+    "offering_bn": pl.Float64,
+    "total_accepted_bn": pl.Float64,
+    "bid_to_cover": pl.Float64,
+    "high_yield_pct": pl.Float64,
+    "rate_basis": pl.Utf8,
+    "primary_dealer_share": pl.Float64,
+    "direct_share": pl.Float64,
+    "indirect_share": pl.Float64,
+    "soma_addon_bn": pl.Float64,
+    "btc_vs_prev6": pl.Float64,
+}
+
+BILL_SHARE_SCHEMA: dict[str, pl.DataType] = {
+    "month": pl.Date,
+    "gross_issuance_bn": pl.Float64,
+    "bills_bn": pl.Float64,
+    "bill_share": pl.Float64,
+    "soma_addon_bn": pl.Float64,
+}
+
+
+def select_completed(auctions: pl.DataFrame) -> pl.DataFrame:
+    """Auctions that have results (total_accepted present), one row per (cusip, auction_date)."""
+    return auctions.filter(pl.col("total_accepted").is_not_null()).unique(["cusip", "auction_date"], keep="last")
+
+
+def add_auction_fields(auctions: pl.DataFrame) -> pl.DataFrame:
+    """Amounts in $ billions, the rate that prices the auction and its basis, the comparison tenor and flags."""
+    is_bill = pl.col("security_type").is_in(BILL_TYPES)
+    return auctions.with_columns(
+        (pl.col("offering_amt") / USD_PER_BN).alias("offering_bn"),
+        (pl.col("total_accepted") / USD_PER_BN).alias("total_accepted_bn"),
+        (pl.col("soma_accepted") / USD_PER_BN).alias("soma_addon_bn"),
+        pl.col("bid_to_cover_ratio").alias("bid_to_cover"),
+        pl.coalesce("high_yield", "high_discnt_rate").alias("high_yield_pct"),
+        pl.when(pl.col("high_yield").is_not_null()).then(pl.lit("high_yield"))
+        .when(pl.col("high_discnt_rate").is_not_null()).then(pl.lit("high_discount_rate"))
+        .alias("rate_basis"),
+        # A 13-week bill is a reopening of a 26-week bill and carries original_security_term "26-Week": for bills the
+        # auctioned term is the comparable one; for coupons security_term is the remaining term ("9-Year 11-Month").
+        pl.when(is_bill).then(pl.col("security_term")).otherwise(pl.col("original_security_term")).alias("tenor"),
+        (pl.col("cash_management_bill_cmb") == "Yes").fill_null(False).alias("is_cmb"),
+        (pl.col("reopening") == "Yes").fill_null(False).alias("is_reopening"),
+    )
+
+
+def add_bidder_shares(auctions: pl.DataFrame) -> pl.DataFrame:
+    """Primary dealer / direct / indirect shares of the accepted competitive amount (their sum)."""
+    bidders = {"primary_dealer_share": "primary_dealer_accepted", "direct_share": "direct_bidder_accepted",
+               "indirect_share": "indirect_bidder_accepted"}
+    competitive = pl.sum_horizontal(*bidders.values())
+    return auctions.with_columns(
+        pl.when(competitive > 0).then(pl.col(col) / competitive).alias(name) for name, col in bidders.items()
+    )
+
+
+def add_btc_vs_previous(auctions: pl.DataFrame) -> pl.DataFrame:
+    """btc_vs_prev6: bid-to-cover minus the mean of the 6 previous auctions of the same type, tenor and CMB flag."""
+    baseline = pl.col("bid_to_cover").shift(1).rolling_mean(PREVIOUS_AUCTIONS)
+    return auctions.sort("auction_date", "cusip").with_columns(
+        (pl.col("bid_to_cover") - baseline.over("security_type", "tenor", "is_cmb", order_by=["auction_date", "cusip"]))
+        .alias("btc_vs_prev6")
+    )
+
+
+def build_auction_health(auctions: pl.DataFrame) -> pl.DataFrame:
+    """marts.auction_health: one row per completed auction (cusip, auction_date); amounts $ billions, rates percent."""
+    return (
+        auctions.pipe(select_completed)
+        .pipe(add_auction_fields)
+        .pipe(add_bidder_shares)
+        .pipe(add_btc_vs_previous)
+        .sort("auction_date", "cusip")
+        .pipe(conform, SCHEMA)
+    )
+
+
+def build_bill_share_monthly(auctions: pl.DataFrame) -> pl.DataFrame:
+    """marts.bill_share_monthly: per issue month, gross issuance (total accepted incl. SOMA/FIMA add-ons) and bill share."""
+    completed = auctions.pipe(select_completed).with_columns(
+        pl.coalesce("issue_date", "auction_date").dt.truncate("1mo").alias("month"),
+        (pl.col("total_accepted") / USD_PER_BN).alias("accepted_bn"),
+    )
+    is_bill = pl.col("security_type").is_in(BILL_TYPES) | (pl.col("cash_management_bill_cmb") == "Yes")
+    return (
+        completed.group_by("month")
+        .agg(
+            pl.col("accepted_bn").sum().alias("gross_issuance_bn"),
+            pl.col("accepted_bn").filter(is_bill).sum().alias("bills_bn"),
+            (pl.col("soma_accepted").fill_null(0).sum() / USD_PER_BN).alias("soma_addon_bn"),
+        )
+        .with_columns((pl.col("bills_bn") / pl.col("gross_issuance_bn")).alias("bill_share"))
+        .sort("month")
+        .pipe(conform, BILL_SHARE_SCHEMA)
+    )
