@@ -18,7 +18,6 @@ FREDGRAPH_FILES = {
     "RRPONTSYD": "fred/fredgraph/qie2003/RRPONTSYD.csv",
     "SOFR": "fred/fredgraph/qie2003/SOFR.csv",
     "IORB": "fred/fredgraph/SOFR3/IORB.csv",
-    "DGS10": "fred/fredgraph/qie2003/DGS10.csv",
 }
 AUCTION_FLOAT_COLUMNS = (
     "offering_amt", "total_tendered", "total_accepted", "bid_to_cover_ratio", "high_yield", "high_discnt_rate",
@@ -41,7 +40,7 @@ def validator() -> Validator:
 
 @pytest.fixture(scope="session")
 def fred_batch(real_data: Path) -> pl.DataFrame:
-    """Seven recorded FRED series parsed by transforms.fred, + units from the catalog (as raw lands them)."""
+    """Six recorded FRED series parsed by transforms.fred, + units from the catalog (as raw lands them)."""
     fred = pytest.importorskip("transforms.fred")
     units = {e["series_id"]: e["units"] for e in catalog()}
     frames = [fred.parse_fredgraph_csv((real_data / f).read_bytes(), s) for s, f in FREDGRAPH_FILES.items()]

@@ -1,0 +1,167 @@
+"""Every real recorded batch passes its suite; each one-way break fails with the right rule named."""
+
+from collections.abc import Callable
+from datetime import date
+
+import polars as pl
+import pytest
+
+from expectations import Held, Validator, registry
+from expectations.fred_observations import catalog
+
+RAW_FIXTURES = {
+    "fred_observations": "fred_batch",
+    "treasury_auctions": "auctions_batch",
+    "nyfed_reference_rates": "rates_batch",
+    "nyfed_rp_operations": "rp_batch",
+    "dts_operating_cash_balance": "dts_batch",
+}
+DATE_COLUMN = {
+    "fred_observations": "date",
+    "treasury_auctions": "auction_date",
+    "nyfed_reference_rates": "effective_date",
+    "nyfed_rp_operations": "operation_date",
+    "dts_operating_cash_balance": "record_date",
+}
+
+
+def _first_row(column: str, value: object) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A break that sets `column` of the first row to `value`."""
+    return lambda f: f.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(value)).otherwise(pl.col(column)).alias(column)
+    )
+
+
+def _series_times(series_id: str, factor: float) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A break that multiplies one series' values by `factor` (a unit slip)."""
+    return lambda f: f.with_columns(
+        pl.when(pl.col("series_id") == series_id).then(pl.col("value") * factor).otherwise(pl.col("value"))
+    )
+
+
+def _p99_below_p1(f: pl.DataFrame) -> pl.DataFrame:
+    """First row's 99th percentile set 1 pp under its 1st percentile."""
+    return _first_row("percentile_99_pct", None)(f).with_columns(
+        pl.col("percentile_99_pct").fill_null(pl.col("percentile_1_pct") - 1.0)
+    )
+
+
+def _drop_window(column: str, start: date, end: date) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """A break that removes the rows dated within [start, end] (a hole in the history)."""
+    return lambda f: f.filter(~pl.col(column).is_between(start, end))
+
+
+BREAKS = [
+    ("fred_observations", lambda f: pl.concat([f, f.head(1)]), "key (series_id, date): unique"),
+    ("fred_observations", lambda f: f.drop("value"), "value: present"),
+    ("fred_observations", lambda f: f.drop("units"), "units: present"),
+    ("fred_observations", lambda f: f.with_columns(pl.col("value").cast(pl.Utf8)), "value: numeric"),
+    ("fred_observations", lambda f: f.with_columns(pl.col("date").cast(pl.Utf8)), "date: date"),
+    ("fred_observations", _series_times("WALCL", 1000.0), "value: in [100000, 2e+07] when series_id = WALCL"),
+    ("fred_observations", _series_times("RRPONTSYD", 1000.0), "value: in [0, 5000] when series_id = RRPONTSYD"),
+    ("fred_observations", _series_times("SOFR", 100.0), "value: in [-5, 25] when series_id = SOFR"),
+    ("fred_observations", _first_row("series_id", "WALCLX"), "series_id: one of"),
+    ("fred_observations", _drop_window("date", date(2024, 3, 1), date(2024, 3, 31)),
+     "date: no gap beyond the series frequency"),
+    ("treasury_auctions", _first_row("offering_amt", -1.0), "offering_amt: >= 0"),
+    ("treasury_auctions", _first_row("bid_to_cover_ratio", 0.5), "bid_to_cover_ratio: in [1, 10]"),
+    ("treasury_auctions", lambda f: f.with_columns(pl.col("offering_amt") / 1e6), "offering_amt: in [1e+08, 1e+12]"),
+    ("treasury_auctions", _first_row("cusip", None), "cusip: not null"),
+    ("treasury_auctions", lambda f: pl.concat([f, f.tail(1)]), "key (cusip, auction_date): unique"),
+    ("treasury_auctions", lambda f: f.drop("bid_to_cover_ratio"), "bid_to_cover_ratio: present"),
+    ("nyfed_reference_rates", _p99_below_p1, "percentile_75_pct <= percentile_99_pct"),
+    ("nyfed_reference_rates", _first_row("rate_pct", 375.0), "rate_pct: in [-1, 25]"),
+    ("nyfed_reference_rates", lambda f: pl.concat([f, f.head(1)]), "key (rate_type, effective_date): unique"),
+    ("nyfed_reference_rates", lambda f: f.with_columns(pl.col("effective_date").cast(pl.Utf8)),
+     "effective_date: date"),
+    ("nyfed_reference_rates", lambda f: f.with_columns(pl.col("volume_bn") * 1000), "volume_bn: in [0, 10000]"),
+    ("nyfed_rp_operations", _first_row("total_amt_accepted_usd", -5e9), "total_amt_accepted_usd: >= 0"),
+    ("nyfed_rp_operations", lambda f: pl.concat([f, f.head(1)]), "key (operation_id): unique"),
+    ("nyfed_rp_operations", _first_row("total_amt_accepted_usd", 9e15),
+     "total_amt_accepted_usd <= total_amt_submitted_usd"),
+    ("nyfed_rp_operations", lambda f: f.drop("award_rate_pct"), "award_rate_pct: present"),
+    ("dts_operating_cash_balance", lambda f: f.with_columns(pl.col("open_today_bal") * 1000),
+     "open_today_bal: in [0, 5e+06]"),
+    ("dts_operating_cash_balance", _first_row("open_today_bal", -1.0), "open_today_bal: in [0, 5e+06]"),
+    ("dts_operating_cash_balance", lambda f: pl.concat([f, f.head(1)]), "key (record_date, account_type): unique"),
+    ("dts_operating_cash_balance", _drop_window("record_date", date(2025, 7, 1), date(2025, 7, 10)),
+     "record_date: no gap beyond the series frequency"),
+]
+BREAK_IDS = [f"{d}-{rule}" for d, _, rule in BREAKS]
+
+
+def _batch(request: pytest.FixtureRequest, dataset: str) -> pl.DataFrame:
+    """The real recorded batch of `dataset` (session fixture)."""
+    return request.getfixturevalue(RAW_FIXTURES[dataset])
+
+
+def _assert_fails(outcome, rule: str) -> None:
+    """The batch failed and `rule` (exact name, or prefix for set rules) is among the failed rules."""
+    assert not outcome.success
+    assert any(r == rule or r.startswith(rule) for r in outcome.failed_rules), outcome.failed_rules
+
+
+@pytest.mark.parametrize("dataset", list(RAW_FIXTURES))
+def test_real_batch_passes(request: pytest.FixtureRequest, validator: Validator, dataset: str) -> None:
+    frame = _batch(request, dataset)
+    outcome = validator.validate(dataset, frame, as_of=frame[DATE_COLUMN[dataset]].max())
+    assert outcome.success, outcome.failed_rules
+    assert outcome.evaluated == len(registry[dataset]().expectations)
+
+
+@pytest.mark.parametrize(("dataset", "breaker", "rule"), BREAKS, ids=BREAK_IDS)
+def test_break_fails_by_name(request: pytest.FixtureRequest, validator: Validator, dataset, breaker, rule) -> None:
+    _assert_fails(validator.validate(dataset, breaker(_batch(request, dataset))), rule)
+
+
+@pytest.mark.parametrize("dataset", list(RAW_FIXTURES))
+def test_future_date_fails(request: pytest.FixtureRequest, validator: Validator, dataset: str) -> None:
+    frame = _batch(request, dataset)
+    day_before_last = frame[DATE_COLUMN[dataset]].max().toordinal() - 1
+    outcome = validator.validate(dataset, frame, as_of=date.fromordinal(day_before_last))
+    _assert_fails(outcome, f"{DATE_COLUMN[dataset]}: not after the run's as_of")
+
+
+def test_truncated_series_history_fails(fred_batch: pl.DataFrame, validator: Validator) -> None:
+    walcl = fred_batch.filter(pl.col("series_id") == "WALCL")
+    held = {"WALCL": Held(rows=walcl.height, first_date=walcl["date"].min())}
+    truncated = fred_batch.filter((pl.col("series_id") != "WALCL") | (pl.col("date") >= date(2020, 1, 1)))
+    outcome = validator.validate("fred_observations", truncated, held=held)
+    _assert_fails(outcome, "history: not fewer rows than already held")
+    assert "history: starts no later than what is already held" in outcome.failed_rules
+
+
+def test_full_history_with_held_passes(fred_batch: pl.DataFrame, validator: Validator) -> None:
+    counts = fred_batch.group_by("series_id").agg(pl.len(), pl.col("date").min())
+    held = {r["series_id"]: Held(rows=r["len"], first_date=r["date"]) for r in counts.iter_rows(named=True)}
+    assert validator.validate("fred_observations", fred_batch, held=held).success
+
+
+def test_truncated_dataset_history_fails(dts_batch: pl.DataFrame, validator: Validator) -> None:
+    held = Held(rows=dts_batch.height, first_date=dts_batch["record_date"].min())
+    truncated = dts_batch.filter(pl.col("record_date") >= date(2023, 1, 1))
+    _assert_fails(validator.validate("dts_operating_cash_balance", truncated, held=held),
+                  "history: not fewer rows than already held")
+
+
+def test_legacy_billions_download_fails_units(real_data, validator: Validator) -> None:
+    fred = pytest.importorskip("transforms.fred")
+    payload = (real_data / "fred/fredgraph_legacy/Khagendra01/WRESBAL.csv").read_bytes()
+    legacy = fred.parse_fredgraph_csv(payload, "WRESBAL").with_columns(units=pl.lit("Billions of U.S. Dollars"))
+    _assert_fails(validator.validate("fred_observations", legacy),
+                  "units: one of ['Millions of U.S. Dollars'] when series_id = WRESBAL")
+
+
+def test_every_catalog_series_has_a_band() -> None:
+    suite = registry["fred_observations"]()
+    described = {e.description for e in suite.expectations}
+    for entry in catalog():
+        assert any(d.endswith(f"when series_id = {entry['series_id']}") for d in described if "value:" in d)
+
+
+@pytest.mark.parametrize("dataset", list(registry))
+def test_every_rule_has_a_readable_name(dataset: str) -> None:
+    suite = registry[dataset]()
+    assert suite.name == dataset
+    assert all(e.description for e in suite.expectations)
+    assert len({e.description for e in suite.expectations}) == len(suite.expectations)
