@@ -1,4 +1,4 @@
-"""Treasury auction demand metrics (marts.auction_health) and the monthly bill share of issuance (marts.bill_share_monthly).
+"""Treasury auction demand (marts.auction_health) and the monthly bill share of issuance (marts.bill_share_monthly).
 
 Input: core Fiscal Data auctions_query rows (API field names, amounts in USD, rates in percent). Rows announced but not
 yet auctioned (total_accepted null) are left out.
@@ -98,7 +98,7 @@ def build_auction_health(auctions: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_bill_share_monthly(auctions: pl.DataFrame) -> pl.DataFrame:
-    """marts.bill_share_monthly: per issue month, gross issuance (total accepted incl. SOMA/FIMA add-ons) and bill share."""
+    """marts.bill_share_monthly: per issue month, gross issuance (accepted incl. SOMA/FIMA) and bill share, $ bn."""
     completed = auctions.pipe(select_completed).with_columns(
         pl.coalesce("issue_date", "auction_date").dt.truncate("1mo").alias("month"),
         (pl.col("total_accepted") / USD_PER_BN).alias("accepted_bn"),

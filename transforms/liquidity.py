@@ -1,4 +1,4 @@
-"""Weekly liquidity panel on H.4.1 Wednesdays: total assets, reserves, ON RRP, TGA and net liquidity (marts.liquidity_weekly).
+"""Weekly H.4.1 liquidity panel: total assets, reserves, ON RRP, TGA and net liquidity (marts.liquidity_weekly).
 
 Grain: one row per H.4.1 Wednesday (the WALCL dates); amounts in $ billions. Net liquidity uses Wednesday levels only
 (WALCL, WDTGAL, ON RRP of the Wednesday); reserves (WRESBAL) are the week average ending that Wednesday and are

@@ -2,6 +2,7 @@
 -- Column names and types mirror each module's SCHEMA dict (tests/transforms_tests/test_marts_ddl.py checks it).
 -- Amounts are $ billions (suffix _bn), rates percent (_pct), spreads basis points (_bp), shares fractions 0..1.
 CREATE SCHEMA IF NOT EXISTS marts;
+INSERT OR REPLACE INTO meta.schema_comments VALUES ('marts', 'Analyst marts rebuilt from core on every run: QT runoff vs caps, weekly liquidity, daily funding stress, auction health, bill share, daily TGA.');
 
 -- ---------------------------------------------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS marts.qt_runoff_monthly (

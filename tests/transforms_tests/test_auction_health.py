@@ -1,0 +1,99 @@
+"""build_auction_health / build_bill_share_monthly on tiny synthetic auctions_query rows."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from transforms.auction_health import (
+    BILL_SHARE_SCHEMA,
+    SCHEMA,
+    add_btc_vs_previous,
+    build_auction_health,
+    build_bill_share_monthly,
+)
+
+d = dt.date
+COLUMNS = {
+    "cusip": pl.Utf8, "auction_date": pl.Date, "issue_date": pl.Date, "security_type": pl.Utf8,
+    "security_term": pl.Utf8, "original_security_term": pl.Utf8, "reopening": pl.Utf8,
+    "cash_management_bill_cmb": pl.Utf8, "offering_amt": pl.Float64, "total_accepted": pl.Float64,
+    "bid_to_cover_ratio": pl.Float64, "high_yield": pl.Float64, "high_discnt_rate": pl.Float64,
+    "primary_dealer_accepted": pl.Float64, "direct_bidder_accepted": pl.Float64,
+    "indirect_bidder_accepted": pl.Float64, "soma_accepted": pl.Float64,
+}
+# Synthetic rows in USD: a 13-week bill (reopening of a 26-week bill), a new 10-year note, a CMB and an announced
+# 10-year reopening without results yet.
+AUCTIONS = pl.DataFrame(
+    [
+        ("BILL0001", d(2026, 1, 5), d(2026, 1, 8), "Bill", "13-Week", "26-Week", "Yes", "No",
+         80e9, 84e9, 2.8, None, 3.5, 20e9, 10e9, 50e9, 4e9),
+        ("NOTE0001", d(2026, 1, 12), d(2026, 1, 15), "Note", "10-Year", "10-Year", "No", "No",
+         40e9, 40e9, 2.5, 4.2, None, 5e9, 7e9, 28e9, 0.0),
+        ("CMB00001", d(2026, 1, 27), d(2026, 2, 3), "Bill", "42-Day", "42-Day", "No", "Yes",
+         30e9, 30e9, 3.0, None, 3.6, 15e9, 0.0, 15e9, None),
+        ("NOTE0001", d(2026, 2, 10), d(2026, 2, 17), "Note", "9-Year 11-Month", "10-Year", "Yes", "No",
+         39e9, None, None, None, None, None, None, None, None),
+    ],
+    schema=COLUMNS,
+    orient="row",
+)
+
+
+def test_auction_health_one_row_per_completed_auction() -> None:
+    out = build_auction_health(AUCTIONS)
+    expected = pl.DataFrame(
+        {
+            "auction_date": [d(2026, 1, 5), d(2026, 1, 12), d(2026, 1, 27)],
+            "cusip": ["BILL0001", "NOTE0001", "CMB00001"],
+            "security_type": ["Bill", "Note", "Bill"],
+            "security_term": ["13-Week", "10-Year", "42-Day"],
+            "tenor": ["13-Week", "10-Year", "42-Day"],  # the bill compares with 13-week auctions, not 26-week
+            "is_cmb": [False, False, True],
+            "is_reopening": [True, False, False],
+            "offering_bn": [80.0, 40.0, 30.0],
+            "total_accepted_bn": [84.0, 40.0, 30.0],
+            "bid_to_cover": [2.8, 2.5, 3.0],
+            "high_yield_pct": [3.5, 4.2, 3.6],
+            "rate_basis": ["high_discount_rate", "high_yield", "high_discount_rate"],
+            "primary_dealer_share": [0.25, 0.125, 0.5],
+            "direct_share": [0.125, 0.175, 0.0],
+            "indirect_share": [0.625, 0.7, 0.5],
+            "soma_addon_bn": [4.0, 0.0, None],
+            "btc_vs_prev6": [None, None, None],  # fewer than 6 earlier auctions of the same kind
+        },
+        schema=SCHEMA,
+    )
+    assert_frame_equal(out, expected)
+
+
+def test_btc_vs_prev6_compares_with_six_previous_of_same_kind_only() -> None:
+    dates = [d(2025, 11, 4) + dt.timedelta(weeks=i) for i in range(7)]
+    frame = pl.DataFrame({
+        "auction_date": dates + [d(2025, 12, 9)],
+        "cusip": [f"B{i}" for i in range(8)],
+        "security_type": ["Bill"] * 8,
+        "tenor": ["4-Week"] * 7 + ["8-Week"],  # the 8-week auction must not enter the 4-week baseline
+        "is_cmb": [False] * 8,
+        "bid_to_cover": [2.5, 2.6, 2.7, 2.8, 2.9, 3.0, 3.3, 9.9],
+    })
+    out = add_btc_vs_previous(frame).sort("cusip")["btc_vs_prev6"].to_list()
+    assert out[:6] == [None] * 6
+    assert out[6] == pytest.approx(3.3 - 2.75)
+    assert out[7] is None
+
+
+def test_bill_share_monthly_by_issue_month_excludes_unauctioned() -> None:
+    out = build_bill_share_monthly(AUCTIONS)
+    expected = pl.DataFrame(
+        {
+            "month": [d(2026, 1, 1), d(2026, 2, 1)],
+            "gross_issuance_bn": [124.0, 30.0],
+            "bills_bn": [84.0, 30.0],  # the CMB auctioned in January settles in February
+            "bill_share": [84 / 124, 1.0],
+            "soma_addon_bn": [4.0, 0.0],
+        },
+        schema=BILL_SHARE_SCHEMA,
+    )
+    assert_frame_equal(out, expected)

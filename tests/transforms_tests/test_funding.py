@@ -1,0 +1,102 @@
+"""build_funding_daily on tiny synthetic frames: as-of IORB, NY Fed fallback, SRF zero days, period ends, stress."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from transforms.funding import SCHEMA, SRF_STRESS_BN, build_funding_daily, flag_period_ends, flag_stress
+
+d = dt.date
+D1, D2, D3, D4 = d(2025, 6, 26), d(2025, 6, 27), d(2025, 6, 30), d(2025, 7, 1)
+
+
+def fred_bn(rows: list[tuple[str, dt.date, float | None]]) -> pl.DataFrame:
+    """Core FRED rows; value_bn only for the dollar series (RRPONTSYD is already billions)."""
+    frame = pl.DataFrame(rows, schema={"series_id": pl.Utf8, "date": pl.Date, "value": pl.Float64}, orient="row")
+    return frame.with_columns(pl.when(pl.col("series_id") == "RRPONTSYD").then(pl.col("value")).alias("value_bn"))
+
+
+FRED = fred_bn([
+    ("SOFR", D1, 4.30), ("SOFR", D2, 4.35), ("SOFR", D3, 4.45), ("SOFR", D4, None),  # D4 not yet on FRED
+    # Synthetic IORB published on non-business days only: an equi-join would find nothing.
+    ("IORB", d(2025, 6, 21), 4.40), ("IORB", d(2025, 6, 28), 4.30),
+    ("EFFR", D1, 4.33), ("EFFR", D2, 4.33), ("EFFR", D3, 4.33),
+    ("RRPONTSYD", D1, 200.0), ("RRPONTSYD", D2, 210.0), ("RRPONTSYD", D3, 460.0),
+])
+RATES = pl.DataFrame(
+    [
+        (D3, "SOFR", 4.45, 4.30, 4.60, 2800.0), (D3, "TGCR", 4.42, None, None, None),
+        (D3, "BGCR", 4.43, None, None, None), (D4, "SOFR", 4.40, 4.28, 4.50, 2700.0),
+        (D4, "EFFR", 4.33, 4.31, 4.40, 100.0),
+    ],
+    schema={"effective_date": pl.Date, "rate_type": pl.Utf8, "rate_pct": pl.Float64, "percentile_1_pct": pl.Float64,
+            "percentile_99_pct": pl.Float64, "volume_bn": pl.Float64},
+    orient="row",
+)
+RP_OPS = pl.DataFrame(
+    [
+        ("RP1", D2, "Repo", 0.0), ("RRP1", D2, "Reverse Repo", 210e9),
+        ("RP2", D3, "Repo", 3e9), ("RP3", D3, "Repo", 8e9), ("RRP2", D3, "Reverse Repo", 460e9),  # AM + PM repo
+        ("RRP3", D4, "Reverse Repo", 190e9),
+    ],
+    schema={"operation_id": pl.Utf8, "operation_date": pl.Date, "operation_type": pl.Utf8,
+            "total_amt_accepted_usd": pl.Float64},
+    orient="row",
+)
+
+
+def test_funding_daily_joins_iorb_as_of_and_fills_from_nyfed() -> None:
+    out = build_funding_daily(FRED, RATES, RP_OPS)
+    expected = pl.DataFrame(
+        {
+            "date": [D1, D2, D3, D4],
+            "sofr_pct": [4.30, 4.35, 4.45, 4.40],  # D4 from NY Fed
+            "iorb_pct": [4.40, 4.40, 4.30, 4.30],
+            "sofr_iorb_bp": [-10.0, -5.0, 15.0, 10.0],
+            "effr_pct": [4.33, 4.33, 4.33, 4.33],
+            "effr_iorb_bp": [-7.0, -7.0, 3.0, 3.0],
+            "sofr_p1_pct": [None, None, 4.30, 4.28],
+            "sofr_p99_pct": [None, None, 4.60, 4.50],
+            "sofr_p1_iorb_bp": [None, None, 0.0, -2.0],
+            "sofr_p99_iorb_bp": [None, None, 30.0, 20.0],
+            "tgcr_pct": [None, None, 4.42, None],
+            "tgcr_iorb_bp": [None, None, 12.0, None],
+            "bgcr_pct": [None, None, 4.43, None],
+            "bgcr_iorb_bp": [None, None, 13.0, None],
+            "sofr_volume_bn": [None, None, 2800.0, 2700.0],
+            "on_rrp_bn": [200.0, 210.0, 460.0, None],
+            # D1 precedes the loaded operations (unknown -> null); D2 had a zero-award repo; D4 no repo at all -> 0.
+            "srf_takeup_bn": [None, 0.0, 11.0, 0.0],
+            # D4 is the data's last day but not July's last weekday: not a month end.
+            "is_month_end": [False, False, True, False],
+            "is_quarter_end": [False, False, True, False],
+            "stress_flag": [False, False, True, True],
+        },
+        schema=SCHEMA,
+    )
+    assert_frame_equal(out, expected)
+
+
+def test_funding_daily_has_no_srf_coverage_without_operations() -> None:
+    out = build_funding_daily(FRED, RATES, RP_OPS.clear())
+    assert out["srf_takeup_bn"].null_count() == out.height
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ([d(2021, 5, 28), d(2021, 6, 1)], [True, False]),  # May 31, 2021 was Memorial Day: the 28th closes May
+        ([d(2025, 5, 29), d(2025, 5, 30)], [False, True]),  # last month of the data, 30th is May's last weekday
+        ([d(2025, 9, 29)], [False]),  # last month of the data, not yet its last weekday
+    ],
+    ids=["holiday-month-end", "weekend-month-end-latest-month", "partial-latest-month"],
+)
+def test_flag_period_ends(dates: list[dt.date], expected: list[bool]) -> None:
+    assert flag_period_ends(pl.DataFrame({"date": dates}))["is_month_end"].to_list() == expected
+
+
+def test_flag_stress_thresholds_are_strict_and_nulls_never_flag() -> None:
+    frame = pl.DataFrame({"sofr_iorb_bp": [0.0, 0.5, None, None], "srf_takeup_bn": [SRF_STRESS_BN, None, 5.01, None]})
+    assert flag_stress(frame)["stress_flag"].to_list() == [False, True, True, False]
