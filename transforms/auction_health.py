@@ -1,7 +1,9 @@
 """Treasury auction demand (marts.auction_health) and the monthly bill share of issuance (marts.bill_share_monthly).
 
 Input: core Fiscal Data auctions_query rows (API field names, amounts in USD, rates in percent). Rows announced but not
-yet auctioned (total_accepted null) are left out.
+yet auctioned (total_accepted null) are left out. TIPS and FRNs come as security_type Note/Bond: they are told apart
+by the optional API fields floating_rate, inflation_index_security and ref_cpi_on_dated_date when the frame has them
+(without them an FRN is still recognised by its missing high yield; a TIPS is not).
 """
 
 import polars as pl
@@ -17,6 +19,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "cusip": pl.Utf8,
     "security_type": pl.Utf8,
     "security_term": pl.Utf8,
+    "security_kind": pl.Utf8,
     "tenor": pl.Utf8,
     "is_cmb": pl.Boolean,
     "is_reopening": pl.Boolean,
@@ -46,9 +49,31 @@ def select_completed(auctions: pl.DataFrame) -> pl.DataFrame:
     return auctions.filter(pl.col("total_accepted").is_not_null()).unique(["cusip", "auction_date"], keep="last")
 
 
+def _flag(auctions: pl.DataFrame, column: str, yes: pl.Expr) -> pl.Expr:
+    """`yes` evaluated on an optional auctions_query column; False when the frame does not carry it."""
+    return yes.fill_null(False) if column in auctions.columns else pl.lit(False)
+
+
+def classify_security(auctions: pl.DataFrame) -> pl.DataFrame:
+    """security_kind: CMB, Bill, TIPS, FRN, or the security_type (Note/Bond) of a nominal fixed-rate coupon."""
+    is_tips = _flag(auctions, "inflation_index_security", pl.col("inflation_index_security") == "Yes") | _flag(
+        auctions, "ref_cpi_on_dated_date", pl.col("ref_cpi_on_dated_date").is_not_null()
+    )
+    # FRNs are auctioned on a discount margin: a completed coupon auction without a high yield is one.
+    is_frn = _flag(auctions, "floating_rate", pl.col("floating_rate") == "Yes") | (
+        ~pl.col("security_type").is_in(BILL_TYPES) & pl.col("high_yield").is_null()
+    )
+    is_cmb = (pl.col("cash_management_bill_cmb") == "Yes").fill_null(False) | (pl.col("security_type") == "CMB")
+    return auctions.with_columns(
+        pl.when(is_cmb).then(pl.lit("CMB")).when(pl.col("security_type") == "Bill").then(pl.lit("Bill"))
+        .when(is_tips).then(pl.lit("TIPS")).when(is_frn).then(pl.lit("FRN"))
+        .otherwise(pl.col("security_type")).alias("security_kind")
+    )
+
+
 def add_auction_fields(auctions: pl.DataFrame) -> pl.DataFrame:
     """Amounts in $ billions, the rate that prices the auction and its basis, the comparison tenor and flags."""
-    is_bill = pl.col("security_type").is_in(BILL_TYPES)
+    is_bill = pl.col("security_kind").is_in(BILL_TYPES)
     return auctions.with_columns(
         (pl.col("offering_amt") / USD_PER_BN).alias("offering_bn"),
         (pl.col("total_accepted") / USD_PER_BN).alias("total_accepted_bn"),
@@ -61,7 +86,7 @@ def add_auction_fields(auctions: pl.DataFrame) -> pl.DataFrame:
         # A 13-week bill is a reopening of a 26-week bill and carries original_security_term "26-Week": for bills the
         # auctioned term is the comparable one; for coupons security_term is the remaining term ("9-Year 11-Month").
         pl.when(is_bill).then(pl.col("security_term")).otherwise(pl.col("original_security_term")).alias("tenor"),
-        (pl.col("cash_management_bill_cmb") == "Yes").fill_null(False).alias("is_cmb"),
+        (pl.col("security_kind") == "CMB").alias("is_cmb"),
         (pl.col("reopening") == "Yes").fill_null(False).alias("is_reopening"),
     )
 
@@ -77,10 +102,10 @@ def add_bidder_shares(auctions: pl.DataFrame) -> pl.DataFrame:
 
 
 def add_btc_vs_previous(auctions: pl.DataFrame) -> pl.DataFrame:
-    """btc_vs_prev6: bid-to-cover minus the mean of the 6 previous auctions of the same type, tenor and CMB flag."""
+    """btc_vs_prev6: bid-to-cover minus the mean of the 6 previous auctions of the same security_kind and tenor."""
     baseline = pl.col("bid_to_cover").shift(1).rolling_mean(PREVIOUS_AUCTIONS)
     return auctions.sort("auction_date", "cusip").with_columns(
-        (pl.col("bid_to_cover") - baseline.over("security_type", "tenor", "is_cmb", order_by=["auction_date", "cusip"]))
+        (pl.col("bid_to_cover") - baseline.over("security_kind", "tenor", order_by=["auction_date", "cusip"]))
         .alias("btc_vs_prev6")
     )
 
@@ -89,6 +114,7 @@ def build_auction_health(auctions: pl.DataFrame) -> pl.DataFrame:
     """marts.auction_health: one row per completed auction (cusip, auction_date); amounts $ billions, rates percent."""
     return (
         auctions.pipe(select_completed)
+        .pipe(classify_security)
         .pipe(add_auction_fields)
         .pipe(add_bidder_shares)
         .pipe(add_btc_vs_previous)
@@ -99,11 +125,11 @@ def build_auction_health(auctions: pl.DataFrame) -> pl.DataFrame:
 
 def build_bill_share_monthly(auctions: pl.DataFrame) -> pl.DataFrame:
     """marts.bill_share_monthly: per issue month, gross issuance (accepted incl. SOMA/FIMA) and bill share, $ bn."""
-    completed = auctions.pipe(select_completed).with_columns(
+    completed = auctions.pipe(select_completed).pipe(classify_security).with_columns(
         pl.coalesce("issue_date", "auction_date").dt.truncate("1mo").alias("month"),
         (pl.col("total_accepted") / USD_PER_BN).alias("accepted_bn"),
     )
-    is_bill = pl.col("security_type").is_in(BILL_TYPES) | (pl.col("cash_management_bill_cmb") == "Yes")
+    is_bill = pl.col("security_kind").is_in(BILL_TYPES)
     return (
         completed.group_by("month")
         .agg(

@@ -12,6 +12,7 @@ from transforms.auction_health import (
     add_btc_vs_previous,
     build_auction_health,
     build_bill_share_monthly,
+    classify_security,
 )
 
 d = dt.date
@@ -49,6 +50,7 @@ def test_auction_health_one_row_per_completed_auction() -> None:
             "cusip": ["BILL0001", "NOTE0001", "CMB00001"],
             "security_type": ["Bill", "Note", "Bill"],
             "security_term": ["13-Week", "10-Year", "42-Day"],
+            "security_kind": ["Bill", "Note", "CMB"],
             "tenor": ["13-Week", "10-Year", "42-Day"],  # the bill compares with 13-week auctions, not 26-week
             "is_cmb": [False, False, True],
             "is_reopening": [True, False, False],
@@ -73,9 +75,8 @@ def test_btc_vs_prev6_compares_with_six_previous_of_same_kind_only() -> None:
     frame = pl.DataFrame({
         "auction_date": dates + [d(2025, 12, 9)],
         "cusip": [f"B{i}" for i in range(8)],
-        "security_type": ["Bill"] * 8,
+        "security_kind": ["Bill"] * 8,
         "tenor": ["4-Week"] * 7 + ["8-Week"],  # the 8-week auction must not enter the 4-week baseline
-        "is_cmb": [False] * 8,
         "bid_to_cover": [2.5, 2.6, 2.7, 2.8, 2.9, 3.0, 3.3, 9.9],
     })
     out = add_btc_vs_previous(frame).sort("cusip")["btc_vs_prev6"].to_list()
@@ -97,3 +98,23 @@ def test_bill_share_monthly_by_issue_month_excludes_unauctioned() -> None:
         schema=BILL_SHARE_SCHEMA,
     )
     assert_frame_equal(out, expected)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, ["Note", "FRN", "Note"]),  # without the optional fields a TIPS cannot be told from a nominal note
+        ({"floating_rate": ["No", "Yes", "No"], "inflation_index_security": [None, None, "Yes"]},
+         ["Note", "FRN", "TIPS"]),
+        ({"ref_cpi_on_dated_date": [None, None, 321.1]}, ["Note", "FRN", "TIPS"]),
+    ],
+    ids=["schema-fields-only", "api-flags", "reference-cpi"],
+)
+def test_classify_security_separates_tips_and_frn_from_nominal_notes(extra: dict, expected: list[str]) -> None:
+    coupons = pl.DataFrame({
+        "security_type": ["Note", "Note", "Note"],
+        "cash_management_bill_cmb": ["No", "No", "No"],
+        "high_yield": [4.1, None, 1.8],  # the FRN is priced on a discount margin, no high yield
+        **extra,
+    })
+    assert classify_security(coupons)["security_kind"].to_list() == expected

@@ -129,6 +129,7 @@ CREATE TABLE IF NOT EXISTS marts.auction_health (
     cusip VARCHAR,
     security_type VARCHAR,
     security_term VARCHAR,
+    security_kind VARCHAR,
     tenor VARCHAR,
     is_cmb BOOLEAN,
     is_reopening BOOLEAN,
@@ -149,8 +150,9 @@ COMMENT ON COLUMN marts.auction_health.auction_date IS 'Auction date (auctions_q
 COMMENT ON COLUMN marts.auction_health.cusip IS 'CUSIP of the security auctioned (reopenings share the original CUSIP).';
 COMMENT ON COLUMN marts.auction_health.security_type IS 'auctions_query.security_type (Bill, Note, Bond, CMB, TIPS, FRN as sent).';
 COMMENT ON COLUMN marts.auction_health.security_term IS 'Term as auctioned (auctions_query.security_term; reopened coupons show the remaining term, e.g. 9-Year 11-Month).';
+COMMENT ON COLUMN marts.auction_health.security_kind IS 'Comparison class: CMB, Bill, TIPS, FRN, or Note/Bond for nominal fixed-rate coupons. TIPS from auctions_query.inflation_index_security = Yes or a reference CPI (ref_cpi_on_dated_date), FRN from floating_rate = Yes or a missing high_yield; when core lacks those optional fields a TIPS shows as Note/Bond.';
 COMMENT ON COLUMN marts.auction_health.tenor IS 'Comparison tenor: security_term for bills (a 13-week bill is a reopening of a 26-week bill and carries original_security_term 26-Week), original_security_term for coupons.';
-COMMENT ON COLUMN marts.auction_health.is_cmb IS 'Cash management bill (auctions_query.cash_management_bill_cmb = Yes).';
+COMMENT ON COLUMN marts.auction_health.is_cmb IS 'Cash management bill (auctions_query.cash_management_bill_cmb = Yes, or security_type CMB).';
 COMMENT ON COLUMN marts.auction_health.is_reopening IS 'Reopening of an outstanding CUSIP (auctions_query.reopening = Yes).';
 COMMENT ON COLUMN marts.auction_health.offering_bn IS 'Offering amount, $ billions (offering_amt USD / 1e9).';
 COMMENT ON COLUMN marts.auction_health.total_accepted_bn IS 'Total accepted incl. non-competitive, SOMA and FIMA add-ons, $ billions (total_accepted USD / 1e9).';
@@ -161,7 +163,7 @@ COMMENT ON COLUMN marts.auction_health.primary_dealer_share IS 'primary_dealer_a
 COMMENT ON COLUMN marts.auction_health.direct_share IS 'direct_bidder_accepted / (primary dealer + direct + indirect accepted).';
 COMMENT ON COLUMN marts.auction_health.indirect_share IS 'indirect_bidder_accepted / (primary dealer + direct + indirect accepted): proxy for foreign/official and fund demand.';
 COMMENT ON COLUMN marts.auction_health.soma_addon_bn IS 'SOMA (Fed) non-competitive rollover add-on, $ billions (soma_accepted USD / 1e9): the maturing principal not redeemed under the QT cap.';
-COMMENT ON COLUMN marts.auction_health.btc_vs_prev6 IS 'bid_to_cover minus the mean bid-to-cover of the 6 previous auctions with the same security_type, tenor and is_cmb; null until 6 exist.';
+COMMENT ON COLUMN marts.auction_health.btc_vs_prev6 IS 'bid_to_cover minus the mean bid-to-cover of the 6 previous completed auctions with the same security_kind and tenor (so TIPS, FRNs and CMBs are not compared with nominal securities); null until 6 exist.';
 
 -- ---------------------------------------------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS marts.bill_share_monthly (
@@ -174,7 +176,7 @@ CREATE TABLE IF NOT EXISTS marts.bill_share_monthly (
 COMMENT ON TABLE marts.bill_share_monthly IS 'One row per issue month (issue_date, auction_date when missing) of completed Treasury auctions: gross issuance and the share of bills. $ billions.';
 COMMENT ON COLUMN marts.bill_share_monthly.month IS 'First day of the month of settlement (issue_date; auction_date when issue_date is missing).';
 COMMENT ON COLUMN marts.bill_share_monthly.gross_issuance_bn IS 'Sum of total_accepted of auctions settling in the month (incl. SOMA and FIMA add-ons), $ billions; gross, before maturing debt.';
-COMMENT ON COLUMN marts.bill_share_monthly.bills_bn IS 'Part of gross_issuance_bn in bills (security_type Bill or CMB, or cash_management_bill_cmb = Yes), $ billions.';
+COMMENT ON COLUMN marts.bill_share_monthly.bills_bn IS 'Part of gross_issuance_bn in bills (security_kind Bill or CMB), $ billions.';
 COMMENT ON COLUMN marts.bill_share_monthly.bill_share IS 'bills_bn / gross_issuance_bn (fraction).';
 COMMENT ON COLUMN marts.bill_share_monthly.soma_addon_bn IS 'SOMA rollover add-ons included in gross_issuance_bn, $ billions.';
 
