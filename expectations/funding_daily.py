@@ -38,8 +38,8 @@ def build_suite() -> gx.ExpectationSuite:
     return rules.suite(DATASET, [
         rules.columns_present(("date", *rates, "sofr_iorb_bp", "effr_iorb_bp", "on_rrp_bn", "srf_takeup_bn",
                                "is_month_end", "is_quarter_end", "stress_flag")),
-        # Zero SRF usage is 0, not missing: a null means the operations feed was lost.
-        rules.not_null(("date", "srf_takeup_bn", "is_month_end", "is_quarter_end")),
+        # srf_takeup_bn is 0 on covered days without usage and null only outside the operations data: no rule.
+        rules.not_null(("date", "is_month_end", "is_quarter_end")),
         rules.dates(["date"]),
         rules.unique_key(KEY),
         [rules.between(c, *RATE_PCT_BAND) for c in rates],

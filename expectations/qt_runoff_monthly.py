@@ -14,9 +14,10 @@ KEY = ("month",)
 ORDER_BY = "month"
 # Consecutive months are at most 31 days apart.
 MAX_GAP_DAYS = 31
-# Monthly runoff in $ billions: the largest cap was $60bn (UST, 2022-09..2024-05); $500bn a month is out of
-# reach, and a runoff left in $ millions lands thousands of times higher.
-RUNOFF_BN_BAND = (-5e2, 5e2)
+# Monthly runoff in $ billions: the largest cap was $60bn (UST, 2022-09..2024-05), so $500bn a month is out of
+# reach; purchases read as negative runoff (March 2020: UST holdings up $838bn in the month), $2tn is twice that.
+# A runoff left in $ millions lands thousands of times outside.
+RUNOFF_BN_BAND = (-2e3, 5e2)
 # Caps in $ billions: at most $60bn (UST) and $35bn (MBS).
 CAP_BN_BAND = (0.0, 100.0)
 # Treasury redemptions may exceed the fall in holdings by the TIPS inflation accretion (~$1-2bn a month;

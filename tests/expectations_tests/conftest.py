@@ -1,6 +1,5 @@
 """Fixtures for the validation tests: one Validator per session and real recorded batches in CONTRACTS shape."""
 
-import json
 import re
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from expectations import Validator
 from expectations.fred_observations import catalog
 
+ROOT = Path(__file__).resolve().parents[2]
 # fredgraph.csv downloads (the exact wire format of the live FRED source) and the series they hold.
 FREDGRAPH_FILES = {
     "WALCL": "fred/fredgraph/qie2003/WALCL.csv",
@@ -19,17 +19,6 @@ FREDGRAPH_FILES = {
     "SOFR": "fred/fredgraph/qie2003/SOFR.csv",
     "IORB": "fred/fredgraph/SOFR3/IORB.csv",
 }
-AUCTION_FLOAT_COLUMNS = (
-    "offering_amt", "total_tendered", "total_accepted", "bid_to_cover_ratio", "high_yield", "high_discnt_rate",
-    "high_investment_rate", "int_rate", "primary_dealer_accepted", "direct_bidder_accepted",
-    "indirect_bidder_accepted", "soma_accepted", "soma_tendered", "soma_holdings", "fima_noncomp_accepted",
-    "comp_accepted", "noncomp_accepted",
-)
-AUCTION_TEXT_COLUMNS = (
-    "cusip", "security_type", "security_term", "original_security_term", "reopening", "cash_management_bill_cmb",
-    "soma_included",
-)
-AUCTION_DATE_COLUMNS = ("auction_date", "announcemt_date", "issue_date", "maturity_date")
 
 
 @pytest.fixture(scope="session")
@@ -106,14 +95,38 @@ def dts_batch(real_data: Path) -> pl.DataFrame:
 
 @pytest.fixture(scope="session")
 def auctions_batch(real_data: Path) -> pl.DataFrame:
-    """Recorded Fiscal Data auctions_query page (25 bill auctions, Jan 2026), strings cast as meta.dataTypes say."""
+    """Recorded Fiscal Data auctions_query page (25 bill auctions, Jan 2026) parsed by transforms.fiscal."""
+    fiscal = pytest.importorskip("transforms.fiscal")
     path = real_data / "treasury_auctions/fiscaldata_openbb_cassette/auctions_query_bills_2026-01.json"
-    records = json.loads(path.read_text())["data"]
-    raw = pl.DataFrame(records, infer_schema_length=None).select(
-        [*AUCTION_TEXT_COLUMNS, *AUCTION_DATE_COLUMNS, *AUCTION_FLOAT_COLUMNS]
-    )
-    raw = raw.with_columns(pl.all().replace({"null": None}))
-    return raw.with_columns(
-        *[pl.col(c).str.to_date() for c in AUCTION_DATE_COLUMNS],
-        *[pl.col(c).cast(pl.Float64) for c in AUCTION_FLOAT_COLUMNS],
-    )
+    frame, _meta = fiscal.parse_fiscal_page(path.read_bytes())
+    return fiscal.parse_auctions(frame)
+
+
+def _api_reformatted(real_data: Path, series_id: str) -> bytes:
+    """A `date,value` FRED API dump given the fredgraph header it was reformatted from."""
+    body = (real_data / f"fred/api_reformatted/opxie1/{series_id}.csv").read_bytes().split(b"\n", 1)[1]
+    return f"observation_date,{series_id}\n".encode() + body
+
+
+@pytest.fixture(scope="session")
+def fred_bn(real_data: Path, fred_batch: pl.DataFrame) -> pl.DataFrame:
+    """The FRED batch + TREAST and WSHOMCB, converted to $ billions by transforms.units (as the marts take it)."""
+    fred, units = pytest.importorskip("transforms.fred"), pytest.importorskip("transforms.units")
+    holdings = [fred.parse_fredgraph_csv(_api_reformatted(real_data, s), s) for s in ("TREAST", "WSHOMCB")]
+    catalog_frame = pl.read_csv(ROOT / "warehouse/seeds/fred_series.csv")
+    return units.to_billions(pl.concat([fred_batch.drop("units"), *holdings]), catalog_frame)
+
+
+@pytest.fixture(scope="session")
+def mart_batches(fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch) -> dict[str, pl.DataFrame]:
+    """The five marts built by the project's transforms from the real recorded batches."""
+    t = {m: pytest.importorskip(f"transforms.{m}") for m in ("liquidity", "runoff", "funding", "tga", "fiscal",
+                                                              "auction_health")}
+    caps = pl.read_csv(ROOT / "warehouse/seeds/qt_cap_regimes.csv", try_parse_dates=True)
+    return {
+        "liquidity_weekly": t["liquidity"].build_liquidity_weekly(fred_bn),
+        "qt_runoff_monthly": t["runoff"].build_qt_runoff_monthly(fred_bn, caps),
+        "funding_daily": t["funding"].build_funding_daily(fred_bn, rates_batch, rp_batch),
+        "tga_daily": t["tga"].build_tga_daily(t["fiscal"].tga_closing_balance(dts_batch)),
+        "auction_health": t["auction_health"].build_auction_health(auctions_batch),
+    }
