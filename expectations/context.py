@@ -24,12 +24,23 @@ HeldArg = Held | Mapping[str, Held] | None
 
 
 @dataclass(frozen=True)
+class KnownGap:
+    """A reviewed hole in a dataset's history (e.g. in a recording), exempt from the gap rule: dates after
+    `after` and up to `before` may be missing. Each one carries the reason a reviewer accepted it."""
+
+    after: date
+    before: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class ContextSpec:
     """Which column dates a row, which column groups rows into series, and each group's largest allowed gap."""
 
     date_column: str
     group_column: str | None = None
     max_gap_days: int | Mapping[str, int] | None = None
+    known_gaps: tuple[KnownGap, ...] = ()
 
 
 _CONTEXT_TYPES: dict[str, pl.DataType] = {
@@ -53,12 +64,20 @@ def add_context(frame: pl.DataFrame, spec: ContextSpec | None, as_of: date | Non
     day = pl.col(spec.date_column)
     out = frame.sort(needed, nulls_last=True).with_columns(
         pl.lit(as_of, dtype=pl.Date).alias(rules.AS_OF),
-        _per_group(day.diff().dt.total_days(), spec).alias(rules.GAP_DAYS),
+        _gap_days(day, spec).alias(rules.GAP_DAYS),
         _max_gap_expr(spec).alias(rules.MAX_GAP_DAYS),
         _per_group(pl.len(), spec).alias(rules.GROUP_ROWS),
         _per_group(day.min(), spec).alias(rules.GROUP_FIRST_DATE),
     )
     return _join_held(out, spec, held).cast(_CONTEXT_TYPES)
+
+
+def _gap_days(day: pl.Expr, spec: ContextSpec) -> pl.Expr:
+    """Days since the previous date of the series; null (exempt) when the hole is a reviewed KnownGap."""
+    gap = _per_group(day.diff().dt.total_days(), spec)
+    previous = _per_group(day.shift(1), spec)
+    known = [(previous >= g.after) & (day <= g.before) for g in spec.known_gaps]
+    return pl.when(pl.any_horizontal(known)).then(None).otherwise(gap) if known else gap
 
 
 def _per_group(expr: pl.Expr, spec: ContextSpec) -> pl.Expr:

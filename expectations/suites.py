@@ -9,6 +9,7 @@ import great_expectations as gx
 
 from expectations import (
     auction_health,
+    bill_share_monthly,
     dts_operating_cash_balance,
     fred_observations,
     funding_daily,
@@ -24,7 +25,7 @@ RAW_MODULES: tuple[ModuleType, ...] = (
     fred_observations, treasury_auctions, nyfed_reference_rates, nyfed_rp_operations, dts_operating_cash_balance,
 )
 MART_MODULES: tuple[ModuleType, ...] = (
-    qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, tga_daily,
+    qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
 )
 _MODULES: dict[str, ModuleType] = {m.DATASET: m for m in (*RAW_MODULES, *MART_MODULES)}
 

@@ -32,7 +32,7 @@ class _RedactFilter(logging.Filter):
         return True
 
 
-for _name in ("urllib3", "urllib3.connectionpool", "requests"):
+for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager", "requests"):
     logging.getLogger(_name).addFilter(_RedactFilter())
 
 

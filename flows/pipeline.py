@@ -15,8 +15,12 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from expectations.context import Held
+from expectations.runner import Validator
+from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, open_session
 from flows.http import SourceError
+from flows.marts import MART_BUILDERS, read_core
 from flows.plan import SOURCES, SourceSpec, fred_catalog, plan_windows
 from flows.sources import Batch, Window
 from qtwatch.settings import Settings, get_settings
@@ -40,6 +44,7 @@ class RunSummary:
     mode: str
     warehouse: str
     loads: list[LoadRecord] = field(default_factory=list)
+    docs_path: str | None = None
 
     @property
     def failed(self) -> list[LoadRecord]:
@@ -103,6 +108,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     started = datetime.now(UTC)
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
                 settings.warehouse)
+    validator = _new_validator()
     with db.staged(settings.warehouse) as con:
         catalog = fred_catalog(con)
         planned = {n: plan_windows(con, SOURCES[n], as_of, full_refresh=full_refresh,
@@ -110,14 +116,18 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
         futures = {n: extract.submit(n, planned[n], catalog, replay_path, as_of) for n in names}
         for name in names:
             refetch = _full_history_refetch(planned[name], catalog, replay_path, as_of)
-            record = land_source(con, SOURCES[name], futures[name], planned[name], summary.run_id, as_of, refetch)
+            record = land_source(con, SOURCES[name], futures[name], planned[name], summary.run_id, as_of, refetch,
+                                 validator)
             summary.loads.append(record)
             meta.record_load(con, record)
         load.rebuild_core(con)
+        summary.loads.extend(publish_marts(con, validator, summary.run_id))
         status = "Failed" if summary.failed else "Completed"
         meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
     logger.info("published %s", settings.warehouse)
+    summary.docs_path = str(validator.build_data_docs(Path(settings.gx_docs_dir).resolve()))
+    publish_artifact(summary)
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
     return summary
@@ -134,8 +144,10 @@ def _full_history_refetch(windows: dict, catalog: pl.DataFrame, replay_path: str
     return refetch
 
 
-def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of: date, refetch=None) -> LoadRecord:
-    """Wait for one source's batch; land it in its own transaction. A failure is recorded, never raised."""
+def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of: date, refetch,
+                validator: Validator) -> LoadRecord:
+    """Wait for one source's batch, validate it, land it in its own transaction (or quarantine it).
+    A failure is recorded in the returned LoadRecord, never raised, so the other sources still publish."""
     logger = get_run_logger()
     started, clock = datetime.now(UTC), time.perf_counter()
     record = LoadRecord(f"{run_id}-{spec.name}", run_id, spec.name, spec.dataset.name, "failed", started_at=started)
@@ -144,8 +156,11 @@ def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of
     try:
         batch: Batch = future.result()
         record.rows_fetched = batch.frame.height
-        con.execute("BEGIN TRANSACTION")
         frame = _checked_units(con, spec, batch.frame, windows, refetch)
+        held = _held(con, spec, windows)
+        if not _validated(con, validator, spec.dataset.name, frame, record, as_of=as_of, held=held):
+            return _finish(record, clock)
+        con.execute("BEGIN TRANSACTION")
         record.rows_landed = load.land(con, spec.dataset, frame, load_id=record.load_id, fetched_at=started,
                                        as_of=as_of)
         con.execute("COMMIT")
@@ -156,8 +171,71 @@ def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of
         _rollback(con)
         record.error = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
         logger.error("%s failed: %s", spec.name, record.error)
+    return _finish(record, clock)
+
+
+def _finish(record: LoadRecord, clock: float) -> LoadRecord:
     record.finished_at, record.seconds = datetime.now(UTC), round(time.perf_counter() - clock, 3)
     return record
+
+
+def _held(con, spec: SourceSpec, windows: dict) -> Held | dict[str, Held]:
+    """What the warehouse already holds in each requested window: a new batch must not have less."""
+    def held_for(group: str | None, window: Window) -> Held:
+        return Held(*load.held_in_window(con, spec.dataset, group, window.start, window.end))
+
+    if spec.dataset.group_column:
+        return {group: held_for(group, window) for group, window in windows.items()}
+    return held_for(None, windows["*"])
+
+
+def _validated(con, validator: Validator, dataset: str, frame: pl.DataFrame, record: LoadRecord, **context) -> bool:
+    """Run the dataset's suite; record the outcome; quarantine a failing batch. True when the batch may publish."""
+    outcome = validator.validate(dataset, frame, **context)
+    now = datetime.now(UTC)
+    meta.record_validation(con, load_id=record.load_id, dataset=dataset, success=outcome.success,
+                           evaluated=outcome.evaluated, failed=outcome.failed, failed_rules=outcome.failed_rules,
+                           seconds=outcome.seconds, validated_at=now)
+    if outcome.success:
+        return True
+    meta.quarantine(con, load_id=record.load_id, dataset=dataset, frame=frame, failed_rules=outcome.failed_rules,
+                    result_json=outcome.result_json, at=now)
+    record.status = "quarantined"
+    record.error = f"{dataset} failed validation: {'; '.join(outcome.failed_rules)}"[:500]
+    get_run_logger().error("%s quarantined, not published: %s", dataset, "; ".join(outcome.failed_rules))
+    return False
+
+
+def publish_marts(con, validator: Validator, run_id: str) -> list[LoadRecord]:
+    """Build every mart from core; publish each one that passes its suite, keep the previous one otherwise."""
+    logger = get_run_logger()
+    core = read_core(con)
+    records = []
+    for name, build in MART_BUILDERS.items():
+        clock = time.perf_counter()
+        record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed",
+                            started_at=datetime.now(UTC))
+        try:
+            frame = build(core)
+            record.rows_fetched = frame.height
+            if _validated(con, validator, name, frame, record):
+                record.rows_landed = load.replace_table(con, f"marts.{name}", frame)
+                record.status = "published"
+        except Exception as exc:  # noqa: BLE001 - one broken mart must not hide the others
+            record.error = f"{type(exc).__name__}: {exc}"[:500]
+            logger.error("mart %s failed: %s", name, record.error)
+        records.append(_finish(record, clock))
+        meta.record_load(con, record)
+    logger.info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" for r in records))
+    return records
+
+
+def _new_validator() -> Validator:
+    """One great-expectations context per run (its import and set-up cost seconds: pay them once)."""
+    clock = time.perf_counter()
+    validator = Validator()
+    get_run_logger().info("great-expectations ready in %.1fs", time.perf_counter() - clock)
+    return validator
 
 
 class UnitChangeError(ValueError):

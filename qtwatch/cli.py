@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from qtwatch import analyst_commands, ops_commands
+
 app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
                   no_args_is_help=True, add_completion=False)
 console = Console(width=None if Console().is_terminal else 130)
@@ -71,6 +73,10 @@ def run(
         except Exception as exc:  # noqa: BLE001 - show one line, not a traceback
             err.print(f"[bold red]run failed:[/] {type(exc).__name__}: {exc}")
         raise typer.Exit(1)
+
+
+analyst_commands.register(app)
+ops_commands.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -36,13 +36,15 @@ def print_run_summary(console: Console) -> None:
         if not run:
             return
         run_id, mode, as_of, status = run[0]
-        loads = con.execute("SELECT source, status, rows_fetched, rows_landed, seconds, error FROM meta.loads "
-                            "WHERE run_id = ? ORDER BY source", [run_id]).fetchall()
+        loads = con.execute("SELECT CASE WHEN source = 'marts' THEN 'marts.' || dataset ELSE source END, status, "
+                            "rows_fetched, rows_landed, seconds, error FROM meta.loads "
+                            "WHERE run_id = ? ORDER BY source = 'marts', 1", [run_id]).fetchall()
         table = Table(title=f"run {run_id} ({mode}, as of {as_of}): {status}")
         for column in ("source", "status", "fetched", "landed", "held from", "held to", "held", "seconds"):
             table.add_column(column, justify="right" if column in ("fetched", "landed", "seconds") else "left")
         for source, state, fetched, landed, seconds, error in loads:
-            first, last, held = con.execute(DATE_RANGES[source]).fetchall()[0]
+            held_sql = DATE_RANGES.get(source)
+            first, last, held = con.execute(held_sql).fetchall()[0] if held_sql else ("", "", "")
             table.add_row(source, state if not error else f"{state}: {error[:60]}", f"{fetched:,}", f"{landed:,}",
                           str(first), str(last), str(held), f"{seconds:.2f}")
     console.print(table)

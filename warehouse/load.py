@@ -103,3 +103,31 @@ def _latest_sql(d: Dataset) -> str:
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+def held_in_window(con: duckdb.DuckDBPyConnection, dataset: Dataset, group: str | None, start: date | None,
+                   end: date) -> tuple[int, date | None]:
+    """(rows, first date) currently held for one group (or the whole dataset) within [start, end]."""
+    where = [f"{dataset.date_column} <= ?"]
+    params: list = [end]
+    if start is not None:
+        where.append(f"{dataset.date_column} >= ?")
+        params.append(start)
+    if group is not None and dataset.group_column:
+        where.append(f"{dataset.group_column} = ?")
+        params.append(group)
+    sql = (f"SELECT count(*), min({dataset.date_column}) FROM ({_latest_sql(dataset)}) "
+           f"WHERE {' AND '.join(where)}")
+    rows, first = con.execute(sql, params).fetchall()[0]
+    return rows, first
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Replace every row of `table` (a mart) with `frame`, matching columns by name, in the caller's transaction."""
+    con.register("_mart", frame.to_arrow())
+    try:
+        con.execute(f"DELETE FROM {table}").fetchall()
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _mart").fetchall()
+    finally:
+        con.unregister("_mart")
+    return frame.height

@@ -1,0 +1,89 @@
+"""The markdown artifact every run leaves in the Prefect UI: loads, validations, freshness and headline metrics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from prefect.artifacts import create_markdown_artifact
+
+from qtwatch.settings import get_settings
+from warehouse.db import WarehouseError, connect_readonly
+
+if TYPE_CHECKING:
+    from flows.pipeline import RunSummary
+
+HEADLINES = {
+    "Reserves (WRESBAL, week avg)": ("SELECT week, reserves_bn, reserves_bn_wow FROM marts.liquidity_weekly "
+                                     "WHERE reserves_bn IS NOT NULL ORDER BY week DESC LIMIT 1"),
+    "ON RRP (Wednesday)": ("SELECT week, on_rrp_bn, on_rrp_bn_wow FROM marts.liquidity_weekly "
+                           "WHERE on_rrp_bn IS NOT NULL ORDER BY week DESC LIMIT 1"),
+    "TGA (Daily Treasury Statement)": ("SELECT date, tga_bn, tga_change_bn FROM marts.tga_daily "
+                                       "WHERE tga_bn IS NOT NULL ORDER BY date DESC LIMIT 1"),
+    "SOFR − IORB (bp)": ("SELECT date, sofr_iorb_bp, sofr_iorb_bp - lag(sofr_iorb_bp) OVER (ORDER BY date) "
+                         "FROM marts.funding_daily WHERE sofr_iorb_bp IS NOT NULL ORDER BY date DESC LIMIT 1"),
+    "Treasury runoff vs cap, last month (bn)": (
+        "SELECT month, ust_runoff_bn, ust_cap_bn FROM marts.qt_runoff_monthly "
+        "WHERE ust_runoff_bn IS NOT NULL ORDER BY month DESC LIMIT 1"),
+}
+
+
+def run_markdown(summary: RunSummary) -> str:
+    """The run report as markdown, read back from the published warehouse (what analysts will see)."""
+    lines = [f"# qtwatch run `{summary.run_id}`", "",
+             f"mode **{summary.mode}**, as of **{summary.as_of}**, warehouse `{summary.warehouse}`", "",
+             "| source / mart | status | fetched | landed | seconds | error |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r.source if r.source != 'marts' else 'mart ' + r.dataset} | {r.status} | {r.rows_fetched:,} | "
+              f"{r.rows_landed:,} | {r.seconds:.2f} | {(r.error or '').replace('|', '/')[:160]} |"
+              for r in summary.loads]
+    try:
+        con = connect_readonly(get_settings().warehouse)
+    except WarehouseError as exc:
+        return "\n".join([*lines, "", f"(warehouse not readable: {exc})"])
+    with con:
+        lines += ["", "## Validation", "", "| dataset | success | evaluated | failed | seconds | failed rules |",
+                  "|---|---|---|---|---|---|"]
+        for dataset, ok, evaluated, failed, seconds, rules in con.execute(
+                "SELECT dataset, success, evaluated, failed, seconds, failed_rules FROM meta.validations "
+                "WHERE starts_with(load_id, ?) ORDER BY validated_at", [summary.run_id]).fetchall():
+            lines.append(f"| {dataset} | {'✅' if ok else '❌'} | {evaluated} | {failed} | {seconds:.3f} | "
+                         f"{'; '.join(rules or [])[:200]} |")
+        lines += ["", "## Headline metrics", "", "| metric | as of | value | change |", "|---|---|---|---|"]
+        for label, sql in HEADLINES.items():
+            row = _first(con, sql)
+            if row:
+                lines.append(f"| {label} | {row[0]} | {_num(row[1])} | {_num(row[2])} |")
+        lines += ["", "## Freshness (latest observation held)", "", "| dataset | latest |", "|---|---|"]
+        for dataset, latest in con.execute(FRESHNESS_SQL).fetchall():
+            lines.append(f"| {dataset} | {latest} |")
+    if summary.docs_path:
+        lines += ["", f"great-expectations Data Docs: `{summary.docs_path}`"]
+    return "\n".join(lines)
+
+
+FRESHNESS_SQL = """
+    SELECT 'fred ' || series_id, max(date) FROM core.fred_observations GROUP BY 1
+    UNION ALL SELECT 'auctions (with results)', max(auction_date) FROM core.treasury_auctions
+        WHERE bid_to_cover_ratio IS NOT NULL
+    UNION ALL SELECT 'nyfed rates', max(effective_date) FROM core.nyfed_reference_rates
+    UNION ALL SELECT 'nyfed operations', max(operation_date) FROM core.nyfed_rp_operations
+    UNION ALL SELECT 'dts', max(record_date) FROM core.dts_operating_cash_balance
+    ORDER BY 1
+"""
+
+
+def publish_artifact(summary: RunSummary) -> None:
+    """Attach the run report to the flow run (key `qtwatch-run`, so the UI keeps its history)."""
+    create_markdown_artifact(key="qtwatch-run", markdown=run_markdown(summary),
+                             description=f"qtwatch {summary.mode} run as of {summary.as_of}")
+
+
+def _first(con, sql: str):
+    try:
+        rows = con.execute(sql).fetchall()
+    except Exception:  # noqa: BLE001 - a mart not built yet just leaves its line out
+        return None
+    return rows[0] if rows else None
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:,.2f}"

@@ -1,0 +1,66 @@
+"""Build the analyst marts from core with the pure polars transforms; each mart is validated before it is published."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from transforms import auction_health, funding, liquidity, runoff, tga
+from transforms.fiscal import tga_closing_balance
+from transforms.units import to_billions
+from warehouse.db import query_pl
+
+
+@dataclass(frozen=True)
+class CoreFrames:
+    """The core tables the marts are computed from, read once per run."""
+
+    fred_bn: pl.DataFrame
+    cap_regimes: pl.DataFrame
+    rates: pl.DataFrame
+    rp_ops: pl.DataFrame
+    auctions: pl.DataFrame
+    tga: pl.DataFrame
+
+
+MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
+    "qt_runoff_monthly": lambda c: runoff.build_qt_runoff_monthly(c.fred_bn, c.cap_regimes),
+    "liquidity_weekly": lambda c: liquidity.build_liquidity_weekly(c.fred_bn),
+    "funding_daily": lambda c: funding.build_funding_daily(c.fred_bn, c.rates, c.rp_ops),
+    "auction_health": lambda c: auction_health.build_auction_health(c.auctions),
+    "bill_share_monthly": lambda c: auction_health.build_bill_share_monthly(c.auctions),
+    "tga_daily": lambda c: tga.build_tga_daily(c.tga),
+}
+
+
+class CatalogMismatch(ValueError):
+    """Core FRED data is in other units than the catalog says: converting would be wrong."""
+
+
+def read_core(con: duckdb.DuckDBPyConnection) -> CoreFrames:
+    """Read core + ref once; FRED values converted to billions by the catalog after checking units agree."""
+    catalog = query_pl(con, "SELECT * FROM ref.fred_series")
+    fred = query_pl(con, "SELECT series_id, date, value, units FROM core.fred_observations")
+    check_units(fred, catalog)
+    return CoreFrames(
+        fred_bn=to_billions(fred.drop("units"), catalog),
+        cap_regimes=query_pl(con, "SELECT * FROM ref.qt_cap_regimes ORDER BY effective_from"),
+        rates=query_pl(con, "SELECT * FROM core.nyfed_reference_rates"),
+        rp_ops=query_pl(con, "SELECT * FROM core.nyfed_rp_operations"),
+        auctions=query_pl(con, "SELECT * FROM core.treasury_auctions"),
+        tga=tga_closing_balance(query_pl(con, "SELECT * FROM core.dts_operating_cash_balance")),
+    )
+
+
+def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:
+    """Every held FRED row must carry the units the catalog declares (the catalog drives the conversion)."""
+    joined = fred.select("series_id", "units").unique().join(
+        catalog.select("series_id", pl.col("units").alias("catalog_units")), on="series_id", how="left")
+    bad = joined.filter(pl.col("units") != pl.col("catalog_units"))
+    if not bad.is_empty():
+        row = bad.row(0, named=True)
+        raise CatalogMismatch(f"{row['series_id']} is held in '{row['units']}' but warehouse/seeds/fred_series.csv "
+                              f"declares '{row['catalog_units']}': update the catalog's units and unit_scale_bn")

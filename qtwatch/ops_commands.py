@@ -1,0 +1,9 @@
+"""Operator commands of the qtwatch CLI (serve, deploy): registered on the Typer app by `register`."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to `app`."""
