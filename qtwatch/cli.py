@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from qtwatch import analyst_commands, ops_commands
+from qtwatch import analyst_commands, ops_commands, report_commands
 
 app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
                   no_args_is_help=True, add_completion=False)
@@ -77,6 +77,7 @@ def run(
 
 analyst_commands.register(app)
 ops_commands.register(app)
+report_commands.register(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point
