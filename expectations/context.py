@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -41,6 +41,7 @@ class ContextSpec:
     group_column: str | None = None
     max_gap_days: int | Mapping[str, int] | None = None
     known_gaps: tuple[KnownGap, ...] = ()
+    as_of_lead_days: int = 0  # rows may be dated this many days after as_of (announced, not yet held)
 
 
 _CONTEXT_TYPES: dict[str, pl.DataType] = {
@@ -63,7 +64,7 @@ def add_context(frame: pl.DataFrame, spec: ContextSpec | None, as_of: date | Non
         return _null_context(frame)
     day = pl.col(spec.date_column)
     out = frame.sort(needed, nulls_last=True).with_columns(
-        pl.lit(as_of, dtype=pl.Date).alias(rules.AS_OF),
+        pl.lit(as_of + timedelta(days=spec.as_of_lead_days) if as_of else None, dtype=pl.Date).alias(rules.AS_OF),
         _gap_days(day, spec).alias(rules.GAP_DAYS),
         _max_gap_expr(spec).alias(rules.MAX_GAP_DAYS),
         _per_group(pl.len(), spec).alias(rules.GROUP_ROWS),

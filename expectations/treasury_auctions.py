@@ -28,9 +28,15 @@ OFFERING_USD_BAND = (1e8, 1e12)
 RATE_PCT_BAND = (-1.0, 25.0)
 
 
+# Treasury announces auctions up to about four weeks ahead (a 30-year bond is announced ~a week before, the weekly
+# bills days before, some coupons ~a month); the flow asks 30 days past as-of, so rows up to 35 days out are legit.
+ANNOUNCEMENT_LEAD_DAYS = 35
+
+
 def context() -> ContextSpec:
-    """Auctions are dated by auction_date; no gap rule (auctions follow Treasury's calendar, not a frequency)."""
-    return ContextSpec(date_column="auction_date")
+    """Auctions are dated by auction_date, announced ones up to ANNOUNCEMENT_LEAD_DAYS after as_of; no gap rule
+    (auctions follow Treasury's calendar, not a frequency)."""
+    return ContextSpec(date_column="auction_date", as_of_lead_days=ANNOUNCEMENT_LEAD_DAYS)
 
 
 def build_suite() -> gx.ExpectationSuite:
