@@ -6,6 +6,8 @@ noise), amounts in $ billions. IORB is joined as-of (backward): it is published 
 effective dates, so the rate in force on a day is the latest one dated on or before it.
 """
 
+import datetime as dt
+
 import polars as pl
 
 from transforms.units import conform, select_series
@@ -18,6 +20,7 @@ SOFR_IORB_STRESS_BP = 0.0
 SRF_STRESS_BN = 5.0
 USD_PER_BN = 1e9
 QUARTER_END_MONTHS = (3, 6, 9, 12)
+IORB_MAX_STALENESS = dt.timedelta(days=7)
 
 SCHEMA: dict[str, pl.DataType] = {
     "date": pl.Date,
@@ -79,9 +82,11 @@ def join_daily_rates(fred_bn: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame
 
 
 def attach_iorb(daily: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame:
-    """IORB in force on each date: as-of (backward) join on the IORB series, never an equi-join."""
+    """IORB in force on each date: as-of (backward) join on the IORB series, never an equi-join. FRED publishes IORB
+    for every calendar day, so a value more than IORB_MAX_STALENESS old means the series has not been loaded that
+    far: leave IORB null rather than assume no FOMC decision came in between."""
     iorb = select_series(fred_bn, "IORB", "iorb_pct", column="value")
-    return daily.join_asof(iorb, on="date", strategy="backward")
+    return daily.join_asof(iorb, on="date", strategy="backward", tolerance=IORB_MAX_STALENESS)
 
 
 def add_iorb_spreads(daily: pl.DataFrame) -> pl.DataFrame:

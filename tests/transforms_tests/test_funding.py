@@ -100,3 +100,17 @@ def test_flag_period_ends(dates: list[dt.date], expected: list[bool]) -> None:
 def test_flag_stress_thresholds_are_strict_and_nulls_never_flag() -> None:
     frame = pl.DataFrame({"sofr_iorb_bp": [0.0, 0.5, None, None], "srf_takeup_bn": [SRF_STRESS_BN, None, 5.01, None]})
     assert flag_stress(frame)["stress_flag"].to_list() == [False, True, True, False]
+
+
+def test_iorb_is_not_carried_past_its_last_loaded_value() -> None:
+    """Synthetic: IORB loaded to 2026-01-02 only; a SOFR print 10 days later gets no IORB (nor a spread)."""
+    from transforms.funding import attach_iorb
+
+    fred_bn = pl.DataFrame({
+        "series_id": ["IORB", "IORB"],
+        "date": [dt.date(2026, 1, 1), dt.date(2026, 1, 2)],
+        "value": [3.65, 3.65],
+        "value_bn": [None, None],
+    }, schema_overrides={"value_bn": pl.Float64})
+    daily = pl.DataFrame({"date": [dt.date(2026, 1, 5), dt.date(2026, 1, 12)]})
+    assert attach_iorb(daily, fred_bn)["iorb_pct"].to_list() == [3.65, None]
