@@ -17,14 +17,17 @@ from prefect.runtime import flow_run
 
 from expectations.context import Held
 from expectations.runner import Validator
+from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, open_session
 from flows.http import SourceError
 from flows.marts import MART_BUILDERS, read_core
 from flows.plan import SOURCES, SourceSpec, fred_catalog, plan_windows
 from flows.sources import Batch, Window
+from flows.writer_slot import writer_slot
 from qtwatch.settings import Settings, get_settings
 from transforms.revisions import detect_unit_changes
+from transforms.units import round_amounts
 from warehouse import db, load, meta
 from warehouse.meta import LoadRecord
 
@@ -94,7 +97,8 @@ def _run_name() -> str:
     return f"{mode}-{sources}-asof-{params.get('as_of') or 'today'}"
 
 
-@flow(name="qtwatch-pipeline", flow_run_name=_run_name, log_prints=False)
+@flow(name="qtwatch-pipeline", flow_run_name=_run_name, log_prints=False, on_failure=[notify_failure],
+      on_crashed=[notify_failure])
 def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_of: date | None = None,
                      full_refresh: bool = False, replay_dir: str | None = None) -> RunSummary:
     """Fetch FRED, Treasury auctions, NY Fed rates and operations and the DTS TGA; validate every batch; land raw;
@@ -109,7 +113,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
                 settings.warehouse)
     validator = _new_validator()
-    with db.staged(settings.warehouse) as con:
+    with writer_slot(), db.staged(settings.warehouse) as con:
         catalog = fred_catalog(con)
         planned = {n: plan_windows(con, SOURCES[n], as_of, full_refresh=full_refresh,
                                    groups=catalog["series_id"].to_list() if n == "fred" else None) for n in names}
@@ -128,6 +132,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     logger.info("published %s", settings.warehouse)
     summary.docs_path = str(validator.build_data_docs(Path(settings.gx_docs_dir).resolve()))
     publish_artifact(summary)
+    raise_stress_event(settings.warehouse, as_of)
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
     return summary
@@ -216,7 +221,7 @@ def publish_marts(con, validator: Validator, run_id: str) -> list[LoadRecord]:
         record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed",
                             started_at=datetime.now(UTC))
         try:
-            frame = build(core)
+            frame = round_amounts(build(core))
             record.rows_fetched = frame.height
             if _validated(con, validator, name, frame, record):
                 record.rows_landed = load.replace_table(con, f"marts.{name}", frame)

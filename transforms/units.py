@@ -48,3 +48,12 @@ def select_series(fred_bn: pl.DataFrame, series_id: str, name: str, column: str 
 def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """The frame's `schema` columns, in that order and cast to those types (a mart's last step)."""
     return frame.select(list(schema)).cast(schema)
+
+
+AMOUNT_DECIMALS = 3  # $bn to 3 decimals = $1 million: the precision H.4.1 and the DTS publish in; drops float noise
+
+
+def round_amounts(frame: pl.DataFrame, decimals: int = AMOUNT_DECIMALS) -> pl.DataFrame:
+    """Round every float `*_bn` column to `decimals` (e.g. 60.60899999999947 -> 60.609) for readable marts."""
+    amounts = [c for c, t in frame.schema.items() if c.endswith("_bn") and t.is_float()]
+    return frame.with_columns(pl.col(amounts).round(decimals)) if amounts else frame

@@ -46,3 +46,11 @@ def test_select_series_drops_nulls_and_duplicate_dates() -> None:
     rows = pl.DataFrame({"series_id": ["A", "A", "A", "B"], "date": [D, D, dt.date(2024, 1, 4), D],
                          "value_bn": [1.0, 2.0, None, 9.0]})
     assert_frame_equal(select_series(rows, "A", "a_bn"), pl.DataFrame({"date": [D], "a_bn": [2.0]}))
+
+
+def test_round_amounts_rounds_only_float_bn_columns() -> None:
+    from transforms.units import round_amounts
+
+    frame = pl.DataFrame({"x_bn": [60.60899999999947], "x_pct": [4.123456789], "n_bn": [3]})
+    out = round_amounts(frame)
+    assert out.to_dicts() == [{"x_bn": 60.609, "x_pct": 4.123456789, "n_bn": 3}]
