@@ -1,9 +1,59 @@
-"""Operator commands of the qtwatch CLI (serve, deploy): registered on the Typer app by `register`."""
+"""Operator commands of the qtwatch CLI (serve): registered on the Typer app by `register`.
+
+Prefect is imported inside the command, so `qtwatch --help` stays fast.
+"""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to `app`."""
+    app.command()(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address the local Prefect server listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the local Prefect server (UI and API).")] = 4200,
+    server: Annotated[bool, typer.Option("--server/--no-server", help="Start a local Prefect server; with "
+                                         "--no-server use PREFECT_API_URL (Prefect Cloud or a shared server).")]
+    = True,
+    replay: Annotated[bool, typer.Option("--replay", help="Make replay (the bundled recorded snapshot) the "
+                                         "deployments' default, for an offline demo.")] = False,
+) -> None:
+    """Start the Prefect server with its UI and serve the scheduled qtwatch deployments (Ctrl-C stops both)."""
+    from flows import deployments
+
+    process = None
+    if server:
+        api_url = f"http://{host}:{port}/api"
+        log_path = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")) / "qtwatch-server.log"
+        typer.echo(f"starting the Prefect server on http://{host}:{port} (log: {log_path})")
+        process = deployments.start_server(host, port, log_path)
+        waited = deployments.wait_healthy(api_url, process=process)
+        typer.echo(f"Prefect UI ready in {waited:.1f}s: open http://{host}:{port}/deployments")
+        os.environ["PREFECT_API_URL"] = api_url
+        os.environ["PREFECT_UI_URL"] = f"http://{host}:{port}"
+    elif not os.environ.get("PREFECT_API_URL"):
+        typer.echo("--no-server needs PREFECT_API_URL (or a Prefect profile with one); using the profile's API")
+    try:
+        _serve_with_api(os.environ.get("PREFECT_API_URL"), replay)
+    finally:
+        if process is not None:
+            deployments.stop_process(process)
+
+
+def _serve_with_api(api_url: str | None, replay: bool) -> None:
+    """Serve the deployments against `api_url` (None: the active Prefect profile's)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
+
+    from flows.deployments import serve_deployments
+
+    updates = {PREFECT_API_URL: api_url, PREFECT_UI_URL: os.environ.get("PREFECT_UI_URL")} if api_url else {}
+    with temporary_settings(updates={k: v for k, v in updates.items() if v}):
+        serve_deployments(replay=replay)

@@ -1,0 +1,141 @@
+"""The qtwatch deployments: one per source cadence, on cron schedules in New York time that follow release times.
+
+Release times the crons follow (all Eastern time; each cron leaves a margin after the release):
+- FRED H.4.1 series (WALCL, WRESBAL, WTREGEN, ...): the Board releases H.4.1 weekly on Thursday at 4:30 p.m.
+  (https://www.federalreserve.gov/releases/h41/ ; /work/shared/docs/sources.md §1.1 and §4); FRED posts it shortly
+  after -> Thursday 17:00.
+- NY Fed reference rates: published each business day for the previous one at about 8 a.m. (SOFR, BGCR, TGCR) and
+  9 a.m. (EFFR, OBFR) (OFR Short-term Funding Monitor, https://www.financialresearch.gov/short-term-funding-monitor/
+  datasets/fnyr/) -> weekdays 09:20.
+- NY Fed repo / reverse repo operations: ON RRP closes at 1:15 p.m., the afternoon standing repo operation runs
+  1:30-1:45 p.m. (morning one 8:15-8:30 a.m. since 2025-06-26; https://www.newyorkfed.org/markets/opolicy/
+  operating_policy_250528); results are posted the same day -> weekdays 14:00.
+- Treasury auction results: bills close at 11:30 a.m., notes and bonds at 1:00 p.m., results follow within minutes
+  (TreasuryDirect general auction timing; /work/shared/docs/domain.md "Calendar"); Fiscal Data's auctions_query
+  dataset follows the announcement -> weekdays (auctions are held Monday-Thursday, Friday rarely) 14:30.
+- Daily Treasury Statement (TGA): by 4:00 p.m. the following business day (https://fiscaldata.treasury.gov,
+  "Updated daily at 4:00 PM ET") -> weekdays 16:15.
+- Catch-up: every source every evening (20:00, weekends included) to pick up late publications, revisions and runs
+  missed while the machine was off; incremental windows make it cheap when nothing changed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
+
+TIMEZONE = "America/New_York"
+FLOW_NAME = "qtwatch-pipeline"
+TAGS = ("qtwatch",)
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """One deployment: its name, cron (New York time), the sources it loads (None = all) and why it runs then."""
+
+    name: str
+    cron: str
+    sources: tuple[str, ...] | None
+    description: str
+
+
+CADENCES: tuple[Cadence, ...] = (
+    Cadence("fred-h41-weekly", "0 17 * * 4", ("fred",),
+            "FRED series after the H.4.1 balance sheet (Thursday 4:30 pm ET)."),
+    Cadence("nyfed-rates-morning", "20 9 * * 1-5", ("nyfed_rates",),
+            "NY Fed reference rates for the previous business day (SOFR ~8 am, EFFR ~9 am ET)."),
+    Cadence("nyfed-operations-afternoon", "0 14 * * 1-5", ("nyfed_repo",),
+            "NY Fed ON RRP (closes 1:15 pm ET) and standing repo (1:30-1:45 pm ET) operation results."),
+    Cadence("auctions-afternoon", "30 14 * * 1-5", ("auctions",),
+            "Treasury auction results (bills close 11:30 am, coupons 1:00 pm ET) and new announcements."),
+    Cadence("dts-afternoon", "15 16 * * 1-5", ("dts",),
+            "Daily Treasury Statement / TGA (published by 4:00 pm ET the next business day)."),
+    Cadence("catch-up-daily", "0 20 * * *", None,
+            "Every source, every evening: late publications, revisions and missed runs."),
+)
+
+
+def default_parameters(cadence: Cadence, replay: bool = False) -> dict:
+    """The deployment's default flow parameters (all editable per run in the UI)."""
+    return {"sources": list(cadence.sources) if cadence.sources else None, "replay": replay, "as_of": None,
+            "full_refresh": False, "replay_dir": None}
+
+
+def build_deployments(replay: bool = False, work_pool: str | None = None) -> list[RunnerDeployment]:
+    """One Prefect deployment of qtwatch-pipeline per cadence; each enqueues a second run of itself (one at a time)."""
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron
+
+    from flows.pipeline import qtwatch_pipeline
+
+    # Per-deployment limit: a slow run is not stacked on by its own next schedule (the UI shows the newcomer as
+    # AwaitingConcurrencySlot). Runs of *different* deployments are serialised by the writer slot (flows/writer_slot).
+    limit = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
+    return [
+        qtwatch_pipeline.to_deployment(
+            name=c.name, schedules=[Cron(c.cron, timezone=TIMEZONE)], parameters=default_parameters(c, replay),
+            description=f"{c.description} Cron `{c.cron}` ({TIMEZONE}).", tags=[*TAGS, *(c.sources or ["all"])],
+            concurrency_limit=limit, entrypoint_type=EntrypointType.MODULE_PATH, work_pool_name=work_pool)
+        for c in CADENCES
+    ]
+
+
+def serve_deployments(replay: bool = False) -> None:
+    """Register every deployment with the current Prefect API and execute their runs here until interrupted."""
+    from prefect import serve
+
+    from flows.writer_slot import ensure_writer_limit
+
+    ensure_writer_limit()
+    serve(*build_deployments(replay=replay), pause_on_shutdown=False)
+
+
+def start_server(host: str, port: int, log_path: Path) -> subprocess.Popen:
+    """Start `prefect server start` (API + UI) in the background, its output in `log_path`; analytics off."""
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_UI_API_URL": f"http://{host}:{port}/api"}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    prefect_bin = Path(sys.executable).with_name("prefect")
+    command = [str(prefect_bin), "server", "start", "--host", host, "--port", str(port)]
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+
+def wait_healthy(api_url: str, timeout_s: float = 90.0, process: subprocess.Popen | None = None) -> float:
+    """Poll `<api_url>/health` until it answers; return the seconds waited. Raise if it (or `process`) dies first."""
+    import requests
+
+    clock = time.monotonic()
+    while time.monotonic() - clock < timeout_s:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"Prefect server exited with code {process.returncode} before it was healthy")
+        try:
+            if requests.get(f"{api_url}/health", timeout=2).ok:
+                return time.monotonic() - clock
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"Prefect API at {api_url} not healthy after {timeout_s:.0f}s")
+
+
+def stop_process(process: subprocess.Popen, grace_s: float = 15.0) -> None:
+    """Stop a process started by `start_server` and its children: SIGTERM to its group, SIGKILL after `grace_s`."""
+    import signal
+
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=grace_s)
