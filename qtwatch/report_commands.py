@@ -7,3 +7,6 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to `app`."""
+    from qtwatch.report import report_command
+
+    app.command("report")(report_command)

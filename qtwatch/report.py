@@ -1,0 +1,361 @@
+"""`qtwatch report`: one self-contained HTML page of Plotly charts read from the warehouse marts.
+
+Four charts, each built by a pure function (polars frame in, plotly Figure out) so they can be tested without a
+warehouse: QT runoff vs the FOMC caps (marts.qt_runoff_monthly + ref.qt_cap_regimes), weekly liquidity
+(marts.liquidity_weekly), daily funding stress (marts.funding_daily) and auction bid-to-cover by tenor
+(marts.auction_health). plotly.js is embedded once, so the page opens offline (~5 MB).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+import webbrowser
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+import duckdb
+import plotly.graph_objects as go
+import polars as pl
+import typer
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from warehouse.db import WarehouseError, connect_readonly
+
+DEFAULT_OUTPUT = Path("data/report.html")
+DEFAULT_TITLE = "qtwatch: QT runoff and money-market plumbing"
+# The QT-era window of the runoff and liquidity charts: QT1 started in October 2017.
+SINCE = date(2017, 1, 1)
+ARTIFACT_KEY = "qtwatch-report"
+
+RUNOFF_SQL = """SELECT month, ust_runoff_bn, ust_cap_bn, mbs_runoff_bn, mbs_cap_bn, regime
+FROM marts.qt_runoff_monthly WHERE month >= ? ORDER BY month"""
+REGIMES_SQL = """SELECT regime, episode, effective_from, effective_to, ust_cap_bn, mbs_cap_bn
+FROM ref.qt_cap_regimes WHERE coalesce(effective_to, DATE '9999-12-31') >= ? ORDER BY effective_from"""
+LIQUIDITY_SQL = """SELECT week, reserves_bn, on_rrp_bn, tga_bn, net_liquidity_bn
+FROM marts.liquidity_weekly WHERE week >= ? ORDER BY week"""
+# Spreads to IORB exist only from IORB's first day (2021-07-29): the chart starts there.
+FUNDING_SQL = """SELECT date, sofr_iorb_bp, sofr_p1_iorb_bp, sofr_p99_iorb_bp, srf_takeup_bn
+FROM marts.funding_daily
+WHERE date >= (SELECT min(date) FROM marts.funding_daily WHERE iorb_pct IS NOT NULL) ORDER BY date"""
+AUCTIONS_SQL = """SELECT auction_date, cusip, security_term, security_kind, tenor, bid_to_cover
+FROM marts.auction_health WHERE bid_to_cover IS NOT NULL ORDER BY auction_date, cusip"""
+LATEST_RUN_SQL = """SELECT run_id, mode, as_of, finished_at, status FROM meta.runs
+ORDER BY started_at DESC LIMIT 1"""
+# (mart, its date column): what the coverage table of the header lists.
+COVERAGE = (("qt_runoff_monthly", "month"), ("liquidity_weekly", "week"), ("funding_daily", "date"),
+            ("auction_health", "auction_date"))
+
+CAPTIONS = {
+    "runoff": "Bars: how much the Fed's Treasury (top) and agency MBS (bottom) holdings fell each month "
+              "(H.4.1, $bn; negative = holdings grew). Step line: the FOMC monthly cap in force. Shaded: QT "
+              "episodes; dotted lines: cap regime changes. The axis is clipped to 1.5x the largest cap, so the "
+              "2020-21 purchases (hundreds of $bn of growth) run off the bottom: hover or zoom to see them. "
+              "Treasury runoff sits slightly under its cap because TIPS inflation accretion adds to holdings; in "
+              "QT2 MBS runoff stayed well under its cap because mortgage paydowns were slow.",
+    "liquidity": "Wednesday levels, $bn (reserves: week average). Net liquidity = Fed total assets - TGA - ON RRP. "
+                 "A TGA build or ON RRP inflow drains reserves; QT shrinks total assets. Watch reserves once ON RRP "
+                 "is near zero: runoff then drains reserves roughly one-for-one (TGA swings aside).",
+    "funding": "Top: SOFR minus the interest on reserve balances (IORB), basis points; thin lines: the 1st and 99th "
+               "volume-weighted SOFR percentiles minus IORB where the NY Fed data is loaded. Above zero, repo pays "
+               "more than reserves: reserves are no longer abundant. Bottom: Standing Repo Facility (and temporary "
+               "repo) take-up, $bn: the Fed's backstop being used.",
+    "auctions": "Bid-to-cover = bids tendered / amount accepted, per auction, one line per tenor (bills top, "
+                "coupons bottom). A falling ratio for a tenor means weaker demand for new supply; compare a tenor "
+                "with its own history, not across tenors.",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One chart of the report: its anchor, heading, caption and figure (None = its mart has no rows yet)."""
+
+    key: str
+    heading: str
+    figure: go.Figure | None
+    empty_note: str = ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Charts: pure frame -> Figure
+
+
+def _finish(fig: go.Figure, height: int, **layout: object) -> go.Figure:
+    """Common look: fixed height (the page gives each chart its own), white template, tight margins."""
+    fig.update_layout(height=height, template="plotly_white", margin={"t": 40, "b": 30, "l": 70, "r": 20},
+                      **layout)
+    return fig
+
+
+def runoff_figure(runoff: pl.DataFrame, regimes: pl.DataFrame) -> go.Figure:
+    """Monthly Treasury and MBS runoff bars ($bn) vs their cap steps, QT episodes shaded, regime changes marked."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=("Treasury securities", "Agency MBS"))
+    months = runoff["month"].to_list()
+    for row, (asset, label) in enumerate((("ust", "Treasury"), ("mbs", "MBS")), start=1):
+        fig.add_trace(go.Bar(x=months, y=runoff[f"{asset}_runoff_bn"].to_list(), name=f"{label} runoff",
+                             marker_color="#1f77b4" if asset == "ust" else "#2ca02c", xperiod="M1",
+                             xperiodalignment="middle", hovertemplate="%{x|%b %Y}: %{y:.1f} $bn"), row=row, col=1)
+        # "hvh" steps half-way between mid-month points, i.e. at the month boundary where the cap changes.
+        fig.add_trace(go.Scatter(x=months, y=runoff[f"{asset}_cap_bn"].to_list(), name=f"{label} cap",
+                                 mode="lines", line={"shape": "hvh", "color": "#d62728", "width": 2},
+                                 xperiod="M1", xperiodalignment="middle",
+                                 hovertemplate="%{x|%b %Y} cap: %{y:.1f} $bn"), row=row, col=1)
+        fig.update_yaxes(title_text="$bn per month", range=_runoff_range(runoff, asset), row=row, col=1)
+    _mark_regimes(fig, regimes, until=max(months, default=SINCE))
+    return _finish(fig, 640, barmode="overlay", bargap=0.1)
+
+
+def _runoff_range(runoff: pl.DataFrame, asset: str) -> list[float] | None:
+    """y range of a runoff panel: +-1.5x the largest cap (wider if capped months ran above it), so QT-size bars stay
+    readable; purchase months (2020-21, several hundred $bn) run off the bottom and show on hover or zoom."""
+    cap = runoff[f"{asset}_cap_bn"].max()
+    if cap is None:
+        return None
+    capped = runoff.filter(pl.col(f"{asset}_cap_bn").is_not_null())[f"{asset}_runoff_bn"]
+    top = max(1.5 * cap, 1.1 * (capped.max() or 0))
+    return [-1.5 * cap, top]
+
+
+def _mark_regimes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
+    """Shade each QT episode's capped months (an open-ended one up to `until`) and draw a labelled dotted line at
+    every regime start."""
+    capped = regimes.filter(pl.col("ust_cap_bn").is_not_null())
+    episodes = capped.group_by("episode").agg(pl.col("effective_from").min(), pl.col("effective_to").max())
+    for episode, start, end in episodes.sort("effective_from").iter_rows():
+        fig.add_vrect(x0=start, x1=end or until, fillcolor="#ff7f0e", opacity=0.08, line_width=0,
+                      layer="below", annotation_text=episode, annotation_position="top left")
+    for regime, start in regimes.select("regime", "effective_from").iter_rows():
+        fig.add_shape(type="line", x0=start, x1=start, xref="x", yref="paper", y0=0, y1=1,
+                      line={"color": "#7f7f7f", "width": 1, "dash": "dot"}, name=regime)
+        fig.add_annotation(x=start, y=1.0, xref="x", yref="paper", text=regime, showarrow=False, textangle=-90,
+                           xanchor="right", yanchor="top", font={"size": 9, "color": "#555"})
+
+
+def liquidity_figure(liquidity: pl.DataFrame) -> go.Figure:
+    """Weekly reserves, ON RRP, TGA and net liquidity, $bn, one line each on one axis."""
+    fig = go.Figure()
+    weeks = liquidity["week"].to_list()
+    series = (("net_liquidity_bn", "Net liquidity", "#000000"), ("reserves_bn", "Reserves", "#1f77b4"),
+              ("on_rrp_bn", "ON RRP", "#9467bd"), ("tga_bn", "TGA", "#ff7f0e"))
+    for column, name, color in series:
+        fig.add_trace(go.Scatter(x=weeks, y=liquidity[column].to_list(), name=name, mode="lines",
+                                 line={"color": color, "width": 2 if column == "net_liquidity_bn" else 1.5},
+                                 hovertemplate=f"{name} %{{x|%Y-%m-%d}}: %{{y:,.0f}} $bn"))
+    return _finish(fig, 460, yaxis_title="$ billions", hovermode="x unified")
+
+
+def funding_figure(funding: pl.DataFrame) -> go.Figure:
+    """Daily SOFR-IORB with its p1/p99 tails (bp) over Standing Repo Facility take-up bars ($bn)."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.65, 0.35],
+                        subplot_titles=("SOFR - IORB (bp)", "Standing Repo Facility take-up ($bn)"))
+    days = funding["date"].to_list()
+    tails = (("sofr_p99_iorb_bp", "SOFR p99 - IORB", "#d62728"), ("sofr_p1_iorb_bp", "SOFR p1 - IORB", "#2ca02c"))
+    for column, name, color in tails:
+        fig.add_trace(go.Scatter(x=days, y=funding[column].to_list(), name=name, mode="lines",
+                                 line={"color": color, "width": 1}), row=1, col=1)
+    fig.add_trace(go.Scatter(x=days, y=funding["sofr_iorb_bp"].to_list(), name="SOFR - IORB", mode="lines",
+                             line={"color": "#1f77b4", "width": 1.5}), row=1, col=1)
+    # A filled step line, not bars: 1,000+ daily bars are thinner than a pixel and the spikes vanish.
+    fig.add_trace(go.Scatter(x=days, y=funding["srf_takeup_bn"].to_list(), name="SRF take-up", mode="lines",
+                             line={"color": "#8c564b", "width": 1, "shape": "hv"}, fill="tozeroy"), row=2, col=1)
+    fig.add_hline(y=0, line={"color": "#444", "width": 1}, row=1, col=1)
+    fig.update_yaxes(title_text="bp", row=1, col=1)
+    fig.update_yaxes(title_text="$bn", row=2, col=1)
+    return _finish(fig, 560)
+
+
+def tenor_days(tenor: str) -> int:
+    """Approximate length in days of a tenor label like '13-Week' or '10-Year' (for legend order); 0 if unknown."""
+    found = re.fullmatch(r"(\d+)-(Day|Week|Month|Year)", tenor or "")
+    if not found:
+        return 0
+    return int(found.group(1)) * {"Day": 1, "Week": 7, "Month": 30, "Year": 365}[found.group(2)]
+
+
+def auction_series_label(kind: str, tenor: str) -> str:
+    """Legend label of an auction: its tenor for bills and nominal coupons, tenor + kind for TIPS/FRN, 'CMB'."""
+    if kind == "CMB":
+        return "CMB"
+    return tenor if kind in ("Bill", "Note", "Bond", "Note/Bond") else f"{tenor} {kind}"
+
+
+def auction_figure(auctions: pl.DataFrame) -> go.Figure:
+    """Bid-to-cover per auction, one line per tenor label, bills in the top panel and coupons below."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=("Bills", "Coupons (notes, bonds, FRN, TIPS)"))
+    labelled = auctions.with_columns(
+        label=pl.struct("security_kind", "tenor").map_elements(
+            lambda r: auction_series_label(r["security_kind"], r["tenor"]), return_dtype=pl.Utf8))
+    for label, group in _groups_by_tenor(labelled):
+        is_bill = group["security_kind"][0] in ("Bill", "CMB")
+        fig.add_trace(go.Scatter(x=group["auction_date"].to_list(), y=group["bid_to_cover"].to_list(), name=label,
+                                 mode="lines+markers", marker={"size": 5}, line={"width": 1},
+                                 text=group["security_term"].to_list(), customdata=group["cusip"].to_list(),
+                                 hovertemplate=f"{label} %{{x|%Y-%m-%d}}: %{{y:.2f}}x"
+                                               "<br>%{text}, %{customdata}<extra></extra>"),
+                      row=1 if is_bill else 2, col=1)
+    fig.update_yaxes(title_text="bid-to-cover (x)")
+    # ~15 tenors: the default 10-colour cycle would give two tenors the same colour.
+    return _finish(fig, 620, colorway=qualitative.Dark24)
+
+
+def _groups_by_tenor(labelled: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
+    """(label, rows sorted by date) per auction label, shortest tenor first."""
+    groups = [(key[0], frame.sort("auction_date", "cusip")) for key, frame in labelled.group_by("label")]
+    return sorted(groups, key=lambda g: (tenor_days(g[1]["tenor"][0]), g[0]))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Warehouse -> frames -> sections -> HTML
+
+
+def read_marts(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """The frames behind the four charts (keys runoff, regimes, liquidity, funding, auctions); clear error if a
+    mart or ref table is missing."""
+    _require_tables(con, ["marts." + m for m, _ in COVERAGE] + ["ref.qt_cap_regimes", "meta.runs"])
+    # con.sql(params=) rather than warehouse.db.query_pl: its execute().to_arrow_table() path makes DuckDB 2 warn
+    # on stderr, which `qtwatch report` users would see.
+    return {key: con.sql(sql, params=params).pl() for key, sql, params in (
+        ("runoff", RUNOFF_SQL, [SINCE]), ("regimes", REGIMES_SQL, [SINCE]), ("liquidity", LIQUIDITY_SQL, [SINCE]),
+        ("funding", FUNDING_SQL, None), ("auctions", AUCTIONS_SQL, None))}
+
+
+def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    present = {f"{s}.{t}" for s, t in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
+    missing = [t for t in tables if t not in present]
+    if missing:
+        raise WarehouseError(f"{', '.join(missing)} not built yet in this warehouse: "
+                             "run `qtwatch run --replay` (or `qtwatch run`) first")
+
+
+def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
+    """The four report sections in page order; a section whose frame is empty carries a note instead of a chart."""
+    specs = (("runoff", "QT runoff vs caps (monthly)", "qt_runoff_monthly",
+              lambda: runoff_figure(frames["runoff"], frames["regimes"])),
+             ("liquidity", "Reserves, ON RRP, TGA and net liquidity (weekly)", "liquidity_weekly",
+              lambda: liquidity_figure(frames["liquidity"])),
+             ("funding", "Funding stress: SOFR - IORB and SRF take-up (daily)", "funding_daily",
+              lambda: funding_figure(frames["funding"])),
+             ("auctions", "Treasury auction bid-to-cover by tenor", "auction_health",
+              lambda: auction_figure(frames["auctions"])))
+    return [Section(key, heading, None, f"marts.{mart} has no rows yet: run `qtwatch run --replay`.")
+            if frames[key].is_empty() else Section(key, heading, build())
+            for key, heading, mart, build in specs]
+
+
+def read_header(con: duckdb.DuckDBPyConnection) -> tuple[tuple | None, list[tuple]]:
+    """(latest meta.runs row or None, [(mart, rows, first date, last date)]) for the page header."""
+    runs = con.execute(LATEST_RUN_SQL).fetchall()
+    coverage = [(mart, *con.execute(f"SELECT count(*), min({col}), max({col}) FROM marts.{mart}").fetchall()[0])
+                for mart, col in COVERAGE]  # names come from the COVERAGE constant, never from input
+    return (runs[0] if runs else None), coverage
+
+
+def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str) -> str:
+    """One HTML document: header (latest run, coverage), then each section's heading, caption and chart; plotly.js
+    is inlined with the first chart only."""
+    body, js_done = [], False
+    for section in sections:
+        body.append(f'<section id="{section.key}"><h2>{html.escape(section.heading)}</h2>'
+                    f'<p class="how">How to read: {html.escape(CAPTIONS[section.key])}</p>')
+        if section.figure is None:
+            body.append(f'<p class="empty">{html.escape(section.empty_note)}</p></section>')
+            continue
+        height = f"{section.figure.layout.height or 500}px"
+        body.append(section.figure.to_html(full_html=False, include_plotlyjs=not js_done, default_height=height,
+                                           config={"displaylogo": False, "responsive": True}))
+        body.append("</section>")
+        js_done = True
+    return PAGE.format(title=html.escape(title), run=_run_line(run), coverage=_coverage_table(coverage),
+                       body="\n".join(body))
+
+
+def _run_line(run: tuple | None) -> str:
+    if run is None:
+        return "No pipeline run recorded in meta.runs."
+    run_id, mode, as_of, finished_at, status = run
+    finished = finished_at.strftime("%Y-%m-%d %H:%M UTC") if finished_at else "unfinished"
+    return html.escape(f"Data as of {as_of} - latest run {run_id} ({mode}, {status}, published {finished}).")
+
+
+def _coverage_table(coverage: list[tuple]) -> str:
+    rows = "".join(f"<tr><td>marts.{m}</td><td>{n:,}</td><td>{first or '-'}</td><td>{last or '-'}</td></tr>"
+                   for m, n, first, last in coverage)
+    return f"<table><tr><th>mart</th><th>rows</th><th>from</th><th>to</th></tr>{rows}</table>"
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 1.5em auto; max-width: 1320px; color: #222; }}
+h1 {{ margin-bottom: .2em; }} h2 {{ margin-top: 1.6em; border-bottom: 1px solid #ddd; }}
+.run {{ color: #444; }} .how {{ color: #555; font-size: .92em; max-width: 1100px; }}
+.empty {{ color: #a00; }} table {{ border-collapse: collapse; font-size: .9em; }}
+td, th {{ border: 1px solid #ddd; padding: 2px 8px; text-align: left; }}
+</style></head><body>
+<h1>{title}</h1>
+<p class="run">{run}</p>
+{coverage}
+{body}
+</body></html>
+"""
+
+
+def build_report(con_or_path: duckdb.DuckDBPyConnection | Path | str, out_path: Path, *,
+                 title: str = DEFAULT_TITLE) -> Path:
+    """Read the marts (a connection, or a warehouse path opened read-only) and write ONE self-contained HTML
+    report to `out_path`; returns the path. Raises WarehouseError when the warehouse or a mart is missing."""
+    if isinstance(con_or_path, duckdb.DuckDBPyConnection):
+        return _write_report(con_or_path, Path(out_path), title)
+    with connect_readonly(Path(con_or_path)) as con:
+        return _write_report(con, Path(out_path), title)
+
+
+def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str) -> Path:
+    sections = build_sections(read_marts(con))
+    run, coverage = read_header(con)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(render_html(sections, run, coverage, title), encoding="utf-8")
+    return out_path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Entry points: CLI command and Prefect artifact
+
+
+def report_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML report.")]
+    = DEFAULT_OUTPUT,
+    open_: Annotated[bool, typer.Option("--open", help="Open the report in the default browser.")] = False,
+) -> None:
+    """Write a self-contained HTML report (QT runoff vs caps, liquidity, funding stress, auctions) from the
+    warehouse marts; it opens offline."""
+    from qtwatch.settings import get_settings
+
+    started = time.perf_counter()
+    try:
+        path = build_report(get_settings().warehouse, output)
+    except WarehouseError as exc:
+        typer.secho(f"report failed: {exc}", err=True, fg="red")
+        raise typer.Exit(1) from None
+    size_mb = path.stat().st_size / 1e6
+    typer.echo(f"report: {path.resolve()} ({size_mb:.1f} MB, {time.perf_counter() - started:.1f}s)")
+    if open_:
+        webbrowser.open(path.resolve().as_uri())
+
+
+def attach_report_artifact(path: Path) -> UUID:
+    """Create a Prefect link artifact (key qtwatch-report) pointing at the report file; call inside a flow run."""
+    from prefect.artifacts import create_link_artifact
+
+    path = Path(path).resolve()
+    return create_link_artifact(link=path.as_uri(), link_text=f"qtwatch report ({path.name})", key=ARTIFACT_KEY,
+                                description=f"Self-contained HTML report of the marts written to {path}; "
+                                            "open it in a browser (no network needed).")

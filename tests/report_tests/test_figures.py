@@ -1,0 +1,130 @@
+"""Each chart function on small literal (synthetic) frames: traces carry exactly the frame's values."""
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from qtwatch import report
+
+RUNOFF = pl.DataFrame({
+    "month": [date(2030, 1, 1), date(2030, 2, 1), date(2030, 3, 1)],
+    "ust_runoff_bn": [9.0, 11.0, -300.0],
+    "ust_cap_bn": [10.0, 10.0, None],
+    "mbs_runoff_bn": [4.0, None, 1.0],
+    "mbs_cap_bn": [5.0, 5.0, None],
+    "regime": ["T-1", "T-1", "T-end"],
+})
+REGIMES = pl.DataFrame({
+    "regime": ["T-1", "T-end"], "episode": ["T", "end"],
+    "effective_from": [date(2030, 1, 1), date(2030, 3, 1)], "effective_to": [date(2030, 2, 28), None],
+    "ust_cap_bn": [10.0, None], "mbs_cap_bn": [5.0, None],
+})
+LIQUIDITY = pl.DataFrame({
+    "week": [date(2030, 1, 2), date(2030, 1, 9)], "reserves_bn": [3000.0, 2990.5], "on_rrp_bn": [100.0, None],
+    "tga_bn": [800.0, 810.0], "net_liquidity_bn": [6000.0, None],
+})
+FUNDING = pl.DataFrame({
+    "date": [date(2030, 1, 2), date(2030, 1, 3)], "sofr_iorb_bp": [-5.0, 3.0], "sofr_p1_iorb_bp": [None, -10.0],
+    "sofr_p99_iorb_bp": [None, 20.0], "srf_takeup_bn": [0.0, 12.5],
+})
+AUCTIONS = pl.DataFrame({
+    "auction_date": [date(2030, 1, 2), date(2030, 1, 3), date(2030, 1, 9), date(2030, 1, 10), date(2030, 1, 11)],
+    "cusip": ["SYN000001", "SYN000002", "SYN000003", "SYN000004", "SYN000005"],
+    "security_term": ["10-Year", "13-Week", "13-Week", "9-Year 11-Month", "2-Year"],
+    "security_kind": ["Note", "Bill", "Bill", "Note", "FRN"],
+    "tenor": ["10-Year", "13-Week", "13-Week", "10-Year", "2-Year"],
+    "bid_to_cover": [2.5, 3.0, 2.8, 2.4, 3.1],
+})
+
+
+def trace(fig, name: str):
+    """The one trace of `fig` called `name`."""
+    found = [t for t in fig.data if t.name == name]
+    assert len(found) == 1, [t.name for t in fig.data]
+    return found[0]
+
+
+def test_runoff_traces_carry_the_frame_values() -> None:
+    fig = report.runoff_figure(RUNOFF, REGIMES)
+    assert [t.name for t in fig.data] == ["Treasury runoff", "Treasury cap", "MBS runoff", "MBS cap"]
+    assert list(trace(fig, "Treasury runoff").y) == [9.0, 11.0, -300.0]
+    assert list(trace(fig, "Treasury cap").y) == [10.0, 10.0, None]
+    assert list(trace(fig, "MBS runoff").y) == [4.0, None, 1.0]
+    assert list(trace(fig, "MBS cap").x) == RUNOFF["month"].to_list()
+
+
+def test_runoff_marks_every_regime_start_and_shades_capped_episodes() -> None:
+    fig = report.runoff_figure(RUNOFF, REGIMES)
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [s.x0 for s in lines] == [date(2030, 1, 1), date(2030, 3, 1)]
+    assert {a.text for a in fig.layout.annotations} >= {"T-1", "T-end", "T"}
+    bands = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert {(s.x0, s.x1) for s in bands} == {(date(2030, 1, 1), date(2030, 2, 28))}
+
+
+def test_runoff_axis_is_clipped_to_the_caps_so_purchases_do_not_flatten_qt() -> None:
+    fig = report.runoff_figure(RUNOFF, REGIMES)
+    assert list(fig.layout.yaxis.range) == [-15.0, 15.0]  # 1.5 x the $10bn Treasury cap
+    assert list(fig.layout.yaxis2.range) == [-7.5, 7.5]
+
+
+def test_liquidity_has_the_four_series_in_bn() -> None:
+    fig = report.liquidity_figure(LIQUIDITY)
+    assert {t.name: list(t.y) for t in fig.data} == {
+        "Net liquidity": [6000.0, None], "Reserves": [3000.0, 2990.5], "ON RRP": [100.0, None],
+        "TGA": [800.0, 810.0]}
+
+
+def test_funding_spreads_on_top_and_srf_takeup_below() -> None:
+    fig = report.funding_figure(FUNDING)
+    assert list(trace(fig, "SOFR - IORB").y) == [-5.0, 3.0]
+    assert list(trace(fig, "SOFR p99 - IORB").y) == [None, 20.0]
+    assert list(trace(fig, "SOFR p1 - IORB").y) == [None, -10.0]
+    srf = trace(fig, "SRF take-up")
+    assert list(srf.y) == [0.0, 12.5] and srf.yaxis == "y2"
+
+
+def test_auctions_one_trace_per_tenor_bills_above_coupons() -> None:
+    fig = report.auction_figure(AUCTIONS)
+    assert [t.name for t in fig.data] == ["13-Week", "2-Year FRN", "10-Year"]  # shortest tenor first
+    bills, tenyear = trace(fig, "13-Week"), trace(fig, "10-Year")
+    assert list(bills.y) == [3.0, 2.8] and bills.yaxis == "y"
+    assert list(tenyear.y) == [2.5, 2.4] and tenyear.yaxis == "y2"
+    assert list(tenyear.customdata) == ["SYN000001", "SYN000004"]  # a reopening stays with its original tenor
+
+
+@pytest.mark.parametrize(("tenor", "days"), [("4-Week", 28), ("13-Week", 91), ("2-Year", 730), ("n/a", 0)],
+                         ids=["4w", "13w", "2y", "unknown"])
+def test_tenor_days(tenor: str, days: int) -> None:
+    assert report.tenor_days(tenor) == days
+
+
+@pytest.mark.parametrize(("kind", "tenor", "label"),
+                         [("Bill", "26-Week", "26-Week"), ("Bond", "30-Year", "30-Year"),
+                          ("TIPS", "10-Year", "10-Year TIPS"), ("CMB", "6-Day", "CMB")],
+                         ids=["bill", "bond", "tips", "cmb"])
+def test_auction_series_label(kind: str, tenor: str, label: str) -> None:
+    assert report.auction_series_label(kind, tenor) == label
+
+
+def frames(**empty: bool) -> dict[str, pl.DataFrame]:
+    """The literal frames keyed like read_marts, with the named ones emptied."""
+    out = {"runoff": RUNOFF, "regimes": REGIMES, "liquidity": LIQUIDITY, "funding": FUNDING, "auctions": AUCTIONS}
+    return {k: v.clear() if empty.get(k) else v for k, v in out.items()}
+
+
+def test_page_embeds_plotlyjs_once_and_every_chart(extract_figures) -> None:
+    page = report.render_html(report.build_sections(frames()), None, [], "synthetic")
+    assert page.count("plotly.js v") == 1  # the bundle's banner: inlined once, not once per chart
+    figures = extract_figures(page)
+    assert len(figures) == 4
+    assert [t["y"] for t in figures[1]["data"]][1] == [3000.0, 2990.5]
+    assert "<script src=" not in page  # nothing fetched from a CDN
+
+
+def test_an_empty_mart_gets_a_note_and_the_next_chart_carries_plotlyjs(extract_figures) -> None:
+    page = report.render_html(report.build_sections(frames(runoff=True)), None, [], "synthetic")
+    assert "marts.qt_runoff_monthly has no rows yet" in page
+    assert len(extract_figures(page)) == 3
+    assert page.index("plotly.js v") < page.index("Plotly.newPlot(")
