@@ -7,7 +7,6 @@ results), and returns the payload in the live wire format, so live and replay sh
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import json
@@ -47,6 +46,9 @@ class ReplayAdapter(BaseAdapter):
             status, body, ctype = self._route(parts.netloc, parts.path, query)
         except FileNotFoundError as exc:
             status, body, ctype = 404, f"not in the replay snapshot: {Path(exc.filename).name}".encode(), "text/plain"
+        except _BadQuery as exc:
+            body = json.dumps({"error": "Invalid Query Param", "message": str(exc)}).encode()
+            status, ctype = 400, "application/json"
         return _response(request, status, body, ctype)
 
     def close(self) -> None:
@@ -100,7 +102,9 @@ class ReplayAdapter(BaseAdapter):
         else:
             records = [r for r in records if self.as_of is None or _iso(r["record_date"]) <= self.as_of]
         records = _sorted(records, query.get("sort", ""))
-        return json.dumps(_page(records, dataset["meta"], query), separators=(",", ":")).encode()
+        fields = [f for f in query.get("fields", "").split(",") if f]
+        page = _page(records, dataset["meta"], query)
+        return json.dumps(_project(page, fields) if fields else page, separators=(",", ":")).encode()
 
 
 def _auctions_as_of(records: list[dict], as_of: date | None) -> list[dict]:
@@ -179,6 +183,20 @@ def _page(records: list[dict], meta: dict, query: dict[str, str]) -> dict:
     }
 
 
+def _project(page: dict, fields: list[str]) -> dict:
+    """`fields=a,b`: only those fields in data and in meta's per-field maps, as the API returns them."""
+    unknown = [f for f in fields if f not in page["meta"].get("labels", {})]
+    if unknown:
+        raise _BadQuery(f"Invalid query parameter 'fields' with value '{','.join(unknown)}'")
+    meta = {k: ({f: v[f] for f in fields} if k in ("labels", "dataTypes", "dataFormats") else v)
+            for k, v in page["meta"].items()}
+    return {**page, "data": [{f: r.get(f, "null") for f in fields} for r in page["data"]], "meta": meta}
+
+
+class _BadQuery(ValueError):
+    """The request names something the API does not have: answered with a 400 and the API's error object."""
+
+
 def _matches_type(op: dict, wanted: str | None) -> bool:
     return not wanted or op.get("operationType", "").replace(" ", "").lower() == wanted.replace(" ", "").lower()
 
@@ -215,8 +233,3 @@ def _response(request, status: int, body: bytes, content_type: str) -> requests.
     response.raw = io.BytesIO(body)
     response.reason = "OK" if status == 200 else "Not Found"
     return response
-
-
-def read_csv_rows(payload: bytes) -> list[list[str]]:
-    """Tiny helper for tests: the rows of a CSV payload."""
-    return list(csv.reader(io.StringIO(payload.decode("utf-8-sig"))))

@@ -112,8 +112,4 @@ def _corrupt_message(path: Path, exc: Exception) -> str:
 
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     """Run a query and return a polars DataFrame (DuckDB 2 removed `.pl()` from execute() results)."""
-    import polars as pl
-
-    if params:
-        return pl.from_arrow(con.execute(sql, params).to_arrow_table())
-    return con.sql(sql).pl()
+    return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()

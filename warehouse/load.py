@@ -79,20 +79,22 @@ def _build_core_tables(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
 def _copy_comments(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
     """Core tables restate raw columns: carry raw's column comments over, and say what each table's grain is."""
     grain = ", ".join(d.key)
-    con.execute(f"COMMENT ON TABLE {d.core_table} IS 'Current value of every {d.name} row (grain: {grain}): "
-                f"the latest version landed in raw.'")
-    con.execute(f"COMMENT ON TABLE {d.core_table}_history IS 'Every version of every {d.name} row (grain: {grain} x "
-                f"version) with the dates it was known: what did we know on day D.'")
+    history = f"{d.core_table}_history"
+    statements = [
+        f"COMMENT ON TABLE {d.core_table} IS 'Current value of every {d.name} row (grain: {grain}): the latest "
+        f"version landed in raw.'",
+        f"COMMENT ON TABLE {history} IS 'Every version of every {d.name} row (grain: {grain} x version) with the "
+        f"dates it was known: what did we know on day D.'",
+        f"COMMENT ON COLUMN {history}.valid_from IS 'First day this version was known (the load as-of date).'",
+        f"COMMENT ON COLUMN {history}.valid_to IS 'Day a newer version replaced it (NULL = still current).'",
+    ]
     comments = con.execute(
         "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?",
         [d.name]).fetchall()
     for column, comment in comments:
         text = (comment or "").replace("'", "''")
-        for table in (d.core_table, f"{d.core_table}_history"):
-            con.execute(f"COMMENT ON COLUMN {table}.{column} IS '{text}'")
-    history = f"{d.core_table}_history"
-    con.execute(f"COMMENT ON COLUMN {history}.valid_from IS 'First day this version was known (the load as-of date).'")
-    con.execute(f"COMMENT ON COLUMN {history}.valid_to IS 'Day a newer version replaced it (NULL = still current).'")
+        statements += [f"COMMENT ON COLUMN {table}.{column} IS '{text}'" for table in (d.core_table, history)]
+    con.execute(";\n".join(statements))  # one round trip instead of ~50
 
 
 def _latest_sql(d: Dataset) -> str:

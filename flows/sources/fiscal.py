@@ -20,13 +20,17 @@ POLICY = SourcePolicy("fiscaldata", min_interval_s=0.25)  # Fiscal Data: <= 4 re
 
 
 def fetch_pages(session: requests.Session, endpoint: str, date_field: str, window: Window, source: str,
-                parser: Callable[[pl.DataFrame], pl.DataFrame],
+                parser: Callable[[pl.DataFrame], pl.DataFrame], fields: list[str],
                 on_page: Callable[[int, int], None] | None = None) -> tuple[pl.DataFrame, list[str]]:
-    """Every page of one endpoint filtered to the window on `date_field`, parsed page by page and stacked."""
+    """Every page of one endpoint filtered to the window on `date_field`, parsed page by page and stacked.
+
+    Only `fields` are requested (a quarter of auctions_query's 114): four times less to download and parse. They
+    must include the dataset's full natural key, or the API aggregates (sums) non-unique rows."""
     clauses = [f"{date_field}:lte:{window.end.isoformat()}"]
     if window.start:
         clauses.insert(0, f"{date_field}:gte:{window.start.isoformat()}")
-    params = {"filter": ",".join(clauses), "sort": date_field, "page[size]": str(PAGE_SIZE)}
+    params = {"fields": ",".join(fields), "filter": ",".join(clauses), "sort": date_field,
+              "page[size]": str(PAGE_SIZE)}
     frames, urls, number, pages = [], [], 1, 1
     while number <= min(pages, MAX_PAGES):
         body, url = get_bytes(session, BASE_URL + endpoint, {**params, "page[number]": str(number)},
@@ -44,12 +48,12 @@ def fetch_pages(session: requests.Session, endpoint: str, date_field: str, windo
 def fetch_auctions(session: requests.Session, window: Window, on_page=None) -> Batch:
     """Auctions announced or held in the window; rows without results are kept (they are updated later)."""
     frame, urls = fetch_pages(session, AUCTIONS_ENDPOINT, "auction_date", window, "auctions",
-                              parse.parse_auctions, on_page)
+                              parse.parse_auctions, list(parse.AUCTIONS_SCHEMA), on_page)
     return Batch("auctions", "treasury_auctions", frame, urls, {"*": window})
 
 
 def fetch_dts(session: requests.Session, window: Window, on_page=None) -> Batch:
     """Daily Treasury Statement operating cash balance rows (all account types) in the window."""
     frame, urls = fetch_pages(session, DTS_ENDPOINT, "record_date", window, "dts",
-                              parse.parse_operating_cash_balance, on_page)
+                              parse.parse_operating_cash_balance, list(parse.DTS_SCHEMA), on_page)
     return Batch("dts", "dts_operating_cash_balance", frame, urls, {"*": window})
