@@ -48,6 +48,7 @@ class RunSummary:
     warehouse: str
     loads: list[LoadRecord] = field(default_factory=list)
     docs_path: str | None = None
+    report_path: str | None = None
 
     @property
     def failed(self) -> list[LoadRecord]:
@@ -131,6 +132,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
     logger.info("published %s", settings.warehouse)
     summary.docs_path = str(validator.build_data_docs(Path(settings.gx_docs_dir).resolve()))
+    summary.report_path = _report(settings)
     publish_artifact(summary)
     raise_stress_event(settings.warehouse, as_of)
     if summary.failed:
@@ -233,6 +235,20 @@ def publish_marts(con, validator: Validator, run_id: str) -> list[LoadRecord]:
         meta.record_load(con, record)
     logger.info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" for r in records))
     return records
+
+
+def _report(settings: Settings) -> str | None:
+    """Write the HTML report from the just-published warehouse and link it to the run (a failure only warns)."""
+    from qtwatch.report import attach_report_artifact, build_report
+
+    try:
+        path = build_report(settings.warehouse, Path(settings.report_path))
+    except Exception as exc:  # noqa: BLE001 - the data is published; a report problem must not fail the run
+        get_run_logger().warning("report not written: %s", exc)
+        return None
+    attach_report_artifact(path)
+    get_run_logger().info("report: %s", path)
+    return str(path)
 
 
 def _new_validator() -> Validator:

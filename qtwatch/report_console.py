@@ -49,4 +49,9 @@ def print_run_summary(console: Console) -> None:
                           str(first), str(last), str(held), f"{seconds:.2f}")
     console.print(table)
     console.print(f"warehouse: [bold]{path.resolve()}[/]")
+    settings = get_settings()
+    if settings.report_path.exists():
+        console.print(f"report:    {settings.report_path.resolve()}")
+    if settings.gx_docs_dir.joinpath("index.html").exists():
+        console.print(f"data docs: {settings.gx_docs_dir.resolve() / 'index.html'}")
     console.print(f"try: duckdb -readonly {path} \"{QUERY_TO_TRY}\"")
