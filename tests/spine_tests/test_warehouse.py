@@ -1,0 +1,136 @@
+"""Warehouse: staged writes publish atomically or not at all, one writer at a time, and raw keeps every version."""
+
+import hashlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from warehouse import db, load
+from warehouse.datasets import DATASETS
+
+FRED = DATASETS["fred_observations"]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def leftovers(path: Path) -> list[str]:
+    """Staging files (and their WALs) a write left beside the published file."""
+    return sorted(p.name for p in path.parent.glob(f".{path.name}.building-*"))
+
+
+@pytest.fixture
+def published(tmp_path) -> Path:
+    """A built, published, empty warehouse."""
+    path = tmp_path / "qtwatch.duckdb"
+    with db.staged(path):
+        pass
+    return path
+
+
+def obs(value: float, day: date = date(2024, 1, 3)) -> pl.DataFrame:
+    """One synthetic FRED observation (series TEST), in the raw landing shape before lineage."""
+    return pl.DataFrame({"series_id": ["TEST"], "date": [day], "value": [value], "units": ["Synthetic units"],
+                         "source_url": ["synthetic"]})
+
+
+def land(con, value: float, as_of: date, load_id: str) -> int:
+    fetched = datetime(as_of.year, as_of.month, as_of.day, 12, tzinfo=UTC)
+    return load.land(con, FRED, obs(value), load_id=load_id, fetched_at=fetched, as_of=as_of)
+
+
+def test_crash_inside_staged_leaves_published_file_untouched(published):
+    before = sha256(published)
+    with pytest.raises(RuntimeError, match="boom"), db.staged(published) as con:
+        land(con, 1.0, date(2024, 1, 5), "crash")
+        raise RuntimeError("boom")
+    assert sha256(published) == before
+    assert leftovers(published) == []
+    con = db.connect_readonly(published)
+    assert con.execute("SELECT count(*) FROM raw.fred_observations").fetchall() == [(0,)]
+    con.close()
+
+
+def test_successful_block_publishes(published):
+    with db.staged(published) as con:
+        land(con, 1.0, date(2024, 1, 5), "ok")
+    con = db.connect_readonly(published)
+    assert con.execute("SELECT value FROM raw.fred_observations").fetchall() == [(1.0,)]
+    con.close()
+    assert leftovers(published) == []
+
+
+def test_reader_keeps_its_snapshot_while_a_writer_publishes(published):
+    reader = db.connect_readonly(published)
+    with db.staged(published) as con:
+        land(con, 1.0, date(2024, 1, 5), "ok")
+    assert reader.execute("SELECT count(*) FROM raw.fred_observations").fetchall() == [(0,)]
+    reader.close()
+
+
+def test_corrupt_warehouse_says_what_to_do(tmp_path):
+    path = tmp_path / "qtwatch.duckdb"
+    path.write_bytes(b"this is not a duckdb file\x00\x01\x02" * 100)
+    before = sha256(path)
+    for open_it in (lambda: db.connect_readonly(path), lambda: db.staged(path).__enter__()):
+        with pytest.raises(db.WarehouseError) as caught:
+            open_it()
+        message = str(caught.value)
+        assert "not a valid DuckDB file" in message and f"mv {path}" in message and "qtwatch run" in message
+    assert sha256(path) == before and leftovers(path) == []
+
+
+def test_missing_warehouse_says_what_to_run(tmp_path):
+    with pytest.raises(db.WarehouseError, match="qtwatch run --replay"):
+        db.connect_readonly(tmp_path / "absent.duckdb")
+
+
+def test_second_writer_is_refused_while_the_first_holds_the_lock(published):
+    # the second staged() is entered while the first still holds the lock
+    with (db.staged(published), pytest.raises(db.WarehouseError, match="another qtwatch run is writing"),
+          db.staged(published, wait_s=0)):
+        pass
+    with db.staged(published, wait_s=0):  # released once the first writer is done
+        pass
+
+
+@pytest.fixture
+def revised() -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse where TEST 2024-01-03 was 100 as of Jan 5 and revised to 101 as of Jan 12."""
+    con = duckdb.connect()
+    db.apply_schema(con)
+    db.load_seeds(con)
+    assert land(con, 100.0, date(2024, 1, 5), "v1") == 1
+    assert land(con, 100.0, date(2024, 1, 8), "v1-again") == 0  # same value: not a new version
+    assert land(con, 101.0, date(2024, 1, 12), "v2") == 1
+    load.rebuild_core(con)
+    yield con
+    con.close()
+
+
+def test_revision_is_a_new_version_with_validity(revised):
+    rows = revised.execute("SELECT value, valid_from, valid_to FROM core.fred_observations_history "
+                           "WHERE series_id = 'TEST' ORDER BY valid_from").fetchall()
+    assert rows == [(100.0, date(2024, 1, 5), date(2024, 1, 12)), (101.0, date(2024, 1, 12), None)]
+    assert revised.execute("SELECT value FROM core.fred_observations WHERE series_id = 'TEST'").fetchall() == [
+        (101.0,)]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(date(2024, 1, 4), []), (date(2024, 1, 5), [(100.0,)]), (date(2024, 1, 11), [(100.0,)]),
+     (date(2024, 1, 12), [(101.0,)]), (date(2024, 6, 1), [(101.0,)])],
+    ids=["before-first-load", "first-day", "day-before-revision", "revision-day", "later"],
+)
+def test_known_on_returns_what_was_known_that_day(revised, day, expected):
+    got = revised.execute("SELECT value FROM core.fred_observations_known_on(?) WHERE series_id = 'TEST'",
+                          [day]).fetchall()
+    assert got == expected
+
+
+def test_held_max_dates_are_per_series(revised):
+    assert load.held_max_dates(revised, FRED) == {"TEST": date(2024, 1, 3)}
