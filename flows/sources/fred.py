@@ -33,7 +33,7 @@ def fetch_api(session: requests.Session, series_id: str, window: Window, api_key
     """One series through the FRED API: returns (observations, URL, units read from the series metadata)."""
     base = {"series_id": series_id, "api_key": api_key, "file_type": "json"}
     meta_body, meta_url = _api_get(session, "series", base)
-    units = parse.parse_fred_series_meta(meta_body)["units"]
+    units = parse_or_raise(parse.parse_fred_series_meta, meta_body, source=SOURCE, url=meta_url)["units"]
     params = {**base, "observation_end": window.end.isoformat()}
     if window.start:
         params["observation_start"] = window.start.isoformat()

@@ -174,3 +174,12 @@ def test_connection_refused_is_transient():
     with pytest.raises(SourceError) as caught:
         get_bytes(session(retries=0), url, None, source="nyfed_rates", expect="csv")
     assert caught.value.transient and "request failed" in caught.value.cause
+
+
+def test_unusable_fred_series_metadata_is_a_source_error():
+    with responses.RequestsMock() as mocked:
+        mocked.get(fred.API_URL + "series", json={"seriess": []})
+        with pytest.raises(SourceError) as caught:
+            fred.fetch_api(session(), "WALCL", Window(date(2025, 5, 28), date(2025, 6, 11)), API_KEY)
+    assert str(caught.value).startswith("fred: ") and "seriess" in caught.value.cause
+    assert API_KEY not in str(caught.value) and not caught.value.transient
