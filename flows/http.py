@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -111,10 +112,10 @@ def get_bytes(session: requests.Session, url: str, params: Mapping[str, str] | N
         response = session.get(url, params=params, timeout=timeout)
     except requests.exceptions.RetryError as exc:
         raise SourceError(source, url, f"gave up after retries: {_reason(exc)}", transient=True) from None
-    except requests.exceptions.Timeout:
-        raise SourceError(source, url, f"timed out (read timeout {timeout[1]:.0f}s) after retries",
-                          transient=True) from None
     except requests.exceptions.RequestException as exc:
+        if _timed_out(exc):
+            raise SourceError(source, url, f"timed out (read timeout {timeout[1]:g}s) after retries",
+                              transient=True) from None
         raise SourceError(source, url, f"request failed: {_reason(exc)}", transient=True) from None
     final_url = redact(response.url or url)
     if response.status_code != 200:
@@ -132,6 +133,13 @@ def check_body(body: bytes, expect: str, source: str, url: str) -> None:
         raise SourceError(source, url, f"empty response where {expect.upper()} was expected")
     if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
         raise SourceError(source, url, f"received HTML/XML where {expect.upper()} was expected")
+
+
+def _timed_out(exc: Exception) -> bool:
+    """A timeout, however it arrives: requests' Timeout, or urllib3's ReadTimeoutError wrapped by Retry in a
+    MaxRetryError that requests re-raises as ConnectionError."""
+    reason = getattr(getattr(exc, "args", [None])[0], "reason", None)
+    return isinstance(exc, requests.exceptions.Timeout) or isinstance(reason, TimeoutError | ReadTimeoutError)
 
 
 def _reason(exc: Exception) -> str:

@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from expectations import suites
 from expectations.context import Held
 from expectations.runner import Validator
 from flows.alerts import notify_failure, raise_stress_event
@@ -164,7 +165,7 @@ def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of
         batch: Batch = future.result()
         record.rows_fetched = batch.frame.height
         frame = _checked_units(con, spec, batch.frame, windows, refetch)
-        held = _held(con, spec, windows)
+        held = _held(con, spec, windows, frame)
         if not _validated(con, validator, spec.dataset.name, frame, record, as_of=as_of, held=held):
             return _finish(record, clock)
         con.execute("BEGIN TRANSACTION")
@@ -186,14 +187,18 @@ def _finish(record: LoadRecord, clock: float) -> LoadRecord:
     return record
 
 
-def _held(con, spec: SourceSpec, windows: dict) -> Held | dict[str, Held]:
-    """What the warehouse already holds in each requested window: a new batch must not have less."""
-    def held_for(group: str | None, window: Window) -> Held:
-        return Held(*load.held_in_window(con, spec.dataset, group, window.start, window.end))
+def _held(con, spec: SourceSpec, windows: dict, frame: pl.DataFrame) -> Held | dict[str, Held]:
+    """What the warehouse already holds in each requested window, per group the dataset's suite checks (e.g. per
+    FRED series, per NY Fed rate type): a new batch must not have less."""
+    group_column = suites.module(spec.dataset.name).context().group_column
 
-    if spec.dataset.group_column:
-        return {group: held_for(group, window) for group, window in windows.items()}
-    return held_for(None, windows["*"])
+    def held_for(group: str | None) -> Held:
+        window = windows.get(group) or windows["*"]
+        return Held(*load.held_in_window(con, spec.dataset, group, window.start, window.end, group_column))
+
+    if group_column and group_column in frame.columns:
+        return {group: held_for(group) for group in frame[group_column].unique().drop_nulls().to_list()}
+    return held_for(None)
 
 
 def _validated(con, validator: Validator, dataset: str, frame: pl.DataFrame, record: LoadRecord, **context) -> bool:

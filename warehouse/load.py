@@ -108,15 +108,17 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def held_in_window(con: duckdb.DuckDBPyConnection, dataset: Dataset, group: str | None, start: date | None,
-                   end: date) -> tuple[int, date | None]:
-    """(rows, first date) currently held for one group (or the whole dataset) within [start, end]."""
+                   end: date, group_column: str | None = None) -> tuple[int, date | None]:
+    """(rows, first date) currently held for one group of `group_column` (default: the dataset's own grouping),
+    or for the whole dataset when `group` is None, within [start, end]."""
+    group_column = group_column or dataset.group_column
     where = [f"{dataset.date_column} <= ?"]
     params: list = [end]
     if start is not None:
         where.append(f"{dataset.date_column} >= ?")
         params.append(start)
-    if group is not None and dataset.group_column:
-        where.append(f"{dataset.group_column} = ?")
+    if group is not None and group_column:
+        where.append(f"{group_column} = ?")
         params.append(group)
     sql = (f"SELECT count(*), min({dataset.date_column}) FROM ({_latest_sql(dataset)}) "
            f"WHERE {' AND '.join(where)}")

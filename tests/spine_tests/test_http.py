@@ -91,8 +91,6 @@ def test_read_timeout_becomes_transient_source_error(slow_server):
     assert str(caught.value).startswith("fred: ")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: urllib3's Retry turns a read timeout into MaxRetryError, which "
-                   "requests raises as ConnectionError, so get_bytes' Timeout branch is never reached for a GET")
 def test_read_timeout_uses_the_timeout_wording(slow_server):
     with pytest.raises(SourceError) as caught:
         get_bytes(session(retries=1, timeout_s=0.05), slow_server.url_for("/slow.csv"), None, source="fred",
