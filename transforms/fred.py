@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms.errors import ParseError
+from transforms.errors import ParseError, decode_text
 
 SCHEMA: dict[str, pl.DataType] = {"series_id": pl.Utf8(), "date": pl.Date(), "value": pl.Float64()}
 KEY: tuple[str, ...] = ("series_id", "date")
@@ -17,15 +17,6 @@ _DATE_HEADERS = frozenset({"observation_date", "date"})
 _MISSING = [".", ""]
 _META_KEYS = ("id", "title", "units", "frequency", "last_updated")
 
-
-def _decode(payload: bytes, expected: str) -> str:
-    """Decode a payload to text, refusing empty bodies and HTML pages (error or captcha pages)."""
-    text = payload.decode("utf-8-sig", errors="replace").strip()
-    if not text:
-        raise ParseError(f"expected {expected}, received an empty body")
-    if text.startswith("<"):
-        raise ParseError(f"expected {expected}, received HTML: {text[:80]!r}")
-    return text
 
 
 def _check_header(header: str, series_id: str) -> None:
@@ -61,7 +52,7 @@ def _first_line(exc: Exception) -> str:
 
 def parse_fredgraph_csv(payload: bytes, series_id: str) -> pl.DataFrame:
     """Parse a fredgraph.csv download (current or legacy header) into SCHEMA rows; '' and '.' -> null."""
-    text = _decode(payload, "fredgraph CSV")
+    text = decode_text(payload, "fredgraph CSV")
     _check_header(text.splitlines()[0], series_id)
     try:
         frame = pl.read_csv(io.StringIO(text), new_columns=["date", "value"], infer_schema=False)
@@ -72,7 +63,7 @@ def parse_fredgraph_csv(payload: bytes, series_id: str) -> pl.DataFrame:
 
 def _load_json(payload: bytes, expected: str) -> dict[str, Any]:
     """Load a FRED API JSON object; an API error body becomes a ParseError carrying its message."""
-    text = _decode(payload, expected)
+    text = decode_text(payload, expected)
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:

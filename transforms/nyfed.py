@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms.errors import ParseError
+from transforms.errors import ParseError, decode_text
 
 RATES_SCHEMA: dict[str, pl.DataType] = {
     "effective_date": pl.Date(),
@@ -86,15 +86,6 @@ _RP_REQUIRED = ("operationId", "operationDate", "operationType")
 _AWARD_KEYS = ("percentAwardRate", "percentWeightedAverageRate")
 
 
-def _decode(payload: bytes, expected: str) -> str:
-    """Decode a payload to text, refusing empty bodies and HTML pages (maintenance or error pages)."""
-    text = payload.decode("utf-8-sig", errors="replace").strip()
-    if not text:
-        raise ParseError(f"expected {expected}, received an empty body")
-    if text.startswith("<"):
-        raise ParseError(f"expected {expected}, received HTML: {text[:80]!r}")
-    return text
-
 
 def _rate_column(header: str) -> str | None:
     """Map one display header to its RATES_SCHEMA column, or None for columns qtwatch does not keep."""
@@ -130,7 +121,7 @@ def _cast_rates(frame: pl.DataFrame) -> pl.DataFrame:
 
 def parse_reference_rates_csv(payload: bytes) -> pl.DataFrame:
     """Parse `/api/rates/all/search.csv` into one row per (rate_type, effective_date); % and $ billions."""
-    text = _decode(payload, "NY Fed rates CSV")
+    text = decode_text(payload, "NY Fed rates CSV")
     try:
         frame = pl.read_csv(io.StringIO(text), infer_schema=False)
     except pl.exceptions.PolarsError as exc:
@@ -169,7 +160,7 @@ def _rp_string_schema() -> dict[str, pl.DataType]:
 
 def parse_rp_operations_json(payload: bytes) -> pl.DataFrame:
     """Parse `/api/rp/results/search.json` into one row per operation (amounts USD, rates %)."""
-    text = _decode(payload, "NY Fed repo operations JSON")
+    text = decode_text(payload, "NY Fed repo operations JSON")
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
