@@ -1,9 +1,315 @@
-"""Analyst commands of the qtwatch CLI (sql, status, docs, report): registered on the Typer app by `register`."""
+"""Analyst commands of the qtwatch CLI (sql, status, docs): registered on the Typer app by `register`.
+
+Only typer is imported at module level so `qtwatch --help` stays fast; duckdb, polars and rich load inside commands.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+WarehouseOpt = Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file (default: "
+                                                   "QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).")]
+
+
+def _as_of(value: str | None) -> date | None:
+    from qtwatch.cli import parse_as_of  # lazy: cli imports this module
+
+    return parse_as_of(value)
+
+
+def _warehouse(path: Path | None) -> Path:
+    from qtwatch.settings import get_settings
+
+    return Path(path) if path is not None else Path(get_settings().warehouse)
+
+
+def _fail(message: str) -> typer.Exit:
+    """Print one red line on stderr and return the exit to raise."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    return typer.Exit(1)
+
+
+def _exec(argv: list[str]) -> None:  # pragma: no cover - replaced in tests: it would replace the test process
+    os.execvp(argv[0], argv)
+
+
+def sql(
+    query: Annotated[str | None, typer.Argument(help="One read-only SQL statement ('-' reads it from stdin). "
+                                                "Without QUERY or --file: an interactive DuckDB shell.")] = None,
+    file: Annotated[str | None, typer.Option("--file", "-f", metavar="FILE", help="Run a .sql file: a path, or "
+                                             "the name of an example in warehouse/queries.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", metavar="NAME=VALUE", help="Bind $NAME or "
+                                                    "set getvariable('NAME') (repeatable; dates as YYYY-MM-DD).")]
+    = None,
+    fmt: Annotated[str | None, typer.Option("--format", metavar="table|csv|json|parquet", help="Output format "
+                                            "(default: from --output's suffix, else table).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the whole result "
+                                                "to FILE instead of the terminal.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown in table format.")] = 40,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the example queries and exit.")] = False,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Query the warehouse read-only: a Rich table, or csv/json/parquet to --output or stdout."""
+    from qtwatch import analyst
+
+    if list_queries:
+        return _print_examples()
+    path = _warehouse(warehouse)
+    if query is None and file is None:
+        return _interactive(path)
+    fmt = fmt or _format_from(output)
+    if fmt not in analyst.FORMATS:
+        raise _fail(f"--format {fmt} is unknown; choose {', '.join(analyst.FORMATS)}")
+    try:
+        text = _query_text(query, file)
+        params = analyst.parse_params(param or [])
+        analyst.read_only_statement(text)  # refuse writes before touching the file
+    except analyst.QueryError as exc:
+        raise _fail(str(exc)) from None
+    frame, empty = _run(path, text, params)
+    _emit(frame, fmt, output, limit, empty)
+
+
+def _format_from(output: Path | None) -> str:
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return suffix if suffix in ("csv", "json", "parquet") else ("csv" if output else "table")
+
+
+def _query_text(query: str | None, file: str | None) -> str:
+    from qtwatch import analyst
+
+    if query is not None and file is not None:
+        raise analyst.QueryError("give a QUERY or --file, not both")
+    if file is not None:
+        return analyst.query_file(file).read_text()
+    return sys.stdin.read() if query == "-" else query
+
+
+def _run(path: Path, text: str, params: dict):
+    """Open read-only, run, and return (frame, marts the query reads that are still empty)."""
+    import duckdb
+
+    from qtwatch import analyst
+    from warehouse.db import WarehouseError, connect_readonly
+
+    try:
+        con = connect_readonly(path)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    with con:
+        try:
+            frame = analyst.run_query(con, text, params)
+        except analyst.QueryError as exc:
+            raise _fail(str(exc)) from None
+        except duckdb.Error as exc:
+            raise _fail(analyst.explain_error(exc, path)) from None
+        return frame, (analyst.empty_marts(con, text) if frame.is_empty() else [])
+
+
+def _emit(frame, fmt: str, output: Path | None, limit: int, empty_marts: list[str]) -> None:
+    from rich.console import Console
+
+    from qtwatch import analyst
+
+    err = Console(stderr=True, highlight=False)
+    for mart in empty_marts:
+        err.print(f"[yellow]note:[/] {mart} is empty: it has not been built yet; {analyst.RUN_HINT}")
+    if fmt == "table" and output is None:
+        return _print_table(frame, limit)
+    try:
+        text = analyst.write_result(frame, "csv" if fmt == "table" else fmt, output)
+    except analyst.QueryError as exc:
+        raise _fail(str(exc)) from None
+    if text is not None:
+        sys.stdout.write(text)
+    else:
+        err.print(f"wrote {frame.height:,} rows to {output}")
+
+
+def _print_table(frame, limit: int) -> None:
+    from rich.table import Table
+
+    from qtwatch import analyst
+
+    console = _console()
+    shown = frame.head(limit)
+    cells = {name: [analyst.format_cell(v) for v in shown[name].to_list()] for name in frame.columns}
+    columns = analyst.fit_columns({n: max([len(n), *map(len, c)]) for n, c in cells.items()}, console.width)
+    table = Table(header_style="bold")
+    for name in columns:
+        table.add_column(name, justify="right" if frame.schema[name].is_numeric() else "left", no_wrap=True)
+    for i in range(shown.height):
+        table.add_row(*(cells[name][i] for name in columns))
+    table.caption = analyst.table_caption(frame.height, shown.height, [c for c in frame.columns if c not in columns])
+    console.print(table)
+
+
+def _print_examples() -> None:
+    from rich.table import Table
+
+    from qtwatch import analyst
+
+    table = Table("file", "question", title=f"example queries in {analyst.QUERIES_DIR}")
+    for name, question in analyst.example_queries():
+        table.add_row(name, question)
+    console = _console()
+    console.print(table)
+    console.print("run one: qtwatch sql --file NAME [--param name=value]")
+
+
+def _interactive(path: Path) -> None:
+    from qtwatch import analyst
+    from warehouse.db import WarehouseError, connect_readonly
+
+    try:
+        connect_readonly(path).close()
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    binary = analyst.find_duckdb_cli()
+    if binary is None:
+        raise _fail(analyst.no_cli_message(path))
+    if problem := analyst.duckdb_cli_problem(binary, path):
+        raise _fail(f"the DuckDB CLI at {binary} cannot open {path} ({problem}); " + analyst.no_cli_message(path))
+    _exec([binary, "-readonly", str(path)])
+
+
+def status(
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge freshness as of DATE "
+                                              "(default: the last run's as-of for replay runs, else today).")]
+    = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Last run per source, data freshness against the release calendar, rows, marts, quarantined batches."""
+    import duckdb
+
+    from qtwatch import analyst
+    from warehouse.db import WarehouseError, connect_readonly
+
+    reference = _as_of(as_of)
+    path = _warehouse(warehouse)
+    try:
+        with connect_readonly(path) as con:
+            report = analyst.collect_status(con, path, reference)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    except duckdb.CatalogException as exc:
+        raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
+    _print_status(report)
+
+
+def _console(**kwargs):
+    """A Rich console; 130 columns when not a terminal (pipes, CI logs) so tables are not squeezed to 80."""
+    from rich.console import Console
+
+    return Console(width=None if Console().is_terminal else 130, **kwargs)
+
+
+def _print_status(report) -> None:
+    console = _console(highlight=False)
+    run = report.last_run
+    console.print(f"warehouse: [bold]{report.path.resolve()}[/] ({report.size_bytes / 1e6:,.1f} MB)")
+    console.print(f"last run: {run['run_id']} ({run['mode']}, as of {run['as_of']}) {run['status']}, finished "
+                  f"{run['finished_at']:%Y-%m-%d %H:%M} UTC" if run else "last run: none recorded")
+    console.print(_sources_table(report))
+    console.print(_fred_table(report))
+    marts = ", ".join(f"{name} {rows:,}" if rows else f"[red]{name} not built yet[/]"
+                      for name, rows in report.marts.items())
+    console.print(f"marts (rows): {marts or '[red]none built yet[/]'}")
+    _print_quarantine(console, report.quarantined)
+
+
+def _sources_table(report):
+    from rich.table import Table
+
+    table = Table(title=f"sources — freshness as of {report.reference} ({report.reference_reason})",
+                  title_justify="left")
+    for column in ("source", "last load", "finished (UTC)", "landed", "rows held", "latest", "expected",
+                   "freshness"):
+        table.add_column(column, justify="right" if column in ("landed", "rows held") else "left")
+    for s in report.sources:
+        state = _freshness_text(s.freshness)
+        if s.series:
+            stale = sum(f.is_stale for f in s.series)
+            state = f"[red]{stale} of {len(s.series)} series stale[/]" if stale else "[green]fresh[/]"
+        last = s.last_status or "never loaded"
+        if s.error:
+            last = f"[red]{last}[/]: {s.error[:60]}"
+        finished = f"{s.last_finished_at:%Y-%m-%d %H:%M}" if s.last_finished_at else ""
+        landed = f"{s.rows_landed:,}" if s.rows_landed is not None else ""
+        table.add_row(s.source, last, finished, landed, f"{s.rows_held:,}", str(s.freshness.latest or ""),
+                      str(s.freshness.expected), state)
+    return table
+
+
+def _fred_table(report):
+    from rich.table import Table
+
+    table = Table("FRED series", "latest", "expected", "freshness", title_justify="left")
+    for s in report.sources:
+        for f in s.series:
+            table.add_row(f.name.removeprefix("fred:"), str(f.latest or ""), str(f.expected), _freshness_text(f))
+    return table
+
+
+def _freshness_text(freshness) -> str:
+    colour = "red" if freshness.is_stale else "green"
+    return f"[{colour}]{freshness.state}[/]"
+
+
+def _print_quarantine(console, quarantined: list[dict]) -> None:
+    if not quarantined:
+        console.print("quarantined batches: none")
+        return
+    from rich.table import Table
+
+    table = Table("load", "dataset", "quarantined (UTC)", "rows", "failed rules",
+                  title=f"quarantined batches: {len(quarantined)} (never merged; rows in meta.quarantine.payload)",
+                  title_justify="left")
+    for q in quarantined[:10]:
+        table.add_row(q["load_id"], q["dataset"], f"{q['quarantined_at']:%Y-%m-%d %H:%M}", f"{q['row_count']:,}",
+                      "; ".join(q["failed_rules"] or [])[:120])
+    console.print(table)
+
+
+def docs(
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the data "
+                                         "dictionary.")] = Path("docs/warehouse.md"),
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if FILE is out of date.")] = False,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Write the warehouse data dictionary (docs/warehouse.md) from the catalog's comments."""
+    import duckdb
+
+    from qtwatch import analyst
+    from warehouse.db import WarehouseError, connect_readonly
+
+    path = _warehouse(warehouse)
+    try:
+        with connect_readonly(path) as con:
+            text = analyst.data_dictionary(con)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    except duckdb.CatalogException as exc:
+        raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
+    if check:
+        if not output.exists() or output.read_text() != text:
+            raise _fail(f"{output} is out of date with the warehouse catalog: run `qtwatch docs --output {output}`")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    typer.echo(f"wrote {output} ({text.count(chr(10)):,} lines)")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to `app`."""
+    app.command(name="sql")(sql)
+    app.command(name="status")(status)
+    app.command(name="docs")(docs)
