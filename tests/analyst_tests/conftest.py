@@ -89,13 +89,9 @@ def _stop_readers(procs: list[tuple[subprocess.Popen, Path]], work: Path) -> lis
 
 @pytest.fixture(scope="session")
 def demo(analyst_prefect, tmp_path_factory) -> Demo:
-    """Run 1 (as of FIRST_AS_OF) builds the warehouse; run 2 (as of SECOND_AS_OF: 14 more months of every source,
-    core and every mart rebuilt) publishes over it while READERS processes query it in a loop. The result is both
-    the demo warehouse and the concurrency evidence.
-
-    Run 2 is incremental, not --full-refresh: a full refresh over an existing warehouse is currently quarantined
-    by the nyfed_rates "not fewer rows than already held" rule (whole-dataset held rows vs per-rate-type batch
-    rows), a pipeline bug reported to the lead; switch to full_refresh=True once it is fixed."""
+    """Run 1 (as of FIRST_AS_OF) builds the warehouse; run 2, a full refresh as of SECOND_AS_OF (every source's
+    whole history re-read, core and every mart rebuilt), publishes over it while READERS processes query it in a
+    loop. The result is both the demo warehouse and the concurrency evidence."""
     work = tmp_path_factory.mktemp("demo")
     path = work / "qtwatch.duckdb"
     with warehouse_env(path):
@@ -103,7 +99,7 @@ def demo(analyst_prefect, tmp_path_factory) -> Demo:
         procs = _start_readers(path, work)
         try:
             started = time.time()
-            second = _run(SECOND_AS_OF)
+            second = _run(SECOND_AS_OF, full_refresh=True)
             finished = time.time()
             time.sleep(0.5)  # let every reader open the newly published file at least once
         finally:
