@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from qtwatch import analyst
 from qtwatch.cli import app
-from tests.analyst_tests.conftest import SECOND_AS_OF
+from tests.analyst_tests.build_demo import SECOND_AS_OF
 from warehouse.db import connect_readonly
 
 runner = CliRunner()
