@@ -65,3 +65,10 @@ def test_cli_docs_writes_and_checks(demo_path, tmp_path):
     stale = CliRunner().invoke(app, ["docs", "--check", "--output", str(out), "--warehouse", str(demo_path)])
     assert stale.exit_code == 1
     assert re.search(r"out of date.*qtwatch docs", stale.output.replace("\n", " "))
+
+
+def test_analyst_guide_lists_every_example_query_and_command():
+    guide = (ROOT / "docs" / "analyst-guide.md").read_text()
+    missing = [p.name for p in sorted(analyst.QUERIES_DIR.glob("*.sql")) if f"`{p.name}`" not in guide]
+    assert missing == []
+    assert all(f"### `qtwatch {command}`" in guide for command in ("sql", "status", "docs"))
