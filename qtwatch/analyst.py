@@ -21,7 +21,7 @@ QUERIES_DIR = SCHEMA_DIR.parent / "queries"
 FORMATS = ("table", "csv", "json", "parquet")
 RUN_HINT = "run `qtwatch run --replay` (demo data) or `qtwatch run` (live)"
 _READ_ONLY = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
-_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?", re.IGNORECASE)
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?(\([^)]*\)\s*)?", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _GETVARIABLE = re.compile(r"getvariable\s*\(\s*'([^']+)'\s*\)", re.IGNORECASE)
@@ -288,14 +288,17 @@ class Freshness:
 
     @property
     def days_behind(self) -> int:
+        """Days from the latest held observation to the expected one (huge when nothing is held)."""
         return (self.expected - self.latest).days if self.latest else 10**6
 
     @property
     def is_stale(self) -> bool:
+        """Older than expected by more than the grace a holiday can explain."""
         return self.days_behind > self.grace_days
 
     @property
     def state(self) -> str:
+        """fresh, stale: N d behind, or no data."""
         if self.latest is None:
             return "no data"
         return f"stale: {self.days_behind} d behind" if self.is_stale else "fresh"

@@ -5,8 +5,10 @@ Only typer is imported at module level so `qtwatch --help` stays fast; duckdb, p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -35,6 +37,25 @@ def _fail(message: str) -> typer.Exit:
 
     Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", soft_wrap=True)
     return typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _catalog(path: Path) -> Iterator:
+    """A read-only connection for status/docs; a missing, corrupt or foreign file becomes one line and exit 1."""
+    import duckdb
+
+    from qtwatch import analyst
+    from warehouse.db import WarehouseError, connect_readonly
+
+    try:
+        con = connect_readonly(path)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    with con:
+        try:
+            yield con
+        except duckdb.CatalogException as exc:
+            raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
 
 
 def _exec(argv: list[str]) -> None:  # pragma: no cover - replaced in tests: it would replace the test process
@@ -188,20 +209,12 @@ def status(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Last run per source, data freshness against the release calendar, rows, marts, quarantined batches."""
-    import duckdb
-
     from qtwatch import analyst
-    from warehouse.db import WarehouseError, connect_readonly
 
     reference = _as_of(as_of)
     path = _warehouse(warehouse)
-    try:
-        with connect_readonly(path) as con:
-            report = analyst.collect_status(con, path, reference)
-    except WarehouseError as exc:
-        raise _fail(str(exc)) from None
-    except duckdb.CatalogException as exc:
-        raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
+    with _catalog(path) as con:
+        report = analyst.collect_status(con, path, reference)
     _print_status(report)
 
 
@@ -286,19 +299,10 @@ def docs(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Write the warehouse data dictionary (docs/warehouse.md) from the catalog's comments."""
-    import duckdb
-
     from qtwatch import analyst
-    from warehouse.db import WarehouseError, connect_readonly
 
-    path = _warehouse(warehouse)
-    try:
-        with connect_readonly(path) as con:
-            text = analyst.data_dictionary(con)
-    except WarehouseError as exc:
-        raise _fail(str(exc)) from None
-    except duckdb.CatalogException as exc:
-        raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
+    with _catalog(_warehouse(warehouse)) as con:
+        text = analyst.data_dictionary(con)
     if check:
         if not output.exists() or output.read_text() != text:
             raise _fail(f"{output} is out of date with the warehouse catalog: run `qtwatch docs --output {output}`")

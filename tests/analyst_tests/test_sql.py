@@ -60,6 +60,7 @@ def test_several_statements_are_refused():
 
 @pytest.mark.parametrize("statement", ["SELECT 1", "FROM marts.t", "WITH a AS (SELECT 1) SELECT * FROM a",
                                        "DESCRIBE marts.t", "SHOW ALL TABLES", "SUMMARIZE marts.t", "EXPLAIN SELECT 1",
+                                       "EXPLAIN (FORMAT json) SELECT 1",
                                        "-- a comment\nSELECT 1;\n"])
 def test_reads_are_allowed(statement, tiny):
     with duckdb.connect(str(tiny), read_only=True) as con:
