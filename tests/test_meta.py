@@ -1,0 +1,69 @@
+"""Meta-tests: the layers keep their dependency direction, every dataset has a suite, every command is documented."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+# What each layer may import besides the standard library and itself (docs/CONTRACTS.md, style guide lesson 1).
+ALLOWED = {
+    "transforms": {"polars"},
+    "warehouse": {"duckdb", "polars", "pyarrow"},
+    "expectations": {"great_expectations", "polars", "pandas"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    """Top-level package names a module imports (absolute imports only)."""
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED), ids=sorted(ALLOWED))
+def test_layer_imports_only_what_it_may(layer: str) -> None:
+    allowed = ALLOWED[layer] | STDLIB | {layer}
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_roots(path) - allowed)
+        for path in (ROOT / layer).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_network_and_prefect_stay_out_of_the_pure_layers() -> None:
+    for layer in ALLOWED:
+        for path in (ROOT / layer).rglob("*.py"):
+            assert not imported_roots(path) & {"requests", "prefect", "urllib3"}, path
+
+
+def test_every_raw_dataset_and_mart_has_a_suite() -> None:
+    from expectations.suites import registry
+    from flows.marts import MART_BUILDERS
+    from warehouse.datasets import DATASETS
+
+    assert set(DATASETS) | set(MART_BUILDERS) <= set(registry)
+
+
+def test_every_cli_command_is_in_the_readme() -> None:
+    from qtwatch.cli import app
+
+    readme = (ROOT / "README.md").read_text()
+    names = [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
+    assert names, "the CLI registers no command"
+    assert [n for n in names if f"qtwatch {n}" not in readme] == []
+
+
+def test_every_source_is_documented_in_the_readme() -> None:
+    from flows.plan import SOURCES
+
+    readme = (ROOT / "README.md").read_text()
+    assert [s for s in SOURCES if f"`{s}`" not in readme] == []
