@@ -33,3 +33,6 @@ replay: $(STAMP) ## rebuild replay/ from ../shared/data/real
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+serve: $(STAMP) ## start the local Prefect server + UI (http://127.0.0.1:4200) and serve the scheduled deployments
+	$(BIN)/qtwatch serve $(SERVE_ARGS)

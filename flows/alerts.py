@@ -5,9 +5,9 @@ The webhook URL comes from the environment (QTWATCH_ALERT_WEBHOOK_URL); the body
 Alerting never changes a run's outcome: a receiver that is down is logged, not raised.
 
 Stress rule (documented in transforms/funding.py `flag_stress`): the newest day of `marts.funding_daily` on or before
-the run's as-of has `stress_flag` = SOFR above IORB, or standing repo facility take-up above $5bn. Then the run emits
-the Prefect event `qtwatch.funding.stress` (visible in the UI's event feed; an automation can trigger on it) and
-posts a `stress` message to the webhook.
+the run's as-of has `stress_flag` = SOFR above IORB, or standing repo facility take-up above $5bn. Then every run emits
+the Prefect event `qtwatch.funding.stress` (visible in the UI's event feed; an automation can trigger on it) and the
+first run that sees a newly flagged day posts a `stress` message to the webhook.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from warehouse.db import WarehouseError, connect_readonly
 
 STRESS_EVENT = "qtwatch.funding.stress"
 STRESS_RESOURCE = {"prefect.resource.id": "qtwatch.mart.funding_daily", "prefect.resource.name": "funding_daily"}
+STRESS_VARIABLE = "qtwatch_last_stress_alert"
 POST_TIMEOUT_S = 10.0
 POST_ATTEMPTS = 2
 RECENT_DAYS = 10  # how many recent funding days the stress message counts, for context
@@ -110,9 +111,23 @@ def raise_stress_event(warehouse: Path, as_of: date) -> dict[str, Any] | None:
     _logger().warning(text)
     emit_event(event=STRESS_EVENT, resource=STRESS_RESOURCE, payload={**signal, "text": text})
     url = get_settings().alert_webhook_url
-    if url:
+    if url and _first_alert_for(signal["date"]):
         post_alert(url, {"kind": "stress", "text": text, **signal})
     return signal
+
+
+def _first_alert_for(day: str) -> bool:
+    """True once per flagged day: six deployments a day must not post the same stress six times (the event, cheap
+    and searchable, is still emitted every run). Remembered in the Prefect Variable `qtwatch_last_stress_alert`."""
+    from prefect.variables import Variable
+
+    try:
+        if Variable.get(STRESS_VARIABLE) == day:
+            return False
+        Variable.set(STRESS_VARIABLE, day, overwrite=True)
+    except Exception as exc:  # noqa: BLE001 - no variable store: better a repeated message than none
+        _logger().warning("cannot read/write Prefect variable %s (%s)", STRESS_VARIABLE, exc)
+    return True
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:

@@ -39,26 +39,28 @@ TAGS = ("qtwatch",)
 
 @dataclass(frozen=True)
 class Cadence:
-    """One deployment: its name, cron (New York time), the sources it loads (None = all) and why it runs then."""
+    """One deployment: its name, cron (New York time), the sources it loads (None = all), the release time (New York,
+    HH:MM) its runs must come after, and why it runs then."""
 
     name: str
     cron: str
     sources: tuple[str, ...] | None
+    release_et: str
     description: str
 
 
 CADENCES: tuple[Cadence, ...] = (
-    Cadence("fred-h41-weekly", "0 17 * * 4", ("fred",),
+    Cadence("fred-h41-weekly", "0 17 * * 4", ("fred",), "16:30",
             "FRED series after the H.4.1 balance sheet (Thursday 4:30 pm ET)."),
-    Cadence("nyfed-rates-morning", "20 9 * * 1-5", ("nyfed_rates",),
+    Cadence("nyfed-rates-morning", "20 9 * * 1-5", ("nyfed_rates",), "09:00",
             "NY Fed reference rates for the previous business day (SOFR ~8 am, EFFR ~9 am ET)."),
-    Cadence("nyfed-operations-afternoon", "0 14 * * 1-5", ("nyfed_repo",),
+    Cadence("nyfed-operations-afternoon", "0 14 * * 1-5", ("nyfed_repo",), "13:45",
             "NY Fed ON RRP (closes 1:15 pm ET) and standing repo (1:30-1:45 pm ET) operation results."),
-    Cadence("auctions-afternoon", "30 14 * * 1-5", ("auctions",),
+    Cadence("auctions-afternoon", "30 14 * * 1-5", ("auctions",), "13:00",
             "Treasury auction results (bills close 11:30 am, coupons 1:00 pm ET) and new announcements."),
-    Cadence("dts-afternoon", "15 16 * * 1-5", ("dts",),
+    Cadence("dts-afternoon", "15 16 * * 1-5", ("dts",), "16:00",
             "Daily Treasury Statement / TGA (published by 4:00 pm ET the next business day)."),
-    Cadence("catch-up-daily", "0 20 * * *", None,
+    Cadence("catch-up-daily", "0 20 * * *", None, "16:30",
             "Every source, every evening: late publications, revisions and missed runs."),
 )
 
@@ -99,9 +101,10 @@ def serve_deployments(replay: bool = False) -> None:
     serve(*build_deployments(replay=replay), pause_on_shutdown=False)
 
 
-def start_server(host: str, port: int, log_path: Path) -> subprocess.Popen:
-    """Start `prefect server start` (API + UI) in the background, its output in `log_path`; analytics off."""
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+def start_server(host: str, port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start `prefect server start` (API + UI) in the background with `env` (default: this process's), its output in
+    `log_path`, analytics off, in its own process group (see `stop_process`)."""
+    env = {**(os.environ if env is None else env), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_UI_API_URL": f"http://{host}:{port}/api"}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prefect_bin = Path(sys.executable).with_name("prefect")
