@@ -28,6 +28,16 @@ test: $(STAMP) ## run the test suite (no network)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+report: $(STAMP) ## write the HTML report from the published warehouse
+	$(BIN)/qtwatch report
+
+docs: $(STAMP) ## regenerate the data dictionary docs/warehouse.md from the warehouse catalog
+	$(BIN)/qtwatch docs
+
+bench: $(STAMP) ## print where time and memory go
+	$(BIN)/python -m benchmarks.bench_pipeline
+	$(BIN)/python -m benchmarks.bench_validation
+
 replay: $(STAMP) ## rebuild replay/ from ../shared/data/real
 	$(BIN)/python -m scripts.build_replay
 

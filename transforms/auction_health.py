@@ -41,6 +41,8 @@ BILL_SHARE_SCHEMA: dict[str, pl.DataType] = {
     "bills_bn": pl.Float64,
     "bill_share": pl.Float64,
     "soma_addon_bn": pl.Float64,
+    "auctions": pl.Int32,
+    "bill_auctions": pl.Int32,
 }
 
 
@@ -136,7 +138,11 @@ def build_bill_share_monthly(auctions: pl.DataFrame) -> pl.DataFrame:
             pl.col("accepted_bn").sum().alias("gross_issuance_bn"),
             pl.col("accepted_bn").filter(is_bill).sum().alias("bills_bn"),
             (pl.col("soma_accepted").fill_null(0).sum() / USD_PER_BN).alias("soma_addon_bn"),
+            pl.len().alias("auctions"),
+            is_bill.sum().alias("bill_auctions"),
         )
+        # Treasury auctions bills every week: a month without one bill result is missing data, not "no bills".
+        .with_columns(pl.when(pl.col("bill_auctions") > 0).then(pl.col("bills_bn")).alias("bills_bn"))
         .with_columns((pl.col("bills_bn") / pl.col("gross_issuance_bn")).alias("bill_share"))
         .sort("month")
         .pipe(conform, BILL_SHARE_SCHEMA)

@@ -26,9 +26,31 @@ class WarehouseError(RuntimeError):
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Run every schema/NNN_*.sql in order (idempotent DDL + COMMENTs)."""
-    for path in sorted(SCHEMA_DIR.glob("*.sql")):
-        con.execute(path.read_text())
+    """Run every schema/NNN_*.sql in order (idempotent DDL + COMMENTs). Marts are derived and rebuilt every run, so
+    a mart whose columns changed in the DDL is dropped and created anew (raw and meta are never dropped)."""
+    ddl = [path.read_text() for path in sorted(SCHEMA_DIR.glob("*.sql"))]
+    _drop_changed_marts(con, ddl)
+    for statements in ddl:
+        con.execute(statements)
+
+
+def _drop_changed_marts(con: duckdb.DuckDBPyConnection, ddl: list[str]) -> None:
+    with duckdb.connect() as scratch:
+        for statements in ddl:
+            scratch.execute(statements)
+        wanted = _mart_columns(scratch)
+    for table, columns in _mart_columns(con).items():
+        if wanted.get(table) != columns:
+            con.execute(f"DROP TABLE marts.{table}")
+
+
+def _mart_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    rows = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                       "WHERE schema_name = 'marts' ORDER BY table_name, column_index").fetchall()
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in rows:
+        columns.setdefault(table, []).append((column, data_type))
+    return columns
 
 
 def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
@@ -41,13 +63,17 @@ def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse, with a clear error when it is missing or corrupt."""
+    """A read-only connection to the published warehouse, with a clear error when it is missing, locked or corrupt."""
     path = Path(path)
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `make demo` or `qtwatch run --replay` first")
     try:
         return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseError(f"{path} is held open for writing by another process (qtwatch publishes a copy and "
+                                 f"never holds this file; close the other writer, e.g. a DuckDB shell opened "
+                                 f"without -readonly)") from None
         raise WarehouseError(_corrupt_message(path, exc)) from None
 
 
@@ -76,9 +102,14 @@ def staged(path: Path, wait_s: float = 600.0) -> Iterator[duckdb.DuckDBPyConnect
             raise
 
 
+# A new warehouse is written in the 1.4 storage format so that DuckDB 1.x clients (the PyPI `duckdb-cli`, DBeaver's
+# and Harlequin's bundled drivers) can open it too; DuckDB 2 reads and writes it the same.
+STORAGE_COMPATIBILITY = {"storage_compatibility_version": "v1.4.0"}
+
+
 def _open_staging(staging: Path, published: Path) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(staging))
+        return duckdb.connect(str(staging), config=STORAGE_COMPATIBILITY if not staging.exists() else {})
     except duckdb.Error as exc:
         staging.unlink(missing_ok=True)
         raise WarehouseError(_corrupt_message(published, exc)) from None

@@ -94,10 +94,20 @@ def test_bill_share_monthly_by_issue_month_excludes_unauctioned() -> None:
             "bills_bn": [84.0, 30.0],  # the CMB auctioned in January settles in February
             "bill_share": [84 / 124, 1.0],
             "soma_addon_bn": [4.0, 0.0],
+            "auctions": [2, 1],
+            "bill_auctions": [1, 1],
         },
         schema=BILL_SHARE_SCHEMA,
     )
     assert_frame_equal(out, expected)
+
+
+def test_bill_share_is_missing_not_zero_when_no_bill_result_is_loaded() -> None:
+    coupons_only = AUCTIONS.filter(~pl.col("security_type").is_in(["Bill", "CMB"]))
+    out = build_bill_share_monthly(coupons_only)
+    assert out.height >= 1
+    assert out["bill_auctions"].to_list() == [0] * out.height
+    assert out["bills_bn"].null_count() == out.height and out["bill_share"].null_count() == out.height
 
 
 @pytest.mark.parametrize(

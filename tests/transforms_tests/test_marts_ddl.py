@@ -18,7 +18,7 @@ MARTS = {
     "bill_share_monthly": auction_health.BILL_SHARE_SCHEMA,
     "tga_daily": tga.SCHEMA,
 }
-DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN"}
+DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int32: "INTEGER"}
 
 
 @pytest.fixture(scope="module")

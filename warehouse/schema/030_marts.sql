@@ -171,14 +171,18 @@ CREATE TABLE IF NOT EXISTS marts.bill_share_monthly (
     gross_issuance_bn DOUBLE,
     bills_bn DOUBLE,
     bill_share DOUBLE,
-    soma_addon_bn DOUBLE
+    soma_addon_bn DOUBLE,
+    auctions INTEGER,
+    bill_auctions INTEGER
 );
 COMMENT ON TABLE marts.bill_share_monthly IS 'One row per issue month (issue_date, auction_date when missing) of completed Treasury auctions: gross issuance and the share of bills. $ billions.';
 COMMENT ON COLUMN marts.bill_share_monthly.month IS 'First day of the month of settlement (issue_date; auction_date when issue_date is missing).';
 COMMENT ON COLUMN marts.bill_share_monthly.gross_issuance_bn IS 'Sum of total_accepted of auctions settling in the month (incl. SOMA and FIMA add-ons), $ billions; gross, before maturing debt.';
-COMMENT ON COLUMN marts.bill_share_monthly.bills_bn IS 'Part of gross_issuance_bn in bills (security_kind Bill or CMB), $ billions.';
-COMMENT ON COLUMN marts.bill_share_monthly.bill_share IS 'bills_bn / gross_issuance_bn (fraction).';
+COMMENT ON COLUMN marts.bill_share_monthly.bills_bn IS 'Part of gross_issuance_bn in bills (security_kind Bill or CMB), $ billions; NULL when no bill auction result of the month is loaded (Treasury auctions bills every week, so that is missing data, not zero bills).';
+COMMENT ON COLUMN marts.bill_share_monthly.bill_share IS 'bills_bn / gross_issuance_bn (fraction); NULL when bills_bn is. Only meaningful for months whose auctions are all loaded: compare auctions with the Treasury calendar.';
 COMMENT ON COLUMN marts.bill_share_monthly.soma_addon_bn IS 'SOMA rollover add-ons included in gross_issuance_bn, $ billions.';
+COMMENT ON COLUMN marts.bill_share_monthly.auctions IS 'Completed auctions (with results) loaded for the month: the coverage behind the sums.';
+COMMENT ON COLUMN marts.bill_share_monthly.bill_auctions IS 'Completed bill and CMB auctions loaded for the month.';
 
 -- ---------------------------------------------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS marts.tga_daily (
