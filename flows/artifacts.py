@@ -21,9 +21,11 @@ HEADLINES = {
                                        "WHERE tga_bn IS NOT NULL ORDER BY date DESC LIMIT 1"),
     "SOFR − IORB (bp)": ("SELECT date, sofr_iorb_bp, sofr_iorb_bp - lag(sofr_iorb_bp) OVER (ORDER BY date) "
                          "FROM marts.funding_daily WHERE sofr_iorb_bp IS NOT NULL ORDER BY date DESC LIMIT 1"),
+    # change = vs the month before; the note puts the month's runoff against its cap (the QT regime in force).
     "Treasury runoff vs cap, last month (bn)": (
-        "SELECT month, ust_runoff_bn, ust_cap_bn FROM marts.qt_runoff_monthly "
-        "WHERE ust_runoff_bn IS NOT NULL ORDER BY month DESC LIMIT 1"),
+        "SELECT month, ust_runoff_bn, ust_runoff_bn - lag(ust_runoff_bn) OVER (ORDER BY month), "
+        "printf('cap %.1f bn, %.0f%% of cap (%s)', ust_cap_bn, 100 * ust_cap_attainment, regime) "
+        "FROM marts.qt_runoff_monthly WHERE ust_runoff_bn IS NOT NULL ORDER BY month DESC LIMIT 1"),
 }
 
 
@@ -47,16 +49,22 @@ def run_markdown(summary: RunSummary) -> str:
                 "WHERE starts_with(load_id, ?) ORDER BY validated_at", [summary.run_id]).fetchall():
             lines.append(f"| {dataset} | {'✅' if ok else '❌'} | {evaluated} | {failed} | {seconds:.3f} | "
                          f"{'; '.join(rules or [])[:200]} |")
-        lines += ["", "## Headline metrics", "", "| metric | as of | value | change |", "|---|---|---|---|"]
+        lines += ["", "## Headline metrics", "", "change = vs the previous week / day / month of the same series",
+                  "", "| metric | as of | value | change | note |", "|---|---|---|---|---|"]
         for label, sql in HEADLINES.items():
             row = _first(con, sql)
             if row:
-                lines.append(f"| {label} | {row[0]} | {_num(row[1])} | {_num(row[2])} |")
-        lines += ["", "## Freshness (latest observation held)", "", "| dataset | latest |", "|---|---|"]
+                note = row[3] if len(row) > 3 else ""
+                lines.append(f"| {label} | {row[0]} | {_num(row[1])} | {_signed(row[2])} | {note} |")
+        lines += ["", "## Freshness (latest observation held)", "", "| dataset | latest | days before as-of |",
+                  "|---|---|---|"]
         for dataset, latest in con.execute(FRESHNESS_SQL).fetchall():
-            lines.append(f"| {dataset} | {latest} |")
+            lag = (summary.as_of - latest).days if latest else ""
+            lines.append(f"| {dataset} | {latest} | {lag} |")
     if summary.docs_path:
         lines += ["", f"great-expectations Data Docs: `{summary.docs_path}`"]
+    if getattr(summary, "report_path", None):
+        lines += ["", f"HTML report: `{summary.report_path}` (also linked as the `qtwatch-report` artifact)"]
     return "\n".join(lines)
 
 
@@ -87,3 +95,7 @@ def _first(con, sql: str):
 
 def _num(value) -> str:
     return "" if value is None else f"{value:,.2f}"
+
+
+def _signed(value) -> str:
+    return "" if value is None else f"{value:+,.2f}"
