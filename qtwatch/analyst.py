@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -219,15 +220,16 @@ def duckdb_cli_problem(binary: str, path: Path) -> str | None:
 
 
 def find_duckdb_cli() -> str | None:
-    """Path of a `duckdb` executable on PATH, if any."""
-    return shutil.which("duckdb")
+    """Path of a `duckdb` executable: beside this Python (the dev install's `duckdb-cli`), else on PATH."""
+    beside = Path(sys.executable).with_name("duckdb")
+    return str(beside) if beside.is_file() else shutil.which("duckdb")
 
 
 def no_cli_message(path: Path) -> str:
     """How to get an interactive shell on the warehouse when no usable DuckDB CLI is installed."""
     return (f"no DuckDB CLI on PATH: install one that matches the Python library (duckdb {duckdb.__version__}) "
-            f"from https://duckdb.org/docs/installation, or `pip install duckdb-cli` once its version is >= "
-            f"{duckdb.__version__.rsplit('.', 1)[0]}; then `duckdb -readonly {path}`. Meanwhile: "
+            f"from https://duckdb.org/docs/installation, or `pip install duckdb-cli` (qtwatch writes the 1.4 storage "
+            f"format, which it reads); then `duckdb -readonly {path}`. Meanwhile: "
             f"`qtwatch sql \"SELECT ...\"` or `python -c \"import duckdb; duckdb.connect('{path}', read_only=True)\"`")
 
 
