@@ -56,7 +56,7 @@ def writer_slot(wait_s: float | None = None) -> Iterator[None]:
     from prefect.concurrency.sync import concurrency
 
     wait_s = writer_wait_s() if wait_s is None else wait_s
-    if not ensure_writer_limit():
+    if not _shared_api() or not ensure_writer_limit():
         yield
         return
     logger, clock = _logger(), time.perf_counter()
@@ -70,6 +70,15 @@ def writer_slot(wait_s: float | None = None) -> Iterator[None]:
     with stack:
         logger.info("holding the warehouse writer slot (waited %.1fs)", time.perf_counter() - clock)
         yield
+
+
+def _shared_api() -> bool:
+    """True when runs talk to a configured Prefect API. Without one (`qtwatch run` on Prefect's temporary server)
+    nothing else can share the slot, and a slot leaked by a killed run would never be reclaimed there: the file lock
+    alone serialises writers."""
+    from prefect.settings import PREFECT_API_URL
+
+    return bool(PREFECT_API_URL.value())
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:
