@@ -96,7 +96,7 @@ def _run_name() -> str:
     params = flow_run.parameters
     mode = "replay" if params.get("replay") else "live"
     sources = "+".join(params.get("sources") or ["all"])
-    return f"{mode}-{sources}-asof-{params.get('as_of') or 'today'}"
+    return f"{mode}-{sources}-asof-{params.get('as_of') or datetime.now(NEW_YORK).date()}"
 
 
 @flow(name="qtwatch-pipeline", flow_run_name=_run_name, log_prints=False, on_failure=[notify_failure],

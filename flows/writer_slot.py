@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import time
 from collections.abc import Iterator
 
+from qtwatch.settings import Settings, get_settings
+
 WRITER_LIMIT = "qtwatch-warehouse-writer"
-DEFAULT_WAIT_S = 600.0  # as long as the file lock waits: a full live run takes minutes, not hours
+# As long as the file lock waits: a full live run takes minutes, not hours (Settings.writer_wait_s).
+DEFAULT_WAIT_S = Settings.model_fields["writer_wait_s"].default
 WAIT_ENV = "QTWATCH_WRITER_WAIT_S"
 # The slot is leased and renewed in the background; a run that dies frees it after this long.
 LEASE_S = 300.0
@@ -26,8 +28,8 @@ class WarehouseBusy(RuntimeError):
 
 
 def writer_wait_s() -> float:
-    """Seconds a run waits for the writer slot: QTWATCH_WRITER_WAIT_S, else 600."""
-    return float(os.environ.get(WAIT_ENV) or DEFAULT_WAIT_S)
+    """Seconds a run waits for the writer slot: the setting QTWATCH_WRITER_WAIT_S (default 600)."""
+    return get_settings().writer_wait_s
 
 
 def ensure_writer_limit() -> bool:

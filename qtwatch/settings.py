@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     http_retries: int = 4
     alert_webhook_url: str | None = None
     gx_docs_dir: Path = Field(default=Path("data/gx_docs"), description="Where GX Data Docs are built")
+    writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")
     report_path: Path = Field(default=Path("data/report.html"), description="HTML report written after each run")
 
 
