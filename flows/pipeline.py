@@ -159,7 +159,8 @@ def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of
     logger = get_run_logger()
     started, clock = datetime.now(UTC), time.perf_counter()
     record = LoadRecord(f"{run_id}-{spec.name}", run_id, spec.name, spec.dataset.name, "failed", started_at=started)
-    record.window_start = min((w.start for w in windows.values() if w.start), default=None)
+    starts = [w.start for w in windows.values()]
+    record.window_start = None if None in starts else min(starts)  # None: some group asked for its full history
     record.window_end = max(w.end for w in windows.values())
     try:
         batch: Batch = future.result()
