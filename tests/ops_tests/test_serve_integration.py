@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 from pytest_httpserver import HTTPServer
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from flows.alerts import STRESS_EVENT
 from flows.deployments import CADENCES, TIMEZONE, start_server, stop_process, wait_healthy
@@ -44,8 +46,14 @@ def _environment(home: Path, api_url: str, alert_url: str, tmp: Path) -> dict[st
     return env
 
 
+# A busy test server (2 cores, two flow runs writing to its SQLite) answers 503 now and then: retry those.
+_SESSION = requests.Session()
+_SESSION.mount("http://", HTTPAdapter(max_retries=Retry(total=6, backoff_factor=0.5, status_forcelist=(502, 503),
+                                                        allowed_methods=None)))
+
+
 def _api(base: str, method: str, path: str, **body):
-    response = requests.request(method, f"{base}{path}", json=None if method == "GET" else body, timeout=10)
+    response = _SESSION.request(method, f"{base}{path}", json=None if method == "GET" else body, timeout=10)
     response.raise_for_status()
     return response.json()
 
