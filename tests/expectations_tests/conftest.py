@@ -1,5 +1,6 @@
 """Fixtures for the validation tests: one Validator per session and real recorded batches in CONTRACTS shape."""
 
+import importlib
 import re
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def validator() -> Validator:
 @pytest.fixture(scope="session")
 def fred_batch(real_data: Path) -> pl.DataFrame:
     """Six recorded FRED series parsed by transforms.fred, + units from the catalog (as raw lands them)."""
-    fred = pytest.importorskip("transforms.fred")
+    fred = importlib.import_module("transforms.fred")
     units = {e["series_id"]: e["units"] for e in catalog()}
     frames = [fred.parse_fredgraph_csv((real_data / f).read_bytes(), s) for s, f in FREDGRAPH_FILES.items()]
     return pl.concat(frames).with_columns(units=pl.col("series_id").replace_strict(units))
@@ -39,7 +40,7 @@ def fred_batch(real_data: Path) -> pl.DataFrame:
 @pytest.fixture(scope="session")
 def rates_batch(real_data: Path) -> pl.DataFrame:
     """NY Fed reference rates 2026 (all five types), parsed by transforms.nyfed."""
-    nyfed = pytest.importorskip("transforms.nyfed")
+    nyfed = importlib.import_module("transforms.nyfed")
     return nyfed.parse_reference_rates_csv((real_data / "nyfed/r0pc/reference_rates_all_2026.csv").read_bytes())
 
 
@@ -96,7 +97,7 @@ def dts_batch(real_data: Path) -> pl.DataFrame:
 @pytest.fixture(scope="session")
 def auctions_batch(real_data: Path) -> pl.DataFrame:
     """Recorded Fiscal Data auctions_query page (25 bill auctions, Jan 2026) parsed by transforms.fiscal."""
-    fiscal = pytest.importorskip("transforms.fiscal")
+    fiscal = importlib.import_module("transforms.fiscal")
     path = real_data / "treasury_auctions/fiscaldata_openbb_cassette/auctions_query_bills_2026-01.json"
     frame, _meta = fiscal.parse_fiscal_page(path.read_bytes())
     return fiscal.parse_auctions(frame)
@@ -111,7 +112,7 @@ def _api_reformatted(real_data: Path, series_id: str) -> bytes:
 @pytest.fixture(scope="session")
 def fred_bn(real_data: Path, fred_batch: pl.DataFrame) -> pl.DataFrame:
     """The FRED batch + TREAST and WSHOMCB, converted to $ billions by transforms.units (as the marts take it)."""
-    fred, units = pytest.importorskip("transforms.fred"), pytest.importorskip("transforms.units")
+    fred, units = importlib.import_module("transforms.fred"), importlib.import_module("transforms.units")
     holdings = [fred.parse_fredgraph_csv(_api_reformatted(real_data, s), s) for s in ("TREAST", "WSHOMCB")]
     catalog_frame = pl.read_csv(ROOT / "warehouse/seeds/fred_series.csv")
     return units.to_billions(pl.concat([fred_batch.drop("units"), *holdings]), catalog_frame)
@@ -120,7 +121,7 @@ def fred_bn(real_data: Path, fred_batch: pl.DataFrame) -> pl.DataFrame:
 @pytest.fixture(scope="session")
 def mart_batches(fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch) -> dict[str, pl.DataFrame]:
     """The five marts built by the project's transforms from the real recorded batches."""
-    t = {m: pytest.importorskip(f"transforms.{m}") for m in ("liquidity", "runoff", "funding", "tga", "fiscal",
+    t = {m: importlib.import_module(f"transforms.{m}") for m in ("liquidity", "runoff", "funding", "tga", "fiscal",
                                                               "auction_health")}
     caps = pl.read_csv(ROOT / "warehouse/seeds/qt_cap_regimes.csv", try_parse_dates=True)
     return {
