@@ -116,16 +116,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
                 settings.warehouse)
     validator = _new_validator()
     with writer_slot(), db.staged(settings.warehouse) as con:
-        catalog = fred_catalog(con)
-        planned = {n: plan_windows(con, SOURCES[n], as_of, full_refresh=full_refresh,
-                                   groups=catalog["series_id"].to_list() if n == "fred" else None) for n in names}
-        futures = {n: extract.submit(n, planned[n], catalog, replay_path, as_of) for n in names}
-        for name in names:
-            refetch = _full_history_refetch(planned[name], catalog, replay_path, as_of)
-            record = land_source(con, SOURCES[name], futures[name], planned[name], summary.run_id, as_of, refetch,
-                                 validator)
-            summary.loads.append(record)
-            meta.record_load(con, record)
+        summary.loads.extend(load_sources(con, names, summary.run_id, as_of, full_refresh, replay_path, validator))
         load.rebuild_core(con)
         summary.loads.extend(publish_marts(con, validator, summary.run_id))
         status = "Failed" if summary.failed else "Completed"
@@ -139,6 +130,23 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
     return summary
+
+
+def load_sources(con, names: list[str], run_id: str, as_of: date, full_refresh: bool, replay_path: str | None,
+                 validator: Validator) -> list[LoadRecord]:
+    """Plan each source's windows, fetch all sources concurrently (one task each), then validate and land them one
+    by one in the staged warehouse; every outcome is recorded in meta.loads."""
+    catalog = fred_catalog(con)
+    planned = {n: plan_windows(con, SOURCES[n], as_of, full_refresh=full_refresh,
+                               groups=catalog["series_id"].to_list() if n == "fred" else None) for n in names}
+    futures = {n: extract.submit(n, planned[n], catalog, replay_path, as_of) for n in names}
+    records = []
+    for name in names:
+        refetch = _full_history_refetch(planned[name], catalog, replay_path, as_of)
+        records.append(land_source(con, SOURCES[name], futures[name], planned[name], run_id, as_of, refetch,
+                                   validator))
+        meta.record_load(con, records[-1])
+    return records
 
 
 def _full_history_refetch(windows: dict, catalog: pl.DataFrame, replay_path: str | None, as_of: date):
