@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prefect.artifacts import create_markdown_artifact
 
+from qtwatch.analyst import WarehouseStatus, collect_status
 from qtwatch.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
 
@@ -56,27 +58,21 @@ def run_markdown(summary: RunSummary) -> str:
             if row:
                 note = row[3] if len(row) > 3 else ""
                 lines.append(f"| {label} | {row[0]} | {_num(row[1])} | {_signed(row[2])} | {note} |")
-        lines += ["", "## Freshness (latest observation held)", "", "| dataset | latest | days before as-of |",
-                  "|---|---|---|"]
-        for dataset, latest in con.execute(FRESHNESS_SQL).fetchall():
-            lag = (summary.as_of - latest).days if latest else ""
-            lines.append(f"| {dataset} | {latest} | {lag} |")
+        lines += _freshness_lines(collect_status(con, Path(summary.warehouse), as_of=summary.as_of))
     if summary.docs_path:
         lines += ["", f"great-expectations Data Docs: `{summary.docs_path}`"]
-    if getattr(summary, "report_path", None):
+    if summary.report_path:
         lines += ["", f"HTML report: `{summary.report_path}` (also linked as the `qtwatch-report` artifact)"]
     return "\n".join(lines)
 
 
-FRESHNESS_SQL = """
-    SELECT 'fred ' || series_id, max(date) FROM core.fred_observations GROUP BY 1
-    UNION ALL SELECT 'auctions (with results)', max(auction_date) FROM core.treasury_auctions
-        WHERE bid_to_cover_ratio IS NOT NULL
-    UNION ALL SELECT 'nyfed rates', max(effective_date) FROM core.nyfed_reference_rates
-    UNION ALL SELECT 'nyfed operations', max(operation_date) FROM core.nyfed_rp_operations
-    UNION ALL SELECT 'dts', max(record_date) FROM core.dts_operating_cash_balance
-    ORDER BY 1
-"""
+
+def _freshness_lines(status: WarehouseStatus) -> list[str]:
+    """Latest observation held vs the one the release calendar expects on the run's as-of (as `qtwatch status`)."""
+    rows = [f for source in status.sources for f in (source.series or [source.freshness])]
+    return ["", "## Freshness (latest observation held vs expected on the as-of date)", "",
+            "| dataset | latest | expected | state |", "|---|---|---|---|",
+            *[f"| {f.name} | {f.latest} | {f.expected} | {f.state} |" for f in rows]]
 
 
 def publish_artifact(summary: RunSummary) -> None:

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from flows.sources import Window
-from warehouse.datasets import DATASETS, Dataset
+from warehouse.datasets import DATASETS, SOURCE_DATASETS, Dataset
 from warehouse.db import query_pl
 from warehouse.load import held_max_dates
 
@@ -27,11 +27,11 @@ class SourceSpec:
 SOURCES: dict[str, SourceSpec] = {
     s.name: s
     for s in (
-        SourceSpec("fred", DATASETS["fred_observations"], revision_days=60),
-        SourceSpec("auctions", DATASETS["treasury_auctions"], revision_days=30, lead_days=30),
-        SourceSpec("nyfed_rates", DATASETS["nyfed_reference_rates"], revision_days=14),
-        SourceSpec("nyfed_repo", DATASETS["nyfed_rp_operations"], revision_days=14),
-        SourceSpec("dts", DATASETS["dts_operating_cash_balance"], revision_days=14),
+        SourceSpec("fred", DATASETS[SOURCE_DATASETS["fred"]], revision_days=60),
+        SourceSpec("auctions", DATASETS[SOURCE_DATASETS["auctions"]], revision_days=30, lead_days=30),
+        SourceSpec("nyfed_rates", DATASETS[SOURCE_DATASETS["nyfed_rates"]], revision_days=14),
+        SourceSpec("nyfed_repo", DATASETS[SOURCE_DATASETS["nyfed_repo"]], revision_days=14),
+        SourceSpec("dts", DATASETS[SOURCE_DATASETS["dts"]], revision_days=14),
     )
 }
 

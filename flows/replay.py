@@ -128,7 +128,7 @@ def _without_results(record: dict) -> dict:
 
 def _passes_filter(record: dict, spec: str) -> bool:
     """Apply a Fiscal Data `filter=field:op:value,...` (ops lt lte gt gte eq in) to one all-string record."""
-    for clause in filter(None, spec.split(",")) if "in:(" not in spec else _split_filter(spec):
+    for clause in _split_filter(spec):
         field, op, value = clause.split(":", 2)
         have = record.get(field, "null")
         if op == "in":

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse.datasets import DATASETS
+from warehouse.datasets import DATASETS, SOURCE_DATASETS
 from warehouse.db import SCHEMA_DIR
 
 QUERIES_DIR = SCHEMA_DIR.parent / "queries"
@@ -342,10 +342,6 @@ class WarehouseStatus:
         return [f.name for f in rows if f.is_stale]
 
 
-# Which raw dataset each `--source` lands in (flows.plan.SOURCES, restated here so `status` need not import Prefect).
-SOURCE_DATASETS = {"fred": "fred_observations", "auctions": "treasury_auctions",
-                   "nyfed_rates": "nyfed_reference_rates", "nyfed_repo": "nyfed_rp_operations",
-                   "dts": "dts_operating_cash_balance"}
 # Announced auctions have no results yet: freshness counts auctions whose results are in.
 _OBSERVED = {"treasury_auctions": "bid_to_cover_ratio IS NOT NULL"}
 _FRED_RELEASE = {"wednesday_level": "fred:weekly", "week_average": "fred:weekly", "business_day": "fred:business_day",

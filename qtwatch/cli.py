@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -80,10 +79,5 @@ ops_commands.register(app)
 report_commands.register(app)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    app()
-
-
 if __name__ == "__main__":
-    main()
+    app()

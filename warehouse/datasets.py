@@ -35,3 +35,12 @@ DATASETS: dict[str, Dataset] = {
         Dataset("dts_operating_cash_balance", ("record_date", "account_type"), "record_date"),
     )
 }
+
+# Which raw dataset each `--source` lands in (flows.plan.SOURCES and `qtwatch status` both read this).
+SOURCE_DATASETS: dict[str, str] = {
+    "fred": "fred_observations",
+    "auctions": "treasury_auctions",
+    "nyfed_rates": "nyfed_reference_rates",
+    "nyfed_repo": "nyfed_rp_operations",
+    "dts": "dts_operating_cash_balance",
+}

@@ -27,7 +27,6 @@ class Batch:
     frame: pl.DataFrame
     urls: list[str] = field(default_factory=list)
     windows: dict[str, Window] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 def parse_or_raise(parser, payload, *args, source: str, url: str):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 import requests
 
@@ -24,17 +26,19 @@ def _params(window: Window, source: str) -> dict[str, str]:
 
 def fetch_rates(session: requests.Session, window: Window) -> Batch:
     """All reference rates, one row per (rate type, effective date), with percentiles and volumes."""
-    body, url = get_bytes(session, BASE_URL + RATES_PATH, _params(window, "nyfed_rates"),
-                          source="nyfed_rates", expect="csv")
-    frame = parse_or_raise(parse.parse_reference_rates_csv, body, source="nyfed_rates", url=url)
-    return Batch("nyfed_rates", "nyfed_reference_rates", frame.with_columns(source_url=pl.lit(url)), [url],
-                 {"*": window})
+    return _fetch(session, window, "nyfed_rates", "nyfed_reference_rates", RATES_PATH, "csv",
+                  parse.parse_reference_rates_csv)
 
 
 def fetch_operations(session: requests.Session, window: Window) -> Batch:
     """Repo (standing repo facility) and reverse-repo (ON RRP) operation results, one row per operation."""
-    body, url = get_bytes(session, BASE_URL + RP_PATH, _params(window, "nyfed_repo"),
-                          source="nyfed_repo", expect="json")
-    frame = parse_or_raise(parse.parse_rp_operations_json, body, source="nyfed_repo", url=url)
-    return Batch("nyfed_repo", "nyfed_rp_operations", frame.with_columns(source_url=pl.lit(url)), [url],
-                 {"*": window})
+    return _fetch(session, window, "nyfed_repo", "nyfed_rp_operations", RP_PATH, "json",
+                  parse.parse_rp_operations_json)
+
+
+def _fetch(session: requests.Session, window: Window, source: str, dataset: str, path: str, expect: str,
+           parser: Callable[[bytes], pl.DataFrame]) -> Batch:
+    """One NY Fed search request over the window, parsed, each row carrying the request URL."""
+    body, url = get_bytes(session, BASE_URL + path, _params(window, source), source=source, expect=expect)
+    frame = parse_or_raise(parser, body, source=source, url=url)
+    return Batch(source, dataset, frame.with_columns(source_url=pl.lit(url)), [url], {"*": window})
