@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
 
 from flows.http import SourceError
+from transforms.registry import Source
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,29 @@ class Window:
 
     start: date | None
     end: date
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """Everything a source's fetch function gets besides its session: `fetch(session, request) -> Batch`.
+
+    `windows` maps group (FRED series id, or '*') to its date range; `base_url` is the source's base URL from the
+    settings (default: the registry's); `urls` holds every base-URL setting by field name (FRED reads
+    `fredgraph_url` too); `catalog` the rows of the source's `groups_table`; `progress(line)` takes debug lines."""
+
+    source: Source
+    windows: dict[str, Window]
+    base_url: str
+    as_of: date
+    urls: Mapping[str, str] = field(default_factory=dict)
+    api_key: str | None = None
+    catalog: pl.DataFrame | None = None
+    progress: Callable[[str], None] | None = None
+
+    @property
+    def window(self) -> Window:
+        """The one window of a source fetched as a whole."""
+        return self.windows["*"]
 
 
 @dataclass

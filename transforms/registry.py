@@ -1,0 +1,193 @@
+"""The source registry: every source qtwatch loads, declared once.
+
+One `Source` entry says what a source is (name, title), what it lands (its `Dataset`: table, natural key, date and
+group columns, column schema), how it is fetched (a dotted path to its fetch function, resolved lazily by `flows/`
+so this module stays free of network code), how politely (`HttpPolicy`: host pacing, retries, timeouts, base URL and
+the setting that overrides it), how far each incremental run re-reads and looks ahead, where its history starts, and
+when new data appears (`Release`, America/New_York, with the citation). The CLI's `--source` choices, planning,
+dispatch, deployments and their crons, `qtwatch status` freshness, validation keys, the run artifact and the replay
+routes all derive from `SOURCES`.
+
+Only polars and the stdlib are imported here (transforms' layer rule), so every other package may import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from transforms import fiscal, fred, nyfed
+
+LINEAGE = ("load_id", "fetched_at", "as_of", "source_url")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One raw dataset: `raw.<name>` keyed by `key`, versioned by load; `core.<name>` holds the latest version.
+
+    `schema` is the parser's output (the columns landed besides the lineage ones); `extra` are columns the fetcher
+    adds (e.g. FRED `units`). `group_column` splits incremental windows and completeness checks (FRED series)."""
+
+    name: str
+    key: tuple[str, ...]
+    date_column: str
+    schema: Mapping[str, pl.DataType]
+    group_column: str | None = None
+    extra: Mapping[str, pl.DataType] = field(default_factory=dict)
+
+    @property
+    def raw_table(self) -> str:
+        return f"raw.{self.name}"
+
+    @property
+    def core_table(self) -> str:
+        return f"core.{self.name}"
+
+    @property
+    def columns(self) -> dict[str, pl.DataType]:
+        """Every column a batch carries into raw, lineage excluded: the schema, then the extras."""
+        return {**self.schema, **self.extra}
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """Politeness and retry policy of a source's host. Sources on one host share `host` and so its pace."""
+
+    host: str
+    base_url: str  # default; the Settings field `base_url_setting` (env QTWATCH_<NAME>) overrides it
+    base_url_setting: str
+    min_interval_s: float
+    retries: int = 4
+    backoff_factor: float = 1.0
+    timeout_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class Release:
+    """When a source's observation for day T becomes public, in America/New_York time.
+
+    `lag` days after T (business days unless `business_days` is False) at `time_et`; `weekly` observations are
+    dated on `weekday` (0 = Monday). `grace_days`: a holiday or a quiet day may delay it this much before the data
+    counts as stale. `cron`: when the source's deployment runs (after the release). `citation`: where the rule is
+    documented."""
+
+    lag: int
+    time_et: str
+    cron: str
+    citation: str
+    business_days: bool = True
+    weekly: bool = False
+    weekday: int | None = None
+    grace_days: int = 1
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of qtwatch: everything the pipeline, the CLI and the deployments need to know about it."""
+
+    name: str  # the `--source` name
+    title: str
+    dataset: Dataset
+    fetch: str  # "module:function", called as function(session, FetchRequest) -> Batch (see flows.sources)
+    http: HttpPolicy
+    release: Release
+    history_start: date
+    revision_days: int  # re-read this many days before the latest held date to pick up revisions
+    lead_days: int = 0  # ask past as-of (auctions are announced up to ~a month ahead)
+    replay: str | None = None  # "module:function" serving this source's endpoints from the snapshot
+    groups_table: str | None = None  # a ref table whose rows are the groups fetched one by one (FRED series)
+    before_land: str | None = None  # "module:function" checking a batch against what is held (FRED units)
+    deployment: str | None = None  # the name of the deployment that loads this source on its release cron
+
+    @property
+    def schedule_release_et(self) -> str:
+        return self.release.time_et
+
+
+_H41 = ("Board of Governors, H.4.1 'Factors Affecting Reserve Balances', released weekly on Thursday at 4:30 p.m. "
+        "ET (https://www.federalreserve.gov/releases/h41/); FRED posts it shortly after")
+_NYFED_RATES = ("NY Fed reference rates: SOFR, BGCR, TGCR at about 8:00 a.m. ET and EFFR, OBFR at about 9:00 a.m. "
+                "ET for the previous business day (https://www.newyorkfed.org/markets/reference-rates/sofr, "
+                "https://www.newyorkfed.org/markets/reference-rates/effr)")
+_NYFED_OPS = ("NY Fed repo / reverse repo operations: ON RRP 12:45-1:15 p.m. ET, standing repo 8:15-8:30 a.m. "
+              "(since 2025-06-26) and 1:30-1:45 p.m. ET; results posted the same day "
+              "(https://www.newyorkfed.org/markets/opolicy/operating_policy_250528)")
+_AUCTIONS = ("Treasury auction results: bills close 11:30 a.m., notes and bonds 1:00 p.m. ET, results minutes later "
+             "(https://www.treasurydirect.gov/auctions/general-auction-timing/); Fiscal Data's auctions_query "
+             "follows the announcement and the results the same day")
+_DTS = ("Daily Treasury Statement: published by 4:00 p.m. ET the following business day "
+        "(https://fiscaldata.treasury.gov/datasets/daily-treasury-statement/)")
+
+FRED_API_URL = "https://api.stlouisfed.org/fred/"
+FREDGRAPH_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
+FISCALDATA = HttpPolicy("api.fiscaldata.treasury.gov", "https://api.fiscaldata.treasury.gov/services/api/fiscal_service/",
+                        "fiscaldata_url", min_interval_s=0.25)  # Fiscal Data: <= 4 req/s
+# No official limit; a public adapter keeps to ~6 req/min and we make a handful of calls a day: 1 req/s.
+NYFED = HttpPolicy("markets.newyorkfed.org", "https://markets.newyorkfed.org/api/", "nyfed_url", min_interval_s=1.0)
+# FRED enforces about 2 requests/second per key (OpenBB PR #7527); stay under it. Keyless fredgraph.csv and the API
+# share the pace; the API base is the `fred_api_url` setting, fredgraph's the `fredgraph_url` one.
+FRED = HttpPolicy("fred", FRED_API_URL, "fred_api_url", min_interval_s=0.55)
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source(
+            "fred", "FRED series (H.4.1 balance sheet, reserves, ON RRP, TGA, policy and money-market rates)",
+            Dataset("fred_observations", ("series_id", "date"), "date", fred.SCHEMA, group_column="series_id",
+                    extra={"units": pl.Utf8}),
+            fetch="flows.sources.fred:fetch_fred", http=FRED,
+            release=Release(lag=1, time_et="16:30", cron="0 17 * * 4", citation=_H41, business_days=False,
+                            weekly=True, weekday=2, description="FRED series after the H.4.1 balance sheet "
+                            "(Thursday 4:30 pm ET)."),
+            history_start=date(2002, 12, 18), revision_days=60, replay="flows.sources.fred:replay",
+            groups_table="ref.fred_series", before_land="flows.sources.fred:check_units",
+            deployment="fred-h41-weekly"),
+        Source(
+            "auctions", "US Treasury auction announcements and results (Fiscal Data auctions_query)",
+            Dataset("treasury_auctions", fiscal.AUCTIONS_KEY, "auction_date", fiscal.AUCTIONS_SCHEMA),
+            fetch="flows.sources.fiscal:fetch_auctions", http=FISCALDATA,
+            release=Release(lag=0, time_et="13:00", cron="30 14 * * 1-5", citation=_AUCTIONS, grace_days=7,
+                            description="Treasury auction results (bills close 11:30 am, coupons 1:00 pm ET) and "
+                            "new announcements."),
+            history_start=date(1979, 11, 15), revision_days=30, lead_days=30, replay="flows.sources.fiscal:replay",
+            deployment="auctions-afternoon"),
+        Source(
+            "nyfed_rates", "NY Fed reference rates (SOFR, BGCR, TGCR, EFFR, OBFR) with percentiles and volumes",
+            Dataset("nyfed_reference_rates", nyfed.RATES_KEY, "effective_date", nyfed.RATES_SCHEMA),
+            fetch="flows.sources.nyfed:fetch_rates", http=NYFED,
+            release=Release(lag=1, time_et="09:00", cron="20 9 * * 1-5", citation=_NYFED_RATES,
+                            description="NY Fed reference rates for the previous business day (SOFR ~8 am, EFFR "
+                            "~9 am ET)."),
+            history_start=date(2018, 4, 2), revision_days=14, replay="flows.sources.nyfed:replay",
+            deployment="nyfed-rates-morning"),
+        Source(
+            "nyfed_repo", "NY Fed repo (standing repo facility) and reverse repo (ON RRP) operation results",
+            Dataset("nyfed_rp_operations", nyfed.RP_KEY, "operation_date", nyfed.RP_SCHEMA),
+            fetch="flows.sources.nyfed:fetch_operations", http=NYFED,
+            release=Release(lag=0, time_et="13:45", cron="0 14 * * 1-5", citation=_NYFED_OPS,
+                            description="NY Fed ON RRP (closes 1:15 pm ET) and standing repo (1:30-1:45 pm ET) "
+                            "operation results."),
+            history_start=date(2013, 9, 23), revision_days=14, replay="flows.sources.nyfed:replay",
+            deployment="nyfed-operations-afternoon"),
+        Source(
+            "dts", "Daily Treasury Statement operating cash balance (the Treasury General Account)",
+            Dataset("dts_operating_cash_balance", fiscal.DTS_KEY, "record_date", fiscal.DTS_SCHEMA),
+            fetch="flows.sources.fiscal:fetch_dts", http=FISCALDATA,
+            release=Release(lag=1, time_et="16:00", cron="15 16 * * 1-5", citation=_DTS,
+                            description="Daily Treasury Statement / TGA (published by 4:00 pm ET the next business "
+                            "day)."),
+            history_start=date(2005, 10, 3), revision_days=14, replay="flows.sources.fiscal:replay",
+            deployment="dts-afternoon"),
+    )
+}
+
+DATASETS: dict[str, Dataset] = {s.dataset.name: s.dataset for s in SOURCES.values()}
+
+
+def source_of(dataset: str) -> Source:
+    """The source that lands `dataset`."""
+    return next(s for s in SOURCES.values() if s.dataset.name == dataset)
