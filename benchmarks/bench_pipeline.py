@@ -58,7 +58,7 @@ def pipeline_phases(tmp: Path) -> None:
     with phase("import polars/duckdb/requests + qtwatch flows"):
         from flows.extract import fetch_source, open_session
         from flows.plan import SOURCES, fred_catalog, plan_windows
-        from qtwatch.settings import get_settings
+        from flows.settings import get_settings
         from warehouse import db, load
     with phase("import great_expectations + Validator()"):
         from expectations.runner import Validator

@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from qtwatch.settings import get_settings
+from flows.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
 
 STRESS_EVENT = "qtwatch.funding.stress"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from prefect.artifacts import create_markdown_artifact
 
 from qtwatch.analyst import WarehouseStatus, collect_status
-from qtwatch.settings import get_settings
+from flows.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ import requests
 from flows.http import SourceError, SourcePolicy, make_session
 from flows.replay import ReplayAdapter
 from flows.sources import Batch, Window, fiscal, fred, nyfed
-from qtwatch.settings import Settings
+from flows.settings import Settings
 
 POLICIES: dict[str, SourcePolicy] = {
     "fred": fred.POLICY,

@@ -26,7 +26,7 @@ from flows.marts import MART_BUILDERS, read_core
 from flows.plan import SOURCES, SourceSpec, fred_catalog, plan_windows
 from flows.sources import Batch, Window
 from flows.writer_slot import writer_slot
-from qtwatch.settings import Settings, get_settings
+from flows.settings import Settings, get_settings
 from transforms.revisions import detect_unit_changes
 from transforms.units import round_amounts
 from warehouse import db, load, meta

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Iterator
 
-from qtwatch.settings import Settings, get_settings
+from flows.settings import Settings, get_settings
 
 WRITER_LIMIT = "qtwatch-warehouse-writer"
 # As long as the file lock waits: a full live run takes minutes, not hours (Settings.writer_wait_s).

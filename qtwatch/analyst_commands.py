@@ -26,7 +26,7 @@ def _as_of(value: str | None) -> date | None:
 
 
 def _warehouse(path: Path | None) -> Path:
-    from qtwatch.settings import get_settings
+    from flows.settings import get_settings
 
     return Path(path) if path is not None else Path(get_settings().warehouse)
 

@@ -337,7 +337,7 @@ def report_command(
 ) -> None:
     """Write a self-contained HTML report (QT runoff vs caps, liquidity, funding stress, auctions) from the
     warehouse marts; it opens offline."""
-    from qtwatch.settings import get_settings
+    from flows.settings import get_settings
 
     started = time.perf_counter()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from qtwatch.settings import get_settings
+from flows.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
 
 DATE_RANGES = {
