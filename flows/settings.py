@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     alert_webhook_url: str | None = None
     gx_docs_dir: Path = Field(default=Path("data/gx_docs"), description="Where GX Data Docs are built")
     writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")
+    cftc_url: str = Field(default="https://www.cftc.gov/files/dea/history/",
+                          description="Base URL of the CFTC yearly Commitments of Traders history files")
     report_path: Path = Field(default=Path("data/report.html"), description="HTML report written after each run")
 
 

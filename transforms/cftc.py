@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import zipfile
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -86,6 +87,7 @@ def column_name(header: str) -> str:
 SCHEMA: dict[str, pl.DataType] = {column_name(h): t for h, t in HEADERS.items()}
 KEY: tuple[str, ...] = ("cftc_contract_market_code", "report_date")
 DATE_COLUMN = "report_date"
+FRIDAY = 5  # polars dt.weekday(): Monday=1 .. Sunday=7
 _CODE = "CFTC_Contract_Market_Code"
 _warned_extra: set[tuple[str, ...]] = set()
 
@@ -147,3 +149,16 @@ def _note_extra(extra: list[str]) -> None:
 
 def _first_line(exc: Exception) -> str:
     return re.sub(r"\s+", " ", str(exc).strip().splitlines()[0])[:200]
+
+
+def release_date(report_date: pl.Expr) -> pl.Expr:
+    """The Friday a report is published (15:30 New York): the first Friday after its report date. Positions are as
+    of Tuesday (Monday or Wednesday in some holiday weeks); a federal holiday can push the release to Monday, which
+    this rule does not know (freshness allows for it with a grace period)."""
+    return report_date + pl.duration(days=(FRIDAY - report_date.dt.weekday() - 1) % 7 + 1)
+
+
+
+def published_on(report: date) -> date:
+    """`release_date` for one report date (Python weekday: Friday = 4)."""
+    return report + timedelta(days=(4 - report.weekday() - 1) % 7 + 1)
