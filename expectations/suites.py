@@ -10,6 +10,7 @@ import great_expectations as gx
 from expectations import (
     auction_health,
     bill_share_monthly,
+    cftc_tff,
     dts_operating_cash_balance,
     fred_observations,
     funding_daily,
@@ -23,6 +24,7 @@ from expectations import (
 
 RAW_MODULES: tuple[ModuleType, ...] = (
     fred_observations, treasury_auctions, nyfed_reference_rates, nyfed_rp_operations, dts_operating_cash_balance,
+    cftc_tff,
 )
 MART_MODULES: tuple[ModuleType, ...] = (
     qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
