@@ -268,7 +268,8 @@ def _fred_table(report):
     table = Table("FRED series", "latest", "expected", "freshness", title_justify="left")
     for s in report.sources:
         for f in s.series:
-            table.add_row(f.name.removeprefix("fred:"), str(f.latest or ""), str(f.expected), _freshness_text(f))
+            table.add_row(f.name.removeprefix(f"{s.source}:"), str(f.latest or ""), str(f.expected),
+                          _freshness_text(f))
     return table
 
 

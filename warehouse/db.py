@@ -144,3 +144,16 @@ def _corrupt_message(path: Path, exc: Exception) -> str:
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     """Run a query and return a polars DataFrame (DuckDB 2 removed `.pl()` from execute() results)."""
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT around the block; ROLLBACK (and re-raise) when it fails."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # the failure may already have aborted the transaction
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -17,6 +17,7 @@ import polars as pl
 import requests
 
 from flows.http import SourceError, get_bytes
+from flows.replay import ReplayCall
 from flows.sources import Batch, FetchRequest, Window, parse_or_raise
 from transforms import cftc as parse
 
@@ -25,7 +26,9 @@ FILE = "fut_fin_txt_{year}.zip"
 # current year's file does not exist yet: a 404 then is not an error. Reports of the last December week are
 # published into the previous year's file in these days, so it is read too.
 EARLY_JANUARY_DAYS = 14
-_FILE_NAME = re.compile(r"fut_fin_txt_(\d{4})\.zip$")
+_FILE_NAME = re.compile(r"fut_fin_txt_(\d{4})\.zip")
+ZIP_TYPE = "application/x-zip-compressed"  # what www.cftc.gov sends for the history zips
+_NOT_FOUND = (404, b"<html><body>404 - File or directory not found.</body></html>", "text/html")
 
 
 def years_to_fetch(window: Window, history_start: date) -> list[int]:
@@ -72,23 +75,23 @@ def _empty() -> pl.DataFrame:
     return pl.DataFrame(schema={**parse.SCHEMA, "source_url": pl.Utf8})
 
 
-def replay(root: Path, path: str, query: dict[str, str], as_of: date | None) -> tuple[int, bytes, str]:  # noqa: ARG001
-    """Serve `replay/cftc/fut_fin_txt_<YYYY>.zip` as the CFTC did on `as_of`: only reports whose Friday release is on
-    or before it; a year with none published yet is a 404, as live."""
-    found = _FILE_NAME.search(path)
-    file = Path(root) / "cftc" / (found.group(0) if found else "-")
+def replay(call: ReplayCall) -> tuple[int, bytes, str]:
+    """Serve `replay/cftc/fut_fin_txt_<YYYY>.zip` as the CFTC did on the call's as-of: only reports whose Friday
+    release is on or before it; a year with none published yet is a 404, as live."""
+    found = _FILE_NAME.fullmatch(call.path)
+    file = Path(call.root) / "cftc" / (found.group(0) if found else "-")
     if not found or not file.is_file():
-        return 404, b"<html><body>404 - File or directory not found.</body></html>", "text/html"
+        return _NOT_FOUND
     body = file.read_bytes()
-    if as_of is None:
-        return 200, body, "application/x-zip-compressed"
+    if call.as_of is None:
+        return 200, body, ZIP_TYPE
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         member = archive.namelist()[0]
         header, *rows = archive.read(member).splitlines(keepends=True)
-    visible = [row for row in rows if _released(row) <= as_of]
+    visible = [row for row in rows if _released(row) <= call.as_of]
     if not visible:
-        return 404, b"<html><body>404 - File or directory not found.</body></html>", "text/html"
-    return 200, _zip(member, header + b"".join(visible)), "application/x-zip-compressed"
+        return _NOT_FOUND
+    return 200, _zip(member, header + b"".join(visible)), ZIP_TYPE
 
 
 def _released(row: bytes) -> date:

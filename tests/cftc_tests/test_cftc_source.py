@@ -8,15 +8,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import requests
 import responses
 
-from flows.http import SourceError, SourcePolicy, make_session
+from flows.http import SourceError, make_session
+from flows.replay import ReplayAdapter, ReplayCall
 from flows.sources import FetchRequest, Window
 from flows.sources import cftc as source
 from transforms import cftc
 from transforms.errors import ParseError
-from transforms.registry import SOURCES
+from transforms.registry import SOURCES, HttpPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "cftc"
@@ -24,7 +24,7 @@ RENAME_WEEKS = FIXTURES / "FinFutYY_2022_rename_weeks.txt"
 APRIL_ZIP = FIXTURES / "fut_fin_txt_2025_april_weeks.zip"
 REPLAY = ROOT / "replay"
 BASE = "https://www.cftc.gov/files/dea/history/"
-FAST = SourcePolicy("test", min_interval_s=0.0, retries=0, backoff_factor=0.0, timeout_s=5.0)
+FAST = HttpPolicy("test", BASE, "cftc_url", min_interval_s=0.0, retries=0, backoff_factor=0.0, timeout_s=5.0)
 
 
 def zipped(text: bytes, member: str = "FinFutYY.txt") -> bytes:
@@ -203,13 +203,13 @@ def test_base_url_setting_is_used():
 
 
 # ------------------------------------------------------------------------------------------------ replay
-def _served(path: str, as_of: date | None) -> tuple[int, pl.DataFrame | None]:
-    status, body, _ = source.replay(REPLAY, path, {}, as_of)
+def _served(name: str, as_of: date | None) -> tuple[int, pl.DataFrame | None]:
+    status, body, _ = source.replay(ReplayCall(REPLAY, "cftc_url", name, {}, as_of))
     return status, (cftc.parse_tff_zip(body) if status == 200 else None)
 
 
 def test_replay_serves_the_recorded_year_whole_without_as_of():
-    status, frame = _served("/files/dea/history/fut_fin_txt_2024.zip", None)
+    status, frame = _served("fut_fin_txt_2024.zip", None)
     assert status == 200 and frame.height == 144
     assert frame["report_date"].max() == date(2024, 6, 11)  # the recording's end: the gap is not filled
 
@@ -221,30 +221,20 @@ def test_replay_serves_the_recorded_year_whole_without_as_of():
     ids=["thursday-before-release", "release-friday", "after-the-recording"],
 )
 def test_replay_shows_a_report_only_from_its_friday(as_of, last):
-    status, frame = _served("/files/dea/history/fut_fin_txt_2025.zip", as_of)
+    status, frame = _served("fut_fin_txt_2025.zip", as_of)
     assert status == 200 and frame["report_date"].max() == last
 
 
 def test_replay_404_for_a_year_not_published_yet_or_not_recorded():
-    assert _served("/files/dea/history/fut_fin_txt_2026.zip", date(2026, 1, 8))[0] == 404  # first report 01-09
-    assert _served("/files/dea/history/fut_fin_txt_2016.zip", None)[0] == 404
-    assert _served("/files/dea/history/other.zip", None)[0] == 404
+    assert _served("fut_fin_txt_2026.zip", date(2026, 1, 8))[0] == 404  # the first 2026 report came out 01-09
+    assert _served("fut_fin_txt_2016.zip", None)[0] == 404
+    assert _served("other.zip", None)[0] == 404
 
 
-def test_fetch_through_the_replay_matches_the_snapshot():
-    class Adapter(requests.adapters.BaseAdapter):
-        def send(self, req, **kwargs):  # noqa: ARG002
-            status, body, ctype = source.replay(REPLAY, req.path_url, {}, date(2026, 8, 10))
-            response = requests.Response()
-            response.status_code, response._content, response.url = status, body, req.url
-            response.headers["Content-Type"] = ctype
-            return response
-
-        def close(self):
-            pass
-
-    session = make_session(FAST, "qtwatch-tests", adapter=Adapter())
+def test_full_history_through_the_replay_adapter_is_every_recorded_row():
+    adapter = ReplayAdapter(REPLAY, date(2026, 8, 10))
+    session = make_session(FAST, "qtwatch-tests", adapter=adapter)
     batch = source.fetch_cftc(session, request(Window(None, date(2026, 8, 10))))
-    assert len(batch.urls) == 10
+    assert adapter.requests == [BASE + f"fut_fin_txt_{y}.zip" for y in range(2017, 2027)]
     assert batch.frame.height == 2526  # every Treasury row of the ten recorded years (replay/manifest.json)
     assert batch.frame.select(cftc.KEY).is_unique().all()
