@@ -44,7 +44,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "open_interest": pl.Int64,
     "lev_short_share_oi": pl.Float64,
     "lev_net_contracts_wow": pl.Int64,
-    "lev_net_notional_bn_wow": pl.Float64,
+    "lev_net_notional_wow_bn": pl.Float64,
     "lev_net_pctile_since_2017": pl.Float64,
     "sofr_iorb_avg_bp": pl.Float64,
     "sofr_iorb_max_bp": pl.Float64,
@@ -134,7 +134,7 @@ def add_week_changes(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(
         pl.col("lev_net_contracts").cast(pl.Int64),
         (pl.col("lev_net_contracts") - previous).alias("lev_net_contracts_wow"),
-        (pl.col("lev_net_notional_bn") - previous_bn).alias("lev_net_notional_bn_wow"),
+        (pl.col("lev_net_notional_bn") - previous_bn).alias("lev_net_notional_wow_bn"),
         previous_bn.alias("_previous_net_bn"),
     )
 
@@ -169,7 +169,7 @@ def flag_stress(rows: pl.DataFrame) -> pl.DataFrame:
     """stress_flag: the leveraged net short shrank by >= UNWIND_SHARE in a week with repo pressure (see module doc);
     missing inputs never raise it."""
     unwinding = (pl.col("_previous_net_bn") < 0) & (
-        pl.col("lev_net_notional_bn_wow") >= UNWIND_SHARE * -pl.col("_previous_net_bn"))
+        pl.col("lev_net_notional_wow_bn") >= UNWIND_SHARE * -pl.col("_previous_net_bn"))
     tight = (pl.col("sofr_iorb_max_bp") > SOFR_IORB_STRESS_BP) | (pl.col("srf_takeup_sum_bn") > SRF_STRESS_BN)
     return rows.with_columns((unwinding.fill_null(False) & tight.fill_null(False)).alias("stress_flag"))
 

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS marts.basis_weekly (
     open_interest BIGINT,
     lev_short_share_oi DOUBLE,
     lev_net_contracts_wow BIGINT,
-    lev_net_notional_bn_wow DOUBLE,
+    lev_net_notional_wow_bn DOUBLE,
     lev_net_pctile_since_2017 DOUBLE,
     sofr_iorb_avg_bp DOUBLE,
     sofr_iorb_max_bp DOUBLE,
@@ -41,13 +41,13 @@ COMMENT ON COLUMN marts.basis_weekly.dealer_net_contracts IS 'Dealers/intermedia
 COMMENT ON COLUMN marts.basis_weekly.open_interest IS 'Open interest, contracts (open_interest_all; summed on total rows).';
 COMMENT ON COLUMN marts.basis_weekly.lev_short_share_oi IS 'lev_short_contracts / open_interest (fraction): how much of the market the leveraged shorts are.';
 COMMENT ON COLUMN marts.basis_weekly.lev_net_contracts_wow IS 'Change of lev_net_contracts from the previous week of the same tenor, contracts; positive = net short cut (bought back). NULL when either week has no report.';
-COMMENT ON COLUMN marts.basis_weekly.lev_net_notional_bn_wow IS 'Change of lev_net_notional_bn from the previous week, $ billions; positive = net short cut. NULL when either week has no report.';
+COMMENT ON COLUMN marts.basis_weekly.lev_net_notional_wow_bn IS 'Change of lev_net_notional_bn from the previous week, $ billions; positive = net short cut. NULL when either week has no report.';
 COMMENT ON COLUMN marts.basis_weekly.lev_net_pctile_since_2017 IS 'Share (0..1) of the tenor''s reported weeks from 2017-01-01 up to this one (no look-ahead) whose lev_net_notional_bn was at or below this week''s: near 0 = the largest net short since 2017. Weeks the recording misses do not count.';
 COMMENT ON COLUMN marts.basis_weekly.sofr_iorb_avg_bp IS 'Average of marts.funding_daily.sofr_iorb_bp over the days (report_date - 6, report_date], basis points.';
 COMMENT ON COLUMN marts.basis_weekly.sofr_iorb_max_bp IS 'Largest sofr_iorb_bp over the same days, basis points.';
 COMMENT ON COLUMN marts.basis_weekly.srf_takeup_sum_bn IS 'Standing Repo Facility take-up summed over the same days, $ billions (NULL outside the loaded operations data).';
 COMMENT ON COLUMN marts.basis_weekly.on_rrp_wed_bn IS 'ON RRP take-up on the last Wednesday on or before report_date, $ billions (FRED RRPONTSYD via marts.funding_daily).';
-COMMENT ON COLUMN marts.basis_weekly.stress_flag IS 'Basis-trade stress: leveraged funds cut their net short by at least 5% of the previous week''s (lev_net_notional_bn_wow >= 0.05 x previous net short) in a week when SOFR printed above IORB (sofr_iorb_max_bp > 0) or SRF take-up exceeded $5bn; constants UNWIND_SHARE, SOFR_IORB_STRESS_BP, SRF_STRESS_BN in transforms/basis.py. Missing inputs never raise it.';
+COMMENT ON COLUMN marts.basis_weekly.stress_flag IS 'Basis-trade stress: leveraged funds cut their net short by at least 5% of the previous week''s (lev_net_notional_wow_bn >= 0.05 x previous net short) in a week when SOFR printed above IORB (sofr_iorb_max_bp > 0) or SRF take-up exceeded $5bn; constants UNWIND_SHARE, SOFR_IORB_STRESS_BP, SRF_STRESS_BN in transforms/basis.py. Missing inputs never raise it.';
 COMMENT ON COLUMN marts.basis_weekly.coverage IS 'reported; tenor missing from the week''s report; gap: no TFF report loaded for this week (the recording''s holes: 2020-12, 2023-10-17..12-26, 2024-06-18..12-31, 2025-05-06..12-30); on total rows partial: missing <tenors>.';
 
 CREATE TABLE IF NOT EXISTS marts.funding_calendar (
