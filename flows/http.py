@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 
 import requests
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
@@ -57,7 +57,7 @@ class PacedAdapter(HTTPAdapter):
         self._min_interval, self._lock, self._last = min_interval_s, threading.Lock(), 0.0
         super().__init__(**kwargs)
 
-    def send(self, request, *args, **kwargs):  # type: ignore[override]
+    def send(self, request, *args, **kwargs):
         with self._lock:
             wait = self._last + self._min_interval - time.monotonic()
             if wait > 0:
@@ -82,7 +82,7 @@ def make_retry(policy: HttpPolicy) -> Retry:
     )
 
 
-def make_session(policy: HttpPolicy, user_agent: str, adapter: HTTPAdapter | None = None) -> requests.Session:
+def make_session(policy: HttpPolicy, user_agent: str, adapter: BaseAdapter | None = None) -> requests.Session:
     """A session for one source; `adapter` (e.g. the replay adapter) replaces the network when given."""
     session = requests.Session()
     session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "gzip"})

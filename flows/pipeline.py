@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -121,7 +121,7 @@ def _secret_block(name: str) -> SecretStr | None:
     try:
         from prefect.blocks.system import Secret
 
-        return SecretStr(Secret.load(name).get())
+        return SecretStr(Secret.load(name).get())  # type: ignore[union-attr] # sync context: a block, not a coroutine
     except (ValueError, ImportError):
         return None
 
@@ -176,7 +176,8 @@ def load_sources(con: duckdb.DuckDBPyConnection, *, names: list[str], run_id: st
     for name in names:
         source = SOURCES[name]
         catalog = group_catalog(con, source)
-        groups = catalog[source.dataset.group_column].to_list() if catalog is not None else None
+        group_column = source.dataset.group_column
+        groups = catalog[group_column].to_list() if catalog is not None and group_column else None
         plans[name] = (plan_windows(con, source, as_of, full_refresh=full_refresh, groups=groups), catalog)
     futures = {n: extract.submit(n, plans[n][0], config, as_of, plans[n][1]) for n in names}
     records = []
@@ -276,7 +277,7 @@ def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> 
     group_column = suites.module(dataset.name).context().group_column
 
     def held_for(group: str | None) -> Held:
-        window = job.windows.get(group) or job.windows["*"]
+        window = job.windows.get(group or "*") or job.windows["*"]
         return Held(*load.held_in_window(con, dataset, group, window.start, window.end, group_column))
 
     if group_column and group_column in frame.columns:
@@ -336,7 +337,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_i
         clock = time.perf_counter()
         state = build_mart.with_options(task_run_name=f"mart-{name}")(core, name, return_state=True)
         if state.is_completed():
-            frame = state.result()
+            frame = cast(pl.DataFrame, state.result())
             record.rows_fetched = frame.height
             outcome = validate_batch(con, validator=validator, dataset=name, frame=frame, load_id=record.load_id)
             if outcome.success:

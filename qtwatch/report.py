@@ -115,11 +115,12 @@ def runoff_figure(runoff: pl.DataFrame, regimes: pl.DataFrame) -> go.Figure:
 def _runoff_range(runoff: pl.DataFrame, asset: str) -> list[float] | None:
     """y range of a runoff panel: +-1.5x the largest cap (wider if capped months ran above it), so QT-size bars stay
     readable; purchase months (2020-21, several hundred $bn) run off the bottom and show on hover or zoom."""
-    cap = runoff[f"{asset}_cap_bn"].max()
-    if cap is None:
+    largest = runoff[f"{asset}_cap_bn"].max()
+    if largest is None:
         return None
+    cap = float(largest)  # type: ignore[arg-type] # a Float64 column's max is a float
     capped = runoff.filter(pl.col(f"{asset}_cap_bn").is_not_null())[f"{asset}_runoff_bn"]
-    top = max(1.5 * cap, 1.1 * (capped.max() or 0))
+    top = max(1.5 * cap, 1.1 * float(capped.max() or 0))  # type: ignore[arg-type]
     return [-1.5 * cap, top]
 
 

@@ -20,6 +20,7 @@ from datetime import date
 import polars as pl
 
 from transforms import cftc, fiscal, fred, nyfed
+from transforms.schema import SchemaDict
 
 LINEAGE = ("load_id", "fetched_at", "as_of", "source_url")
 
@@ -34,9 +35,9 @@ class Dataset:
     name: str
     key: tuple[str, ...]
     date_column: str
-    schema: Mapping[str, pl.DataType]
+    schema: SchemaDict
     group_column: str | None = None
-    extra: Mapping[str, pl.DataType] = field(default_factory=dict)
+    extra: SchemaDict = field(default_factory=dict)
     observed: str | None = None  # SQL condition of a row whose observation is in (freshness ignores the others)
 
     @property
@@ -48,7 +49,7 @@ class Dataset:
         return f"core.{self.name}"
 
     @property
-    def columns(self) -> dict[str, pl.DataType]:
+    def columns(self) -> SchemaDict:
         """Every column a batch carries into raw, lineage excluded: the schema, then the extras."""
         return {**self.schema, **self.extra}
 

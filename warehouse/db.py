@@ -109,7 +109,8 @@ STORAGE_COMPATIBILITY = {"storage_compatibility_version": "v1.4.0"}
 
 def _open_staging(staging: Path, published: Path) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(staging), config=STORAGE_COMPATIBILITY if not staging.exists() else {})
+        config: dict[str, str | bool | int | float | list[str]] = {} if staging.exists() else {**STORAGE_COMPATIBILITY}
+        return duckdb.connect(str(staging), config=config)
     except duckdb.Error as exc:
         staging.unlink(missing_ok=True)
         raise WarehouseError(_corrupt_message(published, exc)) from None
