@@ -13,10 +13,12 @@ marts.funding_daily, SRF take-up summed, ON RRP on the last Wednesday on or befo
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import polars as pl
 
 from transforms.cftc import TENORS, TREASURY_CONTRACTS
+from transforms.schema import SchemaDict
 from transforms.units import conform
 
 USD_PER_BN = 1e9
@@ -30,7 +32,7 @@ UNWIND_SHARE = 0.05
 SOFR_IORB_STRESS_BP = 0.0
 SRF_STRESS_BN = 5.0
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: SchemaDict = {
     "report_date": pl.Date,
     "tenor": pl.Utf8,
     "cftc_contract_market_code": pl.Utf8,
@@ -82,9 +84,10 @@ def weekly_spine(positions: pl.DataFrame) -> pl.DataFrame:
     """Every Tuesday from the first to the last report week x every tenor, with whether any report that week exists."""
     if positions.is_empty():
         return pl.DataFrame(schema={"week": pl.Date, "tenor": pl.Utf8, "week_reported": pl.Boolean})
-    weeks = pl.date_range(positions["week"].min(), positions["week"].max(), "1w", eager=True).alias("week")
+    first, last = (cast(date, positions["week"].min()), cast(date, positions["week"].max()))
+    weeks = pl.date_range(first, last, "1w", eager=True).alias("week")
     reported = positions.select(pl.col("week").unique(), pl.lit(True).alias("week_reported"))
-    return (pl.DataFrame(weeks).join(pl.DataFrame({"tenor": list(TENORS)}), how="cross")
+    return (weeks.to_frame().join(pl.DataFrame({"tenor": list(TENORS)}), how="cross")
             .join(reported, on="week", how="left").with_columns(pl.col("week_reported").fill_null(False)))
 
 

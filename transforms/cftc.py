@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from transforms.errors import ParseError, decode_text
+from transforms.schema import SchemaDict
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ _TRAILER = ("Contract_Units", "CFTC_Contract_Market_Code_Quotes", "CFTC_Market_C
             "CFTC_Commodity_Code_Quotes", "CFTC_SubGroup_Code", "FutOnly_or_Combined")
 
 # The file's 87 headers in file order, each with its type.
-HEADERS: dict[str, pl.DataType] = {
+HEADERS: SchemaDict = {
     _TEXT[0]: pl.Utf8(), _TEXT[1]: pl.Utf8(), "Report_Date_as_YYYY-MM-DD": pl.Date(),
     **{h: pl.Utf8() for h in _TEXT[2:]},
     **{h: pl.Int64() for h in (*_POSITIONS, *_CHANGES)},
@@ -84,7 +85,7 @@ def column_name(header: str) -> str:
     return _RENAMED.get(header, header.lower())
 
 
-SCHEMA: dict[str, pl.DataType] = {column_name(h): t for h, t in HEADERS.items()}
+SCHEMA: SchemaDict = {column_name(h): t for h, t in HEADERS.items()}
 KEY: tuple[str, ...] = ("cftc_contract_market_code", "report_date")
 DATE_COLUMN = "report_date"
 FRIDAY = 5  # polars dt.weekday(): Monday=1 .. Sunday=7

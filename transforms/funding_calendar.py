@@ -20,9 +20,11 @@ funding, auction or TGA data. Amounts in $ billions, spreads in basis points.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import polars as pl
 
+from transforms.schema import SchemaDict
 from transforms.units import conform
 
 USD_PER_BN = 1e9
@@ -30,7 +32,7 @@ TAX_MONTHS = (1, 4, 6, 9, 12)  # January: individuals only; December: corporatio
 TAX_DAY = 15
 COUPON_TYPES = ("Note", "Bond")
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: SchemaDict = {
     "date": pl.Date,
     "is_month_end": pl.Boolean,
     "is_quarter_end": pl.Boolean,
@@ -88,7 +90,8 @@ def flag_tax_dates(days: pl.DataFrame, legal_holidays: list[date]) -> pl.DataFra
     """is_tax_date: the day is a (rolled) estimated-tax due date."""
     if days.is_empty():
         return days.with_columns(pl.lit(False).alias("is_tax_date"))
-    years = range(days["date"].min().year, days["date"].max().year + 1)
+    first, last = cast(date, days["date"].min()), cast(date, days["date"].max())
+    years = range(first.year, last.year + 1)
     return days.with_columns(pl.col("date").is_in(tax_dates(years, legal_holidays)).alias("is_tax_date"))
 
 
@@ -147,8 +150,9 @@ def data_span(funding_daily: pl.DataFrame, tga_daily: pl.DataFrame, auctions: pl
     gauges = pl.concat([funding_daily.select("date"), tga_daily.select("date")]).drop_nulls()
     if gauges.is_empty():
         return None
-    last = max(gauges["date"].max(), auctions["issue_date"].max() or gauges["date"].max())
-    return gauges["date"].min(), last
+    first, last = cast(date, gauges["date"].min()), cast(date, gauges["date"].max())
+    settles = cast(date | None, auctions["issue_date"].max())
+    return first, max(last, settles) if settles else last
 
 
 def build_funding_calendar(funding_daily: pl.DataFrame, auctions: pl.DataFrame, tga_daily: pl.DataFrame,
