@@ -35,6 +35,16 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
     "tga_daily": lambda c: tga.build_tga_daily(c.tga),
 }
 
+# The sources each mart is computed from: a mart is not rebuilt in a run where one of them failed (flows.pipeline).
+MART_SOURCES: dict[str, tuple[str, ...]] = {
+    "qt_runoff_monthly": ("fred",),
+    "liquidity_weekly": ("fred",),
+    "funding_daily": ("fred", "nyfed_rates", "nyfed_repo"),
+    "auction_health": ("auctions",),
+    "bill_share_monthly": ("auctions",),
+    "tga_daily": ("dts",),
+}
+
 
 class CatalogMismatch(ValueError):
     """Core FRED data is in other units than the catalog says: converting would be wrong."""

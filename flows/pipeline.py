@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,11 +19,12 @@ from prefect.runtime import flow_run
 from expectations import suites
 from expectations.context import Held
 from expectations.runner import Validator
+from flows import secrets
 from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, open_session
 from flows.http import SourceError
-from flows.marts import MART_BUILDERS, read_core
+from flows.marts import MART_BUILDERS, MART_SOURCES, read_core
 from flows.plan import SOURCES, SourceSpec, fred_catalog, plan_windows
 from flows.sources import Batch, Window
 from flows.writer_slot import writer_slot
@@ -81,15 +83,25 @@ def extract(source: str, windows: dict, catalog: pl.DataFrame, replay_dir: str |
 
 
 def _fred_api_key(settings: Settings) -> str | None:
-    """FRED_API_KEY from the environment, else the Prefect Secret block `fred-api-key` if one exists."""
+    """FRED_API_KEY from the environment, else the Prefect Secret block `fred-api-key` if one exists (registered
+    for redaction either way)."""
     if settings.fred_api_key:
         return settings.fred_api_key.get_secret_value()
     try:
         from prefect.blocks.system import Secret
 
-        return Secret.load("fred-api-key").get()
+        key = Secret.load("fred-api-key").get()
     except (ValueError, ImportError):
         return None
+    secrets.register_secret(key)
+    return key
+
+
+def _guard_secrets(settings: Settings) -> None:
+    """At the flow's entry: register the configured secret values and redact every log record from here on."""
+    if settings.fred_api_key:
+        secrets.register_secret(settings.fred_api_key.get_secret_value())
+    secrets.install_log_redaction()
 
 
 def _run_name() -> str:
@@ -105,8 +117,9 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
                      full_refresh: bool = False, replay_dir: str | None = None) -> RunSummary:
     """Fetch FRED, Treasury auctions, NY Fed rates and operations and the DTS TGA; validate every batch; land raw;
     rebuild core and marts; publish the DuckDB warehouse atomically. Fails if any source failed or was quarantined."""
-    logger = get_run_logger()
     settings = get_settings()
+    _guard_secrets(settings)
+    logger = get_run_logger()
     names = _check_sources(sources)
     as_of = as_of or datetime.now(NEW_YORK).date()
     replay_path = str(replay_dir or settings.replay_dir) if replay else None
@@ -118,7 +131,8 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     with writer_slot(), db.staged(settings.warehouse) as con:
         summary.loads.extend(load_sources(con, names, summary.run_id, as_of, full_refresh, replay_path, validator))
         load.rebuild_core(con)
-        summary.loads.extend(publish_marts(con, validator, summary.run_id))
+        summary.loads.extend(publish_marts(con, validator, summary.run_id,
+                                           failed_sources={r.source for r in summary.failed}))
         status = "Failed" if summary.failed else "Completed"
         meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
@@ -174,8 +188,9 @@ def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of
         batch: Batch = future.result()
         record.rows_fetched = batch.frame.height
         frame = _checked_units(con, spec, batch.frame, windows, refetch)
-        held = _held(con, spec, windows, frame)
-        if not _validated(con, validator, spec.dataset.name, frame, record, as_of=as_of, held=held):
+        held, coverage = _held(con, spec, windows, frame)
+        if not _validated(con, validator, spec.dataset.name, frame, record, as_of=as_of, held=held,
+                          coverage=coverage):
             return _finish(record, clock)
         con.execute("BEGIN TRANSACTION")
         record.rows_landed = load.land(con, spec.dataset, frame, load_id=record.load_id, fetched_at=started,
@@ -186,7 +201,7 @@ def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of
                     f"{record.rows_landed:,}")
     except Exception as exc:  # noqa: BLE001 - one failing source must not drop the others
         _rollback(con)
-        record.error = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
+        record.error = secrets.redact(str(exc).splitlines()[0])[:500] if str(exc) else type(exc).__name__
         logger.error("%s failed: %s", spec.name, record.error)
     return _finish(record, clock)
 
@@ -196,18 +211,18 @@ def _finish(record: LoadRecord, clock: float) -> LoadRecord:
     return record
 
 
-def _held(con, spec: SourceSpec, windows: dict, frame: pl.DataFrame) -> Held | dict[str, Held]:
-    """What the warehouse already holds in each requested window, per group the dataset's suite checks (e.g. per
-    FRED series, per NY Fed rate type): a new batch must not have less."""
-    group_column = suites.module(spec.dataset.name).context().group_column
-
-    def held_for(group: str | None) -> Held:
-        window = windows.get(group) or windows["*"]
-        return Held(*load.held_in_window(con, spec.dataset, group, window.start, window.end, group_column))
-
-    if group_column and group_column in frame.columns:
-        return {group: held_for(group) for group in frame[group_column].unique().drop_nulls().to_list()}
-    return held_for(None)
+def _held(con, spec: SourceSpec, windows: dict,
+          frame: pl.DataFrame) -> tuple[Held | dict[str, Held] | None, pl.DataFrame | None]:
+    """What the warehouse already holds in each requested window, from one grouped query: the coverage frame (per
+    FRED series, rate type, DTS account) for the completeness rule, and Held per suite group for the row-wise rules."""
+    context = suites.module(spec.dataset.name).context()
+    spans = {group: (w.start, w.end) for group, w in windows.items()}
+    coverage = load.coverage(con, spec.dataset, frame, spans, context.coverage_group, context.value_columns)
+    if coverage is None:
+        return None, None
+    if context.group_column and context.group_column == context.coverage_group:
+        return {r["grp"]: Held(r["held_rows"], r["held_first"]) for r in coverage.iter_rows(named=True)}, coverage
+    return Held(int(coverage["held_rows"].sum()), coverage["held_first"].min()), coverage
 
 
 def _validated(con, validator: Validator, dataset: str, frame: pl.DataFrame, record: LoadRecord, **context) -> bool:
@@ -223,12 +238,14 @@ def _validated(con, validator: Validator, dataset: str, frame: pl.DataFrame, rec
                     result_json=outcome.result_json, at=now)
     record.status = "quarantined"
     record.error = f"{dataset} failed validation: {'; '.join(outcome.failed_rules)}"[:500]
-    get_run_logger().error("%s quarantined, not published: %s", dataset, "; ".join(outcome.failed_rules))
+    get_run_logger().error("%s (%s) quarantined, not published: %s", record.source, dataset,
+                           "; ".join(outcome.failed_rules))
     return False
 
 
-def publish_marts(con, validator: Validator, run_id: str) -> list[LoadRecord]:
-    """Build every mart from core; publish each one that passes its suite, keep the previous one otherwise."""
+def publish_marts(con, validator: Validator, run_id: str, failed_sources: Collection[str] = ()) -> list[LoadRecord]:
+    """Build every mart from core; publish each one that passes its suite, keep the previous one otherwise. A mart
+    fed by a source that failed this run is not rebuilt: it is kept as it was and recorded as skipped."""
     logger = get_run_logger()
     core = read_core(con)
     records = []
@@ -236,6 +253,13 @@ def publish_marts(con, validator: Validator, run_id: str) -> list[LoadRecord]:
         clock = time.perf_counter()
         record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed",
                             started_at=datetime.now(UTC))
+        if blocked := sorted(set(MART_SOURCES[name]) & set(failed_sources)):
+            record.status = "skipped"
+            record.error = f"not rebuilt: {', '.join(blocked)} failed this run; the previous marts.{name} is kept"
+            logger.warning("mart %s %s", name, record.error)
+            records.append(_finish(record, clock))
+            meta.record_load(con, record)
+            continue
         try:
             frame = round_amounts(build(core))
             record.rows_fetched = frame.height
