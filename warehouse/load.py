@@ -156,7 +156,8 @@ def coverage(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFra
                   AND (w.start_date IS NULL OR l.{dataset.date_column} >= w.start_date)),
             batch AS (SELECT {grp} AS grp, {dataset.date_column} AS d, {picked}, TRUE AS present FROM _cover_batch),
             sides AS (
-                SELECT h.grp, h.d, b.present, ({nulled}) AS nulled FROM held h LEFT JOIN batch b ON {keys}),
+                SELECT h.grp, h.d, b.present, b.present AND ({nulled}) AS nulled
+                FROM held h LEFT JOIN batch b ON {keys}),
             held_side AS (
                 SELECT grp, count(*) AS held_rows, min(d) AS held_first, max(d) AS held_last,
                        count(*) FILTER (WHERE present IS NULL) AS missing_rows,
