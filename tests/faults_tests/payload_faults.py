@@ -173,13 +173,12 @@ def _ends_early(source: str, rows: Rows) -> None:
 
 def _revised(source: str, rows: Rows) -> None:
     """A held value is revised by a small, plausible amount (a revision, not an error)."""
-    held = rows.held_targets(source, with_value=True)
-    row = next(r for r in held if rows.fmt != "rates_csv" or r[7])  # a rates row with a volume to revise
+    row = rows.held_targets(source, with_value=True)[0]
     field = rows.value_field(source)
     if rows.fmt in ("fredgraph", "fred_api"):
         row[field] = f"{float(row[field]) * 1.001:.4f}"
     elif rows.fmt == "rates_csv":
-        row[7] = str(float(row[7]) + 1)  # volume: a revised rate could leave the percentile band
+        row[field] = f"{float(row[field]) + 0.01:.2f}"  # the recorded SOFR rows carry no percentiles to cross
     elif rows.fmt == "rp_json":
         row["totalAmtSubmitted"] += 1_000_000
     elif source == "dts":

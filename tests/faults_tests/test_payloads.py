@@ -168,11 +168,11 @@ def test_a_revision_lands_as_a_new_version(outcomes, variant) -> None:
     assert load["status"] == "published" and load["error"] is None
     dataset = SOURCE_DATASETS[source]
     before, after = result.raw_before[dataset], result.raw_after[dataset]
-    revised = after.join(before, on=after.columns, how="anti")
+    revised = after.join(before, on=after.columns, how="anti", nulls_equal=True)
     keys = {"fred": ["series_id", "date"], "nyfed_rates": ["rate_type", "effective_date"],
             "dts": ["record_date", "account_type"], "auctions": ["cusip", "auction_date"],
             "nyfed_repo": ["operation_id"]}[source]
     # a key held before now has two versions: the revision landed beside the original, nothing was overwritten
     versions = after.join(revised.select(keys).unique(), on=keys).group_by(keys).len()
     assert (versions["len"] >= 2).any(), f"{source}: no held key got a second version"
-    assert before.join(after, on=before.columns, how="anti").is_empty()
+    assert before.join(after, on=before.columns, how="anti", nulls_equal=True).is_empty()  # nothing lost
