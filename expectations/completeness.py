@@ -20,7 +20,7 @@ def shortfalls(coverage: pl.DataFrame | None, group_column: str | None) -> list[
     if coverage is None:
         return []
     label = group_column or "batch"
-    failures = []
+    failures: list[str] = []
     for row in coverage.filter(pl.col("held_rows") > 0).iter_rows(named=True):
         where = f"{RULE}: {label} {row['grp']}" if group_column else f"{RULE}: {label}"
         failures.extend(f"{where}: {problem}" for problem in _problems(row))
@@ -32,7 +32,7 @@ def _problems(row: dict) -> list[str]:
     held, span = row["held_rows"], f"{_day(row['held_first'])}..{_day(row['held_last'])}"
     if row["batch_rows"] == 0:
         return [f"no rows, where {held:,} are held ({span})"]
-    problems = []
+    problems: list[str] = []
     if row["batch_last"] < row["held_last"]:
         problems.append(f"ends {_day(row['batch_last'])}, earlier than the held {_day(row['held_last'])}")
     if row["missing_rows"]:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from expectations import rules
+from transforms.schema import SchemaDict
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class ContextSpec:
         return self.coverage_column or self.group_column
 
 
-_CONTEXT_TYPES: dict[str, pl.DataType] = {
+_CONTEXT_TYPES: SchemaDict = {
     rules.AS_OF: pl.Date(),
     rules.GAP_DAYS: pl.Int64(),
     rules.MAX_GAP_DAYS: pl.Int64(),

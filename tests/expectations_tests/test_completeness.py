@@ -14,8 +14,8 @@ import pytest
 
 from expectations import completeness
 from expectations.fred_observations import context as fred_context
+from transforms.registry import DATASETS
 from warehouse import db, load
-from warehouse.datasets import DATASETS
 
 FRED = DATASETS["fred_observations"]
 DAYS = [date(2025, 5, 21), date(2025, 5, 28), date(2025, 6, 4)]
@@ -111,5 +111,6 @@ def test_empty_batch_fails_validation_through_the_validator(con, validator) -> N
     cover = load.coverage(con, FRED, empty, WINDOWS, "series_id", fred_context().value_columns)
     outcome = validator.validate("fred_observations", empty, coverage=cover)
     assert not outcome.success
-    assert outcome.failed_rules[:2] == ["completeness: series_id S1: no rows, where 3 are held (2025-05-21..2025-06-04)",
-                                        "completeness: series_id S2: no rows, where 3 are held (2025-05-21..2025-06-04)"]
+    assert outcome.failed_rules[:2] == [
+        "completeness: series_id S1: no rows, where 3 are held (2025-05-21..2025-06-04)",
+        "completeness: series_id S2: no rows, where 3 are held (2025-05-21..2025-06-04)"]

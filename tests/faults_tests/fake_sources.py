@@ -95,10 +95,13 @@ class FakeSources:
 @contextmanager
 def serving(fake: FakeSources) -> Iterator[responses.RequestsMock]:
     """Route every https request of the process to `fake` (loopback passes through: webhooks, Prefect); no pacing."""
-    unpaced = {name: replace(policy, min_interval_s=0.0, backoff_factor=0.0)
-               for name, policy in extract.POLICIES.items()}
+    real = extract.make_session
+
+    def unpaced(policy, user_agent, adapter=None):  # no pacing, no backoff: tests must not sleep
+        return real(replace(policy, min_interval_s=0.0, backoff_factor=0.0), user_agent, adapter)
+
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps, \
-            mock.patch.dict(extract.POLICIES, unpaced):
+            mock.patch.object(extract, "make_session", unpaced):
         rsps.add_passthru(LOCAL)
         rsps.add_callback(responses.GET, re.compile(r"https://.*"), callback=fake.respond)
         yield rsps

@@ -26,7 +26,7 @@ from flows.marts import MART_SOURCES
 from tests.faults_tests.fake_sources import FakeSources, serving
 from tests.faults_tests.payload_faults import FAULTS, HELD_UNTIL, TARGETS
 from tests.spine_tests.conftest import prefect_harness, read_raw  # noqa: F401 - prefect_harness is a fixture
-from warehouse.datasets import SOURCE_DATASETS
+from transforms.registry import SOURCES as REGISTRY
 from warehouse.db import connect_readonly, query_pl
 
 pytestmark = pytest.mark.slow
@@ -139,7 +139,7 @@ def test_bad_payload_is_refused_naming_source_and_group(outcomes, case, variant)
 def test_nothing_is_published_from_a_bad_batch(outcomes, case, variant) -> None:
     _, source, run = next(v for v in VARIANTS if v[0] == variant)
     result = outcomes(case, run)
-    dataset = SOURCE_DATASETS[source]
+    dataset = REGISTRY[source].dataset.name
     assert result.raw_after[dataset].equals(result.raw_before[dataset]), f"{source} {case} landed rows"
     for mart, sources in MART_SOURCES.items():
         if source in sources:
@@ -166,7 +166,7 @@ def test_a_revision_lands_as_a_new_version(outcomes, variant) -> None:
     assert result.state.is_completed(), result.state.message
     load = result.loads[source]
     assert load["status"] == "published" and load["error"] is None
-    dataset = SOURCE_DATASETS[source]
+    dataset = REGISTRY[source].dataset.name
     before, after = result.raw_before[dataset], result.raw_after[dataset]
     revised = after.join(before, on=after.columns, how="anti", nulls_equal=True)
     keys = {"fred": ["series_id", "date"], "nyfed_rates": ["rate_type", "effective_date"],
