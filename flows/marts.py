@@ -40,6 +40,16 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
 }
 
+# The sources each mart is computed from: a mart is not rebuilt in a run where one of them failed (flows.pipeline).
+MART_SOURCES: dict[str, tuple[str, ...]] = {
+    "qt_runoff_monthly": ("fred",),
+    "liquidity_weekly": ("fred",),
+    "funding_daily": ("fred", "nyfed_rates", "nyfed_repo"),
+    "auction_health": ("auctions",),
+    "bill_share_monthly": ("auctions",),
+    "tga_daily": ("dts",),
+}
+
 
 def _funding_daily(c: CoreFrames) -> pl.DataFrame:
     """marts.funding_daily as computed from core (the CFTC marts put its daily gauges beside their own rows)."""
