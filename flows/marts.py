@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from flows.calendars import fed_holidays, legal_holidays
-from transforms import auction_health, basis, cftc, funding, funding_calendar, liquidity, runoff, tga
+from transforms import auction_health, basis, funding, funding_calendar, liquidity, runoff, tga
 from transforms.fiscal import tga_closing_balance
 from transforms.units import to_billions
 from warehouse.db import query_pl
@@ -48,6 +48,8 @@ MART_SOURCES: dict[str, tuple[str, ...]] = {
     "auction_health": ("auctions",),
     "bill_share_monthly": ("auctions",),
     "tga_daily": ("dts",),
+    "basis_weekly": ("cftc", "fred", "nyfed_rates", "nyfed_repo"),
+    "funding_calendar": ("fred", "nyfed_rates", "nyfed_repo", "auctions", "dts"),
 }
 
 
@@ -72,15 +74,8 @@ def read_core(con: duckdb.DuckDBPyConnection) -> CoreFrames:
         rp_ops=query_pl(con, "SELECT * FROM core.nyfed_rp_operations"),
         auctions=query_pl(con, "SELECT * FROM core.treasury_auctions"),
         tga=tga_closing_balance(query_pl(con, "SELECT * FROM core.dts_operating_cash_balance")),
-        cftc=_core_or_empty(con, "cftc_tff", cftc.SCHEMA),
+        cftc=query_pl(con, "SELECT * FROM core.cftc_tff"),
     )
-
-
-def _core_or_empty(con: duckdb.DuckDBPyConnection, dataset: str, schema: dict) -> pl.DataFrame:
-    """core.<dataset>, or an empty frame of its schema in a warehouse whose core has not been built with it yet."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' AND table_name = ?",
-                         [dataset]).fetchall()[0][0]
-    return query_pl(con, f"SELECT * FROM core.{dataset}") if exists else pl.DataFrame(schema=schema)
 
 
 def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:
