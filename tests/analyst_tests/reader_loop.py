@@ -16,7 +16,7 @@ from flows.marts import MART_BUILDERS
 from transforms.registry import DATASETS
 from warehouse.db import connect_readonly
 
-MARTS = tuple(MART_BUILDERS)  # every mart a run builds (one meta.loads row each)
+MARTS = tuple(MART_BUILDERS)
 
 
 def _one(con, sql: str):
