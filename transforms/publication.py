@@ -7,7 +7,7 @@ the rule's time of day. Times are New York wall-clock, returned as UTC instants 
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 
 import polars as pl
 
@@ -65,3 +65,16 @@ def _published(release: Release, observed: date | None, announced: date | None, 
     own = hhmm if hhmm and len(hhmm) == 5 and hhmm[2] == ":" else None
     return release.published_at(day, own).astimezone(UTC)
 
+
+
+def with_published_at(frame: pl.DataFrame, source: Source, catalog: pl.DataFrame | None = None, *,
+                      fetched_at: datetime | None = None) -> pl.DataFrame:
+    """`frame` with `published_at`: the rule's time per row; for a live fetch (`fetched_at` given) never later than
+    the fetch (we held it then, whatever the rule says). A `published_at` the fetcher set (ALFRED vintages) wins."""
+    rule = published_at(frame, source, catalog) if not frame.is_empty() else pl.Series([], dtype=PUBLISHED_AT)
+    if fetched_at is not None:
+        rule = pl.select(pl.min_horizontal(rule, pl.lit(fetched_at.astimezone(UTC), PUBLISHED_AT))).to_series()
+    stamped = rule.alias("published_at")
+    if "published_at" in frame.columns:
+        stamped = frame["published_at"].cast(PUBLISHED_AT).fill_null(stamped)
+    return frame.with_columns(stamped)
