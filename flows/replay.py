@@ -130,7 +130,8 @@ def fiscal_response(call: ReplayCall, file: str, *, auctions: bool, release: Rel
     plus the run's as-of: only what `release` says was published by then (auctions announced but not yet held
     carry no results)."""
     dataset = load_json_gz(call.root / file)
-    records = [r for r in dataset["data"] if _passes_filter(r, call.query.get("filter", ""))]
+    clauses = _split_filter(call.query.get("filter", ""))  # once per request, not once per record
+    records = [r for r in dataset["data"] if _passes_filter(r, clauses)]
     if auctions:
         records = _auctions_as_of(records, call)
     else:
@@ -164,9 +165,10 @@ def _without_results(record: dict) -> dict:
             for k, v in record.items()}
 
 
-def _passes_filter(record: dict, spec: str) -> bool:
-    """Apply a Fiscal Data `filter=field:op:value,...` (ops lt lte gt gte eq in) to one all-string record."""
-    for clause in _split_filter(spec):
+def _passes_filter(record: dict, clauses: list[str]) -> bool:
+    """Apply a Fiscal Data `filter=field:op:value,...` (ops lt lte gt gte eq in), split into clauses, to one
+    all-string record."""
+    for clause in clauses:
         field, op, value = clause.split(":", 2)
         have = record.get(field, "null")
         if op == "in":
