@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from flows.extract import fetch_source
@@ -86,6 +86,7 @@ splits = st.lists(st.sampled_from(PERIOD), min_size=1, max_size=3, unique=True).
 @settings(max_examples=6, deadline=None, derandomize=True, phases=(Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.too_slow])
 @given(splits)
+@example([date(2025, 7, 3), date(2025, 7, 9)])  # an auction announced on the 3rd is held with results on the 8th
 def test_run_by_run_equals_one_replay_as_of_each_split_day(days):
     con = new_warehouse()
     for day in days:

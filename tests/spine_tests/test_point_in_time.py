@@ -97,3 +97,12 @@ def run_flow_refused(path: Path, as_of: date):
                                  return_state=True)
     assert state.is_failed()
     return state
+
+
+def test_run_artifact_states_the_data_range_not_only_the_as_of(built):
+    from flows.artifacts import run_markdown
+    from warehouse.meta import RunSummary
+
+    text = run_markdown(RunSummary("r", AS_OF, "replay", str(built)))
+    # DGS10 starts in 1962; the latest held observations are the as-of day's same-day releases
+    assert f"Data held: observation dates **1962-01-02** to **{AS_OF}** (run as of {AS_OF})." in text
