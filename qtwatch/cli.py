@@ -52,10 +52,16 @@ def run(
     = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Re-read every source's full history instead "
                                                "of the incremental window.")] = False,
+    vintages: Annotated[bool, typer.Option("--vintages", help="With --source fred and FRED_API_KEY: land every "
+                                           "ALFRED vintage of the catalog series, so known_on(day) is right for "
+                                           "days before qtwatch ran.")] = False,
 ) -> None:
     """Fetch every source, validate, land raw, rebuild core and marts, and publish the DuckDB warehouse."""
     as_of_date = parse_as_of(as_of)
     sources = [s.value for s in source] if source else None
+    if vintages:
+        run_vintages(sources, replay=replay, as_of=as_of_date)
+        return
     refuse_rewriting_history(as_of_date, sources)
     from flows.pipeline import PipelineFailed, qtwatch_pipeline
     from qtwatch import report_console
@@ -71,6 +77,20 @@ def run(
             err.print(f"[bold red]run failed:[/] {exc}")
         except Exception as exc:  # noqa: BLE001 - show one line, not a traceback
             err.print(f"[bold red]run failed:[/] {type(exc).__name__}: {exc}")
+        raise typer.Exit(1)
+
+
+def run_vintages(sources: list[str] | None, *, replay: bool, as_of: date | None) -> None:
+    """`qtwatch run --source fred --vintages`: the ALFRED flow (live FRED API only; exit 2 on a wrong combination,
+    1 when it fails)."""
+    if sources != ["fred"] or replay or as_of is not None:
+        raise typer.BadParameter("--vintages goes with --source fred alone (live FRED API: no --replay, no --as-of)")
+    from flows.vintages import fred_vintages
+
+    with console.status("landing FRED vintages (Prefect logs below)…"):
+        state = fred_vintages(return_state=True)
+    if state.is_failed():
+        typer.echo(f"run failed: {state.message}", err=True)
         raise typer.Exit(1)
 
 

@@ -48,12 +48,15 @@ class AlfredFake:
         self.requests.append(request.query_string.decode())
         if not request.args.get("api_key"):
             return _error("Bad Request.  Variable api_key is not set.")
+        dates = self.vintages if request.args.get("series_id") == "WALCL" else []  # only WALCL is faked
         return _json({"realtime_start": str(self.today), "realtime_end": FAR, "order_by": "vintage_date",
-                      "sort_order": "asc", "count": len(self.vintages), "offset": 0, "limit": 10000,
-                      "vintage_dates": self.vintages})
+                      "sort_order": "asc", "count": len(dates), "offset": 0, "limit": 10000,
+                      "vintage_dates": dates})
 
     def observations(self, request: Request) -> Response:
         self.requests.append(request.query_string.decode())
+        if request.args.get("series_id") != "WALCL":
+            return _error("Bad Request.  The series does not exist.")
         today = str(self.today)
         start = request.args.get("realtime_start", today) if self.honour_window else today
         end = request.args.get("realtime_end", today) if self.honour_window else today

@@ -106,3 +106,40 @@ def test_run_artifact_states_the_data_range_not_only_the_as_of(built):
     text = run_markdown(RunSummary("r", AS_OF, "replay", str(built)))
     # DGS10 starts in 1962; the latest held observations are the as-of day's same-day releases
     assert f"Data held: observation dates **1962-01-02** to **{AS_OF}** (run as of {AS_OF})." in text
+
+
+def test_cli_vintages_lands_every_alfred_vintage_through_the_flow(prefect_harness, httpserver, tmp_path):
+    import os
+    from unittest import mock
+
+    from typer.testing import CliRunner
+
+    from qtwatch.cli import app
+    from tests.pit_tests.alfred_fake import AlfredFake
+
+    AlfredFake().install(httpserver)
+    path = tmp_path / "qtwatch.duckdb"
+    env = {"FRED_API_KEY": "k" * 32, "QTWATCH_FRED_API_URL": httpserver.url_for("/fred/"),
+           "QTWATCH_WAREHOUSE": str(path), "QTWATCH_GX_DOCS_DIR": str(tmp_path / "gx")}
+    with mock.patch.dict(os.environ, env):
+        result = CliRunner().invoke(app, ["run", "--source", "fred", "--vintages"], prog_name="qtwatch")
+    assert result.exit_code == 0, result.output
+    with connect_readonly(path) as con:
+        walcl = con.execute("SELECT series_id, count(*) FROM raw.fred_observations GROUP BY ALL").fetchall()
+        mode = con.execute("SELECT mode, status FROM meta.runs").fetchall()
+    assert walcl == [("WALCL", 5)] and mode == [("vintages", "Completed")]  # the 5 synthetic versions
+
+
+def test_cli_vintages_without_a_key_fails_with_one_line(prefect_harness, tmp_path):
+    import os
+    from unittest import mock
+
+    from typer.testing import CliRunner
+
+    from qtwatch.cli import app
+
+    with mock.patch.dict(os.environ, {"QTWATCH_WAREHOUSE": str(tmp_path / "w.duckdb")}):
+        os.environ.pop("FRED_API_KEY", None)
+        result = CliRunner().invoke(app, ["run", "--source", "fred", "--vintages"], prog_name="qtwatch")
+    assert result.exit_code == 1 and "FRED vintages need an API key" in result.output
+    assert not (tmp_path / "w.duckdb").exists()
