@@ -63,6 +63,8 @@ def parse_alfred_observations(payload: bytes, series_id: str, realtime_start: da
 def vintage_windows(vintages: list[date], limit: int = 2000) -> list[tuple[date, str]]:
     """Real-time windows covering every vintage, each holding at most `limit` vintage dates (FRED refuses more than
     2,000 per request); the last runs to '9999-12-31' (FRED refuses a realtime_end after today otherwise)."""
+    if not vintages:
+        return []
     starts = vintages[::limit]
     ends = [(start - timedelta(days=1)).isoformat() for start in starts[1:]] + ["9999-12-31"]
     return list(zip(starts, ends, strict=True))

@@ -21,6 +21,20 @@ FETCHED_AT = datetime(2025, 7, 20, tzinfo=UTC)
 CATALOG = pl.DataFrame({"series_id": ["WALCL"], "units": ["Millions of U.S. Dollars"], "release": ["h41"]})
 
 
+@pytest.mark.parametrize(
+    ("vintages", "limit", "windows"),
+    [([], 2000, []),
+     ([date(2025, 1, 2)], 2000, [(date(2025, 1, 2), "9999-12-31")]),
+     ([date(2025, 1, d) for d in (2, 3, 6, 7, 8)], 2,
+      [(date(2025, 1, 2), "2025-01-05"), (date(2025, 1, 6), "2025-01-07"), (date(2025, 1, 8), "9999-12-31")])],
+    ids=["none", "one", "chunked"],
+)
+def test_vintage_windows_cover_every_vintage_under_the_cap(vintages, limit, windows):
+    from transforms.vintages import vintage_windows
+
+    assert vintage_windows(vintages, limit) == windows
+
+
 def warehouse() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     db.apply_schema(con)
