@@ -123,3 +123,12 @@ def test_vintages_correct_a_backfill_that_took_the_revised_value_for_the_first_p
     land(con, httpserver, AlfredFake())
     assert known(con, date(2025, 6, 20)) == {"2025-06-18": 6700000.0}  # the first print, as published
     assert known(con, date(2025, 7, 15))["2025-07-02"] == 6662000.0
+
+
+def test_the_analyst_guides_known_on_query_differs_from_the_current_value(vintages):
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "analyst-guide.md").read_text()
+    sql = guide.split("<!-- known-on-query -->", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    rows = vintages.execute(sql).fetchall()
+    assert [(str(r[1]), r[2], r[4], r[5]) for r in rows] == [("2025-06-18", 6700000.0, 6701000.0, 1000.0)]

@@ -24,7 +24,7 @@ COMMENT ON COLUMN raw.fred_observations.fetched_at IS 'When the batch was fetche
 COMMENT ON COLUMN raw.fred_observations.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.fred_observations.source_url IS 'Request URL (API key redacted).';
 ALTER TABLE raw.fred_observations ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
-COMMENT ON COLUMN raw.fred_observations.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py), or the fetch time when that is earlier or the version is a revision; NULL for rows landed before it was recorded. core.fred_observations_history.valid_from is its New York date.';
+COMMENT ON COLUMN raw.fred_observations.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.fred_observations_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.treasury_auctions (
     cusip VARCHAR NOT NULL,
@@ -95,7 +95,7 @@ COMMENT ON COLUMN raw.treasury_auctions.fetched_at IS 'When the batch was fetche
 COMMENT ON COLUMN raw.treasury_auctions.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.treasury_auctions.source_url IS 'Request URL.';
 ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
-COMMENT ON COLUMN raw.treasury_auctions.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py), or the fetch time when that is earlier or the version is a revision; NULL for rows landed before it was recorded. core.treasury_auctions_history.valid_from is its New York date.';
+COMMENT ON COLUMN raw.treasury_auctions.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.treasury_auctions_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.nyfed_reference_rates (
     effective_date DATE NOT NULL,
@@ -132,7 +132,7 @@ COMMENT ON COLUMN raw.nyfed_reference_rates.fetched_at IS 'When the batch was fe
 COMMENT ON COLUMN raw.nyfed_reference_rates.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.source_url IS 'Request URL.';
 ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
-COMMENT ON COLUMN raw.nyfed_reference_rates.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py), or the fetch time when that is earlier or the version is a revision; NULL for rows landed before it was recorded. core.nyfed_reference_rates_history.valid_from is its New York date.';
+COMMENT ON COLUMN raw.nyfed_reference_rates.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.nyfed_reference_rates_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.nyfed_rp_operations (
     operation_id VARCHAR NOT NULL,
@@ -179,7 +179,7 @@ COMMENT ON COLUMN raw.nyfed_rp_operations.fetched_at IS 'When the batch was fetc
 COMMENT ON COLUMN raw.nyfed_rp_operations.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.source_url IS 'Request URL.';
 ALTER TABLE raw.nyfed_rp_operations ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
-COMMENT ON COLUMN raw.nyfed_rp_operations.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py), or the fetch time when that is earlier or the version is a revision; NULL for rows landed before it was recorded. core.nyfed_rp_operations_history.valid_from is its New York date.';
+COMMENT ON COLUMN raw.nyfed_rp_operations.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.nyfed_rp_operations_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.dts_operating_cash_balance (
     record_date DATE NOT NULL,
@@ -210,4 +210,4 @@ COMMENT ON COLUMN raw.dts_operating_cash_balance.fetched_at IS 'When the batch w
 COMMENT ON COLUMN raw.dts_operating_cash_balance.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.dts_operating_cash_balance.source_url IS 'Request URL.';
 ALTER TABLE raw.dts_operating_cash_balance ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
-COMMENT ON COLUMN raw.dts_operating_cash_balance.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py), or the fetch time when that is earlier or the version is a revision; NULL for rows landed before it was recorded. core.dts_operating_cash_balance_history.valid_from is its New York date.';
+COMMENT ON COLUMN raw.dts_operating_cash_balance.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.dts_operating_cash_balance_history.valid_from is its New York date.';
