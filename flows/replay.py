@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -55,10 +55,11 @@ class ReplayCall:
         ends = [d for d in (date_or_none(requested), self.as_of) if d is not None]
         return min(ends) if ends else date.max
 
-    def published(self, observed: date, release: Release) -> bool:
+    def published(self, observed: date | None, release: Release) -> bool:
         """Had the observation for `observed` been published (under `release`) by the end of the run's as-of day,
-        New York time? The replay serves nothing a user could not have seen that day."""
-        return self.as_of is None or release.is_public(observed, self.as_of)
+        New York time? The replay serves nothing a user could not have seen that day (an undated record is kept,
+        as the date filters keep it)."""
+        return self.as_of is None or observed is None or release.is_public(observed, self.as_of)
 
     def not_found(self) -> tuple[int, bytes, str]:
         """The answer to a URL the snapshot does not serve (a real server's 404)."""
@@ -194,15 +195,21 @@ def _split_filter(spec: str) -> list[str]:
 
 
 def _compare(have: str, op: str, value: str) -> bool:
+    a: float | str
+    b: float | str
     a, b = (float(have), float(value)) if _is_number(have) and _is_number(value) else (have, value)
-    return {"lt": a < b, "lte": a <= b, "gt": a > b, "gte": a >= b, "eq": a == b}[op]
+    return {"lt": a < b, "lte": a <= b, "gt": a > b, "gte": a >= b, "eq": a == b}[op]  # type: ignore[operator]
 
 
 def _sorted(records: list[dict], sort: str) -> list[dict]:
     for field in reversed([f for f in sort.split(",") if f]):
         name = field.lstrip("-")
-        records = sorted(records, key=lambda r, n=name: r.get(n, ""), reverse=field.startswith("-"))
+        records = sorted(records, key=partial(_sort_key, name), reverse=field.startswith("-"))
     return records
+
+
+def _sort_key(name: str, record: dict) -> str:
+    return str(record.get(name, ""))
 
 
 def _page(records: list[dict], meta: dict, query: dict[str, str]) -> dict:

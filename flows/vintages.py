@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import requests
 from prefect import flow, get_run_logger
-from prefect.states import Failed
+from prefect.states import Failed, State
 
 from flows.http import SourceError, get_bytes, make_session
 from flows.settings import BaseQtwatchSettings, get_settings
@@ -26,7 +26,7 @@ from flows.sources import parse_or_raise
 from flows.writer_slot import writer_slot
 from transforms import vintages as parse
 from transforms.calendar import NEW_YORK, at_new_york
-from transforms.registry import SOURCES
+from transforms.registry import SOURCES, release_of
 from warehouse import db, load, meta
 from warehouse.meta import LoadRecord
 from warehouse.pit import land_vintages
@@ -60,7 +60,7 @@ def fetch_series_vintages(session: requests.Session, series_id: str, api_key: st
 def stamp_vintages(frame: pl.DataFrame, release_kind: str | None, units: str) -> pl.DataFrame:
     """Observation rows as raw.fred_observations lands them: `published_at` = the start of the vintage's real-time
     period (New York midnight), never before the observation's own release time; `units` from the catalog."""
-    release = SOURCE.group_releases.get(release_kind, SOURCE.release)
+    release = release_of(SOURCE, release_kind)
     pairs = frame.select("date", "realtime_start").unique()
     stamps = [max(release.published_at(d), at_new_york(start, "00:00")).astimezone(UTC)
               for d, start in pairs.iter_rows()]
@@ -86,12 +86,13 @@ def load_vintages(con: duckdb.DuckDBPyConnection, session: requests.Session, cat
 
 
 @flow(name="qtwatch-fred-vintages", log_prints=False)
-def fred_vintages(series: list[str] | None = None) -> LoadRecord | Failed:
+def fred_vintages(series: list[str] | None = None) -> LoadRecord | State:
     """Land every ALFRED vintage of the FRED catalog series (or `series`) with its publication time; rebuild core
     and publish. Needs FRED_API_KEY."""
     logger = get_run_logger()
     settings = get_settings()
-    if settings.fred_api_key is None:
+    api_key = settings.fred_api_key.get_secret_value() if settings.fred_api_key else None
+    if api_key is None:
         message = ("FRED vintages need an API key: set FRED_API_KEY (free at "
                    "https://fred.stlouisfed.org/docs/api/api_key.html); ALFRED has no keyless download")
         logger.error(message)
@@ -102,7 +103,7 @@ def fred_vintages(series: list[str] | None = None) -> LoadRecord | Failed:
     session = make_session(SOURCE.http, settings.user_agent)
     warehouse = Path(settings.warehouse)
     try:
-        _publish_vintages(warehouse, settings, session, record, series, today)
+        _publish_vintages(warehouse, settings, session, record, series, today, api_key)
     except SourceError as exc:  # nothing is published: the staged copy is dropped
         logger.error("fred vintages failed: %s", exc)
         return Failed(message=f"fred vintages failed: {exc}")
@@ -112,14 +113,14 @@ def fred_vintages(series: list[str] | None = None) -> LoadRecord | Failed:
 
 
 def _publish_vintages(warehouse: Path, settings: BaseQtwatchSettings, session: requests.Session, record: LoadRecord,
-                      series: list[str] | None, today: date) -> None:
+                      series: list[str] | None, today: date, api_key: str) -> None:
     started = record.started_at or datetime.now(UTC)
     with writer_slot(settings.writer_wait_s), db.staged(warehouse, wait_s=settings.writer_wait_s) as con:
         catalog = db.query_pl(con, "SELECT * FROM ref.fred_series ORDER BY series_id")
         if series:
             catalog = catalog.filter(pl.col("series_id").is_in(series))
         record.rows_fetched, record.rows_landed = load_vintages(
-            con, session, catalog, api_key=settings.fred_api_key.get_secret_value(),
+            con, session, catalog, api_key=api_key,
             base_url=settings.base_urls()[SOURCE.http.base_url_setting], load_id=record.load_id,
             fetched_at=started, as_of=today)
         load.rebuild_core(con)

@@ -15,8 +15,9 @@ import polars as pl
 
 from transforms.errors import ParseError
 from transforms.fred import parse_fred_api_observations
+from transforms.schema import SchemaDict
 
-VINTAGE_SCHEMA: dict[str, pl.DataType] = {"series_id": pl.Utf8(), "date": pl.Date(), "value": pl.Float64(),
+VINTAGE_SCHEMA: SchemaDict = {"series_id": pl.Utf8(), "date": pl.Date(), "value": pl.Float64(),
                                           "realtime_start": pl.Date(), "realtime_end": pl.Date()}
 
 

@@ -52,10 +52,10 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     if call.path == RP_PATH:
         operations = load_json_gz(call.root / "nyfed" / "rp_operations.json.gz")["repo"]["operations"]
         release = SOURCES["nyfed_repo"].release
-        kept = [op for op in operations if low <= (day := date.fromisoformat(op["operationDate"])) <= high
-                and call.published(day, release)]
-        kept = [op for op in kept if _matches_type(op, call.query.get("operationTypes"))]
-        return 200, json.dumps({"repo": {"operations": kept}}).encode(), "application/json"
+        wanted = call.query.get("operationTypes")
+        ops = [op for op in operations if low <= (day := date.fromisoformat(op["operationDate"])) <= high
+               and call.published(day, release) and _matches_type(op, wanted)]
+        return 200, json.dumps({"repo": {"operations": ops}}).encode(), "application/json"
     return call.not_found()
 
 

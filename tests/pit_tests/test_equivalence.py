@@ -105,7 +105,9 @@ def test_the_period_holds_every_kind_of_change():
     """The property is not vacuous: between the first and last day the sources publish new rows, and an auction
     announced in the period gets its results (a second version of one key)."""
     first, last = one_replay(START), one_replay(END)
-    for name in DATASETS:
+    # the CFTC recording has no week between 2025-05-06 and 2025-12-30 (replay/PROVENANCE.md): held, not growing
+    assert last["cftc_tff"].height == first["cftc_tff"].height > 0
+    for name in set(DATASETS) - {"cftc_tff"}:
         assert last[name].height > first[name].height > 0, name
     con = new_warehouse()
     replay_run(con, date(2025, 7, 3))  # coupon auctions of July 8-10 announced that day
