@@ -15,7 +15,7 @@ ALLOWED = {
     # holidays: the Federal Reserve / SIFMA business-day calendars of transforms/calendar.py (pure date data; a
     # library rather than a hand-kept list)
     "transforms": {"polars", "holidays"},
-    "warehouse": {"duckdb", "polars", "pyarrow", "transforms", "holidays"},
+    "warehouse": {"duckdb", "polars", "pyarrow", "transforms"},
     "expectations": {"great_expectations", "polars", "pandas", "transforms", "warehouse"},
 }
 # Nothing below the CLI package imports it (not lazily, not under TYPE_CHECKING: ast.walk sees every import).
