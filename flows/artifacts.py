@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from prefect.artifacts import create_markdown_artifact
 
 from warehouse.db import WarehouseError, connect_readonly
+from warehouse.pit import data_range
 from warehouse.status import WarehouseStatus, collect_status
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ def run_markdown(summary: RunSummary) -> str:
     except WarehouseError as exc:
         return "\n".join([*lines, "", f"(warehouse not readable: {exc})"])
     with con:
+        first, last = data_range(con)
+        lines += ["", f"Data held: observation dates **{first}** to **{last}** (run as of {summary.as_of})."]
         lines += ["", "## Validation", "", "| dataset | success | evaluated | failed | seconds | failed rules |",
                   "|---|---|---|---|---|---|"]
         for dataset, ok, evaluated, failed, seconds, rules in con.execute(

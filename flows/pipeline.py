@@ -36,10 +36,12 @@ from flows.replay import resolve
 from flows.settings import BaseQtwatchSettings, get_settings
 from flows.sources import Batch, FetchRequest, Window
 from flows.writer_slot import writer_slot
+from transforms.publication import with_published_at
 from transforms.registry import SOURCES, Source
 from transforms.units import round_amounts
 from warehouse import db, load, meta
 from warehouse.meta import LoadRecord, RunSummary
+from warehouse.pit import AsOfRefused, check_as_of
 
 if TYPE_CHECKING:
     from expectations.runner import Validator
@@ -145,7 +147,7 @@ def _run_name() -> str:
 @flow(name="qtwatch-pipeline", flow_run_name=_run_name, log_prints=False, on_failure=[notify_failure],
       on_crashed=[notify_failure])
 def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_of: date | None = None,
-                     full_refresh: bool = False, replay_dir: str | None = None) -> RunSummary:
+                     full_refresh: bool = False, replay_dir: str | None = None) -> RunSummary | State:
     """Fetch every registered source (FRED, Treasury auctions, NY Fed rates and operations, the DTS TGA, ...);
     validate every batch; land raw; rebuild core and marts; publish the DuckDB warehouse atomically. Fails if any
     source failed or was quarantined."""
@@ -154,6 +156,11 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     _guard_secrets(config)
     names = check_sources(sources)
     as_of = as_of or datetime.now(NEW_YORK).date()
+    try:  # before anything is fetched or staged: a refused run leaves the warehouse byte-identical
+        check_as_of(config.warehouse, as_of, names)
+    except AsOfRefused as exc:
+        logger.error("run refused: %s", exc)
+        return Failed(message=f"run refused: {exc}")
     summary = RunSummary(_new_run_id(), as_of, "replay" if replay else "live", str(config.warehouse))
     started = datetime.now(UTC)
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
@@ -250,7 +257,8 @@ def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, r
                                  load_id=record.load_id, as_of=job.as_of, held=held, coverage=coverage)
         if outcome.success:
             record.rows_landed = land_task.with_options(task_run_name=f"land-{job.source.name}")(
-                con, job.source.name, frame, record.load_id, record.started_at, job.as_of)
+                con, job.source.name, frame, record.load_id, record.started_at, job.as_of, catalog=job.catalog,
+                live=job.config.replay_dir is None)
             record.status = "published" if record.rows_landed else "unchanged"
             get_run_logger().info("%s: %s rows fetched, %s new or revised rows landed", job.source.name,
                                   f"{record.rows_fetched:,}", f"{record.rows_landed:,}")
@@ -272,11 +280,15 @@ def before_land(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFram
 
 @task(name="land", cache_policy=NO_CACHE)
 def land_task(con: duckdb.DuckDBPyConnection, source: str, frame: pl.DataFrame, load_id: str,
-              fetched_at: datetime | None, as_of: date) -> int:
-    """Append the batch's new or revised rows to raw in one transaction; returns the rows landed."""
+              fetched_at: datetime | None, as_of: date, catalog: pl.DataFrame | None = None,
+              live: bool = True) -> int:
+    """Append the batch's new or revised rows to raw in one transaction, each stamped with when it became public
+    (its release rule; a live run: never after the fetch, and a revision at the fetch); returns the rows landed."""
+    fetched_at = fetched_at or datetime.now(UTC)
+    frame = with_published_at(frame, SOURCES[source], catalog, fetched_at=fetched_at if live else None)
     with db.transaction(con):
-        return load.land(con, SOURCES[source].dataset, frame, load_id=load_id,
-                         fetched_at=fetched_at or datetime.now(UTC), as_of=as_of)
+        return load.land(con, SOURCES[source].dataset, frame, load_id=load_id, fetched_at=fetched_at, as_of=as_of,
+                         revised_published_at=fetched_at if live else None)
 
 
 def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> tuple[Any, pl.DataFrame | None]:

@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 import requests
 from requests.adapters import BaseAdapter
 
+from transforms.registry import Release
+
 # Fields an auction only has once it has been held: hidden when replaying a date before the auction.
 _RESULT_PREFIXES = ("high_", "low_", "avg_med_", "bid_to_cover", "allocation_pctage", "price_per100")
 _RESULT_SUFFIXES = ("_accepted", "_tendered", "comp_results", "noncomp_results")
@@ -52,6 +54,12 @@ class ReplayCall:
         """The last date a request may see: its own end date capped by the run's as-of date."""
         ends = [d for d in (date_or_none(requested), self.as_of) if d is not None]
         return min(ends) if ends else date.max
+
+    def published(self, observed: date | None, release: Release) -> bool:
+        """Had the observation for `observed` been published (under `release`) by the end of the run's as-of day,
+        New York time? The replay serves nothing a user could not have seen that day (an undated record is kept,
+        as the date filters keep it)."""
+        return self.as_of is None or observed is None or release.is_public(observed, self.as_of)
 
     def not_found(self) -> tuple[int, bytes, str]:
         """The answer to a URL the snapshot does not serve (a real server's 404)."""
@@ -109,40 +117,46 @@ def resolve(dotted: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
-def filter_dated_csv(text: str, low: date | None, high: date) -> bytes:
-    """Keep the header and the rows whose first field (an ISO date) lies in [low, high]."""
+def filter_dated_csv(text: str, low: date | None, high: date,
+                     public: Callable[[date], bool] | None = None) -> bytes:
+    """Keep the header and the rows whose first field (an ISO date) lies in [low, high] (and is `public`)."""
     header, *rows = text.splitlines()
-    kept = [r for r in rows if (low or date.min) <= date.fromisoformat(r[:10]) <= high]
+    kept = [r for r in rows if (low or date.min) <= (day := date.fromisoformat(r[:10])) <= high
+            and (public is None or public(day))]
     return ("\n".join([header, *kept]) + "\n").encode()
 
 
-def fiscal_response(call: ReplayCall, file: str, *, auctions: bool) -> dict:
+def fiscal_response(call: ReplayCall, file: str, *, auctions: bool, release: Release) -> dict:
     """One Fiscal Data page from a recorded dataset: the request's filter, sort, fields and pagination applied,
-    plus the run's as-of (auctions announced but not yet held carry no results)."""
+    plus the run's as-of: only what `release` says was published by then (auctions announced but not yet held
+    carry no results)."""
     dataset = load_json_gz(call.root / file)
-    records = [r for r in dataset["data"] if _passes_filter(r, call.query.get("filter", ""))]
+    clauses = _split_filter(call.query.get("filter", ""))  # once per request, not once per record
+    records = [r for r in dataset["data"] if _passes_filter(r, clauses)]
     if auctions:
-        records = _auctions_as_of(records, call.as_of)
+        records = _auctions_as_of(records, call)
     else:
-        as_of = call.as_of or date.max
-        records = [r for r in records if (date_or_none(r["record_date"]) or date.min) <= as_of]
+        records = [r for r in records if call.published(date_or_none(r["record_date"]), release)]
     records = _sorted(records, call.query.get("sort", ""))
     fields = [f for f in call.query.get("fields", "").split(",") if f]
     page = _page(records, dataset["meta"], call.query)
     return _project(page, fields) if fields else page
 
 
-def _auctions_as_of(records: list[dict], as_of: date | None) -> list[dict]:
-    """Auctions as known on `as_of`: announced ones only, with results hidden until the auction date."""
-    if as_of is None:
+def _auctions_as_of(records: list[dict], call: ReplayCall) -> list[dict]:
+    """Auctions as known on the run's as-of: announced ones only, with results hidden until the auction day (the
+    auctions' release rule: results the same day)."""
+    if call.as_of is None:
         return records
+    from transforms.registry import SOURCES
+
+    release = SOURCES["auctions"].release
     visible = []
     for record in records:
         announced, held = date_or_none(record.get("announcemt_date")), date_or_none(record.get("auction_date"))
-        known = announced or held
-        if known is None or known > as_of:
+        if (announced or held) is None or not call.published(announced or held, release):
             continue
-        visible.append(record if held is not None and held <= as_of else _without_results(record))
+        visible.append(record if held is not None and call.published(held, release) else _without_results(record))
     return visible
 
 
@@ -152,9 +166,10 @@ def _without_results(record: dict) -> dict:
             for k, v in record.items()}
 
 
-def _passes_filter(record: dict, spec: str) -> bool:
-    """Apply a Fiscal Data `filter=field:op:value,...` (ops lt lte gt gte eq in) to one all-string record."""
-    for clause in _split_filter(spec):
+def _passes_filter(record: dict, clauses: list[str]) -> bool:
+    """Apply a Fiscal Data `filter=field:op:value,...` (ops lt lte gt gte eq in), split into clauses, to one
+    all-string record."""
+    for clause in clauses:
         field, op, value = clause.split(":", 2)
         have = record.get(field, "null")
         if op == "in":

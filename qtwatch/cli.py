@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -50,13 +52,20 @@ def run(
     = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Re-read every source's full history instead "
                                                "of the incremental window.")] = False,
+    vintages: Annotated[bool, typer.Option("--vintages", help="With --source fred and FRED_API_KEY: land every "
+                                           "ALFRED vintage of the catalog series, so known_on(day) is right for "
+                                           "days before qtwatch ran.")] = False,
 ) -> None:
     """Fetch every source, validate, land raw, rebuild core and marts, and publish the DuckDB warehouse."""
     as_of_date = parse_as_of(as_of)
+    sources = [s.value for s in source] if source else None
+    if vintages:
+        run_vintages(sources, replay=replay, as_of=as_of_date)
+        return
+    refuse_rewriting_history(as_of_date, sources)
     from flows.pipeline import PipelineFailed, qtwatch_pipeline
     from qtwatch import report_console
 
-    sources = [s.value for s in source] if source else None
     with console.status("running the qtwatch pipeline (Prefect logs below)…"):
         state = qtwatch_pipeline(sources=sources, replay=replay, as_of=as_of_date, full_refresh=full_refresh,
                                  return_state=True)
@@ -69,6 +78,33 @@ def run(
         except Exception as exc:  # noqa: BLE001 - show one line, not a traceback
             err.print(f"[bold red]run failed:[/] {type(exc).__name__}: {exc}")
         raise typer.Exit(1)
+
+
+def run_vintages(sources: list[str] | None, *, replay: bool, as_of: date | None) -> None:
+    """`qtwatch run --source fred --vintages`: the ALFRED flow (live FRED API only; exit 2 on a wrong combination,
+    1 when it fails)."""
+    if sources != ["fred"] or replay or as_of is not None:
+        raise typer.BadParameter("--vintages goes with --source fred alone (live FRED API: no --replay, no --as-of)")
+    from flows.vintages import fred_vintages
+
+    with console.status("landing FRED vintages (Prefect logs below)…"):
+        state = fred_vintages(return_state=True)
+    if state.is_failed():
+        typer.echo(f"run failed: {state.message}", err=True)
+        raise typer.Exit(1)
+
+
+def refuse_rewriting_history(as_of: date | None, sources: list[str] | None) -> None:
+    """Exit 2 with one line, before Prefect even starts, when the as-of would rewrite the warehouse's history."""
+    from flows.settings import get_settings
+    from warehouse.pit import AsOfRefused, check_as_of
+
+    day = as_of or datetime.now(ZoneInfo("America/New_York")).date()
+    try:
+        check_as_of(Path(get_settings().warehouse), day, sources or list(SOURCES))
+    except AsOfRefused as exc:
+        typer.echo(f"run refused: {exc}", err=True)  # plain echo: one line, never wrapped
+        raise typer.Exit(2) from None
 
 
 analyst_commands.register(app)

@@ -27,6 +27,7 @@ from plotly.subplots import make_subplots
 
 from qtwatch import report_basis
 from warehouse.db import WarehouseError, connect_readonly
+from warehouse.pit import data_range
 
 DEFAULT_OUTPUT = Path("data/report.html")
 DEFAULT_TITLE = "qtwatch: QT runoff and money-market plumbing"
@@ -264,7 +265,8 @@ def read_header(con: duckdb.DuckDBPyConnection) -> tuple[tuple | None, list[tupl
     return (runs[0] if runs else None), coverage
 
 
-def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str) -> str:
+def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str,
+                span: tuple[date | None, date | None] = (None, None)) -> str:
     """One HTML document: header (latest run, coverage), then each section's heading, caption and chart; plotly.js
     is inlined with the first chart only."""
     body, js_done = [], False
@@ -279,16 +281,18 @@ def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple
                                            config={"displaylogo": False, "responsive": True}))
         body.append("</section>")
         js_done = True
-    return PAGE.format(title=html.escape(title), run=_run_line(run), coverage=_coverage_table(coverage),
+    return PAGE.format(title=html.escape(title), run=_run_line(run, span), coverage=_coverage_table(coverage),
                        body="\n".join(body))
 
 
-def _run_line(run: tuple | None) -> str:
+def _run_line(run: tuple | None, span: tuple[date | None, date | None] = (None, None)) -> str:
+    """The header line: the data's real date range first (never only the requested as-of), then the latest run."""
     if run is None:
         return "No pipeline run recorded in meta.runs."
     run_id, mode, as_of, finished_at, status = run
     finished = finished_at.strftime("%Y-%m-%d %H:%M UTC") if finished_at else "unfinished"
-    return html.escape(f"Data as of {as_of} - latest run {run_id} ({mode}, {status}, published {finished}).")
+    held = f"Data from {span[0]} to {span[1]} (observation dates held)" if span[1] else "No observations held"
+    return html.escape(f"{held} - latest run {run_id} ({mode}, as of {as_of}, {status}, published {finished}).")
 
 
 def _coverage_table(coverage: list[tuple]) -> str:
@@ -328,7 +332,7 @@ def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str) ->
     sections = build_sections(read_marts(con))
     run, coverage = read_header(con)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(render_html(sections, run, coverage, title), encoding="utf-8")
+    out_path.write_text(render_html(sections, run, coverage, title, span=data_range(con)), encoding="utf-8")
     return out_path
 
 

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from transforms import cftc, fiscal, fred, nyfed
+from transforms import calendar, cftc, fiscal, fred, nyfed
 from transforms.schema import SchemaDict
 
-LINEAGE = ("load_id", "fetched_at", "as_of", "source_url")
+# Columns that say how and when a version was landed, not what it says (a change in them is not a revision).
+LINEAGE = ("load_id", "fetched_at", "as_of", "source_url", "published_at")
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,13 @@ class HttpPolicy:
 class Release:
     """When a source's observation for day T becomes public, in America/New_York time.
 
-    `lag` days after T (business days unless `business_days` is False) at `time_et`; `weekly` observations are
-    dated on `weekday` (0 = Monday). `grace_days`: a holiday or a quiet day may delay it this much before the data
-    counts as stale. `cron`: when the source's deployment runs (after the release). `citation`: where the rule is
-    documented."""
+    `lag` days after T (business days of `calendar` unless `business_days` is False; see transforms.calendar) at
+    `time_et`; `weekly` observations are dated on `weekday` (0 = Monday) and published `lag` calendar days later,
+    rolled to the next business day. `row_time`: a column holding a row's own release time (HH:MM ET, e.g. an
+    operation's close) that replaces `time_et` when set. `announced`: (results column, announcement date column):
+    a row whose results column is NULL was public on its announcement date (an auction announced, not yet held).
+    `grace_days`: a holiday or a quiet day may delay it this much before the data counts as stale. `cron`: when the
+    source's deployment runs (after the release). `citation`: where the rule is documented."""
 
     lag: int
     time_et: str
@@ -90,6 +94,26 @@ class Release:
     weekday: int | None = None
     grace_days: int = 1
     description: str = ""
+    calendar: str = "XFED"
+    row_time: str | None = None
+    announced: tuple[str, str] | None = None
+
+    def published_on(self, observed: date) -> date:
+        """The New York day the observation for `observed` is published."""
+        if self.weekly:  # the first release weekday (`weekday` + `lag`) after the observation, on a business day
+            release_weekday = ((self.weekday if self.weekday is not None else observed.weekday()) + self.lag) % 7
+            first = observed + timedelta(days=(release_weekday - observed.weekday() - 1) % 7 + 1)
+            return calendar.next_business_day(first, self.calendar)
+        return calendar.publication_date(observed, self.lag, business_days=self.business_days,
+                                         calendar=self.calendar)
+
+    def published_at(self, observed: date, hhmm: str | None = None) -> datetime:
+        """When the observation for `observed` became public (aware, New York); `hhmm` overrides `time_et`."""
+        return calendar.at_new_york(self.published_on(observed), hhmm or self.time_et)
+
+    def is_public(self, observed: date, as_of: date) -> bool:
+        """Was the observation for `observed` published by the end of `as_of` (New York)?"""
+        return self.published_on(observed) <= as_of
 
 
 @dataclass(frozen=True)
@@ -109,34 +133,52 @@ class Source:
     groups_table: str | None = None  # a ref table whose rows are the groups fetched one by one (FRED series)
     before_land: str | None = None  # "module:function" checking a batch against what is held (FRED units)
     deployment: str | None = None  # the name of the deployment that loads this source on its release cron
-    group_releases: Mapping[str, Release] = field(default_factory=dict)  # per kind of group (FRED series stamp)
-    group_release_column: str | None = None  # the groups-table column naming a group's kind (its release rule)
+    group_releases: Mapping[str, Release] = field(default_factory=dict)  # per kind of row (FRED series, rate type)
+    # the column naming a row's kind (its release rule): a dataset column (NY Fed rate_type), else a column of the
+    # groups table joined on the group column (ref.fred_series.release)
+    group_release_column: str | None = None
     api_key_setting: str | None = None  # the Settings field holding this source's API key, if it takes one
     api_key_block: str | None = None  # else the Prefect Secret block holding it
 
 
+# Publication rules (transforms.calendar computes the dates). Each cites where it is documented.
 _H41 = ("Board of Governors, H.4.1 'Factors Affecting Reserve Balances', released weekly on Thursday at 4:30 p.m. "
-        "ET (https://www.federalreserve.gov/releases/h41/); FRED posts it shortly after")
-_NYFED_RATES = ("NY Fed reference rates: SOFR, BGCR, TGCR at about 8:00 a.m. ET and EFFR, OBFR at about 9:00 a.m. "
-                "ET for the previous business day (https://www.newyorkfed.org/markets/reference-rates/sofr, "
-                "https://www.newyorkfed.org/markets/reference-rates/effr)")
+        "ET for the week ending Wednesday (https://www.federalreserve.gov/releases/h41/); a Thursday holiday moves "
+        "it to the next Federal Reserve business day (Fed holiday schedule: "
+        "https://www.federalreserve.gov/aboutthefed/k8.htm); FRED posts it shortly after")
+_NYFED_SECURED = ("NY Fed: SOFR, BGCR and TGCR for business day T are published at about 8:00 a.m. ET on the next "
+                  "U.S. government securities business day (SIFMA calendar) "
+                  "(https://www.newyorkfed.org/markets/reference-rates/sofr, "
+                  "https://www.newyorkfed.org/markets/reference-rates/additional-information-about-reference-rates)")
+_NYFED_UNSECURED = ("NY Fed: EFFR and OBFR for business day T are published at about 9:00 a.m. ET on the next "
+                    "business day (https://www.newyorkfed.org/markets/reference-rates/effr, "
+                    "https://www.newyorkfed.org/markets/reference-rates/obfr)")
+_NYFED_RATES = f"{_NYFED_SECURED}; {_NYFED_UNSECURED}"
 _NYFED_OPS = ("NY Fed repo / reverse repo operations: ON RRP 12:45-1:15 p.m. ET, standing repo 8:15-8:30 a.m. "
-              "(since 2025-06-26) and 1:30-1:45 p.m. ET; results posted the same day "
-              "(https://www.newyorkfed.org/markets/opolicy/operating_policy_250528)")
+              "(since 2025-06-26) and 1:30-1:45 p.m. ET; results posted the same day right after each operation "
+              "closes (https://www.newyorkfed.org/markets/opolicy/operating_policy_250528, "
+              "https://www.newyorkfed.org/markets/desk-operations/reverse-repo)")
 _AUCTIONS = ("Treasury auction results: bills close 11:30 a.m., notes and bonds 1:00 p.m. ET, results minutes later "
              "(https://www.treasurydirect.gov/auctions/general-auction-timing/); Fiscal Data's auctions_query "
              "follows the announcement and the results the same day")
 _CFTC = ("CFTC Commitments of Traders: released at 3:30 p.m. Eastern time, usually on Friday, with the positions "
          "of the previous Tuesday; federal holidays may delay the release by one or two days "
          "(https://www.cftc.gov/MarketReports/CommitmentsofTraders/ReleaseSchedule/index.htm)")
-_DTS = ("Daily Treasury Statement: published by 4:00 p.m. ET the following business day "
+_DTS = ("Daily Treasury Statement: published by 4:00 p.m. ET the following federal business day "
         "(https://fiscaldata.treasury.gov/datasets/daily-treasury-statement/)")
+_H15 = ("Board of Governors, H.15 Selected Interest Rates: the daily update is posted Monday through Friday at "
+        "4:15 p.m. ET, not on holidays (https://www.federalreserve.gov/releases/h15/); Treasury constant maturities "
+        "for day T appear that evening")
+_ADMINISTERED = ("Administered rates (IORB, the target range) are announced ahead, with the FOMC statement and "
+                 "implementation note (https://www.federalreserve.gov/monetarypolicy/reserve-balances.htm)")
 
-_FRED_DAILY = ("FRED posts daily NY Fed and H.15 series the business day after the observation (SOFR at 8:00 a.m. ET "
-               "on T+1 per https://www.newyorkfed.org/markets/reference-rates/sofr); administered rates (IORB, target "
-               "range) are known ahead (https://www.federalreserve.gov/monetarypolicy/reserve-balances.htm)")
 _H41_WEEKLY = Release(lag=1, time_et="16:30", cron="0 17 * * 4", citation=_H41, business_days=False, weekly=True,
                       weekday=2, description="FRED series after the H.4.1 balance sheet (Thursday 4:30 pm ET).")
+_SECURED = Release(lag=1, time_et="08:00", cron="20 9 * * 1-5", citation=_NYFED_SECURED, calendar="USGS")
+_UNSECURED = Release(lag=1, time_et="09:00", cron="20 9 * * 1-5", citation=_NYFED_UNSECURED)
+_ON_RRP = Release(lag=0, time_et="13:15", cron="0 14 * * 1-5", citation=_NYFED_OPS)
+_TREASURY_YIELDS = Release(lag=0, time_et="16:15", cron="30 16 * * 1-5", citation=_H15)
+_KNOWN_AHEAD = Release(lag=0, time_et="00:00", cron="0 20 * * *", citation=_ADMINISTERED, business_days=False)
 
 FRED_API_URL = "https://api.stlouisfed.org/fred/"
 FREDGRAPH_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
@@ -164,13 +206,10 @@ SOURCES: dict[str, Source] = {
             history_start=date(2002, 12, 18), revision_days=60, replay="flows.sources.fred:replay",
             groups_table="ref.fred_series", before_land="flows.sources.fred:check_units",
             deployment="fred-h41-weekly", api_key_setting="fred_api_key", api_key_block="fred-api-key",
-            group_release_column="stamp", group_releases={
-                "wednesday_level": _H41_WEEKLY, "week_average": _H41_WEEKLY,
-                # SOFR, EFFR, RRPONTSYD, DGS10: the next business day
-                "business_day": Release(lag=1, time_et="09:00", cron="20 9 * * 1-5", citation=_FRED_DAILY),
-                # IORB and the target range: administered, known ahead
-                "calendar_day": Release(lag=0, time_et="00:00", cron="0 20 * * *", citation=_FRED_DAILY,
-                                        business_days=False),
+            # per series, by the catalog's `release` column (ref.fred_series): the original publisher's rule
+            group_release_column="release", group_releases={
+                "h41": _H41_WEEKLY, "nyfed_secured": _SECURED, "nyfed_unsecured": _UNSECURED, "on_rrp": _ON_RRP,
+                "h15": _TREASURY_YIELDS, "administered": _KNOWN_AHEAD,
             }),
         Source(
             "auctions", "US Treasury auction announcements and results (Fiscal Data auctions_query)",
@@ -179,6 +218,7 @@ SOURCES: dict[str, Source] = {
                     observed="bid_to_cover_ratio IS NOT NULL"),
             fetch="flows.sources.fiscal:fetch_auctions", http=FISCALDATA,
             release=Release(lag=0, time_et="13:00", cron="30 14 * * 1-5", citation=_AUCTIONS, grace_days=7,
+                            announced=("bid_to_cover_ratio", "announcemt_date"),
                             description="Treasury auction results (bills close 11:30 am, coupons 1:00 pm ET) and "
                             "new announcements."),
             history_start=date(1979, 11, 15), revision_days=30, lead_days=30, replay="flows.sources.fiscal:replay",
@@ -191,12 +231,14 @@ SOURCES: dict[str, Source] = {
                             description="NY Fed reference rates for the previous business day (SOFR ~8 am, EFFR "
                             "~9 am ET)."),
             history_start=date(2018, 4, 2), revision_days=14, replay="flows.sources.nyfed:replay",
-            deployment="nyfed-rates-morning"),
+            deployment="nyfed-rates-morning", group_release_column="rate_type", group_releases={
+                "SOFR": _SECURED, "BGCR": _SECURED, "TGCR": _SECURED, "EFFR": _UNSECURED, "OBFR": _UNSECURED}),
         Source(
             "nyfed_repo", "NY Fed repo (standing repo facility) and reverse repo (ON RRP) operation results",
             Dataset("nyfed_rp_operations", nyfed.RP_KEY, "operation_date", nyfed.RP_SCHEMA),
             fetch="flows.sources.nyfed:fetch_operations", http=NYFED,
             release=Release(lag=0, time_et="13:45", cron="0 14 * * 1-5", citation=_NYFED_OPS,
+                            row_time="close_time",
                             description="NY Fed ON RRP (closes 1:15 pm ET) and standing repo (1:30-1:45 pm ET) "
                             "operation results."),
             history_start=date(2013, 9, 23), revision_days=14, replay="flows.sources.nyfed:replay",
@@ -205,7 +247,7 @@ SOURCES: dict[str, Source] = {
             "dts", "Daily Treasury Statement operating cash balance (the Treasury General Account)",
             Dataset("dts_operating_cash_balance", fiscal.DTS_KEY, "record_date", fiscal.DTS_SCHEMA),
             fetch="flows.sources.fiscal:fetch_dts", http=FISCALDATA,
-            release=Release(lag=1, time_et="16:00", cron="15 16 * * 1-5", citation=_DTS,
+            release=Release(lag=1, time_et="16:00", cron="15 16 * * 1-5", citation=_DTS, calendar="US",
                             description="Daily Treasury Statement / TGA (published by 4:00 pm ET the next business "
                             "day)."),
             history_start=date(2005, 10, 3), revision_days=14, replay="flows.sources.fiscal:replay",
@@ -215,7 +257,7 @@ SOURCES: dict[str, Source] = {
             Dataset("cftc_tff", cftc.KEY, cftc.DATE_COLUMN, cftc.SCHEMA, group_column="cftc_contract_market_code"),
             fetch="flows.sources.cftc:fetch_cftc", http=CFTC,
             release=Release(lag=3, time_et="15:30", cron="45 15 * * 5", citation=_CFTC, business_days=False,
-                            weekly=True, weekday=1, grace_days=4,
+                            weekly=True, weekday=1, grace_days=4, calendar="US",
                             description="CFTC Traders in Financial Futures (Friday 3:30 pm ET, positions of the "
                             "Tuesday before)."),
             # The yearly files start in 2017 (2006-2016 come as one bundle with another date format, not read).
@@ -225,6 +267,12 @@ SOURCES: dict[str, Source] = {
 }
 
 DATASETS: dict[str, Dataset] = {s.dataset.name: s.dataset for s in SOURCES.values()}
+
+
+def release_of(source: Source, kind: str | None = None) -> Release:
+    """The release rule of one kind of a source's rows (a FRED series' catalog `release`, a NY Fed rate type), else
+    the source's own."""
+    return source.group_releases.get(kind, source.release) if kind is not None else source.release
 
 
 def source_of(dataset: str) -> Source:

@@ -13,23 +13,35 @@ from warehouse.db import query_pl
 
 
 def land(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, *, load_id: str,
-         fetched_at: datetime, as_of: date) -> int:
-    """Append the batch rows whose key is new or whose values differ from the latest held version; return count."""
+         fetched_at: datetime, as_of: date, revised_published_at: datetime | None = None) -> int:
+    """Append the batch rows whose key is new or whose values differ from the latest held version; return count.
+
+    `published_at` (when the frame has it) says when each row became public; `revised_published_at`, when given
+    (a live run: the fetch time), replaces it on a new version of a key already held: a revision is known only from
+    when it was fetched, not from when the observation was first published. Either way a new version is never
+    placed before the one it revises."""
     if frame.is_empty():
         return 0
     batch = frame.with_columns(load_id=pl.lit(load_id), fetched_at=pl.lit(fetched_at), as_of=pl.lit(as_of))
     values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
     same_key = " AND ".join(f"l.{k} = b.{k}" for k in dataset.key)
     same_values = " AND ".join(f"l.{c} IS NOT DISTINCT FROM b.{c}" for c in values) or "TRUE"
+    select, params = "b.*", []
+    if "published_at" in batch.columns:
+        # a new version of a held key is never placed before the version it revises
+        select = (f"b.* REPLACE (coalesce(greatest(coalesce(?::TIMESTAMPTZ, b.published_at), (SELECT "
+                  f"max(coalesce(l.published_at, l.fetched_at)) FROM {dataset.raw_table} l WHERE {same_key})), "
+                  f"b.published_at) AS published_at)")
+        params = [revised_published_at]
     con.register("_batch", batch.to_arrow())
     try:
         before = _count(con, dataset.raw_table)
         con.execute(f"""
             INSERT INTO {dataset.raw_table} BY NAME
-            SELECT b.* FROM _batch b
+            SELECT {select} FROM _batch b
             WHERE NOT EXISTS (
                 SELECT 1 FROM ({_latest_sql(dataset)}) l WHERE {same_key} AND {same_values})
-        """).fetchall()
+        """, params).fetchall()
         return _count(con, dataset.raw_table) - before
     finally:
         con.unregister("_batch")
@@ -61,12 +73,13 @@ def rebuild_core(con: duckdb.DuckDBPyConnection, names: Mapping[str, Dataset] = 
 def _build_core_tables(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
     keys = ", ".join(d.key)
     con.execute(f"CREATE OR REPLACE TABLE {d.core_table} AS {_latest_sql(d)} ORDER BY {keys}")
+    # valid_from: the New York day the version became public (published_at), else (rows landed before it was
+    # recorded) the as-of of the run that landed it; versions follow each other in the order they became public
     con.execute(f"""
         CREATE OR REPLACE TABLE {d.core_table}_history AS
-        SELECT *, coalesce(as_of, fetched_at::DATE) AS valid_from,
-               lead(coalesce(as_of, fetched_at::DATE)) OVER (PARTITION BY {keys} ORDER BY fetched_at, load_id)
-                   AS valid_to
-        FROM {d.raw_table} ORDER BY {keys}, fetched_at
+        SELECT *, lead(valid_from) OVER (PARTITION BY {keys} ORDER BY {_VERSION_ORDER}) AS valid_to
+        FROM (SELECT *, {_VALID_FROM} AS valid_from FROM {d.raw_table})
+        ORDER BY {keys}, {_VERSION_ORDER}
     """)
     con.execute(f"""
         CREATE OR REPLACE MACRO {d.core_table}_known_on(day) AS TABLE
@@ -85,7 +98,9 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
         f"version landed in raw.'",
         f"COMMENT ON TABLE {history} IS 'Every version of every {d.name} row (grain: {grain} x version) with the "
         f"dates it was known: what did we know on day D.'",
-        f"COMMENT ON COLUMN {history}.valid_from IS 'First day this version was known (the load as-of date).'",
+        f"COMMENT ON COLUMN {history}.valid_from IS 'First day this version was known: the New York date of "
+        f"published_at (its release time, or the fetch time of a revision), else the as-of of the run that landed "
+        f"it. known_on(day) returns the versions with valid_from <= day < valid_to.'",
         f"COMMENT ON COLUMN {history}.valid_to IS 'Day a newer version replaced it (NULL = still current).'",
     ]
     comments = con.execute(
@@ -97,10 +112,18 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
     con.execute(";\n".join(statements))  # one round trip instead of ~50
 
 
+# The order of the versions of one key: when each became public, then when it was landed (a vintage fetched later
+# is better informed about the same day than a backfill that took the revised value for the first print).
+_VERSION_KEYS = ("coalesce(published_at, fetched_at)", "fetched_at", "load_id")
+_VERSION_ORDER = ", ".join(_VERSION_KEYS)
+_VALID_FROM = "coalesce(timezone('America/New_York', published_at)::DATE, as_of, fetched_at::DATE)"
+
+
 def _latest_sql(d: Dataset) -> str:
     keys = ", ".join(d.key)
+    latest_first = ", ".join(f"{c} DESC" for c in _VERSION_KEYS)
     return (f"SELECT * FROM {d.raw_table} "
-            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY fetched_at DESC, load_id DESC) = 1")
+            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {latest_first}) = 1")
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

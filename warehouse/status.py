@@ -160,7 +160,7 @@ def _source_status(con: duckdb.DuckDBPyConnection, source: Source, load: dict | 
                                    f"FROM {d.core_table}").fetchall()[0]
     except duckdb.CatalogException:  # a source registered after this warehouse was last built
         held, latest = 0, None
-    series = _group_freshness(con, source, reference) if source.group_releases else []
+    series = _group_freshness(con, source, reference) if source.group_releases and source.groups_table else []
     release = source.release
     status = SourceStatus(source.name, d.name, None, None, None, None, held,
                           Freshness(source.name, latest, expected_latest(release, reference), release.grace_days),

@@ -20,6 +20,7 @@ from flows.http import SourceError, get_bytes
 from flows.replay import ReplayCall
 from flows.sources import Batch, FetchRequest, Window, parse_or_raise
 from transforms import cftc as parse
+from transforms.registry import SOURCES
 
 FILE = "fut_fin_txt_{year}.zip"
 # Before the first report of a year is out (first Friday of January, a holiday can push it to the next week) the
@@ -88,15 +89,16 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         member = archive.namelist()[0]
         header, *rows = archive.read(member).splitlines(keepends=True)
-    visible = [row for row in rows if _released(row) <= call.as_of]
+    release = SOURCES["cftc"].release  # Friday 15:30 after the report date, later after a federal holiday
+    visible = [row for row in rows if call.published(_report_date(row), release)]
     if not visible:
         return _NOT_FOUND
     return 200, _zip(member, header + b"".join(visible)), ZIP_TYPE
 
 
-def _released(row: bytes) -> date:
-    """The Friday a recorded row (report date in its third field) was published."""
-    return parse.published_on(date.fromisoformat(row.split(b",")[2].strip().decode("ascii")))
+def _report_date(row: bytes) -> date:
+    """The report date of a recorded row (its third field)."""
+    return date.fromisoformat(row.split(b",")[2].strip().decode("ascii"))
 
 
 def _zip(member: str, text: bytes) -> bytes:

@@ -12,6 +12,7 @@ from flows.http import get_bytes
 from flows.replay import ReplayCall, fiscal_response
 from flows.sources import Batch, FetchRequest, Window, parse_or_raise
 from transforms import fiscal as parse
+from transforms.registry import SOURCES
 
 AUCTIONS_ENDPOINT = "v1/accounting/od/auctions_query"
 DTS_ENDPOINT = "v1/accounting/dts/operating_cash_balance"
@@ -74,5 +75,7 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     endpoint = call.path.strip("/")
     if endpoint not in REPLAY_FILES:
         return call.not_found()
-    body = fiscal_response(call, REPLAY_FILES[endpoint], auctions=endpoint == AUCTIONS_ENDPOINT)
+    source = SOURCES["auctions" if endpoint == AUCTIONS_ENDPOINT else "dts"]
+    body = fiscal_response(call, REPLAY_FILES[endpoint], auctions=endpoint == AUCTIONS_ENDPOINT,
+                           release=source.release)
     return 200, json.dumps(body, separators=(",", ":")).encode(), "application/json"

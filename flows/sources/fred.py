@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from functools import cache
 
 import duckdb
 import polars as pl
@@ -14,9 +15,10 @@ from flows.http import SourceError, get_bytes
 from flows.replay import ReplayCall, date_or_none, filter_dated_csv
 from flows.sources import Batch, FetchRequest, Window, parse_or_raise
 from transforms import fred as parse
-from transforms.registry import FRED_API_URL, FREDGRAPH_URL
+from transforms.registry import FRED_API_URL, FREDGRAPH_URL, SOURCES, Release, release_of
 from transforms.revisions import detect_unit_changes
 from warehouse import load
+from warehouse.db import SEED_DIR
 
 SOURCE = "fred"
 
@@ -126,4 +128,14 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     series = call.query.get("id", "")
     text = (call.root / "fred" / "fredgraph" / f"{series}.csv").read_text()
     low = date_or_none(call.query.get("cosd"))
-    return 200, filter_dated_csv(text, low, call.upper(call.query.get("coed"))), "text/csv"
+    release = series_release(series)
+    return 200, filter_dated_csv(text, low, call.upper(call.query.get("coed")),
+                                 lambda day: call.published(day, release)), "text/csv"
+
+
+@cache
+def series_release(series_id: str) -> Release:
+    """A catalog series' release rule (its `release` in warehouse/seeds/fred_series.csv), else FRED's default."""
+    catalog = pl.read_csv(SEED_DIR / "fred_series.csv", columns=["series_id", "release"])
+    kinds = dict(catalog.iter_rows())
+    return release_of(SOURCES[SOURCE], kinds.get(series_id))

@@ -13,6 +13,7 @@ from flows.http import get_bytes
 from flows.replay import ReplayCall, date_or_none, load_json_gz, us_date
 from flows.sources import Batch, FetchRequest, parse_or_raise
 from transforms import nyfed as parse
+from transforms.registry import SOURCES, release_of
 
 RATES_PATH = "rates/all/search.csv"
 RP_PATH = "rp/results/search.json"
@@ -45,13 +46,15 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     low, high = date_or_none(call.query.get("startDate")) or date.min, call.upper(call.query.get("endDate"))
     if call.path == RATES_PATH:
         header, *rows = (call.root / "nyfed" / "rates_all.csv").read_text().splitlines()
-        kept = [r for r in rows if r.strip(",") and low <= us_date(r.split(",", 1)[0]) <= high]
+        kept = [r for r in rows if r.strip(",") and low <= (day := us_date(r.split(",", 1)[0])) <= high
+                and call.published(day, release_of(SOURCES["nyfed_rates"], r.split(",", 2)[1]))]
         return 200, ("\n".join([header, *kept, "," * header.count(",")])).encode(), "text/csv"
     if call.path == RP_PATH:
         operations = load_json_gz(call.root / "nyfed" / "rp_operations.json.gz")["repo"]["operations"]
+        release = SOURCES["nyfed_repo"].release
         wanted = call.query.get("operationTypes")
-        ops = [op for op in operations if low <= date.fromisoformat(op["operationDate"]) <= high
-               and _matches_type(op, wanted)]
+        ops = [op for op in operations if low <= (day := date.fromisoformat(op["operationDate"])) <= high
+               and call.published(day, release) and _matches_type(op, wanted)]
         return 200, json.dumps({"repo": {"operations": ops}}).encode(), "application/json"
     return call.not_found()
 

@@ -20,11 +20,11 @@ runner = CliRunner()
 @pytest.mark.parametrize(
     ("release", "reference", "expected"),
     [
-        ("fred:wednesday_level", date(2025, 6, 27), date(2025, 6, 25)),    # Fri: Thursday's release is in
-        ("fred:week_average", date(2025, 6, 26), date(2025, 6, 18)),    # Thu: that day's release may be later
-        ("fred:business_day", date(2025, 6, 30), date(2025, 6, 26)),  # Mon: Friday's T+1 print is Monday's
+        ("fred:h41", date(2025, 6, 27), date(2025, 6, 25)),    # Fri: Thursday's release is in
+        ("fred:h41", date(2025, 6, 26), date(2025, 6, 18)),    # Thu: that day's release may be later
+        ("fred:nyfed_unsecured", date(2025, 6, 30), date(2025, 6, 26)),  # Mon: Friday's T+1 print is Monday's
         ("nyfed_repo", date(2025, 6, 30), date(2025, 6, 27)),    # same-day results: the previous weekday
-        ("fred:calendar_day", date(2025, 6, 30), date(2025, 6, 29)),
+        ("fred:administered", date(2025, 6, 30), date(2025, 6, 29)),
         ("dts", date(2025, 7, 2), date(2025, 6, 30)),
     ],
     ids=["h41-friday", "h41-thursday", "t-plus-1-monday", "same-day", "calendar-day", "dts"],

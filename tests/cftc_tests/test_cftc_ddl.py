@@ -13,7 +13,7 @@ DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boo
 TABLES = {("raw", "cftc_tff"): cftc.SCHEMA, ("marts", "basis_weekly"): basis.SCHEMA,
           ("marts", "funding_calendar"): funding_calendar.SCHEMA, ("marts", "qt_runoff_monthly"): runoff.SCHEMA}
 LINEAGE = [("load_id", "VARCHAR"), ("fetched_at", "TIMESTAMP WITH TIME ZONE"), ("as_of", "DATE"),
-           ("source_url", "VARCHAR")]
+           ("source_url", "VARCHAR"), ("published_at", "TIMESTAMP WITH TIME ZONE")]
 
 
 @pytest.fixture(scope="module")

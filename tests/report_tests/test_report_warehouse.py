@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from warehouse.db import connect_readonly
+from warehouse.pit import data_range
 
 SINCE = "2017-01-01"
 
@@ -101,7 +102,9 @@ def test_auction_chart_has_every_auction_with_a_bid_to_cover(demo_report, con) -
 def test_header_shows_the_latest_run_and_coverage(demo_report, con) -> None:
     run_id, as_of = con.execute("SELECT run_id, as_of FROM meta.runs ORDER BY started_at DESC LIMIT 1").fetchone()
     page = demo_report["html"]
-    assert run_id in page and f"Data as of {as_of}" in page
+    assert run_id in page and f"as of {as_of}" in page
+    first_obs, last_obs = data_range(con)
+    assert f"Data from {first_obs} to {last_obs} (observation dates held)" in page  # the data's real range
     rows, first = con.execute("SELECT count(*), min(week) FROM marts.liquidity_weekly").fetchone()
     assert f"<td>marts.liquidity_weekly</td><td>{rows:,}</td><td>{first}</td>" in page
     assert isinstance(first, date)

@@ -16,7 +16,9 @@ from warehouse import db, load
 from .conftest import FIXTURES, REPLAY, read_loads, read_raw, replay_session, run_flow
 
 LEGACY = FIXTURES / "fred" / "WRESBAL_legacy_billions_2021-06_07.csv"  # real FRED rows in billions (see README)
-AS_OF = date(2021, 7, 28)  # the legacy slice's last date: the replay (millions) covers the same dates
+# The Thursday after the legacy slice's last date (Wednesday 2021-07-28, published with the H.4.1 of the 29th): the
+# replay (millions) then serves the same dates.
+AS_OF = date(2021, 7, 29)
 MILLIONS, BILLIONS = "Millions of U.S. Dollars", "Billions of U.S. Dollars"
 
 

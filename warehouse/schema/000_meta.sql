@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS meta.runs (
 COMMENT ON TABLE meta.runs IS 'One row per pipeline run (grain: run).';
 COMMENT ON COLUMN meta.runs.run_id IS 'qtwatch run id (also the prefix of every load_id of the run).';
 COMMENT ON COLUMN meta.runs.flow_run_id IS 'Prefect flow run id, to find the run in the Prefect UI.';
-COMMENT ON COLUMN meta.runs.mode IS 'live (real HTTP) or replay (recorded snapshot).';
+COMMENT ON COLUMN meta.runs.mode IS 'live (real HTTP), replay (recorded snapshot) or vintages (FRED ALFRED vintages, qtwatch run --source fred --vintages).';
 COMMENT ON COLUMN meta.runs.as_of IS 'The date the run treated as today: no observation after it was fetched.';
 COMMENT ON COLUMN meta.runs.started_at IS 'When the run started (UTC).';
 COMMENT ON COLUMN meta.runs.finished_at IS 'When the run published (UTC).';

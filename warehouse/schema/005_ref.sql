@@ -9,9 +9,11 @@ CREATE TABLE IF NOT EXISTS ref.fred_series (
     unit_scale_bn DOUBLE,
     frequency VARCHAR,
     stamp VARCHAR,
+    release VARCHAR,
     role VARCHAR,
     start_date DATE
 );
+ALTER TABLE ref.fred_series ADD COLUMN IF NOT EXISTS release VARCHAR;  -- warehouses built before it existed
 COMMENT ON TABLE ref.fred_series IS 'FRED series catalog (grain: series): what qtwatch loads and in which units FRED publishes it.';
 COMMENT ON COLUMN ref.fred_series.series_id IS 'FRED series id.';
 COMMENT ON COLUMN ref.fred_series.title IS 'FRED series title.';
@@ -19,6 +21,7 @@ COMMENT ON COLUMN ref.fred_series.units IS 'Declared units of the published valu
 COMMENT ON COLUMN ref.fred_series.unit_scale_bn IS 'Multiply a value in `units` by this to get USD billions (NULL for rates).';
 COMMENT ON COLUMN ref.fred_series.frequency IS 'daily or weekly.';
 COMMENT ON COLUMN ref.fred_series.stamp IS 'How observations are dated: wednesday_level, week_average, business_day, calendar_day.';
+COMMENT ON COLUMN ref.fred_series.release IS 'Release rule of the series (transforms/registry.py, FRED group_releases): h41 (Thursday 16:30 ET after the Wednesday), nyfed_secured (08:00 ET next SIFMA business day), nyfed_unsecured (09:00 ET next business day), on_rrp (same day 13:15 ET), h15 (same day 16:15 ET), administered (known ahead).';
 COMMENT ON COLUMN ref.fred_series.role IS 'What the series stands for in the marts (e.g. reserves, tga, on_rrp).';
 COMMENT ON COLUMN ref.fred_series.start_date IS 'First observation date; a first load fetches from here.';
 

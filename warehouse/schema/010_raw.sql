@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS raw.fred_observations (
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
-    source_url VARCHAR
+    source_url VARCHAR,
+    published_at TIMESTAMPTZ
 );
 COMMENT ON TABLE raw.fred_observations IS 'FRED observations (grain: series_id x date x version). Values in the series'' native units.';
 COMMENT ON COLUMN raw.fred_observations.series_id IS 'FRED series id (see ref.fred_series).';
@@ -20,8 +21,10 @@ COMMENT ON COLUMN raw.fred_observations.value IS 'Observed value in `units` (NUL
 COMMENT ON COLUMN raw.fred_observations.units IS 'Units of `value`: from the FRED series metadata (API) or the catalog (keyless CSV).';
 COMMENT ON COLUMN raw.fred_observations.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.fred_observations.fetched_at IS 'When the batch was fetched (UTC).';
-COMMENT ON COLUMN raw.fred_observations.as_of IS 'The run as-of date: the version was known from this date on.';
+COMMENT ON COLUMN raw.fred_observations.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.fred_observations.source_url IS 'Request URL (API key redacted).';
+ALTER TABLE raw.fred_observations ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
+COMMENT ON COLUMN raw.fred_observations.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.fred_observations_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.treasury_auctions (
     cusip VARCHAR NOT NULL,
@@ -55,7 +58,8 @@ CREATE TABLE IF NOT EXISTS raw.treasury_auctions (
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
-    source_url VARCHAR
+    source_url VARCHAR,
+    published_at TIMESTAMPTZ
 );
 COMMENT ON TABLE raw.treasury_auctions IS 'Treasury auctions from Fiscal Data auctions_query (grain: cusip x auction_date x version). Rows appear at announcement with NULL results and get a new version when results arrive.';
 COMMENT ON COLUMN raw.treasury_auctions.cusip IS 'CUSIP of the security auctioned.';
@@ -88,8 +92,10 @@ COMMENT ON COLUMN raw.treasury_auctions.comp_accepted IS 'Competitive accepted, 
 COMMENT ON COLUMN raw.treasury_auctions.noncomp_accepted IS 'Noncompetitive accepted, USD.';
 COMMENT ON COLUMN raw.treasury_auctions.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.treasury_auctions.fetched_at IS 'When the batch was fetched (UTC).';
-COMMENT ON COLUMN raw.treasury_auctions.as_of IS 'The run as-of date: the version was known from this date on.';
+COMMENT ON COLUMN raw.treasury_auctions.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.treasury_auctions.source_url IS 'Request URL.';
+ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
+COMMENT ON COLUMN raw.treasury_auctions.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.treasury_auctions_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.nyfed_reference_rates (
     effective_date DATE NOT NULL,
@@ -106,7 +112,8 @@ CREATE TABLE IF NOT EXISTS raw.nyfed_reference_rates (
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
-    source_url VARCHAR
+    source_url VARCHAR,
+    published_at TIMESTAMPTZ
 );
 COMMENT ON TABLE raw.nyfed_reference_rates IS 'NY Fed reference rates (grain: rate_type x effective_date x version).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.effective_date IS 'Business day the rate applies to (published 8:00 ET the next business day).';
@@ -122,8 +129,10 @@ COMMENT ON COLUMN raw.nyfed_reference_rates.target_rate_to_pct IS 'FOMC target r
 COMMENT ON COLUMN raw.nyfed_reference_rates.revision_indicator IS 'Y when the NY Fed revised the published rate.';
 COMMENT ON COLUMN raw.nyfed_reference_rates.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.fetched_at IS 'When the batch was fetched (UTC).';
-COMMENT ON COLUMN raw.nyfed_reference_rates.as_of IS 'The run as-of date: the version was known from this date on.';
+COMMENT ON COLUMN raw.nyfed_reference_rates.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.source_url IS 'Request URL.';
+ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
+COMMENT ON COLUMN raw.nyfed_reference_rates.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.nyfed_reference_rates_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.nyfed_rp_operations (
     operation_id VARCHAR NOT NULL,
@@ -145,7 +154,8 @@ CREATE TABLE IF NOT EXISTS raw.nyfed_rp_operations (
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
-    source_url VARCHAR
+    source_url VARCHAR,
+    published_at TIMESTAMPTZ
 );
 COMMENT ON TABLE raw.nyfed_rp_operations IS 'NY Fed repo (standing repo facility) and reverse repo (ON RRP) operation results (grain: operation x version).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.operation_id IS 'NY Fed operation id, e.g. RP 103125 1 (in the bundled recording some days hold a day total whose id concatenates several).';
@@ -166,8 +176,10 @@ COMMENT ON COLUMN raw.nyfed_rp_operations.award_rate_pct IS 'Award rate (ON RRP)
 COMMENT ON COLUMN raw.nyfed_rp_operations.note IS 'NY Fed note on the operation (HTML text), e.g. small value exercise.';
 COMMENT ON COLUMN raw.nyfed_rp_operations.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.fetched_at IS 'When the batch was fetched (UTC).';
-COMMENT ON COLUMN raw.nyfed_rp_operations.as_of IS 'The run as-of date: the version was known from this date on.';
+COMMENT ON COLUMN raw.nyfed_rp_operations.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.source_url IS 'Request URL.';
+ALTER TABLE raw.nyfed_rp_operations ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
+COMMENT ON COLUMN raw.nyfed_rp_operations.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.nyfed_rp_operations_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.dts_operating_cash_balance (
     record_date DATE NOT NULL,
@@ -181,7 +193,8 @@ CREATE TABLE IF NOT EXISTS raw.dts_operating_cash_balance (
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
-    source_url VARCHAR
+    source_url VARCHAR,
+    published_at TIMESTAMPTZ
 );
 COMMENT ON TABLE raw.dts_operating_cash_balance IS 'Daily Treasury Statement Table I, operating cash balance (grain: record_date x account_type x version). USD millions.';
 COMMENT ON COLUMN raw.dts_operating_cash_balance.record_date IS 'Statement date.';
@@ -194,5 +207,7 @@ COMMENT ON COLUMN raw.dts_operating_cash_balance.sub_table_name IS 'Sub-table na
 COMMENT ON COLUMN raw.dts_operating_cash_balance.src_line_nbr IS 'Line number within the table.';
 COMMENT ON COLUMN raw.dts_operating_cash_balance.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.dts_operating_cash_balance.fetched_at IS 'When the batch was fetched (UTC).';
-COMMENT ON COLUMN raw.dts_operating_cash_balance.as_of IS 'The run as-of date: the version was known from this date on.';
+COMMENT ON COLUMN raw.dts_operating_cash_balance.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.dts_operating_cash_balance.source_url IS 'Request URL.';
+ALTER TABLE raw.dts_operating_cash_balance ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
+COMMENT ON COLUMN raw.dts_operating_cash_balance.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.dts_operating_cash_balance_history.valid_from is its New York date.';

@@ -92,7 +92,8 @@ CREATE TABLE IF NOT EXISTS raw.cftc_tff (
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
-    source_url VARCHAR
+    source_url VARCHAR,
+    published_at TIMESTAMPTZ
 );
 COMMENT ON TABLE raw.cftc_tff IS 'CFTC Traders in Financial Futures, futures only, CBOT Treasury contracts (grain: cftc_contract_market_code x report_date x version), from the yearly history file fut_fin_txt_<YYYY>.zip. Positions in contracts; notional = contracts x face value (contract_units).';
 COMMENT ON COLUMN raw.cftc_tff.market_and_exchange_names IS 'Market name as the CFTC printed it that week (the Treasury names changed on 2022-02-08, e.g. 10-YEAR U.S. TREASURY NOTES -> UST 10Y NOTE; join on cftc_contract_market_code).';
@@ -184,5 +185,7 @@ COMMENT ON COLUMN raw.cftc_tff.cftc_subgroup_code IS 'CFTC subgroup code of the 
 COMMENT ON COLUMN raw.cftc_tff.futonly_or_combined IS 'FutOnly: futures-only positions (this file never mixes in options).';
 COMMENT ON COLUMN raw.cftc_tff.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.cftc_tff.fetched_at IS 'When the batch was fetched (UTC).';
-COMMENT ON COLUMN raw.cftc_tff.as_of IS 'The run as-of date: the version was known from this date on.';
+COMMENT ON COLUMN raw.cftc_tff.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.cftc_tff.source_url IS 'URL of the yearly file the row came from.';
+ALTER TABLE raw.cftc_tff ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
+COMMENT ON COLUMN raw.cftc_tff.published_at IS 'When this version became public (UTC): the release rule''s time for the report (Friday 15:30 ET after the report date, the next federal business day after a holiday; transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises. NULL for rows landed before it was recorded. core.cftc_tff_history.valid_from is its New York date.';
