@@ -18,6 +18,7 @@ from prefect.runtime import flow_run
 from expectations import suites
 from expectations.context import Held
 from expectations.runner import Validator
+from flows import interrupts
 from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, open_session
@@ -29,7 +30,7 @@ from flows.writer_slot import writer_slot
 from flows.settings import Settings, get_settings
 from transforms.revisions import detect_unit_changes
 from transforms.units import round_amounts
-from warehouse import db, load, meta
+from warehouse import db, faults, load, meta
 from warehouse.meta import LoadRecord
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -76,6 +77,7 @@ def extract(source: str, windows: dict, catalog: pl.DataFrame, replay_dir: str |
     session = open_session(source, settings, Path(replay_dir) if replay_dir else None, as_of)
     api_key = _fred_api_key(settings) if source == "fred" and not replay_dir else None
     batch = fetch_source(source, session, windows, catalog, api_key, log=logger.debug)
+    faults.point(f"extract-{source}")
     logger.info("%s: fetched %s rows from %s request(s)", source, f"{batch.frame.height:,}", len(batch.urls))
     return batch
 
@@ -105,28 +107,39 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
                      full_refresh: bool = False, replay_dir: str | None = None) -> RunSummary:
     """Fetch FRED, Treasury auctions, NY Fed rates and operations and the DTS TGA; validate every batch; land raw;
     rebuild core and marts; publish the DuckDB warehouse atomically. Fails if any source failed or was quarantined."""
+    interrupts.rearm()
     logger = get_run_logger()
     settings = get_settings()
     names = _check_sources(sources)
     as_of = as_of or datetime.now(NEW_YORK).date()
     replay_path = str(replay_dir or settings.replay_dir) if replay else None
+    if replay_path and not Path(replay_path).is_dir():  # say it once here, not once per source task
+        raise FileNotFoundError(f"replay directory {replay_path} not found: set QTWATCH_REPLAY_DIR or run "
+                                f"`python -m scripts.build_replay` to build the snapshot")
     summary = RunSummary(_new_run_id(), as_of, "replay" if replay else "live", str(settings.warehouse))
     started = datetime.now(UTC)
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
                 settings.warehouse)
     validator = _new_validator()
-    with writer_slot(), db.staged(settings.warehouse) as con:
+    with writer_slot(), db.staged(settings.warehouse, wait_s=settings.writer_wait_s, on_wait=logger.warning) as con:
         summary.loads.extend(load_sources(con, names, summary.run_id, as_of, full_refresh, replay_path, validator))
         load.rebuild_core(con)
+        faults.point("core-rebuilt")
         summary.loads.extend(publish_marts(con, validator, summary.run_id))
         status = "Failed" if summary.failed else "Completed"
         meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
+        faults.point("run-recorded")
+        interrupts.check()  # a signal some step swallowed still stops the publish
     logger.info("published %s", settings.warehouse)
+    faults.point("published")
     summary.docs_path = str(validator.build_data_docs(Path(settings.gx_docs_dir).resolve()))
+    faults.point("docs-built")
     summary.report_path = _report(settings)
+    faults.point("report-written")
     publish_artifact(summary)
     raise_stress_event(settings.warehouse, as_of)
+    faults.point("done")
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
     return summary
@@ -181,11 +194,13 @@ def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of
         record.rows_landed = load.land(con, spec.dataset, frame, load_id=record.load_id, fetched_at=started,
                                        as_of=as_of)
         con.execute("COMMIT")
+        faults.point(f"land-{spec.name}")
         record.status = "published" if record.rows_landed else "unchanged"
         logger.info("%s: %s rows fetched, %s new or revised rows landed", spec.name, f"{record.rows_fetched:,}",
                     f"{record.rows_landed:,}")
     except Exception as exc:  # noqa: BLE001 - one failing source must not drop the others
         _rollback(con)
+        interrupts.reraise_if_stopping(exc)
         record.error = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
         logger.error("%s failed: %s", spec.name, record.error)
     return _finish(record, clock)
@@ -242,7 +257,9 @@ def publish_marts(con, validator: Validator, run_id: str) -> list[LoadRecord]:
             if _validated(con, validator, name, frame, record):
                 record.rows_landed = load.replace_table(con, f"marts.{name}", frame)
                 record.status = "published"
+                faults.point(f"mart-{name}")
         except Exception as exc:  # noqa: BLE001 - one broken mart must not hide the others
+            interrupts.reraise_if_stopping(exc)
             record.error = f"{type(exc).__name__}: {exc}"[:500]
             logger.error("mart %s failed: %s", name, record.error)
         records.append(_finish(record, clock))

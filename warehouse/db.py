@@ -80,7 +80,7 @@ def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published warehouse, with a clear error when it is missing, locked or corrupt."""
     path = Path(path)
-    if blocker := _file_in_the_way(path.parent):
+    if blocker := _file_in_the_way(path):
         raise WarehouseError(f"no warehouse at {path}: {blocker} is a file, not a folder (check QTWATCH_WAREHOUSE "
                              f"or --warehouse)")
     if not path.exists():
@@ -169,6 +169,23 @@ def check_whole(path: Path) -> None:
     expected, actual = _HEADER_BYTES + block_count * block_size, path.stat().st_size
     if actual < expected:
         raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} of its {expected:,} bytes"))
+
+
+def check_publishable(path: Path) -> None:
+    """Raise WarehouseError if a run could not publish to `path`: a file in the way, a folder that cannot be
+    written, or a published file that is not a whole DuckDB file. Creates and changes nothing."""
+    path = Path(path)
+    if blocker := _file_in_the_way(path):
+        raise WarehouseError(f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
+                             f"QTWATCH_WAREHOUSE to a path in a folder")
+    folder = next(p for p in [path.parent.absolute(), *path.parent.absolute().parents] if p.exists())
+    if not os.access(folder, os.W_OK):
+        raise WarehouseError(f"cannot write in {folder}: a run needs its lock file and a staging copy beside the "
+                             f"warehouse; nothing was changed")
+    if path.exists():
+        if not path.is_file():
+            raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE at the warehouse file")
+        check_whole(path)
 
 
 def _ensure_directory(path: Path) -> None:
