@@ -21,4 +21,7 @@ def point(name: str) -> None:
         return
     target, _, how = wanted.partition(":")
     if target == name:
-        os.kill(os.getpid(), SIGNALS.get(how.upper() or "KILL", signal.SIGKILL))
+        signum = SIGNALS.get(how.upper() or "KILL", signal.SIGKILL)
+        os.kill(os.getpid(), signum)
+        if signum == signal.SIGKILL:  # PID 1 (a container's init) ignores its own SIGKILL: die as abruptly anyway
+            os._exit(128 + signal.SIGKILL)
