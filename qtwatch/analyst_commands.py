@@ -56,6 +56,9 @@ def _catalog(path: Path) -> Iterator:
             yield con
         except duckdb.CatalogException as exc:
             raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
+        except duckdb.Error as exc:  # e.g. a block whose checksum fails: corrupt, not a bug to trace
+            raise _fail(f"{path} cannot be read ({analyst.one_line(exc)}); move it aside and rebuild it with "
+                        f"`qtwatch run --replay`") from None
 
 
 def _exec(argv: list[str]) -> None:  # pragma: no cover - replaced in tests: it would replace the test process

@@ -87,15 +87,20 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"no warehouse at {path}: run `make demo` or `qtwatch run --replay` first")
     if not path.is_file():
         raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE (or --warehouse) at the warehouse file")
-    check_whole(path)
     try:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        if "lock" in str(exc).lower():
+        if "could not set lock" in str(exc).lower():
             raise WarehouseError(f"{path} is held open for writing by another process (qtwatch publishes a copy and "
                                  f"never holds this file; close the other writer, e.g. a DuckDB shell opened "
                                  f"without -readonly)") from None
         raise WarehouseError(_corrupt_message(path, exc)) from None
+    try:
+        check_whole(path, con)
+    except WarehouseError:
+        con.close()
+        raise
+    return con
 
 
 @contextlib.contextmanager
@@ -156,36 +161,47 @@ def remove_stale_staging(path: Path) -> list[Path]:
     return stale
 
 
-def check_whole(path: Path) -> None:
-    """Raise WarehouseError unless `path` is a DuckDB file as long as its header says (DuckDB checksums every block
-    it reads but answers from the blocks a truncated file still has, so a truncated file must be caught here)."""
+def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Raise WarehouseError unless `path` is a DuckDB file that holds every block its tables point at.
+
+    DuckDB checksums each block it reads, but a truncated file opens and answers every query that only touches the
+    blocks it still has (row counts come from metadata), so the end of the file is checked against the highest
+    block any table, the catalog or the free list uses. `con`: an open connection to `path` to use."""
     with open(path, "rb") as handle:
         head = handle.read(_HEADER_BYTES)
     if len(head) < _HEADER_BYTES or head[8:12] != b"DUCK":
         raise WarehouseError(_corrupt_message(path, "not a DuckDB file"))
-    # two database headers after the main one; the one with the higher iteration is current
-    headers = [struct.unpack_from("<QQqqQQ", head, offset) for offset in (_BLOCK_HEADER, 2 * _BLOCK_HEADER)]
-    _, _, _, _, block_count, block_size = max(headers, key=lambda h: h[1])
-    expected, actual = _HEADER_BYTES + block_count * block_size, path.stat().st_size
+    # two database headers follow the main one; the one with the higher iteration is current
+    headers = [struct.unpack_from("<QQqq", head, offset) for offset in (_BLOCK_HEADER, 2 * _BLOCK_HEADER)]
+    _, _, meta_block, free_list = max(headers, key=lambda h: h[1])
+    own = con is None
+    try:
+        con = con or duckdb.connect(str(path), read_only=True)
+        highest = max(_highest_data_block(con), *(_block_id(p) for p in (meta_block, free_list)))
+        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
+    except duckdb.Error as exc:
+        raise WarehouseError(_corrupt_message(path, exc)) from None
+    finally:
+        if own and con is not None:
+            con.close()
+    expected, actual = _HEADER_BYTES + (highest + 1) * block_size, path.stat().st_size
     if actual < expected:
-        raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} of its {expected:,} bytes"))
+        raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} bytes, its blocks need {expected:,}"))
 
 
-def check_publishable(path: Path) -> None:
-    """Raise WarehouseError if a run could not publish to `path`: a file in the way, a folder that cannot be
-    written, or a published file that is not a whole DuckDB file. Creates and changes nothing."""
-    path = Path(path)
-    if blocker := _file_in_the_way(path):
-        raise WarehouseError(f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
-                             f"QTWATCH_WAREHOUSE to a path in a folder")
-    folder = next(p for p in [path.parent.absolute(), *path.parent.absolute().parents] if p.exists())
-    if not os.access(folder, os.W_OK):
-        raise WarehouseError(f"cannot write in {folder}: a run needs its lock file and a staging copy beside the "
-                             f"warehouse; nothing was changed")
-    if path.exists():
-        if not path.is_file():
-            raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE at the warehouse file")
-        check_whole(path)
+def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                         "WHERE database_name = current_database()").fetchall()
+    highest = -1
+    for schema, table in tables:
+        used = con.execute("SELECT max(block_id) FROM pragma_storage_info(?)", [f'"{schema}"."{table}"']).fetchall()
+        highest = max(highest, used[0][0] if used[0][0] is not None else -1)
+    return highest
+
+
+def _block_id(pointer: int) -> int:
+    """A metadata pointer's block id (the top byte is the index inside the block; -1 means none)."""
+    return -1 if pointer < 0 else pointer & ((1 << 56) - 1)
 
 
 def _ensure_directory(path: Path) -> None:
