@@ -46,7 +46,7 @@ def temporary_server(timeout_s: float = 120.0, on_wait: Callable[[str], None] | 
     with _setup_lock(home, on_wait or (lambda _message: None)):
         process, url = _start(home)
         try:
-            _wait_healthy(url, process, timeout_s)
+            wait_healthy(url, process, timeout_s)
         except BaseException:
             stop(process)
             raise
@@ -106,23 +106,34 @@ def _setup_lock(home: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
 
 def _start(home: Path) -> tuple[subprocess.Popen, str]:
     """Launch uvicorn serving Prefect's API on a free local port, as a child that dies with this process."""
-    import prefect
-    from prefect.settings import get_current_settings
-
-    port = _free_port()
-    argv = [sys.executable, "-m", "flows.server_child", str(os.getpid()), sys.executable, "-m", "uvicorn",
-            "--app-dir", str(prefect.__module_path__.parent), "--factory", "prefect.server.api.server:create_app",
-            "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
-    env = {**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)}
+    port = free_port()
     log = open(home / "qtwatch-temporary-server.log", "ab")  # noqa: SIM115 - the child keeps it; closed below
     try:
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(server_argv(port, os.getpid()), env=server_env(), stdout=log,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     finally:
         log.close()
     return process, f"http://127.0.0.1:{port}/api"
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None:
+def server_argv(port: int, parent_pid: int) -> list[str]:
+    """The command Prefect's SubprocessASGIServer runs, behind the launcher that ties it to `parent_pid`."""
+    import prefect
+
+    return [sys.executable, "-m", "flows.server_child", str(parent_pid), sys.executable, "-m", "uvicorn",
+            "--app-dir", str(prefect.__module_path__.parent), "--factory", "prefect.server.api.server:create_app",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+
+
+def server_env() -> dict[str, str]:
+    """The environment Prefect gives its temporary server: ours, its current settings, UI and services off."""
+    from prefect.settings import get_current_settings
+
+    return {**os.environ, **SERVER_ENV, **get_current_settings().to_environment_variables(exclude_unset=True)}
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None:
+    """Return once `url`/health answers 200; ServerStartError if the process exits or `timeout_s` passes."""
     deadline = time.monotonic() + timeout_s
     with httpx.Client(timeout=2.0) as client:
         while time.monotonic() < deadline:
@@ -136,7 +147,8 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None
     raise ServerStartError(f"Prefect's temporary server was not healthy after {timeout_s:.0f}s")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
