@@ -204,6 +204,23 @@ def _block_id(pointer: int) -> int:
     return -1 if pointer < 0 else pointer & ((1 << 56) - 1)
 
 
+def check_publishable(path: Path) -> None:
+    """Raise WarehouseError if a run could not publish to `path`: a file in the way, a folder that cannot be
+    written, or a published file that is not a whole DuckDB file. Creates and changes nothing."""
+    path = Path(path)
+    if blocker := _file_in_the_way(path):
+        raise WarehouseError(f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
+                             f"QTWATCH_WAREHOUSE to a path in a folder")
+    folder = next(p for p in [path.parent.absolute(), *path.parent.absolute().parents] if p.exists())
+    if not os.access(folder, os.W_OK):
+        raise WarehouseError(f"cannot write in {folder}: a run needs its lock file and a staging copy beside the "
+                             f"warehouse; nothing was changed")
+    if path.exists():
+        if not path.is_file():
+            raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE at the warehouse file")
+        check_whole(path)
+
+
 def _ensure_directory(path: Path) -> None:
     """Create the warehouse's folder; a path under a regular file or an unwritable place is one clear error."""
     if blocker := _file_in_the_way(path):
