@@ -33,10 +33,9 @@ def _warehouse(path: Path | None) -> Path:
 
 def _fail(message: str) -> typer.Exit:
     """Print one red line on stderr and return the exit to raise."""
-    from rich.console import Console
+    from qtwatch import errors
 
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(1)
+    return errors.fail(message)
 
 
 @contextlib.contextmanager

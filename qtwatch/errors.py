@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 
 import typer
 
@@ -31,6 +32,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print `error: message` as one red line on stderr and return the exit to raise."""
     from rich.console import Console
 
+    if debugging() and sys.exc_info()[0] is not None:  # --debug: the traceback of the error being handled too
+        traceback.print_exc()
     Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", soft_wrap=True)
     return typer.Exit(code)
 

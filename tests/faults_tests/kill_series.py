@@ -20,20 +20,19 @@ from tests.faults_tests.harness import MARKER, inspect, leftovers, orphans_after
 
 DB = ["lock-acquired", "stale-removed", "copy-partial", "copied", "schema-applied"]
 SOURCES = ["fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"]
-MARTS = ["qt_runoff_monthly", "liquidity_weekly", "funding_daily", "auction_health", "bill_share_monthly",
-         "tga_daily"]
-PUBLISH = ["run-recorded", "before-checkpoint", "checkpointed", "closed", "replaced", "published", "docs-built",
-           "report-written", "done"]
-# point -> the sources a run killed there loads (the smallest that reaches the point)
+PUBLISH = ["run-recorded", "before-checkpoint", "checkpointed", "closed", "replaced", "published", "done"]
+# point -> the sources a run killed there loads (the smallest that reaches the point). 22 of the 31 points in the
+# code: the four middle marts and three extract points add nothing the others do not show, and cost a minute.
 POINTS: dict[str, list[str]] = {
     **{p: ["nyfed_rates"] for p in DB},
-    **{f"extract-{s}": [s] for s in SOURCES},
+    "extract-fred": ["fred"], "extract-dts": ["dts"],
     **{f"land-{s}": [s] for s in SOURCES},
-    "core-rebuilt": ["nyfed_rates"],
-    **{f"mart-{m}": ["nyfed_rates"] for m in MARTS},
+    "core-rebuilt": ["nyfed_rates"], "mart-qt_runoff_monthly": ["nyfed_rates"], "mart-tga_daily": ["nyfed_rates"],
     **{p: ["nyfed_rates"] for p in PUBLISH},
 }
-FIRST_AS_OF = date(2025, 7, 7)  # each kill/next pair loads one more week of the replayed world
+# each kill/next pair loads one more day of the replayed world (days, not weeks: sources a pair does not load must
+# not fall so far behind that a mart's gap rule quarantines it, which would be a data finding, not a crash one)
+FIRST_AS_OF = date(2025, 7, 1)
 
 
 def main(warehouse: Path, logs: Path, out: Path) -> None:
@@ -47,7 +46,7 @@ def main(warehouse: Path, logs: Path, out: Path) -> None:
     logs.mkdir(parents=True, exist_ok=True)
     results = {}
     for i, (point, sources) in enumerate(POINTS.items()):
-        as_of = (FIRST_AS_OF + timedelta(days=7 * i)).isoformat()
+        as_of = (FIRST_AS_OF + timedelta(days=i)).isoformat()
         args = ["run", "--replay", "--as-of", as_of, *[a for s in sources for a in ("--source", s)]]
         results[point] = _case(point, args, warehouse, logs)
         out.write_text(json.dumps(results, indent=1))
@@ -58,9 +57,9 @@ def _case(point: str, args: list[str], warehouse: Path, logs: Path) -> dict:
     clock = time.monotonic()
     killed = _run(args, logs / f"{point}.kill.log", fault=point)
     after_sha, after = sha256(warehouse), _inspect(warehouse)
+    whole = after.get("ok") and not after["unrecorded_rows"] and not after["core_mismatch"]
     published = "unchanged" if after_sha == before_sha else (
-        "new" if after.get("ok") and after.get("status") == "Completed" and after["run_id"] != before["run_id"]
-        else "broken")
+        "new" if whole and after["run_id"] != before["run_id"] else "broken")
     stale = leftovers(warehouse)
     nxt = _run(args, logs / f"{point}.next.log")
     final = _inspect(warehouse)
