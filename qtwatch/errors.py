@@ -78,13 +78,24 @@ def quiet_prefect_tracebacks() -> None:
                                       if isinstance(lg, logging.Logger))]
     for logger in loggers:
         for handler in logger.handlers:
-            if isinstance(handler, PrefectConsoleHandler) and handler.formatter is not None:
-                handler.formatter.formatException = _no_traceback
-                handler.formatter.formatStack = _no_traceback
+            if isinstance(handler, PrefectConsoleHandler) and not getattr(handler, "_qtwatch_quiet", False):
+                handler.format = _without_traceback(handler.format)
+                handler._qtwatch_quiet = True
 
 
-def _no_traceback(_info) -> str:
-    return ""
+def _without_traceback(format_record):
+    """Wrap a handler's format(): the record is formatted without its exception and stack (the API handler may
+    already have cached the traceback text on the record, so the formatter alone cannot drop it)."""
+
+    def format_quietly(record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return format_record(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+    return format_quietly
 
 
 def _one_line_hook(exc_type, exc, tb) -> None:  # noqa: ARG001 - sys.excepthook signature
