@@ -162,11 +162,13 @@ def remove_stale_staging(path: Path) -> list[Path]:
 
 
 def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
-    """Raise WarehouseError unless `path` is a DuckDB file that holds every block its tables point at.
+    """Raise WarehouseError unless `path` is a whole DuckDB file: every block its tables, catalog and free list
+    use is there and passes its checksum.
 
-    DuckDB checksums each block it reads, but a truncated file opens and answers every query that only touches the
-    blocks it still has (row counts come from metadata), so the end of the file is checked against the highest
-    block any table, the catalog or the free list uses. `con`: an open connection to `path` to use."""
+    A truncated or damaged file opens and answers every query that touches only its intact blocks (row counts come
+    from metadata), so the end of the file is checked against the highest block in use, and every column of every
+    table is read once (DuckDB verifies a block's checksum when it reads it; ~0.1 s for the replay warehouse).
+    `con`: an open connection to `path` to use."""
     with open(path, "rb") as handle:
         head = handle.read(_HEADER_BYTES)
     if len(head) < _HEADER_BYTES or head[8:12] != b"DUCK":
@@ -178,6 +180,7 @@ def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Non
     try:
         con = con or duckdb.connect(str(path), read_only=True)
         highest = max(_highest_data_block(con), *(_block_id(p) for p in (meta_block, free_list)))
+        _read_every_block(con)
         block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
     except duckdb.Error as exc:
         raise WarehouseError(_corrupt_message(path, exc)) from None
@@ -197,6 +200,13 @@ def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:
         used = con.execute("SELECT max(block_id) FROM pragma_storage_info(?)", [f'"{schema}"."{table}"']).fetchall()
         highest = max(highest, used[0][0] if used[0][0] is not None else -1)
     return highest
+
+
+def _read_every_block(con: duckdb.DuckDBPyConnection) -> None:
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                         "WHERE database_name = current_database()").fetchall()
+    for schema, table in tables:  # hashing every column makes DuckDB read (and checksum) every block of the table
+        con.execute(f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{schema}"."{table}"').fetchall()
 
 
 def _block_id(pointer: int) -> int:
