@@ -27,6 +27,12 @@ def truncated(prepared: Path, target: Path) -> None:
     os.truncate(target, target.stat().st_size - 2 * BLOCK)
 
 
+def truncated_to_half(prepared: Path, target: Path) -> None:
+    """The first half of the prepared warehouse: its catalog is intact, most of its data blocks are gone."""
+    shutil.copy(prepared, target)
+    os.truncate(target, target.stat().st_size // 2)
+
+
 def bit_flipped(prepared: Path, target: Path) -> None:
     """The prepared warehouse with 64 bytes overwritten in every other block after the first three."""
     shutil.copy(prepared, target)
@@ -48,7 +54,7 @@ def empty_file(_prepared: Path, target: Path) -> None:
     target.write_bytes(b"")
 
 
-DAMAGE = {"truncated": truncated, "bit-flipped": bit_flipped, "text-file": text_file, "sqlite-file": sqlite_header,
+DAMAGE = {"truncated": truncated, "truncated-to-half": truncated_to_half, "bit-flipped": bit_flipped, "text-file": text_file, "sqlite-file": sqlite_header,
           "empty-file": empty_file}
 
 
