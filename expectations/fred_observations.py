@@ -10,9 +10,10 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
+from transforms.registry import DATASETS
 
 DATASET = "fred_observations"
-KEY = ("series_id", "date")
+KEY = DATASETS["fred_observations"].key
 COLUMNS = ("series_id", "date", "value", "units")
 
 # Percent series (rates, the 10y-2y spread): the 10y yield peaked at 15.8 (1981), the spread bottomed at -2.4;
@@ -62,7 +63,7 @@ def band(entry: dict[str, str]) -> tuple[float, float]:
 def context() -> ContextSpec:
     """Dates per series_id; each series' gap limit comes from its catalog frequency."""
     gaps = {e["series_id"]: MAX_GAP_DAYS_BY_FREQUENCY[e["frequency"]] for e in catalog()}
-    return ContextSpec(date_column="date", group_column="series_id", max_gap_days=gaps)
+    return ContextSpec(date_column="date", group_column="series_id", max_gap_days=gaps, value_columns=("value",))
 
 
 def _series_rules(entry: dict[str, str]) -> list:

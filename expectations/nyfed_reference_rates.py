@@ -8,9 +8,10 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec, KnownGap
+from transforms.registry import DATASETS
 
 DATASET = "nyfed_reference_rates"
-KEY = ("rate_type", "effective_date")
+KEY = DATASETS["nyfed_reference_rates"].key
 RATE_TYPES = ("EFFR", "OBFR", "SOFR", "BGCR", "TGCR")
 PERCENTILES = ("percentile_1_pct", "percentile_25_pct", "rate_pct", "percentile_75_pct", "percentile_99_pct")
 RATE_COLUMNS = (*PERCENTILES, "target_rate_from_pct", "target_rate_to_pct")
@@ -30,7 +31,7 @@ KNOWN_GAPS = (KnownGap(date(2025, 11, 21), date(2026, 1, 2), "no recording cover
 def context() -> ContextSpec:
     """Dates per rate_type, at most MAX_GAP_DAYS apart."""
     return ContextSpec(date_column="effective_date", group_column="rate_type", max_gap_days=MAX_GAP_DAYS,
-                       known_gaps=KNOWN_GAPS)
+                       known_gaps=KNOWN_GAPS, value_columns=("rate_pct", "volume_bn"))
 
 
 def build_suite() -> gx.ExpectationSuite:

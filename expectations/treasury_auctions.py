@@ -6,9 +6,10 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
+from transforms.registry import DATASETS
 
 DATASET = "treasury_auctions"
-KEY = ("cusip", "auction_date")
+KEY = DATASETS["treasury_auctions"].key
 
 AMOUNT_COLUMNS = (
     "offering_amt", "total_tendered", "total_accepted", "primary_dealer_accepted", "direct_bidder_accepted",
@@ -36,7 +37,8 @@ ANNOUNCEMENT_LEAD_DAYS = 35
 def context() -> ContextSpec:
     """Auctions are dated by auction_date, announced ones up to ANNOUNCEMENT_LEAD_DAYS after as_of; no gap rule
     (auctions follow Treasury's calendar, not a frequency)."""
-    return ContextSpec(date_column="auction_date", as_of_lead_days=ANNOUNCEMENT_LEAD_DAYS)
+    return ContextSpec(date_column="auction_date", as_of_lead_days=ANNOUNCEMENT_LEAD_DAYS,
+                       value_columns=("offering_amt", "total_accepted", "bid_to_cover_ratio"))
 
 
 def build_suite() -> gx.ExpectationSuite:

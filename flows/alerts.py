@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 
+from flows.secrets import redact
 from flows.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
 
@@ -50,6 +51,7 @@ def post_alert(url: str, payload: dict[str, Any]) -> bool:
 def failure_payload(flow_name: str, run_name: str, state_name: str, message: str | None, run_url: str | None,
                     parameters: dict[str, Any]) -> dict[str, Any]:
     """The webhook body for a failed or crashed run: one readable `text` line plus the fields it was built from."""
+    message = redact(message) if message else message  # a state message may quote a server's echo of the key
     text = f"qtwatch run {run_name} ({flow_name}) ended {state_name}: {(message or 'no message').strip()[:500]}"
     if run_url:
         text += f" — {run_url}"
@@ -95,7 +97,7 @@ def stress_text(signal: dict[str, Any]) -> str:
             f"{signal['stress_days_recent']} of the last {signal['recent_days']} funding days flagged")
 
 
-def raise_stress_event(warehouse: Path, as_of: date) -> dict[str, Any] | None:
+def raise_stress_event(warehouse: Path, as_of: date, webhook_url: str | None = None) -> dict[str, Any] | None:
     """Read the published funding mart; on stress emit `qtwatch.funding.stress` and post it to the webhook."""
     try:
         con = connect_readonly(warehouse)
@@ -110,9 +112,8 @@ def raise_stress_event(warehouse: Path, as_of: date) -> dict[str, Any] | None:
     text = stress_text(signal)
     _logger().warning(text)
     emit_event(event=STRESS_EVENT, resource=STRESS_RESOURCE, payload={**signal, "text": text})
-    url = get_settings().alert_webhook_url
-    if url and _first_alert_for(signal["date"]):
-        post_alert(url, {"kind": "stress", "text": text, **signal})
+    if webhook_url and _first_alert_for(signal["date"]):
+        post_alert(webhook_url, {"kind": "stress", "text": text, **signal})
     return signal
 
 

@@ -4,37 +4,25 @@ bounded retries (urllib3 Retry, honouring Retry-After on 429/503), and one clear
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import requests
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+# The one redaction function lives in flows.secrets (it knows the secret values); imported here so every message
+# this module builds goes through it, and `flows.http.redact` keeps working for callers.
+from flows.secrets import RedactingFilter, redact
+from transforms.registry import HttpPolicy
+
 RETRY_STATUSES = (429, 500, 502, 503, 504)
-_SECRET_PARAMS = re.compile(r"(api_key|apikey|token)=([^&\s'\"]+)", re.IGNORECASE)
 
-
-def redact(text: str) -> str:
-    """Hide secrets (api_key=...) in a URL or message before it reaches a log, exception or table."""
-    return _SECRET_PARAMS.sub(r"\1=REDACTED", text)
-
-
-class _RedactFilter(logging.Filter):
-    """urllib3 logs retried URLs (with their query string) at WARNING: redact them on the way out."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = ()
-        return True
-
-
+# urllib3 logs retried URLs (with their query string) at WARNING: redact them on the way out.
 for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager", "requests"):
-    logging.getLogger(_name).addFilter(_RedactFilter())
+    logging.getLogger(_name).addFilter(RedactingFilter())
 
 
 class SourceError(RuntimeError):
@@ -44,17 +32,6 @@ class SourceError(RuntimeError):
         self.source, self.url, self.cause = source, redact(url), redact(cause)
         self.transient = transient  # worth retrying later (network, 429/5xx); False for a bad payload or request
         super().__init__(f"{source}: {self.cause} [{self.url}]")
-
-
-@dataclass(frozen=True)
-class SourcePolicy:
-    """Politeness and retry policy of one source host."""
-
-    name: str
-    min_interval_s: float
-    retries: int = 4
-    backoff_factor: float = 1.0
-    timeout_s: float = 30.0
 
 
 class PacedAdapter(HTTPAdapter):
@@ -67,7 +44,7 @@ class PacedAdapter(HTTPAdapter):
         self._min_interval, self._lock, self._last = min_interval_s, threading.Lock(), 0.0
         super().__init__(**kwargs)
 
-    def send(self, request, *args, **kwargs):  # type: ignore[override]
+    def send(self, request, *args, **kwargs):
         with self._lock:
             wait = self._last + self._min_interval - time.monotonic()
             if wait > 0:
@@ -76,7 +53,7 @@ class PacedAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
-def make_retry(policy: SourcePolicy) -> Retry:
+def make_retry(policy: HttpPolicy) -> Retry:
     """Bounded retries with exponential backoff on connection errors and 429/5xx, honouring Retry-After."""
     return Retry(
         total=policy.retries,
@@ -92,7 +69,7 @@ def make_retry(policy: SourcePolicy) -> Retry:
     )
 
 
-def make_session(policy: SourcePolicy, user_agent: str, adapter: HTTPAdapter | None = None) -> requests.Session:
+def make_session(policy: HttpPolicy, user_agent: str, adapter: BaseAdapter | None = None) -> requests.Session:
     """A session for one source; `adapter` (e.g. the replay adapter) replaces the network when given."""
     session = requests.Session()
     session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "gzip"})
@@ -106,7 +83,7 @@ def make_session(policy: SourcePolicy, user_agent: str, adapter: HTTPAdapter | N
 def get_bytes(session: requests.Session, url: str, params: Mapping[str, str] | None, *, source: str,
               expect: str) -> tuple[bytes, str]:
     """GET a CSV or JSON payload; returns (body, final URL). Raises SourceError for any failure."""
-    policy: SourcePolicy | None = getattr(session, "qtwatch_policy", None)
+    policy: HttpPolicy | None = getattr(session, "qtwatch_policy", None)
     timeout = (10.0, policy.timeout_s if policy else 30.0)
     try:
         response = session.get(url, params=params, timeout=timeout)

@@ -77,8 +77,17 @@ def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
                     [str(path)])
 
 
+# Every reader of the published file opens it locked down: a SELECT can read the warehouse and nothing else — no
+# local file (read_text('/proc/self/environ') would print the API key), no URL, no extension download, no COPY/ATTACH
+# — and no statement can switch that back on. (One config for every reader: DuckDB refuses a second connection to the
+# same file with a different configuration in one process.) The DuckDB CLI stays the power tool for anything else.
+LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
+               "autoload_known_extensions": False, "lock_configuration": True}
+
+
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse, with a clear error when it is missing, locked or corrupt."""
+    """A read-only, locked-down (LOCKED_DOWN) connection to the published warehouse, with a clear error when it is
+    missing, locked or corrupt."""
     path = Path(path)
     if blocker := _file_in_the_way(path):
         raise WarehouseError(f"no warehouse at {path}: {blocker} is a file, not a folder (check QTWATCH_WAREHOUSE "
@@ -88,7 +97,7 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE (or --warehouse) at the warehouse file")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
     except duckdb.Error as exc:
         if "could not set lock" in str(exc).lower():
             raise WarehouseError(f"{path} is held open for writing by another process (qtwatch publishes a copy and "
@@ -178,7 +187,7 @@ def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Non
     _, _, meta_block, free_list = max(headers, key=lambda h: h[1])
     own = con is None
     try:
-        con = con or duckdb.connect(str(path), read_only=True)
+        con = con or duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
         highest = max(_highest_data_block(con), *(_block_id(p) for p in (meta_block, free_list)))
         _read_every_block(con)
         block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
@@ -313,7 +322,8 @@ STORAGE_COMPATIBILITY = {"storage_compatibility_version": "v1.4.0"}
 
 def _open_staging(staging: Path, published: Path) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(staging), config=STORAGE_COMPATIBILITY if not staging.exists() else {})
+        config: dict[str, str | bool | int | float | list[str]] = {} if staging.exists() else {**STORAGE_COMPATIBILITY}
+        return duckdb.connect(str(staging), config=config)
     except duckdb.Error as exc:
         staging.unlink(missing_ok=True)
         raise WarehouseError(_corrupt_message(published, exc)) from None
@@ -378,3 +388,16 @@ def _corrupt_message(path: Path, exc: Exception | str) -> str:
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     """Run a query and return a polars DataFrame (DuckDB 2 removed `.pl()` from execute() results)."""
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT around the block; ROLLBACK (and re-raise) when it fails."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # the failure may already have aborted the transaction
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
