@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from typing import Any
 
 import typer
 
@@ -57,7 +58,7 @@ def check_settings() -> None:
         raise fail("; ".join(_setting_problem(Settings, e) for e in exc.errors())) from None
 
 
-def _setting_problem(settings_class, error: dict) -> str:
+def _setting_problem(settings_class: Any, error: Any) -> str:
     field = str(error["loc"][0]) if error.get("loc") else "?"
     info = settings_class.model_fields.get(field)
     alias = getattr(info, "validation_alias", None)
@@ -79,8 +80,8 @@ def quiet_prefect_tracebacks() -> None:
     for logger in loggers:
         for handler in logger.handlers:
             if isinstance(handler, PrefectConsoleHandler) and not getattr(handler, "_qtwatch_quiet", False):
-                handler.format = _without_traceback(handler.format)
-                handler._qtwatch_quiet = True
+                handler.format = _without_traceback(handler.format)  # type: ignore[method-assign]
+                setattr(handler, "_qtwatch_quiet", True)  # noqa: B010 - a marker on a foreign object
 
 
 def _without_traceback(format_record):

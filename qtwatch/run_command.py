@@ -37,8 +37,8 @@ def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refres
         raise _interrupted(exc.signum, settings.warehouse, before, err) from None
     except ServerStartError as exc:
         raise errors.fail(str(exc)) from None
-    if interrupts.received() is not None:  # the engine turned the interruption into a Crashed state
-        raise _interrupted(interrupts.received(), settings.warehouse, before, err)
+    if (signum := interrupts.received()) is not None:  # the engine turned the interruption into a Crashed state
+        raise _interrupted(signum, settings.warehouse, before, err)
     report_console.print_run_summary(console, flow_run_id=str(state.state_details.flow_run_id))
     if state.is_failed() or state.is_crashed():
         try:
