@@ -83,7 +83,7 @@ def inspect(path: Path) -> dict:
     table, raw rows whose load is not recorded, core rows vs distinct keys, the newest observation date."""
     import duckdb
 
-    from warehouse.datasets import DATASETS
+    from transforms.registry import DATASETS
     from warehouse.db import WarehouseError, connect_readonly
 
     try:

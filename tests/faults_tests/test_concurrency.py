@@ -11,25 +11,35 @@ import time
 
 import pytest
 
+from flows.temp_server import SETUP_LOCK
 from tests.faults_tests.conftest import copy_of, shared_api_env
 from tests.faults_tests.harness import KILL_AS_OF, QTWATCH, ROOT, case_env, inspect, leftovers, orphans_after, run_cli
 
 pytestmark = pytest.mark.slow
 RUN = ["run", "--replay", "--as-of", KILL_AS_OF, "--source", "nyfed_rates"]
 READER = ROOT / "tests" / "analyst_tests" / "reader_loop.py"
+WAITING = "waiting for another qtwatch run to finish setting up Prefect's database"
 
 
 def test_two_first_runs_at_once_on_a_fresh_prefect_home_both_complete(prepared, tmp_path, fresh_home):
+    # The test holds the set-up lock until both runs wait on it, so they really start their servers (and Prefect's
+    # database migration) at the same moment, however slow the machine; then lets them go.
     warehouse = copy_of(prepared, tmp_path / "wh")
     envs = [case_env(tmp_path, warehouse, PREFECT_HOME=str(fresh_home)) for _ in range(2)]
-    runs = [subprocess.Popen([QTWATCH, *RUN], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True) for env in envs]
-    outputs = [run.communicate(timeout=300) for run in runs]
-    for run, (out, err) in zip(runs, outputs, strict=True):
-        assert run.returncode == 0, err[-3000:]
-        assert "Traceback" not in err + out
-    said = "".join(err for _, err in outputs)
-    assert "waiting for another qtwatch run to finish setting up Prefect's database" in said
+    logs = [tmp_path / f"run{i}.err" for i in range(2)]
+    with open(fresh_home / SETUP_LOCK, "a") as gate:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        runs = [subprocess.Popen([QTWATCH, *RUN], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log.open("w"),
+                                 text=True) for env, log in zip(envs, logs, strict=True)]
+        deadline = time.monotonic() + 180
+        while not all(WAITING in log.read_text() for log in logs):
+            alive = all(r.poll() is None for r in runs)
+            assert time.monotonic() < deadline and alive, [log.read_text() for log in logs]
+            time.sleep(0.1)
+    outputs = [run.communicate(timeout=400)[0] for run in runs]
+    for run, out, log in zip(runs, outputs, logs, strict=True):
+        assert run.returncode == 0, log.read_text()[-3000:]
+        assert "Traceback" not in log.read_text() + out
     state = inspect(warehouse)
     assert state["status"] == "Completed" and state["runs"] == inspect(prepared)["runs"] + 2
     assert leftovers(warehouse) == [] and all(orphans_after(env["QTWATCH_FAULT_CASE"]) == [] for env in envs)
