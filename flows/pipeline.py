@@ -25,7 +25,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from pydantic import SecretStr
 
-from flows import secrets
+from flows import interrupts, secrets
 from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, session_for
@@ -39,7 +39,7 @@ from flows.writer_slot import writer_slot
 from transforms.publication import with_published_at
 from transforms.registry import SOURCES, Source
 from transforms.units import round_amounts
-from warehouse import db, load, meta
+from warehouse import db, faults, load, meta
 from warehouse.meta import LoadRecord, RunSummary
 from warehouse.pit import AsOfRefused, check_as_of
 
@@ -105,6 +105,7 @@ def extract(source: str, windows: dict[str, Window], config: RunConfig, as_of: d
     request = FetchRequest(spec, windows, config.urls[spec.http.base_url_setting], as_of, urls=config.urls,
                            api_key=api_key, catalog=catalog, progress=logger.debug)
     batch = fetch_source(session, request)
+    faults.point(f"extract-{source}")
     logger.info("%s: fetched %s rows from %s request(s)", source, f"{batch.frame.height:,}", len(batch.urls))
     return batch
 
@@ -151,8 +152,12 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     """Fetch every registered source (FRED, Treasury auctions, NY Fed rates and operations, the DTS TGA, ...);
     validate every batch; land raw; rebuild core and marts; publish the DuckDB warehouse atomically. Fails if any
     source failed or was quarantined."""
+    interrupts.rearm()
     logger = get_run_logger()
     config = RunConfig.from_settings(get_settings(), replay=replay, replay_dir=replay_dir)
+    if config.replay_dir is not None and not config.replay_dir.is_dir():  # said once here, not once per source task
+        raise FileNotFoundError(f"replay directory {config.replay_dir} not found: set QTWATCH_REPLAY_DIR or run "
+                                f"`python -m scripts.build_replay` to build the snapshot")
     _guard_secrets(config)
     names = check_sources(sources)
     as_of = as_of or datetime.now(NEW_YORK).date()
@@ -166,21 +171,29 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
                 config.warehouse)
     validator = _new_validator()
-    with writer_slot(config.writer_wait_s), db.staged(config.warehouse, wait_s=config.writer_wait_s) as con:
+    with writer_slot(config.writer_wait_s), db.staged(config.warehouse, wait_s=config.writer_wait_s,
+                                                      on_wait=logger.warning) as con:
         summary.loads.extend(load_sources(con, names=names, run_id=summary.run_id, as_of=as_of,
                                           full_refresh=full_refresh, config=config, validator=validator))
         rebuild_core(con)
+        faults.point("core-rebuilt")
         summary.loads.extend(publish_marts(con, validator=validator, run_id=summary.run_id,
                                            failed_sources={r.source for r in summary.failed}))
         status = "Failed" if summary.failed else "Completed"
         meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
+        faults.point("run-recorded")
+        interrupts.check()  # a signal some step swallowed still stops the publish
         publish(con, config.warehouse)
     logger.info("published %s", config.warehouse)
+    faults.point("published")
     summary.docs_path = str(validator.build_data_docs(config.gx_docs_dir.resolve()))
+    faults.point("docs-built")
     summary.report_path = write_report(config.warehouse, config.report_path)
+    faults.point("report-written")
     publish_artifact(summary)
     raise_stress_event(config.warehouse, as_of, config.alert_webhook_url)
+    faults.point("done")
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
     return summary
@@ -259,6 +272,7 @@ def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, r
             record.rows_landed = land_task.with_options(task_run_name=f"land-{job.source.name}")(
                 con, job.source.name, frame, record.load_id, record.started_at, job.as_of, catalog=job.catalog,
                 live=job.config.replay_dir is None)
+            faults.point(f"land-{job.source.name}")
             record.status = "published" if record.rows_landed else "unchanged"
             get_run_logger().info("%s: %s rows fetched, %s new or revised rows landed", job.source.name,
                                   f"{record.rows_fetched:,}", f"{record.rows_landed:,}")
@@ -370,6 +384,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_i
             if outcome.success:
                 record.rows_landed = load.replace_table(con, f"marts.{name}", frame)
                 record.status = "published"
+                faults.point(f"mart-{name}")
             else:
                 record.status, record.error = "quarantined", outcome.message
         else:
@@ -434,6 +449,7 @@ def _new_validator() -> Validator:
 
 
 def _fail(record: LoadRecord, exc: BaseException) -> None:
+    interrupts.reraise_if_stopping(exc)  # a signal (e.g. turned into DuckDB's "Query interrupted") stops the run
     record.status = "failed"
     record.error = secrets.redact(str(exc).splitlines()[0])[:500] if str(exc) else type(exc).__name__
     get_run_logger().error("%s failed: %s", record.source, record.error)

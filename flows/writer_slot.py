@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Iterator
 
@@ -75,7 +76,9 @@ def _shared_api() -> bool:
     alone serialises writers."""
     from prefect.settings import PREFECT_API_URL
 
-    return bool(PREFECT_API_URL.value())
+    from flows.temp_server import OWN_SERVER_ENV
+
+    return bool(PREFECT_API_URL.value()) and not os.environ.get(OWN_SERVER_ENV)
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:

@@ -33,10 +33,9 @@ def _warehouse(path: Path | None) -> Path:
 
 def _fail(message: str) -> typer.Exit:
     """Print one red line on stderr and return the exit to raise."""
-    from rich.console import Console
+    from qtwatch import errors
 
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", soft_wrap=True)
-    return typer.Exit(1)
+    return errors.fail(message)
 
 
 @contextlib.contextmanager
@@ -56,6 +55,9 @@ def _catalog(path: Path) -> Iterator:
             yield con
         except duckdb.CatalogException as exc:
             raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
+        except duckdb.Error as exc:  # e.g. a block whose checksum fails: corrupt, not a bug to trace
+            raise _fail(f"{path} cannot be read ({analyst.one_line(exc)}); move it aside and rebuild it with "
+                        f"`qtwatch run --replay`") from None
 
 
 def _exec(argv: list[str]) -> None:  # pragma: no cover - replaced in tests: it would replace the test process

@@ -21,8 +21,15 @@ err = Console(stderr=True)
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks instead of one line per error.")]
+    = False,
+) -> None:
     """qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing it strains."""
+    from qtwatch import errors
+
+    errors.configure(debug)
+    errors.check_settings()
 
 
 # The --source choices: every source in the registry.
@@ -63,21 +70,9 @@ def run(
         run_vintages(sources, replay=replay, as_of=as_of_date)
         return
     refuse_rewriting_history(as_of_date, sources)
-    from flows.pipeline import PipelineFailed, qtwatch_pipeline
-    from qtwatch import report_console
+    from qtwatch import run_command
 
-    with console.status("running the qtwatch pipeline (Prefect logs below)…"):
-        state = qtwatch_pipeline(sources=sources, replay=replay, as_of=as_of_date, full_refresh=full_refresh,
-                                 return_state=True)
-    report_console.print_run_summary(console)
-    if state.is_failed():
-        try:
-            state.result()
-        except PipelineFailed as exc:
-            err.print(f"[bold red]run failed:[/] {exc}")
-        except Exception as exc:  # noqa: BLE001 - show one line, not a traceback
-            err.print(f"[bold red]run failed:[/] {type(exc).__name__}: {exc}")
-        raise typer.Exit(1)
+    run_command.run(sources, replay, as_of_date, full_refresh, console, err)
 
 
 def run_vintages(sources: list[str] | None, *, replay: bool, as_of: date | None) -> None:

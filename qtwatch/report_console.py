@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 from rich.console import Console
 from rich.table import Table
 
@@ -24,8 +25,23 @@ QUERY_TO_TRY = ("SELECT month, ust_runoff_bn, ust_cap_bn, ust_cap_attainment, re
                 "WHERE month >= DATE '2024-01-01' ORDER BY month;")
 
 
-def print_run_summary(console: Console) -> None:
-    """Rows per source of the latest run, the history held, the warehouse path and one SQL query to try."""
+def latest_run_id(path) -> str | None:
+    """The run id of the newest run the published warehouse at `path` holds (None if none or unreadable)."""
+    try:
+        con = connect_readonly(path)
+    except WarehouseError:
+        return None
+    with con:
+        try:
+            rows = con.execute("SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1").fetchall()
+        except duckdb.Error:
+            return None
+    return rows[0][0] if rows else None
+
+
+def print_run_summary(console: Console, flow_run_id: str | None = None) -> None:
+    """Rows per source of the latest run (of the Prefect flow run `flow_run_id`, when given: a run that published
+    nothing shows no table, never the previous run's), the history held, the warehouse path, one query to try."""
     path = get_settings().warehouse
     try:
         con = connect_readonly(path)
@@ -33,9 +49,11 @@ def print_run_summary(console: Console) -> None:
         console.print(f"[red]{exc}[/]")
         return
     with con:
-        run = con.execute("SELECT run_id, mode, as_of, status FROM meta.runs "
-                          "ORDER BY started_at DESC LIMIT 1").fetchall()
+        mine = "WHERE flow_run_id = ?" if flow_run_id else ""
+        run = con.execute(f"SELECT run_id, mode, as_of, status FROM meta.runs {mine} "
+                          "ORDER BY started_at DESC LIMIT 1", [flow_run_id] if flow_run_id else None).fetchall()
         if not run:
+            console.print(f"this run published nothing to {path}")
             return
         run_id, mode, as_of, status = run[0]
         loads = con.execute("SELECT CASE WHEN source = 'marts' THEN 'marts.' || dataset ELSE source END, status, "

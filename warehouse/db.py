@@ -8,17 +8,32 @@ reading it; new readers see the new one; a crash leaves the published file exact
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import glob
+import logging
+import math
 import os
+import secrets
 import shutil
+import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 
+from warehouse import faults
+
 SCHEMA_DIR = Path(__file__).with_name("schema")
 SEED_DIR = Path(__file__).with_name("seeds")
+# DuckDB's file layout: a main header block, then two database headers (the live one has the higher iteration),
+# then `block_count` blocks of `block_alloc_size` bytes.
+_BLOCK_HEADER = 4096
+_HEADER_BYTES = 3 * _BLOCK_HEADER
+_COPY_CHUNK = 8 << 20
+_FULL_BYTES = 1 << 20  # less free than this after a failed write: the disk is what failed
+_log = logging.getLogger(__name__)
 
 
 class WarehouseError(RuntimeError):
@@ -74,41 +89,230 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only, locked-down (LOCKED_DOWN) connection to the published warehouse, with a clear error when it is
     missing, locked or corrupt."""
     path = Path(path)
+    if blocker := _file_in_the_way(path):
+        raise WarehouseError(f"no warehouse at {path}: {blocker} is a file, not a folder (check QTWATCH_WAREHOUSE "
+                             f"or --warehouse)")
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `make demo` or `qtwatch run --replay` first")
+    if not path.is_file():
+        raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE (or --warehouse) at the warehouse file")
     try:
-        return duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
+        con = duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
     except duckdb.Error as exc:
-        if "lock" in str(exc).lower():
+        if "could not set lock" in str(exc).lower():
             raise WarehouseError(f"{path} is held open for writing by another process (qtwatch publishes a copy and "
                                  f"never holds this file; close the other writer, e.g. a DuckDB shell opened "
                                  f"without -readonly)") from None
         raise WarehouseError(_corrupt_message(path, exc)) from None
+    try:
+        check_whole(path, con)
+    except WarehouseError:
+        con.close()
+        raise
+    return con
 
 
 @contextlib.contextmanager
-def staged(path: Path, wait_s: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a read-write connection to a private copy of `path`; publish it atomically when the block succeeds."""
+def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | None = None,
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to a private copy of `path`; publish it atomically when the block succeeds.
+
+    Under the writer lock every stale staging file (any PID's, WALs included) is removed first; a staging file is
+    never reused; if anything fails (a full disk included) the copy is removed and the published file is untouched.
+    `on_wait(message)` hears that the run is waiting for another writer, and for how long."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(path, wait_s):
-        staging = path.with_name(f".{path.name}.building-{os.getpid()}")
-        staging.unlink(missing_ok=True)
+    _ensure_directory(path)
+    with _writer_lock(path, wait_s, on_wait or _log.warning):
+        faults.point("lock-acquired")
+        remove_stale_staging(path)
+        faults.point("stale-removed")
         if path.exists():
-            shutil.copyfile(path, staging)
-        con = _open_staging(staging, path)
+            check_whole(path)
+        staging = path.with_name(f"{_staging_prefix(path)}{os.getpid()}-{secrets.token_hex(4)}")
+        con = None
         try:
+            _copy_published(path, staging)
+            faults.point("copied")
+            con = _open_staging(staging, path)
+            _refuse_foreign(con, path)
             apply_schema(con)
             load_seeds(con)
+            faults.point("schema-applied")
             yield con
+            faults.point("before-checkpoint")
             con.execute("CHECKPOINT")
+            faults.point("checkpointed")
             con.close()
+            faults.point("closed")
+            # a WAL beside the published file was folded into the copy; left there it would not match the new file
+            _wal(path).unlink(missing_ok=True)
             os.replace(staging, path)
-        except BaseException:
-            con.close()
-            staging.unlink(missing_ok=True)
-            Path(f"{staging}.wal").unlink(missing_ok=True)
+            faults.point("replaced")
+        except BaseException as exc:
+            full = _disk_full(exc, path.parent)
+            if con is not None:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+            _remove(staging)
+            if full:
+                raise WarehouseError(f"no space left on the disk of {path.parent} while writing the warehouse: "
+                                     f"nothing was published ({path.name} is unchanged) and the partial copy was "
+                                     f"removed; free at least {_needed_mb(path)} MB there and run again") from exc
             raise
+
+
+def remove_stale_staging(path: Path) -> list[Path]:
+    """Delete every staging file of `path` and its WAL, whoever left them (call only while holding the writer lock:
+    then none of them belongs to a live run). Returns what was removed."""
+    stale = sorted(path.parent.glob(f"{glob.escape(_staging_prefix(path))}*"))
+    for leftover in stale:
+        leftover.unlink(missing_ok=True)
+    return stale
+
+
+def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Raise WarehouseError unless `path` is a whole DuckDB file: every block its tables, catalog and free list
+    use is there and passes its checksum.
+
+    A truncated or damaged file opens and answers every query that touches only its intact blocks (row counts come
+    from metadata), so the end of the file is checked against the highest block in use, and every column of every
+    table is read once (DuckDB verifies a block's checksum when it reads it; ~0.1 s for the replay warehouse).
+    `con`: an open connection to `path` to use."""
+    with open(path, "rb") as handle:
+        head = handle.read(_HEADER_BYTES)
+    if len(head) < _HEADER_BYTES or head[8:12] != b"DUCK":
+        raise WarehouseError(_corrupt_message(path, "not a DuckDB file"))
+    # two database headers follow the main one; the one with the higher iteration is current
+    headers = [struct.unpack_from("<QQqq", head, offset) for offset in (_BLOCK_HEADER, 2 * _BLOCK_HEADER)]
+    _, _, meta_block, free_list = max(headers, key=lambda h: h[1])
+    own = con is None
+    try:
+        con = con or duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
+        highest = max(_highest_data_block(con), *(_block_id(p) for p in (meta_block, free_list)))
+        _read_every_block(con)
+        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
+    except duckdb.Error as exc:
+        raise WarehouseError(_corrupt_message(path, exc)) from None
+    finally:
+        if own and con is not None:
+            con.close()
+    expected, actual = _HEADER_BYTES + (highest + 1) * block_size, path.stat().st_size
+    if actual < expected:
+        raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} bytes, its blocks need {expected:,}"))
+
+
+def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                         "WHERE database_name = current_database()").fetchall()
+    highest = -1
+    for schema, table in tables:
+        used = con.execute("SELECT max(block_id) FROM pragma_storage_info(?)", [f'"{schema}"."{table}"']).fetchall()
+        highest = max(highest, used[0][0] if used[0][0] is not None else -1)
+    return highest
+
+
+def _read_every_block(con: duckdb.DuckDBPyConnection) -> None:
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                         "WHERE database_name = current_database()").fetchall()
+    for schema, table in tables:  # hashing every column makes DuckDB read (and checksum) every block of the table
+        con.execute(f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{schema}"."{table}"').fetchall()
+
+
+def _block_id(pointer: int) -> int:
+    """A metadata pointer's block id (the top byte is the index inside the block; -1 means none)."""
+    return -1 if pointer < 0 else pointer & ((1 << 56) - 1)
+
+
+def check_publishable(path: Path) -> None:
+    """Raise WarehouseError if a run could not publish to `path`: a file in the way, a folder that cannot be
+    written, or a published file that is not a whole DuckDB file. Creates and changes nothing."""
+    path = Path(path)
+    if blocker := _file_in_the_way(path):
+        raise WarehouseError(f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
+                             f"QTWATCH_WAREHOUSE to a path in a folder")
+    folder = next(p for p in [path.parent.absolute(), *path.parent.absolute().parents] if p.exists())
+    if not os.access(folder, os.W_OK):
+        raise WarehouseError(f"cannot write in {folder}: a run needs its lock file and a staging copy beside the "
+                             f"warehouse; nothing was changed")
+    if path.exists():
+        if not path.is_file():
+            raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE at the warehouse file")
+        check_whole(path)
+
+
+def _ensure_directory(path: Path) -> None:
+    """Create the warehouse's folder; a path under a regular file or an unwritable place is one clear error."""
+    if blocker := _file_in_the_way(path):
+        raise WarehouseError(f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
+                             f"QTWATCH_WAREHOUSE to a path in a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(f"cannot create the warehouse folder {path.parent}: {exc.strerror}") from None
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The first ancestor of `path` that exists and is not a directory (None if there is none)."""
+    for parent in reversed(Path(path).absolute().parents):
+        if parent.exists() and not parent.is_dir():
+            return parent
+    return None
+
+
+def _staging_prefix(path: Path) -> str:
+    return f".{path.name}.building-"
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(f"{path.name}.wal")
+
+
+def _copy_published(path: Path, staging: Path) -> None:
+    """Copy the published file (and a WAL beside it, which DuckDB replays into the copy) to the staging path."""
+    if not path.exists():
+        return
+    _copy(path, staging)
+    if _wal(path).exists():
+        _copy(_wal(path), _wal(staging))
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy in chunks (x = exclusive: a staging name is never reused); the fault point sits between two chunks."""
+    with open(source, "rb") as src, open(target, "xb") as dst:
+        while chunk := src.read(_COPY_CHUNK):
+            dst.write(chunk)
+            faults.point("copy-partial")
+
+
+def _remove(staging: Path) -> None:
+    staging.unlink(missing_ok=True)
+    _wal(staging).unlink(missing_ok=True)
+
+
+def _disk_full(exc: BaseException, folder: Path) -> bool:
+    """True when `exc` (or what caused it) is a full disk; DuckDB reports it in its message, not as an errno."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if (isinstance(seen, OSError) and seen.errno == errno.ENOSPC) or "No space left on device" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    with contextlib.suppress(OSError):  # after a failed write DuckDB may only say "database has been invalidated"
+        return shutil.disk_usage(folder).free < _FULL_BYTES
+    return False
+
+
+def _needed_mb(path: Path) -> int:
+    size = path.stat().st_size if path.exists() else 0
+    return max(1, math.ceil(2 * size / 1e6))
+
+
+def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A DuckDB file with tables but no meta.runs belongs to someone else: never write qtwatch's tables into it."""
+    ours, tables = con.execute("SELECT count(*) FILTER (WHERE schema_name = 'meta' AND table_name = 'runs'), "
+                               "count(*) FROM duckdb_tables() WHERE database_name = current_database()").fetchall()[0]
+    if tables and not ours:
+        raise WarehouseError(f"{path} is a DuckDB database but not a qtwatch warehouse ({tables} tables, no "
+                             f"meta.runs): qtwatch will not write into it; set QTWATCH_WAREHOUSE to another path")
 
 
 # A new warehouse is written in the 1.4 storage format so that DuckDB 1.x clients (the PyPI `duckdb-cli`, DBeaver's
@@ -126,27 +330,57 @@ def _open_staging(staging: Path, published: Path) -> duckdb.DuckDBPyConnection:
 
 
 @contextlib.contextmanager
-def _writer_lock(path: Path, wait_s: float) -> Iterator[None]:
-    """One writer at a time per warehouse file (an OS file lock, released even if the process dies)."""
+def _writer_lock(path: Path, wait_s: float, on_wait: Callable[[str], None]) -> Iterator[None]:
+    """One writer at a time per warehouse file (an OS file lock, released even if the process dies). The holder
+    writes its PID into the lock file so that a waiting run can say whom it waits for."""
     lock_path = path.with_name(f".{path.name}.lock")
-    with open(lock_path, "w") as handle:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise WarehouseError(f"another qtwatch run is writing {path}; waited {wait_s:.0f}s") from None
-                time.sleep(0.5)
+    try:
+        handle = open(lock_path, "a+")  # noqa: SIM115 - closed below; "a+" so a waiter never truncates the holder's PID
+    except OSError as exc:
+        raise WarehouseError(f"cannot write beside the warehouse in {path.parent} ({exc.strerror}): a run needs "
+                             f"its lock file and a staging copy there; nothing was changed") from None
+    with handle:
+        _acquire(handle, path, wait_s, on_wait)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _corrupt_message(path: Path, exc: Exception) -> str:
-    first_line = str(exc).strip().splitlines()[0][:200]
+def _acquire(handle, path: Path, wait_s: float, on_wait: Callable[[str], None]) -> None:
+    """Take the lock, telling `on_wait` when (and every 30 s while) another run holds it."""
+    clock, told = time.monotonic(), -1
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            waited = time.monotonic() - clock
+            if waited > wait_s:
+                raise WarehouseError(f"another qtwatch run is writing {path} ({_holder(handle)}); waited "
+                                     f"{waited:.0f}s (QTWATCH_WRITER_WAIT_S={wait_s:g}); nothing was "
+                                     f"changed") from None
+            if int(waited // 30) > told:
+                told = int(waited // 30)
+                on_wait(f"waiting for the warehouse writer lock on {path}: {_holder(handle)} is writing it; "
+                        f"waited {waited:.0f}s of at most {wait_s:g}s (QTWATCH_WRITER_WAIT_S)")
+            time.sleep(min(0.5, max(0.0, wait_s - waited)) or 0.05)
+    if told >= 0:
+        on_wait(f"got the warehouse writer lock on {path} after waiting {time.monotonic() - clock:.1f}s")
+
+
+def _holder(handle) -> str:
+    handle.seek(0)
+    pid = handle.read().strip()
+    return f"pid {pid}" if pid.isdigit() else "another process"
+
+
+def _corrupt_message(path: Path, exc: Exception | str) -> str:
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
     return (f"warehouse {path} cannot be opened ({first_line}); it is not a valid DuckDB file: move it aside "
             f"(e.g. `mv {path} {path}.bad`) and rebuild with `qtwatch run --replay`")
 

@@ -1,0 +1,122 @@
+"""The kill -9 series: `qtwatch run` SIGKILLed at every named fault point of a load, each kill followed by a normal
+run. Usage: python -m tests.faults_tests.kill_series WAREHOUSE LOG_DIR OUT_JSON (PREFECT_API_URL set by the caller).
+
+Speed: Python, Prefect and great-expectations take ~7 s of CPU to import, far more than a replay load. This driver
+imports them once and forks one child per run (no threads or connections exist yet in the driver, so the fork is
+clean); each child is a real process running the real `qtwatch run` (`qtwatch.cli.app`) and dies by a real SIGKILL
+at its point. The driver never opens the warehouse itself: a forked child inspects it after every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.faults_tests.harness import MARKER, inspect, leftovers, orphans_after, sha256
+
+DB = ["lock-acquired", "stale-removed", "copy-partial", "copied", "schema-applied"]
+SOURCES = ["fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"]
+PUBLISH = ["run-recorded", "before-checkpoint", "checkpointed", "closed", "replaced", "published", "done"]
+# point -> the sources a run killed there loads (the smallest that reaches the point). 22 of the 31 points in the
+# code: the four middle marts and three extract points add nothing the others do not show, and cost a minute.
+POINTS: dict[str, list[str]] = {
+    **{p: ["nyfed_rates"] for p in DB},
+    "extract-fred": ["fred"], "extract-dts": ["dts"],
+    **{f"land-{s}": [s] for s in SOURCES},
+    "core-rebuilt": ["nyfed_rates"], "mart-qt_runoff_monthly": ["nyfed_rates"], "mart-tga_daily": ["nyfed_rates"],
+    **{p: ["nyfed_rates"] for p in PUBLISH},
+}
+# each kill/next pair loads one more day of the replayed world (days, not weeks: sources a pair does not load must
+# not fall so far behind that a mart's gap rule quarantines it, which would be a data finding, not a crash one)
+FIRST_AS_OF = date(2025, 7, 1)
+
+
+def main(warehouse: Path, logs: Path, out: Path) -> None:
+    """Kill at each point, then run normally; record what every step left behind."""
+    import great_expectations  # noqa: F401 - imported once here so every child starts warm
+
+    import expectations.runner  # noqa: F401
+    import flows.pipeline  # noqa: F401
+    import qtwatch.cli  # noqa: F401
+
+    logs.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for i, (point, sources) in enumerate(POINTS.items()):
+        as_of = (FIRST_AS_OF + timedelta(days=i)).isoformat()
+        args = ["run", "--replay", "--as-of", as_of, *[a for s in sources for a in ("--source", s)]]
+        results[point] = _case(point, args, warehouse, logs)
+        out.write_text(json.dumps(results, indent=1))
+
+
+def _case(point: str, args: list[str], warehouse: Path, logs: Path) -> dict:
+    before_sha, before = sha256(warehouse), _inspect(warehouse)
+    clock = time.monotonic()
+    killed = _run(args, logs / f"{point}.kill.log", fault=point)
+    after_sha, after = sha256(warehouse), _inspect(warehouse)
+    whole = after.get("ok") and not after["unrecorded_rows"] and not after["core_mismatch"]
+    published = "unchanged" if after_sha == before_sha else (
+        "new" if whole and after["run_id"] != before["run_id"] else "broken")
+    stale = leftovers(warehouse)
+    nxt = _run(args, logs / f"{point}.next.log")
+    final = _inspect(warehouse)
+    return {"args": args, "kill_exit": killed["exit"], "kill_orphans": killed["orphans"], "published": published,
+            "after_kill": after, "stale_after_kill": stale,
+            "rows_lost": sum(max(0, before["rows"][k] - after.get("rows", {}).get(k, 0)) for k in before["rows"]),
+            "next_exit": nxt["exit"], "next_orphans": nxt["orphans"], "after_next": final,
+            "leftovers_after_next": leftovers(warehouse),
+            "rows_lost_next": sum(max(0, before["rows"][k] - final.get("rows", {}).get(k, 0))
+                                  for k in before["rows"]),
+            "seconds": round(time.monotonic() - clock, 1)}
+
+
+def _run(args: list[str], log: Path, fault: str | None = None) -> dict:
+    """One `qtwatch ARGS` in a forked child (SIGKILLed at `fault`); its exit code and the processes it left."""
+    marker = f"{os.getpid()}-{log.stem}"
+    pid = os.fork()
+    if pid == 0:  # the child: a qtwatch process like any other from here on
+        code = 70
+        try:
+            fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.environ[MARKER] = marker
+            if fault:
+                os.environ["QTWATCH_FAULT_AT"] = fault
+            from qtwatch.cli import app
+
+            try:
+                app(args, prog_name="qtwatch")
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return {"exit": os.waitstatus_to_exitcode(status), "orphans": len(orphans_after(marker))}
+
+
+def _inspect(warehouse: Path) -> dict:
+    """inspect() in a forked child, so that the driver never loads DuckDB (its threads would not survive a fork)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            os.write(write, json.dumps(inspect(warehouse)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    chunks = []
+    while chunk := os.read(read, 1 << 16):
+        chunks.append(chunk)
+    os.close(read)
+    os.waitpid(pid, 0)
+    return json.loads(b"".join(chunks) or b'{"ok": false, "error": "inspector died"}')
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
