@@ -89,6 +89,14 @@ def in_set(column: str, values: Iterable[object], *, when: tuple[str, str] | Non
     )
 
 
+def matches(column: str, regex: str, label: str, *, when: tuple[str, str] | None = None) -> Expectation:
+    """`<column>: means <label>` (values match `regex`; optionally only where when[0] == when[1])."""
+    scope = f" when {when[0]} = {when[1]}" if when else ""
+    condition = Column(when[0]) == when[1] if when else None
+    return E.ExpectColumnValuesToMatchRegex(column=column, regex=regex, row_condition=condition,
+                                            description=f"{column}: means '{label}'{scope}")
+
+
 def ordered(lower: str, upper: str, name: str | None = None) -> Expectation:
     """`lower <= upper` row by row, skipped where either is null (percentile order, accepted <= submitted)."""
     return E.ExpectColumnPairValuesAToBeGreaterThanB(
