@@ -60,8 +60,8 @@ def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:
     joined = fred.select("series_id", "units").unique().join(
         catalog.select("series_id", pl.col("units").alias("catalog_units")), on="series_id", how="left")
     # By meaning: FRED writes "Billions of US Dollars" where the catalog says "Billions of U.S. Dollars".
-    bad = joined.filter(pl.Series([not same_units(a, b) for a, b in joined.select("units", "catalog_units").iter_rows()],
-                                  dtype=pl.Boolean))
+    differs = [not same_units(a, b) for a, b in joined.select("units", "catalog_units").iter_rows()]
+    bad = joined.filter(pl.Series(differs, dtype=pl.Boolean))
     if not bad.is_empty():
         row = bad.row(0, named=True)
         raise CatalogMismatch(f"{row['series_id']} is held in '{row['units']}' but warehouse/seeds/fred_series.csv "
