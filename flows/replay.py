@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 import requests
 from requests.adapters import BaseAdapter
 
+from flows.http import redact
+
 # Fields an auction only has once it has been held: hidden when replaying a date before the auction.
 _RESULT_PREFIXES = ("high_", "low_", "avg_med_", "bid_to_cover", "allocation_pctage", "price_per100")
 _RESULT_SUFFIXES = ("_accepted", "_tendered", "comp_results", "noncomp_results")
@@ -69,7 +71,7 @@ class ReplayAdapter(BaseAdapter):
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):  # noqa: ARG002
         """Route one request to its recorded payload; unknown URLs get a 404 like a real server."""
-        self.requests.append(request.url)
+        self.requests.append(redact(request.url))  # tests read it; a key must not sit there either
         parts = urlsplit(request.url)
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         bare = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))

@@ -52,6 +52,7 @@ class Batch:
     frame: pl.DataFrame
     urls: list[str] = field(default_factory=list)
     windows: dict[str, Window] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # group -> why it was left out (one bad FRED series)
 
 
 def parse_or_raise(parser, payload, *args, source: str, url: str):

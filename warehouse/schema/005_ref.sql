@@ -10,8 +10,11 @@ CREATE TABLE IF NOT EXISTS ref.fred_series (
     frequency VARCHAR,
     stamp VARCHAR,
     role VARCHAR,
-    start_date DATE
+    start_date DATE,
+    required BOOLEAN
 );
+-- Warehouses created before the column existed get it here (CREATE TABLE IF NOT EXISTS leaves them as they were).
+ALTER TABLE ref.fred_series ADD COLUMN IF NOT EXISTS required BOOLEAN;
 COMMENT ON TABLE ref.fred_series IS 'FRED series catalog (grain: series): what qtwatch loads and in which units FRED publishes it.';
 COMMENT ON COLUMN ref.fred_series.series_id IS 'FRED series id.';
 COMMENT ON COLUMN ref.fred_series.title IS 'FRED series title.';
@@ -21,6 +24,7 @@ COMMENT ON COLUMN ref.fred_series.frequency IS 'daily or weekly.';
 COMMENT ON COLUMN ref.fred_series.stamp IS 'How observations are dated: wednesday_level, week_average, business_day, calendar_day.';
 COMMENT ON COLUMN ref.fred_series.role IS 'What the series stands for in the marts (e.g. reserves, tga, on_rrp).';
 COMMENT ON COLUMN ref.fred_series.start_date IS 'First observation date; a first load fetches from here.';
+COMMENT ON COLUMN ref.fred_series.required IS 'True when a mart cannot be built without it (the H.4.1 balance-sheet series): if it fails, FRED fails as a whole; otherwise one failing series fails alone (meta.loads status partial).';
 
 CREATE TABLE IF NOT EXISTS ref.qt_cap_regimes (
     regime VARCHAR,
