@@ -34,6 +34,12 @@ def not_null(columns: Iterable[str]) -> list[Expectation]:
     return [E.ExpectColumnValuesToNotBeNull(column=c, description=f"{c}: not null") for c in columns]
 
 
+def not_null_when(column: str, when: tuple[str, str]) -> Expectation:
+    """`<column>: not null when <col> = <value>` (a field only some kinds of row carry)."""
+    return E.ExpectColumnValuesToNotBeNull(column=column, row_condition=Column(when[0]) == when[1],
+                                           description=f"{column}: not null when {when[0]} = {when[1]}")
+
+
 def numeric(columns: Iterable[str]) -> list[Expectation]:
     """One `<column>: numeric` rule per column (catches a number that arrived as text)."""
     return [

@@ -95,6 +95,10 @@ CREATE TABLE IF NOT EXISTS marts.funding_daily (
     bgcr_pct DOUBLE,
     bgcr_iorb_bp DOUBLE,
     sofr_volume_bn DOUBLE,
+    sofr_avg_30d_pct DOUBLE,
+    sofr_avg_90d_pct DOUBLE,
+    sofr_avg_180d_pct DOUBLE,
+    sofr_index DOUBLE,
     on_rrp_bn DOUBLE,
     srf_takeup_bn DOUBLE,
     is_month_end BOOLEAN,
@@ -117,8 +121,12 @@ COMMENT ON COLUMN marts.funding_daily.tgcr_iorb_bp IS '(tgcr_pct - iorb_pct) x 1
 COMMENT ON COLUMN marts.funding_daily.bgcr_pct IS 'Broad general collateral rate, percent; NY Fed reference rates (null where not loaded).';
 COMMENT ON COLUMN marts.funding_daily.bgcr_iorb_bp IS '(bgcr_pct - iorb_pct) x 100, basis points.';
 COMMENT ON COLUMN marts.funding_daily.sofr_volume_bn IS 'Volume of transactions underlying SOFR, $ billions; NY Fed reference rates.';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_30d_pct IS '30-day average SOFR, percent (compounded), as the NY Fed dates it: published that morning from SOFR up to the previous business day; NY Fed reference rates row SOFRAI (null where not loaded).';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_90d_pct IS '90-day average SOFR, percent; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_180d_pct IS '180-day average SOFR, percent; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.';
+COMMENT ON COLUMN marts.funding_daily.sofr_index IS 'SOFR Index (compounded SOFR since 2018-04-02 = 1.00000000), unitless; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.';
 COMMENT ON COLUMN marts.funding_daily.on_rrp_bn IS 'ON RRP take-up on the date, $ billions; FRED RRPONTSYD (same business date, null on days without a value).';
-COMMENT ON COLUMN marts.funding_daily.srf_takeup_bn IS 'Accepted amount of all NY Fed repo operations of the date (Standing Repo Facility morning + afternoon; in 2019-2021 the temporary repo operations), $ billions (NY Fed USD / 1e9). 0 on covered days without take-up; null outside the date range of the loaded operations.';
+COMMENT ON COLUMN marts.funding_daily.srf_takeup_bn IS 'Accepted amount of the NY Fed repo operations of the date (Standing Repo Facility morning + afternoon; in 2019-2021 the temporary repo operations), Small Value Exercises (token test operations, named so in their note) left out, $ billions (NY Fed USD / 1e9). 0 on covered days without take-up; null outside the date range of the loaded operations.';
 COMMENT ON COLUMN marts.funding_daily.is_month_end IS 'True on the last business day of its month present in the data; for the data''s latest month only when the date is the month''s last weekday (so a partial month is not flagged).';
 COMMENT ON COLUMN marts.funding_daily.is_quarter_end IS 'is_month_end in March, June, September or December.';
 COMMENT ON COLUMN marts.funding_daily.stress_flag IS 'sofr_iorb_bp > 0 (SOFR above IORB: reserves no longer ample enough to arbitrage repo) OR srf_takeup_bn > 5 (SRF use beyond routine test/odd-lot size); constants SOFR_IORB_STRESS_BP, SRF_STRESS_BN in transforms/funding.py. Missing inputs never raise it.';
