@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS raw.treasury_auctions (
     fima_noncomp_accepted DOUBLE,
     comp_accepted DOUBLE,
     noncomp_accepted DOUBLE,
+    inflation_index_security VARCHAR,
+    floating_rate VARCHAR,
+    ref_cpi_on_dated_date DOUBLE,
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
@@ -86,6 +89,13 @@ COMMENT ON COLUMN raw.treasury_auctions.soma_included IS 'Yes when the SOMA add-
 COMMENT ON COLUMN raw.treasury_auctions.fima_noncomp_accepted IS 'FIMA noncompetitive accepted, USD.';
 COMMENT ON COLUMN raw.treasury_auctions.comp_accepted IS 'Competitive accepted, USD.';
 COMMENT ON COLUMN raw.treasury_auctions.noncomp_accepted IS 'Noncompetitive accepted, USD.';
+-- Warehouses created before these columns existed get them here (CREATE TABLE IF NOT EXISTS keeps the old shape).
+ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS inflation_index_security VARCHAR;
+ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS floating_rate VARCHAR;
+ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS ref_cpi_on_dated_date DOUBLE;
+COMMENT ON COLUMN raw.treasury_auctions.inflation_index_security IS 'Yes for Treasury Inflation-Protected Securities (TIPS); NULL where the record does not say (older records, and the bundled replay before 2025).';
+COMMENT ON COLUMN raw.treasury_auctions.floating_rate IS 'Yes for Floating Rate Notes (FRN); NULL where the record does not say.';
+COMMENT ON COLUMN raw.treasury_auctions.ref_cpi_on_dated_date IS 'Reference CPI on the dated date, index points (1982-1984 = 100): only TIPS have one.';
 COMMENT ON COLUMN raw.treasury_auctions.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.treasury_auctions.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.treasury_auctions.as_of IS 'The run as-of date: the version was known from this date on.';

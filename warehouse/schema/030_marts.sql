@@ -138,6 +138,7 @@ CREATE TABLE IF NOT EXISTS marts.auction_health (
     security_type VARCHAR,
     security_term VARCHAR,
     security_kind VARCHAR,
+    security_class VARCHAR,
     tenor VARCHAR,
     is_cmb BOOLEAN,
     is_reopening BOOLEAN,
@@ -158,7 +159,8 @@ COMMENT ON COLUMN marts.auction_health.auction_date IS 'Auction date (auctions_q
 COMMENT ON COLUMN marts.auction_health.cusip IS 'CUSIP of the security auctioned (reopenings share the original CUSIP).';
 COMMENT ON COLUMN marts.auction_health.security_type IS 'auctions_query.security_type (Bill, Note, Bond, CMB, TIPS, FRN as sent).';
 COMMENT ON COLUMN marts.auction_health.security_term IS 'Term as auctioned (auctions_query.security_term; reopened coupons show the remaining term, e.g. 9-Year 11-Month).';
-COMMENT ON COLUMN marts.auction_health.security_kind IS 'Comparison class: CMB, Bill, TIPS, FRN, or Note/Bond for nominal fixed-rate coupons. TIPS from auctions_query.inflation_index_security = Yes or a reference CPI (ref_cpi_on_dated_date), FRN from floating_rate = Yes or a missing high_yield; when core lacks those optional fields a TIPS shows as Note/Bond.';
+COMMENT ON COLUMN marts.auction_health.security_kind IS 'Comparison class: CMB, Bill, TIPS, FRN, or Note/Bond for nominal fixed-rate coupons. TIPS from auctions_query.inflation_index_security = Yes or a reference CPI (ref_cpi_on_dated_date), FRN from floating_rate = Yes or a missing high_yield; a CUSIP flagged in any of its auctions is flagged in all (reopenings); when no record of a CUSIP carries the fields (the bundled replay before 2025) a TIPS shows as Note/Bond.';
+COMMENT ON COLUMN marts.auction_health.security_class IS 'What the auction is compared within: bill, nominal (fixed-rate Note/Bond), TIPS, FRN or CMB; security_kind with Note and Bond as nominal. Baselines (btc_vs_prev6) compare within class and tenor, so a 10-year TIPS reopening is never measured against nominal 10-year notes.';
 COMMENT ON COLUMN marts.auction_health.tenor IS 'Comparison tenor: security_term for bills (a 13-week bill is a reopening of a 26-week bill and carries original_security_term 26-Week), original_security_term for coupons.';
 COMMENT ON COLUMN marts.auction_health.is_cmb IS 'Cash management bill (auctions_query.cash_management_bill_cmb = Yes, or security_type CMB).';
 COMMENT ON COLUMN marts.auction_health.is_reopening IS 'Reopening of an outstanding CUSIP (auctions_query.reopening = Yes).';
