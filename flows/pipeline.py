@@ -81,7 +81,8 @@ def _is_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's re
     try:
         state.result()
     except SourceError as exc:
-        return exc.transient
+        # an unreachable host already spent its short connection budget: retrying the task would only add minutes
+        return exc.transient and not exc.connection
     except Exception:  # noqa: BLE001 - anything unexpected is not worth retrying blindly
         return False
     return False
