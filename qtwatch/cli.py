@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from qtwatch import analyst_commands, ops_commands, report_commands
+from qtwatch import analyst_commands, doctor_commands, ops_commands, report_commands
 from transforms.registry import SOURCES
 
 app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
@@ -74,6 +74,7 @@ def run(
 analyst_commands.register(app)
 ops_commands.register(app)
 report_commands.register(app)
+doctor_commands.register(app)
 
 
 if __name__ == "__main__":
