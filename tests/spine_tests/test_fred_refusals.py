@@ -98,3 +98,31 @@ def test_replay_serves_the_api_with_real_units_and_dots_for_missing():
     recorded = {line[:10]: line[11:] for line in held[1:] if "2025-12-20" <= line[:10] <= "2026-01-02"}
     assert frame.height == len(recorded)
     assert frame["value"].null_count() == sum(v == "" for v in recorded.values())
+
+
+def test_flow_records_one_failed_series_as_partial(prefect_harness, tmp_path):
+    """A snapshot without DGS10 (not required by a mart): the other twelve series land, meta.loads says partial."""
+    import shutil
+
+    from flows.pipeline import qtwatch_pipeline
+    from warehouse.db import connect_readonly
+
+    from .conftest import read_loads, warehouse_env
+
+    snapshot = tmp_path / "replay"
+    shutil.copytree(REPLAY, snapshot)
+    (snapshot / "fred" / "fredgraph" / "DGS10.csv").unlink()
+    warehouse = tmp_path / "qtwatch.duckdb"
+    with warehouse_env(warehouse):
+        state = qtwatch_pipeline(sources=["fred"], replay=True, as_of=date(2025, 6, 13), replay_dir=str(snapshot),
+                                 return_state=True)
+    assert state.is_failed()  # the run says something failed ...
+    con = connect_readonly(warehouse)
+    try:
+        run_id = con.execute("SELECT run_id FROM meta.runs").fetchall()[0][0]
+        series = {r[0] for r in con.execute("SELECT DISTINCT series_id FROM core.fred_observations").fetchall()}
+    finally:
+        con.close()
+    load = read_loads(warehouse, run_id)["fred"]
+    assert load["status"] == "partial" and "DGS10" in load["error"]  # ... and names the one series
+    assert len(series) == 12 and "DGS10" not in series  # ... while the twelve others landed
