@@ -67,7 +67,7 @@ def build_deployments(replay: bool = False, work_pool: str | None = None) -> lis
     # AwaitingConcurrencySlot). Runs of *different* deployments are serialised by the writer slot (flows/writer_slot).
     limit = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     return [
-        qtwatch_pipeline.to_deployment(
+        qtwatch_pipeline.to_deployment(  # type: ignore[misc] # called from sync code: a deployment, not a coroutine
             name=c.name, schedules=[Cron(c.cron, timezone=TIMEZONE)], parameters=default_parameters(c, replay),
             description=f"{c.description} Cron `{c.cron}` ({TIMEZONE}).", tags=[*TAGS, *(c.sources or ["all"])],
             concurrency_limit=limit, entrypoint_type=EntrypointType.MODULE_PATH, work_pool_name=work_pool)

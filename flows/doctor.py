@@ -44,7 +44,14 @@ class Check:
     note: str = ""
 
     @property
+    def probed(self) -> bool:
+        return not self.note.startswith("not probed")
+
+    @property
     def usable(self) -> bool:
+        """A run can fetch this source (an unprobed source is not counted against the setup)."""
+        if not self.probed:
+            return True
         return self.reachable and self.status == 200 and not self.missing and self.key != "rejected"
 
 
@@ -72,8 +79,8 @@ def probe_source(source: Source, urls: Mapping[str, str], api_key: str | None, u
     """One small request to one source; every failure is caught into the Check (one line, no traceback)."""
     check = Check(source.name)
     probe = probe_for(source, api_key, today)
-    if probe is None:
-        check.reachable, check.status, check.note = True, 200, "no doctor probe for this source"
+    if probe is None:  # a source registered after doctor was written: said, never a reason to fail
+        check.reachable, check.status, check.note = True, None, "not probed: doctor has no probe for this source yet"
         return check
     base = urls.get(probe.setting) or source.http.url_settings()[probe.setting]
     policy = dataclasses.replace(source.http, retries=0, timeout_s=timeout_s, min_interval_s=0.0)  # one request

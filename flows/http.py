@@ -4,17 +4,19 @@ bounded retries (urllib3 Retry, honouring Retry-After on 429/503), and one clear
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
+# The one redaction function lives in flows.secrets (it knows the secret values); imported here so every message
+# this module builds goes through it, and `flows.http.redact` keeps working for callers.
+from flows.secrets import RedactingFilter, redact
 from transforms.registry import HttpPolicy
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -22,25 +24,11 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 # twice in two seconds will not be reached in the next two minutes either. 429/5xx keep the policy's own budget
 # (and honour Retry-After): those are a server asking us to wait, not a dead network.
 CONNECT_RETRIES = 2
-_SECRET_PARAMS = re.compile(r"(api_key|apikey|token)=([^&\s'\"]+)", re.IGNORECASE)
 
 
-def redact(text: str) -> str:
-    """Hide secrets (api_key=...) in a URL or message before it reaches a log, exception or table."""
-    return _SECRET_PARAMS.sub(r"\1=REDACTED", text)
-
-
-class _RedactFilter(logging.Filter):
-    """urllib3 logs retried URLs (with their query string) at WARNING: redact them on the way out."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = ()
-        return True
-
-
+# urllib3 logs retried URLs (with their query string) at WARNING: redact them on the way out.
 for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager", "requests"):
-    logging.getLogger(_name).addFilter(_RedactFilter())
+    logging.getLogger(_name).addFilter(RedactingFilter())
 
 
 class SourceError(RuntimeError):
@@ -64,7 +52,7 @@ class PacedAdapter(HTTPAdapter):
         self._min_interval, self._lock, self._last = min_interval_s, threading.Lock(), 0.0
         super().__init__(**kwargs)
 
-    def send(self, request, *args, **kwargs):  # type: ignore[override]
+    def send(self, request, *args, **kwargs):
         with self._lock:
             wait = self._last + self._min_interval - time.monotonic()
             if wait > 0:
@@ -77,7 +65,9 @@ class BoundedRetry(Retry):
     """urllib3 Retry whose connection-level failures (connect, read, other: DNS, refused, reset, read timeout) share
     one budget of CONNECT_RETRIES, however urllib3 files each one; 429/5xx keep the status budget."""
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[override]
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,  # noqa: ANN001 - as urllib3's
+                  _stacktrace=None) -> BoundedRetry:
+        """Count the attempt like Retry does; past CONNECT_RETRIES connection-level failures, give up."""
         retry = super().increment(method, url, response, error, _pool, _stacktrace)
         if error is not None and sum(h.error is not None for h in retry.history) > CONNECT_RETRIES:
             raise MaxRetryError(_pool, url, reason=error) from error
@@ -101,7 +91,7 @@ def make_retry(policy: HttpPolicy) -> Retry:
     )
 
 
-def make_session(policy: HttpPolicy, user_agent: str, adapter: HTTPAdapter | None = None) -> requests.Session:
+def make_session(policy: HttpPolicy, user_agent: str, adapter: BaseAdapter | None = None) -> requests.Session:
     """A session for one source; `adapter` (e.g. the replay adapter) replaces the network when given."""
     session = requests.Session()
     session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "gzip"})

@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
@@ -157,7 +157,8 @@ def fiscal_response(call: ReplayCall, file: str, *, auctions: bool) -> dict:
     if auctions:
         records = _auctions_as_of(records, call.as_of)
     else:
-        records = [r for r in records if call.as_of is None or date_or_none(r["record_date"]) <= call.as_of]
+        as_of = call.as_of or date.max
+        records = [r for r in records if (date_or_none(r["record_date"]) or date.min) <= as_of]
     fields = [f for f in call.query.get("fields", "").split(",") if f]
     unknown = [f for f in fields if f not in labels]
     if unknown:
@@ -213,7 +214,8 @@ def _auctions_as_of(records: list[dict], as_of: date | None) -> list[dict]:
     visible = []
     for record in records:
         announced, held = date_or_none(record.get("announcemt_date")), date_or_none(record.get("auction_date"))
-        if (announced or held) is None or (announced or held) > as_of:
+        known = announced or held
+        if known is None or known > as_of:
             continue
         visible.append(record if held is not None and held <= as_of else _without_results(record))
     return visible
@@ -253,15 +255,21 @@ def _split_filter(spec: str) -> list[str]:
 
 
 def _compare(have: str, op: str, value: str) -> bool:
+    a: float | str
+    b: float | str
     a, b = (float(have), float(value)) if _is_number(have) and _is_number(value) else (have, value)
-    return {"lt": a < b, "lte": a <= b, "gt": a > b, "gte": a >= b, "eq": a == b}[op]
+    return {"lt": a < b, "lte": a <= b, "gt": a > b, "gte": a >= b, "eq": a == b}[op]  # type: ignore[operator]
 
 
 def _sorted(records: list[dict], sort: str) -> list[dict]:
     for field in reversed([f for f in sort.split(",") if f]):
         name = field.lstrip("-")
-        records = sorted(records, key=lambda r, n=name: r.get(n, ""), reverse=field.startswith("-"))
+        records = sorted(records, key=partial(_sort_key, name), reverse=field.startswith("-"))
     return records
+
+
+def _sort_key(name: str, record: dict) -> str:
+    return str(record.get(name, ""))
 
 
 def _page(records: list[dict], meta: dict, query: dict[str, str]) -> dict:

@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -51,7 +51,9 @@ def write_result(frame: pl.DataFrame, fmt: str, output: Path | None) -> str | No
         raise QueryError("--format parquet needs --output FILE.parquet (parquet is binary)")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        {"csv": frame.write_csv, "json": frame.write_json, "parquet": frame.write_parquet}[fmt](output)
+        writers: dict[str, Callable[[Path], object]] = {"csv": frame.write_csv, "json": frame.write_json,
+                                                        "parquet": frame.write_parquet}
+        writers[fmt](output)
         return None
     return frame.write_csv() if fmt == "csv" else frame.write_json() + "\n"
 
@@ -69,7 +71,8 @@ def format_cell(value: object) -> str:
 def fit_columns(widths: Mapping[str, int], total: int) -> list[str]:
     """The leading columns whose cells fit side by side in `total` characters (each adds 3 for its border and
     padding); at least one. Like the DuckDB shell, a wide result is cut rather than folded into unreadable slivers."""
-    kept, used = [], 1
+    kept: list[str] = []
+    used = 1
     for name, width in widths.items():
         if kept and used + width + 3 > total:
             break

@@ -111,6 +111,8 @@ def _query_text(query: str | None, file: str | None) -> str:
         raise analyst.QueryError("give a QUERY or --file, not both")
     if file is not None:
         return analyst.query_file(file).read_text()
+    if query is None:
+        raise analyst.QueryError("give a QUERY (or - to read it from stdin) or --file NAME")
     return sys.stdin.read() if query == "-" else query
 
 

@@ -1,4 +1,4 @@
-"""Local stand-ins for the four real servers (FRED API, fredgraph.csv, Fiscal Data, NY Fed) on one pytest-httpserver.
+"""Local stand-ins for the real servers (FRED API, fredgraph.csv, Fiscal Data, NY Fed, CFTC) on one pytest-httpserver.
 
 Where a real recorded body exists (tests/fixtures/, see the READMEs there) it is served: fredgraph WALCL, the auctions
 and DTS cassettes (paged by the strict replay's Fiscal Data rules), the 2026 NY Fed rates and operations. Everything
@@ -19,13 +19,14 @@ from pytest_httpserver import HTTPServer, URIPattern
 from werkzeug import Request, Response
 
 from flows.replay import ReplayCall, date_or_none, filter_dated_csv, fiscal_response, us_date
+from flows.sources import cftc as cftc_source
 from flows.sources import fred as fred_source
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 REPLAY = ROOT / "replay"
 PREFIXES = {"fred_api_url": "/fred/", "fredgraph_url": "/fredgraph.csv", "fiscaldata_url": "/fiscal/",
-            "nyfed_url": "/nyfed/"}
+            "nyfed_url": "/nyfed/", "cftc_url": "/cftc/"}
 
 
 def base_urls(server: HTTPServer) -> dict[str, str]:
@@ -39,10 +40,11 @@ def environment(server: HTTPServer) -> dict[str, str]:
 
 
 def serve(server: HTTPServer, tmp: Path, refuse: Mapping[str, int] | None = None,
-          overrides: Mapping[str, bytes] | None = None) -> None:
+          overrides: Mapping[str, bytes] | None = None, as_of: date | None = None) -> None:
     """Register one handler answering every path like the real server would, from real recorded bodies.
 
-    `overrides` maps a path (e.g. "/nyfed/rates/all/search.csv") to a body served instead (a drifted payload)."""
+    `overrides` maps a path (e.g. "/nyfed/rates/all/search.csv") to a body served instead (a drifted payload);
+    `as_of` is the day the CFTC files are served as of (the snapshot's yearly files, published on Fridays)."""
     root = _fiscal_root(tmp)
 
     def handler(request: Request) -> Response:
@@ -53,6 +55,10 @@ def serve(server: HTTPServer, tmp: Path, refuse: Mapping[str, int] | None = None
                                 content_type="text/html", headers={"Retry-After": "1"} if status in (429, 503) else {})
         if overrides and request.path in overrides:
             return Response(overrides[request.path], content_type="application/octet-stream")
+        if request.path.startswith("/cftc/"):  # the snapshot's real CFTC rows, as published by `as_of`
+            status, body, ctype = cftc_source.replay(ReplayCall(REPLAY, "cftc_url", request.path[len("/cftc/"):],
+                                                                query, as_of))
+            return Response(body, status=status, content_type=ctype)
         status, body, ctype = _answer(request.path, query, root)
         return Response(body, status=status, content_type=ctype)
 

@@ -10,6 +10,7 @@ import datetime as dt
 
 import polars as pl
 
+from transforms.schema import SchemaDict
 from transforms.units import conform, select_series
 
 # SOFR above IORB means overnight repo pays more than reserves earn at the Fed: banks no longer arbitrage it away,
@@ -25,7 +26,7 @@ IORB_MAX_STALENESS = dt.timedelta(days=7)
 # operation whose note says so, often as HTML): they are not take-up of the facility.
 SMALL_VALUE_EXERCISE = r"(?i)small value exercise|\bSVE\b"
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: SchemaDict = {
     "date": pl.Date,
     "sofr_pct": pl.Float64,
     "iorb_pct": pl.Float64,

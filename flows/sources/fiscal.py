@@ -43,7 +43,9 @@ def fetch_pages(session: requests.Session, url: str, date_field: str, window: Wi
     fields = [*fields, *(k for k in key if k not in fields)]
     params = {"fields": ",".join(fields), "filter": ",".join(clauses), "sort": sort_key(date_field, key),
               "page[size]": str(PAGE_SIZE)}
-    frames, urls, number = [], [], 1
+    frames: list[pl.DataFrame] = []
+    urls: list[str] = []
+    number: int | None = 1
     while number is not None and len(urls) < MAX_PAGES:
         body, final_url = get_bytes(session, url, {**params, "page[number]": str(number)}, source=source,
                                     expect="json")

@@ -64,9 +64,10 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
         return 200, ("\n".join([header, *kept, "," * header.count(",")])).encode(), "text/csv"
     if call.path == RP_PATH:
         operations = load_json_gz(call.root / "nyfed" / "rp_operations.json.gz")["repo"]["operations"]
-        kept = [op for op in operations if low <= date.fromisoformat(op["operationDate"]) <= high]
-        kept = [op for op in kept if _matches_type(op, call.query.get("operationTypes"))]
-        return 200, json.dumps({"repo": {"operations": kept}}).encode(), "application/json"
+        wanted = call.query.get("operationTypes")
+        ops = [op for op in operations if low <= date.fromisoformat(op["operationDate"]) <= high
+               and _matches_type(op, wanted)]
+        return 200, json.dumps({"repo": {"operations": ops}}).encode(), "application/json"
     return call.not_found()
 
 

@@ -28,10 +28,12 @@ def test_every_source_usable_against_real_bodies(httpserver: HTTPServer, tmp_pat
     found = checks(httpserver)
     assert all(c.usable for c in found.values()), {s: c.note for s, c in found.items() if not c.usable}
     assert found["fred"].key == "not set" and found["fred"].status == 200
-    assert all(c.latency_ms is not None and c.latency_ms >= 0 for c in found.values())
+    probed = {s: c for s, c in found.items() if c.probed}
+    assert set(probed) == {"fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"}
+    assert all(c.latency_ms is not None and c.latency_ms >= 0 for c in probed.values())
     assert found["nyfed_rates"].new == [] and "SOFRAI" in found["nyfed_rates"].note
     assert found["auctions"].missing == [] and "114 fields" in found["auctions"].note
-    assert all(c.url.startswith("http://localhost:") for c in found.values())
+    assert all(c.url.startswith("http://localhost:") for c in probed.values())
 
 
 def test_keyed_fred_says_the_key_works_and_redacts_it(httpserver: HTTPServer, tmp_path: Path):
