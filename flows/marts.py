@@ -12,7 +12,7 @@ from flows.calendars import fed_holidays, legal_holidays
 from transforms import auction_health, basis, cftc, funding, funding_calendar, liquidity, runoff, tga
 from transforms.fiscal import tga_closing_balance
 from transforms.registry import source_of
-from transforms.units import to_billions
+from transforms.units import same_units, to_billions
 from warehouse.db import query_pl
 
 
@@ -41,19 +41,6 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
 }
 
-<<<<<<< HEAD
-# The sources each mart is computed from: a mart is not rebuilt in a run where one of them failed (flows.pipeline).
-MART_SOURCES: dict[str, tuple[str, ...]] = {
-    "qt_runoff_monthly": ("fred",),
-    "liquidity_weekly": ("fred",),
-    "funding_daily": ("fred", "nyfed_rates", "nyfed_repo"),
-    "auction_health": ("auctions",),
-    "bill_share_monthly": ("auctions",),
-    "tga_daily": ("dts",),
-    # the CFTC marts came in beside this map (two branches merged): every mart needs its sources named here
-    "basis_weekly": ("cftc", "fred", "nyfed_rates", "nyfed_repo"),
-    "funding_calendar": ("fred", "nyfed_rates", "nyfed_repo", "auctions", "dts"),
-=======
 # The core datasets each mart is computed from: a mart is not rebuilt in a run where the source of one of them failed
 # (flows.pipeline maps datasets to sources through the registry). A test keeps this in step with the builders.
 _FUNDING = ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations")
@@ -66,7 +53,6 @@ MART_INPUTS: dict[str, tuple[str, ...]] = {
     "tga_daily": ("dts_operating_cash_balance",),
     "basis_weekly": ("cftc_tff", *_FUNDING),
     "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
->>>>>>> main
 }
 
 
