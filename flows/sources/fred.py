@@ -132,7 +132,9 @@ def _fred_message(cause: str) -> str | None:
     try:
         message = json.loads(body).get("error_message")
     except (ValueError, AttributeError):
-        return None
+        # the cause carries the body's first 400 characters: a long error body is cut, so read the field as text
+        found = re.search(r'"error_message"\s*:\s*"((?:[^"\\]|\\.)*)', body)
+        message = found.group(1) if found else None
     return str(message) if message else None
 
 
