@@ -13,6 +13,7 @@ DATASET = "auction_health"
 KEY = ("cusip", "auction_date")
 # Offerings in $ billions: $0.1bn..$1tn (the raw USD band divided by 1e9); USD left unscaled lands far above.
 OFFERING_BN_BAND = (0.1, 1e3)
+SECURITY_CLASSES = ("bill", "nominal", "TIPS", "FRN", "CMB")
 
 
 def context() -> ContextSpec:
@@ -25,7 +26,8 @@ def build_suite() -> gx.ExpectationSuite:
     return rules.suite(DATASET, [
         rules.columns_present((*KEY, "security_type", "security_term", "offering_bn", "bid_to_cover",
                                "high_yield_pct")),
-        rules.not_null((*KEY, "security_type")),
+        rules.not_null((*KEY, "security_type", "security_class")),
+        rules.in_set("security_class", SECURITY_CLASSES),
         rules.dates(["auction_date"]),
         rules.unique_key(KEY),
         rules.between("offering_bn", *OFFERING_BN_BAND),

@@ -11,6 +11,7 @@ import great_expectations as gx
 from expectations import rules
 from expectations.context import ContextSpec
 from transforms.registry import DATASETS
+from transforms.units import unit_pattern
 
 DATASET = "fred_observations"
 KEY = DATASETS["fred_observations"].key
@@ -72,7 +73,8 @@ def _series_rules(entry: dict[str, str]) -> list:
     low, high = band(entry)
     return [
         rules.between("value", low, high, when=("series_id", sid)),
-        rules.in_set("units", [entry["units"]], when=("series_id", sid)),
+        # by meaning (scale and currency): FRED's "Billions of US Dollars" is the catalog's "Billions of U.S. Dollars"
+        rules.matches("units", unit_pattern(entry["units"]), entry["units"], when=("series_id", sid)),
     ]
 
 

@@ -17,6 +17,7 @@ MAX_GAP_DAYS = 5
 SPREAD_TOLERANCE_BP = 0.5
 # SRF take-up in $ billions: the facility's aggregate limit was $500bn a day.
 SRF_BN_BAND = (0.0, 1e3)
+SOFR_INDEX_BAND = (1.0, 3.0)
 
 
 def context() -> ContextSpec:
@@ -45,6 +46,9 @@ def build_suite() -> gx.ExpectationSuite:
         [rules.between(c, *RATE_PCT_BAND) for c in rates],
         rules.between("on_rrp_bn", *FACILITY_BN_BAND),
         rules.between("srf_takeup_bn", *SRF_BN_BAND),
+        [rules.between(c, *RATE_PCT_BAND) for c in ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct")],
+        # The index compounds SOFR from 1.0 on 2018-04-02; 1.0..3.0 holds for decades at any plausible rate.
+        rules.between("sofr_index", *SOFR_INDEX_BAND),
         identity("chk_sofr_iorb_residual_bp", "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
         identity("chk_effr_iorb_residual_bp", "effr_iorb_bp = (effr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
         # Every quarter end is a month end.

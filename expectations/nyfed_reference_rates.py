@@ -12,7 +12,11 @@ from transforms.registry import DATASETS
 
 DATASET = "nyfed_reference_rates"
 KEY = DATASETS["nyfed_reference_rates"].key
+# Rate types with a published rate; SOFRAI carries the SOFR averages and index instead, and a type qtwatch does not
+# know yet is kept as it comes (transforms.nyfed.unknown_rate_types): neither is a reason to quarantine.
 RATE_TYPES = ("EFFR", "OBFR", "SOFR", "BGCR", "TGCR")
+SOFR_AVERAGES = ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct")
+SOFR_INDEX_BAND = (1.0, 3.0)  # compounded SOFR from 1.0 on 2018-04-02
 PERCENTILES = ("percentile_1_pct", "percentile_25_pct", "rate_pct", "percentile_75_pct", "percentile_99_pct")
 RATE_COLUMNS = (*PERCENTILES, "target_rate_from_pct", "target_rate_to_pct")
 
@@ -38,12 +42,14 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of NY Fed reference rates (all rate types)."""
     return rules.suite(DATASET, [
         rules.columns_present(("effective_date", "rate_type", *RATE_COLUMNS, "volume_bn")),
-        rules.not_null(("effective_date", "rate_type", "rate_pct")),
+        rules.not_null(("effective_date", "rate_type")),
+        [rules.not_null_when("rate_pct", ("rate_type", t)) for t in RATE_TYPES],
+        rules.not_null_when("sofr_index", ("rate_type", "SOFRAI")),
         rules.dates(["effective_date"]),
         rules.numeric((*RATE_COLUMNS, "volume_bn")),
         rules.unique_key(KEY),
-        rules.in_set("rate_type", RATE_TYPES),
-        [rules.between(c, *RATE_PCT_BAND) for c in RATE_COLUMNS],
+        [rules.between(c, *RATE_PCT_BAND) for c in (*RATE_COLUMNS, *SOFR_AVERAGES)],
+        rules.between("sofr_index", *SOFR_INDEX_BAND),
         rules.between("volume_bn", *VOLUME_BN_BAND),
         # The distribution is ordered: p1 <= p25 <= rate (the median-ish published rate) <= p75 <= p99.
         [rules.ordered(lo, hi) for lo, hi in zip(PERCENTILES, PERCENTILES[1:], strict=False)],

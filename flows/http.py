@@ -7,10 +7,11 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 # The one redaction function lives in flows.secrets (it knows the secret values); imported here so every message
@@ -19,6 +20,11 @@ from flows.secrets import RedactingFilter, redact
 from transforms.registry import HttpPolicy
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# Connection-level failures (DNS, refused, reset) are retried this often, at most: a host that cannot be reached
+# twice in two seconds will not be reached in the next two minutes either. 429/5xx keep the policy's own budget
+# (and honour Retry-After): those are a server asking us to wait, not a dead network.
+CONNECT_RETRIES = 2
+
 
 # urllib3 logs retried URLs (with their query string) at WARNING: redact them on the way out.
 for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager", "requests"):
@@ -28,9 +34,11 @@ for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib
 class SourceError(RuntimeError):
     """A source could not be fetched or sent something unusable; the message is safe to log (key redacted)."""
 
-    def __init__(self, source: str, url: str, cause: str, *, transient: bool = False) -> None:
+    def __init__(self, source: str, url: str, cause: str, *, transient: bool = False,
+                 connection: bool = False) -> None:
         self.source, self.url, self.cause = source, redact(url), redact(cause)
         self.transient = transient  # worth retrying later (network, 429/5xx); False for a bad payload or request
+        self.connection = connection  # the host could not be reached at all: its retry budget is already spent
         super().__init__(f"{source}: {self.cause} [{self.url}]")
 
 
@@ -53,12 +61,26 @@ class PacedAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
+class BoundedRetry(Retry):
+    """urllib3 Retry whose connection-level failures (connect, read, other: DNS, refused, reset, read timeout) share
+    one budget of CONNECT_RETRIES, however urllib3 files each one; 429/5xx keep the status budget."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,  # noqa: ANN001 - as urllib3's
+                  _stacktrace=None) -> BoundedRetry:
+        """Count the attempt like Retry does; past CONNECT_RETRIES connection-level failures, give up."""
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if error is not None and sum(h.error is not None for h in retry.history) > CONNECT_RETRIES:
+            raise MaxRetryError(_pool, url, reason=error) from error
+        return retry
+
+
 def make_retry(policy: HttpPolicy) -> Retry:
     """Bounded retries with exponential backoff on connection errors and 429/5xx, honouring Retry-After."""
-    return Retry(
+    return BoundedRetry(
         total=policy.retries,
-        connect=policy.retries,
-        read=policy.retries,
+        connect=min(policy.retries, CONNECT_RETRIES),
+        read=min(policy.retries, CONNECT_RETRIES),  # a reset mid-request or a read timeout: same short budget
+        other=min(policy.retries, CONNECT_RETRIES),  # a reset urllib3 files under neither (dropped while sending)
         status=policy.retries,
         backoff_factor=policy.backoff_factor,
         backoff_max=60,
@@ -85,6 +107,7 @@ def get_bytes(session: requests.Session, url: str, params: Mapping[str, str] | N
     """GET a CSV or JSON payload; returns (body, final URL). Raises SourceError for any failure."""
     policy: HttpPolicy | None = getattr(session, "qtwatch_policy", None)
     timeout = (10.0, policy.timeout_s if policy else 30.0)
+    clock = time.monotonic()
     try:
         response = session.get(url, params=params, timeout=timeout)
     except requests.exceptions.RetryError as exc:
@@ -93,7 +116,10 @@ def get_bytes(session: requests.Session, url: str, params: Mapping[str, str] | N
         if _timed_out(exc):
             raise SourceError(source, url, f"timed out (read timeout {timeout[1]:g}s) after retries",
                               transient=True) from None
-        raise SourceError(source, url, f"request failed: {_reason(exc)}", transient=True) from None
+        spent = time.monotonic() - clock
+        raise SourceError(source, url, f"cannot reach {_host(url)}: {_connection_reason(exc)} (gave up after "
+                          f"{spent:.1f}s; check the network, a proxy, or the source's base-URL setting)",
+                          transient=True, connection=True) from None
     final_url = redact(response.url or url)
     if response.status_code != 200:
         snippet = response.text[:400].strip().replace("\n", " ")
@@ -117,6 +143,24 @@ def _timed_out(exc: Exception) -> bool:
     MaxRetryError that requests re-raises as ConnectionError."""
     reason = getattr(getattr(exc, "args", [None])[0], "reason", None)
     return isinstance(exc, requests.exceptions.Timeout) or isinstance(reason, TimeoutError | ReadTimeoutError)
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.netloc or url
+
+
+def _connection_reason(exc: Exception) -> str:
+    """A short name for a connection-level failure: DNS, refused, reset, else the innermost reason."""
+    text = _reason(exc)
+    for marker, name in (("Failed to resolve", "DNS lookup failed"), ("Name or service not known", "DNS lookup failed"),
+                         ("Temporary failure in name resolution", "DNS lookup failed"),
+                         ("Connection refused", "connection refused"), ("Connection reset", "connection reset"),
+                         ("Connection aborted", "connection reset"), ("Network is unreachable", "no route to host"),
+                         ("No route to host", "no route to host")):
+        if marker in text:
+            return name
+    return text
 
 
 def _reason(exc: Exception) -> str:

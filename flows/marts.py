@@ -12,7 +12,7 @@ from flows.calendars import fed_holidays, legal_holidays
 from transforms import auction_health, basis, funding, funding_calendar, liquidity, runoff, tga
 from transforms.fiscal import tga_closing_balance
 from transforms.registry import source_of
-from transforms.units import to_billions
+from transforms.units import same_units, to_billions
 from warehouse.db import query_pl
 
 
@@ -90,7 +90,9 @@ def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:
     """Every held FRED row must carry the units the catalog declares (the catalog drives the conversion)."""
     joined = fred.select("series_id", "units").unique().join(
         catalog.select("series_id", pl.col("units").alias("catalog_units")), on="series_id", how="left")
-    bad = joined.filter(pl.col("units") != pl.col("catalog_units"))
+    # By meaning: FRED writes "Billions of US Dollars" where the catalog says "Billions of U.S. Dollars".
+    differs = [not same_units(a, b) for a, b in joined.select("units", "catalog_units").iter_rows()]
+    bad = joined.filter(pl.Series(differs, dtype=pl.Boolean))
     if not bad.is_empty():
         row = bad.row(0, named=True)
         raise CatalogMismatch(f"{row['series_id']} is held in '{row['units']}' but warehouse/seeds/fred_series.csv "

@@ -77,7 +77,7 @@ class RunConfig:
                    http_retries=settings.http_retries, http_timeout_s=settings.http_timeout_s,
                    writer_wait_s=settings.writer_wait_s, gx_docs_dir=Path(settings.gx_docs_dir),
                    report_path=Path(settings.report_path), alert_webhook_url=settings.alert_webhook_url,
-                   api_keys={} if replay else _api_keys(settings))
+                   api_keys=_api_keys(settings, blocks=not replay))
 
 
 def _is_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's retry_condition_fn signature
@@ -85,7 +85,8 @@ def _is_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's re
     try:
         state.result()
     except SourceError as exc:
-        return exc.transient
+        # an unreachable host already spent its short connection budget: retrying the task would only add minutes
+        return exc.transient and not exc.connection
     except Exception:  # noqa: BLE001 - anything unexpected is not worth retrying blindly
         return False
     return False
@@ -110,12 +111,14 @@ def extract(source: str, windows: dict[str, Window], config: RunConfig, as_of: d
     return batch
 
 
-def _api_keys(settings: BaseQtwatchSettings) -> dict[str, SecretStr]:
-    """Each keyed source's API key: its setting (e.g. FRED_API_KEY), else its Prefect Secret block if one exists."""
+def _api_keys(settings: BaseQtwatchSettings, *, blocks: bool = True) -> dict[str, SecretStr]:
+    """Each keyed source's API key: its setting (e.g. FRED_API_KEY), else its Prefect Secret block if one exists.
+
+    A replay run uses a key set in the environment (the replay serves the keyed API too) but reads no block."""
     keys = {}
     for source in SOURCES.values():
         secret = getattr(settings, source.api_key_setting, None) if source.api_key_setting else None
-        if secret is None and source.api_key_block:
+        if secret is None and source.api_key_block and blocks:
             secret = _secret_block(source.api_key_block)
         if secret is not None:
             keys[source.name] = secret
@@ -274,6 +277,9 @@ def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, r
                 live=job.config.replay_dir is None)
             faults.point(f"land-{job.source.name}")
             record.status = "published" if record.rows_landed else "unchanged"
+            if batch.errors:  # some groups (FRED series) failed alone; the others landed
+                record.status = "partial"
+                record.error = ("failed: " + "; ".join(f"{g}: {e}" for g, e in batch.errors.items()))[:500]
             get_run_logger().info("%s: %s rows fetched, %s new or revised rows landed", job.source.name,
                                   f"{record.rows_fetched:,}", f"{record.rows_landed:,}")
         else:

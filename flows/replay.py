@@ -14,6 +14,7 @@ import importlib
 import io
 import json
 import math
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 import requests
 from requests.adapters import BaseAdapter
 
+from flows.http import redact
 from transforms.registry import Release
 
 # Fields an auction only has once it has been held: hidden when replaying a date before the auction.
@@ -49,6 +51,7 @@ class ReplayCall:
     path: str
     query: dict[str, str]
     as_of: date | None
+    seed: int = 0  # orders ties of a Fiscal Data sort, differently on every page (as the live API may)
 
     def upper(self, requested: str | None) -> date:
         """The last date a request may see: its own end date capped by the run's as-of date."""
@@ -69,21 +72,27 @@ class ReplayCall:
 class ReplayAdapter(BaseAdapter):
     """Serve GET requests for the registered sources' URLs from `root`, as the world stood on `as_of`."""
 
-    def __init__(self, root: Path, as_of: date | None = None, routes: Sequence[Route] | None = None) -> None:
+    def __init__(self, root: Path, as_of: date | None = None, routes: Sequence[Route] | None = None, *,
+                 seed: int = 0, refusals: Mapping[str, int] | None = None) -> None:
+        """`refusals` maps a base-URL setting (e.g. "fredgraph_url") or a host to an HTTP status (403, 429, 5xx) that
+        every request there gets instead of data, as a refusing server would answer (tests inject outages this way)."""
         super().__init__()
-        self.root, self.as_of = Path(root), as_of
+        self.root, self.as_of, self.seed, self.refusals = Path(root), as_of, seed, dict(refusals or {})
         self.routes = sorted(routes if routes is not None else default_routes(), key=lambda r: -len(r.base_url))
         self.requests: list[str] = []
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):  # noqa: ARG002
         """Route one request to its recorded payload; unknown URLs get a 404 like a real server."""
-        self.requests.append(request.url)
+        self.requests.append(redact(request.url))  # tests read it; a key must not sit there either
         parts = urlsplit(request.url)
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         bare = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         route = next((r for r in self.routes if bare.startswith(r.base_url)), None)
         call = ReplayCall(self.root, route.setting if route else "", bare[len(route.base_url):] if route else "",
-                          query, self.as_of)
+                          query, self.as_of, self.seed)
+        refusal = self.refusals.get(call.setting) or self.refusals.get(parts.hostname or "")
+        if refusal:
+            return _refused(request, refusal)
         try:
             status, body, ctype = route.handler(call) if route else call.not_found()
         except FileNotFoundError as exc:
@@ -95,6 +104,19 @@ class ReplayAdapter(BaseAdapter):
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+_REFUSAL_BODIES = {403: b"<html><head><title>403 Forbidden</title></head><body>Forbidden</body></html>",
+                   429: b'{"error":"Too Many Requests"}'}
+
+
+def _refused(request, status: int) -> requests.Response:
+    """A refusing server's answer: 403 (an HTML wall), 429 with Retry-After, or a bare 5xx."""
+    body = _REFUSAL_BODIES.get(status, f"<html><body>{status} Service Unavailable</body></html>".encode())
+    response = _response(request, status, body, "application/json" if status == 429 else "text/html")
+    if status in (429, 503):
+        response.headers["Retry-After"] = "1"
+    return response
 
 
 def default_routes(urls: Mapping[str, str] | None = None) -> list[Route]:
@@ -126,31 +148,79 @@ def filter_dated_csv(text: str, low: date | None, high: date,
     return ("\n".join([header, *kept]) + "\n").encode()
 
 
+# The query parameters Fiscal Data accepts; any other is answered 400 (https://fiscaldata.treasury.gov/api-documentation/).
+FISCAL_PARAMS = frozenset({"fields", "filter", "sort", "format", "page[number]", "page[size]"})
+FISCAL_OPERATORS = frozenset({"lt", "lte", "gt", "gte", "eq", "in"})
+FISCAL_MAX_PAGE_SIZE = 10000
+
+
 def fiscal_response(call: ReplayCall, file: str, *, auctions: bool, release: Release) -> dict:
-    """One Fiscal Data page from a recorded dataset: the request's filter, sort, fields and pagination applied,
-    plus the run's as-of: only what `release` says was published by then (auctions announced but not yet held
-    carry no results)."""
+    """One Fiscal Data page from a recorded dataset, as strict as the API: an unknown parameter, field, filter or
+    sort field is a 400; `fields=` returns one row per distinct value of those fields; rows with equal sort values
+    come in an arbitrary (seeded) order that differs from page to page; plus the run's as-of: only what `release`
+    says was published by then (auctions announced but not yet held carry no results)."""
     dataset = load_json_gz(call.root / file)
+    labels = dataset["meta"].get("labels", {})
+    _check_fiscal_query(call.query, labels)
     clauses = _split_filter(call.query.get("filter", ""))  # once per request, not once per record
     records = [r for r in dataset["data"] if _passes_filter(r, clauses)]
     if auctions:
-        records = _auctions_as_of(records, call)
+        records = _auctions_as_of(records, call, release)
     else:
         records = [r for r in records if call.published(date_or_none(r["record_date"]), release)]
-    records = _sorted(records, call.query.get("sort", ""))
     fields = [f for f in call.query.get("fields", "").split(",") if f]
+    unknown = [f for f in fields if f not in labels]
+    if unknown:
+        raise _BadQuery(f"Invalid query parameter 'fields' with value '{','.join(unknown)}'")
+    records = _sorted(_shuffled(records, call), call.query.get("sort", ""))
+    if fields:
+        records = _distinct([{f: r.get(f, "null") for f in fields} for r in records])
     page = _page(records, dataset["meta"], call.query)
     return _project(page, fields) if fields else page
 
 
-def _auctions_as_of(records: list[dict], call: ReplayCall) -> list[dict]:
+def _check_fiscal_query(query: Mapping[str, str], labels: Mapping[str, str]) -> None:
+    """Refuse what the API refuses: unknown parameters, fields, filter fields or operators, sort fields."""
+    unknown = sorted(set(query) - FISCAL_PARAMS)
+    if unknown:
+        raise _BadQuery(f"Invalid query parameter '{unknown[0]}'")
+    if query.get("format", "json") != "json":
+        raise _BadQuery(f"Invalid query parameter 'format' with value '{query['format']}'")
+    for clause in _split_filter(query.get("filter", "")):
+        field, op, _ = (clause.split(":", 2) + ["", ""])[:3]
+        if field not in labels or op not in FISCAL_OPERATORS:
+            raise _BadQuery(f"Invalid query parameter 'filter' with value '{clause}'")
+    for field in (f.lstrip("-") for f in query.get("sort", "").split(",") if f):
+        if field not in labels:
+            raise _BadQuery(f"Invalid query parameter 'sort' with value '{field}'")
+    if int(query.get("page[size]", "100")) > FISCAL_MAX_PAGE_SIZE:
+        raise _BadQuery(f"Invalid query parameter 'page[size]' with value '{query['page[size]']}'")
+
+
+def _distinct(records: list[dict]) -> list[dict]:
+    """One record per distinct value of the requested fields (what the API returns for `fields=`)."""
+    seen, kept = set(), []
+    for record in records:
+        marker = tuple(record.items())
+        if marker not in seen:
+            seen.add(marker)
+            kept.append(record)
+    return kept
+
+
+def _shuffled(records: list[dict], call: ReplayCall) -> list[dict]:
+    """Records in an arbitrary order that depends on the seed and the page asked for: the stable sort that follows
+    keeps it among ties, so a non-unique sort sees ties reshuffled between pages, as on the live API."""
+    shuffled = list(records)
+    random.Random(f"{call.seed}:{call.query.get('page[number]', '1')}").shuffle(shuffled)
+    return shuffled
+
+
+def _auctions_as_of(records: list[dict], call: ReplayCall, release: Release) -> list[dict]:
     """Auctions as known on the run's as-of: announced ones only, with results hidden until the auction day (the
     auctions' release rule: results the same day)."""
     if call.as_of is None:
         return records
-    from transforms.registry import SOURCES
-
-    release = SOURCES["auctions"].release
     visible = []
     for record in records:
         announced, held = date_or_none(record.get("announcemt_date")), date_or_none(record.get("auction_date"))
@@ -232,9 +302,6 @@ def _page(records: list[dict], meta: dict, query: dict[str, str]) -> dict:
 
 def _project(page: dict, fields: list[str]) -> dict:
     """`fields=a,b`: only those fields in data and in meta's per-field maps, as the API returns them."""
-    unknown = [f for f in fields if f not in page["meta"].get("labels", {})]
-    if unknown:
-        raise _BadQuery(f"Invalid query parameter 'fields' with value '{','.join(unknown)}'")
     meta = {k: ({f: v[f] for f in fields} if k in ("labels", "dataTypes", "dataFormats") else v)
             for k, v in page["meta"].items()}
     return {**page, "data": [{f: r.get(f, "null") for f in fields} for r in page["data"]], "meta": meta}

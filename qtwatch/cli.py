@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 
-from qtwatch import analyst_commands, ops_commands, report_commands
+from qtwatch import analyst_commands, doctor_commands, ops_commands, report_commands
 from transforms.registry import SOURCES
 
 app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
@@ -105,6 +105,7 @@ def refuse_rewriting_history(as_of: date | None, sources: list[str] | None) -> N
 analyst_commands.register(app)
 ops_commands.register(app)
 report_commands.register(app)
+doctor_commands.register(app)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 Input: core Fiscal Data auctions_query rows (API field names, amounts in USD, rates in percent). Rows announced but not
 yet auctioned (total_accepted null) are left out. TIPS and FRNs come as security_type Note/Bond: they are told apart
-by the optional API fields floating_rate, inflation_index_security and ref_cpi_on_dated_date when the frame has them
-(without them an FRN is still recognised by its missing high yield; a TIPS is not).
+by the API fields inflation_index_security, ref_cpi_on_dated_date and floating_rate, and a CUSIP known as a TIPS or
+FRN in any of its auctions is one in all of them (reopenings share the CUSIP). Where a record says nothing (the
+bundled replay before 2025 comes from a website download without those fields), an FRN is still recognised by its
+missing high yield (it is auctioned on a discount margin); a TIPS is not, and counts as nominal.
 """
 
 import polars as pl
@@ -21,6 +23,7 @@ SCHEMA: SchemaDict = {
     "security_type": pl.Utf8,
     "security_term": pl.Utf8,
     "security_kind": pl.Utf8,
+    "security_class": pl.Utf8,
     "tenor": pl.Utf8,
     "is_cmb": pl.Boolean,
     "is_reopening": pl.Boolean,
@@ -58,19 +61,22 @@ def _flag(auctions: pl.DataFrame, column: str, yes: pl.Expr) -> pl.Expr:
 
 
 def classify_security(auctions: pl.DataFrame) -> pl.DataFrame:
-    """security_kind: CMB, Bill, TIPS, FRN, or the security_type (Note/Bond) of a nominal fixed-rate coupon."""
-    is_tips = _flag(auctions, "inflation_index_security", pl.col("inflation_index_security") == "Yes") | _flag(
+    """security_kind: CMB, Bill, TIPS, FRN, or the security_type (Note/Bond) of a nominal fixed-rate coupon; and
+    security_class: bill, nominal, TIPS, FRN or CMB (what auctions compare within)."""
+    tips_row = _flag(auctions, "inflation_index_security", pl.col("inflation_index_security") == "Yes") | _flag(
         auctions, "ref_cpi_on_dated_date", pl.col("ref_cpi_on_dated_date").is_not_null()
     )
     # FRNs are auctioned on a discount margin: a completed coupon auction without a high yield is one.
-    is_frn = _flag(auctions, "floating_rate", pl.col("floating_rate") == "Yes") | (
+    frn_row = _flag(auctions, "floating_rate", pl.col("floating_rate") == "Yes") | (
         ~pl.col("security_type").is_in(BILL_TYPES) & pl.col("high_yield").is_null()
     )
+    # A CUSIP is one security: a reopening whose record lacks the flags is what its first auction said it was.
+    is_tips, is_frn = tips_row.any().over("cusip"), frn_row.any().over("cusip")
     is_cmb = (pl.col("cash_management_bill_cmb") == "Yes").fill_null(False) | (pl.col("security_type") == "CMB")
-    return auctions.with_columns(
-        pl.when(is_cmb).then(pl.lit("CMB")).when(pl.col("security_type") == "Bill").then(pl.lit("Bill"))
-        .when(is_tips).then(pl.lit("TIPS")).when(is_frn).then(pl.lit("FRN"))
-        .otherwise(pl.col("security_type")).alias("security_kind")
+    kind = (pl.when(is_cmb).then(pl.lit("CMB")).when(pl.col("security_type") == "Bill").then(pl.lit("Bill"))
+            .when(is_tips).then(pl.lit("TIPS")).when(is_frn).then(pl.lit("FRN")).otherwise(pl.col("security_type")))
+    return auctions.with_columns(kind.alias("security_kind")).with_columns(
+        pl.col("security_kind").replace({"Bill": "bill", "Note": "nominal", "Bond": "nominal"}).alias("security_class")
     )
 
 
@@ -105,10 +111,11 @@ def add_bidder_shares(auctions: pl.DataFrame) -> pl.DataFrame:
 
 
 def add_btc_vs_previous(auctions: pl.DataFrame) -> pl.DataFrame:
-    """btc_vs_prev6: bid-to-cover minus the mean of the 6 previous auctions of the same security_kind and tenor."""
+    """btc_vs_prev6: bid-to-cover minus the mean of the 6 previous auctions of the same security_class and tenor
+    (a 10-year TIPS against 10-year TIPS, never against nominal 10-year notes)."""
     baseline = pl.col("bid_to_cover").shift(1).rolling_mean(PREVIOUS_AUCTIONS)
     return auctions.sort("auction_date", "cusip").with_columns(
-        (pl.col("bid_to_cover") - baseline.over("security_kind", "tenor", order_by=["auction_date", "cusip"]))
+        (pl.col("bid_to_cover") - baseline.over("security_class", "tenor", order_by=["auction_date", "cusip"]))
         .alias("btc_vs_prev6")
     )
 

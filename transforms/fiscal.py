@@ -42,6 +42,10 @@ AUCTIONS_SCHEMA: SchemaDict = {
     "fima_noncomp_accepted": pl.Float64,  # USD
     "comp_accepted": pl.Float64,  # USD
     "noncomp_accepted": pl.Float64,  # USD
+    # What kind of coupon: TIPS and FRNs come as security_type Note/Bond and are told apart by these.
+    "inflation_index_security": pl.Utf8,  # "Yes" for TIPS
+    "floating_rate": pl.Utf8,  # "Yes" for FRNs
+    "ref_cpi_on_dated_date": pl.Float64,  # reference CPI of a TIPS (index points); null for every other security
 }
 AUCTIONS_KEY: tuple[str, ...] = ("cusip", "auction_date")
 

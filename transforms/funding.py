@@ -22,6 +22,9 @@ SRF_STRESS_BN = 5.0
 USD_PER_BN = 1e9
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 IORB_MAX_STALENESS = dt.timedelta(days=7)
+# Small Value Exercises test operational readiness with token amounts (a 10:30 repo or RRP "Multiple Price"
+# operation whose note says so, often as HTML): they are not take-up of the facility.
+SMALL_VALUE_EXERCISE = r"(?i)small value exercise|\bSVE\b"
 
 SCHEMA: SchemaDict = {
     "date": pl.Date,
@@ -39,12 +42,24 @@ SCHEMA: SchemaDict = {
     "bgcr_pct": pl.Float64,
     "bgcr_iorb_bp": pl.Float64,
     "sofr_volume_bn": pl.Float64,
+    "sofr_avg_30d_pct": pl.Float64,
+    "sofr_avg_90d_pct": pl.Float64,
+    "sofr_avg_180d_pct": pl.Float64,
+    "sofr_index": pl.Float64,
     "on_rrp_bn": pl.Float64,
     "srf_takeup_bn": pl.Float64,
     "is_month_end": pl.Boolean,
     "is_quarter_end": pl.Boolean,
     "stress_flag": pl.Boolean,
 }
+
+
+SOFR_AVERAGES = ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct", "sofr_index")
+
+
+def _with_sofr_averages(rates: pl.DataFrame) -> pl.DataFrame:
+    """Rates with the SOFRAI columns, null when the frame predates them (a core table without the columns)."""
+    return rates.with_columns(pl.lit(None, pl.Float64).alias(c) for c in SOFR_AVERAGES if c not in rates.columns)
 
 
 def _rate_of(rate_type: str, column: str) -> pl.Expr:
@@ -54,7 +69,7 @@ def _rate_of(rate_type: str, column: str) -> pl.Expr:
 
 def pivot_nyfed_rates(rates: pl.DataFrame) -> pl.DataFrame:
     """NY Fed long rates -> one row per date: SOFR rate/percentiles/volume, TGCR, BGCR and EFFR rates (percent)."""
-    return rates.group_by(pl.col("effective_date").alias("date")).agg(
+    return rates.pipe(_with_sofr_averages).group_by(pl.col("effective_date").alias("date")).agg(
         _rate_of("SOFR", "rate_pct").alias("nyfed_sofr_pct"),
         _rate_of("SOFR", "percentile_1_pct").alias("sofr_p1_pct"),
         _rate_of("SOFR", "percentile_99_pct").alias("sofr_p99_pct"),
@@ -62,6 +77,9 @@ def pivot_nyfed_rates(rates: pl.DataFrame) -> pl.DataFrame:
         _rate_of("TGCR", "rate_pct").alias("tgcr_pct"),
         _rate_of("BGCR", "rate_pct").alias("bgcr_pct"),
         _rate_of("EFFR", "rate_pct").alias("nyfed_effr_pct"),
+        # SOFRAI: the NY Fed's SOFR averages and index, dated the day they are published (from SOFR up to the
+        # previous business day), so one business day after the SOFR fixing they include.
+        *[_rate_of("SOFRAI", c).alias(c) for c in SOFR_AVERAGES],
     )
 
 
@@ -99,9 +117,21 @@ def add_iorb_spreads(daily: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def is_small_value_exercise() -> pl.Expr:
+    """True for one operation whose note says it is a Small Value Exercise (token test amounts).
+
+    A row holding several operation ids (the bundled recording summed each day's operations into one row, notes
+    concatenated) is not one: excluding it would drop the day's real take-up with the exercise."""
+    single = pl.col("operation_id").str.count_matches(r"RP \d{6} ") <= 1
+    return pl.col("note").fill_null("").str.contains(SMALL_VALUE_EXERCISE) & single
+
+
 def sum_srf_takeup(rp_ops: pl.DataFrame) -> pl.DataFrame:
-    """Accepted repo (SRF) operations summed per operation date, $ billions; every covered date present (0 if none)."""
-    repo = rp_ops.filter(pl.col("operation_type") == "Repo").group_by(pl.col("operation_date").alias("date")).agg(
+    """Accepted repo operations (SRF morning and afternoon; Small Value Exercises left out) summed per operation
+    date, $ billions; every covered date present (0 if none)."""
+    exercise = is_small_value_exercise() if "note" in rp_ops.columns else pl.lit(False)
+    take_up = (pl.col("operation_type") == "Repo") & ~exercise
+    repo = rp_ops.filter(take_up).group_by(pl.col("operation_date").alias("date")).agg(
         (pl.col("total_amt_accepted_usd").fill_null(0).sum() / USD_PER_BN).alias("srf_takeup_bn")
     )
     covered = rp_ops.select(pl.col("operation_date").unique().alias("date"))

@@ -23,6 +23,12 @@ RATES_SCHEMA: SchemaDict = {
     "target_rate_from_pct": pl.Float64(),
     "target_rate_to_pct": pl.Float64(),
     "revision_indicator": pl.Utf8(),
+    # The SOFRAI row (SOFR Averages and Index) carries these instead of a rate; null on every other row.
+    "sofr_avg_30d_pct": pl.Float64(),
+    "sofr_avg_90d_pct": pl.Float64(),
+    "sofr_avg_180d_pct": pl.Float64(),
+    "sofr_index": pl.Float64(),
+    "extra": pl.Utf8(),  # JSON object of the non-empty fields qtwatch does not model (kept, never a reason to fail)
 }
 RATES_KEY: tuple[str, ...] = ("rate_type", "effective_date")
 
@@ -43,6 +49,7 @@ RP_SCHEMA: SchemaDict = {
     "total_amt_accepted_usd": pl.Float64(),
     "award_rate_pct": pl.Float64(),
     "note": pl.Utf8(),
+    "extra": pl.Utf8(),  # JSON object of the operation's fields qtwatch does not model (kept, never a reason to fail)
 }
 RP_KEY: tuple[str, ...] = ("operation_id",)
 # The module-level names every parser module has; here they are those of the reference-rates dataset.
@@ -60,9 +67,25 @@ _RATE_HEADERS = {
     "volumeinbillions": "volume_bn",
     "targetratefrom": "target_rate_from_pct",
     "targetrateto": "target_rate_to_pct",
+    "type": "rate_type",
+    "30dayaveragesofr": "sofr_avg_30d_pct",
+    "average30day": "sofr_avg_30d_pct",
+    "90dayaveragesofr": "sofr_avg_90d_pct",
+    "average90day": "sofr_avg_90d_pct",
+    "180dayaveragesofr": "sofr_avg_180d_pct",
+    "average180day": "sofr_avg_180d_pct",
+    "sofrindex": "sofr_index",
+    "index": "sofr_index",
 }
+# Columns a download may lack (older files have no SOFR averages); every other RATES_SCHEMA column is required.
+_OPTIONAL_RATE_COLUMNS = ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct", "sofr_index", "extra")
+# Rate types qtwatch models; any other (a new benchmark) is kept as it comes and reported by `unknown_rate_types`.
+KNOWN_RATE_TYPES = ("EFFR", "OBFR", "SOFR", "BGCR", "TGCR", "SOFRAI")
+# Download columns qtwatch knows but does not model: kept in `extra`, not reported as new.
+KNOWN_UNMODELLED_RATE_FIELDS = ("Intra Day - Low (%)", "Intra Day - High (%)", "Standard Deviation (%)",
+                                "Footnote ID")
 _PERCENTILES = {"1", "25", "75", "99"}
-_TEXT_COLUMNS = {"rate_type", "revision_indicator"}
+_TEXT_COLUMNS = {"rate_type", "revision_indicator", "extra"}
 
 # JSON field -> RP_SCHEMA column, for the fields copied as they are (dates and award rate handled apart).
 _RP_FIELDS = {
@@ -83,6 +106,11 @@ _RP_FIELDS = {
     "note": "note",
 }
 _RP_REQUIRED = ("operationId", "operationDate", "operationType")
+# Fields read into columns (details -> award_rate_pct); every other non-empty field goes to `extra` as it came.
+_RP_MODELLED = frozenset({*_RP_FIELDS, "details"})
+# Operation fields qtwatch knows but does not model: kept in `extra`, not reported as new (NY Fed API docs).
+KNOWN_UNMODELLED_RP_FIELDS = ("auctionStatus", "operationLimit", "totalAmtSubmittedPar", "totalAmtAcceptedPar",
+                              "propositions", "lastUpdated", "settlementType", "operationDirection")
 # RRP details carry percentAwardRate; repo (SRF) details carry percentWeightedAverageRate (absent if none accepted).
 _AWARD_KEYS = ("percentAwardRate", "percentWeightedAverageRate")
 
@@ -100,12 +128,21 @@ def _rate_column(header: str) -> str | None:
 
 
 def _rename_rate_headers(headers: list[str]) -> dict[str, str]:
-    """Header -> RATES_SCHEMA column for every kept header; ParseError if a RATES_SCHEMA column has no header."""
+    """Header -> RATES_SCHEMA column for every kept header; ParseError if a required column has no header."""
     mapping = {h: c for h in headers if (c := _rate_column(h)) is not None}
-    missing = [c for c in RATES_SCHEMA if c not in mapping.values()]
+    missing = [c for c in RATES_SCHEMA if c not in mapping.values() and c not in _OPTIONAL_RATE_COLUMNS]
     if missing:
-        raise ParseError(f"NY Fed rates CSV lacks the column(s) {', '.join(missing)}; header was {headers[:6]}...")
+        raise ParseError(f"NY Fed rates CSV lacks the column(s) {', '.join(missing)}; header was "
+                         f"{headers[:6]}...")
     return mapping
+
+
+def _extra_json(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """One JSON object per row of the non-empty values of `columns` (fields kept but not modelled), else null."""
+    rows = frame.select(columns).to_dicts() if columns else [{}] * frame.height
+    texts = [json.dumps(kept, sort_keys=True) if (kept := {k: v for k, v in row.items() if v not in (None, "")})
+             else None for row in rows]
+    return pl.Series("extra", texts, dtype=pl.Utf8)
 
 
 def _cast_rates(frame: pl.DataFrame) -> pl.DataFrame:
@@ -127,9 +164,13 @@ def parse_reference_rates_csv(payload: bytes) -> pl.DataFrame:
         frame = pl.read_csv(io.StringIO(text), infer_schema=False)
     except pl.exceptions.PolarsError as exc:
         raise ParseError(f"NY Fed rates CSV is malformed: {_first_line(exc)}") from exc
-    frame = frame.rename(_rename_rate_headers(frame.columns)).select(list(RATES_SCHEMA))
+    mapping = _rename_rate_headers(frame.columns)
     # The download ends with an all-comma line: a row with no field at all, dropped here.
     frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
+    extra = _extra_json(frame, [h for h in frame.columns if h not in mapping])
+    frame = frame.rename(mapping).with_columns(extra)
+    frame = frame.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in RATES_SCHEMA if c not in frame.columns)
+    frame = frame.select(list(RATES_SCHEMA))
     if frame.select(pl.any_horizontal(pl.col("effective_date", "rate_type").is_null()).any()).item():
         raise ParseError("NY Fed rates CSV has a row without Effective Date or Rate Type")
     return _cast_rates(frame)
@@ -147,10 +188,16 @@ def _award_rate(details: Any) -> float | None:
 
 def _operation_row(op: Any) -> dict[str, Any]:
     """One API operation object -> one row of RP_SCHEMA column names (dates still ISO strings)."""
-    if not isinstance(op, dict) or any(op.get(k) in (None, "") for k in _RP_REQUIRED):
-        raise ParseError(f"NY Fed operation lacks one of {', '.join(_RP_REQUIRED)}: {str(op)[:120]}")
+    if not isinstance(op, dict):
+        raise ParseError(f"NY Fed operation is not an object: {str(op)[:120]}")
+    missing = [k for k in _RP_REQUIRED if op.get(k) in (None, "")]
+    if missing:
+        raise ParseError(f"NY Fed operation {op.get('operationId') or '(no id)'} lacks required field(s) "
+                         f"{', '.join(missing)}")
     row = {column: op.get(field) for field, column in _RP_FIELDS.items()}
     row["award_rate_pct"] = _award_rate(op.get("details"))
+    kept = {k: v for k, v in op.items() if k not in _RP_MODELLED and v not in (None, "")}
+    row["extra"] = json.dumps(kept, sort_keys=True) if kept else None
     return row
 
 
@@ -177,6 +224,19 @@ def parse_rp_operations_json(payload: bytes) -> pl.DataFrame:
     except (pl.exceptions.PolarsError, TypeError) as exc:
         raise ParseError(f"NY Fed repo operations JSON has a field of the wrong type: {_first_line(exc)}") from exc
     return frame.select(list(RP_SCHEMA)).cast(RP_SCHEMA)
+
+
+def unknown_rate_types(frame: pl.DataFrame) -> list[str]:
+    """Rate types in a parsed rates frame that qtwatch does not model (kept in raw; worth one log line)."""
+    return sorted(set(frame["rate_type"].drop_nulls().unique().to_list()) - set(KNOWN_RATE_TYPES))
+
+
+def unknown_fields(frame: pl.DataFrame, known: tuple[str, ...]) -> list[str]:
+    """Field names in a parsed frame's `extra` JSON that are not in `known` (new fields the source started sending)."""
+    names: set[str] = set()
+    for text in frame["extra"].drop_nulls().unique().to_list():
+        names.update(json.loads(text))
+    return sorted(names - set(known))
 
 
 def _first_line(exc: Exception) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.schema import SchemaDict
+from transforms.units import same_units
 
 # A scale slip is a power of 1000 (billions <-> millions); real revisions are a few percent at most.
 SCALE_STEPS = (1e-6, 1e-3, 1e3, 1e6)
@@ -22,7 +23,10 @@ def detect_unit_changes(held: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame
         new_units=pl.col("units").last(),
         median_ratio=(pl.col("value") / pl.col("value_held")).filter(pl.col("value_held") != 0).median(),
     )
-    declared = pl.col("held_units") != pl.col("new_units")
+    # Declared = the units' meaning changed (scale or currency); a respelling ("U.S." -> "US") is no change.
+    meaning_changed = [not same_units(h, n) for h, n in per_series.select("held_units", "new_units").iter_rows()]
+    per_series = per_series.with_columns(meaning_changed=pl.Series(meaning_changed, dtype=pl.Boolean))
+    declared = pl.col("meaning_changed")
     undeclared = _is_scale_step(pl.col("median_ratio"))
     return (
         per_series.filter(declared | undeclared)

@@ -1,5 +1,7 @@
 """Unit conversion of core FRED observations to billions of USD, driven by the series catalog (never by guesswork)."""
 
+import re
+
 import polars as pl
 
 from transforms.schema import SchemaDict
@@ -7,6 +9,55 @@ from transforms.schema import SchemaDict
 # FRED `units` text of a dollar amount ("Millions of U.S. Dollars", "Billions of US Dollars"); every other series
 # (percent rates, spreads) keeps value_bn null rather than a meaningless scaled number.
 DOLLAR_UNIT_PATTERN = r"(?i)dollar"
+
+
+# FRED spells one unit several ways: "Millions of U.S. Dollars" (WALCL), "Billions of US Dollars" (RRPONTSYD),
+# "Mil. of U.S. $" (units_short). A unit is compared by its meaning: the scale word and the currency.
+_SCALES = {"thousand": "thousands", "thous": "thousands", "mil": "millions", "million": "millions",
+           "bil": "billions", "billion": "billions", "tril": "trillions", "trillion": "trillions"}
+_SCALE_WORD = re.compile(r"^(thousands?|thous|millions?|mil|billions?|bil|trillions?|tril)\b\.?\s*(of\s+)?")
+_USD = re.compile(r"^(u\.?\s?s\.?\s*)?(dollars?|\$)$")
+
+
+def unit_meaning(units: str | None) -> str | None:
+    """The meaning of a FRED units string: 'USD millions' for every spelling of millions of US dollars, else the
+    text lower-cased with spaces and trailing periods normalised ('Percent' -> 'percent'); None stays None."""
+    if units is None:
+        return None
+    text = re.sub(r"\s+", " ", units.strip().lower())
+    match = _SCALE_WORD.match(text)
+    scale = _SCALES.get(match.group(1).rstrip("s")) if match else None
+    rest = text[match.end():] if match else text
+    if _USD.match(rest.strip()):
+        return f"USD {scale}" if scale else "USD"
+    return text.rstrip(".")
+
+
+# Non-capturing groups: GX matches with pandas str.contains, which warns about capture groups.
+_SCALE_SPELLINGS = {"thousands": r"thousands?|thous\.?", "millions": r"millions?|mil\.?",
+                    "billions": r"billions?|bil\.?", "trillions": r"trillions?|tril\.?"}
+
+
+def unit_pattern(units: str) -> str:
+    """A regex matching every spelling FRED uses for the same unit as `units` (a suite's units rule)."""
+    meaning = unit_meaning(units) or ""
+    if meaning.startswith("USD"):
+        scale = meaning.removeprefix("USD").strip()
+        prefix = rf"(?:{_SCALE_SPELLINGS[scale]})\s+(?:of\s+)?" if scale else ""
+        return rf"(?i)^\s*{prefix}(?:u\.?\s?s\.?\s*)?(?:dollars?|\$)\s*$"
+    return rf"(?i)^\s*{re.escape(meaning)}\.?\s*$"
+
+
+def same_units(a: str | None, b: str | None) -> bool:
+    """True when two units strings mean the same unit (scale and currency), however FRED spells them."""
+    return unit_meaning(a) == unit_meaning(b)
+
+
+def meaning_of(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """An expression giving `unit_meaning` of `frame[column]` (mapped once per distinct spelling)."""
+    spellings = frame[column].unique().drop_nulls().to_list()
+    return pl.col(column).replace_strict({s: unit_meaning(s) for s in spellings}, default=None,
+                                         return_dtype=pl.Utf8)
 
 
 def _dollar_scales(catalog: pl.DataFrame) -> pl.DataFrame:

@@ -44,8 +44,8 @@ class RunSummary:
 
     @property
     def failed(self) -> list[LoadRecord]:
-        """Loads that failed or were quarantined (the run then ends Failed)."""
-        return [r for r in self.loads if r.status in ("failed", "quarantined")]
+        """Loads that failed, were quarantined or landed only in part (the run then ends Failed)."""
+        return [r for r in self.loads if r.status in ("failed", "quarantined", "partial")]
 
 
 def record_run(con: duckdb.DuckDBPyConnection, *, run_id: str, flow_run_id: str | None, mode: str, as_of: date,

@@ -144,7 +144,7 @@ def _last_run(con: duckdb.DuckDBPyConnection) -> dict | None:
 def _last_loads(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     rows = _rows(con, """
         SELECT source, status, finished_at, rows_landed, error,
-               max(finished_at) FILTER (WHERE status IN ('published', 'unchanged'))
+               max(finished_at) FILTER (WHERE status IN ('published', 'unchanged', 'partial'))
                    OVER (PARTITION BY source) AS last_good_at
         FROM meta.loads WHERE source <> 'marts'
         QUALIFY row_number() OVER (PARTITION BY source ORDER BY started_at DESC) = 1""")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +54,19 @@ class Batch:
     frame: pl.DataFrame
     urls: list[str] = field(default_factory=list)
     windows: dict[str, Window] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # group -> why it was left out (one bad FRED series)
+
+
+def run_logger() -> logging.Logger | logging.LoggerAdapter:
+    """Prefect's run logger inside a flow or task run, else the `qtwatch` logger (plain calls, tests)."""
+    if "prefect" not in sys.modules:  # no run can be active; importing prefect would reconfigure logging
+        return logging.getLogger("qtwatch")
+    from prefect import get_run_logger
+
+    try:
+        return get_run_logger()
+    except Exception:  # noqa: BLE001 - prefect's MissingContextError outside a run
+        return logging.getLogger("qtwatch")
 
 
 def parse_or_raise(parser, payload, *args, source: str, url: str):

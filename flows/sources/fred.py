@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
+import re
 from collections.abc import Callable
+from datetime import date
 from functools import cache
+from importlib import resources
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -13,7 +18,7 @@ import requests
 
 from flows.http import SourceError, get_bytes
 from flows.replay import ReplayCall, date_or_none, filter_dated_csv
-from flows.sources import Batch, FetchRequest, Window, parse_or_raise
+from flows.sources import Batch, FetchRequest, Window
 from transforms import fred as parse
 from transforms.registry import FRED_API_URL, FREDGRAPH_URL, SOURCES, Release, release_of
 from transforms.revisions import detect_unit_changes
@@ -23,41 +28,77 @@ from warehouse.db import SEED_DIR
 SOURCE = "fred"
 
 
+KEY_HELP = "set FRED_API_KEY (free, https://fred.stlouisfed.org/docs/api/api_key.html) to use the FRED API"
+log = logging.getLogger("qtwatch.fred")
+
+
+class SeriesError(SourceError):
+    """One FRED series could not be fetched (unknown series, bad payload) while the host itself answers."""
+
+
 def fetch_fredgraph(session: requests.Session, series_id: str, window: Window,
                     url: str = FREDGRAPH_URL) -> tuple[pl.DataFrame, str]:
     """One series from the keyless CSV download, observations in [window.start, window.end]."""
     params = {"id": series_id, "coed": window.end.isoformat()}
     if window.start:
         params["cosd"] = window.start.isoformat()
-    body, final_url = get_bytes(session, url, params, source=SOURCE, expect="csv")
-    return parse_or_raise(parse.parse_fredgraph_csv, body, series_id, source=SOURCE, url=final_url), final_url
+    try:
+        body, final_url = get_bytes(session, url, params, source=SOURCE, expect="csv")
+    except SourceError as exc:
+        if exc.cause.startswith("HTTP 403"):
+            # fredgraph.csv turns programmatic clients away at times (2026 reports); the API with a key does not.
+            raise SourceError(SOURCE, exc.url, f"fredgraph.csv refused the keyless download (HTTP 403); "
+                              f"{KEY_HELP}") from None
+        if exc.cause.startswith(("HTTP 400", "HTTP 404")):
+            raise SeriesError(SOURCE, exc.url, exc.cause) from None
+        raise
+    frame = _parse_series(parse.parse_fredgraph_csv, body, series_id, final_url)
+    return frame, final_url
 
 
 def fetch_api(session: requests.Session, series_id: str, window: Window, api_key: str,
               base_url: str = FRED_API_URL) -> tuple[pl.DataFrame, str, str]:
     """One series through the FRED API: returns (observations, URL, units read from the series metadata)."""
     base = {"series_id": series_id, "api_key": api_key, "file_type": "json"}
-    meta_body, meta_url = _api_get(session, base_url, "series", base)
-    units = parse_or_raise(parse.parse_fred_series_meta, meta_body, source=SOURCE, url=meta_url)["units"]
+    meta_body, meta_url = _api_get(session, base_url, "series", base, api_key)
+    units = _parse_series(parse.parse_fred_series_meta, meta_body, None, meta_url)["units"]
     params = {**base, "observation_end": window.end.isoformat()}
     if window.start:
         params["observation_start"] = window.start.isoformat()
-    body, url = _api_get(session, base_url, "series/observations", params)
-    return parse_or_raise(parse.parse_fred_api_observations, body, series_id, source=SOURCE, url=url), url, units
+    body, url = _api_get(session, base_url, "series/observations", params, api_key)
+    return _parse_series(parse.parse_fred_api_observations, body, series_id, url), url, units
+
+
+def _parse_series(parser: Callable, body: bytes, series_id: str | None, url: str):
+    """A shared parser on one series' payload; its ParseError fails that series alone (SeriesError)."""
+    try:
+        return parser(body) if series_id is None else parser(body, series_id)
+    except ValueError as exc:
+        raise SeriesError(SOURCE, url, str(exc)) from None
 
 
 def fetch_fred(session: requests.Session, request: FetchRequest) -> Batch:
-    """Every catalog series over its own window; `units` comes from the API metadata or, keyless, the catalog."""
+    """Every catalog series over its own window; `units` comes from the API metadata or, keyless, the catalog.
+
+    A series that fails on its own (unknown id, bad payload) is left out and named in `batch.errors`, unless the
+    catalog marks it `required`; a refusal or network failure of the host fails FRED as a whole."""
     catalog = request.catalog if request.catalog is not None else pl.DataFrame({"series_id": [], "units": []})
     graph_url = request.urls.get("fredgraph_url", FREDGRAPH_URL)
     batch = Batch(SOURCE, request.source.dataset.name, pl.DataFrame(), windows=request.windows)
     frames = []
     for number, row in enumerate(catalog.iter_rows(named=True), start=1):
         series_id, window = row["series_id"], request.windows[row["series_id"]]
-        if request.api_key:
-            frame, url, units = fetch_api(session, series_id, window, request.api_key, request.base_url)
-        else:
-            (frame, url), units = fetch_fredgraph(session, series_id, window, graph_url), row["units"]
+        try:
+            if request.api_key:
+                frame, url, units = fetch_api(session, series_id, window, request.api_key, request.base_url)
+            else:
+                (frame, url), units = fetch_fredgraph(session, series_id, window, graph_url), row["units"]
+        except SeriesError as exc:
+            if row.get("required"):
+                raise SourceError(SOURCE, exc.url, f"{series_id} (required by the marts): {exc.cause}") from None
+            batch.errors[series_id] = f"{exc.cause} [{exc.url}]"
+            log.warning("fred: %s not loaded: %s", series_id, exc.cause)
+            continue
         frames.append(frame.with_columns(units=pl.lit(units), source_url=pl.lit(url)))
         batch.urls.append(url)
         if request.progress:
@@ -67,25 +108,35 @@ def fetch_fred(session: requests.Session, request: FetchRequest) -> Batch:
     return batch
 
 
-def _api_get(session: requests.Session, base_url: str, endpoint: str, params: dict[str, str]) -> tuple[bytes, str]:
-    """GET a FRED API endpoint; a 400 carries FRED's own message (bad key, unknown series), which we surface."""
+def _api_get(session: requests.Session, base_url: str, endpoint: str, params: dict[str, str],
+             api_key: str) -> tuple[bytes, str]:
+    """GET a FRED API endpoint; an error body (`error_code`/`error_message`) becomes FRED's own message, key
+    redacted: a key problem fails FRED as a whole, anything else (unknown series) that series alone."""
     try:
         return get_bytes(session, base_url + endpoint, params, source=SOURCE, expect="json")
     except SourceError as exc:
-        if "HTTP 400" in exc.cause:
-            raise SourceError(SOURCE, exc.url, _fred_message(exc.cause)) from None
-        raise
+        message = _fred_message(exc.cause)
+        if message is None:
+            raise
+        message = message.replace(api_key, "REDACTED") if api_key else message
+        if "api_key" in message:
+            raise SourceError(SOURCE, exc.url, f"FRED rejected the API key ({message}); check FRED_API_KEY or "
+                              "unset it to use keyless downloads") from None
+        if exc.transient:
+            raise SourceError(SOURCE, exc.url, f"FRED said: {message}", transient=True) from None
+        raise SeriesError(SOURCE, exc.url, f"FRED said: {message}") from None
 
 
-def _fred_message(cause: str) -> str:
-    body = cause.split(":", 1)[-1].strip()
+def _fred_message(cause: str) -> str | None:
+    """FRED's `error_message` from an `HTTP nnn: {json}` cause, or None when the body is not a FRED error."""
+    body = cause.split(":", 1)[-1].strip() if cause.startswith("HTTP ") else ""
     try:
-        message = json.loads(body).get("error_message", body)
-    except ValueError:
-        message = body
-    if "api_key" in message:
-        return f"FRED rejected the API key ({message}); check FRED_API_KEY or unset it to use keyless downloads"
-    return f"FRED said: {message}"
+        message = json.loads(body).get("error_message")
+    except (ValueError, AttributeError):
+        # the cause carries the body's first 400 characters: a long error body is cut, so read the field as text
+        found = re.search(r'"error_message"\s*:\s*"((?:[^"\\]|\\.)*)', body)
+        message = found.group(1) if found else None
+    return str(message) if message else None
 
 
 # ------------------------------------------------------------------------------------------------ before landing
@@ -121,8 +172,18 @@ def check_units(con: duckdb.DuckDBPyConnection, request: FetchRequest, frame: pl
 
 
 # ------------------------------------------------------------------------------------------------------ replay
+# FRED's API spells units per series, not uniformly (cassettes/PROVENANCE.md: RRPONTSYD is "Billions of US Dollars"
+# while the catalog, like WALCL, says "Billions of U.S. Dollars"); the replay serves the recorded spellings.
+API_UNITS = {"RRPONTSYD": "Billions of US Dollars"}
+_KEY_SHAPE = re.compile(r"^[a-z0-9]{32}$")
+_KEY_HINT = "Read https://fred.stlouisfed.org/docs/api/api_key.html for more information."
+
+
 def replay(call: ReplayCall) -> tuple[int, bytes, str]:
-    """Serve fredgraph.csv from `replay/fred/fredgraph/<SERIES>.csv` (request filters and the run's as-of)."""
+    """Serve fredgraph.csv from `replay/fred/fredgraph/<SERIES>.csv` and the FRED API (`series`,
+    `series/observations`, JSON, '.' for missing) from the same files, checking the key's shape like the server."""
+    if call.setting == "fred_api_url":
+        return _replay_api(call)
     if call.setting != "fredgraph_url":
         return call.not_found()
     series = call.query.get("id", "")
@@ -139,3 +200,58 @@ def series_release(series_id: str) -> Release:
     catalog = pl.read_csv(SEED_DIR / "fred_series.csv", columns=["series_id", "release"])
     kinds = dict(catalog.iter_rows())
     return release_of(SOURCES[SOURCE], kinds.get(series_id))
+
+
+def _replay_api(call: ReplayCall) -> tuple[int, bytes, str]:
+    """The FRED API as the server answers it: 400 with FRED's error body for a missing or malformed key, a
+    non-JSON file_type or an unknown series."""
+    key = call.query.get("api_key")
+    if not key:
+        return _api_error(f"Bad Request.  Variable api_key is not set.  {_KEY_HINT}")
+    if not _KEY_SHAPE.match(key):
+        return _api_error("Bad Request.  The value for variable api_key is not a 32 character alpha-numeric "
+                          f"lower-case string.  {_KEY_HINT}")
+    if call.query.get("file_type") != "json":
+        return _api_error("Bad Request.  qtwatch's replay serves file_type=json only.")
+    series = call.query.get("series_id", "")
+    entry = next((e for e in fred_catalog() if e["series_id"] == series), None)
+    path = call.root / "fred" / "fredgraph" / f"{series}.csv"
+    if entry is None or not path.exists():
+        return _api_error("Bad Request.  The series does not exist.")
+    if call.path == "series":
+        return 200, json.dumps({"seriess": [_series_meta(entry, call)]}).encode(), "application/json"
+    if call.path == "series/observations":
+        return 200, json.dumps(_observations(path, call)).encode(), "application/json"
+    return call.not_found()
+
+
+def _api_error(message: str) -> tuple[int, bytes, str]:
+    return 400, json.dumps({"error_code": 400, "error_message": message}).encode(), "application/json"
+
+
+def _series_meta(entry: dict[str, str], call: ReplayCall) -> dict[str, str]:
+    day = (call.as_of or date.today()).isoformat()
+    return {"id": entry["series_id"], "realtime_start": day, "realtime_end": day, "title": entry["title"],
+            "frequency": entry["frequency"].capitalize(), "units": API_UNITS.get(entry["series_id"], entry["units"]),
+            "last_updated": f"{day} 07:01:06-05", "seasonal_adjustment_short": "NSA"}
+
+
+def _observations(path: Path, call: ReplayCall) -> dict:
+    """`series/observations` JSON over the request's observation_start/_end (and the run's as-of)."""
+    low = date_or_none(call.query.get("observation_start"))
+    release = series_release(path.stem)
+    rows = filter_dated_csv(path.read_text(), low, call.upper(call.query.get("observation_end")),
+                            lambda day: call.published(day, release)).decode()
+    day = (call.as_of or date.today()).isoformat()
+    observations = [{"realtime_start": day, "realtime_end": day, "date": line[:10], "value": line[11:] or "."}
+                    for line in rows.splitlines()[1:]]
+    return {"realtime_start": day, "realtime_end": day, "units": "lin", "output_type": 1, "file_type": "json",
+            "order_by": "observation_date", "sort_order": "asc", "count": len(observations), "offset": 0,
+            "limit": 100000, "observations": observations}
+
+
+@cache
+def fred_catalog() -> tuple[dict[str, str], ...]:
+    """The FRED series catalog seed (warehouse/seeds/fred_series.csv) as rows of strings."""
+    text = resources.files("warehouse").joinpath("seeds/fred_series.csv").read_text(encoding="utf-8")
+    return tuple(csv.DictReader(text.splitlines()))

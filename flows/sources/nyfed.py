@@ -11,8 +11,9 @@ import requests
 
 from flows.http import get_bytes
 from flows.replay import ReplayCall, date_or_none, load_json_gz, us_date
-from flows.sources import Batch, FetchRequest, parse_or_raise
+from flows.sources import Batch, FetchRequest, parse_or_raise, run_logger
 from transforms import nyfed as parse
+from transforms.nyfed import unknown_fields
 from transforms.registry import SOURCES, release_of
 
 RATES_PATH = "rates/all/search.csv"
@@ -21,12 +22,26 @@ RP_PATH = "rp/results/search.json"
 
 def fetch_rates(session: requests.Session, request: FetchRequest) -> Batch:
     """All reference rates, one row per (rate type, effective date), with percentiles and volumes."""
-    return _fetch(session, request, RATES_PATH, "csv", parse.parse_reference_rates_csv)
+    batch = _fetch(session, request, RATES_PATH, "csv", parse.parse_reference_rates_csv)
+    note_drift(request.source.name, unknown_fields(batch.frame, parse.KNOWN_UNMODELLED_RATE_FIELDS),
+               parse.unknown_rate_types(batch.frame))
+    return batch
 
 
 def fetch_operations(session: requests.Session, request: FetchRequest) -> Batch:
     """Repo (standing repo facility) and reverse-repo (ON RRP) operation results, one row per operation."""
-    return _fetch(session, request, RP_PATH, "json", parse.parse_rp_operations_json)
+    batch = _fetch(session, request, RP_PATH, "json", parse.parse_rp_operations_json)
+    note_drift(request.source.name, unknown_fields(batch.frame, parse.KNOWN_UNMODELLED_RP_FIELDS), [])
+    return batch
+
+
+def note_drift(source: str, fields: list[str], rate_types: list[str]) -> None:
+    """One log line per fetch naming fields and rate types the NY Fed sent that qtwatch does not model (they are
+    kept in raw: `extra`, or rows as they came), so a schema drift is seen without failing the load."""
+    parts = [f"new field(s) kept in raw extra: {', '.join(fields)}"] if fields else []
+    parts += [f"unknown rate type(s) kept as sent: {', '.join(rate_types)}"] if rate_types else []
+    if parts:
+        run_logger().warning("%s: %s", source, "; ".join(parts))
 
 
 def _fetch(session: requests.Session, request: FetchRequest, path: str, expect: str,

@@ -3,12 +3,15 @@
 import importlib
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from expectations import Held, Validator, registry, suites
 from expectations.fred_observations import catalog
+
+REPLAY = Path(__file__).resolve().parents[2] / "replay"
 
 RAW_FIXTURES = {
     "fred_observations": "fred_batch",
@@ -152,7 +155,30 @@ def test_legacy_billions_download_fails_units(real_data, validator: Validator) -
     payload = (real_data / "fred/fredgraph_legacy/Khagendra01/WRESBAL.csv").read_bytes()
     legacy = fred.parse_fredgraph_csv(payload, "WRESBAL").with_columns(units=pl.lit("Billions of U.S. Dollars"))
     _assert_fails(validator.validate("fred_observations", legacy),
-                  "units: one of ['Millions of U.S. Dollars'] when series_id = WRESBAL")
+                  "units: means 'Millions of U.S. Dollars' when series_id = WRESBAL")
+
+
+def _replay_fred(*series: str) -> pl.DataFrame:
+    """The last 60 recorded rows of some series from the bundled replay snapshot, units from the catalog."""
+    fred = importlib.import_module("transforms.fred")
+    units = {e["series_id"]: e["units"] for e in catalog()}
+    frames = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s).tail(60)
+              for s in series]
+    return pl.concat(frames).with_columns(units=pl.col("series_id").replace_strict(units))
+
+
+def test_fred_api_units_spellings_pass_the_units_rule(validator: Validator) -> None:
+    """Issue 11 item 1: the API writes 'Billions of US Dollars' for RRPONTSYD (cassettes/PROVENANCE.md); same unit."""
+    spelled = {"RRPONTSYD": "Billions of US Dollars", "WALCL": "Mil. of U.S. $", "SOFR": "Percent"}
+    frame = _replay_fred(*spelled).with_columns(units=pl.col("series_id").replace_strict(spelled))
+    outcome = validator.validate("fred_observations", frame, as_of=frame["date"].max())
+    assert outcome.success, outcome.failed_rules
+
+
+def test_fred_units_of_another_scale_still_fail(validator: Validator) -> None:
+    frame = _replay_fred("RRPONTSYD").with_columns(units=pl.lit("Millions of US Dollars"))
+    _assert_fails(validator.validate("fred_observations", frame),
+                  "units: means 'Billions of U.S. Dollars' when series_id = RRPONTSYD")
 
 
 def test_every_catalog_series_has_a_band() -> None:

@@ -34,6 +34,8 @@ def test_rates_row_values():
         "effective_date": dt.date(2026, 8, 3), "rate_type": "EFFR", "rate_pct": 3.63, "percentile_1_pct": 3.6,
         "percentile_25_pct": 3.62, "percentile_75_pct": 3.63, "percentile_99_pct": 3.68, "volume_bn": 111.0,
         "target_rate_from_pct": 3.5, "target_rate_to_pct": 3.75, "revision_indicator": None,
+        "sofr_avg_30d_pct": None, "sofr_avg_90d_pct": None, "sofr_avg_180d_pct": None, "sofr_index": None,
+        "extra": None,
     }
     assert frame.filter(pl.col("rate_type") == "SOFR")["target_rate_from_pct"].to_list() == [None]
 
@@ -119,7 +121,7 @@ def test_rp_award_rate(details, award):
     ("body", "message"),
     [
         ({"refRates": []}, "no repo.operations"),
-        ({"repo": {"operations": [{"operationDate": "2030-01-02", "operationType": "Repo"}]}}, "lacks one of"),
+        ({"repo": {"operations": [{"operationDate": "2030-01-02", "operationType": "Repo"}]}}, "lacks required"),
         ({"repo": {"operations": [_op(totalAmtAccepted="lots")]}}, "wrong type"),
         ({"repo": {"operations": [_op(operationDate="01/02/2030")]}}, "wrong type"),
     ],

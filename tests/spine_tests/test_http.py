@@ -173,7 +173,7 @@ def test_connection_refused_is_transient():
     unused.stop()  # nothing listens on the port any more
     with pytest.raises(SourceError) as caught:
         get_bytes(session(retries=0), url, None, source="nyfed_rates", expect="csv")
-    assert caught.value.transient and "request failed" in caught.value.cause
+    assert caught.value.transient and "connection refused" in caught.value.cause
 
 
 def test_unusable_fred_series_metadata_is_a_source_error():

@@ -51,6 +51,7 @@ def test_auction_health_one_row_per_completed_auction() -> None:
             "security_type": ["Bill", "Note", "Bill"],
             "security_term": ["13-Week", "10-Year", "42-Day"],
             "security_kind": ["Bill", "Note", "CMB"],
+            "security_class": ["bill", "nominal", "CMB"],
             "tenor": ["13-Week", "10-Year", "42-Day"],  # the bill compares with 13-week auctions, not 26-week
             "is_cmb": [False, False, True],
             "is_reopening": [True, False, False],
@@ -75,7 +76,7 @@ def test_btc_vs_prev6_compares_with_six_previous_of_same_kind_only() -> None:
     frame = pl.DataFrame({
         "auction_date": dates + [d(2025, 12, 9)],
         "cusip": [f"B{i}" for i in range(8)],
-        "security_kind": ["Bill"] * 8,
+        "security_class": ["bill"] * 8,
         "tenor": ["4-Week"] * 7 + ["8-Week"],  # the 8-week auction must not enter the 4-week baseline
         "bid_to_cover": [2.5, 2.6, 2.7, 2.8, 2.9, 3.0, 3.3, 9.9],
     })
@@ -122,9 +123,58 @@ def test_bill_share_is_missing_not_zero_when_no_bill_result_is_loaded() -> None:
 )
 def test_classify_security_separates_tips_and_frn_from_nominal_notes(extra: dict, expected: list[str]) -> None:
     coupons = pl.DataFrame({
+        "cusip": ["NOTE0001", "FRN00001", "TIPS0001"],
         "security_type": ["Note", "Note", "Note"],
         "cash_management_bill_cmb": ["No", "No", "No"],
         "high_yield": [4.1, None, 1.8],  # the FRN is priced on a discount margin, no high yield
         **extra,
     })
     assert classify_security(coupons)["security_kind"].to_list() == expected
+
+
+def test_tips_and_frn_get_their_class_from_the_fields_or_their_cusip() -> None:
+    """Synthetic 10-year coupons: a TIPS (flag), its reopening without flags (same CUSIP), an FRN, a nominal note."""
+    rows = pl.DataFrame(
+        {"cusip": ["TIPS0001", "TIPS0001", "FRN00001", "NOTE0002"],
+         "security_type": ["Note"] * 4,
+         "inflation_index_security": ["Yes", None, "No", "No"],
+         "ref_cpi_on_dated_date": [321.1, None, None, None],
+         "floating_rate": ["No", None, "Yes", "No"],
+         "high_yield": [1.73, 1.84, None, 4.2], "total_accepted": [19e9, 17e9, 28e9, 42e9],
+         "cash_management_bill_cmb": ["No"] * 4})
+    assert classify_security(rows)["security_class"].to_list() == ["TIPS", "TIPS", "FRN", "nominal"]
+
+
+def test_tips_never_enter_the_nominal_baseline() -> None:
+    """Six synthetic nominal 10-year notes then a TIPS reopening: the TIPS has no baseline of its own yet."""
+    dates = [d(2025, 1, 8) + dt.timedelta(weeks=4 * i) for i in range(7)]
+    frame = pl.DataFrame({"auction_date": dates, "cusip": [f"N{i}" for i in range(6)] + ["T0"],
+                          "security_class": ["nominal"] * 6 + ["TIPS"], "tenor": ["10-Year"] * 7,
+                          "bid_to_cover": [2.5] * 6 + [2.3]})
+    assert add_btc_vs_previous(frame).sort("cusip")["btc_vs_prev6"].to_list()[-1] is None
+
+
+def test_weakest_2025_auctions_hold_no_tips_among_nominal_notes() -> None:
+    """Issue 11 item 6 on the bundled replay's real auctions: 3 of the old "10 weakest of 2025" were TIPS."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    from transforms.fiscal import AUCTIONS_SCHEMA
+
+    path = Path(__file__).resolve().parents[2] / "replay" / "fiscaldata" / "auctions_query.json.gz"
+    records = json.loads(gzip.decompress(path.read_bytes()))["data"]
+    frame = pl.DataFrame([{k: (None if r.get(k) in (None, "null") else r[k]) for k in AUCTIONS_SCHEMA}
+                          for r in records], schema={k: pl.Utf8 for k in AUCTIONS_SCHEMA}, orient="row")
+    frame = frame.with_columns(
+        pl.col(c).str.to_date() if t == pl.Date else pl.col(c).cast(t) for c, t in AUCTIONS_SCHEMA.items())
+    mart = build_auction_health(frame).filter(pl.col("auction_date").dt.year() == 2025)
+    weakest = mart.drop_nulls("btc_vs_prev6").sort("btc_vs_prev6").head(10)
+    tips = mart.filter(pl.col("security_class") == "TIPS")
+    assert tips.height >= 8  # the 2025 TIPS auctions the recording identifies (ref CPI)
+    nominal_notes = weakest.filter(pl.col("security_class") == "nominal")
+    assert not set(nominal_notes["cusip"]) & set(tips["cusip"])
+    # TIPS are compared with TIPS of the same tenor only
+    for row in weakest.filter(pl.col("security_class") == "TIPS").iter_rows(named=True):
+        peers = mart.filter((pl.col("security_class") == "TIPS") & (pl.col("tenor") == row["tenor"]))
+        assert peers.height > 1

@@ -6,7 +6,14 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from transforms.funding import SCHEMA, SRF_STRESS_BN, build_funding_daily, flag_period_ends, flag_stress
+from transforms.funding import (
+    SCHEMA,
+    SRF_STRESS_BN,
+    build_funding_daily,
+    flag_period_ends,
+    flag_stress,
+    sum_srf_takeup,
+)
 
 d = dt.date
 D1, D2, D3, D4 = d(2025, 6, 26), d(2025, 6, 27), d(2025, 6, 30), d(2025, 7, 1)
@@ -66,6 +73,7 @@ def test_funding_daily_joins_iorb_as_of_and_fills_from_nyfed() -> None:
             "bgcr_pct": [None, None, 4.43, None],
             "bgcr_iorb_bp": [None, None, 13.0, None],
             "sofr_volume_bn": [None, None, 2800.0, 2700.0],
+            **{c: [None] * 4 for c in ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct", "sofr_index")},
             "on_rrp_bn": [200.0, 210.0, 460.0, None],
             # D1 precedes the loaded operations (unknown -> null); D2 had a zero-award repo; D4 no repo at all -> 0.
             "srf_takeup_bn": [None, 0.0, 11.0, 0.0],
@@ -114,3 +122,24 @@ def test_iorb_is_not_carried_past_its_last_loaded_value() -> None:
     }, schema_overrides={"value_bn": pl.Float64})
     daily = pl.DataFrame({"date": [dt.date(2026, 1, 5), dt.date(2026, 1, 12)]})
     assert attach_iorb(daily, fred_bn)["iorb_pct"].to_list() == [3.65, None]
+
+
+def test_small_value_exercises_are_not_srf_takeup() -> None:
+    """Synthetic ops: a 10:30 Small Value Exercise (HTML note, as the NY Fed writes it) beside two SRF operations."""
+    ops = pl.DataFrame(
+        [("RP 010526 1", D1, "Repo", 5e6, "<p>This operation is a Small Value Exercise (SVE); the daily SRF operation "
+                                           "will still take place at its regularly scheduled time.</p>"),
+         ("RP 010526 2", D1, "Repo", 1e9, ""), ("RP 010526 3", D1, "Repo", 2e9, None)],
+        schema={"operation_id": pl.Utf8, "operation_date": pl.Date, "operation_type": pl.Utf8,
+                "total_amt_accepted_usd": pl.Float64, "note": pl.Utf8}, orient="row")
+    assert sum_srf_takeup(ops)["srf_takeup_bn"].to_list() == [3.0]
+
+
+def test_sofr_averages_reach_the_mart_on_their_own_date() -> None:
+    sofrai = pl.DataFrame({"effective_date": [D3], "rate_type": ["SOFRAI"], "sofr_avg_30d_pct": [4.31],
+                           "sofr_avg_90d_pct": [4.32], "sofr_avg_180d_pct": [4.33], "sofr_index": [1.18]})
+    out = build_funding_daily(FRED, pl.concat([RATES, sofrai], how="diagonal"), RP_OPS)
+    row = out.filter(pl.col("date") == D3).row(0, named=True)
+    assert (row["sofr_avg_30d_pct"], row["sofr_avg_90d_pct"], row["sofr_avg_180d_pct"], row["sofr_index"]) == (
+        4.31, 4.32, 4.33, 1.18)
+    assert row["sofr_pct"] == 4.45  # the SOFRAI row (no rate) does not displace SOFR

@@ -11,9 +11,12 @@ CREATE TABLE IF NOT EXISTS ref.fred_series (
     stamp VARCHAR,
     release VARCHAR,
     role VARCHAR,
-    start_date DATE
+    start_date DATE,
+    required BOOLEAN
 );
-ALTER TABLE ref.fred_series ADD COLUMN IF NOT EXISTS release VARCHAR;  -- warehouses built before it existed
+-- Warehouses created before these columns existed get them here (CREATE TABLE IF NOT EXISTS leaves them as they were).
+ALTER TABLE ref.fred_series ADD COLUMN IF NOT EXISTS release VARCHAR;
+ALTER TABLE ref.fred_series ADD COLUMN IF NOT EXISTS required BOOLEAN;
 COMMENT ON TABLE ref.fred_series IS 'FRED series catalog (grain: series): what qtwatch loads and in which units FRED publishes it.';
 COMMENT ON COLUMN ref.fred_series.series_id IS 'FRED series id.';
 COMMENT ON COLUMN ref.fred_series.title IS 'FRED series title.';
@@ -24,6 +27,7 @@ COMMENT ON COLUMN ref.fred_series.stamp IS 'How observations are dated: wednesda
 COMMENT ON COLUMN ref.fred_series.release IS 'Release rule of the series (transforms/registry.py, FRED group_releases): h41 (Thursday 16:30 ET after the Wednesday), nyfed_secured (08:00 ET next SIFMA business day), nyfed_unsecured (09:00 ET next business day), on_rrp (same day 13:15 ET), h15 (same day 16:15 ET), administered (known ahead).';
 COMMENT ON COLUMN ref.fred_series.role IS 'What the series stands for in the marts (e.g. reserves, tga, on_rrp).';
 COMMENT ON COLUMN ref.fred_series.start_date IS 'First observation date; a first load fetches from here.';
+COMMENT ON COLUMN ref.fred_series.required IS 'True when a mart cannot be built without it (the H.4.1 balance-sheet series): if it fails, FRED fails as a whole; otherwise one failing series fails alone (meta.loads status partial).';
 
 CREATE TABLE IF NOT EXISTS ref.qt_cap_regimes (
     regime VARCHAR,

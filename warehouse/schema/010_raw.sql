@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS raw.treasury_auctions (
     fima_noncomp_accepted DOUBLE,
     comp_accepted DOUBLE,
     noncomp_accepted DOUBLE,
+    inflation_index_security VARCHAR,
+    floating_rate VARCHAR,
+    ref_cpi_on_dated_date DOUBLE,
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
@@ -90,6 +93,13 @@ COMMENT ON COLUMN raw.treasury_auctions.soma_included IS 'Yes when the SOMA add-
 COMMENT ON COLUMN raw.treasury_auctions.fima_noncomp_accepted IS 'FIMA noncompetitive accepted, USD.';
 COMMENT ON COLUMN raw.treasury_auctions.comp_accepted IS 'Competitive accepted, USD.';
 COMMENT ON COLUMN raw.treasury_auctions.noncomp_accepted IS 'Noncompetitive accepted, USD.';
+-- Warehouses created before these columns existed get them here (CREATE TABLE IF NOT EXISTS keeps the old shape).
+ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS inflation_index_security VARCHAR;
+ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS floating_rate VARCHAR;
+ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS ref_cpi_on_dated_date DOUBLE;
+COMMENT ON COLUMN raw.treasury_auctions.inflation_index_security IS 'Yes for Treasury Inflation-Protected Securities (TIPS); NULL where the record does not say (older records, and the bundled replay before 2025).';
+COMMENT ON COLUMN raw.treasury_auctions.floating_rate IS 'Yes for Floating Rate Notes (FRN); NULL where the record does not say.';
+COMMENT ON COLUMN raw.treasury_auctions.ref_cpi_on_dated_date IS 'Reference CPI on the dated date, index points (1982-1984 = 100): only TIPS have one.';
 COMMENT ON COLUMN raw.treasury_auctions.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.treasury_auctions.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.treasury_auctions.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
@@ -109,6 +119,11 @@ CREATE TABLE IF NOT EXISTS raw.nyfed_reference_rates (
     target_rate_from_pct DOUBLE,
     target_rate_to_pct DOUBLE,
     revision_indicator VARCHAR,
+    sofr_avg_30d_pct DOUBLE,
+    sofr_avg_90d_pct DOUBLE,
+    sofr_avg_180d_pct DOUBLE,
+    sofr_index DOUBLE,
+    extra VARCHAR,
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
@@ -117,7 +132,7 @@ CREATE TABLE IF NOT EXISTS raw.nyfed_reference_rates (
 );
 COMMENT ON TABLE raw.nyfed_reference_rates IS 'NY Fed reference rates (grain: rate_type x effective_date x version).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.effective_date IS 'Business day the rate applies to (published 8:00 ET the next business day).';
-COMMENT ON COLUMN raw.nyfed_reference_rates.rate_type IS 'SOFR, TGCR, BGCR (secured) or EFFR, OBFR (unsecured).';
+COMMENT ON COLUMN raw.nyfed_reference_rates.rate_type IS 'SOFR, TGCR, BGCR (secured), EFFR, OBFR (unsecured), SOFRAI (SOFR averages and index, in their own columns); a type the NY Fed adds is kept as sent.';
 COMMENT ON COLUMN raw.nyfed_reference_rates.rate_pct IS 'Published rate (volume-weighted median), percent.';
 COMMENT ON COLUMN raw.nyfed_reference_rates.percentile_1_pct IS '1st percentile of the transaction distribution, percent.';
 COMMENT ON COLUMN raw.nyfed_reference_rates.percentile_25_pct IS '25th percentile, percent.';
@@ -127,6 +142,17 @@ COMMENT ON COLUMN raw.nyfed_reference_rates.volume_bn IS 'Transaction volume und
 COMMENT ON COLUMN raw.nyfed_reference_rates.target_rate_from_pct IS 'FOMC target range bottom, percent (EFFR/OBFR rows).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.target_rate_to_pct IS 'FOMC target range top, percent (EFFR/OBFR rows).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.revision_indicator IS 'Y when the NY Fed revised the published rate.';
+-- Warehouses created before these columns existed get them here (CREATE TABLE IF NOT EXISTS keeps the old shape).
+ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS sofr_avg_30d_pct DOUBLE;
+ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS sofr_avg_90d_pct DOUBLE;
+ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS sofr_avg_180d_pct DOUBLE;
+ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS sofr_index DOUBLE;
+ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS extra VARCHAR;
+COMMENT ON COLUMN raw.nyfed_reference_rates.sofr_avg_30d_pct IS '30-day average SOFR, percent; only on SOFRAI rows (SOFR Averages and Index, rate_pct NULL), which are dated the day they are published, one business day after the SOFR they include.';
+COMMENT ON COLUMN raw.nyfed_reference_rates.sofr_avg_90d_pct IS '90-day average SOFR, percent; SOFRAI rows only.';
+COMMENT ON COLUMN raw.nyfed_reference_rates.sofr_avg_180d_pct IS '180-day average SOFR, percent; SOFRAI rows only.';
+COMMENT ON COLUMN raw.nyfed_reference_rates.sofr_index IS 'SOFR Index (compounded SOFR, 1.00000000 on 2018-04-02), unitless; SOFRAI rows only.';
+COMMENT ON COLUMN raw.nyfed_reference_rates.extra IS 'JSON object of the non-empty fields of the row that qtwatch does not model (intraday low/high, standard deviation, footnote, or a column the NY Fed adds), kept as sent; NULL when none. New fields are logged once per run, never a reason to quarantine.';
 COMMENT ON COLUMN raw.nyfed_reference_rates.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
@@ -151,6 +177,7 @@ CREATE TABLE IF NOT EXISTS raw.nyfed_rp_operations (
     total_amt_accepted_usd DOUBLE,
     award_rate_pct DOUBLE,
     note VARCHAR,
+    extra VARCHAR,
     load_id VARCHAR NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL,
     as_of DATE,
@@ -174,6 +201,8 @@ COMMENT ON COLUMN raw.nyfed_rp_operations.total_amt_submitted_usd IS 'Total subm
 COMMENT ON COLUMN raw.nyfed_rp_operations.total_amt_accepted_usd IS 'Total accepted, USD (not millions).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.award_rate_pct IS 'Award rate (ON RRP) or weighted average rate (repo) of the Treasury tranche, percent.';
 COMMENT ON COLUMN raw.nyfed_rp_operations.note IS 'NY Fed note on the operation (HTML text), e.g. small value exercise.';
+ALTER TABLE raw.nyfed_rp_operations ADD COLUMN IF NOT EXISTS extra VARCHAR;
+COMMENT ON COLUMN raw.nyfed_rp_operations.extra IS 'JSON object of the operation''s non-empty fields that qtwatch does not model (auctionStatus, settlementType, lastUpdated, propositions, or a field the NY Fed adds), kept as sent; new fields are logged once per run, never a reason to quarantine.';
 COMMENT ON COLUMN raw.nyfed_rp_operations.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';

@@ -99,6 +99,10 @@ CREATE TABLE IF NOT EXISTS marts.funding_daily (
     bgcr_pct DOUBLE,
     bgcr_iorb_bp DOUBLE,
     sofr_volume_bn DOUBLE,
+    sofr_avg_30d_pct DOUBLE,
+    sofr_avg_90d_pct DOUBLE,
+    sofr_avg_180d_pct DOUBLE,
+    sofr_index DOUBLE,
     on_rrp_bn DOUBLE,
     srf_takeup_bn DOUBLE,
     is_month_end BOOLEAN,
@@ -121,8 +125,12 @@ COMMENT ON COLUMN marts.funding_daily.tgcr_iorb_bp IS '(tgcr_pct - iorb_pct) x 1
 COMMENT ON COLUMN marts.funding_daily.bgcr_pct IS 'Broad general collateral rate, percent; NY Fed reference rates (null where not loaded).';
 COMMENT ON COLUMN marts.funding_daily.bgcr_iorb_bp IS '(bgcr_pct - iorb_pct) x 100, basis points.';
 COMMENT ON COLUMN marts.funding_daily.sofr_volume_bn IS 'Volume of transactions underlying SOFR, $ billions; NY Fed reference rates.';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_30d_pct IS '30-day average SOFR, percent (compounded), as the NY Fed dates it: published that morning from SOFR up to the previous business day; NY Fed reference rates row SOFRAI (null where not loaded).';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_90d_pct IS '90-day average SOFR, percent; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_180d_pct IS '180-day average SOFR, percent; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.';
+COMMENT ON COLUMN marts.funding_daily.sofr_index IS 'SOFR Index (compounded SOFR since 2018-04-02 = 1.00000000), unitless; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.';
 COMMENT ON COLUMN marts.funding_daily.on_rrp_bn IS 'ON RRP take-up on the date, $ billions; FRED RRPONTSYD (same business date, null on days without a value).';
-COMMENT ON COLUMN marts.funding_daily.srf_takeup_bn IS 'Accepted amount of all NY Fed repo operations of the date (Standing Repo Facility morning + afternoon; in 2019-2021 the temporary repo operations), $ billions (NY Fed USD / 1e9). 0 on covered days without take-up; null outside the date range of the loaded operations.';
+COMMENT ON COLUMN marts.funding_daily.srf_takeup_bn IS 'Accepted amount of the NY Fed repo operations of the date (Standing Repo Facility morning + afternoon; in 2019-2021 the temporary repo operations), Small Value Exercises (token test operations, named so in their note) left out, $ billions (NY Fed USD / 1e9). 0 on covered days without take-up; null outside the date range of the loaded operations.';
 COMMENT ON COLUMN marts.funding_daily.is_month_end IS 'True on the last business day of its month present in the data; for the data''s latest month only when the date is the month''s last weekday (so a partial month is not flagged).';
 COMMENT ON COLUMN marts.funding_daily.is_quarter_end IS 'is_month_end in March, June, September or December.';
 COMMENT ON COLUMN marts.funding_daily.stress_flag IS 'sofr_iorb_bp > 0 (SOFR above IORB: reserves no longer ample enough to arbitrage repo) OR srf_takeup_bn > 5 (SRF use beyond routine test/odd-lot size); constants SOFR_IORB_STRESS_BP, SRF_STRESS_BN in transforms/funding.py. Missing inputs never raise it.';
@@ -134,6 +142,7 @@ CREATE TABLE IF NOT EXISTS marts.auction_health (
     security_type VARCHAR,
     security_term VARCHAR,
     security_kind VARCHAR,
+    security_class VARCHAR,
     tenor VARCHAR,
     is_cmb BOOLEAN,
     is_reopening BOOLEAN,
@@ -154,7 +163,8 @@ COMMENT ON COLUMN marts.auction_health.auction_date IS 'Auction date (auctions_q
 COMMENT ON COLUMN marts.auction_health.cusip IS 'CUSIP of the security auctioned (reopenings share the original CUSIP).';
 COMMENT ON COLUMN marts.auction_health.security_type IS 'auctions_query.security_type (Bill, Note, Bond, CMB, TIPS, FRN as sent).';
 COMMENT ON COLUMN marts.auction_health.security_term IS 'Term as auctioned (auctions_query.security_term; reopened coupons show the remaining term, e.g. 9-Year 11-Month).';
-COMMENT ON COLUMN marts.auction_health.security_kind IS 'Comparison class: CMB, Bill, TIPS, FRN, or Note/Bond for nominal fixed-rate coupons. TIPS from auctions_query.inflation_index_security = Yes or a reference CPI (ref_cpi_on_dated_date), FRN from floating_rate = Yes or a missing high_yield; when core lacks those optional fields a TIPS shows as Note/Bond.';
+COMMENT ON COLUMN marts.auction_health.security_kind IS 'Comparison class: CMB, Bill, TIPS, FRN, or Note/Bond for nominal fixed-rate coupons. TIPS from auctions_query.inflation_index_security = Yes or a reference CPI (ref_cpi_on_dated_date), FRN from floating_rate = Yes or a missing high_yield; a CUSIP flagged in any of its auctions is flagged in all (reopenings); when no record of a CUSIP carries the fields (the bundled replay before 2025) a TIPS shows as Note/Bond.';
+COMMENT ON COLUMN marts.auction_health.security_class IS 'What the auction is compared within: bill, nominal (fixed-rate Note/Bond), TIPS, FRN or CMB; security_kind with Note and Bond as nominal. Baselines (btc_vs_prev6) compare within class and tenor, so a 10-year TIPS reopening is never measured against nominal 10-year notes.';
 COMMENT ON COLUMN marts.auction_health.tenor IS 'Comparison tenor: security_term for bills (a 13-week bill is a reopening of a 26-week bill and carries original_security_term 26-Week), original_security_term for coupons.';
 COMMENT ON COLUMN marts.auction_health.is_cmb IS 'Cash management bill (auctions_query.cash_management_bill_cmb = Yes, or security_type CMB).';
 COMMENT ON COLUMN marts.auction_health.is_reopening IS 'Reopening of an outstanding CUSIP (auctions_query.reopening = Yes).';

@@ -1,0 +1,55 @@
+"""A keyed FRED run works offline end to end: the replay serves the FRED API (issue 11), every catalog series lands,
+FRED's own units spellings pass the suite and do not count as a unit change against a keyless history."""
+
+import os
+from datetime import date
+from unittest import mock
+
+import pytest
+
+from warehouse.db import connect_readonly
+
+from .conftest import read_loads, run_flow
+
+API_KEY = "abcdefabcdef0123456789spinetests"  # synthetic, the shape of a FRED key
+AS_OF = date(2025, 6, 13)
+
+
+def _rows(path, sql: str) -> list[tuple]:
+    con = connect_readonly(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def keyed_after_keyless(prefect_harness, tmp_path_factory):
+    """A keyless FRED run, then a keyed one on the same warehouse; returns (warehouse, keyed run)."""
+    warehouse = tmp_path_factory.mktemp("keyed") / "qtwatch.duckdb"
+    keyless = run_flow(warehouse, AS_OF, ["fred"])
+    assert keyless.status == "Completed"
+    before = _rows(warehouse, "SELECT count(*) FROM raw.fred_observations WHERE series_id = 'RRPONTSYD'")[0][0]
+    with mock.patch.dict(os.environ, {"FRED_API_KEY": API_KEY}):
+        keyed = run_flow(warehouse, AS_OF, ["fred"])
+    return warehouse, keyed, before
+
+
+def test_keyed_replay_run_lands_every_series(keyed_after_keyless):
+    warehouse, keyed, _ = keyed_after_keyless
+    assert keyed.status == "Completed"
+    load = read_loads(warehouse, keyed.run_id)["fred"]
+    assert load["status"] in ("published", "unchanged") and load["error"] is None
+    catalog = _rows(warehouse, "SELECT count(*) FROM ref.fred_series")[0][0]
+    assert _rows(warehouse, "SELECT count(DISTINCT series_id) FROM core.fred_observations")[0][0] == catalog
+
+
+def test_keyed_run_keeps_freds_units_and_reloads_no_history(keyed_after_keyless):
+    warehouse, keyed, before = keyed_after_keyless
+    units = _rows(warehouse, f"SELECT DISTINCT units FROM raw.fred_observations WHERE series_id = 'RRPONTSYD' "
+                             f"AND load_id = '{keyed.run_id}-fred'")
+    assert units == [("Billions of US Dollars",)]
+    # A respelling is no declared unit change: only the incremental window is re-read, not the full history again.
+    after = _rows(warehouse, "SELECT count(*) FROM raw.fred_observations WHERE series_id = 'RRPONTSYD'")[0][0]
+    assert after - before < 100
+    assert _rows(warehouse, "SELECT count(*) FROM meta.quarantine")[0][0] == 0
