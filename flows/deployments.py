@@ -2,8 +2,7 @@
 
 Release times the crons follow (all Eastern time; each cron leaves a margin after the release):
 - FRED H.4.1 series (WALCL, WRESBAL, WTREGEN, ...): the Board releases H.4.1 weekly on Thursday at 4:30 p.m.
-  (https://www.federalreserve.gov/releases/h41/ ; /work/shared/docs/sources.md §1.1 and §4); FRED posts it shortly
-  after -> Thursday 17:00.
+  (https://www.federalreserve.gov/releases/h41/); FRED posts the Wednesday levels shortly after -> Thursday 17:00.
 - NY Fed reference rates: published each business day for the previous one at about 8 a.m. (SOFR, BGCR, TGCR) and
   9 a.m. (EFFR, OBFR) (OFR Short-term Funding Monitor, https://www.financialresearch.gov/short-term-funding-monitor/
   datasets/fnyr/) -> weekdays 09:20.
@@ -11,7 +10,7 @@ Release times the crons follow (all Eastern time; each cron leaves a margin afte
   1:30-1:45 p.m. (morning one 8:15-8:30 a.m. since 2025-06-26; https://www.newyorkfed.org/markets/opolicy/
   operating_policy_250528); results are posted the same day -> weekdays 14:00.
 - Treasury auction results: bills close at 11:30 a.m., notes and bonds at 1:00 p.m., results follow within minutes
-  (TreasuryDirect general auction timing; /work/shared/docs/domain.md "Calendar"); Fiscal Data's auctions_query
+  (TreasuryDirect general auction timing; the domain notes' "Calendar"); Fiscal Data's auctions_query
   dataset follows the announcement -> weekdays (auctions are held Monday-Thursday, Friday rarely) 14:30.
 - Daily Treasury Statement (TGA): by 4:00 p.m. the following business day (https://fiscaldata.treasury.gov,
   "Updated daily at 4:00 PM ET") -> weekdays 16:15.

@@ -243,7 +243,7 @@ class Release:
     grace_days: int = 1  # a holiday can delay a release by one day without the data being stale
 
 
-# The release calendar of /work/shared/docs/domain.md ("Calendar"): H.4.1 Wednesday levels published Thursday,
+# The release calendar of the project's domain notes ("Calendar"): H.4.1 Wednesday levels published Thursday,
 # NY Fed rates and the DTS the next business day, auction and operation results the same day. A run may happen
 # before the day's release, so "expected" is the latest observation published *before* the reference day.
 RELEASES: dict[str, Release] = {
