@@ -24,6 +24,7 @@ from flows.extract import fetch_source, open_session
 from flows.http import SourceError
 from flows.marts import MART_BUILDERS, read_core
 from flows.plan import SOURCES, SourceSpec, fred_catalog, plan_windows
+from flows.snapshot import snapshot_as_of
 from flows.sources import Batch, Window
 from flows.writer_slot import writer_slot
 from flows.settings import Settings, get_settings
@@ -96,7 +97,14 @@ def _run_name() -> str:
     params = flow_run.parameters
     mode = "replay" if params.get("replay") else "live"
     sources = "+".join(params.get("sources") or ["all"])
-    return f"{mode}-{sources}-asof-{params.get('as_of') or datetime.now(NEW_YORK).date()}"
+    return f"{mode}-{sources}-asof-{params.get('as_of') or _default_as_of(mode == 'replay', params.get('replay_dir'))}"
+
+
+def _default_as_of(replay: bool, replay_dir: str | None) -> date:
+    """Today in New York; for a replay run the snapshot's last recorded day (flows.snapshot), so the demo is fresh."""
+    if replay:
+        return snapshot_as_of(Path(replay_dir or get_settings().replay_dir))
+    return datetime.now(NEW_YORK).date()
 
 
 @flow(name="qtwatch-pipeline", flow_run_name=_run_name, log_prints=False, on_failure=[notify_failure],
@@ -108,7 +116,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     logger = get_run_logger()
     settings = get_settings()
     names = _check_sources(sources)
-    as_of = as_of or datetime.now(NEW_YORK).date()
+    as_of = as_of or _default_as_of(replay, replay_dir)
     replay_path = str(replay_dir or settings.replay_dir) if replay else None
     summary = RunSummary(_new_run_id(), as_of, "replay" if replay else "live", str(settings.warehouse))
     started = datetime.now(UTC)

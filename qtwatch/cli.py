@@ -2,24 +2,52 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from qtwatch import analyst_commands, ops_commands, report_commands
+from qtwatch.analyst_commands import WarehouseOpt
 
 app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=True)
 console = Console(width=None if Console().is_terminal else 130)
 err = Console(stderr=True)
 
 
+def qtwatch_version() -> str:
+    """The installed qtwatch distribution's version (from its package metadata)."""
+    try:
+        return version("qtwatch")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"qtwatch {qtwatch_version()}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                           help="Print the qtwatch version and exit.")] = False,
+) -> None:
     """qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing it strains."""
+
+
+def use_warehouse(path: Path | None) -> None:
+    """--warehouse for commands whose work reads the settings later (the flow, its report): it becomes
+    QTWATCH_WAREHOUSE for this process, so the flow's entry reads it like any other setting."""
+    if path is not None:
+        os.environ["QTWATCH_WAREHOUSE"] = str(path)
 
 
 class Source(StrEnum):
@@ -53,9 +81,13 @@ def run(
     = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Re-read every source's full history instead "
                                                "of the incremental window.")] = False,
+    warehouse: WarehouseOpt = None,
 ) -> None:
     """Fetch every source, validate, land raw, rebuild core and marts, and publish the DuckDB warehouse."""
     as_of_date = parse_as_of(as_of)
+    use_warehouse(warehouse)
+    if replay:
+        _check_replay_snapshot()
     from flows.pipeline import PipelineFailed, qtwatch_pipeline
     from qtwatch import report_console
 
@@ -72,6 +104,18 @@ def run(
         except Exception as exc:  # noqa: BLE001 - show one line, not a traceback
             err.print(f"[bold red]run failed:[/] {type(exc).__name__}: {exc}")
         raise typer.Exit(1)
+
+
+def _check_replay_snapshot() -> None:
+    """A replay run needs the snapshot folder (a checkout's replay/, or QTWATCH_REPLAY_DIR): one line if missing."""
+    from flows.settings import get_settings
+    from flows.snapshot import SnapshotError, source_last_days
+
+    try:
+        source_last_days(get_settings().replay_dir)
+    except SnapshotError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 analyst_commands.register(app)

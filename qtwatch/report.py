@@ -27,7 +27,6 @@ from plotly.subplots import make_subplots
 
 from warehouse.db import WarehouseError, connect_readonly
 
-DEFAULT_OUTPUT = Path("data/report.html")
 DEFAULT_TITLE = "qtwatch: QT runoff and money-market plumbing"
 # The QT-era window of the runoff and liquidity charts: QT1 started in October 2017.
 SINCE = date(2017, 1, 1)
@@ -331,17 +330,21 @@ def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str) ->
 
 
 def report_command(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML report.")]
-    = DEFAULT_OUTPUT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the HTML "
+                                                "report (default: QTWATCH_REPORT_PATH, else data/report.html).")]
+    = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the report in the default browser.")] = False,
+    warehouse: Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file (default: "
+                                                   "QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).")] = None,
 ) -> None:
     """Write a self-contained HTML report (QT runoff vs caps, liquidity, funding stress, auctions) from the
     warehouse marts; it opens offline."""
     from flows.settings import get_settings
 
     started = time.perf_counter()
+    settings = get_settings()
     try:
-        path = build_report(get_settings().warehouse, output)
+        path = build_report(warehouse or settings.warehouse, output or settings.report_path)
     except WarehouseError as exc:
         typer.secho(f"report failed: {exc}", err=True, fg="red")
         raise typer.Exit(1) from None
