@@ -158,7 +158,8 @@ def fit_columns(widths: Mapping[str, int], total: int) -> list[str]:
     return kept
 
 
-def shorten_text(cells: Mapping[str, list[str]], numeric: set[str], total: int, floor: int = 16) -> dict[str, list[str]]:
+def shorten_text(cells: Mapping[str, list[str]], numeric: set[str], total: int,
+                 floor: int = 16) -> dict[str, list[str]]:
     """Cut the widest text columns (never below `floor` characters or their header, ending in "…") until every column
     fits side by side in `total` characters, so a long text column does not push the numbers off the table."""
     widths = {n: max([len(n), *map(len, c)]) for n, c in cells.items()}
