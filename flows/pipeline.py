@@ -122,7 +122,8 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     started = datetime.now(UTC)
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
                 settings.warehouse)
-    validator = _new_validator()
+    validator = _new_validator(root=Path(settings.warehouse).resolve().parent, run_name=summary.run_id,
+                               keep_runs=settings.gx_keep_runs)
     with writer_slot(), db.staged(settings.warehouse) as con:
         summary.loads.extend(load_sources(con, names, summary.run_id, as_of, full_refresh, replay_path, validator))
         load.rebuild_core(con)
@@ -273,10 +274,11 @@ def _report(settings: Settings) -> str | None:
     return str(path)
 
 
-def _new_validator() -> Validator:
-    """One great-expectations context per run (its import and set-up cost seconds: pay them once)."""
+def _new_validator(*, root: Path, run_name: str, keep_runs: int) -> Validator:
+    """One great-expectations context per run (its import and set-up cost seconds: pay them once), file-backed in
+    `root`/gx so validation history survives the run (the last `keep_runs` runs, named by run id)."""
     clock = time.perf_counter()
-    validator = Validator()
+    validator = Validator(root, run_name=run_name, keep_runs=keep_runs)
     get_run_logger().info("great-expectations ready in %.1fs", time.perf_counter() - clock)
     return validator
 
