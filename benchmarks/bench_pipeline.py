@@ -56,9 +56,11 @@ def floor(tmp: Path) -> None:
 def pipeline_phases(tmp: Path) -> None:
     """The same load through qtwatch's fetchers, parsers, validation, landing, core and marts (no Prefect engine)."""
     with phase("import polars/duckdb/requests + qtwatch flows"):
-        from flows.extract import fetch_source, open_session
-        from flows.plan import SOURCES, fred_catalog, plan_windows
+        from flows.extract import fetch_source, session_for
+        from flows.plan import group_catalog, plan_windows
         from flows.settings import get_settings
+        from flows.sources import FetchRequest
+        from transforms.registry import SOURCES
         from warehouse import db, load
     with phase("import great_expectations + Validator()"):
         from expectations.runner import Validator
@@ -66,13 +68,17 @@ def pipeline_phases(tmp: Path) -> None:
         validator = Validator()
     settings = get_settings()
     with db.staged(tmp / "qtwatch.duckdb") as con:
-        catalog = fred_catalog(con)
+        urls = settings.base_urls()
         for name, spec in SOURCES.items():
-            windows = plan_windows(con, spec, AS_OF, full_refresh=True, groups=catalog["series_id"].to_list()
-                                   if name == "fred" else None)
+            catalog = group_catalog(con, spec)
+            groups = catalog[spec.dataset.group_column].to_list() if catalog is not None else None
+            windows = plan_windows(con, spec, AS_OF, full_refresh=True, groups=groups)
             with phase(f"{name}: fetch from replay + parse"):
-                session = open_session(name, settings, ROOT / "replay", AS_OF)
-                batch = fetch_source(name, session, windows, catalog, None)
+                session = session_for(spec, user_agent=settings.user_agent, retries=0, timeout_s=30,
+                                      replay_dir=ROOT / "replay", as_of=AS_OF, urls=urls)
+                request = FetchRequest(spec, windows, urls[spec.http.base_url_setting], AS_OF, urls=urls,
+                                       catalog=catalog)
+                batch = fetch_source(session, request)
             with phase(f"{name}: validate ({batch.frame.height:,} rows)"):
                 outcome = validator.validate(spec.dataset.name, batch.frame, as_of=AS_OF)
             with phase(f"{name}: land in raw"):

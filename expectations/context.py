@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from expectations import rules
+from transforms.schema import SchemaDict
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class ContextSpec:
     as_of_lead_days: int = 0  # rows may be dated this many days after as_of (announced, not yet held)
 
 
-_CONTEXT_TYPES: dict[str, pl.DataType] = {
+_CONTEXT_TYPES: SchemaDict = {
     rules.AS_OF: pl.Date(),
     rules.GAP_DAYS: pl.Int64(),
     rules.MAX_GAP_DAYS: pl.Int64(),

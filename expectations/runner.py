@@ -70,7 +70,8 @@ class Validator:
         batch = prepare(module, frame, as_of=as_of, held=held).to_pandas()
         run_id = RunIdentifier(run_name=self.run_name) if self.run_name else None
         result = self._definition(dataset).run(
-            batch_parameters={"dataframe": batch}, result_format=RESULT_FORMAT, run_id=run_id
+            batch_parameters={"dataframe": batch}, result_format=RESULT_FORMAT,  # type: ignore[arg-type]
+            run_id=run_id,
         )
         return outcome(dataset, result, time.perf_counter() - started)
 
@@ -82,9 +83,9 @@ class Validator:
         self._name_data_assets()
         sites = self._context.list_data_docs_sites() or {}
         if DOCS_SITE in sites:
-            self._context.update_data_docs_site(DOCS_SITE, _site_config(path))
+            self._context.update_data_docs_site(DOCS_SITE, _site_config(path))  # type: ignore[arg-type]
         else:
-            self._context.add_data_docs_site(DOCS_SITE, _site_config(path))
+            self._context.add_data_docs_site(DOCS_SITE, _site_config(path))  # type: ignore[arg-type]
         self._context.build_data_docs(site_names=[DOCS_SITE])
         return path / "index.html"
 

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from qtwatch import analyst_commands, ops_commands, report_commands
 from qtwatch.analyst_commands import WarehouseOpt
+from transforms.registry import SOURCES
 
 app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
                   no_args_is_help=True, add_completion=True)
@@ -50,12 +51,8 @@ def use_warehouse(path: Path | None) -> None:
         os.environ["QTWATCH_WAREHOUSE"] = str(path)
 
 
-class Source(StrEnum):
-    fred = "fred"
-    auctions = "auctions"
-    nyfed_rates = "nyfed_rates"
-    nyfed_repo = "nyfed_repo"
-    dts = "dts"
+# The --source choices: every source in the registry.
+Source = StrEnum("Source", {name: name for name in SOURCES})  # type: ignore[misc]
 
 
 def parse_as_of(value: str | None) -> date | None:

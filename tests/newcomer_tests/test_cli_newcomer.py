@@ -76,7 +76,7 @@ def test_sql_list_shows_each_querys_parameters() -> None:
     assert params["08_weakest_auctions.sql"].startswith("n INTEGER (default 10)")
     for name in params:  # every placeholder a query uses is announced in its parameters
         text = (analyst.QUERIES_DIR / name).read_text()
-        used = set(analyst._GETVARIABLE.findall(text))
+        used = set(analyst.GETVARIABLE.findall(text))
         assert all(u in params[name] for u in used), name
 
 
