@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 import great_expectations as gx
 import polars as pl
 from great_expectations.core import ExpectationSuiteValidationResult
 from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 
 from expectations import suites
 from expectations.context import HeldArg, add_checks, add_context
@@ -50,6 +53,7 @@ class Validator:
                  keep_runs: int = KEEP_RUNS) -> None:
         """A file-backed context in `project_root`/gx (history of `keep_runs` runs named `run_name`), else an
         ephemeral one; progress bars off, one pandas asset + validation definition per known dataset."""
+        self._context: AbstractDataContext
         if project_root is None:
             self._context = gx.get_context(mode="ephemeral")
         else:
@@ -92,7 +96,7 @@ class Validator:
     def kept_runs(self) -> list[str]:
         """Run names of the validation results the context holds, newest first."""
         latest: dict[str, str] = {}
-        for key in self._context.validation_results_store.list_keys():
+        for key in self._result_keys():
             name, stamp = key.run_id.run_name or "", str(key.run_id.run_time)
             latest[name] = max(stamp, latest.get(name, stamp))
         return sorted(latest, key=lambda name: latest[name], reverse=True)
@@ -102,7 +106,7 @@ class Validator:
         removed run names."""
         dropped = self.kept_runs()[self.keep_runs:]
         store = self._context.validation_results_store
-        for key in store.list_keys():
+        for key in self._result_keys():
             if (key.run_id.run_name or "") in dropped:
                 store.remove_key(key)
                 if docs_path is not None:  # the site index lists the pages on disk
@@ -111,12 +115,18 @@ class Validator:
                                   ignore_errors=True)
         return dropped
 
+    def _result_keys(self) -> list[ValidationResultIdentifier]:
+        """The keys of the stored validation results (the store only ever holds validation results)."""
+        return cast(list[ValidationResultIdentifier], self._context.validation_results_store.list_keys())
+
     def _name_data_assets(self) -> None:
         """Data Docs print a result's asset from meta.batch_spec, which a dataframe batch lacks ("Data asset:
         None"): copy the asset name GX keeps in meta.active_batch_definition into it, once per stored result."""
         store = self._context.validation_results_store
-        for key in store.list_keys():
+        for key in self._result_keys():
             result = store.get(key)
+            if result is None:
+                continue
             spec = result.meta.get("batch_spec")
             name = (result.meta.get("active_batch_definition") or {}).get("data_asset_name")
             if name and hasattr(spec, "get") and not spec.get("data_asset_name"):

@@ -227,10 +227,10 @@ def with_gaps(group: pl.DataFrame, factor: float = GAP_FACTOR) -> pl.DataFrame:
     the tenor's median interval, so the line stops there (Plotly does not connect across nulls)."""
     group = group.sort("auction_date", "cusip")
     steps = group["auction_date"].diff().dt.total_days()
-    usual = steps.median()
-    if usual is None or group.height < 3:
+    median = steps.median()
+    if not isinstance(median, int | float) or group.height < 3:
         return group
-    gaps = group.with_columns(step=steps).filter(pl.col("step") > factor * max(usual, 1.0))
+    gaps = group.with_columns(step=steps).filter(pl.col("step") > factor * max(float(median), 1.0))
     if gaps.is_empty():
         return group
     breaks = gaps.select(
