@@ -18,10 +18,27 @@ REPLAY_DIR = ROOT / "replay"
 # variables win over a user's .env). Tests that need their own paths still set them.
 SANDBOX = Path(tempfile.mkdtemp(prefix="qtwatch-tests-"))
 atexit.register(shutil.rmtree, SANDBOX, ignore_errors=True)
+USER_PREFECT_HOME = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect"))
 os.environ["PREFECT_HOME"] = str(SANDBOX / "prefect")
 os.environ.update(QTWATCH_WAREHOUSE=str(SANDBOX / "data" / "qtwatch.duckdb"),
                   QTWATCH_GX_DOCS_DIR=str(SANDBOX / "data" / "gx_docs"),
                   QTWATCH_REPORT_PATH=str(SANDBOX / "data" / "report.html"))
+
+
+def _files(folder: Path) -> dict[str, tuple[float, int]]:
+    """Every file under `folder` with its modification time and size."""
+    return {str(p): (p.stat().st_mtime, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def users_files_untouched():
+    """Fail the session if any test wrote into the user's data/ folder or Prefect home."""
+    watched = [ROOT / "data", USER_PREFECT_HOME]
+    before = [_files(folder) for folder in watched]
+    yield
+    changed = [f"{folder}: {sorted(set(now.items()) ^ set(then.items()))[:3]}"
+               for folder, then in zip(watched, before, strict=True) if (now := _files(folder)) != then]
+    assert not changed, f"the tests wrote into the user's files: {changed}"
 
 
 @pytest.fixture(scope="session")
