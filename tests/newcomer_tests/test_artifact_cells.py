@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 
 from flows import artifacts
-from qtwatch.analyst import Freshness
+from warehouse.status import Freshness
 
 
 def test_runoff_note_without_a_cap_says_no_cap() -> None:
