@@ -43,6 +43,15 @@ class ContextSpec:
     max_gap_days: int | Mapping[str, int] | None = None
     known_gaps: tuple[KnownGap, ...] = ()
     as_of_lead_days: int = 0  # rows may be dated this many days after as_of (announced, not yet held)
+    # Completeness (expectations.completeness): per coverage group, a batch must bring back every row the warehouse
+    # holds in the batch's window, end no earlier, and not turn a held non-null `value_columns` value into NULL.
+    coverage_column: str | None = None  # default: group_column (DTS groups by account, not for gaps)
+    value_columns: tuple[str, ...] = ()
+
+    @property
+    def coverage_group(self) -> str | None:
+        """The column completeness is judged per (FRED series, rate type, DTS account), or None: the whole batch."""
+        return self.coverage_column or self.group_column
 
 
 _CONTEXT_TYPES: SchemaDict = {

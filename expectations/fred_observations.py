@@ -63,7 +63,7 @@ def band(entry: dict[str, str]) -> tuple[float, float]:
 def context() -> ContextSpec:
     """Dates per series_id; each series' gap limit comes from its catalog frequency."""
     gaps = {e["series_id"]: MAX_GAP_DAYS_BY_FREQUENCY[e["frequency"]] for e in catalog()}
-    return ContextSpec(date_column="date", group_column="series_id", max_gap_days=gaps)
+    return ContextSpec(date_column="date", group_column="series_id", max_gap_days=gaps, value_columns=("value",))
 
 
 def _series_rules(entry: dict[str, str]) -> list:

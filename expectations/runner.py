@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -23,7 +23,7 @@ from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 
-from expectations import suites
+from expectations import completeness, suites
 from expectations.context import HeldArg, add_checks, add_context
 
 # SUMMARY keeps 20 example values per failed rule: enough to see what broke, small enough to store per load.
@@ -66,9 +66,11 @@ class Validator:
         self._definitions: dict[str, gx.ValidationDefinition] = {}
 
     def validate(
-        self, dataset: str, frame: pl.DataFrame, *, as_of: date | None = None, held: HeldArg = None
+        self, dataset: str, frame: pl.DataFrame, *, as_of: date | None = None, held: HeldArg = None,
+        coverage: pl.DataFrame | None = None,
     ) -> ValidationOutcome:
-        """Validate `frame` against `dataset`'s suite; as_of = the run's date, held = history already loaded."""
+        """Validate `frame` against `dataset`'s suite; as_of = the run's date, held = history already loaded,
+        coverage = the held-vs-batch frame of warehouse.load.coverage (adds the completeness rule)."""
         started = time.perf_counter()
         module = suites.module(dataset)
         batch = prepare(module, frame, as_of=as_of, held=held).to_pandas()
@@ -77,7 +79,10 @@ class Validator:
             batch_parameters={"dataframe": batch}, result_format=RESULT_FORMAT,  # type: ignore[arg-type]
             run_id=run_id,
         )
-        return outcome(dataset, result, time.perf_counter() - started)
+        verdict = outcome(dataset, result, time.perf_counter() - started)
+        if coverage is None:
+            return verdict
+        return with_completeness(verdict, completeness.shortfalls(coverage, module.context().coverage_group))
 
     def build_data_docs(self, path: Path) -> Path:
         """Drop validation results older than the last `keep_runs` runs, then render the kept ones as GX Data Docs
@@ -166,6 +171,12 @@ def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: flo
         result_json=json.dumps(result.describe_dict(), default=str),
         seconds=round(seconds, 4),
     )
+
+
+def with_completeness(verdict: ValidationOutcome, failures: list[str]) -> ValidationOutcome:
+    """The verdict with the completeness rule counted as evaluated, and its failures (one per group) added."""
+    return replace(verdict, success=verdict.success and not failures, evaluated=verdict.evaluated + 1,
+                   failed=verdict.failed + bool(failures), failed_rules=[*failures, *verdict.failed_rules])
 
 
 def rule_name(config: object) -> str:
