@@ -30,7 +30,7 @@ from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, session_for
 from flows.http import SourceError
-from flows.marts import MART_BUILDERS, MART_SOURCES, read_core
+from flows.marts import MART_BUILDERS, mart_sources, read_core
 from flows.plan import group_catalog, plan_windows
 from flows.replay import resolve
 from flows.settings import BaseQtwatchSettings, get_settings
@@ -358,7 +358,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_i
     for name in MART_BUILDERS:
         record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed", started_at=datetime.now(UTC))
         clock = time.perf_counter()
-        if blocked := sorted(set(MART_SOURCES[name]) & set(failed_sources)):
+        if blocked := sorted(mart_sources(name) & set(failed_sources)):
             records.append(_skip_mart(con, record, blocked))
             continue
         state = build_mart.with_options(task_run_name=f"mart-{name}")(core, name, return_state=True)
