@@ -372,10 +372,15 @@ def _run_line(run: tuple | None, coverage: list[tuple] | None = None) -> str:
     return html.escape(f"{dates} - latest run {run_id} ({mode}, {status}, published {finished}).")
 
 
+# Marts of calendar days (known ahead), not observations: left out of the data's date range.
+CALENDAR_MARTS = frozenset({"funding_calendar"})
+
+
 def data_span(coverage: list[tuple]) -> tuple[date, date] | None:
     """(first, last) observation date over the marts of the coverage table: the data's real date range."""
-    firsts = [first for _, _, first, _ in coverage if first is not None]
-    lasts = [last for _, _, _, last in coverage if last is not None]
+    observed = [row for row in coverage if row[0] not in CALENDAR_MARTS]
+    firsts = [first for _, _, first, _ in observed if first is not None]
+    lasts = [last for _, _, _, last in observed if last is not None]
     return (min(firsts), max(lasts)) if firsts and lasts else None
 
 

@@ -166,3 +166,9 @@ def test_an_empty_mart_gets_a_note_and_the_next_chart_carries_plotlyjs(extract_f
     assert "marts.qt_runoff_monthly has no rows yet" in page
     assert len(extract_figures(page)) == 3
     assert page.index("plotly.js v") < page.index("Plotly.newPlot(")
+
+
+def test_header_date_range_leaves_calendar_days_out() -> None:
+    coverage = [("liquidity_weekly", 3, date(2030, 1, 2), date(2030, 1, 16)),  # synthetic coverage rows
+                ("funding_calendar", 9, date(2029, 12, 1), date(2030, 12, 31))]
+    assert report.data_span(coverage) == (date(2030, 1, 2), date(2030, 1, 16))
