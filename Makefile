@@ -8,6 +8,9 @@ LOCK_ARGS ?=
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
+# Prefect's temporary server gets 20 s to start by default: on two busy cores (a new PREFECT_HOME migrates its
+# database first) that is not always enough.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 
 .PHONY: demo test install lock chromium lint replay serve report docs bench clean
 

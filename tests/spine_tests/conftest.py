@@ -47,7 +47,7 @@ def prefect_harness() -> Iterator[None]:
     """One temporary Prefect API for the whole session (starting it costs seconds)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=180):  # 2 shared cores: the default 30 s is not always enough
         yield
 
 
