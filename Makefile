@@ -3,26 +3,46 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements-dev.lock
+LOCK_ARGS ?=
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
+# Prefect's temporary server gets 20 s to start by default: on two busy cores (a new PREFECT_HOME migrates its
+# database first) that is not always enough.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 
-.PHONY: demo test install lint replay serve report docs bench clean
+.PHONY: demo test install lock chromium lint replay serve report docs bench clean
 
-$(STAMP): pyproject.toml
+# The exact versions the tests ran with come from the lock file; qtwatch itself goes in editable, without deps.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-install: $(STAMP) ## create the virtualenv and install qtwatch with its dev tools
+install: $(STAMP) ## create the virtualenv and install qtwatch with its dev tools, pinned by requirements-dev.lock
+
+lock: $(STAMP) ## re-resolve requirements.lock / requirements-dev.lock from pyproject.toml (LOCK_ARGS=--upgrade to bump)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet $(LOCK_ARGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --quiet $(LOCK_ARGS) \
+		-o requirements-dev.lock
+
+# The report's screenshot tests need a headless Chromium: installed from Debian's packages when we are root.
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null \
+	|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	       echo "installing headless Chromium (apt-get install -y chromium)"; \
+	       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	     else echo "headless Chromium not found: install it (apt-get install -y chromium); the report tests need it"; fi; }
 
 demo: $(STAMP) ## run the whole pipeline offline on the bundled recorded snapshot
 	@start=$$(date +%s); \
 	$(BIN)/qtwatch run --replay && \
 	echo "pipeline took $$(( $$(date +%s) - start ))s"
 
-test: $(STAMP) ## run the test suite (no network)
+test: $(STAMP) chromium ## run the test suite (no network; writes nothing under data/)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP) ## ruff and the mypy type check (both must be clean)

@@ -1,18 +1,27 @@
-"""Run a dataset's suite on a polars batch through one ephemeral GX context per run; quiet, timed, docs-ready."""
+"""Run a dataset's suite on a polars batch through one GX context per run; quiet, timed, docs-ready.
+
+The pipeline uses a file-backed context beside the warehouse (`<warehouse folder>/gx`): suites, one pandas data asset
+and validation definition per dataset, and the validation results of the last `keep_runs` runs (each run's results
+carry the qtwatch run id as GX run name), which the Data Docs site lists. Tests use the ephemeral context."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 import great_expectations as gx
 import polars as pl
 from great_expectations.core import ExpectationSuiteValidationResult
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 
 from expectations import completeness, suites
 from expectations.context import HeldArg, add_checks, add_context
@@ -20,6 +29,8 @@ from expectations.context import HeldArg, add_checks, add_context
 # SUMMARY keeps 20 example values per failed rule: enough to see what broke, small enough to store per load.
 RESULT_FORMAT = "SUMMARY"
 DOCS_SITE = "qtwatch_local_docs"
+DATA_SOURCE = "qtwatch_batches"
+KEEP_RUNS = 20  # validation history kept in a file-backed context: about a month of daily runs
 
 
 @dataclass(frozen=True)
@@ -36,14 +47,22 @@ class ValidationOutcome:
 
 
 class Validator:
-    """One per run: pays the GX import and the ephemeral context set-up once, then validates any dataset."""
+    """One per run: pays the GX import and the context set-up once, then validates any dataset."""
 
-    def __init__(self) -> None:
-        """Ephemeral context, progress bars off, one pandas asset + validation definition per known dataset."""
-        self._context = gx.get_context(mode="ephemeral")
+    def __init__(self, project_root: Path | None = None, *, run_name: str | None = None,
+                 keep_runs: int = KEEP_RUNS) -> None:
+        """A file-backed context in `project_root`/gx (history of `keep_runs` runs named `run_name`), else an
+        ephemeral one; progress bars off, one pandas asset + validation definition per known dataset."""
+        self._context: AbstractDataContext
+        if project_root is None:
+            self._context = gx.get_context(mode="ephemeral")
+        else:
+            Path(project_root).mkdir(parents=True, exist_ok=True)
+            self._context = gx.get_context(mode="file", project_root_dir=str(project_root))
+        self.run_name, self.keep_runs = run_name, max(1, keep_runs)
         # Without this every validation draws a tqdm bar per metric batch into the run log.
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        self._source = self._context.data_sources.add_pandas("qtwatch_batches")
+        self._source = self._context.data_sources.add_or_update_pandas(DATA_SOURCE)
         self._definitions: dict[str, gx.ValidationDefinition] = {}
 
     def validate(
@@ -55,8 +74,10 @@ class Validator:
         started = time.perf_counter()
         module = suites.module(dataset)
         batch = prepare(module, frame, as_of=as_of, held=held).to_pandas()
+        run_id = RunIdentifier(run_name=self.run_name) if self.run_name else None
         result = self._definition(dataset).run(
-            batch_parameters={"dataframe": batch}, result_format=RESULT_FORMAT  # type: ignore[arg-type]
+            batch_parameters={"dataframe": batch}, result_format=RESULT_FORMAT,  # type: ignore[arg-type]
+            run_id=run_id,
         )
         verdict = outcome(dataset, result, time.perf_counter() - started)
         if coverage is None:
@@ -64,21 +85,70 @@ class Validator:
         return with_completeness(verdict, completeness.shortfalls(coverage, module.context().coverage_group))
 
     def build_data_docs(self, path: Path) -> Path:
-        """Render every validation of this run as GX Data Docs under `path`; returns its index.html."""
+        """Drop validation results older than the last `keep_runs` runs, then render the kept ones as GX Data Docs
+        under `path` (its index lists every kept run); returns its index.html."""
         path.mkdir(parents=True, exist_ok=True)
-        if DOCS_SITE not in (self._context.list_data_docs_sites() or {}):
+        self.prune_history(path)
+        self._name_data_assets()
+        sites = self._context.list_data_docs_sites() or {}
+        if DOCS_SITE in sites:
+            self._context.update_data_docs_site(DOCS_SITE, _site_config(path))  # type: ignore[arg-type]
+        else:
             self._context.add_data_docs_site(DOCS_SITE, _site_config(path))  # type: ignore[arg-type]
         self._context.build_data_docs(site_names=[DOCS_SITE])
         return path / "index.html"
 
+    def kept_runs(self) -> list[str]:
+        """Run names of the validation results the context holds, newest first."""
+        latest: dict[str, str] = {}
+        for key in self._result_keys():
+            name, stamp = key.run_id.run_name or "", str(key.run_id.run_time)
+            latest[name] = max(stamp, latest.get(name, stamp))
+        return sorted(latest, key=lambda name: latest[name], reverse=True)
+
+    def prune_history(self, docs_path: Path | None = None) -> list[str]:
+        """Remove the results (and their Data Docs pages) of every run but the newest `keep_runs`; returns the
+        removed run names."""
+        dropped = self.kept_runs()[self.keep_runs:]
+        store = self._context.validation_results_store
+        for key in self._result_keys():
+            if (key.run_id.run_name or "") in dropped:
+                store.remove_key(key)
+                if docs_path is not None:  # the site index lists the pages on disk
+                    suite = key.expectation_suite_identifier.name
+                    shutil.rmtree(docs_path / "validations" / suite / (key.run_id.run_name or ""),
+                                  ignore_errors=True)
+        return dropped
+
+    def _result_keys(self) -> list[ValidationResultIdentifier]:
+        """The keys of the stored validation results (the store only ever holds validation results)."""
+        return cast(list[ValidationResultIdentifier], self._context.validation_results_store.list_keys())
+
+    def _name_data_assets(self) -> None:
+        """Data Docs print a result's asset from meta.batch_spec, which a dataframe batch lacks ("Data asset:
+        None"): copy the asset name GX keeps in meta.active_batch_definition into it, once per stored result."""
+        store = self._context.validation_results_store
+        for key in self._result_keys():
+            result = store.get(key)
+            if result is None:
+                continue
+            spec = result.meta.get("batch_spec")
+            name = (result.meta.get("active_batch_definition") or {}).get("data_asset_name")
+            if name and hasattr(spec, "get") and not spec.get("data_asset_name"):
+                spec["data_asset_name"] = name
+                store.set(key, result)
+
     def _definition(self, dataset: str) -> gx.ValidationDefinition:
-        """The dataset's ValidationDefinition, created on first use (suite + dataframe asset + batch)."""
+        """The dataset's ValidationDefinition, created (or refreshed) on first use: suite + dataframe asset + batch
+        definition, all named after the dataset."""
         if dataset not in self._definitions:
-            suite = self._context.suites.add(suites.registry[dataset]())
-            asset = self._source.add_dataframe_asset(dataset)
-            batch = asset.add_batch_definition_whole_dataframe(dataset)
+            suite = self._context.suites.add_or_update(suites.registry[dataset]())
+            assets = {a.name: a for a in self._source.assets}
+            asset = assets.get(dataset) or self._source.add_dataframe_asset(dataset)
+            batches = {b.name: b for b in asset.batch_definitions}
+            batch = batches.get(dataset) or asset.add_batch_definition_whole_dataframe(dataset)
             definition = gx.ValidationDefinition(name=dataset, data=batch, suite=suite)
-            self._definitions[dataset] = self._context.validation_definitions.add(definition)
+            self._definitions[dataset] = self._context.validation_definitions.add_or_update(definition)
         return self._definitions[dataset]
 
 
@@ -119,7 +189,7 @@ def rule_name(config: object) -> str:
 
 
 def _site_config(path: Path) -> dict:
-    """A local-folder Data Docs site (the ephemeral context has none of its own)."""
+    """A local-folder Data Docs site at `path` (QTWATCH_GX_DOCS_DIR), for the file and the ephemeral context alike."""
     return {
         "class_name": "SiteBuilder",
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(path)},

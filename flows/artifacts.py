@@ -26,7 +26,8 @@ HEADLINES = {
     # change = vs the month before; the note puts the month's runoff against its cap (the QT regime in force).
     "Treasury runoff vs cap, last month (bn)": (
         "SELECT month, ust_runoff_bn, ust_runoff_bn - lag(ust_runoff_bn) OVER (ORDER BY month), "
-        "printf('cap %.1f bn, %.0f%% of cap (%s)', ust_cap_bn, 100 * ust_cap_attainment, regime) "
+        "CASE WHEN ust_cap_bn IS NULL THEN printf('no cap in force (%s)', coalesce(regime, 'no QT regime')) "
+        "ELSE printf('cap %.1f bn, %.0f%% of cap (%s)', ust_cap_bn, 100 * ust_cap_attainment, regime) END "
         "FROM marts.qt_runoff_monthly WHERE ust_runoff_bn IS NOT NULL ORDER BY month DESC LIMIT 1"),
 }
 
@@ -59,7 +60,7 @@ def run_markdown(summary: RunSummary) -> str:
             row = _first(con, sql)
             if row:
                 note = row[3] if len(row) > 3 else ""
-                lines.append(f"| {label} | {row[0]} | {_num(row[1])} | {_signed(row[2])} | {note} |")
+                lines.append(f"| {label} | {_cell(row[0])} | {_num(row[1])} | {_signed(row[2])} | {_cell(note)} |")
         lines += _freshness_lines(collect_status(con, Path(summary.warehouse), as_of=summary.as_of))
     if summary.docs_path:
         lines += ["", f"great-expectations Data Docs: `{summary.docs_path}`"]
@@ -74,7 +75,7 @@ def _freshness_lines(status: WarehouseStatus) -> list[str]:
     rows = [f for source in status.sources for f in (source.series or [source.freshness])]
     return ["", "## Freshness (latest observation held vs expected on the as-of date)", "",
             "| dataset | latest | expected | state |", "|---|---|---|---|",
-            *[f"| {f.name} | {f.latest} | {f.expected} | {f.state} |" for f in rows]]
+            *[f"| {f.name} | {_cell(f.latest)} | {_cell(f.expected)} | {f.state} |" for f in rows]]
 
 
 def publish_artifact(summary: RunSummary) -> None:
@@ -89,6 +90,11 @@ def _first(con, sql: str):
     except Exception:  # noqa: BLE001 - a mart not built yet just leaves its line out
         return None
     return rows[0] if rows else None
+
+
+def _cell(value) -> str:
+    """A markdown table cell: a missing value is an empty cell, never the text `None`."""
+    return "" if value is None else str(value).replace("|", "/")
 
 
 def _num(value) -> str:

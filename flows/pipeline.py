@@ -34,6 +34,7 @@ from flows.marts import MART_BUILDERS, mart_sources, read_core
 from flows.plan import group_catalog, plan_windows
 from flows.replay import resolve
 from flows.settings import BaseQtwatchSettings, get_settings
+from flows.snapshot import snapshot_as_of
 from flows.sources import Batch, FetchRequest, Window
 from flows.writer_slot import writer_slot
 from transforms.publication import with_published_at
@@ -67,6 +68,7 @@ class RunConfig:
     gx_docs_dir: Path
     report_path: Path
     alert_webhook_url: str | None = None
+    gx_keep_runs: int = 20  # runs whose validation results the file-backed GX context keeps
     api_keys: dict[str, SecretStr] = field(default_factory=dict, repr=False)  # per source that takes one
 
     @classmethod
@@ -77,6 +79,7 @@ class RunConfig:
                    http_retries=settings.http_retries, http_timeout_s=settings.http_timeout_s,
                    writer_wait_s=settings.writer_wait_s, gx_docs_dir=Path(settings.gx_docs_dir),
                    report_path=Path(settings.report_path), alert_webhook_url=settings.alert_webhook_url,
+                   gx_keep_runs=settings.gx_keep_runs,
                    api_keys=_api_keys(settings, blocks=not replay))
 
 
@@ -145,7 +148,14 @@ def _run_name() -> str:
     params = flow_run.parameters
     mode = "replay" if params.get("replay") else "live"
     sources = "+".join(params.get("sources") or ["all"])
-    return f"{mode}-{sources}-asof-{params.get('as_of') or datetime.now(NEW_YORK).date()}"
+    return f"{mode}-{sources}-asof-{params.get('as_of') or _default_as_of(mode == 'replay', params.get('replay_dir'))}"
+
+
+def _default_as_of(replay: bool, replay_dir: str | Path | None) -> date:
+    """Today in New York; for a replay run the snapshot's last recorded day (flows.snapshot), so the demo is fresh."""
+    if replay:
+        return snapshot_as_of(Path(replay_dir or get_settings().replay_dir))
+    return datetime.now(NEW_YORK).date()
 
 
 @flow(name="qtwatch-pipeline", flow_run_name=_run_name, log_prints=False, on_failure=[notify_failure],
@@ -163,7 +173,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
                                 f"`python -m scripts.build_replay` to build the snapshot")
     _guard_secrets(config)
     names = check_sources(sources)
-    as_of = as_of or datetime.now(NEW_YORK).date()
+    as_of = as_of or _default_as_of(replay, config.replay_dir)
     try:  # before anything is fetched or staged: a refused run leaves the warehouse byte-identical
         check_as_of(config.warehouse, as_of, names)
     except AsOfRefused as exc:
@@ -173,7 +183,8 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     started = datetime.now(UTC)
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
                 config.warehouse)
-    validator = _new_validator()
+    validator = _new_validator(root=config.warehouse.resolve().parent, run_name=summary.run_id,
+                               keep_runs=config.gx_keep_runs)
     with writer_slot(config.writer_wait_s), db.staged(config.warehouse, wait_s=config.writer_wait_s,
                                                       on_wait=logger.warning) as con:
         summary.loads.extend(load_sources(con, names=names, run_id=summary.run_id, as_of=as_of,
@@ -444,12 +455,13 @@ def write_report(warehouse: Path, report_path: Path) -> str | None:
     return str(path)
 
 
-def _new_validator() -> Validator:
-    """One great-expectations context per run (its import and set-up cost seconds: pay them once)."""
+def _new_validator(*, root: Path, run_name: str, keep_runs: int) -> Validator:
+    """One great-expectations context per run (its import and set-up cost seconds: pay them once), file-backed in
+    `root`/gx so validation history survives the run (the last `keep_runs` runs, named by run id)."""
     from expectations.runner import Validator
 
     clock = time.perf_counter()
-    validator = Validator()
+    validator = Validator(root, run_name=run_name, keep_runs=keep_runs)
     get_run_logger().info("great-expectations ready in %.1fs", time.perf_counter() - clock)
     return validator
 

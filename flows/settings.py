@@ -35,6 +35,8 @@ class BaseQtwatchSettings(BaseSettings):
     gx_docs_dir: Path = Field(default=Path("data/gx_docs"), description="Where GX Data Docs are built")
     writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")
     report_path: Path = Field(default=Path("data/report.html"), description="HTML report written after each run")
+    gx_keep_runs: int = Field(default=20, ge=1, description="Runs whose validation results the GX context (beside "
+                              "the warehouse, in its folder's gx/) keeps and Data Docs list")
 
     def base_urls(self) -> dict[str, str]:
         """Every base-URL setting by field name (a trailing slash kept where the default has one)."""

@@ -81,6 +81,45 @@ def fit_columns(widths: Mapping[str, int], total: int) -> list[str]:
     return kept
 
 
+# getvariable('name') in an example query: a parameter set with --param name=VALUE (warehouse.query binds it).
+GETVARIABLE = re.compile(r"getvariable\s*\(\s*'([^']+)'\s*\)", re.IGNORECASE)
+
+
+def shorten_text(cells: Mapping[str, list[str]], numeric: set[str], total: int,
+                 floor: int = 16) -> dict[str, list[str]]:
+    """Cut the widest text columns (never below `floor` characters or their header, ending in "…") until every column
+    fits side by side in `total` characters, so a long text column does not push the numbers off the table."""
+    widths = {n: max([len(n), *map(len, c)]) for n, c in cells.items()}
+    texts = [n for n in cells if n not in numeric]
+    cap = max((widths[n] for n in texts), default=0)
+
+    def used(limit: int) -> int:
+        return 1 + sum(min(w, max(limit, len(n))) if n in texts else w for n, w in widths.items()) + 3 * len(widths)
+
+    while cap > floor and used(cap) > total:
+        cap -= 1
+    if not texts or used(cap) == used(max(widths.values(), default=0)):
+        return dict(cells)
+    return {n: [_cut(v, max(cap, len(n))) for v in c] if n in texts else list(c) for n, c in cells.items()}
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def query_parameters(sql: str) -> str:
+    """The parameters a query file takes: its `-- Parameters:` header, else the $names / getvariable() it uses."""
+    header = query_header(sql).get("parameters")
+    if header:
+        return header
+    try:
+        named = {f"${n}" for s in duckdb.extract_statements(sql) for n in s.named_parameters}
+    except duckdb.Error:
+        named = set()
+    found = sorted(named | set(GETVARIABLE.findall(sql)))
+    return ", ".join(found) if found else "none"
+
+
 def table_caption(rows: int, shown: int, hidden: Sequence[str]) -> str:
     """What the terminal table leaves out: rows beyond --limit and columns beyond the width."""
     parts = [f"{rows:,} row{'s' if rows != 1 else ''}"]
@@ -110,6 +149,11 @@ def query_file(name: str) -> Path:
 def example_queries() -> list[tuple[str, str]]:
     """(file name, question) of every example query in warehouse/queries, in file order."""
     return [(p.name, query_header(p.read_text()).get("question", "")) for p in sorted(QUERIES_DIR.glob("*.sql"))]
+
+
+def example_query_parameters() -> dict[str, str]:
+    """{file name: the parameters it takes (with defaults, from its header)} for every example query."""
+    return {p.name: query_parameters(p.read_text()) for p in sorted(QUERIES_DIR.glob("*.sql"))}
 
 
 def query_header(sql: str) -> dict[str, str]:

@@ -167,6 +167,8 @@ def _print_table(frame, limit: int) -> None:
     console = _console()
     shown = frame.head(limit)
     cells = {name: [analyst.format_cell(v) for v in shown[name].to_list()] for name in frame.columns}
+    numeric = {name for name in frame.columns if frame.schema[name].is_numeric()}
+    cells = analyst.shorten_text(cells, numeric, console.width)
     columns = analyst.fit_columns({n: max([len(n), *map(len, c)]) for n, c in cells.items()}, console.width)
     table = Table(header_style="bold")
     for name in columns:
@@ -182,9 +184,11 @@ def _print_examples() -> None:
 
     from qtwatch import analyst
 
-    table = Table("file", "question", title=f"example queries in {analyst.QUERIES_DIR}")
+    table = Table("file", "question", "parameters (--param NAME=VALUE)", title=f"example queries in "
+                  f"{analyst.QUERIES_DIR}")
+    parameters = analyst.example_query_parameters()
     for name, question in analyst.example_queries():
-        table.add_row(name, question)
+        table.add_row(name, question, parameters[name])
     console = _console()
     console.print(table)
     console.print("run one: qtwatch sql --file NAME [--param name=value]")

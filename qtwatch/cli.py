@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -12,24 +14,48 @@ import typer
 from rich.console import Console
 
 from qtwatch import analyst_commands, doctor_commands, ops_commands, report_commands
+from qtwatch.analyst_commands import WarehouseOpt
 from transforms.registry import SOURCES
 
 app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=True)
 console = Console(width=None if Console().is_terminal else 130)
 err = Console(stderr=True)
+
+
+def qtwatch_version() -> str:
+    """The installed qtwatch distribution's version (from its package metadata)."""
+    try:
+        return version("qtwatch")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"qtwatch {qtwatch_version()}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks instead of one line per error.")]
     = False,
+    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                           help="Print the qtwatch version and exit.")] = False,
 ) -> None:
     """qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing it strains."""
     from qtwatch import errors
 
     errors.configure(debug)
     errors.check_settings()
+
+
+def use_warehouse(path: Path | None) -> None:
+    """--warehouse for commands whose work reads the settings later (the flow, its report): it becomes
+    QTWATCH_WAREHOUSE for this process, so the flow's entry reads it like any other setting."""
+    if path is not None:
+        os.environ["QTWATCH_WAREHOUSE"] = str(path)
 
 
 # The --source choices: every source in the registry.
@@ -62,14 +88,18 @@ def run(
     vintages: Annotated[bool, typer.Option("--vintages", help="With --source fred and FRED_API_KEY: land every "
                                            "ALFRED vintage of the catalog series, so known_on(day) is right for "
                                            "days before qtwatch ran.")] = False,
+    warehouse: WarehouseOpt = None,
 ) -> None:
     """Fetch every source, validate, land raw, rebuild core and marts, and publish the DuckDB warehouse."""
     as_of_date = parse_as_of(as_of)
+    use_warehouse(warehouse)
+    if replay:
+        _check_replay_snapshot()
     sources = [s.value for s in source] if source else None
     if vintages:
         run_vintages(sources, replay=replay, as_of=as_of_date)
         return
-    refuse_rewriting_history(as_of_date, sources)
+    refuse_rewriting_history(as_of_date, sources, replay=replay)
     from qtwatch import run_command
 
     run_command.run(sources, replay, as_of_date, full_refresh, console, err)
@@ -89,17 +119,33 @@ def run_vintages(sources: list[str] | None, *, replay: bool, as_of: date | None)
         raise typer.Exit(1)
 
 
-def refuse_rewriting_history(as_of: date | None, sources: list[str] | None) -> None:
-    """Exit 2 with one line, before Prefect even starts, when the as-of would rewrite the warehouse's history."""
+def refuse_rewriting_history(as_of: date | None, sources: list[str] | None, *, replay: bool) -> None:
+    """Exit 2 with one line, before Prefect even starts, when the as-of would rewrite the warehouse's history.
+    Without --as-of a run's as-of is today in New York, or for a replay run the snapshot's last recorded day."""
     from flows.settings import get_settings
+    from flows.snapshot import snapshot_as_of
     from warehouse.pit import AsOfRefused, check_as_of
 
-    day = as_of or datetime.now(ZoneInfo("America/New_York")).date()
+    settings = get_settings()
+    day = as_of or (snapshot_as_of(Path(settings.replay_dir)) if replay
+                    else datetime.now(ZoneInfo("America/New_York")).date())
     try:
-        check_as_of(Path(get_settings().warehouse), day, sources or list(SOURCES))
+        check_as_of(Path(settings.warehouse), day, sources or list(SOURCES))
     except AsOfRefused as exc:
         typer.echo(f"run refused: {exc}", err=True)  # plain echo: one line, never wrapped
         raise typer.Exit(2) from None
+
+
+def _check_replay_snapshot() -> None:
+    """A replay run needs the snapshot folder (a checkout's replay/, or QTWATCH_REPLAY_DIR): one line if missing."""
+    from flows.settings import get_settings
+    from flows.snapshot import SnapshotError, source_last_days
+
+    try:
+        source_last_days(get_settings().replay_dir)
+    except SnapshotError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 analyst_commands.register(app)

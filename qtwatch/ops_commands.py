@@ -25,9 +25,15 @@ def serve(
     = True,
     replay: Annotated[bool, typer.Option("--replay", help="Make replay (the bundled recorded snapshot) the "
                                          "deployments' default, for an offline demo.")] = False,
+    warehouse: Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file the served "
+                                                   "runs publish (default: QTWATCH_WAREHOUSE, else "
+                                                   "data/qtwatch.duckdb).")] = None,
 ) -> None:
     """Start the Prefect server with its UI and serve the scheduled qtwatch deployments (Ctrl-C stops both)."""
     from flows import deployments
+
+    if warehouse is not None:  # the served runs read their settings from this process's environment
+        os.environ["QTWATCH_WAREHOUSE"] = str(warehouse)
 
     process = None
     if server:

@@ -27,9 +27,7 @@ from plotly.subplots import make_subplots
 
 from qtwatch import report_basis
 from warehouse.db import WarehouseError, connect_readonly
-from warehouse.pit import data_range
 
-DEFAULT_OUTPUT = Path("data/report.html")
 DEFAULT_TITLE = "qtwatch: QT runoff and money-market plumbing"
 # The QT-era window of the runoff and liquidity charts: QT1 started in October 2017.
 SINCE = date(2017, 1, 1)
@@ -66,9 +64,11 @@ CAPTIONS = {
                "volume-weighted SOFR percentiles minus IORB where the NY Fed data is loaded. Above zero, repo pays "
                "more than reserves: reserves are no longer abundant. Bottom: Standing Repo Facility (and temporary "
                "repo) take-up, $bn: the Fed's backstop being used.",
-    "auctions": "Bid-to-cover = bids tendered / amount accepted, per auction, one line per tenor (bills top, "
-                "coupons bottom). A falling ratio for a tenor means weaker demand for new supply; compare a tenor "
-                "with its own history, not across tenors.",
+    "auctions": "Bid-to-cover = bids tendered / amount accepted, per auction, one line per tenor in three panels: "
+                "bills, nominal notes and bonds, TIPS and FRNs. A falling ratio for a tenor means weaker demand for "
+                "new supply; compare a tenor with its own history, not across tenors. A line stops where auctions "
+                "are missing from the data (most 2025 bill auctions have no recorded results); TIPS are shown "
+                "apart only where the data flags them.",
     "basis": report_basis.CAPTION,
 }
 
@@ -131,13 +131,30 @@ def _mark_regimes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
     capped = regimes.filter(pl.col("ust_cap_bn").is_not_null())
     episodes = capped.group_by("episode").agg(pl.col("effective_from").min(), pl.col("effective_to").max())
     for episode, start, end in episodes.sort("effective_from").iter_rows():
+        # Episode names sit at the bottom of their band, clear of the regime labels along the top.
         fig.add_vrect(x0=start, x1=end or until, fillcolor="#ff7f0e", opacity=0.08, line_width=0,
-                      layer="below", annotation_text=episode, annotation_position="top left")
+                      layer="below", annotation_text=episode, annotation_position="bottom left")
     for regime, start in regimes.select("regime", "effective_from").iter_rows():
         fig.add_shape(type="line", x0=start, x1=start, xref="x", yref="paper", y0=0, y1=1,
                       line={"color": "#7f7f7f", "width": 1, "dash": "dot"}, name=regime)
-        fig.add_annotation(x=start, y=1.0, xref="x", yref="paper", text=regime, showarrow=False, textangle=-90,
+    for text, start in regime_labels(regimes):
+        fig.add_annotation(x=start, y=1.0, xref="x", yref="paper", text=text, showarrow=False, textangle=-90,
                            xanchor="right", yanchor="top", font={"size": 9, "color": "#555"})
+
+
+# Regime starts closer than this share one label, or their rotated texts would print over each other.
+LABEL_MIN_DAYS = 45
+
+
+def regime_labels(regimes: pl.DataFrame, min_days: int = LABEL_MIN_DAYS) -> list[tuple[str, date]]:
+    """(text, x) of the regime-start labels: starts within `min_days` of the previous one join its label."""
+    labels: list[tuple[list[str], date, date]] = []  # (names, first start, last start)
+    for regime, start in regimes.sort("effective_from").select("regime", "effective_from").iter_rows():
+        if labels and (start - labels[-1][2]).days < min_days:
+            labels[-1] = (labels[-1][0] + [regime], labels[-1][1], start)
+        else:
+            labels.append(([regime], start, start))
+    return [(" / ".join(names), first) for names, first, _ in labels]
 
 
 def liquidity_figure(liquidity: pl.DataFrame) -> go.Figure:
@@ -188,24 +205,80 @@ def auction_series_label(kind: str, tenor: str) -> str:
     return tenor if kind in ("Bill", "Note", "Bond", "Note/Bond") else f"{tenor} {kind}"
 
 
+# The auction panels (small multiples): bills, nominal fixed-rate coupons, and the two coupon kinds whose
+# bid-to-cover is not comparable with nominals (TIPS price off real yields, FRNs off a discount margin).
+AUCTION_CLASSES = ("Bills", "Nominal coupons (notes and bonds)", "TIPS and FRN")
+# One colour per tenor within a panel: no panel has more tenors than this palette has colours.
+TENOR_COLOURS = qualitative.D3
+# A tenor's line is broken where the next auction comes more than this many of its usual intervals later (one
+# missed auction doubles it): the recordings miss auctions (most 2025 bills); a line would invent them.
+GAP_FACTOR = 1.6
+
+
+def auction_class(kind: str | None, security_class: str | None = None) -> str:
+    """The panel of an auction: the mart's `security_class` when it has one, else its security_kind."""
+    text = (security_class or kind or "").lower()
+    if "bill" in text or text == "cmb":
+        return AUCTION_CLASSES[0]
+    if any(word in text for word in ("tips", "frn", "inflation", "float")):
+        return AUCTION_CLASSES[2]
+    return AUCTION_CLASSES[1]
+
+
+def with_gaps(group: pl.DataFrame, factor: float = GAP_FACTOR) -> pl.DataFrame:
+    """One tenor's auctions by date with a null-valued row inserted inside every gap longer than `factor` times
+    the tenor's median interval, so the line stops there (Plotly does not connect across nulls)."""
+    group = group.sort("auction_date", "cusip")
+    steps = group["auction_date"].diff().dt.total_days()
+    median = steps.median()
+    if not isinstance(median, int | float) or group.height < 3:
+        return group
+    gaps = group.with_columns(step=steps).filter(pl.col("step") > factor * max(float(median), 1.0))
+    if gaps.is_empty():
+        return group
+    breaks = gaps.select(
+        (pl.col("auction_date") - pl.duration(days=pl.col("step") // 2)).alias("auction_date"),
+        *[pl.lit(None, dtype=group.schema[c]).alias(c) for c in group.columns if c != "auction_date"],
+    ).select(group.columns)
+    return pl.concat([group, breaks]).sort("auction_date", nulls_last=True)
+
+
 def auction_figure(auctions: pl.DataFrame) -> go.Figure:
-    """Bid-to-cover per auction, one line per tenor label, bills in the top panel and coupons below."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=("Bills", "Coupons (notes, bonds, FRN, TIPS)"))
+    """Bid-to-cover per auction in three panels (bills, nominal coupons, TIPS/FRN), one line and one colour per
+    tenor within a panel, lines broken across missing auctions, each panel with its own legend beside it."""
+    classes = [c for c in AUCTION_CLASSES if c in set(_classes(auctions))] or list(AUCTION_CLASSES[:1])
+    fig = make_subplots(rows=len(classes), cols=1, shared_xaxes=True, vertical_spacing=0.07,
+                        subplot_titles=classes)
     labelled = auctions.with_columns(
         label=pl.struct("security_kind", "tenor").map_elements(
-            lambda r: auction_series_label(r["security_kind"], r["tenor"]), return_dtype=pl.Utf8))
-    for label, group in _groups_by_tenor(labelled):
-        is_bill = group["security_kind"][0] in ("Bill", "CMB")
-        fig.add_trace(go.Scatter(x=group["auction_date"].to_list(), y=group["bid_to_cover"].to_list(), name=label,
-                                 mode="lines+markers", marker={"size": 5}, line={"width": 1},
-                                 text=group["security_term"].to_list(), customdata=group["cusip"].to_list(),
-                                 hovertemplate=f"{label} %{{x|%Y-%m-%d}}: %{{y:.2f}}x"
-                                               "<br>%{text}, %{customdata}<extra></extra>"),
-                      row=1 if is_bill else 2, col=1)
-    fig.update_yaxes(title_text="bid-to-cover (x)")
-    # ~15 tenors: the default 10-colour cycle would give two tenors the same colour.
-    return _finish(fig, 620, colorway=qualitative.Dark24)
+            lambda r: auction_series_label(r["security_kind"], r["tenor"]), return_dtype=pl.Utf8),
+        panel=pl.Series(_classes(auctions), dtype=pl.Utf8))
+    for row, panel in enumerate(classes, start=1):
+        legend = "legend" if row == 1 else f"legend{row}"
+        for i, (label, group) in enumerate(_groups_by_tenor(labelled.filter(pl.col("panel") == panel))):
+            drawn = with_gaps(group)
+            fig.add_trace(go.Scatter(x=drawn["auction_date"].to_list(), y=drawn["bid_to_cover"].to_list(),
+                                     name=label, legend=legend, mode="lines+markers", connectgaps=False,
+                                     marker={"size": 5, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
+                                     line={"width": 1.2, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
+                                     text=drawn["security_term"].to_list(), customdata=drawn["cusip"].to_list(),
+                                     hovertemplate=f"{label} %{{x|%Y-%m-%d}}: %{{y:.2f}}x"
+                                                   "<br>%{text}, %{customdata}<extra></extra>"),
+                          row=row, col=1)
+        fig.update_yaxes(title_text="bid-to-cover (x)", row=row, col=1)
+    height = 260 * len(classes) + 80
+    # Each panel's legend beside it: the panel domains run top to bottom.
+    legends = {("legend" if row == 1 else f"legend{row}"): {
+        "y": fig.layout[f"yaxis{'' if row == 1 else row}"].domain[1], "yanchor": "top", "x": 1.02,
+        "xanchor": "left", "tracegroupgap": 2} for row in range(1, len(classes) + 1)}
+    return _finish(fig, height, **legends)
+
+
+def _classes(auctions: pl.DataFrame) -> list[str]:
+    """The panel of every auction row (security_class when the mart carries it)."""
+    classes = auctions["security_class"].to_list() if "security_class" in auctions.columns else [None] * \
+        auctions.height
+    return [auction_class(k, c) for k, c in zip(auctions["security_kind"].to_list(), classes, strict=True)]
 
 
 def _groups_by_tenor(labelled: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
@@ -222,11 +295,15 @@ def read_marts(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     """The frames behind the charts (keys runoff, regimes, liquidity, funding, auctions, basis, calendar); clear
     error if a mart or ref table is missing."""
     _require_tables(con, ["marts." + m for m, _ in COVERAGE] + ["ref.qt_cap_regimes", "meta.runs"])
+    has_class = con.execute("SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = "
+                            "'auction_health' AND column_name = 'security_class'").fetchall()[0][0]
+    auctions_sql = AUCTIONS_SQL.replace("security_kind,", "security_kind, security_class,") if has_class \
+        else AUCTIONS_SQL
     # con.sql(params=) rather than warehouse.db.query_pl: its execute().to_arrow_table() path makes DuckDB 2 warn
     # on stderr, which `qtwatch report` users would see.
     return {key: con.sql(sql, params=params).pl() for key, sql, params in (
         ("runoff", RUNOFF_SQL, [SINCE]), ("regimes", REGIMES_SQL, [SINCE]), ("liquidity", LIQUIDITY_SQL, [SINCE]),
-        ("funding", FUNDING_SQL, None), ("auctions", AUCTIONS_SQL, None),
+        ("funding", FUNDING_SQL, None), ("auctions", auctions_sql, None),
         ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))}
 
 
@@ -265,8 +342,7 @@ def read_header(con: duckdb.DuckDBPyConnection) -> tuple[tuple | None, list[tupl
     return (runs[0] if runs else None), coverage
 
 
-def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str,
-                span: tuple[date | None, date | None] = (None, None)) -> str:
+def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str) -> str:
     """One HTML document: header (latest run, coverage), then each section's heading, caption and chart; plotly.js
     is inlined with the first chart only."""
     body, js_done = [], False
@@ -281,18 +357,31 @@ def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple
                                            config={"displaylogo": False, "responsive": True}))
         body.append("</section>")
         js_done = True
-    return PAGE.format(title=html.escape(title), run=_run_line(run, span), coverage=_coverage_table(coverage),
+    return PAGE.format(title=html.escape(title), run=_run_line(run, coverage), coverage=_coverage_table(coverage),
                        body="\n".join(body))
 
 
-def _run_line(run: tuple | None, span: tuple[date | None, date | None] = (None, None)) -> str:
-    """The header line: the data's real date range first (never only the requested as-of), then the latest run."""
+def _run_line(run: tuple | None, coverage: list[tuple] | None = None) -> str:
+    span = data_span(coverage or [])
     if run is None:
-        return "No pipeline run recorded in meta.runs."
+        return html.escape((f"Data {span[0]} to {span[1]}. " if span else "") + "No pipeline run recorded in "
+                           "meta.runs.")
     run_id, mode, as_of, finished_at, status = run
     finished = finished_at.strftime("%Y-%m-%d %H:%M UTC") if finished_at else "unfinished"
-    held = f"Data from {span[0]} to {span[1]} (observation dates held)" if span[1] else "No observations held"
-    return html.escape(f"{held} - latest run {run_id} ({mode}, as of {as_of}, {status}, published {finished}).")
+    dates = f"Data {span[0]} to {span[1]}, as of {as_of}" if span else f"Data as of {as_of}"
+    return html.escape(f"{dates} - latest run {run_id} ({mode}, {status}, published {finished}).")
+
+
+# Marts of calendar days (known ahead), not observations: left out of the data's date range.
+CALENDAR_MARTS = frozenset({"funding_calendar"})
+
+
+def data_span(coverage: list[tuple]) -> tuple[date, date] | None:
+    """(first, last) observation date over the marts of the coverage table: the data's real date range."""
+    observed = [row for row in coverage if row[0] not in CALENDAR_MARTS]
+    firsts = [first for _, _, first, _ in observed if first is not None]
+    lasts = [last for _, _, _, last in observed if last is not None]
+    return (min(firsts), max(lasts)) if firsts and lasts else None
 
 
 def _coverage_table(coverage: list[tuple]) -> str:
@@ -332,7 +421,7 @@ def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str) ->
     sections = build_sections(read_marts(con))
     run, coverage = read_header(con)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(render_html(sections, run, coverage, title, span=data_range(con)), encoding="utf-8")
+    out_path.write_text(render_html(sections, run, coverage, title), encoding="utf-8")
     return out_path
 
 
@@ -341,17 +430,21 @@ def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str) ->
 
 
 def report_command(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML report.")]
-    = DEFAULT_OUTPUT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the HTML "
+                                                "report (default: QTWATCH_REPORT_PATH, else data/report.html).")]
+    = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the report in the default browser.")] = False,
+    warehouse: Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file (default: "
+                                                   "QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).")] = None,
 ) -> None:
     """Write a self-contained HTML report (QT runoff vs caps, liquidity, funding stress, auctions) from the
     warehouse marts; it opens offline."""
     from flows.settings import get_settings
 
     started = time.perf_counter()
+    settings = get_settings()
     try:
-        path = build_report(get_settings().warehouse, output)
+        path = build_report(warehouse or settings.warehouse, output or settings.report_path)
     except WarehouseError as exc:
         typer.secho(f"report failed: {exc}", err=True, fg="red")
         raise typer.Exit(1) from None

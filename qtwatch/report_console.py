@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
+from pathlib import Path
+
 import duckdb
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +25,7 @@ def held_sql(source: str) -> str | None:
     return f"SELECT min({d.date_column}), max({d.date_column}), {held} FROM {d.core_table}"  # noqa: S608
 
 
+DEFAULT_WAREHOUSE = Path("data/qtwatch.duckdb")
 QUERY_TO_TRY = ("SELECT month, ust_runoff_bn, ust_cap_bn, ust_cap_attainment, regime FROM marts.qt_runoff_monthly "
                 "WHERE month >= DATE '2024-01-01' ORDER BY month;")
 
@@ -74,4 +79,21 @@ def print_run_summary(console: Console, flow_run_id: str | None = None) -> None:
         console.print(f"report:    {settings.report_path.resolve()}")
     if settings.gx_docs_dir.joinpath("index.html").exists():
         console.print(f"data docs: {settings.gx_docs_dir.resolve() / 'index.html'}")
-    console.print(f"try: duckdb -readonly {path} \"{QUERY_TO_TRY}\"")
+    console.print(f"try: {try_command(path)}", soft_wrap=True)
+
+
+def qtwatch_executable() -> str:
+    """How to call this qtwatch from the current folder: the script beside this Python (e.g. .venv/bin/qtwatch)."""
+    beside = Path(sys.executable).parent / "qtwatch"
+    if not beside.exists():
+        return "qtwatch"
+    try:
+        return str(beside.relative_to(Path.cwd()))
+    except ValueError:
+        return str(beside)
+
+
+def try_command(path: Path) -> str:
+    """A query the user can paste after a run: `qtwatch sql` needs no other tool on PATH."""
+    warehouse = "" if Path(path).resolve() == DEFAULT_WAREHOUSE.resolve() else f" --warehouse {shlex.quote(str(path))}"
+    return f'{shlex.quote(qtwatch_executable())} sql{warehouse} "{QUERY_TO_TRY}"'  # the query has no " $ or `

@@ -1,6 +1,9 @@
-"""Shared pytest fixtures for qtwatch."""
+"""Shared pytest fixtures for qtwatch: everything a test reads is inside the repository."""
 
+import atexit
+import gzip
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,16 +15,41 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="qtwatch-tests-pre
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_DATA = ROOT.parent / "shared" / "data" / "real"
+RECORDED = ROOT / "tests" / "fixtures" / "recorded"
 REPLAY_DIR = ROOT / "replay"
+
+# `make test` must leave the user's data/ (warehouse, report, GX docs) and Prefect home alone: every path a run may
+# write points into one temporary folder, set before any test imports Prefect or reads the settings (environment
+# variables win over a user's .env). Tests that need their own paths still set them.
+SANDBOX = Path(tempfile.mkdtemp(prefix="qtwatch-tests-"))
+atexit.register(shutil.rmtree, SANDBOX, ignore_errors=True)
+USER_PREFECT_HOME = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect"))
+os.environ["PREFECT_HOME"] = str(SANDBOX / "prefect")
+os.environ.update(QTWATCH_WAREHOUSE=str(SANDBOX / "data" / "qtwatch.duckdb"),
+                  QTWATCH_GX_DOCS_DIR=str(SANDBOX / "data" / "gx_docs"),
+                  QTWATCH_REPORT_PATH=str(SANDBOX / "data" / "report.html"))
+
+
+def _files(folder: Path) -> dict[str, tuple[float, int]]:
+    """Every file under `folder` with its modification time and size."""
+    return {str(p): (p.stat().st_mtime, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def users_files_untouched():
+    """Fail the session if any test wrote into the user's data/ folder or Prefect home."""
+    watched = [ROOT / "data", USER_PREFECT_HOME]
+    before = [_files(folder) for folder in watched]
+    yield
+    changed = [f"{folder}: {sorted(set(now.items()) ^ set(then.items()))[:3]}"
+               for folder, then in zip(watched, before, strict=True) if (now := _files(folder)) != then]
+    assert not changed, f"the tests wrote into the user's files: {changed}"
 
 
 @pytest.fixture(scope="session")
-def real_data() -> Path:
-    """The shared folder of real recorded data (CI has it beside the checkout)."""
-    if not REAL_DATA.exists():
-        pytest.skip(f"real recorded data not found at {REAL_DATA}")
-    return REAL_DATA
+def recorded() -> Path:
+    """Small cut copies of the recordings the replay builder reads, in their original layout (its PROVENANCE.md)."""
+    return RECORDED
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +64,30 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def replay_dir() -> Path:
-    """The project's committed replay snapshot."""
+    """The project's committed replay snapshot (real recorded responses in each source's wire format)."""
     return REPLAY_DIR
+
+
+def replay_bytes(rel: str) -> bytes:
+    """One file of the replay snapshot, gunzipped when it is a .gz file."""
+    data = (REPLAY_DIR / rel).read_bytes()
+    return gzip.decompress(data) if rel.endswith(".gz") else data
+
+
+def find_chromium() -> str | None:
+    """The headless Chromium binary: $CHROMIUM, else chromium / chromium-browser / google-chrome on PATH."""
+    candidates = [os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"]
+    return next((found for name in candidates if name and (found := shutil.which(name))), None)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of a headless Chromium for screenshot checks; fails (never skips) with how to install one."""
+    found = find_chromium()
+    if found is None:
+        pytest.fail("headless Chromium not found: install it (`apt-get install -y chromium`, which `make test` and "
+                    ".ci/run do when run as root) or set CHROMIUM=/path/to/chromium", pytrace=False)
+    return found
 
 
 def fetch_request(source: str, window=None, windows=None, **kw):

@@ -66,7 +66,7 @@ def main(work: Path) -> None:
     path = work / "qtwatch.duckdb"
     os.environ.update(QTWATCH_WAREHOUSE=str(path), QTWATCH_REPLAY_DIR=str(REPLAY),
                       QTWATCH_GX_DOCS_DIR=str(work / "gx_docs"))
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=180):  # 2 shared cores: the default 30 s is not always enough
         first = _run(FIRST_AS_OF)
         procs = _start_readers(path, work)
         try:

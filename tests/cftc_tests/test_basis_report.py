@@ -1,7 +1,6 @@
 """The report's basis-trade section: its traces carry the marts' values, and headless Chromium renders it with data
 (Chromium is required: CI installs it, `apt-get install -y chromium` here)."""
 
-import shutil
 import subprocess
 from datetime import date
 
@@ -51,9 +50,7 @@ def test_section_without_cftc_marts_shows_its_note(frames):
     assert basis.figure is None and "marts.basis_weekly has no rows yet" in basis.empty_note
 
 
-def test_headless_chromium_renders_the_section_with_data(section, tmp_path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, "headless Chromium is required for this check: apt-get install -y chromium"
+def test_headless_chromium_renders_the_section_with_data(section, tmp_path, chromium):
     page = tmp_path / "basis.html"
     page.write_text(report.render_html([section], None, [], "basis section"), encoding="utf-8")
     shot = tmp_path / "basis.png"

@@ -150,9 +150,9 @@ def test_truncated_dataset_history_fails(dts_batch: pl.DataFrame, validator: Val
                   "history: not fewer rows than already held")
 
 
-def test_legacy_billions_download_fails_units(real_data, validator: Validator) -> None:
+def test_legacy_billions_download_fails_units(recorded, validator: Validator) -> None:
     fred = importlib.import_module("transforms.fred")
-    payload = (real_data / "fred/fredgraph_legacy/Khagendra01/WRESBAL.csv").read_bytes()
+    payload = (recorded / "fred/fredgraph_legacy/Khagendra01/WRESBAL.csv").read_bytes()
     legacy = fred.parse_fredgraph_csv(payload, "WRESBAL").with_columns(units=pl.lit("Billions of U.S. Dollars"))
     _assert_fails(validator.validate("fred_observations", legacy),
                   "units: means 'Millions of U.S. Dollars' when series_id = WRESBAL")

@@ -42,6 +42,7 @@ def _environment(home: Path, api_url: str, alert_url: str, tmp: Path) -> dict[st
                # the schedules must exist, but no scheduled (live, networked) run may start during the test
                PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false", PREFECT_RUNNER_POLL_FREQUENCY="1",
                QTWATCH_WAREHOUSE=str(tmp / "qtwatch.duckdb"), QTWATCH_GX_DOCS_DIR=str(tmp / "gx_docs"),
+               QTWATCH_REPORT_PATH=str(tmp / "report.html"),  # never the user's data/report.html
                QTWATCH_ALERT_WEBHOOK_URL=alert_url, GX_ANALYTICS_ENABLED="false")
     return env
 

@@ -40,18 +40,18 @@ def _page(data: list[dict], data_types: dict[str, str]) -> bytes:
     return json.dumps({"data": data, "meta": meta, "links": {"self": "&page%5Bnumber%5D=1"}}).encode()
 
 
-def _raw_page(real_data: Path) -> dict:
-    return json.loads((real_data / replay_fiscal.AUCTIONS_RAW).read_text())
+def _raw_page(recorded: Path) -> dict:
+    return json.loads((recorded / replay_fiscal.AUCTIONS_RAW).read_text())
 
 
 # ---------------------------------------------------------------- parse_fiscal_page
 
 
-def test_recorded_page_envelope(real_data):
-    frame, meta = parse_fiscal_page((real_data / replay_fiscal.AUCTIONS_RAW).read_bytes())
+def test_recorded_page_envelope(recorded):
+    frame, meta = parse_fiscal_page((recorded / replay_fiscal.AUCTIONS_RAW).read_bytes())
     assert frame.shape == (25, 114)
     assert (meta["total-count"], meta["total-pages"], meta["links"]["next"]) == (25, 1, None)
-    assert frame.columns == list(_raw_page(real_data)["data"][0])
+    assert frame.columns == list(_raw_page(recorded)["data"][0])
     assert frame.schema["auction_date"] == pl.Date and frame.schema["offering_amt"] == pl.Float64
     assert frame.schema["price_per100"] == pl.Utf8  # the API declares it STRING
 
@@ -68,8 +68,8 @@ def test_recorded_13_week_bill_values():
     assert (row["reopening"], row["cash_management_bill_cmb"]) == ("Yes", "No")
 
 
-def test_recorded_auctions_schema_and_key(real_data):
-    auctions = parse_auctions(parse_fiscal_page((real_data / replay_fiscal.AUCTIONS_RAW).read_bytes())[0])
+def test_recorded_auctions_schema_and_key(recorded):
+    auctions = parse_auctions(parse_fiscal_page((recorded / replay_fiscal.AUCTIONS_RAW).read_bytes())[0])
     assert auctions.schema == pl.Schema(AUCTIONS_SCHEMA)
     assert auctions.height == 25 and auctions.select(AUCTIONS_KEY).is_unique().all()
     assert auctions["security_type"].unique().to_list() == ["Bill"]
@@ -101,8 +101,8 @@ def test_numeric_text_accepted(text, value):
     assert frame["x"].to_list() == [value]
 
 
-def test_page_with_zero_rows_is_valid(real_data):
-    raw = _raw_page(real_data)
+def test_page_with_zero_rows_is_valid(recorded):
+    raw = _raw_page(recorded)
     empty = {"data": [], "meta": {**raw["meta"], "count": 0, "total-count": 0, "total-pages": 0}, "links": {}}
     frame, meta = parse_fiscal_page(json.dumps(empty).encode())
     assert frame.height == 0 and meta["total-count"] == 0
@@ -256,18 +256,18 @@ def test_merge_precedence_and_clash():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, real_data) -> tuple[Path, list[dict]]:
+def built(tmp_path_factory, recorded) -> tuple[Path, list[dict]]:
     """The Fiscal Data replay files built from the recordings into a temporary directory, and their manifest."""
     out = tmp_path_factory.mktemp("replay")
-    return out, replay_fiscal.build(real_data, out)
+    return out, replay_fiscal.build(recorded, out)
 
 
 def _snapshot_page(built, rel: str) -> tuple[pl.DataFrame, dict]:
     return parse_fiscal_page(gzip.decompress((built[0] / rel).read_bytes()))
 
 
-def _dts_csv_rows(real_data: Path) -> list[dict]:
-    with (real_data / replay_fiscal.DTS_CSV).open(newline="", encoding="utf-8-sig") as fh:
+def _dts_csv_rows(recorded: Path) -> list[dict]:
+    with (recorded / replay_fiscal.DTS_CSV).open(newline="", encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -283,19 +283,19 @@ def test_manifest_entries(built):
         assert (out / entry["file"]).stat().st_size < 1_500_000
 
 
-def test_build_is_deterministic(built, real_data, tmp_path):
-    again = replay_fiscal.build(real_data, tmp_path)
+def test_build_is_deterministic(built, recorded, tmp_path):
+    again = replay_fiscal.build(recorded, tmp_path)
     assert again == built[1]
     for entry in again:
         first, second = (built[0] / entry["file"]).read_bytes(), (tmp_path / entry["file"]).read_bytes()
         assert first == second and first[4:8] == b"\0\0\0\0"  # gzip mtime 0
 
 
-def test_snapshot_auctions_cover_every_recorded_auction(built, real_data):
-    raw = _raw_page(real_data)
-    with (real_data / replay_fiscal.AUCTIONS_TREASURYDIRECT).open(newline="") as fh:
+def test_snapshot_auctions_cover_every_recorded_auction(built, recorded):
+    raw = _raw_page(recorded)
+    with (recorded / replay_fiscal.AUCTIONS_TREASURYDIRECT).open(newline="") as fh:
         td = list(csv.DictReader(fh, delimiter=";"))
-    with gzip.open(real_data / replay_fiscal.AUCTIONS_WEBSITE, "rt", encoding="utf-8-sig") as fh:
+    with gzip.open(recorded / replay_fiscal.AUCTIONS_WEBSITE, "rt", encoding="utf-8-sig") as fh:
         web = list(csv.DictReader(fh))
     keys = ({(r["cusip"], r["auction_date"]) for r in raw["data"]} | {(r["Cusip"], r["AuctionDate"][:10]) for r in td}
             | {(r["CUSIP"], r["Auction Date"]) for r in web})
@@ -304,16 +304,16 @@ def test_snapshot_auctions_cover_every_recorded_auction(built, real_data):
     assert auctions["auction_date"].min() == min(dt.date.fromisoformat(k[1]) for k in keys)
 
 
-def test_snapshot_keeps_raw_records_exactly(built, real_data):
-    raw = _raw_page(real_data)
+def test_snapshot_keeps_raw_records_exactly(built, recorded):
+    raw = _raw_page(recorded)
     document = json.loads(gzip.decompress((built[0] / replay_fiscal.AUCTIONS_FILE).read_bytes()))
     by_key = {(r["cusip"], r["auction_date"]): r for r in document["data"]}
     assert all(by_key[(r["cusip"], r["auction_date"])] == r for r in raw["data"])
     assert document["meta"] == {k: raw["meta"][k] for k in ("labels", "dataTypes", "dataFormats")}
 
 
-def test_snapshot_treasurydirect_and_website_values(built, real_data):
-    with (real_data / replay_fiscal.AUCTIONS_TREASURYDIRECT).open(newline="") as fh:
+def test_snapshot_treasurydirect_and_website_values(built, recorded):
+    with (recorded / replay_fiscal.AUCTIONS_TREASURYDIRECT).open(newline="") as fh:
         td = next(csv.DictReader(fh, delimiter=";"))  # first row: 17-week bill auctioned 2026-06-24
     auctions = parse_auctions(_snapshot_page(built, replay_fiscal.AUCTIONS_FILE)[0])
     row = auctions.filter(pl.col("cusip") == td["Cusip"], pl.col("auction_date") == dt.date(2026, 6, 24)).row(
@@ -325,8 +325,8 @@ def test_snapshot_treasurydirect_and_website_values(built, real_data):
     assert (oldest["cusip"], oldest["security_term"], oldest["bid_to_cover_ratio"]) == ("912827KC5", "10-Year", None)
 
 
-def test_snapshot_dts_round_trip(built, real_data):
-    rows = _dts_csv_rows(real_data)
+def test_snapshot_dts_round_trip(built, recorded):
+    rows = _dts_csv_rows(recorded)
     dts = parse_operating_cash_balance(_snapshot_page(built, replay_fiscal.DTS_FILE)[0])
     assert dts.schema == pl.Schema(DTS_SCHEMA) and dts.height == len(rows)
     assert dts.select(DTS_KEY).is_unique().all() and dts["close_today_bal"].null_count() == dts.height
@@ -335,24 +335,30 @@ def test_snapshot_dts_round_trip(built, real_data):
     assert close["open_today_bal"].to_list() == [925876.0]
 
 
-def test_tga_seam_on_recorded_dts(built, real_data):
-    tga = tga_closing_balance(parse_operating_cash_balance(_snapshot_page(built, replay_fiscal.DTS_FILE)[0]))
-    opening = {r["Record Date"]: float(r["Opening Balance Today"]) for r in _dts_csv_rows(real_data)
-               if r["Type of Account"] in (OLD, NEW_OPEN, "Federal Reserve Account")}
+@pytest.fixture(scope="module")
+def snapshot_dts(replay_dir) -> pl.DataFrame:
+    """The full recorded DTS history of the committed snapshot (replay/), parsed."""
+    payload = gzip.decompress((replay_dir / replay_fiscal.DTS_FILE).read_bytes())
+    return parse_operating_cash_balance(parse_fiscal_page(payload)[0])
+
+
+def test_tga_seam_on_recorded_dts(snapshot_dts):
+    tga = tga_closing_balance(snapshot_dts)
+    opening = {r["record_date"]: r["open_today_bal"] for r in snapshot_dts.iter_rows(named=True)
+               if r["account_type"] in (OLD, NEW_OPEN, "Federal Reserve Account")}
     by_date = dict(tga.iter_rows())
     # Old era: closing of D = opening of the next record date (2022-04-15's comes from the first new-era row).
-    assert by_date[dt.date(2022, 4, 14)] == opening["2022-04-15"]
-    assert by_date[dt.date(2022, 4, 15)] == opening["2022-04-18"]
+    assert by_date[dt.date(2022, 4, 14)] == opening[dt.date(2022, 4, 15)]
+    assert by_date[dt.date(2022, 4, 15)] == opening[dt.date(2022, 4, 18)]
     assert by_date[dt.date(2022, 4, 18)] == 841253.0  # the reported Closing Balance row of 2022-04-18
     assert by_date[dt.date(2026, 6, 23)] == 925876.0
     assert tga["tga_mn"].null_count() == 0 and tga.height == len(opening)
 
 
-def test_tga_rule_reproduces_reported_closings(built):
+def test_tga_rule_reproduces_reported_closings(snapshot_dts):
     """On the new-era days the derived rule (next opening) equals the reported closing balance, every day."""
-    dts = parse_operating_cash_balance(_snapshot_page(built, replay_fiscal.DTS_FILE)[0])
-    reported = tga_closing_balance(dts)
-    derived = tga_closing_balance(dts.filter(pl.col("account_type") != NEW_CLOSE))
+    reported = tga_closing_balance(snapshot_dts)
+    derived = tga_closing_balance(snapshot_dts.filter(pl.col("account_type") != NEW_CLOSE))
     new_era = pl.col("date") >= dt.date(2022, 4, 18)
     compared = reported.filter(new_era).join(derived.filter(new_era), on="date", suffix="_derived")
     mismatched = compared.filter(pl.col("tga_mn") != pl.col("tga_mn_derived"))
@@ -360,11 +366,11 @@ def test_tga_rule_reproduces_reported_closings(built):
     assert compared["tga_mn_derived"].null_count() == 1  # only the last recorded day has no successor
 
 
-def test_tga_matches_fred_wdtgal_on_wednesdays(built, real_data):
+def test_tga_matches_fred_wdtgal_on_wednesdays(snapshot_dts, replay_dir):
     """FRED WDTGAL is the Wednesday TGA level: it must equal our closing balance on every shared Wednesday."""
-    wdtgal = pl.read_csv(real_data / "fred/fredgraph/sphynxkatt0/WDTGAL.csv", try_parse_dates=True,
+    wdtgal = pl.read_csv(replay_dir / "fred/fredgraph/WDTGAL.csv", try_parse_dates=True,
                          schema_overrides={"WDTGAL": pl.Float64})
-    tga = tga_closing_balance(parse_operating_cash_balance(_snapshot_page(built, replay_fiscal.DTS_FILE)[0]))
+    tga = tga_closing_balance(snapshot_dts)
     both = tga.join(wdtgal.rename({"observation_date": "date"}), on="date")
     assert both.height > 250
     assert both.filter(pl.col("tga_mn") != pl.col("WDTGAL")).height == 0

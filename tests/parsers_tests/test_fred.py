@@ -19,30 +19,42 @@ from transforms.fred import (
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fred"
 
-# (recorded file, series, rows, blanks, first date, last date) as listed in the data's PROVENANCE.md.
+# (recorded file, series, first date, last date) as listed in the data's PROVENANCE.md; the copies in
+# tests/fixtures/recorded keep each file's first and last rows (tests/fixtures/recorded/PROVENANCE.md).
 RECORDED = [
-    ("fred/fredgraph/qie2003/WALCL.csv", "WALCL", 1233, 0, "2002-12-18", "2026-07-29"),
-    ("fred/fredgraph/qie2003/SOFR.csv", "SOFR", 2173, 94, "2018-04-03", "2026-07-30"),
-    ("fred/fredgraph/qie2003/RRPONTSYD.csv", "RRPONTSYD", 6126, 2831, "2003-02-07", "2026-07-31"),
-    ("fred/fredgraph/qie2003/DGS10.csv", "DGS10", 16848, 719, "1962-01-02", "2026-07-30"),
-    ("fred/fredgraph/SOFR3/IORB.csv", "IORB", 1791, 0, "2021-07-29", "2026-06-23"),
-    ("fred/fredgraph/SOFR3/WRESBAL.csv", "WRESBAL", 261, 0, "2021-06-23", "2026-06-17"),
-    ("fred/fredgraph/sphynxkatt0/WDTGAL.csv", "WDTGAL", 1237, 0, "2002-12-18", "2026-08-26"),
-    ("fred/fredgraph_legacy/Khagendra01/WRESBAL.csv", "WRESBAL", 2133, 0, "1984-01-04", "2024-11-13"),
+    ("fred/fredgraph/qie2003/WALCL.csv", "WALCL", "2002-12-18", "2026-07-29"),
+    ("fred/fredgraph/qie2003/SOFR.csv", "SOFR", "2018-04-03", "2026-07-30"),
+    ("fred/fredgraph/qie2003/RRPONTSYD.csv", "RRPONTSYD", "2003-02-07", "2026-07-31"),
+    ("fred/fredgraph/qie2003/DGS10.csv", "DGS10", "1962-01-02", "2026-07-30"),
+    ("fred/fredgraph/SOFR3/IORB.csv", "IORB", "2021-07-29", "2026-06-23"),
+    ("fred/fredgraph/SOFR3/WRESBAL.csv", "WRESBAL", "2021-06-23", "2026-06-17"),
+    ("fred/fredgraph/sphynxkatt0/WDTGAL.csv", "WDTGAL", "2002-12-18", "2026-08-26"),
+    ("fred/fredgraph_legacy/Khagendra01/WRESBAL.csv", "WRESBAL", "1984-01-04", "2024-11-13"),
 ]
+# Full recordings kept byte-identical in the replay snapshot (replay/PROVENANCE.md): (series, rows, blanks) there.
+FULL = [("WALCL", 1233, 0), ("DGS10", 16848, 719), ("IORB", 1791, 0), ("WDTGAL", 1237, 0)]
 
 
 @pytest.mark.parametrize(
-    ("rel", "series", "rows", "blanks", "first", "last"),
+    ("rel", "series", "first", "last"),
     RECORDED,
     ids=[f"{r[0].split('/')[2]}-{r[1]}" for r in RECORDED],
 )
-def test_recorded_fredgraph_files_parse(real_data, rel, series, rows, blanks, first, last):
-    frame = parse_fredgraph_csv((real_data / rel).read_bytes(), series)
+def test_recorded_fredgraph_files_parse(recorded, rel, series, first, last):
+    text = (recorded / rel).read_text()
+    frame = parse_fredgraph_csv(text.encode(), series)
+    lines = text.splitlines()[1:]
     assert frame.schema == pl.Schema(SCHEMA)
-    assert (frame.height, frame["value"].null_count()) == (rows, blanks)
+    assert (frame.height, frame["value"].null_count()) == (len(lines), sum(line.endswith(",") for line in lines))
     assert (str(frame["date"].min()), str(frame["date"].max())) == (first, last)
     assert frame["series_id"].unique().to_list() == [series]
+
+
+@pytest.mark.parametrize(("series", "rows", "blanks"), FULL, ids=[f[0] for f in FULL])
+def test_full_recordings_in_the_snapshot_parse(replay_dir, series, rows, blanks):
+    frame = parse_fredgraph_csv((replay_dir / f"fred/fredgraph/{series}.csv").read_bytes(), series)
+    assert (frame.height, frame["value"].null_count()) == (rows, blanks)
+    assert frame["date"].is_sorted() and frame["date"].is_unique().all()
 
 
 @pytest.mark.parametrize(
@@ -55,8 +67,8 @@ def test_recorded_fredgraph_files_parse(real_data, rel, series, rows, blanks, fi
     ],
     ids=["walcl-first", "wdtgal-float-text", "rrp-blank-is-null", "rrp-3-decimals"],
 )
-def test_recorded_value(real_data, rel, series, day, value):
-    frame = parse_fredgraph_csv((real_data / rel).read_bytes(), series)
+def test_recorded_value(recorded, rel, series, day, value):
+    frame = parse_fredgraph_csv((recorded / rel).read_bytes(), series)
     assert frame.filter(pl.col("date") == dt.date.fromisoformat(day))["value"].to_list() == [value]
 
 
@@ -73,12 +85,12 @@ def test_legacy_header_and_dot_missing():
     ],
     ids=["wresbal", "wtregen"],
 )
-def test_legacy_files_are_billions_current_are_millions(real_data, fixture, series, current, day):
+def test_legacy_files_are_billions_current_are_millions(recorded, fixture, series, current, day):
     legacy = parse_fredgraph_csv((FIXTURES / fixture).read_bytes(), series)
     if current:
-        now = parse_fredgraph_csv((real_data / current).read_bytes(), series)
+        now = parse_fredgraph_csv((recorded / current).read_bytes(), series)
     else:  # WTREGEN's current-units recording is a pandas re-serialisation: read it through the snapshot builder
-        rec = replay_fred.read_recording(real_data, "fred/api_reformatted/lihaidong43/WTREGEN.csv", series)
+        rec = replay_fred.read_recording(recorded, "fred/api_reformatted/lihaidong43/WTREGEN.csv", series)
         now = parse_fredgraph_csv(replay_fred.render_fredgraph(series, rec.values).encode(), series)
     when = pl.col("date") == dt.date.fromisoformat(day)
     ratio = now.filter(when)["value"].item() / legacy.filter(when)["value"].item()
@@ -114,9 +126,9 @@ API_OBSERVATIONS = {
 }
 
 
-def test_api_observations_match_fredgraph_rows(real_data):
+def test_api_observations_match_fredgraph_rows(recorded):
     api = parse_fred_api_observations(json.dumps(API_OBSERVATIONS).encode(), "WALCL")
-    csv_rows = parse_fredgraph_csv((real_data / "fred/fredgraph/qie2003/WALCL.csv").read_bytes(), "WALCL")
+    csv_rows = parse_fredgraph_csv((recorded / "fred/fredgraph/qie2003/WALCL.csv").read_bytes(), "WALCL")
     assert api["value"][0] is None
     assert_frame_equal(api.slice(1), csv_rows.filter(pl.col("date") >= dt.date(2026, 7, 22)))
 
@@ -164,16 +176,16 @@ def test_series_meta_rejects(payload):
 
 
 @pytest.fixture(scope="module")
-def fred_snapshot(real_data, tmp_path_factory) -> tuple[Path, list[dict]]:
+def fred_snapshot(recorded, tmp_path_factory) -> tuple[Path, list[dict]]:
     out = tmp_path_factory.mktemp("replay")
-    return out, replay_fred.build(real_data, out)
+    return out, replay_fred.build(recorded, out)
 
 
-def _recorded(real_data: Path, rel: str, series: str) -> pl.DataFrame:
+def _recorded(recorded: Path, rel: str, series: str) -> pl.DataFrame:
     """A recording parsed independently of the builder: fredgraph via the parser, pandas files via polars."""
     if "/fredgraph/" in rel:
-        return parse_fredgraph_csv((real_data / rel).read_bytes(), series)
-    raw = pl.read_csv(real_data / rel, new_columns=["date", "value"], schema_overrides=[pl.Date, pl.Float64])
+        return parse_fredgraph_csv((recorded / rel).read_bytes(), series)
+    raw = pl.read_csv(recorded / rel, new_columns=["date", "value"], schema_overrides=[pl.Date, pl.Float64])
     return raw.select(pl.lit(series).alias("series_id"), "date", "value")
 
 
@@ -184,26 +196,26 @@ def test_snapshot_covers_the_catalog_without_legacy_files(fred_snapshot):
     assert sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) < 2_000_000
 
 
-def test_snapshot_round_trips_to_recordings(real_data, fred_snapshot):
+def test_snapshot_round_trips_to_recordings(recorded, fred_snapshot):
     out, manifest = fred_snapshot
     for entry in manifest:
         series = Path(entry["file"]).stem
         written = parse_fredgraph_csv((out / entry["file"]).read_bytes(), series)
-        expected = _recorded(real_data, entry["recorded_from"][0], series)
+        expected = _recorded(recorded, entry["recorded_from"][0], series)
         for rel in entry["recorded_from"][1:]:
-            expected = pl.concat([expected, _recorded(real_data, rel, series).join(expected, on="date", how="anti")])
+            expected = pl.concat([expected, _recorded(recorded, rel, series).join(expected, on="date", how="anti")])
         assert_frame_equal(written, expected.sort("date"), check_dtypes=True)
         assert (entry["rows"], entry["first_date"], entry["last_date"]) == (
             written.height, str(written["date"].min()), str(written["date"].max())
         ), series
 
 
-def test_snapshot_keeps_fredgraph_recordings_byte_identical(real_data, fred_snapshot):
+def test_snapshot_keeps_fredgraph_recordings_byte_identical(recorded, fred_snapshot):
     out, manifest = fred_snapshot
     for entry in manifest:
         best = entry["recorded_from"][0]
         if "/fredgraph/" in best and len(entry["recorded_from"]) == 1:
-            assert (out / entry["file"]).read_bytes() == (real_data / best).read_bytes(), best
+            assert (out / entry["file"]).read_bytes() == (recorded / best).read_bytes(), best
 
 
 def test_snapshot_rewrites_pandas_floats_as_recorded_text(fred_snapshot):

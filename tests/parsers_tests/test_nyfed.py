@@ -18,8 +18,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nyfed"
 RATES_FIXTURE = FIXTURES / "rates_all_2026-08-03.csv"
 
 
-def test_recorded_rates_download(real_data):
-    frame = parse_reference_rates_csv((real_data / replay_nyfed.RATES_CSV).read_bytes())
+def test_recorded_rates_download(recorded):
+    frame = parse_reference_rates_csv((recorded / replay_nyfed.RATES_CSV).read_bytes())
     assert frame.schema == pl.Schema(RATES_SCHEMA)
     assert frame.height == 734  # 736 lines - header - trailing all-comma line (PROVENANCE.md)
     assert (frame["effective_date"].min(), frame["effective_date"].max()) == (dt.date(2026, 1, 2), dt.date(2026, 8, 3))
@@ -142,27 +142,27 @@ def test_rp_rejects_html_and_accepts_empty_list():
 
 
 @pytest.fixture(scope="module")
-def nyfed_snapshot(real_data, tmp_path_factory) -> tuple[Path, list[dict]]:
+def nyfed_snapshot(recorded, tmp_path_factory) -> tuple[Path, list[dict]]:
     out = tmp_path_factory.mktemp("replay")
-    return out, replay_nyfed.build(real_data, out)
+    return out, replay_nyfed.build(recorded, out)
 
 
 def _entry(manifest: list[dict], rel: str) -> dict:
     return next(e for e in manifest if e["file"] == rel)
 
 
-def test_snapshot_rates_round_trip(real_data, nyfed_snapshot):
+def test_snapshot_rates_round_trip(recorded, nyfed_snapshot):
     out, manifest = nyfed_snapshot
     written = parse_reference_rates_csv((out / "nyfed/rates_all.csv").read_bytes())
-    recorded = parse_reference_rates_csv((real_data / replay_nyfed.RATES_CSV).read_bytes())
+    as_recorded = parse_reference_rates_csv((recorded / replay_nyfed.RATES_CSV).read_bytes())
     pivot = (
-        pl.read_csv(real_data / replay_nyfed.RATES_PIVOT, try_parse_dates=True)
+        pl.read_csv(recorded / replay_nyfed.RATES_PIVOT, try_parse_dates=True)
         .unpivot(index="date", variable_name="column", value_name="rate_pct")
         .drop_nulls("rate_pct")
         .select(pl.col("date").alias("effective_date"), pl.col("column").str.replace("_Rate", "").alias("rate_type"),
                 "rate_pct")
     )
-    assert_frame_equal(written.filter(pl.col("effective_date").dt.year() == 2026), recorded)
+    assert_frame_equal(written.filter(pl.col("effective_date").dt.year() == 2026), as_recorded)
     older = written.filter(pl.col("effective_date").dt.year() < 2026)
     assert_frame_equal(older.select(pivot.columns).sort(["effective_date", "rate_type"]),
                        pivot.sort(["effective_date", "rate_type"]))
@@ -172,31 +172,31 @@ def test_snapshot_rates_round_trip(real_data, nyfed_snapshot):
         written.height, str(written["effective_date"].min()), str(written["effective_date"].max()))
 
 
-def test_snapshot_rates_file_shape(real_data, nyfed_snapshot):
+def test_snapshot_rates_file_shape(recorded, nyfed_snapshot):
     out, _ = nyfed_snapshot
     lines = (out / "nyfed/rates_all.csv").read_text().splitlines()
-    recorded = (real_data / replay_nyfed.RATES_CSV).read_text().splitlines()
-    assert lines[: len(recorded) - 1] == recorded[:-1] and lines[-1] == recorded[-1]
+    as_recorded = (recorded / replay_nyfed.RATES_CSV).read_text().splitlines()
+    assert lines[: len(as_recorded) - 1] == as_recorded[:-1] and lines[-1] == as_recorded[-1]
     dates = [dt.datetime.strptime(line.split(",")[0], "%m/%d/%Y") for line in lines[1:-1]]
     assert dates == sorted(dates, reverse=True)
 
 
-def _recorded_ops(real_data: Path, rel: str) -> pl.DataFrame:
-    return pl.read_csv(real_data / rel, infer_schema=False)
+def _recorded_ops(recorded: Path, rel: str) -> pl.DataFrame:
+    return pl.read_csv(recorded / rel, infer_schema=False)
 
 
-def test_snapshot_operations_round_trip(real_data, nyfed_snapshot):
+def test_snapshot_operations_round_trip(recorded, nyfed_snapshot):
     out, manifest = nyfed_snapshot
     payload = gzip.decompress((out / "nyfed/rp_operations.json.gz").read_bytes())
     written = parse_rp_operations_json(payload)
     for rel, op_type in [(replay_nyfed.RRP_OPS, "Reverse Repo"), (replay_nyfed.REPO_OPS, "Repo")]:
-        recorded = _recorded_ops(real_data, rel).select(
+        ops = _recorded_ops(recorded, rel).select(
             pl.col("operationId").alias("operation_id"), pl.col("date").str.to_date().alias("operation_date"),
             pl.col("totalAmtSubmitted").cast(pl.Float64).alias("total_amt_submitted_usd"),
             pl.col("totalAmtAccepted").cast(pl.Float64).alias("total_amt_accepted_usd"),
         )
-        mine = written.filter(pl.col("operation_type") == op_type).select(recorded.columns)
-        assert_frame_equal(mine.sort("operation_id"), recorded.sort("operation_id"))
+        mine = written.filter(pl.col("operation_type") == op_type).select(ops.columns)
+        assert_frame_equal(mine.sort("operation_id"), ops.sort("operation_id"))
     entry = _entry(manifest, "nyfed/rp_operations.json.gz")
     assert (entry["rows"], entry["first_date"], entry["last_date"]) == (written.height, "2022-01-03", "2025-11-24")
 
@@ -224,9 +224,9 @@ def test_snapshot_merged_day_keeps_sums_and_nulls_meaningless_fields(nyfed_snaps
     assert not any(k in day for k in ("date", "repo_change", "ma5_repo", "ma20_repo"))
 
 
-def test_snapshot_is_deterministic(real_data, nyfed_snapshot, tmp_path):
+def test_snapshot_is_deterministic(recorded, nyfed_snapshot, tmp_path):
     out, _ = nyfed_snapshot
-    replay_nyfed.build(real_data, tmp_path)
+    replay_nyfed.build(recorded, tmp_path)
     for rel in ("nyfed/rates_all.csv", "nyfed/rp_operations.json.gz"):
         assert (tmp_path / rel).read_bytes() == (out / rel).read_bytes(), rel
 

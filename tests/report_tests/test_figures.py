@@ -85,13 +85,51 @@ def test_funding_spreads_on_top_and_srf_takeup_below() -> None:
     assert list(srf.y) == [0.0, 12.5] and srf.yaxis == "y2"
 
 
-def test_auctions_one_trace_per_tenor_bills_above_coupons() -> None:
+def test_auctions_one_panel_per_security_class_one_trace_per_tenor() -> None:
     fig = report.auction_figure(AUCTIONS)
-    assert [t.name for t in fig.data] == ["13-Week", "2-Year FRN", "10-Year"]  # shortest tenor first
-    bills, tenyear = trace(fig, "13-Week"), trace(fig, "10-Year")
+    assert [t.name for t in fig.data] == ["13-Week", "10-Year", "2-Year FRN"]  # panel by panel, shortest first
+    assert [a.text for a in fig.layout.annotations] == list(report.AUCTION_CLASSES)
+    bills, tenyear, frn = trace(fig, "13-Week"), trace(fig, "10-Year"), trace(fig, "2-Year FRN")
     assert list(bills.y) == [3.0, 2.8] and bills.yaxis == "y"
     assert list(tenyear.y) == [2.5, 2.4] and tenyear.yaxis == "y2"
+    assert frn.yaxis == "y3" and frn.legend == "legend3"  # each panel has its own legend beside it
     assert list(tenyear.customdata) == ["SYN000001", "SYN000004"]  # a reopening stays with its original tenor
+
+
+def test_auction_colours_are_distinct_within_a_panel() -> None:
+    tenors = ["4-Week", "6-Week", "8-Week", "13-Week", "17-Week", "26-Week", "52-Week"]
+    bills = pl.DataFrame({  # synthetic: one bill auction per tenor, and a TIPS
+        "auction_date": [date(2030, 1, 2)] * 8, "cusip": [f"SYN{i:06d}" for i in range(8)],
+        "security_term": [*tenors, "10-Year"], "security_kind": ["Bill"] * 7 + ["TIPS"],
+        "tenor": [*tenors, "10-Year"], "bid_to_cover": [3.0] * 8})
+    fig = report.auction_figure(bills)
+    colours = [t.line.color for t in fig.data if t.yaxis == "y"]
+    assert len(colours) == 7 and len(set(colours)) == 7
+    assert trace(fig, "10-Year TIPS").yaxis == "y2"  # only the panels that have auctions are drawn
+
+
+def test_security_class_of_the_mart_wins_over_the_kind() -> None:
+    assert report.auction_class("Note", "TIPS") == "TIPS and FRN"
+    assert report.auction_class("Note", None) == "Nominal coupons (notes and bonds)"
+    assert report.auction_class("CMB") == "Bills" and report.auction_class("FRN") == "TIPS and FRN"
+
+
+def test_a_tenor_line_stops_across_missing_auctions() -> None:
+    weekly = [date(2030, 1, 2), date(2030, 1, 9), date(2030, 1, 16), date(2030, 3, 6), date(2030, 3, 13)]
+    group = pl.DataFrame({"auction_date": weekly, "cusip": [f"SYN{i:06d}" for i in range(5)],
+                          "bid_to_cover": [3.0, 2.9, 2.8, 2.7, 2.6]})  # synthetic: seven weeks missing
+    drawn = report.with_gaps(group)
+    assert drawn.height == 6 and drawn["bid_to_cover"].to_list()[3] is None
+    assert date(2030, 1, 16) < drawn["auction_date"].to_list()[3] < date(2030, 3, 6)  # inside the gap
+    assert report.with_gaps(group.head(3)).height == 3  # regular weekly auctions: one unbroken line
+
+
+def test_regime_labels_do_not_collide() -> None:
+    regimes = pl.DataFrame({"regime": ["A-1", "A-2", "A-end", "B"],  # synthetic starts
+                            "effective_from": [date(2030, 1, 1), date(2030, 4, 1), date(2030, 4, 20),
+                                               date(2031, 1, 1)]})
+    assert report.regime_labels(regimes) == [("A-1", date(2030, 1, 1)), ("A-2 / A-end", date(2030, 4, 1)),
+                                             ("B", date(2031, 1, 1))]
 
 
 @pytest.mark.parametrize(("tenor", "days"), [("4-Week", 28), ("13-Week", 91), ("2-Year", 730), ("n/a", 0)],
@@ -128,3 +166,9 @@ def test_an_empty_mart_gets_a_note_and_the_next_chart_carries_plotlyjs(extract_f
     assert "marts.qt_runoff_monthly has no rows yet" in page
     assert len(extract_figures(page)) == 3
     assert page.index("plotly.js v") < page.index("Plotly.newPlot(")
+
+
+def test_header_date_range_leaves_calendar_days_out() -> None:
+    coverage = [("liquidity_weekly", 3, date(2030, 1, 2), date(2030, 1, 16)),  # synthetic coverage rows
+                ("funding_calendar", 9, date(2029, 12, 1), date(2030, 12, 31))]
+    assert report.data_span(coverage) == (date(2030, 1, 2), date(2030, 1, 16))

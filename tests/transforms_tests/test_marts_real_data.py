@@ -1,57 +1,35 @@
-"""The mart transforms on the real recorded FRED / NY Fed files: caps respected, published facts reproduced."""
+"""The mart transforms on the real recorded FRED / NY Fed data of the replay snapshot: caps hold, facts reproduced."""
 
 import datetime as dt
+import gzip
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from transforms.fred import parse_fredgraph_csv
 from transforms.funding import build_funding_daily
 from transforms.liquidity import build_liquidity_weekly
+from transforms.nyfed import parse_rp_operations_json
 from transforms.runoff import build_qt_runoff_monthly
 from transforms.units import to_billions
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "warehouse" / "seeds"
+REPLAY = ROOT / "replay"
 d = dt.date
-# Best recorded file per series (shared/data/real/PROVENANCE.md, "Best file per series").
-FREDGRAPH = {"WALCL": "qie2003", "RRPONTSYD": "qie2003", "SOFR": "qie2003", "WDTGAL": "sphynxkatt0",
-             "IORB": "SOFR3", "WRESBAL": "SOFR3"}
-API_REFORMATTED = {"TREAST": "opxie1", "WSHOMCB": "opxie1"}
+# Series the marts read, from the committed replay snapshot (real recordings; replay/PROVENANCE.md).
+SERIES = ("WALCL", "RRPONTSYD", "SOFR", "WDTGAL", "IORB", "WRESBAL", "TREAST", "WSHOMCB", "EFFR")
 # A cap binds when the Fed redeems bills to fill it; allow 10% for bills maturing between month-end and the closing
 # Wednesday (see transforms/runoff.py) and nothing more.
 CAP_TOLERANCE = 1.1
 
 
-def read_fredgraph(real_data: Path, series_id: str) -> pl.DataFrame:
-    """fredgraph.csv (observation_date,<ID>, blank = missing) -> core FRED rows."""
-    path = real_data / "fred" / "fredgraph" / FREDGRAPH[series_id] / f"{series_id}.csv"
-    raw = pl.read_csv(path, infer_schema_length=0)
-    return raw.select(pl.lit(series_id).alias("series_id"), pl.col("observation_date").str.to_date().alias("date"),
-                      pl.col(series_id).cast(pl.Float64).alias("value"))
-
-
-def read_api_reformatted(real_data: Path, series_id: str) -> pl.DataFrame:
-    """FRED API observations re-saved by pandas (date,value with 123.0 floats) -> core FRED rows."""
-    path = real_data / "fred" / "api_reformatted" / API_REFORMATTED[series_id] / f"{series_id}.csv"
-    raw = pl.read_csv(path, infer_schema_length=0)
-    return raw.select(pl.lit(series_id).alias("series_id"), pl.col("date").str.to_date(),
-                      pl.col("value").cast(pl.Float64))
-
-
-def read_effr(real_data: Path) -> pl.DataFrame:
-    """fredapi get_series().dropna() output (Date,Value) -> core FRED rows."""
-    raw = pl.read_csv(real_data / "fred" / "api_reformatted" / "jonsflow" / "EFFR.csv", infer_schema_length=0)
-    return raw.select(pl.lit("EFFR").alias("series_id"), pl.col("Date").str.to_date().alias("date"),
-                      pl.col("Value").cast(pl.Float64).alias("value"))
-
-
 @pytest.fixture(scope="module")
-def fred_bn(real_data: Path) -> pl.DataFrame:
-    frames = [read_fredgraph(real_data, s) for s in FREDGRAPH] + [read_api_reformatted(real_data, s)
-                                                                  for s in API_REFORMATTED]
+def fred_bn() -> pl.DataFrame:
+    frames = [parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s) for s in SERIES]
     catalog = pl.read_csv(SEEDS / "fred_series.csv")
-    return to_billions(pl.concat([*frames, read_effr(real_data)]), catalog)
+    return to_billions(pl.concat(frames), catalog)
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +39,14 @@ def runoff(fred_bn: pl.DataFrame) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def funding(fred_bn: pl.DataFrame, real_data: Path) -> pl.DataFrame:
-    # Jaggerxtrm's file holds only operationType == "Repo" rows, already summed per day (string columns are the
-    # day's values concatenated), so each row is one day's SRF take-up in USD.
-    srf = pl.read_csv(real_data / "nyfed" / "Jaggerxtrm" / "nyfed_repo_ops.csv", infer_schema_length=0).select(
-        pl.col("date").str.to_date().alias("operation_date"), pl.lit("Repo").alias("operation_type"),
-        pl.col("totalAmtAccepted").cast(pl.Float64).alias("total_amt_accepted_usd"),
-    )
+def funding(fred_bn: pl.DataFrame) -> pl.DataFrame:
+    # The snapshot's repo operations (the recording summed some days' several operations into one; the sum is the
+    # day's SRF take-up in USD either way).
+    ops = parse_rp_operations_json(gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes()))
     rates = pl.DataFrame(schema={"effective_date": pl.Date, "rate_type": pl.Utf8, "rate_pct": pl.Float64,
                                  "percentile_1_pct": pl.Float64, "percentile_99_pct": pl.Float64,
                                  "volume_bn": pl.Float64})
-    return build_funding_daily(fred_bn, rates, srf)
+    return build_funding_daily(fred_bn, rates, ops)
 
 
 def test_treasury_runoff_within_binding_caps_2022_07_to_2025_11(runoff: pl.DataFrame) -> None:
@@ -85,7 +60,7 @@ def test_treasury_runoff_within_binding_caps_2022_07_to_2025_11(runoff: pl.DataF
 
 
 def test_june_2025_treasury_runoff_shows_tips_accretion(runoff: pl.DataFrame) -> None:
-    # shared/docs/domain.md: June 2025, ~$5B redeemed under the $5B cap, Treasury holdings fell ~$3.8B.
+    # Domain notes (How runoff works): June 2025, ~$5B redeemed under the $5B cap, Treasury holdings fell ~$3.8B.
     june = runoff.filter(pl.col("month") == d(2025, 6, 1)).row(0, named=True)
     assert june["ust_cap_bn"] == 5.0
     assert june["ust_runoff_bn"] == pytest.approx(3.8, abs=0.1)

@@ -112,7 +112,7 @@ CREATE TABLE IF NOT EXISTS marts.funding_daily (
 COMMENT ON TABLE marts.funding_daily IS 'One row per business day with a SOFR fixing (FRED SOFR, completed by NY Fed SOFR where FRED lacks the day): repo and fed funds rates against IORB, ON RRP and Standing Repo Facility take-up, period-end and stress flags. Rates percent, spreads basis points (rounded to 0.01 bp), amounts $ billions.';
 COMMENT ON COLUMN marts.funding_daily.date IS 'Business day the rates apply to (SOFR for day T is published T+1 08:00 ET and dated T).';
 COMMENT ON COLUMN marts.funding_daily.sofr_pct IS 'Secured Overnight Financing Rate, percent; FRED SOFR (longer history), NY Fed reference rates where FRED has no value.';
-COMMENT ON COLUMN marts.funding_daily.iorb_pct IS 'Interest rate on reserve balances in force on the date, percent; FRED IORB joined as-of (latest value dated on or before), never equi-joined; null before IORB existed (2021-07-29).';
+COMMENT ON COLUMN marts.funding_daily.iorb_pct IS 'Interest rate on reserve balances in force on the date, percent; FRED IORB joined as-of (latest value dated on or before), never equi-joined, and carried forward at most 7 days (null when the latest IORB is older: a gap in the IORB feed is not papered over); null before IORB existed (2021-07-29).';
 COMMENT ON COLUMN marts.funding_daily.sofr_iorb_bp IS '(sofr_pct - iorb_pct) x 100, basis points: the headline repo-pressure gauge (above 0 = repo pays more than reserves).';
 COMMENT ON COLUMN marts.funding_daily.effr_pct IS 'Effective federal funds rate, percent; FRED EFFR, NY Fed EFFR where FRED has no value.';
 COMMENT ON COLUMN marts.funding_daily.effr_iorb_bp IS '(effr_pct - iorb_pct) x 100, basis points.';

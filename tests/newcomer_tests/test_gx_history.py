@@ -1,0 +1,45 @@
+"""great-expectations as its users know it: a file-backed context keeps each run's results under the run's name,
+named data assets, a retention limit, and Data Docs that list every kept run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import polars as pl
+
+from expectations.runner import Validator
+
+# synthetic one-row batch of the fred_observations shape (value in the series' declared units)
+BATCH = pl.DataFrame({"series_id": ["WALCL"], "date": [dt.date(2026, 1, 7)], "value": [6_700_000.0],
+                      "units": ["Millions of U.S. Dollars"]})
+
+
+def _run(root: Path, docs: Path, name: str, keep: int) -> Validator:
+    validator = Validator(root, run_name=name, keep_runs=keep)
+    assert validator.validate("fred_observations", BATCH, as_of=dt.date(2026, 1, 8)).success
+    validator.build_data_docs(docs)
+    return validator
+
+
+def test_history_is_kept_named_and_pruned(tmp_path) -> None:
+    root, docs = tmp_path / "data", tmp_path / "data" / "gx_docs"
+    names = ["20260105T210000Z-aaaaaa", "20260106T210000Z-bbbbbb", "20260107T210000Z-cccccc"]
+    for name in names:
+        validator = _run(root, docs, name, keep=2)
+    assert (root / "gx" / "great_expectations.yml").is_file()  # a real GX project users can open
+    assert validator.kept_runs() == names[:0:-1]
+    index = (docs / "index.html").read_text()
+    assert names[1] in index and names[2] in index and names[0] not in index
+    pages = sorted((docs / "validations" / "fred_observations").iterdir())
+    assert [p.name for p in pages] == names[1:]
+    page = next(pages[-1].rglob("*.html")).read_text()
+    assert re.search(r"Data asset:\s*fred_observations", page) and "__none__" not in page
+
+
+def test_a_new_validator_reuses_the_context_it_finds(tmp_path) -> None:
+    root, docs = tmp_path / "data", tmp_path / "docs"
+    _run(root, docs, "20260105T210000Z-aaaaaa", keep=5)
+    again = _run(root, docs, "20260106T210000Z-bbbbbb", keep=5)
+    assert again.kept_runs() == ["20260106T210000Z-bbbbbb", "20260105T210000Z-aaaaaa"]
