@@ -7,7 +7,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export GX_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: demo test install lint replay serve report docs bench clean
+.PHONY: demo test install lint replay serve report docs bench bench-validation clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,10 @@ report: $(STAMP) ## write the HTML report from the published warehouse
 docs: $(STAMP) ## regenerate the data dictionary docs/warehouse.md from the warehouse catalog
 	$(BIN)/qtwatch docs
 
-bench: $(STAMP) ## print where time and memory go
-	$(BIN)/python -m benchmarks.bench_pipeline
+bench: $(STAMP) ## measure trivial flow, floor, full / re-run / incremental runs, stages, scaling, queries (~10 min)
+	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
+
+bench-validation: $(STAMP) ## time each suite on real recorded batches (pandas vs SQL datasource)
 	$(BIN)/python -m benchmarks.bench_validation
 
 replay: $(STAMP) ## rebuild replay/ from ../shared/data/real
