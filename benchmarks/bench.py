@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import socket
 import statistics
@@ -51,6 +52,7 @@ class Sample:
     """One process: wall seconds, its own peak RSS and the tree's, and the probe's stage record (if any)."""
 
     seconds: float
+    cpu_s: float  # user + system CPU of the process and the children it waited for (its temporary server)
     peak_mb: float
     tree_peak_mb: float
     probe: dict = field(default_factory=dict)
@@ -84,6 +86,7 @@ def run_process(args: list[str], env: dict[str, str], cwd: Path = ROOT, probe: b
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         probe_path = handle.name
     env = {**env, "QTWATCH_BENCH_PROBE": probe_path if probe else "", "QTWATCH_BENCH_T0": repr(time.time())}
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peaks = {"own": 0, "tree": 0}
@@ -98,13 +101,19 @@ def run_process(args: list[str], env: dict[str, str], cwd: Path = ROOT, probe: b
     sampler.start()
     output, _ = process.communicate()
     seconds = time.perf_counter() - start
+    cpu = _children_cpu() - cpu_before
     sampler.join()
     if process.returncode != 0:
         tail = output.decode(errors="replace")[-3000:]
         raise RuntimeError(f"{' '.join(args)} exited {process.returncode}:\n{tail}")
     record = json.loads(Path(probe_path).read_text()) if probe and Path(probe_path).stat().st_size else {}
     Path(probe_path).unlink(missing_ok=True)
-    return Sample(seconds, peaks["own"] / 1024, peaks["tree"] / 1024, record)
+    return Sample(seconds, cpu, peaks["own"] / 1024, peaks["tree"] / 1024, record)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def free_port() -> int:
@@ -168,7 +177,9 @@ def stage_medians(samples: list[Sample]) -> dict[str, float]:
                 "Prefect engine start (server, flow run)": marks.get("body_start", 0) - marks.get("flow_called", 0),
                 **named,
                 "flow body, other": body - sum(named.values()),
-                "Prefect finish + CLI summary + exit": sample.seconds - marks.get("body_end", 0)}
+                "Prefect finish (after the body, before the call returns)":
+                    marks.get("flow_returned", 0) - marks.get("body_end", 0),
+                "CLI summary + exit (temporary server stop)": sample.seconds - marks.get("flow_returned", 0)}
     rows = [one(s) for s in samples]
     return {k: round(statistics.median(r[k] for r in rows), 3) for k in rows[0]}
 
@@ -209,13 +220,20 @@ def query_latency(warehouse: Path, repeats: int = 20) -> dict[str, dict[str, flo
     return out
 
 
-def summarise(mode: str, trivial: list[Sample], runs: dict[str, list[Sample]], floor_s: float, rows: int) -> dict:
+def summarise(mode: str, trivial: list[Sample], runs: dict[str, list[Sample]], floor_s: float, floor_cpu: float,
+              rows: int) -> dict:
     """Medians, stage shares and the issue's ratios for one mode."""
     t, full, rerun, incr = (median(trivial), median(runs["full"]), median(runs["rerun"]), median(runs["incremental"]))
+    cpu = {k: median(v, "cpu_s") for k, v in {"trivial": trivial, **runs}.items()}
     return {
         "mode": mode,
         "seconds": {"trivial": round(t, 3), "full": round(full, 3), "rerun": round(rerun, 3),
                     "incremental": round(incr, 3)},
+        "cpu_seconds": {k: round(v, 3) for k, v in cpu.items()},
+        "cpu_ratios": {"(full - trivial) / floor": round((cpu["full"] - cpu["trivial"]) / floor_cpu, 2),
+                       "(rerun - trivial) / floor": round((cpu["rerun"] - cpu["trivial"]) / floor_cpu, 2),
+                       "(incremental - trivial) / (backfill - trivial)":
+                           round((cpu["incremental"] - cpu["trivial"]) / (cpu["full"] - cpu["trivial"]), 3)},
         "peak_rss_mb": {k: round(median(v, "peak_mb")) for k, v in runs.items()},
         "tree_peak_rss_mb": {k: round(median(v, "tree_peak_mb")) for k, v in runs.items()},
         "trivial_peak_rss_mb": round(median(trivial, "peak_mb")),
@@ -274,8 +292,9 @@ def measure(repeats: int, scaling: bool) -> dict:
             base.pop(key)
         floors = [run_process([PYTHON, "-m", "benchmarks.floor", str(work / f"floor{i}.duckdb")], base)
                   for i in range(repeats)]
-        floor_s = median(floors)
-        result["floor"] = {"seconds": round(floor_s, 3), "peak_rss_mb": round(median(floors, "peak_mb")),
+        floor_s, floor_cpu = median(floors), median(floors, "cpu_s")
+        result["floor"] = {"seconds": round(floor_s, 3), "cpu_seconds": round(floor_cpu, 3),
+                           "peak_rss_mb": round(median(floors, "peak_mb")),
                            "all_seconds": [round(s.seconds, 3) for s in floors]}
         temporary_env = {**base, "PREFECT_HOME": str(work / "prefect-home")}
         run_process([PYTHON, "-m", "benchmarks.trivial_flow"], temporary_env)  # creates the database: not timed
@@ -284,14 +303,14 @@ def measure(repeats: int, scaling: bool) -> dict:
         rows = rows_of_full_run(work / "temporary-run0" / "qtwatch.duckdb")
         result["rows_full_run"] = rows
         result["floor"]["rows_per_s"] = round(rows / floor_s)
-        result["temporary_server"] = summarise("temporary server", trivial, runs, floor_s, rows)
+        result["temporary_server"] = summarise("temporary server", trivial, runs, floor_s, floor_cpu, rows)
         result["query_latency_ms"] = query_latency(work / "temporary-run0" / "qtwatch.duckdb")
         process, api, ready_s = start_server(work, base)
         try:
             running_env = {**base, "PREFECT_HOME": str(work / "prefect-client-home"), "PREFECT_API_URL": api}
             running = Bench(work, "server", running_env, repeats)
             trivial, runs = running.trivial(), running.runs()
-            result["running_server"] = {**summarise("running server", trivial, runs, floor_s, rows),
+            result["running_server"] = {**summarise("running server", trivial, runs, floor_s, floor_cpu, rows),
                                         "server_start_s": round(ready_s, 2)}
             if scaling:
                 result["scaling"] = scaling_rows(running, runs["full"], median(trivial), rows)
@@ -322,19 +341,20 @@ def render(result: dict) -> str:
     modes = [result[k] for k in ("temporary_server", "running_server") if k in result]
     head = "| scenario | " + " | ".join(m["mode"] for m in modes) + " |"
     lines = [f"qtwatch benchmark {result['date']} - median of {result['repeats']} runs, "
-             f"{result['machine']['cpus']} CPUs, load {result['machine']['load_average_at_start']}", "",
+             f"{result['machine']['cpus']} CPUs, load {result['machine']['load_average_at_start']}; "
+             "wall seconds (CPU seconds of the process and its temporary server in brackets)", "",
              head, "|---" * (len(modes) + 1) + "|"]
 
     def row(label: str, values: list[str]) -> None:
         lines.append(f"| {label} | " + " | ".join(values) + " |")
 
     row(f"floor: polars -> DuckDB, same files ({result['rows_full_run']:,} rows)",
-        [f"{result['floor']['seconds']:.2f} s"] * len(modes))
+        [f"{result['floor']['seconds']:.2f} s ({result['floor']['cpu_seconds']:.2f} s)"] * len(modes))
     for key, label in (("trivial", "trivial one-task flow"), ("full", f"full run, new warehouse (as-of {D})"),
                        ("rerun", "re-run, nothing new"), ("incremental", "daily incremental (as-of D+1)")):
-        row(label, [f"{m['seconds'][key]:.2f} s" for m in modes])
+        row(label, [f"{m['seconds'][key]:.2f} s ({m['cpu_seconds'][key]:.2f} s)" for m in modes])
     for key in modes[0]["ratios"]:
-        row(key, [f"{m['ratios'][key]:.2f}" for m in modes])
+        row(key, [f"{m['ratios'][key]:.2f} ({m['cpu_ratios'][key]:.2f})" for m in modes])
     row("peak RSS full run, qtwatch process (tree incl. server)",
         [f"{m['peak_rss_mb']['full']} MB ({m['tree_peak_rss_mb']['full']} MB)" for m in modes])
     row("rows/s beyond the trivial flow (floor: rows/s of the floor)",
@@ -364,7 +384,7 @@ def render(result: dict) -> str:
 
 def _jsonable(value):
     if isinstance(value, Sample):
-        return {"seconds": round(value.seconds, 3), "peak_mb": round(value.peak_mb)}
+        return {"seconds": round(value.seconds, 3), "cpu_s": round(value.cpu_s, 3), "peak_mb": round(value.peak_mb)}
     raise TypeError(type(value).__name__)
 
 

@@ -132,9 +132,13 @@ def _on_pipeline(module) -> None:
     original_call = type(flow).__call__
 
     def call(self, *args, **kwargs):
-        if self is flow:
-            _marks.setdefault("flow_called", _now())
-        return original_call(self, *args, **kwargs)
+        if self is not flow:
+            return original_call(self, *args, **kwargs)
+        _marks.setdefault("flow_called", _now())
+        try:
+            return original_call(self, *args, **kwargs)
+        finally:
+            _marks.setdefault("flow_returned", _now())
 
     type(flow).__call__ = call
 
