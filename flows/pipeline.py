@@ -256,7 +256,7 @@ def _report(settings: Settings) -> str | None:
     from qtwatch.report import attach_report_artifact, build_report
 
     try:
-        path = build_report(settings.warehouse, Path(settings.report_path))
+        path = build_report(settings.warehouse, Path(settings.report_path), bundle_beside=True)
     except Exception as exc:  # noqa: BLE001 - the data is published; a report problem must not fail the run
         get_run_logger().warning("report not written: %s", exc)
         return None

@@ -3,12 +3,14 @@
 Four charts, each built by a pure function (polars frame in, plotly Figure out) so they can be tested without a
 warehouse: QT runoff vs the FOMC caps (marts.qt_runoff_monthly + ref.qt_cap_regimes), weekly liquidity
 (marts.liquidity_weekly), daily funding stress (marts.funding_daily) and auction bid-to-cover by tenor
-(marts.auction_health). plotly.js is embedded once, so the page opens offline (~5 MB).
+(marts.auction_health). plotly.js is embedded once, so the page opens offline (~5 MB); the pipeline's per-run
+report loads it from one `plotly-<version>.min.js` written beside the page instead (`bundle_beside=True`).
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
 import time
 import webbrowser
@@ -130,11 +132,14 @@ def _mark_regimes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
     for episode, start, end in episodes.sort("effective_from").iter_rows():
         fig.add_vrect(x0=start, x1=end or until, fillcolor="#ff7f0e", opacity=0.08, line_width=0,
                       layer="below", annotation_text=episode, annotation_position="top left")
-    for regime, start in regimes.select("regime", "effective_from").iter_rows():
-        fig.add_shape(type="line", x0=start, x1=start, xref="x", yref="paper", y0=0, y1=1,
-                      line={"color": "#7f7f7f", "width": 1, "dash": "dot"}, name=regime)
-        fig.add_annotation(x=start, y=1.0, xref="x", yref="paper", text=regime, showarrow=False, textangle=-90,
-                           xanchor="right", yanchor="top", font={"size": 9, "color": "#555"})
+    starts = list(regimes.select("regime", "effective_from").iter_rows())
+    lines = [{"type": "line", "x0": start, "x1": start, "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
+              "line": {"color": "#7f7f7f", "width": 1, "dash": "dot"}, "name": regime} for regime, start in starts]
+    labels = [{"x": start, "y": 1.0, "xref": "x", "yref": "paper", "text": regime, "showarrow": False,
+               "textangle": -90, "xanchor": "right", "yanchor": "top", "font": {"size": 9, "color": "#555"}}
+              for regime, start in starts]
+    # One layout update: add_shape/add_annotation per regime re-validate and copy the whole layout each time.
+    fig.update_layout(shapes=[*fig.layout.shapes, *lines], annotations=[*fig.layout.annotations, *labels])
 
 
 def liquidity_figure(liquidity: pl.DataFrame) -> go.Figure:
@@ -258,10 +263,13 @@ def read_header(con: duckdb.DuckDBPyConnection) -> tuple[tuple | None, list[tupl
     return (runs[0] if runs else None), coverage
 
 
-def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str) -> str:
+def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str,
+                bundle: str | None = None) -> str:
     """One HTML document: header (latest run, coverage), then each section's heading, caption and chart; plotly.js
-    is inlined with the first chart only."""
-    body, js_done = [], False
+    is inlined with the first chart only, or loaded from the file `bundle` beside the page."""
+    body, js_done = [], bundle is not None
+    if bundle is not None:
+        body.append(f'<script src="{html.escape(bundle)}" charset="utf-8"></script>')
     for section in sections:
         body.append(f'<section id="{section.key}"><h2>{html.escape(section.heading)}</h2>'
                     f'<p class="how">How to read: {html.escape(CAPTIONS[section.key])}</p>')
@@ -309,21 +317,38 @@ td, th {{ border: 1px solid #ddd; padding: 2px 8px; text-align: left; }}
 
 
 def build_report(con_or_path: duckdb.DuckDBPyConnection | Path | str, out_path: Path, *,
-                 title: str = DEFAULT_TITLE) -> Path:
+                 title: str = DEFAULT_TITLE, bundle_beside: bool = False) -> Path:
     """Read the marts (a connection, or a warehouse path opened read-only) and write ONE self-contained HTML
-    report to `out_path`; returns the path. Raises WarehouseError when the warehouse or a mart is missing."""
+    report to `out_path`; returns the path. Raises WarehouseError when the warehouse or a mart is missing.
+    `bundle_beside`: load plotly.js from `plotly-<version>.min.js` beside the page (written once, kept while the
+    version stays) instead of inlining ~5 MB in every page; the folder still opens offline."""
     if isinstance(con_or_path, duckdb.DuckDBPyConnection):
-        return _write_report(con_or_path, Path(out_path), title)
+        return _write_report(con_or_path, Path(out_path), title, bundle_beside)
     with connect_readonly(Path(con_or_path)) as con:
-        return _write_report(con, Path(out_path), title)
+        return _write_report(con, Path(out_path), title, bundle_beside)
 
 
-def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str) -> Path:
+def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str, bundle_beside: bool) -> Path:
     sections = build_sections(read_marts(con))
     run, coverage = read_header(con)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(render_html(sections, run, coverage, title), encoding="utf-8")
+    bundle = write_bundle(out_path.parent) if bundle_beside else None
+    out_path.write_text(render_html(sections, run, coverage, title, bundle), encoding="utf-8")
     return out_path
+
+
+def write_bundle(folder: Path) -> str:
+    """Write plotly.js as `plotly-<version>.min.js` in `folder` unless it is already there; return its name."""
+    from plotly import __version__
+    from plotly.offline import get_plotlyjs
+
+    name = f"plotly-{__version__}.min.js"
+    path = folder / name
+    if not path.exists():
+        partial = folder / f".{name}.{os.getpid()}.tmp"  # a reader never sees half a bundle
+        partial.write_text(get_plotlyjs(), encoding="utf-8")
+        os.replace(partial, path)
+    return name
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -357,5 +382,5 @@ def attach_report_artifact(path: Path) -> UUID:
 
     path = Path(path).resolve()
     return create_link_artifact(link=path.as_uri(), link_text=f"qtwatch report ({path.name})", key=ARTIFACT_KEY,
-                                description=f"Self-contained HTML report of the marts written to {path}; "
-                                            "open it in a browser (no network needed).")
+                                description=f"HTML report of the marts written to {path} (plotly.js inlined or "
+                                            "beside it); open it in a browser (no network needed).")

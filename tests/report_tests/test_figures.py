@@ -128,3 +128,15 @@ def test_an_empty_mart_gets_a_note_and_the_next_chart_carries_plotlyjs(extract_f
     assert "marts.qt_runoff_monthly has no rows yet" in page
     assert len(extract_figures(page)) == 3
     assert page.index("plotly.js v") < page.index("Plotly.newPlot(")
+
+
+def test_bundle_beside_the_page_is_written_once_and_loaded_by_relative_path(tmp_path) -> None:
+    from qtwatch.report import render_html, write_bundle
+
+    name = write_bundle(tmp_path)
+    bundle = tmp_path / name
+    assert bundle.stat().st_size > 1_000_000 and "plotly.js v" in bundle.read_text(encoding="utf-8")[:2000]
+    written = bundle.stat().st_mtime_ns
+    assert write_bundle(tmp_path) == name and bundle.stat().st_mtime_ns == written  # kept, not rewritten
+    page = render_html([], None, [], "t", bundle=name)
+    assert page.count(f'<script src="{name}"') == 1 and "plotly.js v" not in page
