@@ -25,8 +25,9 @@ demo: $(STAMP) ## run the whole pipeline offline on the bundled recorded snapsho
 test: $(STAMP) ## run the test suite (no network)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff and the mypy type check (both must be clean)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 report: $(STAMP) ## write the HTML report from the published warehouse
 	$(BIN)/qtwatch report

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from expectations import rules
+from transforms.schema import SchemaDict
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class ContextSpec:
     lookups: Mapping[str, tuple[pl.DataType, Mapping[str, object]]] = field(default_factory=dict)
 
 
-_CONTEXT_TYPES: dict[str, pl.DataType] = {
+_CONTEXT_TYPES: SchemaDict = {
     rules.AS_OF: pl.Date(),
     rules.GAP_DAYS: pl.Int64(),
     rules.MAX_GAP_DAYS: pl.Int64(),

@@ -6,9 +6,10 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
+from transforms.registry import DATASETS
 
 DATASET = "dts_operating_cash_balance"
-KEY = ("record_date", "account_type")
+KEY = DATASETS["dts_operating_cash_balance"].key
 BALANCE_COLUMNS = ("open_today_bal", "close_today_bal", "open_month_bal", "open_fiscal_year_bal")
 
 # Daily balances and flows in $ millions: TGA record ~1.04e6 ($1.04tn), largest daily flow ~5.8e5. $5tn (5e6)

@@ -11,9 +11,10 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from transforms.registry import DATASETS
 
 DATASET = "fred_observations"
-KEY = ("series_id", "date")
+KEY = DATASETS["fred_observations"].key
 COLUMNS = ("series_id", "date", "value", "units")
 
 # Percent series (rates, the 10y-2y spread): the 10y yield peaked at 15.8 (1981), the spread bottomed at -2.4;

@@ -8,9 +8,10 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec, KnownGap
+from transforms.registry import DATASETS
 
 DATASET = "nyfed_reference_rates"
-KEY = ("rate_type", "effective_date")
+KEY = DATASETS["nyfed_reference_rates"].key
 RATE_TYPES = ("EFFR", "OBFR", "SOFR", "BGCR", "TGCR")
 PERCENTILES = ("percentile_1_pct", "percentile_25_pct", "rate_pct", "percentile_75_pct", "percentile_99_pct")
 RATE_COLUMNS = (*PERCENTILES, "target_rate_from_pct", "target_rate_to_pct")

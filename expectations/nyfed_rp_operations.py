@@ -6,9 +6,10 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
+from transforms.registry import DATASETS
 
 DATASET = "nyfed_rp_operations"
-KEY = ("operation_id",)
+KEY = DATASETS["nyfed_rp_operations"].key
 AMOUNT_COLUMNS = ("total_amt_submitted_usd", "total_amt_accepted_usd")
 DATE_COLUMNS = ("operation_date", "settlement_date", "maturity_date")
 

@@ -54,7 +54,7 @@ class Validator:
         module = suites.module(dataset)
         prepared = prepare(module, frame, as_of=as_of, held=held)
         result = self._definition(dataset).run(
-            batch_parameters={"dataframe": prepared.to_pandas()}, result_format=RESULT_FORMAT
+            batch_parameters={"dataframe": prepared.to_pandas()}, result_format=RESULT_FORMAT  # type: ignore[arg-type]
         )
         return outcome(dataset, result, time.perf_counter() - started, prepared)
 
@@ -62,7 +62,7 @@ class Validator:
         """Render every validation of this run as GX Data Docs under `path`; returns its index.html."""
         path.mkdir(parents=True, exist_ok=True)
         if DOCS_SITE not in (self._context.list_data_docs_sites() or {}):
-            self._context.add_data_docs_site(DOCS_SITE, _site_config(path))
+            self._context.add_data_docs_site(DOCS_SITE, _site_config(path))  # type: ignore[arg-type]
         self._context.build_data_docs(site_names=[DOCS_SITE])
         return path / "index.html"
 

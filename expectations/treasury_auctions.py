@@ -6,9 +6,10 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
+from transforms.registry import DATASETS
 
 DATASET = "treasury_auctions"
-KEY = ("cusip", "auction_date")
+KEY = DATASETS["treasury_auctions"].key
 
 AMOUNT_COLUMNS = (
     "offering_amt", "total_tendered", "total_accepted", "primary_dealer_accepted", "direct_bidder_accepted",

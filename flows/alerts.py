@@ -95,7 +95,7 @@ def stress_text(signal: dict[str, Any]) -> str:
             f"{signal['stress_days_recent']} of the last {signal['recent_days']} funding days flagged")
 
 
-def raise_stress_event(warehouse: Path, as_of: date) -> dict[str, Any] | None:
+def raise_stress_event(warehouse: Path, as_of: date, webhook_url: str | None = None) -> dict[str, Any] | None:
     """Read the published funding mart; on stress emit `qtwatch.funding.stress` and post it to the webhook."""
     try:
         con = connect_readonly(warehouse)
@@ -110,9 +110,8 @@ def raise_stress_event(warehouse: Path, as_of: date) -> dict[str, Any] | None:
     text = stress_text(signal)
     _logger().warning(text)
     emit_event(event=STRESS_EVENT, resource=STRESS_RESOURCE, payload={**signal, "text": text})
-    url = get_settings().alert_webhook_url
-    if url and _first_alert_for(signal["date"]):
-        post_alert(url, {"kind": "stress", "text": text, **signal})
+    if webhook_url and _first_alert_for(signal["date"]):
+        post_alert(webhook_url, {"kind": "stress", "text": text, **signal})
     return signal
 
 

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 
 from prefect.artifacts import create_markdown_artifact
 
-from qtwatch.analyst import WarehouseStatus, collect_status
-from flows.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
+from warehouse.status import WarehouseStatus, collect_status
 
 if TYPE_CHECKING:
-    from flows.pipeline import RunSummary
+    from warehouse.meta import RunSummary
 
 HEADLINES = {
     "Reserves (WRESBAL, week avg)": ("SELECT week, reserves_bn, reserves_bn_wow FROM marts.liquidity_weekly "
@@ -40,7 +39,7 @@ def run_markdown(summary: RunSummary) -> str:
               f"{r.rows_landed:,} | {r.seconds:.2f} | {(r.error or '').replace('|', '/')[:160]} |"
               for r in summary.loads]
     try:
-        con = connect_readonly(get_settings().warehouse)
+        con = connect_readonly(Path(summary.warehouse))
     except WarehouseError as exc:
         return "\n".join([*lines, "", f"(warehouse not readable: {exc})"])
     with con:

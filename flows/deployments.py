@@ -1,22 +1,7 @@
-"""The qtwatch deployments: one per source cadence, on cron schedules in New York time that follow release times.
-
-Release times the crons follow (all Eastern time; each cron leaves a margin after the release):
-- FRED H.4.1 series (WALCL, WRESBAL, WTREGEN, ...): the Board releases H.4.1 weekly on Thursday at 4:30 p.m.
-  (https://www.federalreserve.gov/releases/h41/ ; /work/shared/docs/sources.md §1.1 and §4); FRED posts it shortly
-  after -> Thursday 17:00.
-- NY Fed reference rates: published each business day for the previous one at about 8 a.m. (SOFR, BGCR, TGCR) and
-  9 a.m. (EFFR, OBFR) (OFR Short-term Funding Monitor, https://www.financialresearch.gov/short-term-funding-monitor/
-  datasets/fnyr/) -> weekdays 09:20.
-- NY Fed repo / reverse repo operations: ON RRP closes at 1:15 p.m., the afternoon standing repo operation runs
-  1:30-1:45 p.m. (morning one 8:15-8:30 a.m. since 2025-06-26; https://www.newyorkfed.org/markets/opolicy/
-  operating_policy_250528); results are posted the same day -> weekdays 14:00.
-- Treasury auction results: bills close at 11:30 a.m., notes and bonds at 1:00 p.m., results follow within minutes
-  (TreasuryDirect general auction timing; /work/shared/docs/domain.md "Calendar"); Fiscal Data's auctions_query
-  dataset follows the announcement -> weekdays (auctions are held Monday-Thursday, Friday rarely) 14:30.
-- Daily Treasury Statement (TGA): by 4:00 p.m. the following business day (https://fiscaldata.treasury.gov,
-  "Updated daily at 4:00 PM ET") -> weekdays 16:15.
-- Catch-up: every source every evening (20:00, weekends included) to pick up late publications, revisions and runs
-  missed while the machine was off; incremental windows make it cheap when nothing changed.
+"""The qtwatch deployments: one per source, on the cron of its release rule in the source registry (New York time,
+each a margin after the source's release; the rules and their citations are in transforms/registry.py), plus a
+catch-up deployment: every source every evening (20:00, weekends included) to pick up late publications, revisions
+and runs missed while the machine was off; incremental windows make it cheap when nothing changed.
 """
 
 from __future__ import annotations
@@ -28,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from transforms.registry import SOURCES
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -49,20 +36,17 @@ class Cadence:
     description: str
 
 
-CADENCES: tuple[Cadence, ...] = (
-    Cadence("fred-h41-weekly", "0 17 * * 4", ("fred",), "16:30",
-            "FRED series after the H.4.1 balance sheet (Thursday 4:30 pm ET)."),
-    Cadence("nyfed-rates-morning", "20 9 * * 1-5", ("nyfed_rates",), "09:00",
-            "NY Fed reference rates for the previous business day (SOFR ~8 am, EFFR ~9 am ET)."),
-    Cadence("nyfed-operations-afternoon", "0 14 * * 1-5", ("nyfed_repo",), "13:45",
-            "NY Fed ON RRP (closes 1:15 pm ET) and standing repo (1:30-1:45 pm ET) operation results."),
-    Cadence("auctions-afternoon", "30 14 * * 1-5", ("auctions",), "13:00",
-            "Treasury auction results (bills close 11:30 am, coupons 1:00 pm ET) and new announcements."),
-    Cadence("dts-afternoon", "15 16 * * 1-5", ("dts",), "16:00",
-            "Daily Treasury Statement / TGA (published by 4:00 pm ET the next business day)."),
-    Cadence("catch-up-daily", "0 20 * * *", None, "16:30",
-            "Every source, every evening: late publications, revisions and missed runs."),
-)
+CATCH_UP = Cadence("catch-up-daily", "0 20 * * *", None, "16:30",
+                   "Every source, every evening: late publications, revisions and missed runs.")
+
+
+def cadences() -> tuple[Cadence, ...]:
+    """One cadence per registered source with a deployment (its release cron), then the catch-up."""
+    return (*(Cadence(s.deployment, s.release.cron, (s.name,), s.release.time_et, s.release.description)
+              for s in SOURCES.values() if s.deployment), CATCH_UP)
+
+
+CADENCES: tuple[Cadence, ...] = cadences()
 
 
 def default_parameters(cadence: Cadence, replay: bool = False) -> dict:
@@ -83,7 +67,7 @@ def build_deployments(replay: bool = False, work_pool: str | None = None) -> lis
     # AwaitingConcurrencySlot). Runs of *different* deployments are serialised by the writer slot (flows/writer_slot).
     limit = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     return [
-        qtwatch_pipeline.to_deployment(
+        qtwatch_pipeline.to_deployment(  # type: ignore[misc] # called from sync code: a deployment, not a coroutine
             name=c.name, schedules=[Cron(c.cron, timezone=TIMEZONE)], parameters=default_parameters(c, replay),
             description=f"{c.description} Cron `{c.cron}` ({TIMEZONE}).", tags=[*TAGS, *(c.sources or ["all"])],
             concurrency_limit=limit, entrypoint_type=EntrypointType.MODULE_PATH, work_pool_name=work_pool)

@@ -8,12 +8,13 @@ import re
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import requests
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
+
+from transforms.registry import HttpPolicy
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 _SECRET_PARAMS = re.compile(r"(api_key|apikey|token)=([^&\s'\"]+)", re.IGNORECASE)
@@ -46,17 +47,6 @@ class SourceError(RuntimeError):
         super().__init__(f"{source}: {self.cause} [{self.url}]")
 
 
-@dataclass(frozen=True)
-class SourcePolicy:
-    """Politeness and retry policy of one source host."""
-
-    name: str
-    min_interval_s: float
-    retries: int = 4
-    backoff_factor: float = 1.0
-    timeout_s: float = 30.0
-
-
 class PacedAdapter(HTTPAdapter):
     """An HTTPAdapter that keeps at least `min_interval_s` between requests (per-host politeness).
 
@@ -67,7 +57,7 @@ class PacedAdapter(HTTPAdapter):
         self._min_interval, self._lock, self._last = min_interval_s, threading.Lock(), 0.0
         super().__init__(**kwargs)
 
-    def send(self, request, *args, **kwargs):  # type: ignore[override]
+    def send(self, request, *args, **kwargs):
         with self._lock:
             wait = self._last + self._min_interval - time.monotonic()
             if wait > 0:
@@ -76,7 +66,7 @@ class PacedAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
-def make_retry(policy: SourcePolicy) -> Retry:
+def make_retry(policy: HttpPolicy) -> Retry:
     """Bounded retries with exponential backoff on connection errors and 429/5xx, honouring Retry-After."""
     return Retry(
         total=policy.retries,
@@ -92,7 +82,7 @@ def make_retry(policy: SourcePolicy) -> Retry:
     )
 
 
-def make_session(policy: SourcePolicy, user_agent: str, adapter: HTTPAdapter | None = None) -> requests.Session:
+def make_session(policy: HttpPolicy, user_agent: str, adapter: BaseAdapter | None = None) -> requests.Session:
     """A session for one source; `adapter` (e.g. the replay adapter) replaces the network when given."""
     session = requests.Session()
     session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "gzip"})
@@ -106,7 +96,7 @@ def make_session(policy: SourcePolicy, user_agent: str, adapter: HTTPAdapter | N
 def get_bytes(session: requests.Session, url: str, params: Mapping[str, str] | None, *, source: str,
               expect: str) -> tuple[bytes, str]:
     """GET a CSV or JSON payload; returns (body, final URL). Raises SourceError for any failure."""
-    policy: SourcePolicy | None = getattr(session, "qtwatch_policy", None)
+    policy: HttpPolicy | None = getattr(session, "qtwatch_policy", None)
     timeout = (10.0, policy.timeout_s if policy else 30.0)
     try:
         response = session.get(url, params=params, timeout=timeout)

@@ -1,36 +1,46 @@
-"""The qtwatch flow: fetch each source (its own task), validate, land raw, rebuild core and marts, publish."""
+"""The qtwatch flow: fetch each source, validate, land raw, rebuild core and marts, publish; each step a task.
+
+Reads as fetch -> validate/land -> core -> marts -> publish -> report. Settings are read once, at the flow's entry,
+into a `RunConfig` of plain values; tasks and helpers get what they need as arguments. Every step is a Prefect task
+named after its source or mart, so a failed run shows the failing step red in the UI; a task that quarantines a
+batch or fails a mart returns a Failed state (no traceback in the logs) and the flow goes on with the others.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
+import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
+from pydantic import SecretStr
 
-from expectations import suites
-from expectations.context import Held
-from expectations.runner import Validator
 from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
-from flows.extract import fetch_source, open_session
+from flows.extract import fetch_source, session_for
 from flows.http import SourceError
 from flows.marts import MART_BUILDERS, read_core
-from flows.plan import SOURCES, SourceSpec, fred_catalog, plan_windows
-from flows.sources import Batch, Window
+from flows.plan import group_catalog, plan_windows
+from flows.replay import resolve
+from flows.settings import BaseQtwatchSettings, get_settings
+from flows.sources import Batch, FetchRequest, Window
 from flows.writer_slot import writer_slot
-from flows.settings import Settings, get_settings
-from transforms.revisions import detect_unit_changes
+from transforms.registry import SOURCES, Source
 from transforms.units import round_amounts
 from warehouse import db, load, meta
-from warehouse.meta import LoadRecord
+from warehouse.meta import LoadRecord, RunSummary
+
+if TYPE_CHECKING:
+    from expectations.runner import Validator
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -39,21 +49,31 @@ class PipelineFailed(RuntimeError):
     """At least one source failed or was quarantined; the others were published."""
 
 
-@dataclass
-class RunSummary:
-    """What a run did, per source, for the CLI and the run artifact."""
+@dataclass(frozen=True)
+class RunConfig:
+    """The settings one run needs, read once at the flow's entry and passed down as plain values."""
 
-    run_id: str
-    as_of: date
-    mode: str
-    warehouse: str
-    loads: list[LoadRecord] = field(default_factory=list)
-    docs_path: str | None = None
-    report_path: str | None = None
+    warehouse: Path
+    replay_dir: Path | None
+    urls: dict[str, str]
+    user_agent: str
+    http_retries: int
+    http_timeout_s: float
+    writer_wait_s: float
+    gx_docs_dir: Path
+    report_path: Path
+    alert_webhook_url: str | None = None
+    api_keys: dict[str, SecretStr] = field(default_factory=dict, repr=False)  # per source that takes one
 
-    @property
-    def failed(self) -> list[LoadRecord]:
-        return [r for r in self.loads if r.status in ("failed", "quarantined")]
+    @classmethod
+    def from_settings(cls, settings: BaseQtwatchSettings, *, replay: bool, replay_dir: str | None) -> RunConfig:
+        """Plain values from the settings; a replay run uses `replay_dir` or the configured snapshot."""
+        return cls(warehouse=Path(settings.warehouse), replay_dir=Path(replay_dir or settings.replay_dir)
+                   if replay else None, urls=settings.base_urls(), user_agent=settings.user_agent,
+                   http_retries=settings.http_retries, http_timeout_s=settings.http_timeout_s,
+                   writer_wait_s=settings.writer_wait_s, gx_docs_dir=Path(settings.gx_docs_dir),
+                   report_path=Path(settings.report_path), alert_webhook_url=settings.alert_webhook_url,
+                   api_keys={} if replay else _api_keys(settings))
 
 
 def _is_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's retry_condition_fn signature
@@ -69,25 +89,39 @@ def _is_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's re
 
 @task(name="extract", task_run_name="extract-{source}", retries=2, retry_delay_seconds=[10, 60],
       retry_condition_fn=_is_transient, timeout_seconds=900, cache_policy=NO_CACHE)
-def extract(source: str, windows: dict, catalog: pl.DataFrame, replay_dir: str | None, as_of: date) -> Batch:
+def extract(source: str, windows: dict[str, Window], config: RunConfig, as_of: date,
+            catalog: pl.DataFrame | None = None) -> Batch:
     """Fetch and parse one source for the planned windows (network or replay)."""
     logger = get_run_logger()
-    settings = get_settings()
-    session = open_session(source, settings, Path(replay_dir) if replay_dir else None, as_of)
-    api_key = _fred_api_key(settings) if source == "fred" and not replay_dir else None
-    batch = fetch_source(source, session, windows, catalog, api_key, log=logger.debug)
+    spec = SOURCES[source]
+    session = session_for(spec, user_agent=config.user_agent, retries=config.http_retries,
+                          timeout_s=config.http_timeout_s, replay_dir=config.replay_dir, as_of=as_of,
+                          urls=config.urls)
+    api_key = config.api_keys[source].get_secret_value() if source in config.api_keys else None
+    request = FetchRequest(spec, windows, config.urls[spec.http.base_url_setting], as_of, urls=config.urls,
+                           api_key=api_key, catalog=catalog, progress=logger.debug)
+    batch = fetch_source(session, request)
     logger.info("%s: fetched %s rows from %s request(s)", source, f"{batch.frame.height:,}", len(batch.urls))
     return batch
 
 
-def _fred_api_key(settings: Settings) -> str | None:
-    """FRED_API_KEY from the environment, else the Prefect Secret block `fred-api-key` if one exists."""
-    if settings.fred_api_key:
-        return settings.fred_api_key.get_secret_value()
+def _api_keys(settings: BaseQtwatchSettings) -> dict[str, SecretStr]:
+    """Each keyed source's API key: its setting (e.g. FRED_API_KEY), else its Prefect Secret block if one exists."""
+    keys = {}
+    for source in SOURCES.values():
+        secret = getattr(settings, source.api_key_setting, None) if source.api_key_setting else None
+        if secret is None and source.api_key_block:
+            secret = _secret_block(source.api_key_block)
+        if secret is not None:
+            keys[source.name] = secret
+    return keys
+
+
+def _secret_block(name: str) -> SecretStr | None:
     try:
         from prefect.blocks.system import Secret
 
-        return Secret.load("fred-api-key").get()
+        return SecretStr(Secret.load(name).get())  # type: ignore[union-attr] # sync context: a block, not a coroutine
     except (ValueError, ImportError):
         return None
 
@@ -103,160 +137,248 @@ def _run_name() -> str:
       on_crashed=[notify_failure])
 def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_of: date | None = None,
                      full_refresh: bool = False, replay_dir: str | None = None) -> RunSummary:
-    """Fetch FRED, Treasury auctions, NY Fed rates and operations and the DTS TGA; validate every batch; land raw;
-    rebuild core and marts; publish the DuckDB warehouse atomically. Fails if any source failed or was quarantined."""
+    """Fetch every registered source (FRED, Treasury auctions, NY Fed rates and operations, the DTS TGA, ...);
+    validate every batch; land raw; rebuild core and marts; publish the DuckDB warehouse atomically. Fails if any
+    source failed or was quarantined."""
     logger = get_run_logger()
-    settings = get_settings()
-    names = _check_sources(sources)
+    config = RunConfig.from_settings(get_settings(), replay=replay, replay_dir=replay_dir)
+    names = check_sources(sources)
     as_of = as_of or datetime.now(NEW_YORK).date()
-    replay_path = str(replay_dir or settings.replay_dir) if replay else None
-    summary = RunSummary(_new_run_id(), as_of, "replay" if replay else "live", str(settings.warehouse))
+    summary = RunSummary(_new_run_id(), as_of, "replay" if replay else "live", str(config.warehouse))
     started = datetime.now(UTC)
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
-                settings.warehouse)
+                config.warehouse)
     validator = _new_validator()
-    with writer_slot(), db.staged(settings.warehouse) as con:
-        summary.loads.extend(load_sources(con, names, summary.run_id, as_of, full_refresh, replay_path, validator))
-        load.rebuild_core(con)
-        summary.loads.extend(publish_marts(con, validator, summary.run_id))
+    with writer_slot(config.writer_wait_s), db.staged(config.warehouse, wait_s=config.writer_wait_s) as con:
+        summary.loads.extend(load_sources(con, names=names, run_id=summary.run_id, as_of=as_of,
+                                          full_refresh=full_refresh, config=config, validator=validator))
+        rebuild_core(con)
+        summary.loads.extend(publish_marts(con, validator=validator, run_id=summary.run_id))
         status = "Failed" if summary.failed else "Completed"
         meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
-    logger.info("published %s", settings.warehouse)
-    summary.docs_path = str(validator.build_data_docs(Path(settings.gx_docs_dir).resolve()))
-    summary.report_path = _report(settings)
+        publish(con, config.warehouse)
+    logger.info("published %s", config.warehouse)
+    summary.docs_path = str(validator.build_data_docs(config.gx_docs_dir.resolve()))
+    summary.report_path = write_report(config.warehouse, config.report_path)
     publish_artifact(summary)
-    raise_stress_event(settings.warehouse, as_of)
+    raise_stress_event(config.warehouse, as_of, config.alert_webhook_url)
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
     return summary
 
 
-def load_sources(con, names: list[str], run_id: str, as_of: date, full_refresh: bool, replay_path: str | None,
-                 validator: Validator) -> list[LoadRecord]:
+def load_sources(con: duckdb.DuckDBPyConnection, *, names: list[str], run_id: str, as_of: date, full_refresh: bool,
+                 config: RunConfig, validator: Validator) -> list[LoadRecord]:
     """Plan each source's windows, fetch all sources concurrently (one task each), then validate and land them one
     by one in the staged warehouse; every outcome is recorded in meta.loads."""
-    catalog = fred_catalog(con)
-    planned = {n: plan_windows(con, SOURCES[n], as_of, full_refresh=full_refresh,
-                               groups=catalog["series_id"].to_list() if n == "fred" else None) for n in names}
-    futures = {n: extract.submit(n, planned[n], catalog, replay_path, as_of) for n in names}
+    plans = {}
+    for name in names:
+        source = SOURCES[name]
+        catalog = group_catalog(con, source)
+        group_column = source.dataset.group_column
+        groups = catalog[group_column].to_list() if catalog is not None and group_column else None
+        plans[name] = (plan_windows(con, source, as_of, full_refresh=full_refresh, groups=groups), catalog)
+    futures = {n: extract.submit(n, plans[n][0], config, as_of, plans[n][1]) for n in names}
     records = []
     for name in names:
-        refetch = _full_history_refetch(planned[name], catalog, replay_path, as_of)
-        records.append(land_source(con, SOURCES[name], futures[name], planned[name], run_id, as_of, refetch,
-                                   validator))
-        meta.record_load(con, records[-1])
+        windows, catalog = plans[name]
+        job = LandJob(source=SOURCES[name], windows=windows, run_id=run_id, as_of=as_of, config=config,
+                      catalog=catalog)
+        record = job.new_record()
+        try:
+            batch = futures[name].result()
+        except Exception as exc:  # noqa: BLE001 - one failing source must not drop the others
+            _fail(record, exc)
+        else:
+            land_source(con, job=job, batch=batch, record=record, validator=validator)
+        meta.record_load(con, _finish(record))
+        records.append(record)
     return records
 
 
-def _full_history_refetch(windows: dict, catalog: pl.DataFrame, replay_path: str | None, as_of: date):
-    """A callable that re-fetches the full history of some FRED series (after they changed units)."""
+@dataclass(frozen=True)
+class LandJob:
+    """What landing one source's batch needs besides the connection and the batch."""
 
-    def refetch(series: list[str]) -> pl.DataFrame:
-        full = {s: Window(None, windows[s].end) for s in series}
-        subset = catalog.filter(pl.col("series_id").is_in(series))
-        return extract.submit("fred", full, subset, replay_path, as_of).result().frame
+    source: Source
+    windows: dict[str, Window]
+    run_id: str
+    as_of: date
+    config: RunConfig
+    catalog: pl.DataFrame | None = None
 
-    return refetch
+    def new_record(self) -> LoadRecord:
+        """The source's meta.loads row, 'failed' until landing says otherwise."""
+        record = LoadRecord(f"{self.run_id}-{self.source.name}", self.run_id, self.source.name,
+                            self.source.dataset.name, "failed", started_at=datetime.now(UTC))
+        starts = [w.start for w in self.windows.values()]
+        record.window_start = None if None in starts else min(s for s in starts if s is not None)
+        record.window_end = max(w.end for w in self.windows.values())
+        return record
+
+    def refetch(self, groups: list[str]) -> pl.DataFrame:
+        """The full history of some groups (FRED series that changed units), fetched again."""
+        full = {g: Window(None, self.windows[g].end) for g in groups}
+        catalog = None
+        if self.catalog is not None and self.source.dataset.group_column:
+            catalog = self.catalog.filter(pl.col(self.source.dataset.group_column).is_in(groups))
+        return extract.submit(self.source.name, full, self.config, self.as_of, catalog).result().frame
 
 
-def land_source(con, spec: SourceSpec, future, windows: dict, run_id: str, as_of: date, refetch,
+def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, record: LoadRecord,
                 validator: Validator) -> LoadRecord:
-    """Wait for one source's batch, validate it, land it in its own transaction (or quarantine it).
-    A failure is recorded in the returned LoadRecord, never raised, so the other sources still publish."""
-    logger = get_run_logger()
-    started, clock = datetime.now(UTC), time.perf_counter()
-    record = LoadRecord(f"{run_id}-{spec.name}", run_id, spec.name, spec.dataset.name, "failed", started_at=started)
-    starts = [w.start for w in windows.values()]
-    record.window_start = None if None in starts else min(starts)  # None: some group asked for its full history
-    record.window_end = max(w.end for w in windows.values())
+    """Check, validate and land one source's batch in its own transaction (or quarantine it); the outcome goes into
+    `record`, never raised, so the other sources still publish."""
+    clock = time.perf_counter()
+    record.rows_fetched = batch.frame.height
     try:
-        batch: Batch = future.result()
-        record.rows_fetched = batch.frame.height
-        frame = _checked_units(con, spec, batch.frame, windows, refetch)
-        held = _held(con, spec, windows, frame)
-        if not _validated(con, validator, spec.dataset.name, frame, record, as_of=as_of, held=held):
-            return _finish(record, clock)
-        con.execute("BEGIN TRANSACTION")
-        record.rows_landed = load.land(con, spec.dataset, frame, load_id=record.load_id, fetched_at=started,
-                                       as_of=as_of)
-        con.execute("COMMIT")
-        record.status = "published" if record.rows_landed else "unchanged"
-        logger.info("%s: %s rows fetched, %s new or revised rows landed", spec.name, f"{record.rows_fetched:,}",
-                    f"{record.rows_landed:,}")
+        frame = before_land(con, job, batch.frame)
+        outcome = validate_batch(con, validator=validator, dataset=job.source.dataset.name, frame=frame,
+                                 load_id=record.load_id, as_of=job.as_of, held=_held(con, job, frame))
+        if outcome.success:
+            record.rows_landed = land_task.with_options(task_run_name=f"land-{job.source.name}")(
+                con, job.source.name, frame, record.load_id, record.started_at, job.as_of)
+            record.status = "published" if record.rows_landed else "unchanged"
+            get_run_logger().info("%s: %s rows fetched, %s new or revised rows landed", job.source.name,
+                                  f"{record.rows_fetched:,}", f"{record.rows_landed:,}")
+        else:
+            record.status, record.error = "quarantined", outcome.message
     except Exception as exc:  # noqa: BLE001 - one failing source must not drop the others
-        _rollback(con)
-        record.error = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
-        logger.error("%s failed: %s", spec.name, record.error)
-    return _finish(record, clock)
-
-
-def _finish(record: LoadRecord, clock: float) -> LoadRecord:
-    record.finished_at, record.seconds = datetime.now(UTC), round(time.perf_counter() - clock, 3)
+        _fail(record, exc)
+    record.seconds = round(time.perf_counter() - clock, 3)
     return record
 
 
-def _held(con, spec: SourceSpec, windows: dict, frame: pl.DataFrame) -> Held | dict[str, Held]:
+def before_land(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> pl.DataFrame:
+    """The source's own pre-landing check against what is held (FRED: unit changes), if it declares one."""
+    if job.source.before_land is None:
+        return frame
+    request = FetchRequest(job.source, job.windows, job.config.urls[job.source.http.base_url_setting], job.as_of)
+    return resolve(job.source.before_land)(con, request, frame, job.refetch, get_run_logger())
+
+
+@task(name="land", cache_policy=NO_CACHE)
+def land_task(con: duckdb.DuckDBPyConnection, source: str, frame: pl.DataFrame, load_id: str,
+              fetched_at: datetime | None, as_of: date) -> int:
+    """Append the batch's new or revised rows to raw in one transaction; returns the rows landed."""
+    with db.transaction(con):
+        return load.land(con, SOURCES[source].dataset, frame, load_id=load_id,
+                         fetched_at=fetched_at or datetime.now(UTC), as_of=as_of)
+
+
+def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> Any:
     """What the warehouse already holds in each requested window, per group the dataset's suite checks (e.g. per
     FRED series, per NY Fed rate type): a new batch must not have less."""
-    group_column = suites.module(spec.dataset.name).context().group_column
+    from expectations import suites
+    from expectations.context import Held
+
+    dataset = job.source.dataset
+    group_column = suites.module(dataset.name).context().group_column
 
     def held_for(group: str | None) -> Held:
-        window = windows.get(group) or windows["*"]
-        return Held(*load.held_in_window(con, spec.dataset, group, window.start, window.end, group_column))
+        window = job.windows.get(group or "*") or job.windows["*"]
+        return Held(*load.held_in_window(con, dataset, group, window.start, window.end, group_column))
 
     if group_column and group_column in frame.columns:
         return {group: held_for(group) for group in frame[group_column].unique().drop_nulls().to_list()}
     return held_for(None)
 
 
-def _validated(con, validator: Validator, dataset: str, frame: pl.DataFrame, record: LoadRecord, **context) -> bool:
-    """Run the dataset's suite; record the outcome; quarantine a failing batch. True when the batch may publish."""
+@dataclass(frozen=True)
+class Outcome:
+    """A validation's verdict: may the batch publish, and if not, the one line that says why."""
+
+    success: bool
+    message: str | None = None
+
+
+def validate_batch(con: duckdb.DuckDBPyConnection, *, validator: Validator, dataset: str, frame: pl.DataFrame,
+                   load_id: str, **context: Any) -> Outcome:
+    """Run the dataset's suite as a task `validate-<dataset>`; a failing batch is quarantined and the task Failed."""
+    state = validate_task.with_options(task_run_name=f"validate-{dataset}")(
+        con, validator, dataset, frame, load_id, context, return_state=True)
+    if state.is_completed():
+        return Outcome(True)
+    return Outcome(False, state.message or f"{dataset} failed validation")
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(con: duckdb.DuckDBPyConnection, validator: Validator, dataset: str, frame: pl.DataFrame,
+                  load_id: str, context: dict[str, Any]) -> State:
+    """Validate one batch; record the outcome in meta.validations; quarantine a failing batch (Failed state)."""
     outcome = validator.validate(dataset, frame, **context)
     now = datetime.now(UTC)
-    meta.record_validation(con, load_id=record.load_id, dataset=dataset, success=outcome.success,
+    meta.record_validation(con, load_id=load_id, dataset=dataset, success=outcome.success,
                            evaluated=outcome.evaluated, failed=outcome.failed, failed_rules=outcome.failed_rules,
                            seconds=outcome.seconds, validated_at=now)
     if outcome.success:
-        return True
-    meta.quarantine(con, load_id=record.load_id, dataset=dataset, frame=frame, failed_rules=outcome.failed_rules,
+        return Completed(message=f"{dataset}: {outcome.evaluated} rules passed")
+    meta.quarantine(con, load_id=load_id, dataset=dataset, frame=frame, failed_rules=outcome.failed_rules,
                     result_json=outcome.result_json, at=now)
-    record.status = "quarantined"
-    record.error = f"{dataset} failed validation: {'; '.join(outcome.failed_rules)}"[:500]
+    message = f"{dataset} failed validation: {'; '.join(outcome.failed_rules)}"[:500]
     get_run_logger().error("%s quarantined, not published: %s", dataset, "; ".join(outcome.failed_rules))
-    return False
+    return Failed(message=message)
 
 
-def publish_marts(con, validator: Validator, run_id: str) -> list[LoadRecord]:
-    """Build every mart from core; publish each one that passes its suite, keep the previous one otherwise."""
-    logger = get_run_logger()
+@task(name="core", cache_policy=NO_CACHE)
+def rebuild_core(con: duckdb.DuckDBPyConnection) -> None:
+    """core.<dataset> (latest version), core.<dataset>_history and core.<dataset>_known_on for every dataset."""
+    load.rebuild_core(con)
+
+
+def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_id: str) -> list[LoadRecord]:
+    """Build every mart from core (a task each); publish each one that passes its suite, keep the previous one
+    otherwise."""
     core = read_core(con)
     records = []
-    for name, build in MART_BUILDERS.items():
+    for name in MART_BUILDERS:
+        record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed", started_at=datetime.now(UTC))
         clock = time.perf_counter()
-        record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed",
-                            started_at=datetime.now(UTC))
-        try:
-            frame = round_amounts(build(core))
+        state = build_mart.with_options(task_run_name=f"mart-{name}")(core, name, return_state=True)
+        if state.is_completed():
+            frame = cast(pl.DataFrame, state.result())
             record.rows_fetched = frame.height
-            if _validated(con, validator, name, frame, record):
+            outcome = validate_batch(con, validator=validator, dataset=name, frame=frame, load_id=record.load_id)
+            if outcome.success:
                 record.rows_landed = load.replace_table(con, f"marts.{name}", frame)
                 record.status = "published"
-        except Exception as exc:  # noqa: BLE001 - one broken mart must not hide the others
-            record.error = f"{type(exc).__name__}: {exc}"[:500]
-            logger.error("mart %s failed: %s", name, record.error)
-        records.append(_finish(record, clock))
+            else:
+                record.status, record.error = "quarantined", outcome.message
+        else:
+            record.error = (state.message or "failed")[:500]
+        record.seconds = round(time.perf_counter() - clock, 3)
+        records.append(_finish(record))
         meta.record_load(con, record)
-    logger.info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" for r in records))
+    get_run_logger().info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" for r in records))
     return records
 
 
-def _report(settings: Settings) -> str | None:
+@task(name="mart", cache_policy=NO_CACHE)
+def build_mart(core: Any, name: str) -> pl.DataFrame | State:
+    """One mart from the core frames, amounts rounded to $1 million; a builder error fails this task alone."""
+    try:
+        return round_amounts(MART_BUILDERS[name](core))
+    except Exception as exc:  # noqa: BLE001 - one broken mart must not hide the others
+        message = f"{type(exc).__name__}: {exc}"[:500]
+        get_run_logger().error("mart %s failed: %s", name, message)
+        return Failed(message=message)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """Checkpoint the staged copy; `db.staged` renames it over the published file as the block closes."""
+    con.execute("CHECKPOINT")
+    get_run_logger().info("staged copy of %s checkpointed; publishing it", warehouse)
+
+
+@task(name="report", cache_policy=NO_CACHE)
+def write_report(warehouse: Path, report_path: Path) -> str | None:
     """Write the HTML report from the just-published warehouse and link it to the run (a failure only warns)."""
-    from qtwatch.report import attach_report_artifact, build_report
+    from flows.report_artifact import attach_report_artifact, build_report
 
     try:
-        path = build_report(settings.warehouse, Path(settings.report_path), bundle_beside=True)
+        path = build_report(warehouse, report_path, bundle_beside=True)
     except Exception as exc:  # noqa: BLE001 - the data is published; a report problem must not fail the run
         get_run_logger().warning("report not written: %s", exc)
         return None
@@ -267,48 +389,27 @@ def _report(settings: Settings) -> str | None:
 
 def _new_validator() -> Validator:
     """One great-expectations context per run (its import and set-up cost seconds: pay them once)."""
+    from expectations.runner import Validator
+
     clock = time.perf_counter()
     validator = Validator()
     get_run_logger().info("great-expectations ready in %.1fs", time.perf_counter() - clock)
     return validator
 
 
-class UnitChangeError(ValueError):
-    """A FRED series changed scale without saying so: landing it would mix units."""
+def _fail(record: LoadRecord, exc: BaseException) -> None:
+    record.status = "failed"
+    record.error = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
+    get_run_logger().error("%s failed: %s", record.source, record.error)
 
 
-def _checked_units(con, spec: SourceSpec, frame: pl.DataFrame, windows: dict, refetch) -> pl.DataFrame:
-    """Refuse an undeclared scale change; a declared one (units string changed) revises the whole series: its full
-    history is fetched again so core never mixes units."""
-    if spec.name != "fred" or frame.is_empty():
-        return frame
-    held = load.held_latest(con, spec.dataset).select("series_id", "date", "value", "units")
-    changes = detect_unit_changes(held, frame)
-    undeclared = changes.filter(pl.col("kind") == "undeclared")
-    if not undeclared.is_empty():
-        row = undeclared.row(0, named=True)
-        raise UnitChangeError(
-            f"{row['series_id']}: new values are {row['median_ratio']:,.0f}x the held ones on the same dates while "
-            f"both are declared '{row['new_units']}'; not landed. Update units in warehouse/seeds/fred_series.csv "
-            f"and run `qtwatch run --source fred --full-refresh`")
-    declared = changes.filter(pl.col("kind") == "declared")["series_id"].to_list()
-    if not declared:
-        return frame
-    get_run_logger().warning("fred: units changed for %s; reloading their full history as a revision",
-                             ", ".join(declared))
-    partial = [s for s in declared if windows[s].start is not None]
-    if partial:
-        kept = frame.filter(~pl.col("series_id").is_in(partial))
-        frame = pl.concat([kept, refetch(partial).select(kept.columns)])
-    return frame
+def _finish(record: LoadRecord) -> LoadRecord:
+    record.finished_at = datetime.now(UTC)
+    return record
 
 
-def _rollback(con) -> None:
-    with contextlib.suppress(Exception):  # no transaction was open
-        con.execute("ROLLBACK")
-
-
-def _check_sources(sources: list[str] | None) -> list[str]:
+def check_sources(sources: list[str] | None) -> list[str]:
+    """The requested source names (all registered ones by default); an unknown name is refused."""
     names = list(sources or SOURCES)
     unknown = [n for n in names if n not in SOURCES]
     if unknown:

@@ -1,5 +1,7 @@
 """Replay: a requests adapter that answers the sources' real URLs from the recorded snapshot (replay/).
 
+Routes derive from the source registry: each source's `replay` handler serves the URLs under its base URL(s).
+
 It plays the server, not the parser: it applies each request's own filters (dates, Fiscal Data filter/sort/
 pagination) and the run's as-of date (nothing observed after it; auctions announced but not yet held carry no
 results), and returns the payload in the live wire format, so live and replay share every fetcher and parser.
@@ -8,33 +10,61 @@ results), and returns the payload in the live wire format, so live and replay sh
 from __future__ import annotations
 
 import gzip
+import importlib
 import io
 import json
 import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import BaseAdapter
 
-FISCAL_PREFIX = "/services/api/fiscal_service/"
-FISCAL_FILES = {
-    "v1/accounting/od/auctions_query": "fiscaldata/auctions_query.json.gz",
-    "v1/accounting/dts/operating_cash_balance": "fiscaldata/operating_cash_balance.json.gz",
-}
 # Fields an auction only has once it has been held: hidden when replaying a date before the auction.
 _RESULT_PREFIXES = ("high_", "low_", "avg_med_", "bid_to_cover", "allocation_pctage", "price_per100")
 _RESULT_SUFFIXES = ("_accepted", "_tendered", "comp_results", "noncomp_results")
 
 
-class ReplayAdapter(BaseAdapter):
-    """Serve GET requests for FRED, Fiscal Data and NY Fed URLs from `root`, as the world stood on `as_of`."""
+@dataclass(frozen=True)
+class Route:
+    """Requests under `base_url` are answered by `handler(ReplayCall)` (a source's `replay` function)."""
 
-    def __init__(self, root: Path, as_of: date | None = None) -> None:
+    base_url: str
+    setting: str
+    handler: Callable[[ReplayCall], tuple[int, bytes, str]]
+
+
+@dataclass(frozen=True)
+class ReplayCall:
+    """One request as a source's replay handler sees it: `path` relative to the matched base URL."""
+
+    root: Path
+    setting: str
+    path: str
+    query: dict[str, str]
+    as_of: date | None
+
+    def upper(self, requested: str | None) -> date:
+        """The last date a request may see: its own end date capped by the run's as-of date."""
+        ends = [d for d in (date_or_none(requested), self.as_of) if d is not None]
+        return min(ends) if ends else date.max
+
+    def not_found(self) -> tuple[int, bytes, str]:
+        """The answer to a URL the snapshot does not serve (a real server's 404)."""
+        return 404, b'{"error":"Not Found","message":"no such endpoint in the replay snapshot"}', "application/json"
+
+
+class ReplayAdapter(BaseAdapter):
+    """Serve GET requests for the registered sources' URLs from `root`, as the world stood on `as_of`."""
+
+    def __init__(self, root: Path, as_of: date | None = None, routes: Sequence[Route] | None = None) -> None:
         super().__init__()
         self.root, self.as_of = Path(root), as_of
+        self.routes = sorted(routes if routes is not None else default_routes(), key=lambda r: -len(r.base_url))
         self.requests: list[str] = []
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):  # noqa: ARG002
@@ -42,8 +72,12 @@ class ReplayAdapter(BaseAdapter):
         self.requests.append(request.url)
         parts = urlsplit(request.url)
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        bare = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        route = next((r for r in self.routes if bare.startswith(r.base_url)), None)
+        call = ReplayCall(self.root, route.setting if route else "", bare[len(route.base_url):] if route else "",
+                          query, self.as_of)
         try:
-            status, body, ctype = self._route(parts.netloc, parts.path, query)
+            status, body, ctype = route.handler(call) if route else call.not_found()
         except FileNotFoundError as exc:
             status, body, ctype = 404, f"not in the replay snapshot: {Path(exc.filename).name}".encode(), "text/plain"
         except _BadQuery as exc:
@@ -54,57 +88,48 @@ class ReplayAdapter(BaseAdapter):
     def close(self) -> None:
         """Nothing to release."""
 
-    def _route(self, host: str, path: str, query: dict[str, str]) -> tuple[int, bytes, str]:
-        if host == "fred.stlouisfed.org" and path == "/graph/fredgraph.csv":
-            return 200, self._fredgraph(query), "text/csv"
-        if host == "markets.newyorkfed.org" and path == "/api/rates/all/search.csv":
-            return 200, self._nyfed_rates(query), "text/csv"
-        if host == "markets.newyorkfed.org" and path == "/api/rp/results/search.json":
-            return 200, self._nyfed_rp(query), "application/json"
-        if host == "api.fiscaldata.treasury.gov" and path.startswith(FISCAL_PREFIX):
-            endpoint = path.removeprefix(FISCAL_PREFIX).strip("/")
-            if endpoint in FISCAL_FILES:
-                return 200, self._fiscal(endpoint, query), "application/json"
-        return 404, b'{"error":"Not Found","message":"no such endpoint in the replay snapshot"}', "application/json"
 
-    def _upper(self, requested: str | None) -> date:
-        """The last date a request may see: its own end date capped by the run's as-of date."""
-        ends = [d for d in (_iso(requested), self.as_of) if d is not None]
-        return min(ends) if ends else date.max
+def default_routes(urls: Mapping[str, str] | None = None) -> list[Route]:
+    """A route per base-URL setting of every registered source with a replay handler (`urls` overrides defaults)."""
+    from transforms.registry import SOURCES
 
-    def _fredgraph(self, query: dict[str, str]) -> bytes:
-        series = query.get("id", "")
-        text = (self.root / "fred" / "fredgraph" / f"{series}.csv").read_text()
-        header, *rows = text.splitlines()
-        low, high = _iso(query.get("cosd")) or date.min, self._upper(query.get("coed"))
-        kept = [r for r in rows if low <= date.fromisoformat(r[:10]) <= high]
-        return ("\n".join([header, *kept]) + "\n").encode()
+    routes: dict[str, Route] = {}
+    for source in SOURCES.values():
+        if source.replay is None:
+            continue
+        handler = resolve(source.replay)
+        for setting, default in source.http.url_settings().items():
+            routes.setdefault(setting, Route((urls or {}).get(setting, default), setting, handler))
+    return list(routes.values())
 
-    def _nyfed_rates(self, query: dict[str, str]) -> bytes:
-        text = (self.root / "nyfed" / "rates_all.csv").read_text()
-        header, *rows = text.splitlines()
-        low, high = _iso(query.get("startDate")) or date.min, self._upper(query.get("endDate"))
-        kept = [r for r in rows if r.strip(",") and low <= _us_date(r.split(",", 1)[0]) <= high]
-        return ("\n".join([header, *kept, "," * header.count(",")])).encode()
 
-    def _nyfed_rp(self, query: dict[str, str]) -> bytes:
-        operations = _load_json(self.root / "nyfed" / "rp_operations.json.gz")["repo"]["operations"]
-        low, high = _iso(query.get("startDate")) or date.min, self._upper(query.get("endDate"))
-        kept = [op for op in operations if low <= date.fromisoformat(op["operationDate"]) <= high]
-        kept = [op for op in kept if _matches_type(op, query.get("operationTypes"))]
-        return json.dumps({"repo": {"operations": kept}}).encode()
+def resolve(dotted: str) -> Callable:
+    """`"package.module:function"` -> the function (the registry names code without importing it)."""
+    module, _, name = dotted.partition(":")
+    return getattr(importlib.import_module(module), name)
 
-    def _fiscal(self, endpoint: str, query: dict[str, str]) -> bytes:
-        dataset = _load_json(self.root / FISCAL_FILES[endpoint])
-        records = [r for r in dataset["data"] if _passes_filter(r, query.get("filter", ""))]
-        if endpoint.endswith("auctions_query"):
-            records = _auctions_as_of(records, self.as_of)
-        else:
-            records = [r for r in records if self.as_of is None or _iso(r["record_date"]) <= self.as_of]
-        records = _sorted(records, query.get("sort", ""))
-        fields = [f for f in query.get("fields", "").split(",") if f]
-        page = _page(records, dataset["meta"], query)
-        return json.dumps(_project(page, fields) if fields else page, separators=(",", ":")).encode()
+
+def filter_dated_csv(text: str, low: date | None, high: date) -> bytes:
+    """Keep the header and the rows whose first field (an ISO date) lies in [low, high]."""
+    header, *rows = text.splitlines()
+    kept = [r for r in rows if (low or date.min) <= date.fromisoformat(r[:10]) <= high]
+    return ("\n".join([header, *kept]) + "\n").encode()
+
+
+def fiscal_response(call: ReplayCall, file: str, *, auctions: bool) -> dict:
+    """One Fiscal Data page from a recorded dataset: the request's filter, sort, fields and pagination applied,
+    plus the run's as-of (auctions announced but not yet held carry no results)."""
+    dataset = load_json_gz(call.root / file)
+    records = [r for r in dataset["data"] if _passes_filter(r, call.query.get("filter", ""))]
+    if auctions:
+        records = _auctions_as_of(records, call.as_of)
+    else:
+        as_of = call.as_of or date.max
+        records = [r for r in records if (date_or_none(r["record_date"]) or date.min) <= as_of]
+    records = _sorted(records, call.query.get("sort", ""))
+    fields = [f for f in call.query.get("fields", "").split(",") if f]
+    page = _page(records, dataset["meta"], call.query)
+    return _project(page, fields) if fields else page
 
 
 def _auctions_as_of(records: list[dict], as_of: date | None) -> list[dict]:
@@ -113,8 +138,9 @@ def _auctions_as_of(records: list[dict], as_of: date | None) -> list[dict]:
         return records
     visible = []
     for record in records:
-        announced, held = _iso(record.get("announcemt_date")), _iso(record.get("auction_date"))
-        if (announced or held) is None or (announced or held) > as_of:
+        announced, held = date_or_none(record.get("announcemt_date")), date_or_none(record.get("auction_date"))
+        known = announced or held
+        if known is None or known > as_of:
             continue
         visible.append(record if held is not None and held <= as_of else _without_results(record))
     return visible
@@ -154,15 +180,21 @@ def _split_filter(spec: str) -> list[str]:
 
 
 def _compare(have: str, op: str, value: str) -> bool:
+    a: float | str
+    b: float | str
     a, b = (float(have), float(value)) if _is_number(have) and _is_number(value) else (have, value)
-    return {"lt": a < b, "lte": a <= b, "gt": a > b, "gte": a >= b, "eq": a == b}[op]
+    return {"lt": a < b, "lte": a <= b, "gt": a > b, "gte": a >= b, "eq": a == b}[op]  # type: ignore[operator]
 
 
 def _sorted(records: list[dict], sort: str) -> list[dict]:
     for field in reversed([f for f in sort.split(",") if f]):
         name = field.lstrip("-")
-        records = sorted(records, key=lambda r, n=name: r.get(n, ""), reverse=field.startswith("-"))
+        records = sorted(records, key=partial(_sort_key, name), reverse=field.startswith("-"))
     return records
+
+
+def _sort_key(name: str, record: dict) -> str:
+    return str(record.get(name, ""))
 
 
 def _page(records: list[dict], meta: dict, query: dict[str, str]) -> dict:
@@ -197,23 +229,19 @@ class _BadQuery(ValueError):
     """The request names something the API does not have: answered with a 400 and the API's error object."""
 
 
-def _matches_type(op: dict, wanted: str | None) -> bool:
-    return not wanted or op.get("operationType", "").replace(" ", "").lower() == wanted.replace(" ", "").lower()
-
-
 @cache
-def _load_json(path: Path) -> dict:
+def load_json_gz(path: Path) -> dict:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
 
 
-def _iso(text: str | None) -> date | None:
+def date_or_none(text: str | None) -> date | None:
     if not text or text == "null":
         return None
     return date.fromisoformat(text[:10])
 
 
-def _us_date(text: str) -> date:
+def us_date(text: str) -> date:
     return datetime.strptime(text, "%m/%d/%Y").date()
 
 

@@ -1,16 +1,23 @@
-"""One settings object for qtwatch, read from the environment (prefix QTWATCH_) and an optional .env file."""
+"""One settings object for qtwatch, read from the environment (prefix QTWATCH_) and an optional .env file.
+
+Read once per run (at the flow's entry, or by a CLI command) and passed down as plain values. The base-URL settings
+come from the source registry: every `HttpPolicy` names its setting (QTWATCH_FRED_API_URL, QTWATCH_FREDGRAPH_URL,
+QTWATCH_FISCALDATA_URL, QTWATCH_NYFED_URL, ...), so a new source adds its own without touching this file."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from transforms.registry import SOURCES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-class Settings(BaseSettings):
+class BaseQtwatchSettings(BaseSettings):
     """Runtime configuration; per-run knobs (sources, as-of, replay) are flow parameters instead."""
 
     model_config = SettingsConfigDict(env_prefix="QTWATCH_", env_file=".env", extra="ignore")
@@ -18,17 +25,42 @@ class Settings(BaseSettings):
     warehouse: Path = Field(default=Path("data/qtwatch.duckdb"), description="Published DuckDB file")
     replay_dir: Path = Field(default=REPO_ROOT / "replay", description="Recorded snapshot served in replay mode")
     fred_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("FRED_API_KEY", "QTWATCH_FRED_API_KEY")
-    )
-    user_agent: str = "qtwatch/0.1 (+https://github.com/qtwatch/qtwatch; data pipeline)"
-    http_timeout_s: float = 30.0
-    http_retries: int = 4
-    alert_webhook_url: str | None = None
+        default=None, validation_alias=AliasChoices("FRED_API_KEY", "QTWATCH_FRED_API_KEY"),
+        description="FRED API key (free); without it FRED is read keyless from fredgraph.csv")
+    user_agent: str = Field(default="qtwatch/0.1 (+https://github.com/qtwatch/qtwatch; data pipeline)",
+                            description="User-Agent sent to every source")
+    http_timeout_s: float = Field(default=30.0, description="Read timeout of one HTTP request, seconds")
+    http_retries: int = Field(default=4, description="Retries of one HTTP request on 429/5xx and network errors")
+    alert_webhook_url: str | None = Field(default=None, description="Webhook that receives failure alerts")
     gx_docs_dir: Path = Field(default=Path("data/gx_docs"), description="Where GX Data Docs are built")
     writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")
     report_path: Path = Field(default=Path("data/report.html"), description="HTML report written after each run")
 
+    def base_urls(self) -> dict[str, str]:
+        """Every base-URL setting by field name (a trailing slash kept where the default has one)."""
+        return {name: str(getattr(self, name)) for name in url_fields()}
 
-def get_settings() -> Settings:
+
+def url_fields() -> dict[str, str]:
+    """Base-URL setting name -> default, from every source's HttpPolicy in the registry."""
+    fields: dict[str, str] = {}
+    for source in SOURCES.values():
+        fields.update(source.http.url_settings())
+    return fields
+
+
+def _url_field(name: str, default: str) -> Any:
+    users = ", ".join(s.name for s in SOURCES.values() if name in s.http.url_settings())
+    return (str, Field(default=default, description=f"Base URL for {users} (mirrors, proxies, local fakes)"))
+
+
+if TYPE_CHECKING:
+    Settings = BaseQtwatchSettings
+else:
+    Settings = create_model("Settings", __base__=BaseQtwatchSettings, __doc__=BaseQtwatchSettings.__doc__,
+                            **{name: _url_field(name, default) for name, default in url_fields().items()})
+
+
+def get_settings() -> BaseQtwatchSettings:
     """Read the settings afresh (environment changes between calls are honoured, which tests rely on)."""
     return Settings()

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Iterator
 
-from flows.settings import Settings, get_settings
+from flows.settings import Settings
 
 WRITER_LIMIT = "qtwatch-warehouse-writer"
 # As long as the file lock waits: a full live run takes minutes, not hours (Settings.writer_wait_s).
@@ -25,11 +25,6 @@ LEASE_S = 300.0
 
 class WarehouseBusy(RuntimeError):
     """Another qtwatch run held the warehouse writer slot for longer than this run would wait; nothing was written."""
-
-
-def writer_wait_s() -> float:
-    """Seconds a run waits for the writer slot: the setting QTWATCH_WRITER_WAIT_S (default 600)."""
-    return get_settings().writer_wait_s
 
 
 def ensure_writer_limit() -> bool:
@@ -53,11 +48,11 @@ def ensure_writer_limit() -> bool:
 
 
 @contextlib.contextmanager
-def writer_slot(wait_s: float | None = None) -> Iterator[None]:
-    """Hold the warehouse writer slot for the block; raise `WarehouseBusy` (before the block runs) if it stays taken."""
+def writer_slot(wait_s: float = DEFAULT_WAIT_S) -> Iterator[None]:
+    """Hold the warehouse writer slot for the block; raise `WarehouseBusy` (before the block runs) if it stays taken.
+    `wait_s` is the run's QTWATCH_WRITER_WAIT_S (the file lock under it waits as long)."""
     from prefect.concurrency.sync import concurrency
 
-    wait_s = writer_wait_s() if wait_s is None else wait_s
     if not _shared_api() or not ensure_writer_limit():
         yield
         return

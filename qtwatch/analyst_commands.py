@@ -111,6 +111,8 @@ def _query_text(query: str | None, file: str | None) -> str:
         raise analyst.QueryError("give a QUERY or --file, not both")
     if file is not None:
         return analyst.query_file(file).read_text()
+    if query is None:
+        raise analyst.QueryError("give a QUERY (or - to read it from stdin) or --file NAME")
     return sys.stdin.read() if query == "-" else query
 
 
@@ -268,7 +270,8 @@ def _fred_table(report):
     table = Table("FRED series", "latest", "expected", "freshness", title_justify="left")
     for s in report.sources:
         for f in s.series:
-            table.add_row(f.name.removeprefix("fred:"), str(f.latest or ""), str(f.expected), _freshness_text(f))
+            table.add_row(f.name.removeprefix(f"{s.source}:"), str(f.latest or ""), str(f.expected),
+                          _freshness_text(f))
     return table
 
 

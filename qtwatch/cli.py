@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from qtwatch import analyst_commands, ops_commands, report_commands
+from transforms.registry import SOURCES
 
 app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
                   no_args_is_help=True, add_completion=False)
@@ -22,12 +23,8 @@ def _root() -> None:
     """qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing it strains."""
 
 
-class Source(StrEnum):
-    fred = "fred"
-    auctions = "auctions"
-    nyfed_rates = "nyfed_rates"
-    nyfed_repo = "nyfed_repo"
-    dts = "dts"
+# The --source choices: every source in the registry.
+Source = StrEnum("Source", {name: name for name in SOURCES})  # type: ignore[misc]
 
 
 def parse_as_of(value: str | None) -> date | None:

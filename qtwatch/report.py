@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
-from uuid import UUID
 
 import duckdb
 import plotly.graph_objects as go
@@ -33,7 +32,6 @@ DEFAULT_OUTPUT = Path("data/report.html")
 DEFAULT_TITLE = "qtwatch: QT runoff and money-market plumbing"
 # The QT-era window of the runoff and liquidity charts: QT1 started in October 2017.
 SINCE = date(2017, 1, 1)
-ARTIFACT_KEY = "qtwatch-report"
 
 RUNOFF_SQL = """SELECT month, ust_runoff_bn, ust_cap_bn, mbs_runoff_bn, mbs_cap_bn, regime
 FROM marts.qt_runoff_monthly WHERE month >= ? ORDER BY month"""
@@ -116,11 +114,12 @@ def runoff_figure(runoff: pl.DataFrame, regimes: pl.DataFrame) -> go.Figure:
 def _runoff_range(runoff: pl.DataFrame, asset: str) -> list[float] | None:
     """y range of a runoff panel: +-1.5x the largest cap (wider if capped months ran above it), so QT-size bars stay
     readable; purchase months (2020-21, several hundred $bn) run off the bottom and show on hover or zoom."""
-    cap = runoff[f"{asset}_cap_bn"].max()
-    if cap is None:
+    largest = runoff[f"{asset}_cap_bn"].max()
+    if largest is None:
         return None
+    cap = float(largest)  # type: ignore[arg-type] # a Float64 column's max is a float
     capped = runoff.filter(pl.col(f"{asset}_cap_bn").is_not_null())[f"{asset}_runoff_bn"]
-    top = max(1.5 * cap, 1.1 * (capped.max() or 0))
+    top = max(1.5 * cap, 1.1 * float(capped.max() or 0))  # type: ignore[arg-type]
     return [-1.5 * cap, top]
 
 
@@ -374,13 +373,3 @@ def report_command(
     typer.echo(f"report: {path.resolve()} ({size_mb:.1f} MB, {time.perf_counter() - started:.1f}s)")
     if open_:
         webbrowser.open(path.resolve().as_uri())
-
-
-def attach_report_artifact(path: Path) -> UUID:
-    """Create a Prefect link artifact (key qtwatch-report) pointing at the report file; call inside a flow run."""
-    from prefect.artifacts import create_link_artifact
-
-    path = Path(path).resolve()
-    return create_link_artifact(link=path.as_uri(), link_text=f"qtwatch report ({path.name})", key=ARTIFACT_KEY,
-                                description=f"HTML report of the marts written to {path} (plotly.js inlined or "
-                                            "beside it); open it in a browser (no network needed).")

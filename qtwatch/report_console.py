@@ -6,18 +6,20 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.settings import get_settings
+from transforms.registry import SOURCES
 from warehouse.db import WarehouseError, connect_readonly
 
-DATE_RANGES = {
-    "fred": "SELECT min(date), max(date), count(DISTINCT series_id) || ' series' FROM core.fred_observations",
-    "auctions": "SELECT min(auction_date), max(auction_date), count(*) || ' auctions' FROM core.treasury_auctions",
-    "nyfed_rates": "SELECT min(effective_date), max(effective_date), count(DISTINCT rate_type) || ' rate types' "
-                   "FROM core.nyfed_reference_rates",
-    "nyfed_repo": "SELECT min(operation_date), max(operation_date), count(*) || ' operations' "
-                  "FROM core.nyfed_rp_operations",
-    "dts": "SELECT min(record_date), max(record_date), count(DISTINCT record_date) || ' statements' "
-           "FROM core.dts_operating_cash_balance",
-}
+
+def held_sql(source: str) -> str | None:
+    """First and last date held in core for a registered source, and how much (rows, or distinct groups)."""
+    spec = SOURCES.get(source)
+    if spec is None:
+        return None
+    d = spec.dataset
+    held = f"count(DISTINCT {d.group_column}) || ' {d.group_column}s'" if d.group_column else "count(*) || ' rows'"
+    return f"SELECT min({d.date_column}), max({d.date_column}), {held} FROM {d.core_table}"  # noqa: S608
+
+
 QUERY_TO_TRY = ("SELECT month, ust_runoff_bn, ust_cap_bn, ust_cap_attainment, regime FROM marts.qt_runoff_monthly "
                 "WHERE month >= DATE '2024-01-01' ORDER BY month;")
 
@@ -43,8 +45,8 @@ def print_run_summary(console: Console) -> None:
         for column in ("source", "status", "fetched", "landed", "held from", "held to", "held", "seconds"):
             table.add_column(column, justify="right" if column in ("fetched", "landed", "seconds") else "left")
         for source, state, fetched, landed, seconds, error in loads:
-            held_sql = DATE_RANGES.get(source)
-            first, last, held = con.execute(held_sql).fetchall()[0] if held_sql else ("", "", "")
+            sql = held_sql(source)
+            first, last, held = con.execute(sql).fetchall()[0] if sql else ("", "", "")
             table.add_row(source, state if not error else f"{state}: {error[:60]}", f"{fetched:,}", f"{landed:,}",
                           str(first), str(last), str(held), f"{seconds:.2f}")
     console.print(table)

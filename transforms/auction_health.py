@@ -8,13 +8,14 @@ by the optional API fields floating_rate, inflation_index_security and ref_cpi_o
 
 import polars as pl
 
+from transforms.schema import SchemaDict
 from transforms.units import conform
 
 USD_PER_BN = 1e9
 PREVIOUS_AUCTIONS = 6  # window of the bid-to-cover baseline: about 1.5 months of weekly bills, 6 months of notes
 BILL_TYPES = ("Bill", "CMB")
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: SchemaDict = {
     "auction_date": pl.Date,
     "cusip": pl.Utf8,
     "security_type": pl.Utf8,
@@ -35,7 +36,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "btc_vs_prev6": pl.Float64,
 }
 
-BILL_SHARE_SCHEMA: dict[str, pl.DataType] = {
+BILL_SHARE_SCHEMA: SchemaDict = {
     "month": pl.Date,
     "gross_issuance_bn": pl.Float64,
     "bills_bn": pl.Float64,

@@ -11,8 +11,9 @@ import json
 import polars as pl
 
 from transforms.errors import ParseError
+from transforms.schema import SchemaDict
 
-AUCTIONS_SCHEMA: dict[str, pl.DataType] = {
+AUCTIONS_SCHEMA: SchemaDict = {
     "cusip": pl.Utf8,
     "auction_date": pl.Date,
     "security_type": pl.Utf8,
@@ -44,7 +45,7 @@ AUCTIONS_SCHEMA: dict[str, pl.DataType] = {
 }
 AUCTIONS_KEY: tuple[str, ...] = ("cusip", "auction_date")
 
-DTS_SCHEMA: dict[str, pl.DataType] = {
+DTS_SCHEMA: SchemaDict = {
     "record_date": pl.Date,
     "account_type": pl.Utf8,
     "open_today_bal": pl.Float64,  # $ millions
@@ -56,7 +57,7 @@ DTS_SCHEMA: dict[str, pl.DataType] = {
 }
 DTS_KEY: tuple[str, ...] = ("record_date", "account_type")
 
-TGA_SCHEMA: dict[str, pl.DataType] = {"date": pl.Date, "tga_mn": pl.Float64}
+TGA_SCHEMA: SchemaDict = {"date": pl.Date, "tga_mn": pl.Float64}
 
 # Row labels of the DTS operating cash balance table (Table I) that carry the Treasury General Account.
 TGA_CLOSING_ROW = "Treasury General Account (TGA) Closing Balance"  # from 2022-04-18
@@ -205,13 +206,13 @@ def _page_meta(body: dict) -> dict:
             "links": body.get("links") or {}}
 
 
-def _require_fields(frame: pl.DataFrame, schema: dict[str, pl.DataType], dataset: str) -> None:
+def _require_fields(frame: pl.DataFrame, schema: SchemaDict, dataset: str) -> None:
     missing = [name for name in schema if name not in frame.columns]
     if missing:
         raise ParseError(f"Fiscal Data {dataset} records lack required field(s): {', '.join(missing)}.")
 
 
-def _select_cast(frame: pl.DataFrame, schema: dict[str, pl.DataType], dataset: str) -> pl.DataFrame:
+def _select_cast(frame: pl.DataFrame, schema: SchemaDict, dataset: str) -> pl.DataFrame:
     try:
         return frame.select(list(schema)).cast(schema)
     except pl.exceptions.PolarsError as exc:

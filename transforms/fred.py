@@ -7,8 +7,9 @@ from typing import Any
 import polars as pl
 
 from transforms.errors import ParseError, decode_text
+from transforms.schema import SchemaDict
 
-SCHEMA: dict[str, pl.DataType] = {"series_id": pl.Utf8(), "date": pl.Date(), "value": pl.Float64()}
+SCHEMA: SchemaDict = {"series_id": pl.Utf8(), "date": pl.Date(), "value": pl.Float64()}
 KEY: tuple[str, ...] = ("series_id", "date")
 
 # fredgraph.csv renamed its first column from DATE to observation_date in late 2024; accept both by position.

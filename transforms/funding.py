@@ -10,6 +10,7 @@ import datetime as dt
 
 import polars as pl
 
+from transforms.schema import SchemaDict
 from transforms.units import conform, select_series
 
 # SOFR above IORB means overnight repo pays more than reserves earn at the Fed: banks no longer arbitrage it away,
@@ -22,7 +23,7 @@ USD_PER_BN = 1e9
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 IORB_MAX_STALENESS = dt.timedelta(days=7)
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: SchemaDict = {
     "date": pl.Date,
     "sofr_pct": pl.Float64,
     "iorb_pct": pl.Float64,

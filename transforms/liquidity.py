@@ -9,6 +9,7 @@ import datetime as dt
 
 import polars as pl
 
+from transforms.schema import SchemaDict
 from transforms.units import conform, select_series
 
 # ON RRP is a business-day series: when the Wednesday is a holiday take the last operation day on or before it,
@@ -17,7 +18,7 @@ ON_RRP_MAX_STALENESS = dt.timedelta(days=6)
 CHANGE_COLUMNS = ("total_assets_bn", "reserves_bn", "on_rrp_bn", "tga_bn", "net_liquidity_bn")
 CHANGE_LAGS = {"wow": dt.timedelta(weeks=1), "4w": dt.timedelta(weeks=4)}
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: SchemaDict = {
     "week": pl.Date,
     "total_assets_bn": pl.Float64,
     "reserves_bn": pl.Float64,

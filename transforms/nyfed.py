@@ -9,8 +9,9 @@ from typing import Any
 import polars as pl
 
 from transforms.errors import ParseError, decode_text
+from transforms.schema import SchemaDict
 
-RATES_SCHEMA: dict[str, pl.DataType] = {
+RATES_SCHEMA: SchemaDict = {
     "effective_date": pl.Date(),
     "rate_type": pl.Utf8(),
     "rate_pct": pl.Float64(),
@@ -25,7 +26,7 @@ RATES_SCHEMA: dict[str, pl.DataType] = {
 }
 RATES_KEY: tuple[str, ...] = ("rate_type", "effective_date")
 
-RP_SCHEMA: dict[str, pl.DataType] = {
+RP_SCHEMA: SchemaDict = {
     "operation_id": pl.Utf8(),
     "operation_date": pl.Date(),
     "settlement_date": pl.Date(),
@@ -153,7 +154,7 @@ def _operation_row(op: Any) -> dict[str, Any]:
     return row
 
 
-def _rp_string_schema() -> dict[str, pl.DataType]:
+def _rp_string_schema() -> SchemaDict:
     """RP_SCHEMA with dates as strings: the shape rows are built in before dates are parsed."""
     return {c: (pl.Utf8() if t == pl.Date() else t) for c, t in RP_SCHEMA.items()}
 

@@ -20,6 +20,7 @@ from datetime import date
 import polars as pl
 
 from transforms import fiscal, fred, nyfed
+from transforms.schema import SchemaDict
 
 LINEAGE = ("load_id", "fetched_at", "as_of", "source_url")
 
@@ -34,9 +35,10 @@ class Dataset:
     name: str
     key: tuple[str, ...]
     date_column: str
-    schema: Mapping[str, pl.DataType]
+    schema: SchemaDict
     group_column: str | None = None
-    extra: Mapping[str, pl.DataType] = field(default_factory=dict)
+    extra: SchemaDict = field(default_factory=dict)
+    observed: str | None = None  # SQL condition of a row whose observation is in (freshness ignores the others)
 
     @property
     def raw_table(self) -> str:
@@ -47,7 +49,7 @@ class Dataset:
         return f"core.{self.name}"
 
     @property
-    def columns(self) -> dict[str, pl.DataType]:
+    def columns(self) -> SchemaDict:
         """Every column a batch carries into raw, lineage excluded: the schema, then the extras."""
         return {**self.schema, **self.extra}
 
@@ -63,6 +65,11 @@ class HttpPolicy:
     retries: int = 4
     backoff_factor: float = 1.0
     timeout_s: float = 30.0
+    extra_urls: Mapping[str, str] = field(default_factory=dict)  # more base-URL settings (FRED's fredgraph.csv)
+
+    def url_settings(self) -> dict[str, str]:
+        """Every base-URL setting of this host with its default, e.g. {"nyfed_url": "https://…/api/"}."""
+        return {self.base_url_setting: self.base_url, **self.extra_urls}
 
 
 @dataclass(frozen=True)
@@ -102,10 +109,10 @@ class Source:
     groups_table: str | None = None  # a ref table whose rows are the groups fetched one by one (FRED series)
     before_land: str | None = None  # "module:function" checking a batch against what is held (FRED units)
     deployment: str | None = None  # the name of the deployment that loads this source on its release cron
-
-    @property
-    def schedule_release_et(self) -> str:
-        return self.release.time_et
+    group_releases: Mapping[str, Release] = field(default_factory=dict)  # per kind of group (FRED series stamp)
+    group_release_column: str | None = None  # the groups-table column naming a group's kind (its release rule)
+    api_key_setting: str | None = None  # the Settings field holding this source's API key, if it takes one
+    api_key_block: str | None = None  # else the Prefect Secret block holding it
 
 
 _H41 = ("Board of Governors, H.4.1 'Factors Affecting Reserve Balances', released weekly on Thursday at 4:30 p.m. "
@@ -122,6 +129,12 @@ _AUCTIONS = ("Treasury auction results: bills close 11:30 a.m., notes and bonds 
 _DTS = ("Daily Treasury Statement: published by 4:00 p.m. ET the following business day "
         "(https://fiscaldata.treasury.gov/datasets/daily-treasury-statement/)")
 
+_FRED_DAILY = ("FRED posts daily NY Fed and H.15 series the business day after the observation (SOFR at 8:00 a.m. ET "
+               "on T+1 per https://www.newyorkfed.org/markets/reference-rates/sofr); administered rates (IORB, target "
+               "range) are known ahead (https://www.federalreserve.gov/monetarypolicy/reserve-balances.htm)")
+_H41_WEEKLY = Release(lag=1, time_et="16:30", cron="0 17 * * 4", citation=_H41, business_days=False, weekly=True,
+                      weekday=2, description="FRED series after the H.4.1 balance sheet (Thursday 4:30 pm ET).")
+
 FRED_API_URL = "https://api.stlouisfed.org/fred/"
 FREDGRAPH_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
 FISCALDATA = HttpPolicy("api.fiscaldata.treasury.gov", "https://api.fiscaldata.treasury.gov/services/api/fiscal_service/",
@@ -130,7 +143,8 @@ FISCALDATA = HttpPolicy("api.fiscaldata.treasury.gov", "https://api.fiscaldata.t
 NYFED = HttpPolicy("markets.newyorkfed.org", "https://markets.newyorkfed.org/api/", "nyfed_url", min_interval_s=1.0)
 # FRED enforces about 2 requests/second per key (OpenBB PR #7527); stay under it. Keyless fredgraph.csv and the API
 # share the pace; the API base is the `fred_api_url` setting, fredgraph's the `fredgraph_url` one.
-FRED = HttpPolicy("fred", FRED_API_URL, "fred_api_url", min_interval_s=0.55)
+FRED = HttpPolicy("fred", FRED_API_URL, "fred_api_url", min_interval_s=0.55,
+                  extra_urls={"fredgraph_url": FREDGRAPH_URL})
 
 SOURCES: dict[str, Source] = {
     s.name: s
@@ -140,15 +154,23 @@ SOURCES: dict[str, Source] = {
             Dataset("fred_observations", ("series_id", "date"), "date", fred.SCHEMA, group_column="series_id",
                     extra={"units": pl.Utf8}),
             fetch="flows.sources.fred:fetch_fred", http=FRED,
-            release=Release(lag=1, time_et="16:30", cron="0 17 * * 4", citation=_H41, business_days=False,
-                            weekly=True, weekday=2, description="FRED series after the H.4.1 balance sheet "
-                            "(Thursday 4:30 pm ET)."),
+            release=_H41_WEEKLY,
             history_start=date(2002, 12, 18), revision_days=60, replay="flows.sources.fred:replay",
             groups_table="ref.fred_series", before_land="flows.sources.fred:check_units",
-            deployment="fred-h41-weekly"),
+            deployment="fred-h41-weekly", api_key_setting="fred_api_key", api_key_block="fred-api-key",
+            group_release_column="stamp", group_releases={
+                "wednesday_level": _H41_WEEKLY, "week_average": _H41_WEEKLY,
+                # SOFR, EFFR, RRPONTSYD, DGS10: the next business day
+                "business_day": Release(lag=1, time_et="09:00", cron="20 9 * * 1-5", citation=_FRED_DAILY),
+                # IORB and the target range: administered, known ahead
+                "calendar_day": Release(lag=0, time_et="00:00", cron="0 20 * * *", citation=_FRED_DAILY,
+                                        business_days=False),
+            }),
         Source(
             "auctions", "US Treasury auction announcements and results (Fiscal Data auctions_query)",
-            Dataset("treasury_auctions", fiscal.AUCTIONS_KEY, "auction_date", fiscal.AUCTIONS_SCHEMA),
+            # announced auctions have no results yet: freshness counts auctions whose results are in
+            Dataset("treasury_auctions", fiscal.AUCTIONS_KEY, "auction_date", fiscal.AUCTIONS_SCHEMA,
+                    observed="bid_to_cover_ratio IS NOT NULL"),
             fetch="flows.sources.fiscal:fetch_auctions", http=FISCALDATA,
             release=Release(lag=0, time_et="13:00", cron="30 14 * * 1-5", citation=_AUCTIONS, grace_days=7,
                             description="Treasury auction results (bills close 11:30 am, coupons 1:00 pm ET) and "

@@ -14,13 +14,14 @@ agency MBS paydowns and reinvestment purchases settle with lags of up to ~1.5 mo
 
 import polars as pl
 
+from transforms.schema import SchemaDict
 from transforms.units import conform, select_series
 
 TREASURY_SERIES = "TREAST"
 MBS_SERIES = "WSHOMCB"
 WEDNESDAY = 3  # polars dt.weekday(): Monday=1 .. Sunday=7
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: SchemaDict = {
     "month": pl.Date,
     "ust_holdings_bn": pl.Float64,
     "ust_runoff_bn": pl.Float64,

@@ -6,11 +6,12 @@ first day of the frame (and a day after a gap in the data) compares with whateve
 
 import polars as pl
 
+from transforms.schema import SchemaDict
 from transforms.units import conform
 
 MN_PER_BN = 1000.0
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: SchemaDict = {
     "date": pl.Date,
     "tga_bn": pl.Float64,
     "tga_change_bn": pl.Float64,

@@ -2,6 +2,8 @@
 
 import polars as pl
 
+from transforms.schema import SchemaDict
+
 # FRED `units` text of a dollar amount ("Millions of U.S. Dollars", "Billions of US Dollars"); every other series
 # (percent rates, spreads) keeps value_bn null rather than a meaningless scaled number.
 DOLLAR_UNIT_PATTERN = r"(?i)dollar"
@@ -45,7 +47,7 @@ def select_series(fred_bn: pl.DataFrame, series_id: str, name: str, column: str 
     )
 
 
-def conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def conform(frame: pl.DataFrame, schema: SchemaDict) -> pl.DataFrame:
     """The frame's `schema` columns, in that order and cast to those types (a mart's last step)."""
     return frame.select(list(schema)).cast(schema)
 

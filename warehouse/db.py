@@ -109,7 +109,8 @@ STORAGE_COMPATIBILITY = {"storage_compatibility_version": "v1.4.0"}
 
 def _open_staging(staging: Path, published: Path) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(staging), config=STORAGE_COMPATIBILITY if not staging.exists() else {})
+        config: dict[str, str | bool | int | float | list[str]] = {} if staging.exists() else {**STORAGE_COMPATIBILITY}
+        return duckdb.connect(str(staging), config=config)
     except duckdb.Error as exc:
         staging.unlink(missing_ok=True)
         raise WarehouseError(_corrupt_message(published, exc)) from None
@@ -144,3 +145,16 @@ def _corrupt_message(path: Path, exc: Exception) -> str:
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     """Run a query and return a polars DataFrame (DuckDB 2 removed `.pl()` from execute() results)."""
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT around the block; ROLLBACK (and re-raise) when it fails."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # the failure may already have aborted the transaction
+            con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

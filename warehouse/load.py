@@ -8,7 +8,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from warehouse.datasets import DATASETS, LINEAGE, Dataset
+from transforms.registry import DATASETS, LINEAGE, Dataset
 from warehouse.db import query_pl
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import duckdb
@@ -28,6 +28,24 @@ class LoadRecord:
     finished_at: datetime | None = None
     seconds: float = 0.0
     error: str | None = None
+
+
+@dataclass
+class RunSummary:
+    """What a run did, per source and mart, for the CLI, the run artifact and the report hook."""
+
+    run_id: str
+    as_of: date
+    mode: str
+    warehouse: str
+    loads: list[LoadRecord] = field(default_factory=list)
+    docs_path: str | None = None
+    report_path: str | None = None
+
+    @property
+    def failed(self) -> list[LoadRecord]:
+        """Loads that failed or were quarantined (the run then ends Failed)."""
+        return [r for r in self.loads if r.status in ("failed", "quarantined")]
 
 
 def record_run(con: duckdb.DuckDBPyConnection, *, run_id: str, flow_run_id: str | None, mode: str, as_of: date,

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import polars as pl
 import requests
 
-from flows.http import SourcePolicy, get_bytes
-from flows.sources import Batch, Window, parse_or_raise
+from flows.http import get_bytes
+from flows.replay import ReplayCall, fiscal_response
+from flows.sources import Batch, FetchRequest, Window, parse_or_raise
 from transforms import fiscal as parse
 
-BASE_URL = "https://api.fiscaldata.treasury.gov/services/api/fiscal_service/"
 AUCTIONS_ENDPOINT = "v1/accounting/od/auctions_query"
 DTS_ENDPOINT = "v1/accounting/dts/operating_cash_balance"
 PAGE_SIZE = 10000  # the largest page public clients use; a full auctions history is two pages
 MAX_PAGES = 100  # a guard against a server that keeps announcing more pages
-POLICY = SourcePolicy("fiscaldata", min_interval_s=0.25)  # Fiscal Data: <= 4 req/s
+REPLAY_FILES = {AUCTIONS_ENDPOINT: "fiscaldata/auctions_query.json.gz",
+                DTS_ENDPOINT: "fiscaldata/operating_cash_balance.json.gz"}
 
 
-def fetch_pages(session: requests.Session, endpoint: str, date_field: str, window: Window, source: str,
+def fetch_pages(session: requests.Session, url: str, date_field: str, window: Window, source: str,
                 parser: Callable[[pl.DataFrame], pl.DataFrame], fields: list[str],
                 on_page: Callable[[int, int], None] | None = None) -> tuple[pl.DataFrame, list[str]]:
     """Every page of one endpoint filtered to the window on `date_field`, parsed page by page and stacked.
@@ -33,11 +35,12 @@ def fetch_pages(session: requests.Session, endpoint: str, date_field: str, windo
               "page[size]": str(PAGE_SIZE)}
     frames, urls, number, pages = [], [], 1, 1
     while number <= min(pages, MAX_PAGES):
-        body, url = get_bytes(session, BASE_URL + endpoint, {**params, "page[number]": str(number)},
-                              source=source, expect="json")
-        page, meta = parse_or_raise(parse.parse_fiscal_page, body, source=source, url=url)
-        frames.append(parse_or_raise(parser, page, source=source, url=url).with_columns(source_url=pl.lit(url)))
-        urls.append(url)
+        body, final_url = get_bytes(session, url, {**params, "page[number]": str(number)}, source=source,
+                                    expect="json")
+        page, meta = parse_or_raise(parse.parse_fiscal_page, body, source=source, url=final_url)
+        frames.append(parse_or_raise(parser, page, source=source, url=final_url)
+                      .with_columns(source_url=pl.lit(final_url)))
+        urls.append(final_url)
         pages = int(meta.get("total-pages") or 1)
         if on_page:
             on_page(number, pages)
@@ -45,15 +48,31 @@ def fetch_pages(session: requests.Session, endpoint: str, date_field: str, windo
     return pl.concat(frames), urls
 
 
-def fetch_auctions(session: requests.Session, window: Window, on_page=None) -> Batch:
+def fetch_auctions(session: requests.Session, request: FetchRequest) -> Batch:
     """Auctions announced or held in the window; rows without results are kept (they are updated later)."""
-    frame, urls = fetch_pages(session, AUCTIONS_ENDPOINT, "auction_date", window, "auctions",
-                              parse.parse_auctions, list(parse.AUCTIONS_SCHEMA), on_page)
-    return Batch("auctions", "treasury_auctions", frame, urls, {"*": window})
+    return _fetch(session, request, AUCTIONS_ENDPOINT, parse.parse_auctions)
 
 
-def fetch_dts(session: requests.Session, window: Window, on_page=None) -> Batch:
+def fetch_dts(session: requests.Session, request: FetchRequest) -> Batch:
     """Daily Treasury Statement operating cash balance rows (all account types) in the window."""
-    frame, urls = fetch_pages(session, DTS_ENDPOINT, "record_date", window, "dts",
-                              parse.parse_operating_cash_balance, list(parse.DTS_SCHEMA), on_page)
-    return Batch("dts", "dts_operating_cash_balance", frame, urls, {"*": window})
+    return _fetch(session, request, DTS_ENDPOINT, parse.parse_operating_cash_balance)
+
+
+def _fetch(session: requests.Session, request: FetchRequest, endpoint: str,
+           parser: Callable[[pl.DataFrame], pl.DataFrame]) -> Batch:
+    source = request.source
+    progress = request.progress
+    on_page = (lambda n, total: progress(f"{source.name}: page {n}/{total}")) if progress else None
+    frame, urls = fetch_pages(session, request.base_url + endpoint, source.dataset.date_column, request.window,
+                              source.name, parser, list(source.dataset.schema), on_page)
+    return Batch(source.name, source.dataset.name, frame, urls, {"*": request.window})
+
+
+# ------------------------------------------------------------------------------------------------------ replay
+def replay(call: ReplayCall) -> tuple[int, bytes, str]:
+    """Serve auctions_query and the DTS operating cash balance from `replay/fiscaldata/`, like the API."""
+    endpoint = call.path.strip("/")
+    if endpoint not in REPLAY_FILES:
+        return call.not_found()
+    body = fiscal_response(call, REPLAY_FILES[endpoint], auctions=endpoint == AUCTIONS_ENDPOINT)
+    return 200, json.dumps(body, separators=(",", ":")).encode(), "application/json"

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from warehouse.datasets import DATASETS
+from transforms.registry import DATASETS
 from warehouse.db import connect_readonly
 
 MARTS = ("qt_runoff_monthly", "liquidity_weekly", "funding_daily", "auction_health", "bill_share_monthly",

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from qtwatch import analyst
 from qtwatch.cli import app
+from warehouse import dictionary
 from warehouse.db import connect_readonly
 
 ROOT = analyst.QUERIES_DIR.parents[1]
@@ -51,7 +52,7 @@ def test_dictionary_names_every_table_and_column(con):
 
 
 def test_table_cells_stay_on_one_line():
-    assert analyst._md("a |b\nc") == "a \\|b c"
+    assert dictionary._md("a |b\nc") == "a \\|b c"
 
 
 def test_cli_docs_writes_and_checks(demo_path, tmp_path):

@@ -11,25 +11,26 @@ from typer.testing import CliRunner
 from qtwatch import analyst
 from qtwatch.cli import app
 from tests.analyst_tests.build_demo import SECOND_AS_OF
+from transforms.registry import SOURCES
 from warehouse.db import connect_readonly
 
 runner = CliRunner()
 
 
 @pytest.mark.parametrize(
-    ("release", "weekly", "reference", "expected"),
+    ("release", "reference", "expected"),
     [
-        ("fred:weekly", True, date(2025, 6, 27), date(2025, 6, 25)),    # Fri: Thursday's release is in
-        ("fred:weekly", True, date(2025, 6, 26), date(2025, 6, 18)),    # Thu: that day's release may be later
-        ("fred:business_day", False, date(2025, 6, 30), date(2025, 6, 26)),  # Mon: Friday's T+1 print is Monday's
-        ("nyfed_repo", False, date(2025, 6, 30), date(2025, 6, 27)),    # same-day results: the previous weekday
-        ("fred:calendar_day", False, date(2025, 6, 30), date(2025, 6, 29)),
-        ("dts", False, date(2025, 7, 2), date(2025, 6, 30)),
+        ("fred:wednesday_level", date(2025, 6, 27), date(2025, 6, 25)),    # Fri: Thursday's release is in
+        ("fred:week_average", date(2025, 6, 26), date(2025, 6, 18)),    # Thu: that day's release may be later
+        ("fred:business_day", date(2025, 6, 30), date(2025, 6, 26)),  # Mon: Friday's T+1 print is Monday's
+        ("nyfed_repo", date(2025, 6, 30), date(2025, 6, 27)),    # same-day results: the previous weekday
+        ("fred:calendar_day", date(2025, 6, 30), date(2025, 6, 29)),
+        ("dts", date(2025, 7, 2), date(2025, 6, 30)),
     ],
     ids=["h41-friday", "h41-thursday", "t-plus-1-monday", "same-day", "calendar-day", "dts"],
 )
-def test_expected_latest_follows_the_release_calendar(release, weekly, reference, expected):
-    assert analyst.expected_latest(analyst.RELEASES[release], reference, weekly=weekly) == expected
+def test_expected_latest_follows_the_release_calendar(release, reference, expected):
+    assert analyst.expected_latest(analyst.RELEASES[release], reference) == expected
 
 
 @pytest.mark.parametrize(("latest", "state"), [(date(2025, 6, 26), "fresh"), (date(2025, 6, 25), "fresh"),
@@ -46,7 +47,7 @@ def report(demo_path):
 
 
 def test_status_reports_every_source_from_the_last_run(report):
-    assert [s.source for s in report.sources] == list(analyst.SOURCE_DATASETS)
+    assert [s.source for s in report.sources] == list(SOURCES)
     assert report.last_run["as_of"] == SECOND_AS_OF and report.last_run["status"] == "Completed"
     for s in report.sources:
         assert s.last_status in ("published", "unchanged") and s.error is None
@@ -70,17 +71,12 @@ def test_every_fred_series_in_the_catalog_has_a_freshness_row(report, demo_path)
     assert {f.name.removeprefix("fred:") for f in fred.series} == catalog
 
 
-def test_source_names_match_the_pipeline():
-    from flows.plan import SOURCES
-
-    assert {n: s.dataset.name for n, s in SOURCES.items()} == analyst.SOURCE_DATASETS
-
 
 def test_cli_status_prints_path_sources_marts_and_quarantine(demo_path):
     result = runner.invoke(app, ["status", "--warehouse", str(demo_path)], prog_name="qtwatch")
     assert result.exit_code == 0, result.output
     assert str(demo_path.resolve()) in result.output.replace("\n", "")
-    assert all(source in result.output for source in analyst.SOURCE_DATASETS)
+    assert all(source in result.output for source in SOURCES)
     assert "quarantined batches: none" in result.output and "qt_runoff_monthly" in result.output
 
 

@@ -9,7 +9,9 @@ import duckdb
 import pytest
 
 from flows import alerts
-from flows.writer_slot import DEFAULT_WAIT_S, WAIT_ENV, writer_wait_s
+from flows.pipeline import RunConfig
+from flows.settings import get_settings
+from flows.writer_slot import DEFAULT_WAIT_S, WAIT_ENV
 
 FUNDING_DDL = """
     CREATE SCHEMA marts;
@@ -99,6 +101,9 @@ def test_failure_hook_without_webhook_sends_nothing(httpserver, monkeypatch):
 
 def test_writer_wait_comes_from_the_environment(monkeypatch):
     monkeypatch.delenv(WAIT_ENV, raising=False)
-    assert writer_wait_s() == DEFAULT_WAIT_S
+    def wait() -> float:
+        return RunConfig.from_settings(get_settings(), replay=True, replay_dir=None).writer_wait_s
+
+    assert wait() == DEFAULT_WAIT_S
     monkeypatch.setenv(WAIT_ENV, "2.5")
-    assert writer_wait_s() == 2.5
+    assert wait() == 2.5

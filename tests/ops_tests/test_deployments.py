@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from flows.deployments import CADENCES, TIMEZONE, build_deployments, default_parameters
-from flows.plan import SOURCES
+from transforms.registry import SOURCES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,6 +15,7 @@ from flows.replay import ReplayAdapter
 from flows.sources import Window
 from flows.sources import fiscal as fiscal_source
 from scripts.replay_build import fiscal as replay_fiscal
+from tests.conftest import fetch_request
 from transforms.errors import ParseError
 from transforms.fiscal import (
     AUCTIONS_KEY,
@@ -27,6 +28,7 @@ from transforms.fiscal import (
     parse_operating_cash_balance,
     tga_closing_balance,
 )
+from transforms.registry import SOURCES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fiscal"
 ONE_BILL = FIXTURES / "auctions_query_13week_2026-01-05.json"
@@ -370,9 +372,11 @@ def test_tga_matches_fred_wdtgal_on_wednesdays(built, real_data):
 
 def test_replay_adapter_serves_the_snapshot_to_the_fetchers(built):
     """The lead's replay adapter + fetchers read these files like the live API (pagination, filter, as-of)."""
-    session = make_session(fiscal_source.POLICY, "qtwatch-test", adapter=ReplayAdapter(built[0]))
-    january = fiscal_source.fetch_auctions(session, Window(dt.date(2026, 1, 1), dt.date(2026, 1, 31))).frame
+    session = make_session(SOURCES["auctions"].http, "qtwatch-test", adapter=ReplayAdapter(built[0]))
+    january = fiscal_source.fetch_auctions(
+        session, fetch_request("auctions", Window(dt.date(2026, 1, 1), dt.date(2026, 1, 31)))).frame
     assert january.filter(pl.col("security_type") == "Bill").height == 25
-    dts = fiscal_source.fetch_dts(session, Window(dt.date(2022, 4, 11), dt.date(2022, 4, 22))).frame
+    dts = fiscal_source.fetch_dts(
+        session, fetch_request("dts", Window(dt.date(2022, 4, 11), dt.date(2022, 4, 22)))).frame
     tga = tga_closing_balance(dts)
     assert tga.filter(pl.col("date") == dt.date(2022, 4, 15))["tga_mn"].to_list() == [578473.0]

@@ -65,6 +65,8 @@ def test_attach_report_artifact_links_the_file(monkeypatch, tmp_path: Path) -> N
 
     calls = []
     monkeypatch.setattr(prefect.artifacts, "create_link_artifact", lambda **kw: calls.append(kw) or "id")
-    assert report.attach_report_artifact(tmp_path / "report.html") == "id"
+    from flows.report_artifact import attach_report_artifact
+
+    assert attach_report_artifact(tmp_path / "report.html") == "id"
     assert calls[0]["link"] == (tmp_path / "report.html").resolve().as_uri()
     assert calls[0]["key"] == "qtwatch-report"

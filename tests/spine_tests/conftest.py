@@ -1,5 +1,6 @@
 """Fixtures for the spine tests: fast HTTP policies, replay sessions, a Prefect test harness and flow runs."""
 
+import dataclasses
 import os
 import tempfile
 from collections.abc import Iterator
@@ -17,21 +18,22 @@ import requests
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="qtwatch-spine-prefect-"))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
-from flows.http import SourcePolicy, make_session  # noqa: E402
+from flows.http import make_session  # noqa: E402
 from flows.replay import ReplayAdapter  # noqa: E402
-from warehouse.datasets import DATASETS, LINEAGE  # noqa: E402
+from transforms.registry import DATASETS, LINEAGE, HttpPolicy  # noqa: E402
 from warehouse.db import connect_readonly, query_pl  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLAY = ROOT / "replay"
 FIXTURES = ROOT / "tests" / "fixtures"
 # No pacing, no backoff: tests must not sleep unless the behaviour under test is a wait.
-FAST = SourcePolicy("test", min_interval_s=0.0, retries=2, backoff_factor=0.0, timeout_s=5.0)
+FAST = HttpPolicy("test", "http://test.invalid/", "test_url", min_interval_s=0.0, retries=2, backoff_factor=0.0,
+                  timeout_s=5.0)
 
 
-def fast_policy(**changes) -> SourcePolicy:
+def fast_policy(**changes) -> HttpPolicy:
     """FAST with some fields replaced (retries, timeout_s, ...)."""
-    return SourcePolicy(**{**FAST.__dict__, **changes})
+    return dataclasses.replace(FAST, **changes)
 
 
 def replay_session(as_of: date | None) -> tuple[requests.Session, ReplayAdapter]:

@@ -12,9 +12,11 @@ from polars.testing import assert_frame_equal
 from responses import matchers
 
 from flows.sources import Window, fiscal, fred, nyfed
+from tests.conftest import fetch_request
 from transforms import fiscal as fiscal_parse
 from transforms import fred as fred_parse
 from transforms import nyfed as nyfed_parse
+from transforms.registry import FRED_API_URL, SOURCES
 
 from .conftest import REPLAY, ROOT, fast_policy, replay_session
 
@@ -53,16 +55,16 @@ def test_fredgraph_without_start_asks_for_full_history():
 def test_fiscal_pages_concatenate_to_the_single_page(monkeypatch):
     window = Window(date(2025, 5, 1), D)
     single, _ = replay_session(D)
-    whole = fiscal.fetch_dts(single, window).frame
+    whole = fiscal.fetch_dts(single, fetch_request("dts", window)).frame
     monkeypatch.setattr(fiscal, "PAGE_SIZE", 40)
     paged, adapter = replay_session(D)
-    seen: list[tuple[int, int]] = []
-    batch = fiscal.fetch_dts(paged, window, on_page=lambda n, total: seen.append((n, total)))
+    seen: list[str] = []
+    batch = fiscal.fetch_dts(paged, fetch_request("dts", window, progress=seen.append))
     pages = math.ceil(whole.height / 40)
     assert pages >= 3
     assert [query_of(u)["page[number]"] for u in adapter.requests] == [str(n) for n in range(1, pages + 1)]
     assert {query_of(u)["page[size]"] for u in adapter.requests} == {"40"}
-    assert seen == [(n, pages) for n in range(1, pages + 1)]
+    assert seen == [f"dts: page {n}/{pages}" for n in range(1, pages + 1)]
     assert batch.urls == adapter.requests
     assert_frame_equal(batch.frame.drop("source_url"), whole.drop("source_url"))
     assert batch.frame["record_date"].is_sorted()
@@ -70,7 +72,7 @@ def test_fiscal_pages_concatenate_to_the_single_page(monkeypatch):
 
 def test_dts_rows_lie_in_the_window_with_the_contract_schema():
     session, adapter = replay_session(None)
-    frame = fiscal.fetch_dts(session, Window(date(2025, 6, 2), D)).frame
+    frame = fiscal.fetch_dts(session, fetch_request("dts", Window(date(2025, 6, 2), D))).frame
     assert dict(frame.schema) == {**fiscal_parse.DTS_SCHEMA, "source_url": pl.Utf8}
     assert set(frame["record_date"]) == {date(2025, 6, 2), date(2025, 6, 3), D}
     assert frame.select("record_date", "account_type").is_unique().all()
@@ -80,7 +82,7 @@ def test_dts_rows_lie_in_the_window_with_the_contract_schema():
 def test_nyfed_rates_window_and_grain():
     session, adapter = replay_session(None)
     window = Window(date(2025, 5, 1), D)
-    frame = nyfed.fetch_rates(session, window).frame
+    frame = nyfed.fetch_rates(session, fetch_request("nyfed_rates", window)).frame
     assert dict(frame.schema) == {**nyfed_parse.RATES_SCHEMA, "source_url": pl.Utf8}
     assert frame["effective_date"].min() >= window.start and frame["effective_date"].max() == D
     assert {"SOFR", "EFFR", "OBFR", "TGCR", "BGCR"} <= set(frame["rate_type"])
@@ -91,7 +93,7 @@ def test_nyfed_rates_window_and_grain():
 def test_nyfed_operations_window_and_grain():
     session, _ = replay_session(None)
     window = Window(date(2025, 5, 1), D)
-    frame = nyfed.fetch_operations(session, window).frame
+    frame = nyfed.fetch_operations(session, fetch_request("nyfed_repo", window)).frame
     assert dict(frame.schema) == {**nyfed_parse.RP_SCHEMA, "source_url": pl.Utf8}
     assert frame["operation_date"].min() >= window.start and frame["operation_date"].max() <= D
     assert frame["operation_id"].is_unique().all()
@@ -100,18 +102,23 @@ def test_nyfed_operations_window_and_grain():
 
 def test_nyfed_full_history_starts_at_the_documented_first_day():
     session, adapter = replay_session(date(2022, 1, 5))
-    nyfed.fetch_operations(session, Window(None, date(2022, 1, 5)))
-    assert query_of(adapter.requests[0])["startDate"] == nyfed.HISTORY_START["nyfed_repo"]
+    nyfed.fetch_operations(session, fetch_request("nyfed_repo", Window(None, date(2022, 1, 5))))
+    assert query_of(adapter.requests[0])["startDate"] == SOURCES["nyfed_repo"].history_start.isoformat()
 
 
 FETCHERS = {
     "fred": lambda s, w: fred.fetch_fredgraph(s, "RRPONTSYD", w)[0].rename({"date": "day"}),
-    "nyfed_rates": lambda s, w: nyfed.fetch_rates(s, w).frame.rename({"effective_date": "day"}),
-    "nyfed_repo": lambda s, w: nyfed.fetch_operations(s, w).frame.rename({"operation_date": "day"}),
-    "dts": lambda s, w: fiscal.fetch_dts(s, w).frame.rename({"record_date": "day"}),
+    "nyfed_rates": lambda s, w: nyfed.fetch_rates(s, fetch_request("nyfed_rates", w)).frame.rename(
+        {"effective_date": "day"}
+    ),
+    "nyfed_repo": lambda s, w: nyfed.fetch_operations(s, fetch_request("nyfed_repo", w)).frame.rename(
+        {"operation_date": "day"}
+    ),
+    "dts": lambda s, w: fiscal.fetch_dts(s, fetch_request("dts", w)).frame.rename({"record_date": "day"}),
     # an auction is known from its announcement, or (no announcement date recorded) from the auction itself
-    "auctions": lambda s, w: fiscal.fetch_auctions(s, w).frame.select(
-        day=pl.coalesce("announcemt_date", "auction_date")),
+    "auctions": lambda s, w: fiscal.fetch_auctions(s, fetch_request("auctions", w)).frame.select(
+        day=pl.coalesce("announcemt_date", "auction_date")
+    ),
 }
 
 
@@ -124,8 +131,14 @@ def test_nothing_after_as_of_is_visible(source):
     assert frame["day"].max() <= D
 
 
-RESULT_COLUMNS = ["total_tendered", "total_accepted", "bid_to_cover_ratio", "high_investment_rate",
-                  "primary_dealer_accepted", "soma_accepted"]
+RESULT_COLUMNS = [
+    "total_tendered",
+    "total_accepted",
+    "bid_to_cover_ratio",
+    "high_investment_rate",
+    "primary_dealer_accepted",
+    "soma_accepted",
+]
 
 
 # Coupons announced Thursday 2025-06-05 are auctioned 2025-06-10..12 (the replay's bills carry no announcement
@@ -136,14 +149,15 @@ ANNOUNCED_AS_OF = date(2025, 6, 6)
 def test_auction_announced_before_as_of_but_held_after_has_no_results():
     window = Window(ANNOUNCED_AS_OF - timedelta(days=7), ANNOUNCED_AS_OF + timedelta(days=30))
     as_of_session, _ = replay_session(ANNOUNCED_AS_OF)
-    known_then = fiscal.fetch_auctions(as_of_session, window).frame
+    known_then = fiscal.fetch_auctions(as_of_session, fetch_request("auctions", window)).frame
     pending = known_then.filter(pl.col("auction_date") > ANNOUNCED_AS_OF)
     assert pending.height > 0
     assert pending.select(pl.all_horizontal(pl.col(RESULT_COLUMNS).is_null())).to_series().all()
     assert pending["offering_amt"].is_not_null().all()  # the announcement itself is known
     later_session, _ = replay_session(None)
-    held = fiscal.fetch_auctions(later_session, window).frame.join(pending.select("cusip", "auction_date"),
-                                                                    on=["cusip", "auction_date"])
+    held = fiscal.fetch_auctions(later_session, fetch_request("auctions", window)).frame.join(
+        pending.select("cusip", "auction_date"), on=["cusip", "auction_date"]
+    )
     assert held.height == pending.height
     assert held["total_accepted"].is_not_null().all()  # the replay has them: as-of hid them
 
@@ -151,17 +165,24 @@ def test_auction_announced_before_as_of_but_held_after_has_no_results():
 # FRED API payloads built by hand from real values: the three WALCL observations below are copied from
 # replay/fred/fredgraph/WALCL.csv (2025-05-28, 2025-06-04, 2025-06-11); title and units from
 # warehouse/seeds/fred_series.csv. `last_updated` is a placeholder (the parser keeps it as text, nothing reads it).
-WALCL_SERIES = {"seriess": [{
-    "id": "WALCL",
-    "title": "Assets: Total Assets: Total Assets (Less Eliminations from Consolidation): Wednesday Level",
-    "units": "Millions of U.S. Dollars", "frequency": "Weekly, As of Wednesday",
-    "last_updated": "placeholder, not a recorded value",
-}]}
-WALCL_OBSERVATIONS = {"observations": [
-    {"date": "2025-05-28", "value": "6673244"},
-    {"date": "2025-06-04", "value": "6672885"},
-    {"date": "2025-06-11", "value": "6677155"},
-]}
+WALCL_SERIES = {
+    "seriess": [
+        {
+            "id": "WALCL",
+            "title": "Assets: Total Assets: Total Assets (Less Eliminations from Consolidation): Wednesday Level",
+            "units": "Millions of U.S. Dollars",
+            "frequency": "Weekly, As of Wednesday",
+            "last_updated": "placeholder, not a recorded value",
+        }
+    ]
+}
+WALCL_OBSERVATIONS = {
+    "observations": [
+        {"date": "2025-05-28", "value": "6673244"},
+        {"date": "2025-06-04", "value": "6672885"},
+        {"date": "2025-06-11", "value": "6677155"},
+    ]
+}
 API_KEY = "abcdefabcdef0123456789spinetests"  # synthetic
 
 
@@ -172,10 +193,18 @@ def test_fred_api_path_reads_observations_and_units():
     base = {"series_id": "WALCL", "api_key": API_KEY, "file_type": "json"}
     catalog = pl.read_csv(ROOT / "warehouse" / "seeds" / "fred_series.csv").filter(pl.col("series_id") == "WALCL")
     with responses.RequestsMock() as mocked:
-        mocked.get(fred.API_URL + "series", json=WALCL_SERIES, match=[matchers.query_param_matcher(base)])
-        mocked.get(fred.API_URL + "series/observations", json=WALCL_OBSERVATIONS, match=[matchers.query_param_matcher(
-            {**base, "observation_start": "2025-05-28", "observation_end": "2025-06-11"})])
-        batch = fred.fetch_fred(make_session(fast_policy(), "qtwatch-tests"), catalog, {"WALCL": window}, API_KEY)
+        mocked.get(FRED_API_URL + "series", json=WALCL_SERIES, match=[matchers.query_param_matcher(base)])
+        mocked.get(
+            FRED_API_URL + "series/observations",
+            json=WALCL_OBSERVATIONS,
+            match=[
+                matchers.query_param_matcher(
+                    {**base, "observation_start": "2025-05-28", "observation_end": "2025-06-11"}
+                )
+            ],
+        )
+        batch = fred.fetch_fred(make_session(fast_policy(), "qtwatch-tests"),
+                               fetch_request("fred", windows={"WALCL": window}, catalog=catalog, api_key=API_KEY))
     expected = [(d, float(v)) for d, v in replay_rows("WALCL") if window.start <= d <= window.end]
     assert list(zip(batch.frame["date"], batch.frame["value"], strict=True)) == expected
     assert dict(batch.frame.schema) == {**fred_parse.SCHEMA, "units": pl.Utf8, "source_url": pl.Utf8}

@@ -13,6 +13,8 @@ from werkzeug import Request, Response
 
 from flows.http import SourceError, get_bytes, make_session, redact
 from flows.sources import Window, fiscal, fred
+from tests.conftest import fetch_request
+from transforms.registry import FISCALDATA, FRED_API_URL, FREDGRAPH_URL
 
 from .conftest import FIXTURES, fast_policy
 
@@ -101,9 +103,9 @@ def test_read_timeout_uses_the_timeout_wording(slow_server):
 @pytest.mark.parametrize(("body", "phrase"), [(MAINTENANCE_HTML, "HTML"), (b"  \n", "empty")], ids=["html", "empty"])
 def test_unusable_body_where_json_expected_is_a_permanent_error(body, phrase):
     with responses.RequestsMock() as mocked:
-        mocked.get(fiscal.BASE_URL + fiscal.DTS_ENDPOINT, body=body, content_type="text/html")
+        mocked.get(FISCALDATA.base_url + fiscal.DTS_ENDPOINT, body=body, content_type="text/html")
         with pytest.raises(SourceError) as caught:
-            fiscal.fetch_dts(session(), Window(date(2025, 6, 2), date(2025, 6, 4)))
+            fiscal.fetch_dts(session(), fetch_request("dts", Window(date(2025, 6, 2), date(2025, 6, 4))))
     assert str(caught.value).startswith("dts: ")
     assert phrase in caught.value.cause and "JSON" in caught.value.cause
     assert not caught.value.transient
@@ -112,7 +114,7 @@ def test_unusable_body_where_json_expected_is_a_permanent_error(body, phrase):
 def test_fred_api_key_rejection_says_what_to_do_without_the_key(caplog):
     caplog.set_level(logging.DEBUG)
     with responses.RequestsMock() as mocked:
-        mocked.get(fred.API_URL + "series", body=FRED_KEY_ERROR, status=400, content_type="application/json")
+        mocked.get(FRED_API_URL + "series", body=FRED_KEY_ERROR, status=400, content_type="application/json")
         with pytest.raises(SourceError) as caught:
             fred.fetch_api(session(), "WALCL", Window(date(2025, 5, 28), date(2025, 6, 11)), API_KEY)
     error = caught.value
@@ -146,7 +148,7 @@ def test_retried_request_never_logs_the_api_key(httpserver: HTTPServer, caplog):
 )
 def test_fredgraph_csv_without_the_series_column_names_the_source(csv, phrase):
     with responses.RequestsMock() as mocked:
-        mocked.get(fred.GRAPH_URL, body=csv, content_type="text/csv")
+        mocked.get(FREDGRAPH_URL, body=csv, content_type="text/csv")
         with pytest.raises(SourceError) as caught:
             fred.fetch_fredgraph(session(), "WRESBAL", Window(None, date(2025, 6, 4)))
     assert str(caught.value).startswith("fred: ")
@@ -176,7 +178,7 @@ def test_connection_refused_is_transient():
 
 def test_unusable_fred_series_metadata_is_a_source_error():
     with responses.RequestsMock() as mocked:
-        mocked.get(fred.API_URL + "series", json={"seriess": []})
+        mocked.get(FRED_API_URL + "series", json={"seriess": []})
         with pytest.raises(SourceError) as caught:
             fred.fetch_api(session(), "WALCL", Window(date(2025, 5, 28), date(2025, 6, 11)), API_KEY)
     assert str(caught.value).startswith("fred: ") and "seriess" in caught.value.cause

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from warehouse.datasets import DATASETS
+from transforms.registry import DATASETS
 
 from .conftest import FlowRun, read_loads, read_raw, run_flow
 

@@ -103,3 +103,25 @@ def test_cli_names_dataset_and_rule_and_other_sources_still_land(warehouse: Path
         con.close()
     assert statuses.pop("nyfed_rates") == "quarantined"
     assert set(statuses.values()) <= {"published", "unchanged"} and "published" in statuses.values()
+
+
+def task_states(flow_run_id) -> dict[str, str]:
+    """Task run name -> state type of one flow run, read back from the Prefect API (what the UI shows)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {run.name: run.state.type.value for run in runs if run.state}
+
+
+def test_the_failing_step_is_a_failed_task_in_the_ui(warehouse: Path, tmp_path: Path) -> None:
+    """A quarantined batch shows as a red validate-<dataset> task; the steps around it are their own tasks."""
+    state = run(warehouse, corrupted_replay(tmp_path, negative_on_rrp), D_PLUS_7, ["fred"])
+    assert state.is_failed()
+    states = task_states(state.state_details.flow_run_id)
+    assert states["validate-fred_observations"] == "FAILED"
+    assert states["extract-fred"] == "COMPLETED"
+    assert "land-fred" not in states  # a quarantined batch is never landed
+    assert {name for name in states if name.startswith("mart-")} >= {"mart-qt_runoff_monthly", "mart-funding_daily"}
+    assert {"core", "publish"} <= {name.rsplit("-", 1)[0] for name in states}

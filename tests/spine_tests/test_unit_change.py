@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from transforms.fred import parse_fredgraph_csv
+from transforms.registry import DATASETS
 from transforms.revisions import detect_unit_changes
 from warehouse import db, load
-from warehouse.datasets import DATASETS
 
 from .conftest import FIXTURES, REPLAY, read_loads, read_raw, replay_session, run_flow
 

@@ -8,8 +8,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from transforms.registry import DATASETS
 from warehouse import db, load
-from warehouse.datasets import DATASETS
 
 FRED = DATASETS["fred_observations"]
 
