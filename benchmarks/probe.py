@@ -113,6 +113,7 @@ def _on_extract(module) -> None:
 
 def _on_report(module) -> None:
     _patch(module, "build_report", "report")
+    _patch(module, "attach_report_artifact", "report")
 
 
 def _on_artifacts(module) -> None:
@@ -126,6 +127,10 @@ def _on_alerts(module) -> None:
 def _on_pipeline(module) -> None:
     """Mark when the flow is called, when its body starts (Running) and ends (its final state, before other hooks)."""
     flow = module.qtwatch_pipeline
+    for task_name, stage in (("publish", "publish"), ("rebuild_core", "core")):
+        task = getattr(module, task_name, None)
+        if task is not None and hasattr(task, "fn"):
+            task.fn = timed(stage, task.fn)
     flow.on_running_hooks.insert(0, lambda *_: _marks.setdefault("body_start", _now()))
     for hooks in (flow.on_completion_hooks, flow.on_failure_hooks):
         hooks.insert(0, lambda *_: _marks.setdefault("body_end", _now()))
@@ -150,6 +155,7 @@ HOOKS: dict[str, Callable] = {
     "flows.marts": _on_marts,
     "flows.extract": _on_extract,
     "qtwatch.report": _on_report,
+    "flows.report_artifact": _on_report,
     "flows.artifacts": _on_artifacts,
     "flows.alerts": _on_alerts,
     "flows.pipeline": _on_pipeline,

@@ -127,6 +127,8 @@ def _only(held: Mapping[str, Held]) -> Held:
 
 def _lookup(spec: ContextSpec, column: str, dtype: pl.DataType, values: Mapping[str, object]) -> pl.Expr:
     """The group's reference value on every row (null for a group without one)."""
+    if spec.group_column is None:
+        raise ValueError(f"{column}: a per-group lookup needs the dataset's group_column")
     return pl.col(spec.group_column).replace_strict(dict(values), default=None, return_dtype=dtype).alias(column)
 
 

@@ -11,7 +11,7 @@ from types import ModuleType
 
 import great_expectations as gx
 import polars as pl
-from great_expectations.core import ExpectationSuiteValidationResult
+from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations import rules, suites
@@ -109,7 +109,7 @@ def rule_name(config: object) -> str:
     return f"{getattr(config, 'type', '?')}({kwargs.get('column') or kwargs.get('column_list')})"
 
 
-def failed_names(result: object, batch: pl.DataFrame | None) -> list[str]:
+def failed_names(result: ExpectationValidationResult, batch: pl.DataFrame | None) -> list[str]:
     """Readable names of one failed rule: for a combined rule (rules.NAMES in its meta) one name per missing
     column or per failing group, found in the result or the batch; else the rule's own name."""
     config = result.expectation_config

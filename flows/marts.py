@@ -36,6 +36,18 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
 }
 
 
+# The core datasets each mart reads (its ref tables are reloaded from the reviewed seeds every run): a mart is
+# rebuilt when one of them landed rows.
+MART_INPUTS: dict[str, tuple[str, ...]] = {
+    "qt_runoff_monthly": ("fred_observations",),
+    "liquidity_weekly": ("fred_observations",),
+    "funding_daily": ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations"),
+    "auction_health": ("treasury_auctions",),
+    "bill_share_monthly": ("treasury_auctions",),
+    "tga_daily": ("dts_operating_cash_balance",),
+}
+
+
 class CatalogMismatch(ValueError):
     """Core FRED data is in other units than the catalog says: converting would be wrong."""
 

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -28,19 +28,17 @@ from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, session_for
 from flows.http import SourceError
-from flows.marts import MART_BUILDERS, read_core
+from flows.marts import MART_BUILDERS, MART_INPUTS, read_core
 from flows.plan import group_catalog, plan_windows
 from flows.replay import resolve
 from flows.settings import BaseQtwatchSettings, get_settings
 from flows.sources import Batch, FetchRequest, Window
+from flows.validation import LazyValidator
 from flows.writer_slot import writer_slot
-from transforms.registry import SOURCES, Source
+from transforms.registry import DATASETS, SOURCES, Source
 from transforms.units import round_amounts
-from warehouse import db, load, meta
+from warehouse import changes, db, load, meta
 from warehouse.meta import LoadRecord, RunSummary
-
-if TYPE_CHECKING:
-    from expectations.runner import Validator
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -152,15 +150,23 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     with writer_slot(config.writer_wait_s), db.staged(config.warehouse, wait_s=config.writer_wait_s) as con:
         summary.loads.extend(load_sources(con, names=names, run_id=summary.run_id, as_of=as_of,
                                           full_refresh=full_refresh, config=config, validator=validator))
-        rebuild_core(con)
-        summary.loads.extend(publish_marts(con, validator=validator, run_id=summary.run_id))
+        landed = {r.dataset for r in summary.loads if r.rows_landed}
+        rebuild = full_refresh or bool(landed) or bool(changes.marts_missing(con, MART_BUILDERS))
+        if rebuild:
+            rebuild_core(con, list(DATASETS) if full_refresh else changes.stale_core(con, DATASETS, landed))
+        else:
+            logger.info("nothing new landed: core, marts, report and Data Docs stay as published")
+        summary.loads.extend(publish_marts(con, validator=validator, run_id=summary.run_id,
+                                           rebuild=None if full_refresh else landed))
         status = "Failed" if summary.failed else "Completed"
         meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
         publish(con, config.warehouse)
     logger.info("published %s", config.warehouse)
-    summary.docs_path = str(validator.build_data_docs(config.gx_docs_dir.resolve()))
-    summary.report_path = write_report(config.warehouse, config.report_path)
+    if validator.used:  # Data Docs show this run's validations: none ran, nothing to render
+        summary.docs_path = str(validator.build_data_docs(config.gx_docs_dir.resolve()))
+    if any(r.source == "marts" and r.status == "published" for r in summary.loads):
+        summary.report_path = write_report(config.warehouse, config.report_path)
     publish_artifact(summary)
     raise_stress_event(config.warehouse, as_of, config.alert_webhook_url)
     if summary.failed:
@@ -169,7 +175,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, *, names: list[str], run_id: str, as_of: date, full_refresh: bool,
-                 config: RunConfig, validator: Validator) -> list[LoadRecord]:
+                 config: RunConfig, validator: LazyValidator) -> list[LoadRecord]:
     """Plan each source's windows, fetch all sources concurrently (one task each), then validate and land them one
     by one in the staged warehouse; every outcome is recorded in meta.loads."""
     plans = {}
@@ -227,13 +233,19 @@ class LandJob:
 
 
 def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, record: LoadRecord,
-                validator: Validator) -> LoadRecord:
+                validator: LazyValidator) -> LoadRecord:
     """Check, validate and land one source's batch in its own transaction (or quarantine it); the outcome goes into
     `record`, never raised, so the other sources still publish."""
     clock = time.perf_counter()
     record.rows_fetched = batch.frame.height
     try:
         frame = before_land(con, job, batch.frame)
+        if not frame.is_empty() and changes.batch_is_held(con, job.source.dataset, frame, _bounds(job.windows)):
+            record.status = "unchanged"  # exactly what is held: nothing to validate or land
+            get_run_logger().info("%s: %s rows fetched, all already held: nothing to land", job.source.name,
+                                  f"{record.rows_fetched:,}")
+            record.seconds = round(time.perf_counter() - clock, 3)
+            return record
         outcome = validate_batch(con, validator=validator, dataset=job.source.dataset.name, frame=frame,
                                  load_id=record.load_id, as_of=job.as_of, held=_held(con, job, frame))
         if outcome.success:
@@ -285,6 +297,10 @@ def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> 
     return held_for(None)
 
 
+def _bounds(windows: dict[str, Window]) -> dict[str, tuple[date | None, date]]:
+    return {group: (w.start, w.end) for group, w in windows.items()}
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A validation's verdict: may the batch publish, and if not, the one line that says why."""
@@ -293,7 +309,7 @@ class Outcome:
     message: str | None = None
 
 
-def validate_batch(con: duckdb.DuckDBPyConnection, *, validator: Validator, dataset: str, frame: pl.DataFrame,
+def validate_batch(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, dataset: str, frame: pl.DataFrame,
                    load_id: str, **context: Any) -> Outcome:
     """Run the dataset's suite as a task `validate-<dataset>`; a failing batch is quarantined and the task Failed."""
     state = validate_task.with_options(task_run_name=f"validate-{dataset}")(
@@ -304,7 +320,7 @@ def validate_batch(con: duckdb.DuckDBPyConnection, *, validator: Validator, data
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(con: duckdb.DuckDBPyConnection, validator: Validator, dataset: str, frame: pl.DataFrame,
+def validate_task(con: duckdb.DuckDBPyConnection, validator: LazyValidator, dataset: str, frame: pl.DataFrame,
                   load_id: str, context: dict[str, Any]) -> State:
     """Validate one batch; record the outcome in meta.validations; quarantine a failing batch (Failed state)."""
     outcome = validator.validate(dataset, frame, **context)
@@ -322,23 +338,41 @@ def validate_task(con: duckdb.DuckDBPyConnection, validator: Validator, dataset:
 
 
 @task(name="core", cache_policy=NO_CACHE)
-def rebuild_core(con: duckdb.DuckDBPyConnection) -> None:
-    """core.<dataset> (latest version), core.<dataset>_history and core.<dataset>_known_on for every dataset."""
-    load.rebuild_core(con)
+def rebuild_core(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None) -> None:
+    """core.<dataset> (latest version), core.<dataset>_history and core.<dataset>_known_on for `datasets` (those
+    that landed rows; default every dataset)."""
+    load.rebuild_core(con, DATASETS if datasets is None else {d: DATASETS[d] for d in datasets})
 
 
-def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_id: str) -> list[LoadRecord]:
-    """Build every mart from core (a task each); publish each one that passes its suite, keep the previous one
-    otherwise."""
-    core = read_core(con)
+def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, run_id: str,
+                  rebuild: set[str] | None = None) -> list[LoadRecord]:
+    """Build the marts from core (a task each); publish each one that passes its suite, keep the previous one
+    otherwise. With `rebuild` (the datasets that landed rows) only marts reading one of them, or not built yet,
+    are built ('skipped' otherwise), and a rebuilt mart equal to the published one is left as it is ('unchanged')."""
+    wanted = set(MART_BUILDERS)
+    if rebuild is not None:
+        wanted = {m for m, inputs in MART_INPUTS.items() if rebuild & set(inputs)}
+        wanted |= set(changes.marts_missing(con, MART_BUILDERS))
+    core = read_core(con) if wanted else None
     records = []
     for name in MART_BUILDERS:
         record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed", started_at=datetime.now(UTC))
         clock = time.perf_counter()
+        if name not in wanted:
+            record.status = "skipped"  # none of its inputs landed rows: the published mart is current
+            records.append(_finish(record))
+            meta.record_load(con, record)
+            continue
         state = build_mart.with_options(task_run_name=f"mart-{name}")(core, name, return_state=True)
         if state.is_completed():
             frame = cast(pl.DataFrame, state.result())
             record.rows_fetched = frame.height
+            if rebuild is not None and changes.same_as_published(con, name, frame):
+                record.status = "unchanged"
+                record.seconds = round(time.perf_counter() - clock, 3)
+                records.append(_finish(record))
+                meta.record_load(con, record)
+                continue
             outcome = validate_batch(con, validator=validator, dataset=name, frame=frame, load_id=record.load_id)
             if outcome.success:
                 record.rows_landed = load.replace_table(con, f"marts.{name}", frame)
@@ -350,7 +384,8 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_i
         record.seconds = round(time.perf_counter() - clock, 3)
         records.append(_finish(record))
         meta.record_load(con, record)
-    get_run_logger().info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" for r in records))
+    get_run_logger().info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" if r.status == "published"
+                                                 else f"{r.dataset} {r.status}" for r in records))
     return records
 
 
@@ -387,14 +422,11 @@ def write_report(warehouse: Path, report_path: Path) -> str | None:
     return str(path)
 
 
-def _new_validator() -> Validator:
-    """One great-expectations context per run (its import and set-up cost seconds: pay them once)."""
-    from expectations.runner import Validator
-
-    clock = time.perf_counter()
-    validator = Validator()
-    get_run_logger().info("great-expectations ready in %.1fs", time.perf_counter() - clock)
-    return validator
+def _new_validator() -> LazyValidator:
+    """One great-expectations context per run, set up at the first batch that needs validating (its import and
+    set-up cost seconds: pay them once, and not at all when nothing needs validating)."""
+    logger = get_run_logger()
+    return LazyValidator(on_ready=lambda seconds: logger.info("great-expectations ready in %.1fs", seconds))
 
 
 def _fail(record: LoadRecord, exc: BaseException) -> None:
