@@ -42,7 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 # D: a Monday on which every source has data in the replay; D+1 brings a day of FRED, NY Fed rates, DTS and auctions.
 D = date(2026, 6, 22)
-QUIET_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+# Analytics off; a loaded machine can need more than Prefect's default 20 s to start (and migrate) a temporary server.
+QUIET_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
 STAGES = ("fetch + parse", "validate", "land", "open warehouse", "core", "marts", "report", "data docs", "publish")
 SCALES = (4, 16)
 
