@@ -46,6 +46,15 @@ class ContextSpec:
     # ctx column -> (dtype, {group value: value}): per-group reference values (e.g. a FRED series' band and units)
     # joined to every row, so one rule with per-row bounds replaces one rule per group.
     lookups: Mapping[str, tuple[pl.DataType, Mapping[str, object]]] = field(default_factory=dict)
+    # Completeness (expectations.completeness): per coverage group, a batch must bring back every row the warehouse
+    # holds in the batch's window, end no earlier, and not turn a held non-null `value_columns` value into NULL.
+    coverage_column: str | None = None  # default: group_column (DTS groups by account, not for gaps)
+    value_columns: tuple[str, ...] = ()
+
+    @property
+    def coverage_group(self) -> str | None:
+        """The column completeness is judged per (FRED series, rate type, DTS account), or None: the whole batch."""
+        return self.coverage_column or self.group_column
 
 
 _CONTEXT_TYPES: SchemaDict = {

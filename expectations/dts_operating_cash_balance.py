@@ -22,8 +22,10 @@ MAX_GAP_DAYS = 5
 
 
 def context() -> ContextSpec:
-    """Record dates over the whole batch (account labels changed 2022-04-18), at most MAX_GAP_DAYS apart."""
-    return ContextSpec(date_column="record_date", max_gap_days=MAX_GAP_DAYS)
+    """Record dates over the whole batch (account labels changed 2022-04-18), at most MAX_GAP_DAYS apart;
+    completeness per account."""
+    return ContextSpec(date_column="record_date", max_gap_days=MAX_GAP_DAYS, coverage_column="account_type",
+                       value_columns=("open_today_bal", "close_today_bal"))
 
 
 def build_suite() -> gx.ExpectationSuite:

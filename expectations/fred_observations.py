@@ -70,7 +70,8 @@ def context() -> ContextSpec:
     and its units from the catalog (joined to every row, so one rule checks every series)."""
     entries = catalog()
     gaps = {e["series_id"]: MAX_GAP_DAYS_BY_FREQUENCY[e["frequency"]] for e in entries}
-    return ContextSpec(date_column="date", group_column="series_id", max_gap_days=gaps, lookups={
+    return ContextSpec(date_column="date", group_column="series_id", max_gap_days=gaps, value_columns=("value",),
+                       lookups={
         BAND_LOW: (pl.Float64(), {e["series_id"]: band(e)[0] for e in entries}),
         BAND_HIGH: (pl.Float64(), {e["series_id"]: band(e)[1] for e in entries}),
         CATALOG_UNITS: (pl.Utf8(), {e["series_id"]: e["units"] for e in entries}),

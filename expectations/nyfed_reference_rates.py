@@ -31,7 +31,7 @@ KNOWN_GAPS = (KnownGap(date(2025, 11, 21), date(2026, 1, 2), "no recording cover
 def context() -> ContextSpec:
     """Dates per rate_type, at most MAX_GAP_DAYS apart."""
     return ContextSpec(date_column="effective_date", group_column="rate_type", max_gap_days=MAX_GAP_DAYS,
-                       known_gaps=KNOWN_GAPS)
+                       known_gaps=KNOWN_GAPS, value_columns=("rate_pct", "volume_bn"))
 
 
 def build_suite() -> gx.ExpectationSuite:

@@ -22,7 +22,7 @@ RATE_PCT_BAND = (-1.0, 25.0)
 
 def context() -> ContextSpec:
     """Operations are dated by operation_date; no gap rule (repo operations were not held every day)."""
-    return ContextSpec(date_column="operation_date")
+    return ContextSpec(date_column="operation_date", value_columns=AMOUNT_COLUMNS)
 
 
 def build_suite() -> gx.ExpectationSuite:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -14,7 +14,7 @@ import polars as pl
 from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations import rules, suites
+from expectations import completeness, rules, suites
 from expectations.context import HeldArg, add_checks, add_context
 
 # SUMMARY keeps 20 example values per failed rule: enough to see what broke, small enough to store per load.
@@ -47,16 +47,21 @@ class Validator:
         self._definitions: dict[str, gx.ValidationDefinition] = {}
 
     def validate(
-        self, dataset: str, frame: pl.DataFrame, *, as_of: date | None = None, held: HeldArg = None
+        self, dataset: str, frame: pl.DataFrame, *, as_of: date | None = None, held: HeldArg = None,
+        coverage: pl.DataFrame | None = None,
     ) -> ValidationOutcome:
-        """Validate `frame` against `dataset`'s suite; as_of = the run's date, held = history already loaded."""
+        """Validate `frame` against `dataset`'s suite; as_of = the run's date, held = history already loaded,
+        coverage = the held-vs-batch frame of warehouse.load.coverage (adds the completeness rule)."""
         started = time.perf_counter()
         module = suites.module(dataset)
         prepared = prepare(module, frame, as_of=as_of, held=held)
         result = self._definition(dataset).run(
             batch_parameters={"dataframe": prepared.to_pandas()}, result_format=RESULT_FORMAT  # type: ignore[arg-type]
         )
-        return outcome(dataset, result, time.perf_counter() - started, prepared)
+        verdict = outcome(dataset, result, time.perf_counter() - started, prepared)
+        if coverage is None:
+            return verdict
+        return with_completeness(verdict, completeness.shortfalls(coverage, module.context().coverage_group))
 
     def build_data_docs(self, path: Path) -> Path:
         """Render every validation of this run as GX Data Docs under `path`; returns its index.html."""
@@ -98,6 +103,12 @@ def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: flo
         result_json=json.dumps(result.describe_dict(), default=str),
         seconds=round(seconds, 4),
     )
+
+
+def with_completeness(verdict: ValidationOutcome, failures: list[str]) -> ValidationOutcome:
+    """The verdict with the completeness rule counted as evaluated, and its failures (one per group) added."""
+    return replace(verdict, success=verdict.success and not failures, evaluated=verdict.evaluated + 1,
+                   failed=verdict.failed + bool(failures), failed_rules=[*failures, *verdict.failed_rules])
 
 
 def rule_name(config: object) -> str:

@@ -9,9 +9,12 @@ import great_expectations as gx
 
 from expectations import (
     auction_health,
+    basis_weekly,
     bill_share_monthly,
+    cftc_tff,
     dts_operating_cash_balance,
     fred_observations,
+    funding_calendar,
     funding_daily,
     liquidity_weekly,
     nyfed_reference_rates,
@@ -23,9 +26,11 @@ from expectations import (
 
 RAW_MODULES: tuple[ModuleType, ...] = (
     fred_observations, treasury_auctions, nyfed_reference_rates, nyfed_rp_operations, dts_operating_cash_balance,
+    cftc_tff,
 )
 MART_MODULES: tuple[ModuleType, ...] = (
     qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
+    basis_weekly, funding_calendar,
 )
 _MODULES: dict[str, ModuleType] = {m.DATASET: m for m in (*RAW_MODULES, *MART_MODULES)}
 

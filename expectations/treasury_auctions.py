@@ -37,7 +37,8 @@ ANNOUNCEMENT_LEAD_DAYS = 35
 def context() -> ContextSpec:
     """Auctions are dated by auction_date, announced ones up to ANNOUNCEMENT_LEAD_DAYS after as_of; no gap rule
     (auctions follow Treasury's calendar, not a frequency)."""
-    return ContextSpec(date_column="auction_date", as_of_lead_days=ANNOUNCEMENT_LEAD_DAYS)
+    return ContextSpec(date_column="auction_date", as_of_lead_days=ANNOUNCEMENT_LEAD_DAYS,
+                       value_columns=("offering_amt", "total_accepted", "bid_to_cover_ratio"))
 
 
 def build_suite() -> gx.ExpectationSuite:

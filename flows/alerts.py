@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 
+from flows.secrets import redact
 from flows.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
 
@@ -50,6 +51,7 @@ def post_alert(url: str, payload: dict[str, Any]) -> bool:
 def failure_payload(flow_name: str, run_name: str, state_name: str, message: str | None, run_url: str | None,
                     parameters: dict[str, Any]) -> dict[str, Any]:
     """The webhook body for a failed or crashed run: one readable `text` line plus the fields it was built from."""
+    message = redact(message) if message else message  # a state message may quote a server's echo of the key
     text = f"qtwatch run {run_name} ({flow_name}) ended {state_name}: {(message or 'no message').strip()[:500]}"
     if run_url:
         text += f" — {run_url}"

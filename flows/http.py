@@ -4,7 +4,6 @@ bounded retries (urllib3 Retry, honouring Retry-After on 429/503), and one clear
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Mapping
@@ -14,28 +13,16 @@ from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
+# The one redaction function lives in flows.secrets (it knows the secret values); imported here so every message
+# this module builds goes through it, and `flows.http.redact` keeps working for callers.
+from flows.secrets import RedactingFilter, redact
 from transforms.registry import HttpPolicy
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
-_SECRET_PARAMS = re.compile(r"(api_key|apikey|token)=([^&\s'\"]+)", re.IGNORECASE)
 
-
-def redact(text: str) -> str:
-    """Hide secrets (api_key=...) in a URL or message before it reaches a log, exception or table."""
-    return _SECRET_PARAMS.sub(r"\1=REDACTED", text)
-
-
-class _RedactFilter(logging.Filter):
-    """urllib3 logs retried URLs (with their query string) at WARNING: redact them on the way out."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
-        record.args = ()
-        return True
-
-
+# urllib3 logs retried URLs (with their query string) at WARNING: redact them on the way out.
 for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.poolmanager", "requests"):
-    logging.getLogger(_name).addFilter(_RedactFilter())
+    logging.getLogger(_name).addFilter(RedactingFilter())
 
 
 class SourceError(RuntimeError):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from transforms import auction_health, funding, liquidity, runoff, tga
+from flows.calendars import fed_holidays, legal_holidays
+from transforms import auction_health, basis, cftc, funding, funding_calendar, liquidity, runoff, tga
 from transforms.fiscal import tga_closing_balance
 from transforms.units import to_billions
 from warehouse.db import query_pl
@@ -24,6 +25,7 @@ class CoreFrames:
     rp_ops: pl.DataFrame
     auctions: pl.DataFrame
     tga: pl.DataFrame
+    cftc: pl.DataFrame
 
 
 MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
@@ -33,19 +35,28 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
     "auction_health": lambda c: auction_health.build_auction_health(c.auctions),
     "bill_share_monthly": lambda c: auction_health.build_bill_share_monthly(c.auctions),
     "tga_daily": lambda c: tga.build_tga_daily(c.tga),
+    "basis_weekly": lambda c: basis.build_basis_weekly(c.cftc, _funding_daily(c)),
+    "funding_calendar": lambda c: funding_calendar.build_funding_calendar(
+        _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
+}
+
+# The sources each mart is computed from: a mart is not rebuilt in a run where one of them failed, nor in one where
+# none of them landed new rows (flows.pipeline).
+MART_SOURCES: dict[str, tuple[str, ...]] = {
+    "qt_runoff_monthly": ("fred",),
+    "liquidity_weekly": ("fred",),
+    "funding_daily": ("fred", "nyfed_rates", "nyfed_repo"),
+    "auction_health": ("auctions",),
+    "bill_share_monthly": ("auctions",),
+    "tga_daily": ("dts",),
+    "basis_weekly": ("cftc", "fred", "nyfed_rates", "nyfed_repo"),
+    "funding_calendar": ("fred", "nyfed_rates", "nyfed_repo", "auctions", "dts"),
 }
 
 
-# The core datasets each mart reads (its ref tables are reloaded from the reviewed seeds every run): a mart is
-# rebuilt when one of them landed rows.
-MART_INPUTS: dict[str, tuple[str, ...]] = {
-    "qt_runoff_monthly": ("fred_observations",),
-    "liquidity_weekly": ("fred_observations",),
-    "funding_daily": ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations"),
-    "auction_health": ("treasury_auctions",),
-    "bill_share_monthly": ("treasury_auctions",),
-    "tga_daily": ("dts_operating_cash_balance",),
-}
+def _funding_daily(c: CoreFrames) -> pl.DataFrame:
+    """marts.funding_daily as computed from core (the CFTC marts put its daily gauges beside their own rows)."""
+    return funding.build_funding_daily(c.fred_bn, c.rates, c.rp_ops)
 
 
 class CatalogMismatch(ValueError):
@@ -64,7 +75,15 @@ def read_core(con: duckdb.DuckDBPyConnection) -> CoreFrames:
         rp_ops=query_pl(con, "SELECT * FROM core.nyfed_rp_operations"),
         auctions=query_pl(con, "SELECT * FROM core.treasury_auctions"),
         tga=tga_closing_balance(query_pl(con, "SELECT * FROM core.dts_operating_cash_balance")),
+        cftc=_core_or_empty(con, "cftc_tff", cftc.SCHEMA),
     )
+
+
+def _core_or_empty(con: duckdb.DuckDBPyConnection, dataset: str, schema: dict) -> pl.DataFrame:
+    """core.<dataset>, or an empty frame of its schema in a warehouse whose core has not been built with it yet."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' AND table_name = ?",
+                         [dataset]).fetchall()[0][0]
+    return query_pl(con, f"SELECT * FROM core.{dataset}") if exists else pl.DataFrame(schema=schema)
 
 
 def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:

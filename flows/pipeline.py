@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,11 +25,12 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from pydantic import SecretStr
 
+from flows import secrets
 from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, session_for
 from flows.http import SourceError
-from flows.marts import MART_BUILDERS, MART_INPUTS, read_core
+from flows.marts import MART_BUILDERS, MART_SOURCES, read_core
 from flows.plan import group_catalog, plan_windows
 from flows.replay import resolve
 from flows.settings import BaseQtwatchSettings, get_settings
@@ -115,6 +117,13 @@ def _api_keys(settings: BaseQtwatchSettings) -> dict[str, SecretStr]:
     return keys
 
 
+def _guard_secrets(config: RunConfig) -> None:
+    """At the flow's entry: register every API key's value for redaction and scrub every log record from here on."""
+    for key in config.api_keys.values():
+        secrets.register_secret(key.get_secret_value())
+    secrets.install_log_redaction()
+
+
 def _secret_block(name: str) -> SecretStr | None:
     try:
         from prefect.blocks.system import Secret
@@ -140,6 +149,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     source failed or was quarantined."""
     logger = get_run_logger()
     config = RunConfig.from_settings(get_settings(), replay=replay, replay_dir=replay_dir)
+    _guard_secrets(config)
     names = check_sources(sources)
     as_of = as_of or datetime.now(NEW_YORK).date()
     summary = RunSummary(_new_run_id(), as_of, "replay" if replay else "live", str(config.warehouse))
@@ -150,14 +160,16 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     with writer_slot(config.writer_wait_s), db.staged(config.warehouse, wait_s=config.writer_wait_s) as con:
         summary.loads.extend(load_sources(con, names=names, run_id=summary.run_id, as_of=as_of,
                                           full_refresh=full_refresh, config=config, validator=validator))
-        landed = {r.dataset for r in summary.loads if r.rows_landed}
+        landed = {r.source for r in summary.loads if r.rows_landed}
         rebuild = full_refresh or bool(landed) or bool(changes.marts_missing(con, MART_BUILDERS))
         if rebuild:
-            rebuild_core(con, list(DATASETS) if full_refresh else changes.stale_core(con, DATASETS, landed))
+            stale = changes.stale_core(con, DATASETS, {SOURCES[s].dataset.name for s in landed})
+            rebuild_core(con, list(DATASETS) if full_refresh else stale)
         else:
             logger.info("nothing new landed: core, marts, report and Data Docs stay as published")
         summary.loads.extend(publish_marts(con, validator=validator, run_id=summary.run_id,
-                                           rebuild=None if full_refresh else landed))
+                                           failed_sources={r.source for r in summary.failed},
+                                           landed=None if full_refresh else landed))
         status = "Failed" if summary.failed else "Completed"
         meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
@@ -246,8 +258,9 @@ def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, r
                                   f"{record.rows_fetched:,}")
             record.seconds = round(time.perf_counter() - clock, 3)
             return record
+        held, coverage = _held(con, job, frame)
         outcome = validate_batch(con, validator=validator, dataset=job.source.dataset.name, frame=frame,
-                                 load_id=record.load_id, as_of=job.as_of, held=_held(con, job, frame))
+                                 load_id=record.load_id, as_of=job.as_of, held=held, coverage=coverage)
         if outcome.success:
             record.rows_landed = land_task.with_options(task_run_name=f"land-{job.source.name}")(
                 con, job.source.name, frame, record.load_id, record.started_at, job.as_of)
@@ -279,22 +292,21 @@ def land_task(con: duckdb.DuckDBPyConnection, source: str, frame: pl.DataFrame, 
                          fetched_at=fetched_at or datetime.now(UTC), as_of=as_of)
 
 
-def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> Any:
-    """What the warehouse already holds in each requested window, per group the dataset's suite checks (e.g. per
-    FRED series, per NY Fed rate type): a new batch must not have less."""
+def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> tuple[Any, pl.DataFrame | None]:
+    """What the warehouse already holds in each requested window, from one grouped query: the coverage frame (per
+    FRED series, rate type, DTS account) for the completeness rule, and Held per suite group for the row-wise rules."""
     from expectations import suites
     from expectations.context import Held
 
-    dataset = job.source.dataset
-    group_column = suites.module(dataset.name).context().group_column
-
-    def held_for(group: str | None) -> Held:
-        window = job.windows.get(group or "*") or job.windows["*"]
-        return Held(*load.held_in_window(con, dataset, group, window.start, window.end, group_column))
-
-    if group_column and group_column in frame.columns:
-        return {group: held_for(group) for group in frame[group_column].unique().drop_nulls().to_list()}
-    return held_for(None)
+    context = suites.module(job.source.dataset.name).context()
+    spans = {group: (w.start, w.end) for group, w in job.windows.items()}
+    coverage = load.coverage(con, job.source.dataset, frame, spans, context.coverage_group, context.value_columns)
+    if coverage is None:
+        return None, None
+    if context.group_column and context.group_column == context.coverage_group:
+        return {r["grp"]: Held(r["held_rows"], r["held_first"]) for r in coverage.iter_rows(named=True)}, coverage
+    first = coverage["held_first"].min()
+    return Held(int(coverage["held_rows"].sum()), first if isinstance(first, date) else None), coverage
 
 
 def _bounds(windows: dict[str, Window]) -> dict[str, tuple[date | None, date]]:
@@ -345,21 +357,25 @@ def rebuild_core(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = No
 
 
 def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, run_id: str,
-                  rebuild: set[str] | None = None) -> list[LoadRecord]:
+                  failed_sources: Collection[str] = (), landed: Collection[str] | None = None) -> list[LoadRecord]:
     """Build the marts from core (a task each); publish each one that passes its suite, keep the previous one
-    otherwise. With `rebuild` (the datasets that landed rows) only marts reading one of them, or not built yet,
-    are built ('skipped' otherwise), and a rebuilt mart equal to the published one is left as it is ('unchanged')."""
+    otherwise. A mart computed from a source that failed this run is not rebuilt: kept as it was, recorded skipped.
+    With `landed` (the sources that landed rows) only marts computed from one of them, or not built yet, are built
+    ('skipped' otherwise), and a rebuilt mart equal to the published one is left as it is ('unchanged')."""
     wanted = set(MART_BUILDERS)
-    if rebuild is not None:
-        wanted = {m for m, inputs in MART_INPUTS.items() if rebuild & set(inputs)}
+    if landed is not None:
+        wanted = {m for m in MART_BUILDERS if set(MART_SOURCES.get(m, ())) & set(landed)}
         wanted |= set(changes.marts_missing(con, MART_BUILDERS))
     core = read_core(con) if wanted else None
     records = []
     for name in MART_BUILDERS:
         record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed", started_at=datetime.now(UTC))
         clock = time.perf_counter()
+        if blocked := sorted(set(MART_SOURCES.get(name, ())) & set(failed_sources)):
+            records.append(_skip_mart(con, record, blocked))
+            continue
         if name not in wanted:
-            record.status = "skipped"  # none of its inputs landed rows: the published mart is current
+            record.status = "skipped"  # none of its sources landed rows: the published mart is current
             records.append(_finish(record))
             meta.record_load(con, record)
             continue
@@ -367,7 +383,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, r
         if state.is_completed():
             frame = cast(pl.DataFrame, state.result())
             record.rows_fetched = frame.height
-            if rebuild is not None and changes.same_as_published(con, name, frame):
+            if landed is not None and changes.same_as_published(con, name, frame):
                 record.status = "unchanged"
                 record.seconds = round(time.perf_counter() - clock, 3)
                 records.append(_finish(record))
@@ -387,6 +403,15 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, r
     get_run_logger().info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" if r.status == "published"
                                                  else f"{r.dataset} {r.status}" for r in records))
     return records
+
+
+def _skip_mart(con: duckdb.DuckDBPyConnection, record: LoadRecord, blocked: list[str]) -> LoadRecord:
+    """Record a mart left as it was because a source it is computed from failed this run."""
+    record.status = "skipped"
+    record.error = f"not rebuilt: {', '.join(blocked)} failed this run; the previous marts.{record.dataset} is kept"
+    get_run_logger().warning("mart %s %s", record.dataset, record.error)
+    meta.record_load(con, _finish(record))
+    return record
 
 
 @task(name="mart", cache_policy=NO_CACHE)
@@ -431,7 +456,7 @@ def _new_validator() -> LazyValidator:
 
 def _fail(record: LoadRecord, exc: BaseException) -> None:
     record.status = "failed"
-    record.error = str(exc).splitlines()[0][:500] if str(exc) else type(exc).__name__
+    record.error = secrets.redact(str(exc).splitlines()[0])[:500] if str(exc) else type(exc).__name__
     get_run_logger().error("%s failed: %s", record.source, record.error)
 
 

@@ -1,10 +1,11 @@
 """`qtwatch report`: one self-contained HTML page of Plotly charts read from the warehouse marts.
 
-Four charts, each built by a pure function (polars frame in, plotly Figure out) so they can be tested without a
+Five charts, each built by a pure function (polars frame in, plotly Figure out) so they can be tested without a
 warehouse: QT runoff vs the FOMC caps (marts.qt_runoff_monthly + ref.qt_cap_regimes), weekly liquidity
-(marts.liquidity_weekly), daily funding stress (marts.funding_daily) and auction bid-to-cover by tenor
-(marts.auction_health). plotly.js is embedded once, so the page opens offline (~5 MB); the pipeline's per-run
-report loads it from one `plotly-<version>.min.js` written beside the page instead (`bundle_beside=True`).
+(marts.liquidity_weekly), daily funding stress (marts.funding_daily), auction bid-to-cover by tenor
+(marts.auction_health) and the basis trade beside the funding calendar (marts.basis_weekly, marts.funding_calendar;
+qtwatch/report_basis.py). plotly.js is embedded once, so the page opens offline (~5 MB); the pipeline's per-run report loads it from one
+`plotly-<version>.min.js` written beside the page instead (`bundle_beside=True`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import typer
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from qtwatch import report_basis
 from warehouse.db import WarehouseError, connect_readonly
 
 DEFAULT_OUTPUT = Path("data/report.html")
@@ -49,7 +51,7 @@ LATEST_RUN_SQL = """SELECT run_id, mode, as_of, finished_at, status FROM meta.ru
 ORDER BY started_at DESC LIMIT 1"""
 # (mart, its date column): what the coverage table of the header lists.
 COVERAGE = (("qt_runoff_monthly", "month"), ("liquidity_weekly", "week"), ("funding_daily", "date"),
-            ("auction_health", "auction_date"))
+            ("auction_health", "auction_date"), ("basis_weekly", "report_date"), ("funding_calendar", "date"))
 
 CAPTIONS = {
     "runoff": "Bars: how much the Fed's Treasury (top) and agency MBS (bottom) holdings fell each month "
@@ -68,6 +70,7 @@ CAPTIONS = {
     "auctions": "Bid-to-cover = bids tendered / amount accepted, per auction, one line per tenor (bills top, "
                 "coupons bottom). A falling ratio for a tenor means weaker demand for new supply; compare a tenor "
                 "with its own history, not across tenors.",
+    "basis": report_basis.CAPTION,
 }
 
 
@@ -220,14 +223,15 @@ def _groups_by_tenor(labelled: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
 
 
 def read_marts(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    """The frames behind the four charts (keys runoff, regimes, liquidity, funding, auctions); clear error if a
-    mart or ref table is missing."""
+    """The frames behind the charts (keys runoff, regimes, liquidity, funding, auctions, basis, calendar); clear
+    error if a mart or ref table is missing."""
     _require_tables(con, ["marts." + m for m, _ in COVERAGE] + ["ref.qt_cap_regimes", "meta.runs"])
     # con.sql(params=) rather than warehouse.db.query_pl: its execute().to_arrow_table() path makes DuckDB 2 warn
     # on stderr, which `qtwatch report` users would see.
     return {key: con.sql(sql, params=params).pl() for key, sql, params in (
         ("runoff", RUNOFF_SQL, [SINCE]), ("regimes", REGIMES_SQL, [SINCE]), ("liquidity", LIQUIDITY_SQL, [SINCE]),
-        ("funding", FUNDING_SQL, None), ("auctions", AUCTIONS_SQL, None))}
+        ("funding", FUNDING_SQL, None), ("auctions", AUCTIONS_SQL, None),
+        ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))}
 
 
 def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
@@ -240,7 +244,8 @@ def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
 
 
 def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
-    """The four report sections in page order; a section whose frame is empty carries a note instead of a chart."""
+    """The report sections in page order; a section whose frame is empty carries a note instead of a chart."""
+    frames = {"basis": pl.DataFrame(), **frames}  # a caller without the CFTC marts gets the section's note
     specs = (("runoff", "QT runoff vs caps (monthly)", "qt_runoff_monthly",
               lambda: runoff_figure(frames["runoff"], frames["regimes"])),
              ("liquidity", "Reserves, ON RRP, TGA and net liquidity (weekly)", "liquidity_weekly",
@@ -248,7 +253,9 @@ def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
              ("funding", "Funding stress: SOFR - IORB and SRF take-up (daily)", "funding_daily",
               lambda: funding_figure(frames["funding"])),
              ("auctions", "Treasury auction bid-to-cover by tenor", "auction_health",
-              lambda: auction_figure(frames["auctions"])))
+              lambda: auction_figure(frames["auctions"])),
+             ("basis", "Basis trade: leveraged funds' Treasury-futures shorts and the funding calendar (weekly)",
+              "basis_weekly", lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680)))
     return [Section(key, heading, None, f"marts.{mart} has no rows yet: run `qtwatch run --replay`.")
             if frames[key].is_empty() else Section(key, heading, build())
             for key, heading, mart, build in specs]

@@ -12,11 +12,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from scripts.replay_build import fiscal, fred, nyfed
+from scripts.replay_build import cftc, fiscal, fred, nyfed
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL = ROOT.parent / "shared" / "data" / "real"
-BUILDERS = (fred, nyfed, fiscal)
+BUILDERS = (fred, nyfed, fiscal, cftc)
 
 
 def build_all(real_dir: Path, out_dir: Path) -> list[dict]:
@@ -37,7 +37,7 @@ def provenance(entries: list[dict]) -> str:
         "# Replay snapshot provenance",
         "",
         "Built by `python -m scripts.build_replay` from `../shared/data/real` (real recordings of FRED, Treasury",
-        "Fiscal Data and NY Fed Markets responses, collected from public repositories; see that folder's",
+        "Fiscal Data, NY Fed Markets and CFTC responses, collected from public repositories; see that folder's",
         "PROVENANCE.md for the repository, path and commit of every recording). Each file below is in the wire",
         "format of the live request qtwatch makes (docs/CONTRACTS.md). Values are kept as recorded; a value a",
         "recording lost is missing here (never guessed). Rebuilding gives byte-identical files (sha256 in",

@@ -19,7 +19,7 @@ from datetime import date
 
 import polars as pl
 
-from transforms import fiscal, fred, nyfed
+from transforms import cftc, fiscal, fred, nyfed
 from transforms.schema import SchemaDict
 
 LINEAGE = ("load_id", "fetched_at", "as_of", "source_url")
@@ -126,6 +126,9 @@ _NYFED_OPS = ("NY Fed repo / reverse repo operations: ON RRP 12:45-1:15 p.m. ET,
 _AUCTIONS = ("Treasury auction results: bills close 11:30 a.m., notes and bonds 1:00 p.m. ET, results minutes later "
              "(https://www.treasurydirect.gov/auctions/general-auction-timing/); Fiscal Data's auctions_query "
              "follows the announcement and the results the same day")
+_CFTC = ("CFTC Commitments of Traders: released at 3:30 p.m. Eastern time, usually on Friday, with the positions "
+         "of the previous Tuesday; federal holidays may delay the release by one or two days "
+         "(https://www.cftc.gov/MarketReports/CommitmentsofTraders/ReleaseSchedule/index.htm)")
 _DTS = ("Daily Treasury Statement: published by 4:00 p.m. ET the following business day "
         "(https://fiscaldata.treasury.gov/datasets/daily-treasury-statement/)")
 
@@ -145,6 +148,9 @@ NYFED = HttpPolicy("markets.newyorkfed.org", "https://markets.newyorkfed.org/api
 # share the pace; the API base is the `fred_api_url` setting, fredgraph's the `fredgraph_url` one.
 FRED = HttpPolicy("fred", FRED_API_URL, "fred_api_url", min_interval_s=0.55,
                   extra_urls={"fredgraph_url": FREDGRAPH_URL})
+# No published limit; a run downloads one or two yearly files (~0.5 MB each), a full history ten: 1 req/s.
+CFTC = HttpPolicy("www.cftc.gov", "https://www.cftc.gov/files/dea/history/", "cftc_url", min_interval_s=1.0,
+                  timeout_s=60.0)
 
 SOURCES: dict[str, Source] = {
     s.name: s
@@ -204,6 +210,17 @@ SOURCES: dict[str, Source] = {
                             "day)."),
             history_start=date(2005, 10, 3), revision_days=14, replay="flows.sources.fiscal:replay",
             deployment="dts-afternoon"),
+        Source(
+            "cftc", "CFTC Traders in Financial Futures (futures only): Treasury futures positioning by trader type",
+            Dataset("cftc_tff", cftc.KEY, cftc.DATE_COLUMN, cftc.SCHEMA, group_column="cftc_contract_market_code"),
+            fetch="flows.sources.cftc:fetch_cftc", http=CFTC,
+            release=Release(lag=3, time_et="15:30", cron="45 15 * * 5", citation=_CFTC, business_days=False,
+                            weekly=True, weekday=1, grace_days=4,
+                            description="CFTC Traders in Financial Futures (Friday 3:30 pm ET, positions of the "
+                            "Tuesday before)."),
+            # The yearly files start in 2017 (2006-2016 come as one bundle with another date format, not read).
+            history_start=date(2017, 1, 1), revision_days=14, replay="flows.sources.cftc:replay",
+            deployment="cftc-friday"),
     )
 }
 

@@ -37,7 +37,12 @@ SCHEMA: SchemaDict = {
     "mbs_cap_attainment": pl.Float64,
     "start_wednesday": pl.Date,
     "end_wednesday": pl.Date,
+    "purchase_target_bn": pl.Float64,
+    "purchase_attainment": pl.Float64,
 }
+# Reserve-management purchase rounds run from one mid-month announcement to the next (the NY Fed announces each
+# monthly amount around the ninth business day), so a month is compared with the round in force on its 15th.
+PURCHASE_ROUND_DAY = 15
 
 
 def boundary_wednesday(month: pl.Expr) -> pl.Expr:
@@ -104,6 +109,27 @@ def add_runoff_metrics(monthly: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def compare_purchases(monthly: pl.DataFrame, cap_regimes: pl.DataFrame) -> pl.DataFrame:
+    """purchase_target_bn: the announced purchase amount of the round in force on the month's 15th, only where the
+    seed cites one; purchase_attainment: securities growth (-total_runoff_bn: agency paydowns are reinvested in
+    bills, so Treasury + MBS growth is the net purchase) / that amount."""
+    if "purchase_target_bn" not in cap_regimes.columns:
+        return monthly.with_columns(pl.lit(None, pl.Float64).alias(c) for c in ("purchase_target_bn",
+                                                                                 "purchase_attainment"))
+    rounds = cap_regimes.select(
+        pl.col("effective_from").cast(pl.Date).alias("round_from"),
+        pl.col("effective_to").cast(pl.Date).alias("round_to"),
+        pl.col("purchase_target_bn").cast(pl.Float64),
+    ).sort("round_from")
+    mid = monthly.with_columns((pl.col("month") + pl.duration(days=PURCHASE_ROUND_DAY - 1)).alias("_mid")).sort("_mid")
+    joined = mid.join_asof(rounds, left_on="_mid", right_on="round_from", strategy="backward")
+    expired = pl.col("round_to").is_not_null() & (pl.col("_mid") > pl.col("round_to"))
+    target = pl.when(expired).then(None).otherwise(pl.col("purchase_target_bn"))
+    return joined.with_columns(target.alias("purchase_target_bn")).with_columns(
+        (-pl.col("total_runoff_bn") / pl.col("purchase_target_bn")).alias("purchase_attainment")
+    ).drop("_mid", "round_from", "round_to").sort("month")
+
+
 def build_qt_runoff_monthly(fred_bn: pl.DataFrame, cap_regimes: pl.DataFrame) -> pl.DataFrame:
     """marts.qt_runoff_monthly: one row per month, Treasury/MBS holdings, runoff vs cap, $ billions."""
     return (
@@ -111,5 +137,6 @@ def build_qt_runoff_monthly(fred_bn: pl.DataFrame, cap_regimes: pl.DataFrame) ->
         .pipe(measure_monthly_runoff)
         .pipe(attach_cap_regime, cap_regimes)
         .pipe(add_runoff_metrics)
+        .pipe(compare_purchases, cap_regimes)
         .pipe(conform, SCHEMA)
     )

@@ -62,13 +62,22 @@ def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
                     [str(path)])
 
 
+# Every reader of the published file opens it locked down: a SELECT can read the warehouse and nothing else — no
+# local file (read_text('/proc/self/environ') would print the API key), no URL, no extension download, no COPY/ATTACH
+# — and no statement can switch that back on. (One config for every reader: DuckDB refuses a second connection to the
+# same file with a different configuration in one process.) The DuckDB CLI stays the power tool for anything else.
+LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
+               "autoload_known_extensions": False, "lock_configuration": True}
+
+
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse, with a clear error when it is missing, locked or corrupt."""
+    """A read-only, locked-down (LOCKED_DOWN) connection to the published warehouse, with a clear error when it is
+    missing, locked or corrupt."""
     path = Path(path)
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `make demo` or `qtwatch run --replay` first")
     try:
-        return duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
     except duckdb.Error as exc:
         if "lock" in str(exc).lower():
             raise WarehouseError(f"{path} is held open for writing by another process (qtwatch publishes a copy and "

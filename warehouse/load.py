@@ -107,25 +107,6 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-def held_in_window(con: duckdb.DuckDBPyConnection, dataset: Dataset, group: str | None, start: date | None,
-                   end: date, group_column: str | None = None) -> tuple[int, date | None]:
-    """(rows, first date) currently held for one group of `group_column` (default: the dataset's own grouping),
-    or for the whole dataset when `group` is None, within [start, end]."""
-    group_column = group_column or dataset.group_column
-    where = [f"{dataset.date_column} <= ?"]
-    params: list = [end]
-    if start is not None:
-        where.append(f"{dataset.date_column} >= ?")
-        params.append(start)
-    if group is not None and group_column:
-        where.append(f"{group_column} = ?")
-        params.append(group)
-    sql = (f"SELECT count(*), min({dataset.date_column}) FROM ({_latest_sql(dataset)}) "
-           f"WHERE {' AND '.join(where)}")
-    rows, first = con.execute(sql, params).fetchall()[0]
-    return rows, first
-
-
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Replace every row of `table` (a mart) with `frame`, matching columns by name, in the caller's transaction."""
     con.register("_mart", frame.to_arrow())
@@ -135,3 +116,58 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     finally:
         con.unregister("_mart")
     return frame.height
+
+
+# One row per coverage group of what the warehouse holds in the batch's window, set against the batch (one grouped
+# query for every group, not one per series): held rows and dates, held keys the batch lacks, held non-null values
+# the batch brings back as NULL, and where the batch itself ends. Column types are fixed so an empty result is typed.
+COVERAGE_SCHEMA: dict[str, pl.DataType] = {
+    "grp": pl.Utf8(), "held_rows": pl.Int64(), "held_first": pl.Date(), "held_last": pl.Date(),
+    "missing_rows": pl.Int64(), "newest_missing": pl.Date(), "nulled_values": pl.Int64(), "newest_nulled": pl.Date(),
+    "batch_rows": pl.Int64(), "batch_last": pl.Date(),
+}
+
+
+def coverage(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame,
+             windows: Mapping[str, tuple[date | None, date]], group_column: str | None,
+             value_columns: tuple[str, ...] = ()) -> pl.DataFrame | None:
+    """Per group of `group_column` ('*' when None), what is held in the window vs what `frame` brings (see
+    COVERAGE_SCHEMA). `windows` maps the dataset's window group (FRED series, or '*') to (start or None, end).
+    None when the batch lacks a needed column or has a mistyped one (its suite's structural rules name it)."""
+    needed = list(dict.fromkeys([*dataset.key, dataset.date_column, *value_columns,
+                                 *([group_column] if group_column else [])]))
+    if any(c not in frame.columns for c in needed) or frame.schema[dataset.date_column] != pl.Date:
+        return None
+    keys = " AND ".join(f"h.{k} = b.{k}" for k in dataset.key)
+    grp = f"CAST({group_column} AS VARCHAR)" if group_column else "'*'"
+    nulled = " OR ".join(f"(h.{c} IS NOT NULL AND b.{c} IS NULL)" for c in value_columns) or "FALSE"
+    on_window = f"w.grp = l.{dataset.group_column}" if dataset.group_column else "w.grp = '*'"
+    picked = ", ".join(dict.fromkeys([*dataset.key, dataset.date_column, *value_columns]))
+    window_rows = [{"grp": g, "start_date": s, "end_date": e} for g, (s, e) in windows.items()]
+    con.register("_windows", pl.DataFrame(window_rows, schema={"grp": pl.Utf8, "start_date": pl.Date,
+                                                               "end_date": pl.Date}).to_arrow())
+    con.register("_cover_batch", frame.select(needed).to_arrow())
+    try:
+        return query_pl(con, f"""
+            WITH held AS (
+                SELECT {grp} AS grp, {dataset.date_column} AS d, {picked}
+                FROM ({_latest_sql(dataset)}) l JOIN _windows w ON {on_window}
+                WHERE l.{dataset.date_column} <= w.end_date
+                  AND (w.start_date IS NULL OR l.{dataset.date_column} >= w.start_date)),
+            batch AS (SELECT {grp} AS grp, {dataset.date_column} AS d, {picked}, TRUE AS present FROM _cover_batch),
+            sides AS (
+                SELECT h.grp, h.d, b.present, b.present AND ({nulled}) AS nulled
+                FROM held h LEFT JOIN batch b ON {keys}),
+            held_side AS (
+                SELECT grp, count(*) AS held_rows, min(d) AS held_first, max(d) AS held_last,
+                       count(*) FILTER (WHERE present IS NULL) AS missing_rows,
+                       max(d) FILTER (WHERE present IS NULL) AS newest_missing,
+                       count(*) FILTER (WHERE nulled) AS nulled_values, max(d) FILTER (WHERE nulled) AS newest_nulled
+                FROM sides GROUP BY grp),
+            batch_side AS (SELECT grp, count(*) AS batch_rows, max(d) AS batch_last FROM batch GROUP BY grp)
+            SELECT h.*, coalesce(b.batch_rows, 0) AS batch_rows, b.batch_last
+            FROM held_side h LEFT JOIN batch_side b USING (grp) ORDER BY h.grp
+        """).cast(COVERAGE_SCHEMA)
+    finally:
+        con.unregister("_windows")
+        con.unregister("_cover_batch")

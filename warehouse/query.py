@@ -102,6 +102,9 @@ def explain_error(exc: duckdb.Error, path: Path) -> str:
     if isinstance(exc, duckdb.CatalogException) and "does not exist" in message:
         return (f"{message} — the warehouse at {path} does not have it: `qtwatch docs` lists every table; if it "
                 f"should exist, the warehouse predates it: {RUN_HINT}")
+    if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message:
+        return (f"qtwatch sql reads only the warehouse: files, URLs, extensions and settings are off ({message}); "
+                f"for anything else open the file with the DuckDB CLI (`duckdb -readonly {path}`)")
     return message
 
 

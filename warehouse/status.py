@@ -29,11 +29,13 @@ def previous_business_day(day: date) -> date:
 
 
 def expected_latest(release: Release, reference: date) -> date:
-    """Latest observation date that should be public before `reference` (H.4.1 weeks end on Wednesdays)."""
+    """Latest observation date that should be public before `reference` (weekly observations are dated on the
+    release's `weekday`: Wednesday for H.4.1, Tuesday for the CFTC's positions)."""
     if release.weekly:
         published = reference - timedelta(days=1)  # released on or before the day before the reference
-        wednesday = published - timedelta(days=(published.weekday() - 2) % 7)
-        return wednesday if wednesday + timedelta(days=release.lag) <= published else wednesday - timedelta(days=7)
+        weekday = 2 if release.weekday is None else release.weekday
+        dated = published - timedelta(days=(published.weekday() - weekday) % 7)
+        return dated if dated + timedelta(days=release.lag) <= published else dated - timedelta(days=7)
     if not release.business_days:
         return reference - timedelta(days=release.lag + 1)
     day = previous_business_day(reference)

@@ -30,11 +30,13 @@ def test_every_run_comes_after_the_release_it_follows(cadence):
     assert all(str(f.tzinfo) == TIMEZONE for f in fires)
 
 
-def test_h41_runs_thursday_and_weekday_sources_skip_weekends():
-    assert {f.isoweekday() for f in _fire_times(CADENCES[0].cron)} == {4}
-    daily = [c for c in CADENCES if c.name != "catch-up-daily" and c.name != "fred-h41-weekly"]
-    for cadence in daily:
-        assert {f.isoweekday() for f in _fire_times(cadence.cron)} == {1, 2, 3, 4, 5}, cadence.name
+def test_weekly_sources_run_on_their_release_day_and_daily_ones_skip_weekends():
+    assert {f.isoweekday() for f in _fire_times(CADENCES[0].cron)} == {4}  # H.4.1: Thursday
+    for cadence in (c for c in CADENCES if c.sources):
+        release = SOURCES[cadence.sources[0]].release
+        # a weekly observation dated on `weekday` (0 = Monday) is released `lag` calendar days later
+        expected = {(release.weekday + release.lag) % 7 + 1} if release.weekly else {1, 2, 3, 4, 5}
+        assert {f.isoweekday() for f in _fire_times(cadence.cron)} == expected, cadence.name
 
 
 def test_cadences_cover_every_source_and_catch_up_takes_all():

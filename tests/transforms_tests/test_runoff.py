@@ -72,6 +72,8 @@ def test_runoff_monthly_measures_between_boundary_wednesdays_and_switches_regime
             "mbs_cap_attainment": [20 / 35, 15 / 35, 15 / 35],
             "start_wednesday": [d(2024, 1, 3), d(2024, 1, 31), d(2024, 3, 6)],
             "end_wednesday": [d(2024, 1, 31), d(2024, 3, 6), d(2024, 4, 3)],
+            "purchase_target_bn": [None, None, None],  # the literal regimes announce no purchases
+            "purchase_attainment": [None, None, None],
         },
         schema=SCHEMA,
     )

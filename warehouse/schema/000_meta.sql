@@ -42,12 +42,12 @@ CREATE TABLE IF NOT EXISTS meta.loads (
     seconds DOUBLE,
     error VARCHAR
 );
-COMMENT ON TABLE meta.loads IS 'One row per source per run (grain: load). status: published, unchanged, quarantined, failed.';
+COMMENT ON TABLE meta.loads IS 'One row per source per run (grain: load). status: published, unchanged, quarantined, failed, skipped.';
 COMMENT ON COLUMN meta.loads.load_id IS 'Id of this source load; raw rows it landed carry the same load_id.';
 COMMENT ON COLUMN meta.loads.run_id IS 'The run this load belongs to (meta.runs).';
 COMMENT ON COLUMN meta.loads.source IS 'Source name as given to --source (fred, auctions, nyfed_rates, nyfed_repo, dts).';
 COMMENT ON COLUMN meta.loads.dataset IS 'Raw dataset the source lands in (raw.<dataset>).';
-COMMENT ON COLUMN meta.loads.status IS 'published (new rows landed), unchanged (nothing new), quarantined (failed validation), failed (fetch/parse error).';
+COMMENT ON COLUMN meta.loads.status IS 'published (new rows landed), unchanged (nothing new), quarantined (failed validation), failed (fetch/parse error), skipped (a mart not rebuilt because a source it is computed from failed this run; the previous one is kept).';
 COMMENT ON COLUMN meta.loads.rows_fetched IS 'Rows the source returned for the requested window.';
 COMMENT ON COLUMN meta.loads.rows_landed IS 'Rows appended to raw (new observations or revised values only).';
 COMMENT ON COLUMN meta.loads.window_start IS 'Earliest date requested (NULL = full history).';
@@ -55,7 +55,7 @@ COMMENT ON COLUMN meta.loads.window_end IS 'Latest date requested (the run as-of
 COMMENT ON COLUMN meta.loads.started_at IS 'When the fetch started (UTC).';
 COMMENT ON COLUMN meta.loads.finished_at IS 'When the load finished (UTC).';
 COMMENT ON COLUMN meta.loads.seconds IS 'Wall time of fetch + parse + validate + land, seconds.';
-COMMENT ON COLUMN meta.loads.error IS 'One-line error for failed or quarantined loads (secrets redacted).';
+COMMENT ON COLUMN meta.loads.error IS 'One-line error for failed or quarantined loads, or why a mart was skipped (secrets redacted).';
 
 CREATE TABLE IF NOT EXISTS meta.validations (
     load_id VARCHAR,

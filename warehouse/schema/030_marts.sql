@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS marts.qt_runoff_monthly (
     episode VARCHAR,
     mbs_cap_attainment DOUBLE,
     start_wednesday DATE,
-    end_wednesday DATE
+    end_wednesday DATE,
+    purchase_target_bn DOUBLE,
+    purchase_attainment DOUBLE
 );
 COMMENT ON TABLE marts.qt_runoff_monthly IS 'One row per calendar month whose closing H.4.1 Wednesday is loaded: SOMA Treasury (FRED TREAST) and agency MBS (FRED WSHOMCB) holdings, their monthly runoff and the FOMC cap in force (seed qt_cap_regimes). Month m runs from the first Wednesday on/after the last day of m-1 to the first Wednesday on/after the last day of m, so both the mid-month (15th) and month-end coupon redemptions fall in m, even when month-end settles the next business day. $ billions.';
 COMMENT ON COLUMN marts.qt_runoff_monthly.month IS 'First day of the calendar month measured.';
@@ -38,6 +40,8 @@ COMMENT ON COLUMN marts.qt_runoff_monthly.episode IS 'QT episode of the regime (
 COMMENT ON COLUMN marts.qt_runoff_monthly.mbs_cap_attainment IS 'mbs_runoff_bn / mbs_cap_bn (fraction); null without a cap.';
 COMMENT ON COLUMN marts.qt_runoff_monthly.start_wednesday IS 'Opening H.4.1 Wednesday: first Wednesday on or after the last day of the previous month.';
 COMMENT ON COLUMN marts.qt_runoff_monthly.end_wednesday IS 'Closing H.4.1 Wednesday: first Wednesday on or after the last day of the month.';
+COMMENT ON COLUMN marts.qt_runoff_monthly.purchase_target_bn IS 'Announced amount of the reserve-management purchase round in force on the 15th of the month (rounds run from one mid-month announcement to the next; seed qt_cap_regimes.purchase_target_bn, e.g. about $40B for the round from 2025-12-12), $ billions; NULL where the seed cites no amount.';
+COMMENT ON COLUMN marts.qt_runoff_monthly.purchase_attainment IS '-total_runoff_bn / purchase_target_bn: growth of Treasury + MBS holdings over the month (agency paydowns are reinvested in bills, so the sum grows by the net purchases) against the announced amount; NULL without a target. Month boundaries are H.4.1 Wednesdays, not the round''s own dates: read it as approximate.';
 
 -- ---------------------------------------------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS marts.liquidity_weekly (

@@ -1,0 +1,62 @@
+"""Core frames built from the committed replay snapshot with the shared parsers (no network, no Prefect), and the
+marts of the CFTC work computed from them."""
+
+import gzip
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from flows.marts import MART_BUILDERS, CoreFrames
+from transforms import cftc, fiscal, fred, nyfed
+from transforms.units import round_amounts, to_billions
+from warehouse import load
+from warehouse.db import apply_schema, load_seeds
+
+ROOT = Path(__file__).resolve().parents[2]
+REPLAY = ROOT / "replay"
+SEEDS = ROOT / "warehouse" / "seeds"
+
+
+def _fiscal(name: str, parser) -> pl.DataFrame:
+    body = json.loads(gzip.decompress((REPLAY / "fiscaldata" / name).read_bytes()))
+    frame, _ = fiscal.parse_fiscal_page(json.dumps({"data": body["data"], "meta": body["meta"]}).encode())
+    return parser(frame)
+
+
+@pytest.fixture(scope="session")
+def replay_core() -> CoreFrames:
+    """Every source of the replay snapshot parsed as the pipeline would land it (latest version = the only one)."""
+    catalog = pl.read_csv(SEEDS / "fred_series.csv", try_parse_dates=True)
+    series = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
+              for s in catalog["series_id"]]
+    observations = pl.concat(series).join(catalog.select("series_id", "units"), on="series_id")
+    return CoreFrames(
+        fred_bn=to_billions(observations.drop("units"), catalog),
+        cap_regimes=pl.read_csv(SEEDS / "qt_cap_regimes.csv", try_parse_dates=True),
+        rates=nyfed.parse_reference_rates_csv((REPLAY / "nyfed" / "rates_all.csv").read_bytes()),
+        rp_ops=nyfed.parse_rp_operations_json(gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz")
+                                                              .read_bytes())),
+        auctions=_fiscal("auctions_query.json.gz", fiscal.parse_auctions),
+        tga=fiscal.tga_closing_balance(_fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance)),
+        cftc=pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),
+    )
+
+
+@pytest.fixture(scope="session")
+def replay_marts(replay_core: CoreFrames) -> dict[str, pl.DataFrame]:
+    """Every mart built from the replay core as publish_marts builds it (rounded amounts)."""
+    return {name: round_amounts(build(replay_core)) for name, build in MART_BUILDERS.items()}
+
+
+@pytest.fixture(scope="session")
+def marts_db(replay_marts: dict[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse (schema + seeds) holding the replay marts, for the example queries."""
+    con = duckdb.connect()
+    apply_schema(con)
+    load_seeds(con)
+    for name, frame in replay_marts.items():
+        load.replace_table(con, f"marts.{name}", frame)
+    return con

@@ -1,0 +1,178 @@
+"""Bad payloads for every source, through the real flow in live mode against a fake of every host (replay data).
+
+Each case breaks one source's answers one way (payload_faults.FAULTS) on top of a warehouse that already holds the
+recorded history up to 2025-06-06, in a run as of a week later. Each bad batch must be refused with one line naming
+the source (and the group: FRED series, rate type, DTS account), land nothing, keep the marts built from it, and let
+the other sources of the run land; a revision must land as a new version instead.
+
+Two runs per case keep the suite affordable: run A breaks FRED (keyless CSV), NY Fed rates and the DTS while
+auctions and NY Fed operations stay healthy; run B breaks FRED through its API (FRED_API_KEY set), auctions and NY
+Fed operations while the rates and the DTS stay healthy.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from unittest import mock
+
+import polars as pl
+import pytest
+
+from flows.marts import MART_SOURCES
+from tests.faults_tests.fake_sources import FakeSources, serving
+from tests.faults_tests.payload_faults import FAULTS, HELD_UNTIL, TARGETS
+from tests.spine_tests.conftest import prefect_harness, read_raw  # noqa: F401 - prefect_harness is a fixture
+from transforms.registry import SOURCES as REGISTRY
+from warehouse.db import connect_readonly, query_pl
+
+pytestmark = pytest.mark.slow
+
+RUN_AS_OF = date(2025, 6, 13)
+SOURCES = ["fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"]
+BROKEN = {"A": ("fred", "nyfed_rates", "dts"), "B": ("fred", "auctions", "nyfed_repo")}
+# (variant id, source, run): every source once per case, FRED both keyless and through the API.
+VARIANTS = [("fred_csv", "fred", "A"), ("nyfed_rates", "nyfed_rates", "A"), ("dts", "dts", "A"),
+            ("fred_api", "fred", "B"), ("auctions", "auctions", "B"), ("nyfed_repo", "nyfed_repo", "B")]
+TEST_KEY = "0123456789abcdef0123456789abcdef"  # synthetic FRED key, only ever sent to the fake
+ROW_FAULTS = ("no_rows", "held_value_null", "newest_missing", "ends_early")  # judged per group, so named per group
+
+
+@dataclass
+class Outcome:
+    """One run of the flow with some sources broken: its state, per-source loads, marts, raw before and after."""
+
+    state: object
+    loads: dict[str, dict]
+    marts: dict[str, dict]
+    raw_before: dict[str, pl.DataFrame]
+    raw_after: dict[str, pl.DataFrame]
+
+
+def _env(warehouse: Path, keyed: bool) -> dict[str, str]:
+    env = {"QTWATCH_WAREHOUSE": str(warehouse), "QTWATCH_GX_DOCS_DIR": str(warehouse.parent / "gx_docs"),
+           "QTWATCH_REPORT_PATH": str(warehouse.parent / "report.html"), "QTWATCH_HTTP_RETRIES": "0"}
+    return {**env, "FRED_API_KEY": TEST_KEY} if keyed else env
+
+
+def run_live(warehouse: Path, as_of: date, fake: FakeSources, *, keyed: bool):
+    """The real flow, live mode, every host answered by `fake`; returns the final state (failed runs too)."""
+    from flows.pipeline import qtwatch_pipeline
+
+    with mock.patch.dict(os.environ, _env(warehouse, keyed)), serving(fake):
+        if not keyed:
+            os.environ.pop("FRED_API_KEY", None)
+        return qtwatch_pipeline(sources=SOURCES, replay=False, as_of=as_of, return_state=True)
+
+
+def _loads(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    con = connect_readonly(path)
+    try:
+        frame = query_pl(con, "SELECT * FROM meta.loads WHERE run_id = (SELECT run_id FROM meta.runs "
+                              "ORDER BY started_at DESC LIMIT 1)")
+    finally:
+        con.close()
+    rows = list(frame.iter_rows(named=True))
+    return ({r["source"]: r for r in rows if r["source"] != "marts"},
+            {r["dataset"]: r for r in rows if r["source"] == "marts"})
+
+
+@pytest.fixture(scope="module")
+def base(prefect_harness, tmp_path_factory) -> Path:  # noqa: F811 - the imported fixture
+    """A warehouse holding every source's recorded history as of HELD_UNTIL (keyless FRED)."""
+    path = tmp_path_factory.mktemp("payload-base") / "qtwatch.duckdb"
+    state = run_live(path, HELD_UNTIL, FakeSources(HELD_UNTIL), keyed=False)
+    assert state.is_completed(), state.message
+    return path
+
+
+@pytest.fixture(scope="module")
+def outcomes(base, tmp_path_factory):
+    """outcome(case, run) -> Outcome, each run made once (on a copy of the base warehouse) and cached."""
+    cache: dict[tuple[str, str], Outcome] = {}
+
+    def outcome(case: str, run: str) -> Outcome:
+        if (case, run) not in cache:
+            path = tmp_path_factory.mktemp(f"payload-{case}-{run}") / "qtwatch.duckdb"
+            shutil.copyfile(base, path)
+            before = read_raw(path)
+            fake = FakeSources(RUN_AS_OF, {source: FAULTS[case] for source in BROKEN[run]})
+            state = run_live(path, RUN_AS_OF, fake, keyed=run == "B")
+            cache[case, run] = Outcome(state, *_loads(path), before, read_raw(path))
+        return cache[case, run]
+
+    return outcome
+
+
+def _expected_group(case: str, source: str) -> str | None:
+    """The group a refusal must name: the FRED series always (its requests are per series), the rate type or DTS
+    account when the fault is in rows, nothing for an ungrouped source or a body broken as a whole."""
+    if source == "fred":
+        return TARGETS["fred"]
+    if source in TARGETS and case in ROW_FAULTS:
+        return TARGETS[source]
+    return None
+
+
+BAD = [c for c in FAULTS if c != "revised"]
+
+
+@pytest.mark.parametrize("variant", [v[0] for v in VARIANTS])
+@pytest.mark.parametrize("case", BAD)
+def test_bad_payload_is_refused_naming_source_and_group(outcomes, case, variant) -> None:
+    _, source, run = next(v for v in VARIANTS if v[0] == variant)
+    result = outcomes(case, run)
+    load = result.loads[source]
+    assert load["status"] in ("failed", "quarantined"), f"{source} {case} was {load['status']}"
+    assert result.state.is_failed()
+    assert f"{source} {load['status']}: " in result.state.message  # the run's one line names the source
+    assert load["error"] and "\n" not in load["error"] and "Traceback" not in load["error"]
+    if group := _expected_group(case, source):
+        assert group in load["error"], load["error"]
+
+
+@pytest.mark.parametrize("variant", [v[0] for v in VARIANTS])
+@pytest.mark.parametrize("case", BAD)
+def test_nothing_is_published_from_a_bad_batch(outcomes, case, variant) -> None:
+    _, source, run = next(v for v in VARIANTS if v[0] == variant)
+    result = outcomes(case, run)
+    dataset = REGISTRY[source].dataset.name
+    assert result.raw_after[dataset].equals(result.raw_before[dataset]), f"{source} {case} landed rows"
+    for mart, sources in MART_SOURCES.items():
+        if source in sources:
+            assert result.marts[mart]["status"] == "skipped", (mart, result.marts[mart]["error"])
+            assert source in result.marts[mart]["error"]
+
+
+@pytest.mark.parametrize("run", list(BROKEN))
+@pytest.mark.parametrize("case", BAD)
+def test_other_sources_still_land(outcomes, case, run) -> None:
+    result = outcomes(case, run)
+    healthy = [s for s in SOURCES if s not in BROKEN[run]]
+    for source in healthy:
+        assert result.loads[source]["status"] == "published", (source, result.loads[source]["error"])
+    for mart, sources in MART_SOURCES.items():
+        if set(sources) <= set(healthy):
+            assert result.marts[mart]["status"] == "published", (mart, result.marts[mart]["error"])
+
+
+@pytest.mark.parametrize("variant", [v[0] for v in VARIANTS])
+def test_a_revision_lands_as_a_new_version(outcomes, variant) -> None:
+    _, source, run = next(v for v in VARIANTS if v[0] == variant)
+    result = outcomes("revised", run)
+    assert result.state.is_completed(), result.state.message
+    load = result.loads[source]
+    assert load["status"] == "published" and load["error"] is None
+    dataset = REGISTRY[source].dataset.name
+    before, after = result.raw_before[dataset], result.raw_after[dataset]
+    revised = after.join(before, on=after.columns, how="anti", nulls_equal=True)
+    keys = {"fred": ["series_id", "date"], "nyfed_rates": ["rate_type", "effective_date"],
+            "dts": ["record_date", "account_type"], "auctions": ["cusip", "auction_date"],
+            "nyfed_repo": ["operation_id"]}[source]
+    # a key held before now has two versions: the revision landed beside the original, nothing was overwritten
+    versions = after.join(revised.select(keys).unique(), on=keys).group_by(keys).len()
+    assert (versions["len"] >= 2).any(), f"{source}: no held key got a second version"
+    assert before.join(after, on=before.columns, how="anti", nulls_equal=True).is_empty()  # nothing lost
