@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,10 +30,9 @@ class LazyValidator:
         """True once a batch was validated this run (then there are Data Docs to build)."""
         return self._validator is not None
 
-    def validate(self, dataset: str, frame: pl.DataFrame, *, as_of: date | None = None,
-                 held: Any = None) -> ValidationOutcome:
-        """Validate `frame` against `dataset`'s suite (see Validator.validate)."""
-        return self._real().validate(dataset, frame, as_of=as_of, held=held)
+    def validate(self, dataset: str, frame: pl.DataFrame, **context: Any) -> ValidationOutcome:
+        """Validate `frame` against `dataset`'s suite; `context` (as_of, held, coverage) as Validator.validate."""
+        return self._real().validate(dataset, frame, **context)
 
     def build_data_docs(self, path: Path) -> Path:
         """Render this run's validations as Data Docs under `path` (see Validator.build_data_docs)."""
