@@ -152,10 +152,10 @@ class Bench:
             out["incremental"].append(self.qtwatch(warehouse, D + timedelta(days=1)))
         return out
 
-    def scaling(self) -> dict[str, dict]:
+    def scaling(self, scales: tuple[int, ...] = SCALES) -> dict[str, dict]:
         """Full runs (new warehouse) on the synthetic x4 / x16 copies."""
         out = {}
-        for factor in SCALES:
+        for factor in scales:
             built = synth.build(factor, self.work / f"synth-x{factor}")
             samples = [self.qtwatch(self.work / f"synth-x{factor}" / f"run{i}" / "qtwatch.duckdb", D,
                                     replay=built.replay_dir, code=built.code_dir) for i in range(self.repeats)]
@@ -277,8 +277,9 @@ def start_server(work: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str
     return process, api, wait_healthy(api, timeout_s=180, process=process)
 
 
-def measure(repeats: int, scaling: bool) -> dict:
-    """Every scenario in both modes; returns the JSON result."""
+def measure(repeats: int, scales: tuple[int, ...], out: Path) -> dict:
+    """Every scenario in both modes; returns the JSON result (also written to `out` after each part, marked
+    partial, so an interrupted bench still leaves what it measured)."""
     from flows.deployments import stop_process
 
     started = time.perf_counter()
@@ -307,6 +308,7 @@ def measure(repeats: int, scaling: bool) -> dict:
         result["floor"]["rows_per_s"] = round(rows / floor_s)
         result["temporary_server"] = summarise("temporary server", trivial, runs, floor_s, floor_cpu, rows)
         result["query_latency_ms"] = query_latency(work / "temporary-run0" / "qtwatch.duckdb")
+        _dump(out, {**result, "partial": "temporary server only"})
         process, api, ready_s = start_server(work, base)
         try:
             running_env = {**base, "PREFECT_HOME": str(work / "prefect-client-home"), "PREFECT_API_URL": api}
@@ -314,17 +316,18 @@ def measure(repeats: int, scaling: bool) -> dict:
             trivial, runs = running.trivial(), running.runs()
             result["running_server"] = {**summarise("running server", trivial, runs, floor_s, floor_cpu, rows),
                                         "server_start_s": round(ready_s, 2)}
-            if scaling:
-                result["scaling"] = scaling_rows(running, runs["full"], median(trivial), rows)
+            if scales:
+                _dump(out, {**result, "partial": "no scaling rows yet"})
+                result["scaling"] = scaling_rows(running, runs["full"], median(trivial), rows, scales)
         finally:
             stop_process(process)
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
     return result
 
 
-def scaling_rows(bench: Bench, full_x1: list[Sample], trivial_s: float, rows: int) -> dict:
+def scaling_rows(bench: Bench, full_x1: list[Sample], trivial_s: float, rows: int, scales: tuple[int, ...]) -> dict:
     """x1 / x4 / x16: seconds beyond the trivial flow, per million rows, and peak RSS (running server)."""
-    out = {"x1": {"rows_factor": 1.0, "synthetic_series": 0, "samples": full_x1}, **bench.scaling()}
+    out = {"x1": {"rows_factor": 1.0, "synthetic_series": 0, "samples": full_x1}, **bench.scaling(scales)}
     table = {}
     for name, entry in out.items():
         seconds = median(entry["samples"])
@@ -339,7 +342,7 @@ def scaling_rows(bench: Bench, full_x1: list[Sample], trivial_s: float, rows: in
 
 
 def render(result: dict) -> str:
-    """The table `make bench` prints (and docs/benchmarks.md quotes)."""
+    """The table `make bench` prints (and docs/benchmarks.md quotes); also renders a partial result."""
     modes = [result[k] for k in ("temporary_server", "running_server") if k in result]
     head = "| scenario | " + " | ".join(m["mode"] for m in modes) + " |"
     lines = [f"qtwatch benchmark {result['date']} - median of {result['repeats']} runs, "
@@ -380,8 +383,16 @@ def render(result: dict) -> str:
     lines += ["", "Example queries on the published warehouse (ms, 20 runs each):", "", "| query | p50 | p95 |",
               "|---|---|---|"]
     lines += [f"| {q} | {v['p50_ms']:.1f} | {v['p95_ms']:.1f} |" for q, v in result["query_latency_ms"].items()]
-    lines += ["", f"bench took {result['bench_seconds']:.0f} s"]
+    if "bench_seconds" in result:
+        lines += ["", f"bench took {result['bench_seconds']:.0f} s"]
+    if "partial" in result:
+        lines += ["", f"PARTIAL result ({result['partial']}): the bench was stopped before it finished"]
     return "\n".join(lines)
+
+
+def _dump(out: Path, result: dict) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1, default=_jsonable) + "\n")
 
 
 def _jsonable(value):
@@ -395,12 +406,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
+    parser.add_argument("--scales", default="4,16", help="synthetic data factors to run ('' = none)")
     parser.add_argument("--no-scaling", action="store_true", help="skip the x4 / x16 synthetic runs")
     args = parser.parse_args()
-    result = measure(args.repeats, not args.no_scaling)
+    scales = () if args.no_scaling else tuple(int(f) for f in args.scales.split(",") if f.strip())
+    result = measure(args.repeats, scales, args.out)
     table = render(result)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({**result, "table": table}, indent=1, default=_jsonable) + "\n")
+    _dump(args.out, {**result, "table": table})
     print(table)
     print(f"\nJSON: {args.out}")
 
