@@ -11,6 +11,7 @@ import polars as pl
 from flows.calendars import fed_holidays, legal_holidays
 from transforms import auction_health, basis, cftc, funding, funding_calendar, liquidity, runoff, tga
 from transforms.fiscal import tga_closing_balance
+from transforms.registry import source_of
 from transforms.units import to_billions
 from warehouse.db import query_pl
 
@@ -40,18 +41,25 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
 }
 
-# The sources each mart is computed from: a mart is not rebuilt in a run where one of them failed, nor in one where
-# none of them landed new rows (flows.pipeline).
-MART_SOURCES: dict[str, tuple[str, ...]] = {
-    "qt_runoff_monthly": ("fred",),
-    "liquidity_weekly": ("fred",),
-    "funding_daily": ("fred", "nyfed_rates", "nyfed_repo"),
-    "auction_health": ("auctions",),
-    "bill_share_monthly": ("auctions",),
-    "tga_daily": ("dts",),
-    "basis_weekly": ("cftc", "fred", "nyfed_rates", "nyfed_repo"),
-    "funding_calendar": ("fred", "nyfed_rates", "nyfed_repo", "auctions", "dts"),
+# The core datasets each mart is computed from: a mart is not rebuilt in a run where the source of one of them failed,
+# nor in one where none of them landed new rows (flows.pipeline maps datasets to sources through the registry). A
+# test keeps this in step with the builders.
+_FUNDING = ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations")
+MART_INPUTS: dict[str, tuple[str, ...]] = {
+    "qt_runoff_monthly": ("fred_observations",),
+    "liquidity_weekly": ("fred_observations",),
+    "funding_daily": _FUNDING,
+    "auction_health": ("treasury_auctions",),
+    "bill_share_monthly": ("treasury_auctions",),
+    "tga_daily": ("dts_operating_cash_balance",),
+    "basis_weekly": ("cftc_tff", *_FUNDING),
+    "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
 }
+
+
+def mart_sources(mart: str) -> set[str]:
+    """The names of the sources a mart is computed from."""
+    return {source_of(dataset).name for dataset in MART_INPUTS[mart]}
 
 
 def _funding_daily(c: CoreFrames) -> pl.DataFrame:

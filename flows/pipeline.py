@@ -30,7 +30,7 @@ from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, session_for
 from flows.http import SourceError
-from flows.marts import MART_BUILDERS, MART_SOURCES, read_core
+from flows.marts import MART_BUILDERS, mart_sources, read_core
 from flows.plan import group_catalog, plan_windows
 from flows.replay import resolve
 from flows.settings import BaseQtwatchSettings, get_settings
@@ -364,14 +364,14 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, r
     ('skipped' otherwise), and a rebuilt mart equal to the published one is left as it is ('unchanged')."""
     wanted = set(MART_BUILDERS)
     if landed is not None:
-        wanted = {m for m in MART_BUILDERS if set(MART_SOURCES.get(m, ())) & set(landed)}
+        wanted = {m for m in MART_BUILDERS if mart_sources(m) & set(landed)}
         wanted |= set(changes.marts_missing(con, MART_BUILDERS))
     core = read_core(con) if wanted else None
     records = []
     for name in MART_BUILDERS:
         record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed", started_at=datetime.now(UTC))
         clock = time.perf_counter()
-        if blocked := sorted(set(MART_SOURCES.get(name, ())) & set(failed_sources)):
+        if blocked := sorted(mart_sources(name) & set(failed_sources)):
             records.append(_skip_mart(con, record, blocked))
             continue
         if name not in wanted:

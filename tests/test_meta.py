@@ -81,3 +81,11 @@ def test_every_source_is_documented_in_the_readme() -> None:
 
     readme = (ROOT / "README.md").read_text()
     assert [s for s in SOURCES if f"`{s}`" not in readme] == []
+
+
+def test_every_mart_declares_the_datasets_it_reads() -> None:
+    from flows.marts import MART_BUILDERS, MART_INPUTS
+    from transforms.registry import DATASETS
+
+    assert set(MART_INPUTS) == set(MART_BUILDERS)
+    assert {d for inputs in MART_INPUTS.values() for d in inputs} <= set(DATASETS)

@@ -12,11 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+from flows.marts import MART_BUILDERS
 from transforms.registry import DATASETS
 from warehouse.db import connect_readonly
 
-MARTS = ("qt_runoff_monthly", "liquidity_weekly", "funding_daily", "auction_health", "bill_share_monthly",
-         "tga_daily")
+MARTS = tuple(MART_BUILDERS)
 
 
 def _one(con, sql: str):
