@@ -1,8 +1,15 @@
 """Shared pytest fixtures for qtwatch."""
 
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Prefect reads its home and analytics switch when it is first imported: set them before any test imports it.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="qtwatch-tests-prefect-"))
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_DATA = ROOT.parent / "shared" / "data" / "real"
@@ -15,6 +22,16 @@ def real_data() -> Path:
     if not REAL_DATA.exists():
         pytest.skip(f"real recorded data not found at {REAL_DATA}")
     return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API for the whole session, shared by every test package that runs the flow in-process
+    (starting it costs seconds, and a second harness in the same process breaks Prefect's process-wide clients)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness():
+        yield
 
 
 @pytest.fixture(scope="session")

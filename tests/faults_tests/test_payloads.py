@@ -25,7 +25,7 @@ import pytest
 from flows.marts import MART_BUILDERS, mart_sources
 from tests.faults_tests.fake_sources import FakeSources, serving
 from tests.faults_tests.payload_faults import FAULTS, HELD_UNTIL, TARGETS
-from tests.spine_tests.conftest import prefect_harness, read_raw  # noqa: F401 - prefect_harness is a fixture
+from tests.spine_tests.conftest import read_raw
 from transforms.registry import SOURCES as REGISTRY
 from warehouse.db import connect_readonly, query_pl
 
@@ -81,7 +81,7 @@ def _loads(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
 
 
 @pytest.fixture(scope="module")
-def base(prefect_harness, tmp_path_factory) -> Path:  # noqa: F811 - the imported fixture
+def base(prefect_harness, tmp_path_factory) -> Path:
     """A warehouse holding every source's recorded history as of HELD_UNTIL (keyless FRED)."""
     path = tmp_path_factory.mktemp("payload-base") / "qtwatch.duckdb"
     state = run_live(path, HELD_UNTIL, FakeSources(HELD_UNTIL), keyed=False)

@@ -11,7 +11,6 @@ from pathlib import Path
 from unittest import mock
 
 import polars as pl
-import pytest
 import requests
 
 # Prefect reads its home and analytics switch when it is first imported: set them before any test imports it.
@@ -42,13 +41,7 @@ def replay_session(as_of: date | None) -> tuple[requests.Session, ReplayAdapter]
     return make_session(FAST, "qtwatch-tests", adapter=adapter), adapter
 
 
-@pytest.fixture(scope="session")
-def prefect_harness() -> Iterator[None]:
-    """One temporary Prefect API for the whole session (starting it costs seconds)."""
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness():
-        yield
+# prefect_harness lives in tests/conftest.py: one per pytest process (a second one breaks Prefect's clients).
 
 
 @contextmanager
