@@ -4,8 +4,8 @@ Five charts, each built by a pure function (polars frame in, plotly Figure out) 
 warehouse: QT runoff vs the FOMC caps (marts.qt_runoff_monthly + ref.qt_cap_regimes), weekly liquidity
 (marts.liquidity_weekly), daily funding stress (marts.funding_daily), auction bid-to-cover by tenor
 (marts.auction_health) and the basis trade beside the funding calendar (marts.basis_weekly, marts.funding_calendar;
-qtwatch/report_basis.py). plotly.js is embedded once, so the page opens offline (~5 MB); the pipeline's per-run report loads it from one
-`plotly-<version>.min.js` written beside the page instead (`bundle_beside=True`).
+qtwatch/report_basis.py). plotly.js is embedded once, so the page opens offline (~5 MB); the pipeline's per-run
+report loads it from one `plotly-<version>.min.js` written beside the page instead (`bundle_beside=True`).
 """
 
 from __future__ import annotations
