@@ -12,7 +12,7 @@ export DO_NOT_TRACK ?= 1
 # database first) that is not always enough.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 
-.PHONY: demo test install lock chromium lint replay serve report docs bench clean
+.PHONY: demo test install lock chromium lint replay serve report docs bench bench-validation clean
 
 # The exact versions the tests ran with come from the lock file; qtwatch itself goes in editable, without deps.
 $(STAMP): pyproject.toml $(LOCK)
@@ -55,8 +55,10 @@ report: $(STAMP) ## write the HTML report from the published warehouse
 docs: $(STAMP) ## regenerate the data dictionary docs/warehouse.md from the warehouse catalog
 	$(BIN)/qtwatch docs
 
-bench: $(STAMP) ## print where time and memory go
-	$(BIN)/python -m benchmarks.bench_pipeline
+bench: $(STAMP) ## measure trivial flow, floor, full / re-run / incremental runs, stages, scaling, queries (~10 min)
+	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
+
+bench-validation: $(STAMP) ## time each suite on real recorded batches (pandas vs SQL datasource)
 	$(BIN)/python -m benchmarks.bench_validation
 
 replay: $(STAMP) ## rebuild replay/ from ../shared/data/real

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import polars as pl
@@ -43,6 +43,9 @@ class ContextSpec:
     max_gap_days: int | Mapping[str, int] | None = None
     known_gaps: tuple[KnownGap, ...] = ()
     as_of_lead_days: int = 0  # rows may be dated this many days after as_of (announced, not yet held)
+    # ctx column -> (dtype, {group value: value}): per-group reference values (e.g. a FRED series' band and units)
+    # joined to every row, so one rule with per-row bounds replaces one rule per group.
+    lookups: Mapping[str, tuple[pl.DataType, Mapping[str, object]]] = field(default_factory=dict)
     # Completeness (expectations.completeness): per coverage group, a batch must bring back every row the warehouse
     # holds in the batch's window, end no earlier, and not turn a held non-null `value_columns` value into NULL.
     coverage_column: str | None = None  # default: group_column (DTS groups by account, not for gaps)
@@ -71,7 +74,8 @@ def add_context(frame: pl.DataFrame, spec: ContextSpec | None, as_of: date | Non
         return frame
     needed = [spec.date_column] + ([spec.group_column] if spec.group_column else [])
     if any(c not in frame.columns for c in needed) or frame.schema[spec.date_column] != pl.Date:
-        return _null_context(frame)
+        return _null_context(frame, spec)
+    frame = frame.with_columns(_lookup(spec, column, dtype, values) for column, (dtype, values) in spec.lookups.items())
     day = pl.col(spec.date_column)
     out = frame.sort(needed, nulls_last=True).with_columns(
         pl.lit(as_of + timedelta(days=spec.as_of_lead_days) if as_of else None, dtype=pl.Date).alias(rules.AS_OF),
@@ -130,9 +134,17 @@ def _only(held: Mapping[str, Held]) -> Held:
     return next(iter(held.values()))
 
 
-def _null_context(frame: pl.DataFrame) -> pl.DataFrame:
+def _lookup(spec: ContextSpec, column: str, dtype: pl.DataType, values: Mapping[str, object]) -> pl.Expr:
+    """The group's reference value on every row (null for a group without one)."""
+    if spec.group_column is None:
+        raise ValueError(f"{column}: a per-group lookup needs the dataset's group_column")
+    return pl.col(spec.group_column).replace_strict(dict(values), default=None, return_dtype=dtype).alias(column)
+
+
+def _null_context(frame: pl.DataFrame, spec: ContextSpec | None = None) -> pl.DataFrame:
     """Every ctx_* column null: the context rules then skip and the structural rules name the problem."""
-    return frame.with_columns(pl.lit(None, dtype=t).alias(c) for c, t in _CONTEXT_TYPES.items())
+    lookups = {c: dtype for c, (dtype, _) in spec.lookups.items()} if spec else {}
+    return frame.with_columns(pl.lit(None, dtype=t).alias(c) for c, t in {**_CONTEXT_TYPES, **lookups}.items())
 
 
 def add_checks(frame: pl.DataFrame, checks: Mapping[str, pl.Expr], order_by: str) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import great_expectations as gx
 from great_expectations.expectations import Expectation
@@ -24,9 +24,17 @@ GROUP_FIRST_DATE = "ctx_group_first_date"
 HELD_FIRST_DATE = "ctx_held_first_date"
 
 
+# An expectation's meta under this key tells the runner how to name its failures from the data (see
+# expectations.runner.failed_names): one GX rule then stands for many named checks and costs one rule's time.
+NAMES = "qtwatch_failure_names"
+
+
 def columns_present(columns: Iterable[str]) -> list[Expectation]:
-    """One `<column>: present` rule per required column (a missing column fails by name)."""
-    return [E.ExpectColumnToExist(column=c, description=f"{c}: present") for c in columns]
+    """One rule that every required column is present; a missing column fails as `<column>: present`."""
+    wanted = list(columns)
+    return [E.ExpectTableColumnsToMatchSet(
+        column_set=wanted, exact_match=False, description=f"columns present: {', '.join(wanted)}",
+        meta={NAMES: {"missing_columns": "{column}: present"}})]
 
 
 def not_null(columns: Iterable[str]) -> list[Expectation]:
@@ -69,7 +77,7 @@ def between(
 ) -> Expectation:
     """`<column>: in [low, high]` (nulls pass; `when=(col, value)` limits the rule to rows where col == value)."""
     scope = f" when {when[0]} = {when[1]}" if when else ""
-    name = f"{column}: in [{_fmt(low)}, {_fmt(high)}]{scope}"
+    name = f"{column}: in [{fmt_bound(low)}, {fmt_bound(high)}]{scope}"
     condition = Column(when[0]) == when[1] if when else None
     return E.ExpectColumnValuesToBeBetween(
         column=column, min_value=low, max_value=high, row_condition=condition, description=name
@@ -79,7 +87,7 @@ def between(
 def at_least(columns: Iterable[str], low: float) -> list[Expectation]:
     """One `<column>: >= low` rule per column (nulls pass)."""
     return [
-        E.ExpectColumnValuesToBeBetween(column=c, min_value=low, description=f"{c}: >= {_fmt(low)}")
+        E.ExpectColumnValuesToBeBetween(column=c, min_value=low, description=f"{c}: >= {fmt_bound(low)}")
         for c in columns
     ]
 
@@ -111,6 +119,31 @@ def ordered(lower: str, upper: str, name: str | None = None) -> Expectation:
     )
 
 
+def bounded_by_group(column: str, low: str, high: str, group: str, names: Mapping[str, str]) -> list[Expectation]:
+    """`low <= column <= high` row by row with per-row bounds (context columns joined by `group`): two rules instead
+    of one per group; a failure is named by `names[<group of a failing row>]`. Nulls pass."""
+    return [
+        _pair(column, low, "ge", group, names, f"{column}: not under its {group}'s lower bound"),
+        _pair(column, high, "le", group, names, f"{column}: not over its {group}'s upper bound"),
+    ]
+
+
+def equal_by_group(column: str, expected: str, group: str, names: Mapping[str, str]) -> Expectation:
+    """`column == expected` row by row (`expected` joined by `group`); a failure is named by `names[group]`."""
+    return _pair(column, expected, "eq", group, names, f"{column}: as its {group} declares")
+
+
+def _pair(a: str, b: str, op: str, group: str, names: Mapping[str, str], description: str) -> Expectation:
+    meta = {NAMES: {"group": group, "a": a, "b": b, "op": op, "names": dict(names)}}
+    if op == "eq":
+        return E.ExpectColumnPairValuesToBeEqual(column_A=a, column_B=b, ignore_row_if="either_value_is_missing",
+                                                 description=description, meta=meta)
+    upper, lower = (a, b) if op == "ge" else (b, a)
+    return E.ExpectColumnPairValuesAToBeGreaterThanB(column_A=upper, column_B=lower, or_equal=True,
+                                                     ignore_row_if="either_value_is_missing",
+                                                     description=description, meta=meta)
+
+
 def batch_context(date_column: str, *, gaps: bool) -> list[Expectation]:
     """Rules on the batch as a whole: no date after as_of, no gap beyond the frequency, no shrinking history."""
     rules = [
@@ -131,7 +164,7 @@ def suite(name: str, rules: Iterable[Expectation | list[Expectation]]) -> gx.Exp
     return gx.ExpectationSuite(name=name, expectations=flat)
 
 
-def _fmt(value: float | None) -> str:
+def fmt_bound(value: float | None) -> str:
     """Bounds as an analyst writes them: 20000000.0 -> 2e+07, 25.0 -> 25, None -> open."""
     if value is None:
         return "open"

@@ -17,13 +17,13 @@ from typing import cast
 
 import great_expectations as gx
 import polars as pl
-from great_expectations.core import ExpectationSuiteValidationResult
+from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 
-from expectations import completeness, suites
+from expectations import completeness, rules, suites
 from expectations.context import HeldArg, add_checks, add_context
 
 # SUMMARY keeps 20 example values per failed rule: enough to see what broke, small enough to store per load.
@@ -73,13 +73,13 @@ class Validator:
         coverage = the held-vs-batch frame of warehouse.load.coverage (adds the completeness rule)."""
         started = time.perf_counter()
         module = suites.module(dataset)
-        batch = prepare(module, frame, as_of=as_of, held=held).to_pandas()
+        prepared = prepare(module, frame, as_of=as_of, held=held)
         run_id = RunIdentifier(run_name=self.run_name) if self.run_name else None
         result = self._definition(dataset).run(
-            batch_parameters={"dataframe": batch}, result_format=RESULT_FORMAT,  # type: ignore[arg-type]
+            batch_parameters={"dataframe": prepared.to_pandas()}, result_format=RESULT_FORMAT,  # type: ignore[arg-type]
             run_id=run_id,
         )
-        verdict = outcome(dataset, result, time.perf_counter() - started)
+        verdict = outcome(dataset, result, time.perf_counter() - started, prepared)
         if coverage is None:
             return verdict
         return with_completeness(verdict, completeness.shortfalls(coverage, module.context().coverage_group))
@@ -159,15 +159,17 @@ def prepare(module: ModuleType, frame: pl.DataFrame, *, as_of: date | None, held
     return add_context(frame, module.context(), as_of, held)
 
 
-def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: float) -> ValidationOutcome:
-    """Summarise a GX suite result: counts and the readable names of the failed rules."""
+def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: float,
+            batch: pl.DataFrame | None = None) -> ValidationOutcome:
+    """Summarise a GX suite result: counts and the readable names of the failed rules (`batch`: the prepared
+    frame, to name the failures of a rule that checks many groups or columns at once)."""
     failed = [r for r in result.results if not r.success]
     return ValidationOutcome(
         dataset=dataset,
         success=bool(result.success),
         evaluated=int(result.statistics["evaluated_expectations"]),
         failed=len(failed),
-        failed_rules=[rule_name(r.expectation_config) for r in failed],
+        failed_rules=[name for r in failed for name in failed_names(r, batch)],
         result_json=json.dumps(result.describe_dict(), default=str),
         seconds=round(seconds, 4),
     )
@@ -186,6 +188,31 @@ def rule_name(config: object) -> str:
         return description
     kwargs = getattr(config, "kwargs", {})
     return f"{getattr(config, 'type', '?')}({kwargs.get('column') or kwargs.get('column_list')})"
+
+
+def failed_names(result: ExpectationValidationResult, batch: pl.DataFrame | None) -> list[str]:
+    """Readable names of one failed rule: for a combined rule (rules.NAMES in its meta) one name per missing
+    column or per failing group, found in the result or the batch; else the rule's own name."""
+    config = result.expectation_config
+    spec = (getattr(config, "meta", None) or {}).get(rules.NAMES)
+    names: list[str] = []
+    if spec and "missing_columns" in spec:
+        missing = ((result.result or {}).get("details") or {}).get("mismatched", {}).get("missing") or []
+        names = [spec["missing_columns"].format(column=c) for c in missing]
+    elif spec and batch is not None:
+        names = [spec["names"].get(g, f"{rule_name(config)} ({g})") for g in _failing_groups(spec, batch)]
+    return names or [rule_name(config)]
+
+
+def _failing_groups(spec: dict, batch: pl.DataFrame) -> list[str]:
+    """Groups with a row where `a op b` is false (both present), as the combined pair rule saw it."""
+    a, b, group = spec["a"], spec["b"], spec["group"]
+    try:
+        ok = {"ge": pl.col(a) >= pl.col(b), "le": pl.col(a) <= pl.col(b), "eq": pl.col(a) == pl.col(b)}[spec["op"]]
+        bad = batch.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null() & ~ok)
+        return sorted(str(g) for g in bad[group].unique().drop_nulls().to_list())
+    except (pl.exceptions.PolarsError, KeyError):
+        return []  # e.g. the column arrived as text: the type rule names that, this rule keeps its own name
 
 
 def _site_config(path: Path) -> dict:

@@ -66,6 +66,8 @@ def run_markdown(summary: RunSummary) -> str:
         lines += ["", f"great-expectations Data Docs: `{summary.docs_path}`"]
     if summary.report_path:
         lines += ["", f"HTML report: `{summary.report_path}` (also linked as the `qtwatch-report` artifact)"]
+    elif not any(r.source == "marts" and r.status == "published" for r in summary.loads):
+        lines += ["", "No mart changed: the HTML report and Data Docs were not rebuilt (skipped)."]
     return "\n".join(lines)
 
 

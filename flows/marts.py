@@ -41,8 +41,9 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
 }
 
-# The core datasets each mart is computed from: a mart is not rebuilt in a run where the source of one of them failed
-# (flows.pipeline maps datasets to sources through the registry). A test keeps this in step with the builders.
+# The core datasets each mart is computed from: a mart is not rebuilt in a run where the source of one of them failed,
+# nor in one where none of them landed new rows (flows.pipeline maps datasets to sources through the registry). A
+# test keeps this in step with the builders.
 _FUNDING = ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations")
 MART_INPUTS: dict[str, tuple[str, ...]] = {
     "qt_runoff_monthly": ("fred_observations",),

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -36,16 +36,14 @@ from flows.replay import resolve
 from flows.settings import BaseQtwatchSettings, get_settings
 from flows.snapshot import snapshot_as_of
 from flows.sources import Batch, FetchRequest, Window
+from flows.validation import LazyValidator
 from flows.writer_slot import writer_slot
 from transforms.publication import with_published_at
-from transforms.registry import SOURCES, Source
+from transforms.registry import DATASETS, SOURCES, Source
 from transforms.units import round_amounts
-from warehouse import db, faults, load, meta
+from warehouse import changes, db, faults, load, meta
 from warehouse.meta import LoadRecord, RunSummary
 from warehouse.pit import AsOfRefused, check_as_of
-
-if TYPE_CHECKING:
-    from expectations.runner import Validator
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -189,10 +187,17 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
                                                       on_wait=logger.warning) as con:
         summary.loads.extend(load_sources(con, names=names, run_id=summary.run_id, as_of=as_of,
                                           full_refresh=full_refresh, config=config, validator=validator))
-        rebuild_core(con)
+        landed = {r.source for r in summary.loads if r.rows_landed}
+        rebuild = full_refresh or bool(landed) or bool(changes.marts_missing(con, MART_BUILDERS))
+        if rebuild:
+            stale = changes.stale_core(con, DATASETS, {SOURCES[s].dataset.name for s in landed})
+            rebuild_core(con, list(DATASETS) if full_refresh else stale)
+        else:
+            logger.info("nothing new landed: core, marts, report and Data Docs stay as published")
         faults.point("core-rebuilt")
         summary.loads.extend(publish_marts(con, validator=validator, run_id=summary.run_id,
-                                           failed_sources={r.source for r in summary.failed}))
+                                           failed_sources={r.source for r in summary.failed},
+                                           landed=None if full_refresh else landed))
         status = "Failed" if summary.failed else "Completed"
         meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
                         as_of=as_of, started_at=started, finished_at=datetime.now(UTC), status=status, sources=names)
@@ -201,9 +206,11 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
         publish(con, config.warehouse)
     logger.info("published %s", config.warehouse)
     faults.point("published")
-    summary.docs_path = str(validator.build_data_docs(config.gx_docs_dir.resolve()))
+    if validator.used:  # Data Docs show this run's validations: none ran, nothing to render
+        summary.docs_path = str(validator.build_data_docs(config.gx_docs_dir.resolve()))
     faults.point("docs-built")
-    summary.report_path = write_report(config.warehouse, config.report_path)
+    if any(r.source == "marts" and r.status == "published" for r in summary.loads):
+        summary.report_path = write_report(config.warehouse, config.report_path)
     faults.point("report-written")
     publish_artifact(summary)
     raise_stress_event(config.warehouse, as_of, config.alert_webhook_url)
@@ -214,7 +221,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, *, names: list[str], run_id: str, as_of: date, full_refresh: bool,
-                 config: RunConfig, validator: Validator) -> list[LoadRecord]:
+                 config: RunConfig, validator: LazyValidator) -> list[LoadRecord]:
     """Plan each source's windows, fetch all sources concurrently (one task each), then validate and land them one
     by one in the staged warehouse; every outcome is recorded in meta.loads."""
     plans = {}
@@ -272,13 +279,19 @@ class LandJob:
 
 
 def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, record: LoadRecord,
-                validator: Validator) -> LoadRecord:
+                validator: LazyValidator) -> LoadRecord:
     """Check, validate and land one source's batch in its own transaction (or quarantine it); the outcome goes into
     `record`, never raised, so the other sources still publish."""
     clock = time.perf_counter()
     record.rows_fetched = batch.frame.height
     try:
         frame = before_land(con, job, batch.frame)
+        if not frame.is_empty() and changes.batch_is_held(con, job.source.dataset, frame, _bounds(job.windows)):
+            record.status = "unchanged"  # exactly what is held: nothing to validate or land
+            get_run_logger().info("%s: %s rows fetched, all already held: nothing to land", job.source.name,
+                                  f"{record.rows_fetched:,}")
+            record.seconds = round(time.perf_counter() - clock, 3)
+            return record
         held, coverage = _held(con, job, frame)
         outcome = validate_batch(con, validator=validator, dataset=job.source.dataset.name, frame=frame,
                                  load_id=record.load_id, as_of=job.as_of, held=held, coverage=coverage)
@@ -339,6 +352,10 @@ def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> 
     return Held(int(coverage["held_rows"].sum()), first if isinstance(first, date) else None), coverage
 
 
+def _bounds(windows: dict[str, Window]) -> dict[str, tuple[date | None, date]]:
+    return {group: (w.start, w.end) for group, w in windows.items()}
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A validation's verdict: may the batch publish, and if not, the one line that says why."""
@@ -347,7 +364,7 @@ class Outcome:
     message: str | None = None
 
 
-def validate_batch(con: duckdb.DuckDBPyConnection, *, validator: Validator, dataset: str, frame: pl.DataFrame,
+def validate_batch(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, dataset: str, frame: pl.DataFrame,
                    load_id: str, **context: Any) -> Outcome:
     """Run the dataset's suite as a task `validate-<dataset>`; a failing batch is quarantined and the task Failed."""
     state = validate_task.with_options(task_run_name=f"validate-{dataset}")(
@@ -358,7 +375,7 @@ def validate_batch(con: duckdb.DuckDBPyConnection, *, validator: Validator, data
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(con: duckdb.DuckDBPyConnection, validator: Validator, dataset: str, frame: pl.DataFrame,
+def validate_task(con: duckdb.DuckDBPyConnection, validator: LazyValidator, dataset: str, frame: pl.DataFrame,
                   load_id: str, context: dict[str, Any]) -> State:
     """Validate one batch; record the outcome in meta.validations; quarantine a failing batch (Failed state)."""
     outcome = validator.validate(dataset, frame, **context)
@@ -376,16 +393,23 @@ def validate_task(con: duckdb.DuckDBPyConnection, validator: Validator, dataset:
 
 
 @task(name="core", cache_policy=NO_CACHE)
-def rebuild_core(con: duckdb.DuckDBPyConnection) -> None:
-    """core.<dataset> (latest version), core.<dataset>_history and core.<dataset>_known_on for every dataset."""
-    load.rebuild_core(con)
+def rebuild_core(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None) -> None:
+    """core.<dataset> (latest version), core.<dataset>_history and core.<dataset>_known_on for `datasets` (those
+    that landed rows; default every dataset)."""
+    load.rebuild_core(con, DATASETS if datasets is None else {d: DATASETS[d] for d in datasets})
 
 
-def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_id: str,
-                  failed_sources: Collection[str] = ()) -> list[LoadRecord]:
-    """Build every mart from core (a task each); publish each one that passes its suite, keep the previous one
-    otherwise. A mart computed from a source that failed this run is not rebuilt: kept as it was, recorded skipped."""
-    core = read_core(con)
+def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, run_id: str,
+                  failed_sources: Collection[str] = (), landed: Collection[str] | None = None) -> list[LoadRecord]:
+    """Build the marts from core (a task each); publish each one that passes its suite, keep the previous one
+    otherwise. A mart computed from a source that failed this run is not rebuilt: kept as it was, recorded skipped.
+    With `landed` (the sources that landed rows) only marts computed from one of them, or not built yet, are built
+    ('skipped' otherwise), and a rebuilt mart equal to the published one is left as it is ('unchanged')."""
+    wanted = set(MART_BUILDERS)
+    if landed is not None:
+        wanted = {m for m in MART_BUILDERS if mart_sources(m) & set(landed)}
+        wanted |= set(changes.marts_missing(con, MART_BUILDERS))
+    core = read_core(con) if wanted else None
     records = []
     for name in MART_BUILDERS:
         record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, "failed", started_at=datetime.now(UTC))
@@ -393,10 +417,21 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_i
         if blocked := sorted(mart_sources(name) & set(failed_sources)):
             records.append(_skip_mart(con, record, blocked))
             continue
+        if name not in wanted:
+            record.status = "skipped"  # none of its sources landed rows: the published mart is current
+            records.append(_finish(record))
+            meta.record_load(con, record)
+            continue
         state = build_mart.with_options(task_run_name=f"mart-{name}")(core, name, return_state=True)
         if state.is_completed():
             frame = cast(pl.DataFrame, state.result())
             record.rows_fetched = frame.height
+            if landed is not None and changes.same_as_published(con, name, frame):
+                record.status = "unchanged"
+                record.seconds = round(time.perf_counter() - clock, 3)
+                records.append(_finish(record))
+                meta.record_load(con, record)
+                continue
             outcome = validate_batch(con, validator=validator, dataset=name, frame=frame, load_id=record.load_id)
             if outcome.success:
                 record.rows_landed = load.replace_table(con, f"marts.{name}", frame)
@@ -409,7 +444,8 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: Validator, run_i
         record.seconds = round(time.perf_counter() - clock, 3)
         records.append(_finish(record))
         meta.record_load(con, record)
-    get_run_logger().info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" for r in records))
+    get_run_logger().info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows" if r.status == "published"
+                                                 else f"{r.dataset} {r.status}" for r in records))
     return records
 
 
@@ -446,7 +482,7 @@ def write_report(warehouse: Path, report_path: Path) -> str | None:
     from flows.report_artifact import attach_report_artifact, build_report
 
     try:
-        path = build_report(warehouse, report_path)
+        path = build_report(warehouse, report_path, bundle_beside=True)
     except Exception as exc:  # noqa: BLE001 - the data is published; a report problem must not fail the run
         get_run_logger().warning("report not written: %s", exc)
         return None
@@ -455,15 +491,13 @@ def write_report(warehouse: Path, report_path: Path) -> str | None:
     return str(path)
 
 
-def _new_validator(*, root: Path, run_name: str, keep_runs: int) -> Validator:
-    """One great-expectations context per run (its import and set-up cost seconds: pay them once), file-backed in
-    `root`/gx so validation history survives the run (the last `keep_runs` runs, named by run id)."""
-    from expectations.runner import Validator
-
-    clock = time.perf_counter()
-    validator = Validator(root, run_name=run_name, keep_runs=keep_runs)
-    get_run_logger().info("great-expectations ready in %.1fs", time.perf_counter() - clock)
-    return validator
+def _new_validator(*, root: Path, run_name: str, keep_runs: int) -> LazyValidator:
+    """One great-expectations context per run, file-backed in `root`/gx so validation history survives the run (the
+    last `keep_runs` runs, named by run id), set up at the first batch that needs validating (its import and set-up
+    cost seconds: pay them once, and not at all when nothing needs validating)."""
+    logger = get_run_logger()
+    return LazyValidator(on_ready=lambda seconds: logger.info("great-expectations ready in %.1fs", seconds),
+                         project_root=root, run_name=run_name, keep_runs=keep_runs)
 
 
 def _fail(record: LoadRecord, exc: BaseException) -> None:

@@ -19,7 +19,7 @@ class NoRenderer(LookupError):
     """No report renderer is installed (the `qtwatch.renderers` entry point `report` is missing)."""
 
 
-def renderer() -> Callable[[Path, Path], Path]:
+def renderer() -> Callable[..., Path]:
     """The installed `report(warehouse, out_path) -> path` renderer."""
     found = [e for e in entry_points(group=RENDERER_GROUP) if e.name == "report"]
     if not found:
@@ -28,9 +28,10 @@ def renderer() -> Callable[[Path, Path], Path]:
     return found[0].load()
 
 
-def build_report(warehouse: Path, out_path: Path) -> Path:
-    """Render the report of the published `warehouse` into `out_path` with the installed renderer."""
-    return renderer()(Path(warehouse), Path(out_path))
+def build_report(warehouse: Path, out_path: Path, **options: object) -> Path:
+    """Render the report of the published `warehouse` into `out_path` with the installed renderer (`options`,
+    e.g. bundle_beside=True, are passed through)."""
+    return renderer()(Path(warehouse), Path(out_path), **options)
 
 
 def attach_report_artifact(path: Path) -> UUID:
@@ -40,5 +41,5 @@ def attach_report_artifact(path: Path) -> UUID:
     path = Path(path).resolve()
     return create_link_artifact(  # type: ignore[return-value] # sync call in a sync flow: a UUID, not a coroutine
         link=path.as_uri(), link_text=f"qtwatch report ({path.name})", key=ARTIFACT_KEY,
-        description=f"Self-contained HTML report of the marts written to {path}; "
-                                            "open it in a browser (no network needed).")
+        description=f"HTML report of the marts written to {path} (plotly.js inlined, or in the "
+                    "plotly-<version>.min.js beside it); open it in a browser (no network needed).")

@@ -4,12 +4,14 @@ Five charts, each built by a pure function (polars frame in, plotly Figure out) 
 warehouse: QT runoff vs the FOMC caps (marts.qt_runoff_monthly + ref.qt_cap_regimes), weekly liquidity
 (marts.liquidity_weekly), daily funding stress (marts.funding_daily), auction bid-to-cover by tenor
 (marts.auction_health) and the basis trade beside the funding calendar (marts.basis_weekly, marts.funding_calendar;
-qtwatch/report_basis.py). plotly.js is embedded once, so the page opens offline (~5 MB).
+qtwatch/report_basis.py). plotly.js is embedded once, so the page opens offline (~5 MB); the pipeline's per-run
+report loads it from one `plotly-<version>.min.js` written beside the page instead (`bundle_beside=True`).
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
 import time
 import webbrowser
@@ -133,13 +135,15 @@ def _mark_regimes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
     for episode, start, end in episodes.sort("effective_from").iter_rows():
         # Episode names sit at the bottom of their band, clear of the regime labels along the top.
         fig.add_vrect(x0=start, x1=end or until, fillcolor="#ff7f0e", opacity=0.08, line_width=0,
-                      layer="below", annotation_text=episode, annotation_position="bottom left")
-    for regime, start in regimes.select("regime", "effective_from").iter_rows():
-        fig.add_shape(type="line", x0=start, x1=start, xref="x", yref="paper", y0=0, y1=1,
-                      line={"color": "#7f7f7f", "width": 1, "dash": "dot"}, name=regime)
-    for text, start in regime_labels(regimes):
-        fig.add_annotation(x=start, y=1.0, xref="x", yref="paper", text=text, showarrow=False, textangle=-90,
-                           xanchor="right", yanchor="top", font={"size": 9, "color": "#555"})
+                      layer="below", annotation_text=episode, annotation_position="top left")
+    starts = list(regimes.select("regime", "effective_from").iter_rows())
+    lines = [{"type": "line", "x0": start, "x1": start, "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
+              "line": {"color": "#7f7f7f", "width": 1, "dash": "dot"}, "name": regime} for regime, start in starts]
+    labels = [{"x": start, "y": 1.0, "xref": "x", "yref": "paper", "text": regime, "showarrow": False,
+               "textangle": -90, "xanchor": "right", "yanchor": "top", "font": {"size": 9, "color": "#555"}}
+              for regime, start in starts]
+    # One layout update: add_shape/add_annotation per regime re-validate and copy the whole layout each time.
+    fig.update_layout(shapes=[*fig.layout.shapes, *lines], annotations=[*fig.layout.annotations, *labels])
 
 
 # Regime starts closer than this share one label, or their rotated texts would print over each other.
@@ -342,10 +346,13 @@ def read_header(con: duckdb.DuckDBPyConnection) -> tuple[tuple | None, list[tupl
     return (runs[0] if runs else None), coverage
 
 
-def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str) -> str:
+def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str,
+                bundle: str | None = None) -> str:
     """One HTML document: header (latest run, coverage), then each section's heading, caption and chart; plotly.js
-    is inlined with the first chart only."""
-    body, js_done = [], False
+    is inlined with the first chart only, or loaded from the file `bundle` beside the page."""
+    body, js_done = [], bundle is not None
+    if bundle is not None:
+        body.append(f'<script src="{html.escape(bundle)}" charset="utf-8"></script>')
     for section in sections:
         body.append(f'<section id="{section.key}"><h2>{html.escape(section.heading)}</h2>'
                     f'<p class="how">How to read: {html.escape(CAPTIONS[section.key])}</p>')
@@ -408,21 +415,38 @@ td, th {{ border: 1px solid #ddd; padding: 2px 8px; text-align: left; }}
 
 
 def build_report(con_or_path: duckdb.DuckDBPyConnection | Path | str, out_path: Path, *,
-                 title: str = DEFAULT_TITLE) -> Path:
+                 title: str = DEFAULT_TITLE, bundle_beside: bool = False) -> Path:
     """Read the marts (a connection, or a warehouse path opened read-only) and write ONE self-contained HTML
-    report to `out_path`; returns the path. Raises WarehouseError when the warehouse or a mart is missing."""
+    report to `out_path`; returns the path. Raises WarehouseError when the warehouse or a mart is missing.
+    `bundle_beside`: load plotly.js from `plotly-<version>.min.js` beside the page (written once, kept while the
+    version stays) instead of inlining ~5 MB in every page; the folder still opens offline."""
     if isinstance(con_or_path, duckdb.DuckDBPyConnection):
-        return _write_report(con_or_path, Path(out_path), title)
+        return _write_report(con_or_path, Path(out_path), title, bundle_beside)
     with connect_readonly(Path(con_or_path)) as con:
-        return _write_report(con, Path(out_path), title)
+        return _write_report(con, Path(out_path), title, bundle_beside)
 
 
-def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str) -> Path:
+def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str, bundle_beside: bool) -> Path:
     sections = build_sections(read_marts(con))
     run, coverage = read_header(con)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(render_html(sections, run, coverage, title), encoding="utf-8")
+    bundle = write_bundle(out_path.parent) if bundle_beside else None
+    out_path.write_text(render_html(sections, run, coverage, title, bundle), encoding="utf-8")
     return out_path
+
+
+def write_bundle(folder: Path) -> str:
+    """Write plotly.js as `plotly-<version>.min.js` in `folder` unless it is already there; return its name."""
+    from plotly import __version__
+    from plotly.offline import get_plotlyjs
+
+    name = f"plotly-{__version__}.min.js"
+    path = folder / name
+    if not path.exists():
+        partial = folder / f".{name}.{os.getpid()}.tmp"  # a reader never sees half a bundle
+        partial.write_text(get_plotlyjs(), encoding="utf-8")
+        os.replace(partial, path)
+    return name
 
 
 # ---------------------------------------------------------------------------------------------------------------

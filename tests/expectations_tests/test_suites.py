@@ -182,10 +182,32 @@ def test_fred_units_of_another_scale_still_fail(validator: Validator) -> None:
 
 
 def test_every_catalog_series_has_a_band() -> None:
+    # The band is a per-row bound joined from the catalog; each series still fails under its own rule name.
+    from expectations import fred_observations, rules
+
+    lookups = fred_observations.context().lookups
     suite = registry["fred_observations"]()
-    described = {e.description for e in suite.expectations}
+    names = [e.meta[rules.NAMES]["names"] for e in suite.expectations
+             if e.description.startswith("value:") and e.meta and "names" in e.meta[rules.NAMES]]
+    assert len(names) == 2  # lower and upper bound
     for entry in catalog():
-        assert any(d.endswith(f"when series_id = {entry['series_id']}") for d in described if "value:" in d)
+        sid = entry["series_id"]
+        low, high = lookups[fred_observations.BAND_LOW][1][sid], lookups[fred_observations.BAND_HIGH][1][sid]
+        assert low < high
+        assert all(n[sid].startswith("value: in [") and n[sid].endswith(f"when series_id = {sid}") for n in names)
+
+
+def test_one_rule_checks_every_series_band_and_names_each_failing_one(fred_batch, validator: Validator) -> None:
+    broken = _series_times("WALCL", 1000.0)(_series_times("SOFR", 100.0)(fred_batch))
+    outcome = validator.validate("fred_observations", broken)
+    assert {"value: in [100000, 2e+07] when series_id = WALCL",
+            "value: in [-5, 25] when series_id = SOFR"} <= set(outcome.failed_rules)
+    assert not any("RRPONTSYD" in r for r in outcome.failed_rules)
+
+
+def test_missing_columns_fail_one_name_each(fred_batch, validator: Validator) -> None:
+    outcome = validator.validate("fred_observations", fred_batch.drop("value", "units"))
+    assert {"value: present", "units: present"} <= set(outcome.failed_rules)
 
 
 @pytest.mark.parametrize("dataset", list(registry))

@@ -172,3 +172,13 @@ def test_header_date_range_leaves_calendar_days_out() -> None:
     coverage = [("liquidity_weekly", 3, date(2030, 1, 2), date(2030, 1, 16)),  # synthetic coverage rows
                 ("funding_calendar", 9, date(2029, 12, 1), date(2030, 12, 31))]
     assert report.data_span(coverage) == (date(2030, 1, 2), date(2030, 1, 16))
+def test_bundle_beside_the_page_is_written_once_and_loaded_by_relative_path(tmp_path) -> None:
+    from qtwatch.report import render_html, write_bundle
+
+    name = write_bundle(tmp_path)
+    bundle = tmp_path / name
+    assert bundle.stat().st_size > 1_000_000 and "plotly.js v" in bundle.read_text(encoding="utf-8")[:2000]
+    written = bundle.stat().st_mtime_ns
+    assert write_bundle(tmp_path) == name and bundle.stat().st_mtime_ns == written  # kept, not rewritten
+    page = render_html([], None, [], "t", bundle=name)
+    assert page.count(f'<script src="{name}"') == 1 and "plotly.js v" not in page

@@ -47,7 +47,7 @@ COMMENT ON COLUMN meta.loads.load_id IS 'Id of this source load; raw rows it lan
 COMMENT ON COLUMN meta.loads.run_id IS 'The run this load belongs to (meta.runs).';
 COMMENT ON COLUMN meta.loads.source IS 'Source name as given to --source (fred, auctions, nyfed_rates, nyfed_repo, dts).';
 COMMENT ON COLUMN meta.loads.dataset IS 'Raw dataset the source lands in (raw.<dataset>).';
-COMMENT ON COLUMN meta.loads.status IS 'published (new rows landed), unchanged (nothing new), partial (landed, but some groups failed alone: FRED series named in error), quarantined (failed validation), failed (fetch/parse error), skipped (a mart not rebuilt because a source it is computed from failed this run; the previous one is kept).';
+COMMENT ON COLUMN meta.loads.status IS 'published (new rows landed), unchanged (nothing new: the batch or the rebuilt mart equals what is held), partial (landed, but some groups failed alone: FRED series named in error), quarantined (failed validation), failed (fetch/parse error), skipped (a mart not rebuilt: a source it is computed from failed this run, or none of them landed new rows; the previous one is kept).';
 COMMENT ON COLUMN meta.loads.rows_fetched IS 'Rows the source returned for the requested window.';
 COMMENT ON COLUMN meta.loads.rows_landed IS 'Rows appended to raw (new observations or revised values only).';
 COMMENT ON COLUMN meta.loads.window_start IS 'Earliest date requested (NULL = full history).';

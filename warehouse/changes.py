@@ -1,0 +1,81 @@
+"""What a run changes: is a batch exactly what is already held, which core tables and marts need rebuilding.
+
+A run that finds nothing new should cost what recording itself costs: these checks let the pipeline skip
+validation of a batch that repeats the warehouse, and core, marts, the report and Data Docs when nothing landed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from transforms.registry import LINEAGE, Dataset
+from warehouse.load import _latest_sql
+
+
+def batch_is_held(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame,
+                  windows: Mapping[str, tuple[date | None, date]]) -> bool:
+    """True when `frame` holds exactly the latest held rows of its windows (per group, or '*'): same keys, same
+    values, none missing, none extra. Such a batch would land nothing and every rule would see what it saw when
+    these rows landed, so it needs no validation."""
+    key = list(dataset.key)
+    needed = [*key, dataset.date_column] + ([dataset.group_column] if dataset.group_column else [])
+    if frame.is_empty() or any(c not in frame.columns for c in needed) or frame.select(key).is_duplicated().any():
+        return False
+    values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
+    bounds = pl.DataFrame({"g": list(windows), "lo": [w[0] for w in windows.values()],
+                           "hi": [w[1] for w in windows.values()]},
+                          schema={"g": pl.Utf8, "lo": pl.Date, "hi": pl.Date})
+    group = f"CAST(l.{dataset.group_column} AS VARCHAR)" if dataset.group_column and "*" not in windows else "'*'"
+    held = (f"SELECT l.* FROM ({_latest_sql(dataset)}) l JOIN _windows w ON w.g = {group} "
+            f"AND l.{dataset.date_column} <= w.hi AND (w.lo IS NULL OR l.{dataset.date_column} >= w.lo)")
+    same = " AND ".join([*(f"h.{k} = b.{k}" for k in key), *(f"h.{c} IS NOT DISTINCT FROM b.{c}" for c in values)])
+    con.register("_held_batch", frame.to_arrow())
+    con.register("_windows", bounds.to_arrow())
+    try:
+        held_rows, missing = con.execute(f"""
+            WITH h AS ({held})
+            SELECT (SELECT count(*) FROM h),
+                   (SELECT count(*) FROM _held_batch b WHERE NOT EXISTS (SELECT 1 FROM h WHERE {same}))
+        """).fetchall()[0]
+    finally:
+        con.unregister("_held_batch")
+        con.unregister("_windows")
+    return missing == 0 and held_rows == frame.height
+
+
+def stale_core(con: duckdb.DuckDBPyConnection, datasets: Mapping[str, Dataset], landed: Iterable[str]) -> list[str]:
+    """Datasets whose core tables must be rebuilt: those that landed rows, and any whose core table is missing."""
+    present = {t for (t,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'core'").fetchall()}
+    landed = set(landed)
+    return [name for name in datasets if name in landed or name not in present or f"{name}_history" not in present]
+
+
+def marts_missing(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> list[str]:
+    """Marts with no rows yet (new warehouse, or recreated because their DDL changed): they must be built."""
+    missing = []
+    for mart in marts:
+        rows = con.execute("SELECT estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' AND "
+                           "table_name = ?", [mart]).fetchall()
+        if not rows or not con.execute(f"SELECT EXISTS (SELECT 1 FROM marts.{mart})").fetchall()[0][0]:
+            missing.append(mart)  # mart names come from flows.marts.MART_BUILDERS, never from input
+    return missing
+
+
+def same_as_published(con: duckdb.DuckDBPyConnection, mart: str, frame: pl.DataFrame) -> bool:
+    """True when marts.<mart> already holds exactly `frame`'s rows (any order): publishing it again changes nothing."""
+    con.register("_mart_new", frame.to_arrow())
+    try:
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        published = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchall()[0][0]
+        if published != frame.height:
+            return False
+        extra = con.execute(f"SELECT count(*) FROM (SELECT {columns} FROM _mart_new EXCEPT ALL "
+                            f"SELECT {columns} FROM marts.{mart})").fetchall()[0][0]
+        return extra == 0
+    finally:
+        con.unregister("_mart_new")
