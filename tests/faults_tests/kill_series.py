@@ -27,7 +27,8 @@ POINTS: dict[str, list[str]] = {
     **{p: ["nyfed_rates"] for p in DB},
     "extract-fred": ["fred"], "extract-dts": ["dts"],
     **{f"land-{s}": [s] for s in SOURCES},
-    "core-rebuilt": ["nyfed_rates"], "mart-qt_runoff_monthly": ["nyfed_rates"], "mart-tga_daily": ["nyfed_rates"],
+    # a mart is rebuilt only when one of its sources landed rows: kill there with a source that feeds it
+    "core-rebuilt": ["nyfed_rates"], "mart-qt_runoff_monthly": ["fred"], "mart-tga_daily": ["dts"],
     **{p: ["nyfed_rates"] for p in PUBLISH},
 }
 # each kill/next pair loads one more day of the replayed world (days, not weeks: sources a pair does not load must

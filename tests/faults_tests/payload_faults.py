@@ -74,10 +74,20 @@ class Rows:
     def held_targets(self, source: str, *, with_value: bool = False) -> list:
         """Target rows the warehouse holds, newest first (optionally only those with a value to break)."""
         field = self.value_field(source)
-        rows = [r for r in self.rows if self.in_target(source, r) and self.day(r) <= HELD_UNTIL]
+        rows = [r for r in self.rows if self.in_target(source, r) and self.day(r) <= HELD_UNTIL
+                and _public_by_held_until(source, self.day(r))]
         if with_value:
             rows = [r for r in rows if r[field] not in ("", ".", "null", None)]
         return sorted(rows, key=self.day, reverse=True)
+
+
+def _public_by_held_until(source: str, day: date) -> bool:
+    """Held means published by the base warehouse's as-of, not merely dated before it (SOFR and the DTS for a day
+    are published the next business day): the source's release rule for the target decides."""
+    from transforms.registry import SOURCES, release_of
+
+    kind = TARGETS.get(source) if source == "nyfed_rates" else None
+    return release_of(SOURCES[source], kind).is_public(day, HELD_UNTIL)
 
 
 def _spared(source: str, fmt: str, query: Mapping[str, str]) -> bool:

@@ -23,7 +23,9 @@ def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path, args, name, val
 def test_a_missing_replay_directory_is_said_once_before_prefect_starts(tmp_path):
     done = run_cli(RUN, case_env(tmp_path, tmp_path / "qtwatch.duckdb", QTWATCH_REPLAY_DIR=str(tmp_path / "nope")))
     assert done.returncode == 1
-    assert done.stderr.count("replay directory") == 1 and "Traceback" not in done.stderr
+    # one line naming the missing snapshot folder and what to do (QTWATCH_REPLAY_DIR), said once
+    assert done.stderr.count("QTWATCH_REPLAY_DIR") == 1 and str(tmp_path / "nope") in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert "Starting temporary server" not in done.stderr and done.stdout == ""
 
 

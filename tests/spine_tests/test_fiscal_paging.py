@@ -17,7 +17,7 @@ from flows.replay import ReplayAdapter, ReplayCall, fiscal_response
 from flows.sources import Window, fiscal
 from tests.conftest import fetch_request
 from transforms import fiscal as parse
-from transforms.registry import FISCALDATA
+from transforms.registry import FISCALDATA, SOURCES
 
 from .conftest import FIXTURES, REPLAY, fast_policy
 
@@ -93,7 +93,7 @@ def _cassette_server(httpserver: HTTPServer, tmp_path: Path, page_size_cap: int 
         if page_size_cap:
             query["page[size]"] = str(page_size_cap)  # the server pages smaller than asked, as a proxy might
         page = fiscal_response(ReplayCall(tmp_path, "fiscaldata_url", "", query, None, seed=5), "fiscaldata/a.json.gz",
-                               auctions=False)
+                               auctions=False, release=SOURCES["auctions"].release)
         if not links:
             page.pop("links")
         elif page_size_cap:
