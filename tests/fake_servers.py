@@ -21,6 +21,7 @@ from werkzeug import Request, Response
 from flows.replay import ReplayCall, date_or_none, filter_dated_csv, fiscal_response, us_date
 from flows.sources import cftc as cftc_source
 from flows.sources import fred as fred_source
+from transforms.registry import SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -85,7 +86,7 @@ def _answer(path: str, query: dict[str, str], root: Path) -> tuple[int, bytes, s
             return 404, b'{"error":"Not Found"}', "application/json"
         try:
             page = fiscal_response(ReplayCall(root, "fiscaldata_url", endpoint, query, None, seed=3), files[endpoint],
-                                   auctions=endpoint.endswith("auctions_query"))
+                                   auctions=endpoint.endswith("auctions_query"), release=SOURCES["auctions"].release)
         except ValueError as exc:  # the strict rules' 400
             return 400, json.dumps({"error": "Invalid Query Param", "message": str(exc)}).encode(), "application/json"
         return 200, json.dumps(page).encode(), "application/json"

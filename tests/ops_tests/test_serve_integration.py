@@ -24,7 +24,7 @@ from flows.writer_slot import WRITER_LIMIT
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-AS_OF = "2025-06-30"
+AS_OF = "2025-07-01"  # SOFR for the 2025-06-30 quarter end (a flagged stress day) is published on 07-01
 RUN_TIMEOUT_S = 100.0  # both runs together; measured ~35 s on 2 cores
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
