@@ -426,6 +426,7 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, r
         if state.is_completed():
             frame = cast(pl.DataFrame, state.result())
             record.rows_fetched = frame.height
+            faults.point(f"mart-{name}")  # built, not yet compared, validated or written
             if landed is not None and changes.same_as_published(con, name, frame):
                 record.status = "unchanged"
                 record.seconds = round(time.perf_counter() - clock, 3)
@@ -436,7 +437,6 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, r
             if outcome.success:
                 record.rows_landed = load.replace_table(con, f"marts.{name}", frame)
                 record.status = "published"
-                faults.point(f"mart-{name}")
             else:
                 record.status, record.error = "quarantined", outcome.message
         else:
