@@ -23,7 +23,6 @@ from transforms import fred as parse
 from transforms.registry import FRED_API_URL, FREDGRAPH_URL, SOURCES, Release, release_of
 from transforms.revisions import detect_unit_changes
 from warehouse import load
-from warehouse.db import SEED_DIR
 
 SOURCE = "fred"
 
@@ -197,8 +196,7 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
 @cache
 def series_release(series_id: str) -> Release:
     """A catalog series' release rule (its `release` in warehouse/seeds/fred_series.csv), else FRED's default."""
-    catalog = pl.read_csv(SEED_DIR / "fred_series.csv", columns=["series_id", "release"])
-    kinds = dict(catalog.iter_rows())
+    kinds = {entry["series_id"]: entry.get("release") or None for entry in fred_catalog()}
     return release_of(SOURCES[SOURCE], kinds.get(series_id))
 
 
