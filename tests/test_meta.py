@@ -13,8 +13,9 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 # What each layer may import besides the standard library and itself (docs/CONTRACTS.md, style guide lesson 1).
 ALLOWED = {
     # holidays: the Federal Reserve / SIFMA business-day calendars of transforms/calendar.py (pure date data; a
-    # library rather than a hand-kept list)
-    "transforms": {"polars", "holidays"},
+    # library rather than a hand-kept list); sortedcontainers: transforms/basis.py's expanding percentile in
+    # O(n log n) (pure Python, no I/O)
+    "transforms": {"polars", "holidays", "sortedcontainers"},
     "warehouse": {"duckdb", "polars", "pyarrow", "transforms"},
     "expectations": {"great_expectations", "polars", "pandas", "transforms", "warehouse"},
 }

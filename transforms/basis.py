@@ -16,6 +16,7 @@ from datetime import date
 from typing import cast
 
 import polars as pl
+from sortedcontainers import SortedList
 
 from transforms.cftc import TENORS, TREASURY_CONTRACTS
 from transforms.schema import SchemaDict
@@ -145,19 +146,33 @@ def add_week_changes(rows: pl.DataFrame) -> pl.DataFrame:
 def add_percentile(rows: pl.DataFrame) -> pl.DataFrame:
     """lev_net_pctile_since_2017: share of the tenor's reported weeks from 2017 up to this one (no look-ahead) whose
     leveraged net notional was at or below this week's; 0..1, low = a record net short."""
-    held = rows.filter(pl.col("lev_net_notional_bn").is_not_null() & (pl.col("week") >= PERCENTILE_SINCE))
-    pairs = held.select("tenor", "week", "lev_net_notional_bn").join(
-        held.select("tenor", pl.col("week").alias("w"), pl.col("lev_net_notional_bn").alias("v")), on="tenor")
-    ranks = pairs.filter(pl.col("w") <= pl.col("week")).group_by("tenor", "week").agg(
-        ((pl.col("v") <= pl.col("lev_net_notional_bn")).sum() / pl.len()).alias("lev_net_pctile_since_2017"))
+    held = (rows.filter(pl.col("lev_net_notional_bn").is_not_null() & (pl.col("week") >= PERCENTILE_SINCE))
+            .select("tenor", "week", "lev_net_notional_bn").sort("tenor", "week"))
+    shares = [share for part in held.partition_by("tenor", maintain_order=True)
+              for share in expanding_share_at_or_below(part["lev_net_notional_bn"].to_list())]
+    ranks = held.select("tenor", "week", pl.Series("lev_net_pctile_since_2017", shares, dtype=pl.Float64))
     return rows.join(ranks, on=["tenor", "week"], how="left")
+
+
+def expanding_share_at_or_below(values: list[float]) -> list[float]:
+    """For each position i: the share of values[0..i] that are <= values[i]. A sorted list keeps it O(n log n) (a
+    self-join of every week with its past ones grew with the square of the history)."""
+    seen: SortedList = SortedList()
+    shares = []
+    for value in values:
+        seen.add(value)
+        shares.append(seen.bisect_right(value) / len(seen))
+    return shares
 
 
 def weekly_funding(funding_daily: pl.DataFrame, weeks: pl.DataFrame) -> pl.DataFrame:
     """Per report date: SOFR-IORB average and max (bp) and SRF take-up summed ($bn) over (report - 6d, report],
     and ON RRP on the last Wednesday on or before the report date."""
-    days = weeks.select("report_date").unique().join(funding_daily, how="cross").filter(
-        pl.col("date").is_between(pl.col("report_date") - pl.duration(days=WEEK_DAYS - 1), pl.col("report_date")))
+    reports = weeks.select("report_date").unique().with_columns(
+        (pl.col("report_date") - pl.duration(days=WEEK_DAYS - 1)).alias("_window_start"))
+    # an inequality join (rows ~ 7 x weeks), not a cross join filtered afterwards (rows = weeks x days)
+    days = reports.join_where(funding_daily, pl.col("date") >= pl.col("_window_start"),
+                              pl.col("date") <= pl.col("report_date"))
     summary = days.group_by("report_date").agg(
         pl.col("sofr_iorb_bp").mean().alias("sofr_iorb_avg_bp"),
         pl.col("sofr_iorb_bp").max().alias("sofr_iorb_max_bp"),
