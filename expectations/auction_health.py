@@ -26,7 +26,7 @@ def build_suite() -> gx.ExpectationSuite:
     return rules.suite(DATASET, [
         rules.columns_present((*KEY, "security_type", "security_term", "offering_bn", "bid_to_cover",
                                "high_yield_pct")),
-        rules.not_null((*KEY, "security_type", "security_class")),
+        rules.not_null_all((*KEY, "security_type", "security_class")),
         rules.in_set("security_class", SECURITY_CLASSES),
         rules.dates(["auction_date"]),
         rules.unique_key(KEY),

@@ -48,13 +48,13 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for the weekly basis-trade mart."""
     return rules.suite(DATASET, [
         rules.columns_present(list(basis.SCHEMA)),
-        rules.not_null(("report_date", "tenor", "coverage", "stress_flag")),
+        rules.not_null_all(("report_date", "tenor", "coverage", "stress_flag")),
         rules.dates(["report_date"]),
         rules.unique_key(KEY),
         rules.in_set("tenor", (*TENORS, basis.TOTAL)),
-        rules.at_least(("lev_long_contracts", "lev_short_contracts", "open_interest"), 0),
-        [rules.between(c, *NET_BN_BAND) for c in ("lev_net_notional_bn", "am_net_notional_bn")],
-        [rules.between(c, 0, 1) for c in ("lev_short_share_oi", "lev_net_pctile_since_2017")],
+        rules.at_least_all(("lev_long_contracts", "lev_short_contracts", "open_interest"), 0),
+        rules.between_all(("lev_net_notional_bn", "am_net_notional_bn"), *NET_BN_BAND),
+        rules.between_all(("lev_short_share_oi", "lev_net_pctile_since_2017"), 0, 1),
         identity("chk_lev_net_residual", "lev_net_contracts = lev_long_contracts - lev_short_contracts", 0),
         identity("chk_lev_notional_residual_bn", "lev_net_notional_bn = lev_net_contracts x face value",
                  NOTIONAL_TOLERANCE_BN),

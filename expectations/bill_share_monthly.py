@@ -32,12 +32,10 @@ def build_suite() -> gx.ExpectationSuite:
     return rules.suite(DATASET, [
         rules.columns_present(("month", "gross_issuance_bn", "bills_bn", "bill_share", "soma_addon_bn")),
         # bills_bn may be NULL: a month without a loaded bill result is missing data (the mart says so), not zero.
-        rules.not_null(("month", "gross_issuance_bn", "auctions")),
+        rules.not_null_all(("month", "gross_issuance_bn", "auctions")),
         rules.dates(["month"]),
         rules.unique_key(KEY),
-        rules.between("gross_issuance_bn", *ISSUANCE_BN_BAND),
-        rules.between("bills_bn", *ISSUANCE_BN_BAND),
-        rules.between("soma_addon_bn", *ISSUANCE_BN_BAND),
+        rules.between_all(("gross_issuance_bn", "bills_bn", "soma_addon_bn"), *ISSUANCE_BN_BAND),
         # A share is a fraction: 0 (no bills) to 1 (only bills), never a percent.
         rules.between("bill_share", 0.0, 1.0),
         rules.ordered("bills_bn", "gross_issuance_bn"),

@@ -32,11 +32,11 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of Daily Treasury Statement Table I rows."""
     return rules.suite(DATASET, [
         rules.columns_present((*KEY, *BALANCE_COLUMNS)),
-        rules.not_null((*KEY, "open_today_bal")),
+        rules.not_null_all((*KEY, "open_today_bal")),
         rules.dates(["record_date"]),
-        rules.numeric(BALANCE_COLUMNS),
+        rules.numeric_all(BALANCE_COLUMNS),
         rules.unique_key(KEY),
-        [rules.between(c, *DAY_MN_BAND) for c in ("open_today_bal", "close_today_bal")],
-        [rules.between(c, *TO_DATE_MN_BAND) for c in ("open_month_bal", "open_fiscal_year_bal")],
+        rules.between_all(("open_today_bal", "close_today_bal"), *DAY_MN_BAND),
+        rules.between_all(("open_month_bal", "open_fiscal_year_bal"), *TO_DATE_MN_BAND),
         rules.batch_context("record_date", gaps=True),
     ])

@@ -97,7 +97,7 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of FRED observations (any mix of catalog series)."""
     return rules.suite(DATASET, [
         rules.columns_present(COLUMNS),
-        rules.not_null(["series_id", "date", "units"]),
+        rules.not_null_all(["series_id", "date", "units"]),
         rules.dates(["date"]),
         rules.numeric(["value"]),
         rules.unique_key(KEY),

@@ -42,7 +42,7 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for the funding calendar mart."""
     return rules.suite(DATASET, [
         rules.columns_present(list(SCHEMA)),
-        rules.not_null(("date", *FLAGS)),
+        rules.not_null_all(("date", *FLAGS)),
         rules.dates(["date"]),
         rules.unique_key(KEY),
         rules.between("settlement_gross_bn", *SETTLEMENT_BN_BAND),

@@ -40,13 +40,12 @@ def build_suite() -> gx.ExpectationSuite:
         rules.columns_present(("date", *rates, "sofr_iorb_bp", "effr_iorb_bp", "on_rrp_bn", "srf_takeup_bn",
                                "is_month_end", "is_quarter_end", "stress_flag")),
         # srf_takeup_bn is 0 on covered days without usage and null only outside the operations data: no rule.
-        rules.not_null(("date", "is_month_end", "is_quarter_end")),
+        rules.not_null_all(("date", "is_month_end", "is_quarter_end")),
         rules.dates(["date"]),
         rules.unique_key(KEY),
-        [rules.between(c, *RATE_PCT_BAND) for c in rates],
+        rules.between_all((*rates, "sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct"), *RATE_PCT_BAND),
         rules.between("on_rrp_bn", *FACILITY_BN_BAND),
         rules.between("srf_takeup_bn", *SRF_BN_BAND),
-        [rules.between(c, *RATE_PCT_BAND) for c in ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct")],
         # The index compounds SOFR from 1.0 on 2018-04-02; 1.0..3.0 holds for decades at any plausible rate.
         rules.between("sofr_index", *SOFR_INDEX_BAND),
         identity("chk_sofr_iorb_residual_bp", "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),

@@ -32,11 +32,11 @@ def build_suite() -> gx.ExpectationSuite:
     levels = ("total_assets_bn", "reserves_bn", "net_liquidity_bn")
     return rules.suite(DATASET, [
         rules.columns_present(("week", *levels, "on_rrp_bn", "tga_bn")),
-        rules.not_null(("week", "total_assets_bn")),
+        rules.not_null_all(("week", "total_assets_bn")),
         rules.dates(["week"]),
         rules.unique_key(KEY),
-        [rules.between(c, *LEVEL_BN_BAND) for c in levels],
-        [rules.between(c, *FACILITY_BN_BAND) for c in ("on_rrp_bn", "tga_bn")],
+        rules.between_all(levels, *LEVEL_BN_BAND),
+        rules.between_all(("on_rrp_bn", "tga_bn"), *FACILITY_BN_BAND),
         identity("chk_net_liquidity_residual_bn", "net_liquidity_bn = total_assets_bn - tga_bn - on_rrp_bn"),
         rules.batch_context("week", gaps=True),
     ])

@@ -42,13 +42,13 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of NY Fed reference rates (all rate types)."""
     return rules.suite(DATASET, [
         rules.columns_present(("effective_date", "rate_type", *RATE_COLUMNS, "volume_bn")),
-        rules.not_null(("effective_date", "rate_type")),
+        rules.not_null_all(("effective_date", "rate_type")),
         [rules.not_null_when("rate_pct", ("rate_type", t)) for t in RATE_TYPES],
         rules.not_null_when("sofr_index", ("rate_type", "SOFRAI")),
         rules.dates(["effective_date"]),
-        rules.numeric((*RATE_COLUMNS, "volume_bn")),
+        rules.numeric_all((*RATE_COLUMNS, "volume_bn")),
         rules.unique_key(KEY),
-        [rules.between(c, *RATE_PCT_BAND) for c in (*RATE_COLUMNS, *SOFR_AVERAGES)],
+        rules.between_all((*RATE_COLUMNS, *SOFR_AVERAGES), *RATE_PCT_BAND),
         rules.between("sofr_index", *SOFR_INDEX_BAND),
         rules.between("volume_bn", *VOLUME_BN_BAND),
         # The distribution is ordered: p1 <= p25 <= rate (the median-ish published rate) <= p75 <= p99.

@@ -46,12 +46,12 @@ def build_suite() -> gx.ExpectationSuite:
     return rules.suite(DATASET, [
         rules.columns_present(("month", *holdings, *runoffs, "ust_cap_bn", "mbs_cap_bn", "ust_cap_attainment",
                                "cumulative_runoff_bn", "regime")),
-        rules.not_null(("month", *holdings)),
+        rules.not_null_all(("month", *holdings)),
         rules.dates(["month"]),
         rules.unique_key(KEY),
-        [rules.between(c, *LEVEL_BN_BAND) for c in holdings],
-        [rules.between(c, *RUNOFF_BN_BAND) for c in runoffs],
-        [rules.between(c, *CAP_BN_BAND) for c in ("ust_cap_bn", "mbs_cap_bn")],
+        rules.between_all(holdings, *LEVEL_BN_BAND),
+        rules.between_all(runoffs, *RUNOFF_BN_BAND),
+        rules.between_all(("ust_cap_bn", "mbs_cap_bn"), *CAP_BN_BAND),
         rules.E.ExpectColumnValuesToBeBetween(
             column="chk_ust_runoff_excess_bn", max_value=UST_RUNOFF_SLACK_BN,
             description=f"ust_runoff_bn: <= fall in ust_holdings_bn + {UST_RUNOFF_SLACK_BN:g} (TIPS accretion)",

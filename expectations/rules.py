@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 from great_expectations.expectations.row_conditions import Column
+
+from expectations import combined
 
 E = gx.expectations
 
@@ -62,6 +66,59 @@ def dates(columns: Iterable[str]) -> list[Expectation]:
         E.ExpectColumnValuesToBeInTypeList(column=c, type_list=DATE_TYPES, description=f"{c}: date")
         for c in columns
     ]
+
+
+# Multi-column forms: one GX rule per list of columns instead of one per column, same checks and failure names.
+# The runner derives one check column per rule in polars (expectations.combined: how many listed columns fail on
+# each row) and GX checks that it is 0 everywhere; a failure is named per failing column ("<column>: numeric"),
+# found in the batch. Why a count column and not a wide pandas check: GX's fixed cost is per rule, polars'
+# row-wise flags cost microseconds, and the batch keeps everything needed to name the columns.
+
+
+def numeric_all(columns: Iterable[str]) -> Expectation:
+    """One rule standing for `<column>: numeric` of every column (a number that arrived as text fails by name)."""
+    return _combined("numeric", columns, "{column}: numeric", types=NUMERIC_TYPES)
+
+
+def dates_all(columns: Iterable[str]) -> Expectation:
+    """One rule standing for `<column>: date` of every column."""
+    return _combined("date", columns, "{column}: date", types=DATE_TYPES)
+
+
+def not_null_all(columns: Iterable[str]) -> Expectation:
+    """One rule standing for `<column>: not null` of every column (NaN counts as null, as in pandas)."""
+    return _combined("not_null", columns, "{column}: not null")
+
+
+def at_least_all(columns: Iterable[str], low: float) -> Expectation:
+    """One rule standing for `<column>: >= low` of every column (nulls pass)."""
+    return _combined("between", columns, f"{{column}}: >= {fmt_bound(low)}", low=low)
+
+
+def between_all(columns: Iterable[str], low: float | None, high: float | None) -> Expectation:
+    """One rule standing for `<column>: in [low, high]` of every column (nulls pass)."""
+    return _combined("between", columns, f"{{column}}: in [{fmt_bound(low)}, {fmt_bound(high)}]", low=low, high=high)
+
+
+def _combined(kind: str, columns: Iterable[str], name: str, *, types: Sequence[str] | None = None,
+              low: float | None = None, high: float | None = None) -> Expectation:
+    """The rule on the derived check column; its meta (rules.NAMES) tells the runner how to derive and name it."""
+    spec: dict[str, object] = {combined.KIND: kind, combined.COLUMNS: list(columns), combined.NAME: name}
+    if types is not None:
+        spec[combined.TYPES] = list(types)
+    if kind == "between":
+        spec[combined.LOW], spec[combined.HIGH] = low, high
+    # Named after what it checks, so two rules of one suite never share a column and a suite reads the same each run.
+    digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8]
+    spec[combined.CHECK] = check = f"chk_all_{kind}_{digest}"
+    rule = name.format(column="each of " + ", ".join(spec[combined.COLUMNS]))  # type: ignore[arg-type]
+    return E.ExpectColumnValuesToBeInSet(column=check, value_set=[0], description=rule, meta={NAMES: spec})
+
+
+def combined_specs(expectations: Iterable[Expectation]) -> list[dict]:
+    """The specs of the multi-column rules among `expectations` (what the runner derives check columns from)."""
+    metas = ((e.meta or {}).get(NAMES) or {} for e in expectations)
+    return [dict(m) for m in metas if combined.KIND in m]
 
 
 def unique_key(columns: Sequence[str]) -> Expectation:

@@ -11,6 +11,7 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import cast
@@ -23,7 +24,7 @@ from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 
-from expectations import completeness, rules, suites
+from expectations import combined, completeness, rules, suites
 from expectations.context import HeldArg, add_checks, add_context
 
 # SUMMARY keeps 20 example values per failed rule: enough to see what broke, small enough to store per load.
@@ -153,10 +154,17 @@ class Validator:
 
 
 def prepare(module: ModuleType, frame: pl.DataFrame, *, as_of: date | None, held: HeldArg) -> pl.DataFrame:
-    """The batch as the suite sees it: + chk_* (mart identities) + ctx_* (as_of, gaps, held) columns."""
+    """The batch as the suite sees it: + chk_* (mart identities, multi-column rules) + ctx_* (as_of, gaps, held)."""
     if hasattr(module, "checks"):
         frame = add_checks(frame, module.checks(), module.ORDER_BY)
+    frame = combined.add_check_columns(frame, _combined_specs(module))
     return add_context(frame, module.context(), as_of, held)
+
+
+@cache
+def _combined_specs(module: ModuleType) -> tuple[dict, ...]:
+    """The suite's multi-column rules, read once per process (a suite is built from constants)."""
+    return tuple(rules.combined_specs(module.build_suite().expectations))
 
 
 def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: float,
@@ -199,9 +207,19 @@ def failed_names(result: ExpectationValidationResult, batch: pl.DataFrame | None
     if spec and "missing_columns" in spec:
         missing = ((result.result or {}).get("details") or {}).get("mismatched", {}).get("missing") or []
         names = [spec["missing_columns"].format(column=c) for c in missing]
+    elif spec and combined.KIND in spec and batch is not None:
+        names = [spec[combined.NAME].format(column=c) for c in _failing_columns(spec, batch)]
     elif spec and batch is not None:
         names = [spec["names"].get(g, f"{rule_name(config)} ({g})") for g in _failing_groups(spec, batch)]
     return names or [rule_name(config)]
+
+
+def _failing_columns(spec: dict, batch: pl.DataFrame) -> list[str]:
+    """The listed columns of a multi-column rule that fail in the batch; none if the batch cannot say."""
+    try:
+        return combined.failing_columns(spec, batch)
+    except pl.exceptions.PolarsError:
+        return []  # the rule keeps its own name ("<rule>: each of ...") rather than guessing
 
 
 def _failing_groups(spec: dict, batch: pl.DataFrame) -> list[str]:

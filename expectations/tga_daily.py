@@ -30,7 +30,7 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for the daily TGA mart."""
     return rules.suite(DATASET, [
         rules.columns_present(("date", "tga_bn", "tga_change_bn")),
-        rules.not_null(("date", "tga_bn")),
+        rules.not_null_all(("date", "tga_bn")),
         rules.dates(["date"]),
         rules.unique_key(KEY),
         rules.between("tga_bn", *FACILITY_BN_BAND),
