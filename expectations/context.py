@@ -151,6 +151,7 @@ def add_checks(frame: pl.DataFrame, checks: Mapping[str, pl.Expr], order_by: str
     """Frame sorted by `order_by` + one chk_* column per check; null columns if a source column is missing."""
     try:
         return frame.sort(order_by, nulls_last=True).with_columns(e.alias(n) for n, e in checks.items())
-    except pl.exceptions.ColumnNotFoundError:
-        # The suite's `present` rule names the missing column; the checks then have nothing to say.
+    except (pl.exceptions.ColumnNotFoundError, pl.exceptions.InvalidOperationError, pl.exceptions.SchemaError):
+        # A missing column (its `present` rule names it) or one of the wrong type (a number that arrived as text:
+        # its `numeric` rule names it): the identities then have nothing to say.
         return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(n) for n in checks)

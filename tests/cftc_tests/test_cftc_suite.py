@@ -51,11 +51,14 @@ BREAKS = [
      "report_date: a Tuesday (or shifted by a Tuesday holiday)"),
     (lambda f: f.filter(pl.col("report_date") != date(2022, 3, 8)), "report_date: no gap beyond the series frequency"),
     (_first_row("pct_of_oi_lev_money_short_all", 160.0), "pct_of_oi_lev_money_short_all: in [0, 100]"),
+    (lambda f: f.with_columns(pl.col("traders_lev_money_long_all").cast(pl.Utf8)),
+     "traders_lev_money_long_all: numeric"),
+    (_first_row("asset_mgr_positions_short_all", None), "asset_mgr_positions_short_all: not null"),
 ]
 
 
 @pytest.mark.parametrize(("brk", "rule"), BREAKS, ids=["dup-key", "missing-column", "negative-long", "not-treasury",
-                                                       "sum-off", "wednesday", "gap", "percent"])
+                                                       "sum-off", "wednesday", "gap", "percent", "text", "null"])
 def test_break_fails_with_its_rule(validator, recorded, brk, rule):
     outcome = validator.validate("cftc_tff", brk(recorded), as_of=AS_OF)
     assert not outcome.success
@@ -65,3 +68,20 @@ def test_break_fails_with_its_rule(validator, recorded, brk, rule):
 def test_a_report_after_as_of_fails(validator, recorded):
     outcome = validator.validate("cftc_tff", recorded, as_of=date(2026, 8, 3))
     assert outcome.failed_rules == ["report_date: not after the run's as_of"]
+
+
+def test_combined_rules_name_exactly_the_broken_columns(validator, recorded):
+    # Three columns broken on the first row, each checked by one multi-column rule among ~50 columns.
+    broken = _first_row("dealer_positions_long_all", -5)(_first_row("traders_tot_all", -1)(
+        _first_row("conc_net_le_8_tdr_short_all", 101.0)(recorded)))
+    outcome = validator.validate("cftc_tff", broken, as_of=AS_OF)
+    per_column = [r for r in outcome.failed_rules if r.endswith((": >= 0", ": in [0, 100]"))]
+    assert per_column == ["dealer_positions_long_all: >= 0", "traders_tot_all: >= 0",
+                          "conc_net_le_8_tdr_short_all: in [0, 100]"]
+
+
+def test_a_text_column_is_named_by_its_type_and_range_rules(validator, recorded):
+    outcome = validator.validate("cftc_tff", recorded.with_columns(pl.col("open_interest_all").cast(pl.Utf8)),
+                                 as_of=AS_OF)
+    assert {"open_interest_all: numeric", "open_interest_all: in [1, 5e+07]"} <= set(outcome.failed_rules)
+    assert not any(r.startswith("dealer_positions_long_all") for r in outcome.failed_rules)
