@@ -78,18 +78,32 @@ def context() -> ContextSpec:
     })
 
 
+# Per-row check column: the row's units mean what the catalog declares for its series.
+UNITS_OK = "chk_units_as_catalog"
+ORDER_BY = "date"  # the runner sorts by it before adding the check (any order would do: the check is row-wise)
+
+
+def checks() -> dict[str, pl.Expr]:
+    """units matched against the pattern of the row's catalog series (null: a series outside the catalog, which the
+    series_id rule names, or no units, which the not-null rule names)."""
+    patterns = {e["series_id"]: unit_pattern(e["units"]) for e in catalog()}
+    pattern = pl.col("series_id").replace_strict(patterns, default=None, return_dtype=pl.Utf8)
+    return {UNITS_OK: pl.col("units").str.contains(pattern)}
+
+
 def _series_rules() -> list:
-    """Value band (two rules with per-row bounds, failures named per series) and declared units of every catalog
-    series."""
+    """Value band (two rules with per-row bounds) and declared units of every catalog series (one rule on the
+    chk_ column), failures named per series."""
     entries = catalog()
     band_names = {e["series_id"]: f"value: in [{', '.join(rules.fmt_bound(b) for b in band(e))}] when series_id = "
                                   f"{e['series_id']}" for e in entries}
+    # units by meaning (scale and currency): FRED's "Billions of US Dollars" is the catalog's "Billions of U.S.
+    # Dollars", so a regex per series (an equality lookup cannot compare meanings), matched in one polars pass
+    # instead of one GX regex rule per series (13 rules, ~25 ms each on the full history).
+    units_names = {e["series_id"]: f"units: means '{e['units']}' when series_id = {e['series_id']}" for e in entries}
     return [
         *rules.bounded_by_group("value", BAND_LOW, BAND_HIGH, "series_id", band_names),
-        # units by meaning (scale and currency): FRED's "Billions of US Dollars" is the catalog's "Billions of U.S.
-        # Dollars". A regex per series (an equality lookup cannot compare meanings): 13 cheap rules.
-        *[rules.matches("units", unit_pattern(e["units"]), e["units"], when=("series_id", e["series_id"]))
-          for e in entries],
+        rules.holds_by_group(UNITS_OK, "series_id", units_names, "units: means what the catalog declares"),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import great_expectations as gx
+import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec, KnownGap
@@ -38,13 +39,35 @@ def context() -> ContextSpec:
                        known_gaps=KNOWN_GAPS, value_columns=("rate_pct", "volume_bn"))
 
 
+# Per-row check column: the value the row's rate type publishes is there (rate_pct, or sofr_index for SOFRAI).
+PUBLISHED = "chk_published_value_present"
+ORDER_BY = "effective_date"
+PUBLISHED_NAMES = {**{t: f"rate_pct: not null when rate_type = {t}" for t in RATE_TYPES},
+                   "SOFRAI": "sofr_index: not null when rate_type = SOFRAI"}
+
+
+def _present(column: str) -> pl.Expr:
+    """Not null and not NaN (pandas, and so GX, read NaN as missing); a value of any other type counts as present."""
+    value = pl.col(column)
+    return value.is_not_null() & ~value.cast(pl.Float64, strict=False).is_nan().fill_null(False)
+
+
+def checks() -> dict[str, pl.Expr]:
+    """Per row: its published value is present (null: a rate type qtwatch does not know publishes nothing to check)."""
+    kind = pl.col("rate_type")
+    return {PUBLISHED: pl.when(kind.is_in(RATE_TYPES)).then(_present("rate_pct"))
+            .when(kind == "SOFRAI").then(_present("sofr_index"))}
+
+
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of NY Fed reference rates (all rate types)."""
     return rules.suite(DATASET, [
-        rules.columns_present(("effective_date", "rate_type", *RATE_COLUMNS, "volume_bn")),
+        # The SOFR averages and index are required too: the range and published-value rules read them.
+        rules.columns_present(("effective_date", "rate_type", *RATE_COLUMNS, "volume_bn", *SOFR_AVERAGES,
+                               "sofr_index")),
         rules.not_null_all(("effective_date", "rate_type")),
-        [rules.not_null_when("rate_pct", ("rate_type", t)) for t in RATE_TYPES],
-        rules.not_null_when("sofr_index", ("rate_type", "SOFRAI")),
+        # One rule for "rate_pct: not null when rate_type = <each rate type>" and "sofr_index: ... = SOFRAI".
+        rules.holds_by_group(PUBLISHED, "rate_type", PUBLISHED_NAMES, "each rate type: its published value present"),
         rules.dates(["effective_date"]),
         rules.numeric_all((*RATE_COLUMNS, "volume_bn")),
         rules.unique_key(KEY),

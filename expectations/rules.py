@@ -190,6 +190,13 @@ def equal_by_group(column: str, expected: str, group: str, names: Mapping[str, s
     return _pair(column, expected, "eq", group, names, f"{column}: as its {group} declares")
 
 
+def holds_by_group(check: str, group: str, names: Mapping[str, str], description: str) -> Expectation:
+    """The Boolean check column is true wherever it applies (null: the row has nothing to check): one rule instead of
+    one per group; a failure is named by `names[<group of a failing row>]`."""
+    return E.ExpectColumnValuesToBeInSet(column=check, value_set=[True], description=description,
+                                         meta={NAMES: {"flag": check, "group": group, "names": dict(names)}})
+
+
 def _pair(a: str, b: str, op: str, group: str, names: Mapping[str, str], description: str) -> Expectation:
     meta = {NAMES: {"group": group, "a": a, "b": b, "op": op, "names": dict(names)}}
     if op == "eq":

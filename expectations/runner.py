@@ -223,9 +223,14 @@ def _failing_columns(spec: dict, batch: pl.DataFrame) -> list[str]:
 
 
 def _failing_groups(spec: dict, batch: pl.DataFrame) -> list[str]:
-    """Groups with a row where `a op b` is false (both present), as the combined pair rule saw it."""
-    a, b, group = spec["a"], spec["b"], spec["group"]
+    """Groups with a row where `a op b` is false (both present), or where the check column `flag` is false, as the
+    rule saw it."""
+    group = spec["group"]
     try:
+        if "flag" in spec:
+            bad = batch.filter(pl.col(spec["flag"]) == False)  # noqa: E712 (null: nothing to check on that row)
+            return sorted(str(g) for g in bad[group].unique().drop_nulls().to_list())
+        a, b = spec["a"], spec["b"]
         ok = {"ge": pl.col(a) >= pl.col(b), "le": pl.col(a) <= pl.col(b), "eq": pl.col(a) == pl.col(b)}[spec["op"]]
         bad = batch.filter(pl.col(a).is_not_null() & pl.col(b).is_not_null() & ~ok)
         return sorted(str(g) for g in bad[group].unique().drop_nulls().to_list())

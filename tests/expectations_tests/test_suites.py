@@ -12,6 +12,7 @@ from expectations import Held, Validator, registry, suites
 from expectations.fred_observations import catalog
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 RAW_FIXTURES = {
     "fred_observations": "fred_batch",
@@ -228,3 +229,54 @@ def test_every_rule_has_a_readable_name(dataset: str) -> None:
     assert suite.name == dataset
     assert all(e.description for e in suite.expectations)
     assert len({e.description for e in suite.expectations}) == len(suite.expectations)
+
+
+# Spellings of one unit FRED has used (catalog, API, legacy downloads) and some of another unit.
+UNITS_SPELLINGS = ("Millions of U.S. Dollars", "Mil. of U.S. $", "Millions of US Dollars", " millions of dollars ",
+                   "Billions of U.S. Dollars", "Billions of US Dollars", "Bil. of $", "Thousands of U.S. Dollars",
+                   "Percent", "percent.", "Percent per annum", "Index", "")
+
+
+def test_units_check_matches_as_python_re_did(fred_batch: pl.DataFrame) -> None:
+    """The units check runs the catalog's patterns in polars (Rust regex); GX matched them with Python's re."""
+    import re
+
+    from expectations import fred_observations
+    from transforms.units import unit_pattern
+
+    rows = [(e["series_id"], s) for e in catalog() for s in UNITS_SPELLINGS]
+    frame = pl.DataFrame(rows, schema=["series_id", "units"], orient="row")
+    checked = frame.with_columns(**fred_observations.checks())[fred_observations.UNITS_OK].to_list()
+    units = {e["series_id"]: e["units"] for e in catalog()}
+    assert checked == [bool(re.search(unit_pattern(units[sid]), s)) for sid, s in rows]
+
+
+def test_one_units_rule_names_each_series_with_other_units(fred_batch: pl.DataFrame, validator: Validator) -> None:
+    series = pl.col("series_id")
+    broken = fred_batch.with_columns(units=pl.when(series == "WALCL").then(pl.lit("Billions of U.S. Dollars"))
+                                     .when(series == "SOFR").then(pl.lit("Basis Points")).otherwise(pl.col("units")))
+    outcome = validator.validate("fred_observations", broken)
+    assert [r for r in outcome.failed_rules if r.startswith("units:")] == [
+        "units: means 'Percent' when series_id = SOFR",
+        "units: means 'Millions of U.S. Dollars' when series_id = WALCL"]
+
+
+def test_one_rule_names_each_rate_type_missing_its_published_value(rates_batch: pl.DataFrame,
+                                                                    validator: Validator) -> None:
+    first = pl.int_range(pl.len()).over("rate_type") == 0
+    broken = rates_batch.with_columns(rate_pct=pl.when(first & pl.col("rate_type").is_in(["EFFR", "TGCR"]))
+                                      .then(float("nan")).otherwise(pl.col("rate_pct")))  # NaN: missing, as in pandas
+    outcome = validator.validate("nyfed_reference_rates", broken)
+    assert [r for r in outcome.failed_rules if "not null when" in r] == [
+        "rate_pct: not null when rate_type = EFFR", "rate_pct: not null when rate_type = TGCR"]
+
+
+def test_sofrai_without_its_index_is_named(validator: Validator) -> None:
+    nyfed = importlib.import_module("transforms.nyfed")
+    # Real recorded SOFRAI download (tests/fixtures/nyfed/, see its README.md).
+    frame = nyfed.parse_reference_rates_csv((FIXTURES / "nyfed/rates_all_sofrai_2026-02-05_06.csv").read_bytes())
+    broken = frame.with_columns(sofr_index=pl.when(pl.col("rate_type") == "SOFRAI").then(None)
+                                .otherwise(pl.col("sofr_index")))
+    assert validator.validate("nyfed_reference_rates", frame).success
+    outcome = validator.validate("nyfed_reference_rates", broken)
+    assert [r for r in outcome.failed_rules if "not null when" in r] == ["sofr_index: not null when rate_type = SOFRAI"]
