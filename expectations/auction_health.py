@@ -30,8 +30,10 @@ def build_suite() -> gx.ExpectationSuite:
         rules.in_set("security_class", SECURITY_CLASSES),
         rules.dates(["auction_date"]),
         rules.unique_key(KEY),
-        rules.between("offering_bn", *OFFERING_BN_BAND),
-        rules.between("bid_to_cover", *BID_TO_COVER_BAND),
-        rules.between("high_yield_pct", *RATE_PCT_BAND),
+        rules.ranges(
+            rules.between_all(["offering_bn"], *OFFERING_BN_BAND),
+            rules.between_all(["bid_to_cover"], *BID_TO_COVER_BAND),
+            rules.between_all(["high_yield_pct"], *RATE_PCT_BAND),
+        ),
         rules.batch_context("auction_date", gaps=False),
     ])

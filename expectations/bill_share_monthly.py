@@ -35,9 +35,11 @@ def build_suite() -> gx.ExpectationSuite:
         rules.not_null_all(("month", "gross_issuance_bn", "auctions")),
         rules.dates(["month"]),
         rules.unique_key(KEY),
-        rules.between_all(("gross_issuance_bn", "bills_bn", "soma_addon_bn"), *ISSUANCE_BN_BAND),
-        # A share is a fraction: 0 (no bills) to 1 (only bills), never a percent.
-        rules.between("bill_share", 0.0, 1.0),
+        rules.ranges(
+            rules.between_all(("gross_issuance_bn", "bills_bn", "soma_addon_bn"), *ISSUANCE_BN_BAND),
+            # A share is a fraction: 0 (no bills) to 1 (only bills), never a percent.
+            rules.between_all(["bill_share"], 0.0, 1.0),
+        ),
         rules.ordered("bills_bn", "gross_issuance_bn"),
         identity("chk_bill_share_residual", "bill_share = bills_bn / gross_issuance_bn", IDENTITY_TOLERANCE_BN),
         rules.batch_context("month", gaps=False),

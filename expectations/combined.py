@@ -1,10 +1,10 @@
-"""Check columns of the multi-column rules (rules.numeric_all & co.): per row, how many listed columns fail.
+"""Check columns of the multi-column rules (rules.numeric_all & co.): per row, how many underlying checks fail.
 
 One GX rule per check column replaces one GX rule per listed column (GX pays ~10 ms per rule whatever the rows); the
 runner names each failing column from the batch with the name its per-column rule had. The flags below reproduce
 what the per-column GX rules did on the pandas frame the runner hands GX:
-- a type rule looks at the column's pandas dtype (an object column is checked value by value, so only its non-null
-  values fail: an all-null text column passes, as GX's map check lets it);
+- a type rule looks at the column's pandas dtype (text is pandas' `str` and fails; an object column, e.g. Booleans
+  with nulls or a column of nulls only, is checked value by value, so only its non-null values fail);
 - not null treats NaN as null (pandas does); a range rule skips nulls and NaN and fails every non-null value of a
   non-numeric column (GX cannot compare text with a number and fails the rule);
 - a listed column that is missing fails on every row (the per-column rule errored); `columns present` names it too.
@@ -16,45 +16,48 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
-# Spec keys (rules._combined writes them into the rule's meta).
-KIND, COLUMNS, CHECK, NAME, TYPES, LOW, HIGH = "combined", "columns", "check", "name", "types", "low", "high"
+# Spec keys (rules._combined writes them into the rule's meta): the kind, the check column and one entry per
+# underlying check, [column, failure name] or, for ranges, [column, failure name, low, high] (a column may have two).
+KIND, CHECK, ENTRIES, TYPES = "combined", "check", "entries", "types"
 TYPE_KINDS = ("numeric", "date")
 
 
 def add_check_columns(frame: pl.DataFrame, specs: Sequence[Mapping]) -> pl.DataFrame:
-    """Frame + one UInt32 column per spec: the number of its listed columns failing on that row (0 = fine)."""
+    """Frame + one UInt32 column per spec: the number of its underlying checks failing on that row (0 = fine)."""
     if not specs:
         return frame
     return frame.with_columns(_count(flags(spec, frame)).alias(spec[CHECK]) for spec in specs)
 
 
-def failing_columns(spec: Mapping, batch: pl.DataFrame) -> list[str]:
-    """The listed columns failing on some row of `batch`, in the rule's order."""
-    column_flags = flags(spec, batch)
+def failing_names(spec: Mapping, batch: pl.DataFrame) -> list[str]:
+    """The failure names of the underlying checks failing on some row of `batch`, in the rule's order."""
+    named = flags(spec, batch)
     if batch.height == 0:
         return []
-    hits = batch.select(flag.any().alias(str(i)) for i, flag in enumerate(column_flags.values())).row(0)
-    return [column for column, hit in zip(column_flags, hits, strict=True) if hit]
+    hits = batch.select(flag.any().alias(str(i)) for i, (_, flag) in enumerate(named)).row(0)
+    return [name for (name, _), hit in zip(named, hits, strict=True) if hit]
 
 
-def flags(spec: Mapping, frame: pl.DataFrame) -> dict[str, pl.Expr]:
-    """Per listed column, a Boolean expression: this row fails that column's check."""
-    kind = spec[KIND]
-    present = [c for c in spec[COLUMNS] if c in frame.columns]
+def flags(spec: Mapping, frame: pl.DataFrame) -> list[tuple[str, pl.Expr]]:
+    """Per underlying check, its failure name and a Boolean expression: this row fails it."""
+    kind, entries = spec[KIND], spec[ENTRIES]
+    schema = frame.schema
+    present = [entry[0] for entry in entries if entry[0] in schema]
     if kind in TYPE_KINDS:
         made = _type_flags(frame, present, spec[TYPES])
-    elif kind == "not_null":
-        made = {c: _missing(c, frame.schema[c]) for c in present}
-    elif kind == "between":
-        made = {c: _out_of_range(c, frame.schema[c], spec[LOW], spec[HIGH]) for c in present}
-    else:
-        raise ValueError(f"unknown combined rule kind {kind!r}")
-    return {c: made.get(c, pl.lit(True)) for c in spec[COLUMNS]}
+        return [(name, made.get(column, pl.lit(True))) for column, name in entries]
+    if kind == "not_null":
+        return [(name, _missing(column, schema[column]) if column in schema else pl.lit(True))
+                for column, name in entries]
+    if kind == "between":
+        return [(name, _out_of_range(column, schema[column], low, high) if column in schema else pl.lit(True))
+                for column, name, low, high in entries]
+    raise ValueError(f"unknown combined rule kind {kind!r}")
 
 
-def _count(column_flags: Mapping[str, pl.Expr]) -> pl.Expr:
+def _count(named: Sequence[tuple[str, pl.Expr]]) -> pl.Expr:
     """How many of the flags are true on the row."""
-    return pl.sum_horizontal(f.cast(pl.UInt32) for f in column_flags.values()).cast(pl.UInt32)
+    return pl.sum_horizontal(flag.cast(pl.UInt32) for _, flag in named).cast(pl.UInt32)
 
 
 def _type_flags(frame: pl.DataFrame, columns: list[str], accepted: Sequence[str]) -> dict[str, pl.Expr]:

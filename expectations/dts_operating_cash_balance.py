@@ -36,7 +36,9 @@ def build_suite() -> gx.ExpectationSuite:
         rules.dates(["record_date"]),
         rules.numeric_all(BALANCE_COLUMNS),
         rules.unique_key(KEY),
-        rules.between_all(("open_today_bal", "close_today_bal"), *DAY_MN_BAND),
-        rules.between_all(("open_month_bal", "open_fiscal_year_bal"), *TO_DATE_MN_BAND),
+        rules.ranges(
+            rules.between_all(("open_today_bal", "close_today_bal"), *DAY_MN_BAND),
+            rules.between_all(("open_month_bal", "open_fiscal_year_bal"), *TO_DATE_MN_BAND),
+        ),
         rules.batch_context("record_date", gaps=True),
     ])

@@ -35,8 +35,10 @@ def build_suite() -> gx.ExpectationSuite:
         rules.not_null_all(("week", "total_assets_bn")),
         rules.dates(["week"]),
         rules.unique_key(KEY),
-        rules.between_all(levels, *LEVEL_BN_BAND),
-        rules.between_all(("on_rrp_bn", "tga_bn"), *FACILITY_BN_BAND),
+        rules.ranges(
+            rules.between_all(levels, *LEVEL_BN_BAND),
+            rules.between_all(("on_rrp_bn", "tga_bn"), *FACILITY_BN_BAND),
+        ),
         identity("chk_net_liquidity_residual_bn", "net_liquidity_bn = total_assets_bn - tga_bn - on_rrp_bn"),
         rules.batch_context("week", gaps=True),
     ])

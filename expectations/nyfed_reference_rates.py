@@ -71,9 +71,11 @@ def build_suite() -> gx.ExpectationSuite:
         rules.dates(["effective_date"]),
         rules.numeric_all((*RATE_COLUMNS, "volume_bn")),
         rules.unique_key(KEY),
-        rules.between_all((*RATE_COLUMNS, *SOFR_AVERAGES), *RATE_PCT_BAND),
-        rules.between("sofr_index", *SOFR_INDEX_BAND),
-        rules.between("volume_bn", *VOLUME_BN_BAND),
+        rules.ranges(
+            rules.between_all((*RATE_COLUMNS, *SOFR_AVERAGES), *RATE_PCT_BAND),
+            rules.between_all(["sofr_index"], *SOFR_INDEX_BAND),
+            rules.between_all(["volume_bn"], *VOLUME_BN_BAND),
+        ),
         # The distribution is ordered: p1 <= p25 <= rate (the median-ish published rate) <= p75 <= p99.
         [rules.ordered(lo, hi) for lo, hi in zip(PERCENTILES, PERCENTILES[1:], strict=False)],
         rules.ordered("target_rate_from_pct", "target_rate_to_pct"),

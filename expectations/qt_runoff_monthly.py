@@ -49,9 +49,11 @@ def build_suite() -> gx.ExpectationSuite:
         rules.not_null_all(("month", *holdings)),
         rules.dates(["month"]),
         rules.unique_key(KEY),
-        rules.between_all(holdings, *LEVEL_BN_BAND),
-        rules.between_all(runoffs, *RUNOFF_BN_BAND),
-        rules.between_all(("ust_cap_bn", "mbs_cap_bn"), *CAP_BN_BAND),
+        rules.ranges(
+            rules.between_all(holdings, *LEVEL_BN_BAND),
+            rules.between_all(runoffs, *RUNOFF_BN_BAND),
+            rules.between_all(("ust_cap_bn", "mbs_cap_bn"), *CAP_BN_BAND),
+        ),
         rules.E.ExpectColumnValuesToBeBetween(
             column="chk_ust_runoff_excess_bn", max_value=UST_RUNOFF_SLACK_BN,
             description=f"ust_runoff_bn: <= fall in ust_holdings_bn + {UST_RUNOFF_SLACK_BN:g} (TIPS accretion)",

@@ -77,42 +77,65 @@ def dates(columns: Iterable[str]) -> list[Expectation]:
 
 def numeric_all(columns: Iterable[str]) -> Expectation:
     """One rule standing for `<column>: numeric` of every column (a number that arrived as text fails by name)."""
-    return _combined("numeric", columns, "{column}: numeric", types=NUMERIC_TYPES)
+    return _combined("numeric", _entries(columns, "{column}: numeric"), types=NUMERIC_TYPES)
 
 
 def dates_all(columns: Iterable[str]) -> Expectation:
     """One rule standing for `<column>: date` of every column."""
-    return _combined("date", columns, "{column}: date", types=DATE_TYPES)
+    return _combined("date", _entries(columns, "{column}: date"), types=DATE_TYPES)
 
 
 def not_null_all(columns: Iterable[str]) -> Expectation:
     """One rule standing for `<column>: not null` of every column (NaN counts as null, as in pandas)."""
-    return _combined("not_null", columns, "{column}: not null")
+    return _combined("not_null", _entries(columns, "{column}: not null"))
 
 
 def at_least_all(columns: Iterable[str], low: float) -> Expectation:
     """One rule standing for `<column>: >= low` of every column (nulls pass)."""
-    return _combined("between", columns, f"{{column}}: >= {fmt_bound(low)}", low=low)
+    name = f"{{column}}: >= {fmt_bound(low)}"
+    return _combined("between", [[*e, low, None] for e in _entries(columns, name)])
 
 
 def between_all(columns: Iterable[str], low: float | None, high: float | None) -> Expectation:
     """One rule standing for `<column>: in [low, high]` of every column (nulls pass)."""
-    return _combined("between", columns, f"{{column}}: in [{fmt_bound(low)}, {fmt_bound(high)}]", low=low, high=high)
+    name = f"{{column}}: in [{fmt_bound(low)}, {fmt_bound(high)}]"
+    return _combined("between", [[*e, low, high] for e in _entries(columns, name)])
 
 
-def _combined(kind: str, columns: Iterable[str], name: str, *, types: Sequence[str] | None = None,
-              low: float | None = None, high: float | None = None) -> Expectation:
+def ranges(*parts: Expectation) -> Expectation:
+    """One rule for the checks of several at_least_all / between_all rules, whatever their bands (a column may be in
+    two): `rules.ranges(rules.at_least_all(AMOUNTS, 0), rules.between_all(["offering_amt"], 1e8, 1e12))`."""
+    specs = [(p.meta or {}).get(NAMES) or {} for p in parts]
+    if any(spec.get(combined.KIND) != "between" for spec in specs):
+        raise ValueError("rules.ranges merges at_least_all / between_all rules only")
+    return _combined("between", [entry for spec in specs for entry in spec[combined.ENTRIES]])
+
+
+def _entries(columns: Iterable[str], name: str) -> list[list]:
+    """[column, failure name] per column."""
+    return [[c, name.format(column=c)] for c in columns]
+
+
+def _combined(kind: str, entries: list[list], *, types: Sequence[str] | None = None) -> Expectation:
     """The rule on the derived check column; its meta (rules.NAMES) tells the runner how to derive and name it."""
-    spec: dict[str, object] = {combined.KIND: kind, combined.COLUMNS: list(columns), combined.NAME: name}
+    spec: dict[str, object] = {combined.KIND: kind, combined.ENTRIES: entries}
     if types is not None:
         spec[combined.TYPES] = list(types)
-    if kind == "between":
-        spec[combined.LOW], spec[combined.HIGH] = low, high
     # Named after what it checks, so two rules of one suite never share a column and a suite reads the same each run.
     digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8]
     spec[combined.CHECK] = check = f"chk_all_{kind}_{digest}"
-    rule = name.format(column="each of " + ", ".join(spec[combined.COLUMNS]))  # type: ignore[arg-type]
-    return E.ExpectColumnValuesToBeInSet(column=check, value_set=[0], description=rule, meta={NAMES: spec})
+    return E.ExpectColumnValuesToBeInSet(column=check, value_set=[0], description=_describe(entries),
+                                         meta={NAMES: spec})
+
+
+def _describe(entries: list[list]) -> str:
+    """`each of a, b: numeric; c: in [0, 1]`: the failure names, columns sharing a check listed once."""
+    columns_by_check: dict[str, list[str]] = {}
+    for entry in entries:
+        column, name = entry[0], entry[1]
+        columns_by_check.setdefault(name.removeprefix(f"{column}: "), []).append(column)
+    return "; ".join(f"{'each of ' if len(cs) > 1 else ''}{', '.join(cs)}: {check}"
+                     for check, cs in columns_by_check.items())
 
 
 def combined_specs(expectations: Iterable[Expectation]) -> list[dict]:

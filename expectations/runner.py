@@ -208,16 +208,16 @@ def failed_names(result: ExpectationValidationResult, batch: pl.DataFrame | None
         missing = ((result.result or {}).get("details") or {}).get("mismatched", {}).get("missing") or []
         names = [spec["missing_columns"].format(column=c) for c in missing]
     elif spec and combined.KIND in spec and batch is not None:
-        names = [spec[combined.NAME].format(column=c) for c in _failing_columns(spec, batch)]
+        names = _failing_checks(spec, batch)
     elif spec and batch is not None:
         names = [spec["names"].get(g, f"{rule_name(config)} ({g})") for g in _failing_groups(spec, batch)]
     return names or [rule_name(config)]
 
 
-def _failing_columns(spec: dict, batch: pl.DataFrame) -> list[str]:
-    """The listed columns of a multi-column rule that fail in the batch; none if the batch cannot say."""
+def _failing_checks(spec: dict, batch: pl.DataFrame) -> list[str]:
+    """The names of a multi-column rule's checks that fail in the batch; none if the batch cannot say."""
     try:
-        return combined.failing_columns(spec, batch)
+        return combined.failing_names(spec, batch)
     except pl.exceptions.PolarsError:
         return []  # the rule keeps its own name ("<rule>: each of ...") rather than guessing
 
