@@ -46,12 +46,6 @@ def not_null(columns: Iterable[str]) -> list[Expectation]:
     return [E.ExpectColumnValuesToNotBeNull(column=c, description=f"{c}: not null") for c in columns]
 
 
-def not_null_when(column: str, when: tuple[str, str]) -> Expectation:
-    """`<column>: not null when <col> = <value>` (a field only some kinds of row carry)."""
-    return E.ExpectColumnValuesToNotBeNull(column=column, row_condition=Column(when[0]) == when[1],
-                                           description=f"{column}: not null when {when[0]} = {when[1]}")
-
-
 def numeric(columns: Iterable[str]) -> list[Expectation]:
     """One `<column>: numeric` rule per column (catches a number that arrived as text)."""
     return [
@@ -181,14 +175,6 @@ def in_set(column: str, values: Iterable[object], *, when: tuple[str, str] | Non
         column=column, value_set=value_list, row_condition=condition,
         description=f"{column}: one of {value_list}{scope}",
     )
-
-
-def matches(column: str, regex: str, label: str, *, when: tuple[str, str] | None = None) -> Expectation:
-    """`<column>: means <label>` (values match `regex`; optionally only where when[0] == when[1])."""
-    scope = f" when {when[0]} = {when[1]}" if when else ""
-    condition = Column(when[0]) == when[1] if when else None
-    return E.ExpectColumnValuesToMatchRegex(column=column, regex=regex, row_condition=condition,
-                                            description=f"{column}: means '{label}'{scope}")
 
 
 def ordered(lower: str, upper: str, name: str | None = None) -> Expectation:

@@ -102,3 +102,18 @@ def test_two_rules_on_different_columns_get_different_check_columns() -> None:
     checks = {rules.at_least_all(["a", "b"], 0).column, rules.at_least_all(["a", "c"], 0).column,
               rules.between_all(["a", "b"], 0, None).column, rules.not_null_all(["a", "b"]).column}
     assert len(checks) == 4
+
+
+def test_ranges_keep_every_band_of_a_column_in_one_rule(source) -> None:
+    old = [*rules.at_least(["negative", "fine"], 0), rules.between("negative", 0, 100),
+           rules.between("percent_out", 0, 100)]
+    merged = rules.ranges(rules.at_least_all(["negative", "fine"], 0),
+                          rules.between_all(["negative", "percent_out"], 0, 100))
+    new = failures(source, [merged], BATCH, "ranges_new")
+    assert new == ["negative: >= 0", "negative: in [0, 100]", "percent_out: in [0, 100]"]
+    assert sorted(failures(source, old, BATCH, "ranges_old")) == sorted(new)
+
+
+def test_ranges_refuse_a_rule_that_is_not_a_range() -> None:
+    with pytest.raises(ValueError, match="at_least_all / between_all"):
+        rules.ranges(rules.numeric_all(["fine"]))
