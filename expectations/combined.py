@@ -7,6 +7,8 @@ what the per-column GX rules did on the pandas frame the runner hands GX:
   with nulls or a column of nulls only, is checked value by value, so only its non-null values fail);
 - not null treats NaN as null (pandas does); a range rule skips nulls and NaN and fails every non-null value of a
   non-numeric column (GX cannot compare text with a number and fails the rule);
+- an order `lower <= upper` skips rows where either is null or NaN and fails rows of two incomparable columns (a date
+  that arrived as text against a date);
 - a listed column that is missing fails on every row (the per-column rule errored); `columns present` names it too.
 """
 
@@ -17,7 +19,8 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 # Spec keys (rules._combined writes them into the rule's meta): the kind, the check column and one entry per
-# underlying check, [column, failure name] or, for ranges, [column, failure name, low, high] (a column may have two).
+# underlying check, [column, failure name], for ranges [column, failure name, low, high] (a column may have two), for
+# orders [lower column, failure name, upper column].
 KIND, CHECK, ENTRIES, TYPES = "combined", "check", "entries", "types"
 TYPE_KINDS = ("numeric", "date")
 
@@ -52,6 +55,8 @@ def flags(spec: Mapping, frame: pl.DataFrame) -> list[tuple[str, pl.Expr]]:
     if kind == "between":
         return [(name, _out_of_range(column, schema[column], low, high) if column in schema else pl.lit(True))
                 for column, name, low, high in entries]
+    if kind == "ordered":
+        return [(name, _out_of_order(lower, upper, schema)) for lower, name, upper in entries]
     raise ValueError(f"unknown combined rule kind {kind!r}")
 
 
@@ -94,3 +99,29 @@ def _out_of_range(column: str, dtype: pl.DataType, low: float | None, high: floa
         outside = outside | (value > high)
     known = value.is_not_null() & ~value.is_nan() if dtype.is_float() else value.is_not_null()
     return known & outside
+
+
+def _out_of_order(lower: str, upper: str, schema: pl.Schema) -> pl.Expr:
+    """lower > upper on a row where both are known; any such row of two incomparable columns."""
+    if lower not in schema or upper not in schema:
+        return pl.lit(True)
+    low, high = _comparable(lower, schema[lower]), _comparable(upper, schema[upper])
+    both = ~_missing(lower, schema[lower]) & ~_missing(upper, schema[upper])
+    if low is None or high is None or low[1] != high[1]:
+        return both
+    return both & (low[0] > high[0])
+
+
+def _comparable(column: str, dtype: pl.DataType) -> tuple[pl.Expr, str] | None:
+    """The column as a value pandas compares alike (Booleans as 0/1, every date and time as a datetime) and its
+    family; None for a type the old rule could not compare with a number or a date."""
+    value = pl.col(column)
+    if dtype == pl.Boolean:
+        return value.cast(pl.Int8), "number"
+    if dtype.is_numeric():
+        return value, "number"
+    if dtype.is_temporal() and dtype != pl.Duration and dtype != pl.Time:
+        return value.cast(pl.Datetime("us")), "datetime"
+    if dtype == pl.String:
+        return value, "text"
+    return None

@@ -52,10 +52,11 @@ def build_suite() -> gx.ExpectationSuite:
             rules.between_all(["srf_takeup_bn"], 0, 1e3),
             rules.between_all(["tga_change_bn"], *TGA_CHANGE_BN_BAND),
         ),
-        rules.ordered("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end"),
-        rules.ordered("is_year_end", "is_quarter_end", "is_year_end: implies is_quarter_end"),
         rules.E.ExpectColumnValuesToBeInSet(column="chk_weekday", value_set=[1], description="date: a weekday"),
         rules.E.ExpectColumnValuesToBeInSet(column="chk_month_ends_in_month", value_set=[1],
                                             description="is_month_end: exactly one per complete month"),
-        rules.batch_context("date", gaps=True),
+        rules.batch_context("date", gaps=True, also=[
+            ("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end"),
+            ("is_year_end", "is_quarter_end", "is_year_end: implies is_quarter_end"),
+        ]),
     ])

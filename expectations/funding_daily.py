@@ -53,6 +53,6 @@ def build_suite() -> gx.ExpectationSuite:
         identity("chk_sofr_iorb_residual_bp", "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
         identity("chk_effr_iorb_residual_bp", "effr_iorb_bp = (effr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
         # Every quarter end is a month end.
-        rules.ordered("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end"),
-        rules.batch_context("date", gaps=True),
+        rules.batch_context("date", gaps=True,
+                            also=[("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end")]),
     ])

@@ -77,7 +77,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.between_all(["volume_bn"], *VOLUME_BN_BAND),
         ),
         # The distribution is ordered: p1 <= p25 <= rate (the median-ish published rate) <= p75 <= p99.
-        [rules.ordered(lo, hi) for lo, hi in zip(PERCENTILES, PERCENTILES[1:], strict=False)],
-        rules.ordered("target_rate_from_pct", "target_rate_to_pct"),
-        rules.batch_context("effective_date", gaps=True),
+        rules.batch_context("effective_date", gaps=True, also=[
+            *zip(PERCENTILES, PERCENTILES[1:], strict=False), ("target_rate_from_pct", "target_rate_to_pct")]),
     ])

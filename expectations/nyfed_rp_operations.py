@@ -40,9 +40,7 @@ def build_suite() -> gx.ExpectationSuite:
             rules.between_all(AMOUNT_COLUMNS, 0.0, AMOUNT_USD_MAX),
             rules.between_all(["award_rate_pct"], *RATE_PCT_BAND),
         ),
-        rules.ordered("total_amt_accepted_usd", "total_amt_submitted_usd"),
-        rules.ordered("accepted_cpty", "participating_cpty"),
-        rules.ordered("operation_date", "settlement_date"),
-        rules.ordered("settlement_date", "maturity_date"),
-        rules.batch_context("operation_date", gaps=False),
+        rules.batch_context("operation_date", gaps=False, also=[
+            ("total_amt_accepted_usd", "total_amt_submitted_usd"), ("accepted_cpty", "participating_cpty"),
+            ("operation_date", "settlement_date"), ("settlement_date", "maturity_date")]),
     ])

@@ -118,8 +118,8 @@ def _combined(kind: str, entries: list[list], *, types: Sequence[str] | None = N
     # Named after what it checks, so two rules of one suite never share a column and a suite reads the same each run.
     digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8]
     spec[combined.CHECK] = check = f"chk_all_{kind}_{digest}"
-    return E.ExpectColumnValuesToBeInSet(column=check, value_set=[0], description=_describe(entries),
-                                         meta={NAMES: spec})
+    description = "; ".join(e[1] for e in entries) if kind == "ordered" else _describe(entries)
+    return E.ExpectColumnValuesToBeInSet(column=check, value_set=[0], description=description, meta={NAMES: spec})
 
 
 def _describe(entries: list[list]) -> str:
@@ -217,16 +217,26 @@ def _pair(a: str, b: str, op: str, group: str, names: Mapping[str, str], descrip
                                                      description=description, meta=meta)
 
 
-def batch_context(date_column: str, *, gaps: bool) -> list[Expectation]:
-    """Rules on the batch as a whole: no date after as_of, no gap beyond the frequency, no shrinking history."""
-    rules = [
-        ordered(date_column, AS_OF, f"{date_column}: not after the run's as_of"),
-        ordered(HELD_ROWS, GROUP_ROWS, "history: not fewer rows than already held"),
-        ordered(GROUP_FIRST_DATE, HELD_FIRST_DATE, "history: starts no later than what is already held"),
+def in_order(pairs: Iterable[tuple[str, str] | tuple[str, str, str]]) -> Expectation:
+    """One rule standing for `lower <= upper` of every (lower, upper[, name]) pair, named as rules.ordered names it;
+    row by row, skipped where either is null."""
+    entries = [[p[0], p[2] if len(p) > 2 else f"{p[0]} <= {p[1]}", p[1]] for p in pairs]  # type: ignore[misc]
+    return _combined("ordered", entries)
+
+
+def batch_context(date_column: str, *, gaps: bool,
+                  also: Iterable[tuple[str, str] | tuple[str, str, str]] = ()) -> Expectation:
+    """One rule on the batch as a whole: no date after as_of, no gap beyond the frequency, no shrinking history, and
+    the suite's own row orders `also` (pairs as in_order takes them)."""
+    pairs = [
+        *also,
+        (date_column, AS_OF, f"{date_column}: not after the run's as_of"),
+        (HELD_ROWS, GROUP_ROWS, "history: not fewer rows than already held"),
+        (GROUP_FIRST_DATE, HELD_FIRST_DATE, "history: starts no later than what is already held"),
     ]
     if gaps:
-        rules.append(ordered(GAP_DAYS, MAX_GAP_DAYS, f"{date_column}: no gap beyond the series frequency"))
-    return rules
+        pairs.append((GAP_DAYS, MAX_GAP_DAYS, f"{date_column}: no gap beyond the series frequency"))
+    return in_order(pairs)
 
 
 def suite(name: str, rules: Iterable[Expectation | list[Expectation]]) -> gx.ExpectationSuite:

@@ -157,8 +157,8 @@ def prepare(module: ModuleType, frame: pl.DataFrame, *, as_of: date | None, held
     """The batch as the suite sees it: + chk_* (mart identities, multi-column rules) + ctx_* (as_of, gaps, held)."""
     if hasattr(module, "checks"):
         frame = add_checks(frame, module.checks(), module.ORDER_BY)
-    frame = combined.add_check_columns(frame, _combined_specs(module))
-    return add_context(frame, module.context(), as_of, held)
+    frame = add_context(frame, module.context(), as_of, held)
+    return combined.add_check_columns(frame, _combined_specs(module))  # last: orders read the ctx_* columns
 
 
 @cache

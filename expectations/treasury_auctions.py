@@ -57,7 +57,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.between_all(["bid_to_cover_ratio"], *BID_TO_COVER_BAND),
             rules.between_all([c for c in RATE_COLUMNS if c != "bid_to_cover_ratio"], *RATE_PCT_BAND),
         ),
-        rules.ordered("auction_date", "issue_date"),
-        rules.ordered("issue_date", "maturity_date"),
-        rules.batch_context("auction_date", gaps=False),
+        rules.batch_context("auction_date", gaps=False,
+                            also=[("auction_date", "issue_date"), ("issue_date", "maturity_date")]),
     ])

@@ -117,3 +117,28 @@ def test_ranges_keep_every_band_of_a_column_in_one_rule(source) -> None:
 def test_ranges_refuse_a_rule_that_is_not_a_range() -> None:
     with pytest.raises(ValueError, match="at_least_all / between_all"):
         rules.ranges(rules.numeric_all(["fine"]))
+
+
+# SYNTHETIC: three rows of pairs that must be ordered (lower <= upper); comments say which row breaks which pair.
+PAIRS = pl.DataFrame({
+    "accepted": [1.0, 5.0, None],                  # row 2: more accepted than submitted; row 3: null, skipped
+    "submitted": [2.0, 4.0, 1.0],
+    "low_nan": [NAN, 1.0, 1.0],                    # NaN, skipped (pandas reads it as missing)
+    "high_int": pl.Series([0, 2, 3], dtype=pl.Int64),
+    "issued": [date(2024, 1, 2), date(2024, 1, 9), date(2024, 1, 9)],
+    "matures": [date(2024, 2, 1), date(2024, 1, 2), None],   # row 2: matures before it is issued
+    "matures_text": ["2024-02-01", None, None],    # a date that arrived as text: not comparable with a date
+    "quarter_end": [True, False, True],            # row 3: a quarter end that is no month end
+    "month_end": [True, False, False],
+})
+ORDER_PAIRS = [("accepted", "submitted"), ("low_nan", "high_int"), ("issued", "matures"),
+               ("issued", "matures_text"), ("quarter_end", "month_end", "quarter_end: implies month_end"),
+               ("issued", "gone")]
+
+
+def test_in_order_fails_like_the_per_pair_rules(source) -> None:
+    old = failures(source, [rules.ordered(*p) for p in ORDER_PAIRS], PAIRS, "orders_old")
+    new = failures(source, [rules.in_order(ORDER_PAIRS)], PAIRS, "orders_new")
+    assert new == ["accepted <= submitted", "issued <= matures", "issued <= matures_text",
+                   "quarter_end: implies month_end", "issued <= gone"]
+    assert sorted(old) == sorted(new)
