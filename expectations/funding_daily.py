@@ -49,9 +49,9 @@ def build_suite() -> gx.ExpectationSuite:
             rules.between_all(["srf_takeup_bn"], *SRF_BN_BAND),
             # The index compounds SOFR from 1.0 on 2018-04-02; 1.0..3.0 holds for decades at any plausible rate.
             rules.between_all(["sofr_index"], *SOFR_INDEX_BAND),
+            identity("chk_sofr_iorb_residual_bp", "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
+            identity("chk_effr_iorb_residual_bp", "effr_iorb_bp = (effr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
         ),
-        identity("chk_sofr_iorb_residual_bp", "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
-        identity("chk_effr_iorb_residual_bp", "effr_iorb_bp = (effr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
         # Every quarter end is a month end.
         rules.batch_context("date", gaps=True,
                             also=[("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end")]),

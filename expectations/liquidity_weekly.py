@@ -38,7 +38,7 @@ def build_suite() -> gx.ExpectationSuite:
         rules.ranges(
             rules.between_all(levels, *LEVEL_BN_BAND),
             rules.between_all(("on_rrp_bn", "tga_bn"), *FACILITY_BN_BAND),
+            identity("chk_net_liquidity_residual_bn", "net_liquidity_bn = total_assets_bn - tga_bn - on_rrp_bn"),
         ),
-        identity("chk_net_liquidity_residual_bn", "net_liquidity_bn = total_assets_bn - tga_bn - on_rrp_bn"),
         rules.batch_context("week", gaps=True),
     ])

@@ -97,12 +97,22 @@ def between_all(columns: Iterable[str], low: float | None, high: float | None) -
 
 
 def ranges(*parts: Expectation) -> Expectation:
-    """One rule for the checks of several at_least_all / between_all rules, whatever their bands (a column may be in
-    two): `rules.ranges(rules.at_least_all(AMOUNTS, 0), rules.between_all(["offering_amt"], 1e8, 1e12))`."""
-    specs = [(p.meta or {}).get(NAMES) or {} for p in parts]
-    if any(spec.get(combined.KIND) != "between" for spec in specs):
-        raise ValueError("rules.ranges merges at_least_all / between_all rules only")
-    return _combined("between", [entry for spec in specs for entry in spec[combined.ENTRIES]])
+    """One rule for the checks of several at_least_all / between_all / plain between rules (e.g. marts.identity),
+    whatever their bands (a column may be in two):
+    `rules.ranges(rules.at_least_all(AMOUNTS, 0), rules.between_all(["offering_amt"], 1e8, 1e12))`."""
+    return _combined("between", [entry for part in parts for entry in _range_entries(part)])
+
+
+def _range_entries(rule: Expectation) -> list[list]:
+    """[column, failure name, low, high] of a range rule; ValueError for any other rule."""
+    spec = (rule.meta or {}).get(NAMES) or {}
+    if spec.get(combined.KIND) == "between":
+        return spec[combined.ENTRIES]
+    plain = isinstance(rule, E.ExpectColumnValuesToBeBetween) and rule.row_condition is None and not (
+        rule.strict_min or rule.strict_max) and rule.mostly == 1
+    if not plain:
+        raise ValueError("rules.ranges merges at_least_all / between_all / unconditional between rules only")
+    return [[rule.column, rule.description or f"{rule.column}: in range", rule.min_value, rule.max_value]]
 
 
 def _entries(columns: Iterable[str], name: str) -> list[list]:
@@ -127,8 +137,11 @@ def _describe(entries: list[list]) -> str:
     columns_by_check: dict[str, list[str]] = {}
     for entry in entries:
         column, name = entry[0], entry[1]
-        columns_by_check.setdefault(name.removeprefix(f"{column}: "), []).append(column)
-    return "; ".join(f"{'each of ' if len(cs) > 1 else ''}{', '.join(cs)}: {check}"
+        prefix = f"{column}: "
+        # A name that is not "<column>: <check>" (an identity) stands as it is.
+        columns_by_check.setdefault(name.removeprefix(prefix) if name.startswith(prefix) else name, []).append(
+            column if name.startswith(prefix) else "")
+    return "; ".join(f"{'each of ' if len(cs) > 1 else ''}{', '.join(cs)}: {check}" if all(cs) else check
                      for check, cs in columns_by_check.items())
 
 

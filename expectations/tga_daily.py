@@ -33,7 +33,9 @@ def build_suite() -> gx.ExpectationSuite:
         rules.not_null_all(("date", "tga_bn")),
         rules.dates(["date"]),
         rules.unique_key(KEY),
-        rules.between("tga_bn", *FACILITY_BN_BAND),
-        identity("chk_tga_change_residual_bn", "tga_change_bn = tga_bn - previous tga_bn"),
+        rules.ranges(
+            rules.between_all(["tga_bn"], *FACILITY_BN_BAND),
+            identity("chk_tga_change_residual_bn", "tga_change_bn = tga_bn - previous tga_bn"),
+        ),
         rules.batch_context("date", gaps=True),
     ])

@@ -142,3 +142,14 @@ def test_in_order_fails_like_the_per_pair_rules(source) -> None:
     assert new == ["accepted <= submitted", "issued <= matures", "issued <= matures_text",
                    "quarter_end: implies month_end", "issued <= gone"]
     assert sorted(old) == sorted(new)
+
+
+def test_ranges_take_a_plain_between_rule_by_its_own_name(source) -> None:
+    from expectations.marts import identity
+
+    residual = identity("negative", "negative = its own reconstruction", 1.5)  # within +-1.5; row 2 is -2.0
+    merged = rules.ranges(residual, rules.between_all(["fine"], 0, 10))
+    assert failures(source, [merged], BATCH, "ranges_plain") == ["negative = its own reconstruction (+-1.5)"]
+    assert failures(source, [residual], BATCH, "ranges_plain_old") == ["negative = its own reconstruction (+-1.5)"]
+    with pytest.raises(ValueError, match="unconditional between"):
+        rules.ranges(rules.between("fine", 0, 1, when=("flag", "x")))
