@@ -34,9 +34,11 @@ class ServerStartError(RuntimeError):
 
 
 @contextlib.contextmanager
-def temporary_server(timeout_s: float = 120.0, on_wait: Callable[[str], None] | None = None) -> Iterator[str | None]:
+def temporary_server(timeout_s: float = 120.0, on_wait: Callable[[str], None] | None = None,
+                     while_starting: Callable[[], None] | None = None) -> Iterator[str | None]:
     """Point Prefect at a temporary server that cannot outlive this process; yield its API URL (None, and nothing
-    started, when PREFECT_API_URL already names a server)."""
+    started, when PREFECT_API_URL already names a server). `while_starting` runs in this process while the server
+    starts in its own (e.g. the run's heavy imports: seconds of CPU that then cost no waiting)."""
     from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
     if PREFECT_API_URL.value():
@@ -46,6 +48,8 @@ def temporary_server(timeout_s: float = 120.0, on_wait: Callable[[str], None] | 
     with _setup_lock(home, on_wait or (lambda _message: None)):
         process, url = _start(home)
         try:
+            if while_starting is not None:
+                while_starting()
             wait_healthy(url, process, timeout_s)
         except BaseException:
             stop(process)

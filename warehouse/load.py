@@ -164,7 +164,8 @@ def coverage(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFra
     keys = " AND ".join(f"h.{k} = b.{k}" for k in dataset.key)
     grp = f"CAST({group_column} AS VARCHAR)" if group_column else "'*'"
     nulled = " OR ".join(f"(h.{c} IS NOT NULL AND b.{c} IS NULL)" for c in value_columns) or "FALSE"
-    on_window = f"w.grp = l.{dataset.group_column}" if dataset.group_column else "w.grp = '*'"
+    # windows per group (FRED series), or one '*' window for a source fetched whole (e.g. CFTC, grouped by contract)
+    on_window = f"w.grp = l.{dataset.group_column}" if dataset.group_column and "*" not in windows else "w.grp = '*'"
     picked = ", ".join(dict.fromkeys([*dataset.key, dataset.date_column, *value_columns]))
     window_rows = [{"grp": g, "start_date": s, "end_date": e} for g, (s, e) in windows.items()]
     con.register("_windows", pl.DataFrame(window_rows, schema={"grp": pl.Utf8, "start_date": pl.Date,
