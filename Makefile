@@ -12,7 +12,7 @@ export DO_NOT_TRACK ?= 1
 # database first) that is not always enough.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 
-.PHONY: demo test install lock chromium lint replay serve report docs bench bench-validation clean
+.PHONY: demo test install lock chromium lint replay serve report docs bench bench-validation bench-suites clean
 
 # The exact versions the tests ran with come from the lock file; qtwatch itself goes in editable, without deps.
 $(STAMP): pyproject.toml $(LOCK)
@@ -60,6 +60,9 @@ bench: $(STAMP) ## measure trivial flow, floor, full / re-run / incremental runs
 
 bench-validation: $(STAMP) ## time each suite on real recorded batches (pandas vs SQL datasource)
 	$(BIN)/python -m benchmarks.bench_validation
+
+bench-suites: $(STAMP) ## rules and median validation time of every suite on the replay's full history (~20 s)
+	$(BIN)/python -m benchmarks.bench_suites
 
 replay: $(STAMP) ## rebuild replay/ from ../shared/data/real
 	$(BIN)/python -m scripts.build_replay
