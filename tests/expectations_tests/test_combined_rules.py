@@ -153,3 +153,13 @@ def test_ranges_take_a_plain_between_rule_by_its_own_name(source) -> None:
     assert failures(source, [residual], BATCH, "ranges_plain_old") == ["negative = its own reconstruction (+-1.5)"]
     with pytest.raises(ValueError, match="unconditional between"):
         rules.ranges(rules.between("fine", 0, 1, when=("flag", "x")))
+
+
+def test_a_check_polars_cannot_compute_fails_by_the_rules_name(source, monkeypatch) -> None:
+    rule = rules.between_all(["fine"], 0, 10)
+    spec = rules.combined_specs([rule])[0]
+    # Stand-in for a batch polars cannot compute a flag on (date + text raises InvalidOperationError).
+    monkeypatch.setattr(combined, "flags", lambda spec, frame: [("fine: in [0, 10]", (pl.col("day") + "x") == 1)])
+    checked = combined.add_check_columns(BATCH, [spec])  # no exception: every row counts as failing
+    assert checked[spec[combined.CHECK]].to_list() == [1, 1, 1, 1]
+    assert failures(source, [rule], BATCH, "no_crash") == [rule.description]
