@@ -200,7 +200,8 @@ def rule_name(config: object) -> str:
 
 def failed_names(result: ExpectationValidationResult, batch: pl.DataFrame | None) -> list[str]:
     """Readable names of one failed rule: for a combined rule (rules.NAMES in its meta) one name per missing
-    column or per failing group, found in the result or the batch; else the rule's own name."""
+    column, per failing underlying check (`<column>: numeric`) or per failing group, found in the result or the
+    batch; else the rule's own name."""
     config = result.expectation_config
     spec = (getattr(config, "meta", None) or {}).get(rules.NAMES)
     names: list[str] = []
