@@ -86,17 +86,25 @@ class Validator:
         return with_completeness(verdict, completeness.shortfalls(coverage, module.context().coverage_group))
 
     def build_data_docs(self, path: Path) -> Path:
-        """Drop validation results older than the last `keep_runs` runs, then render the kept ones as GX Data Docs
-        under `path` (its index lists every kept run); returns its index.html."""
+        """Drop validation results older than the last `keep_runs` runs, then render this run's validations (and
+        the suites they used) as GX Data Docs under `path`, whose index lists every kept run; returns its
+        index.html. The kept runs' pages are already on disk: rendering them again every run cost time in
+        proportion to the history kept (a site without an index is rendered whole)."""
         path.mkdir(parents=True, exist_ok=True)
         self.prune_history(path)
-        self._name_data_assets()
+        keys = self._result_keys()
+        mine = [k for k in keys if self.run_name and (k.run_id.run_name or "") == self.run_name]
+        whole = not (path / "index.html").exists() or not mine
+        self._name_data_assets(keys if whole else mine)
         sites = self._context.list_data_docs_sites() or {}
         if DOCS_SITE in sites:
             self._context.update_data_docs_site(DOCS_SITE, _site_config(path))  # type: ignore[arg-type]
         else:
             self._context.add_data_docs_site(DOCS_SITE, _site_config(path))  # type: ignore[arg-type]
-        self._context.build_data_docs(site_names=[DOCS_SITE])
+        suites_used = list({k.expectation_suite_identifier.name: k.expectation_suite_identifier
+                            for k in mine}.values())
+        self._context.build_data_docs(site_names=[DOCS_SITE],
+                                      resource_identifiers=None if whole else [*mine, *suites_used])
         return path / "index.html"
 
     def kept_runs(self) -> list[str]:
@@ -125,11 +133,11 @@ class Validator:
         """The keys of the stored validation results (the store only ever holds validation results)."""
         return cast(list[ValidationResultIdentifier], self._context.validation_results_store.list_keys())
 
-    def _name_data_assets(self) -> None:
+    def _name_data_assets(self, keys: list[ValidationResultIdentifier]) -> None:
         """Data Docs print a result's asset from meta.batch_spec, which a dataframe batch lacks ("Data asset:
         None"): copy the asset name GX keeps in meta.active_batch_definition into it, once per stored result."""
         store = self._context.validation_results_store
-        for key in self._result_keys():
+        for key in keys:
             result = store.get(key)
             if result is None:
                 continue

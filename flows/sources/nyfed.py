@@ -10,7 +10,7 @@ import polars as pl
 import requests
 
 from flows.http import get_bytes
-from flows.replay import ReplayCall, date_or_none, load_json_gz, us_date
+from flows.replay import ReplayCall, date_or_none, us_date
 from flows.sources import Batch, FetchRequest, parse_or_raise, run_logger
 from transforms import nyfed as parse
 from transforms.nyfed import unknown_fields
@@ -65,7 +65,7 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
                 and call.published(day, release_of(SOURCES["nyfed_rates"], r.split(",", 2)[1]))]
         return 200, ("\n".join([header, *kept, "," * header.count(",")])).encode(), "text/csv"
     if call.path == RP_PATH:
-        operations = load_json_gz(call.root / "nyfed" / "rp_operations.json.gz")["repo"]["operations"]
+        operations = call.json_gz("nyfed/rp_operations.json.gz")["repo"]["operations"]
         release = SOURCES["nyfed_repo"].release
         wanted = call.query.get("operationTypes")
         ops = [op for op in operations if low <= (day := date.fromisoformat(op["operationDate"])) <= high

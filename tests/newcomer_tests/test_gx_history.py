@@ -43,3 +43,24 @@ def test_a_new_validator_reuses_the_context_it_finds(tmp_path) -> None:
     _run(root, docs, "20260105T210000Z-aaaaaa", keep=5)
     again = _run(root, docs, "20260106T210000Z-bbbbbb", keep=5)
     assert again.kept_runs() == ["20260106T210000Z-bbbbbb", "20260105T210000Z-aaaaaa"]
+
+
+def test_a_run_renders_only_its_own_pages_and_the_index_lists_every_kept_run(tmp_path) -> None:
+    root, docs = tmp_path / "data", tmp_path / "docs"
+    names = ["20260105T210000Z-aaaaaa", "20260106T210000Z-bbbbbb"]
+    _run(root, docs, names[0], keep=5)
+    first = next((docs / "validations" / "fred_observations" / names[0]).rglob("*.html"))
+    first.write_text(first.read_text() + "<!-- rendered by the first run -->")
+    _run(root, docs, names[1], keep=5)
+    assert first.read_text().endswith("<!-- rendered by the first run -->")  # not rendered again: cost follows new runs
+    index = (docs / "index.html").read_text()
+    assert names[0] in index and names[1] in index
+    assert any((docs / "validations" / "fred_observations" / names[1]).rglob("*.html"))
+
+
+def test_a_site_without_its_index_is_rendered_whole(tmp_path) -> None:
+    root, docs = tmp_path / "data", tmp_path / "docs"
+    _run(root, docs, "20260105T210000Z-aaaaaa", keep=5)
+    fresh = tmp_path / "elsewhere"  # e.g. QTWATCH_GX_DOCS_DIR moved: the kept runs' pages must be there too
+    _run(root, fresh, "20260106T210000Z-bbbbbb", keep=5)
+    assert any((fresh / "validations" / "fred_observations" / "20260105T210000Z-aaaaaa").rglob("*.html"))
