@@ -190,8 +190,12 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
         landed = {r.source for r in summary.loads if r.rows_landed}
         rebuild = full_refresh or bool(landed) or bool(changes.marts_missing(con, MART_BUILDERS))
         if rebuild:
-            stale = changes.stale_core(con, DATASETS, {SOURCES[s].dataset.name for s in landed})
-            rebuild_core(con, list(DATASETS) if full_refresh else stale)
+            loads = {}  # dataset -> this run's loads that landed rows in it
+            for r in summary.loads:
+                if r.rows_landed:
+                    loads.setdefault(SOURCES[r.source].dataset.name, []).append(r.load_id)
+            missing = set(DATASETS) if full_refresh else set(changes.stale_core(con, DATASETS, ()))  # not built yet
+            rebuild_core(con, sorted(missing), refresh={d: ids for d, ids in loads.items() if d not in missing})
         else:
             logger.info("nothing new landed: core, marts, report and Data Docs stay as published")
         faults.point("core-rebuilt")
@@ -393,10 +397,16 @@ def validate_task(con: duckdb.DuckDBPyConnection, validator: LazyValidator, data
 
 
 @task(name="core", cache_policy=NO_CACHE)
-def rebuild_core(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None) -> None:
-    """core.<dataset> (latest version), core.<dataset>_history and core.<dataset>_known_on for `datasets` (those
-    that landed rows; default every dataset)."""
-    load.rebuild_core(con, DATASETS if datasets is None else {d: DATASETS[d] for d in datasets})
+def rebuild_core(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None,
+                 refresh: dict[str, list[str]] | None = None) -> None:
+    """core.<dataset> (latest version), core.<dataset>_history and core.<dataset>_known_on built from all of raw for
+    `datasets` (default every dataset; a new warehouse, a full refresh), and brought up to date for just the keys
+    their loads landed for the datasets in `refresh` (dataset -> this run's load ids): a daily run's cost follows
+    its new rows, not the history."""
+    if datasets is None or datasets:
+        load.rebuild_core(con, DATASETS if datasets is None else {d: DATASETS[d] for d in datasets})
+    for dataset, load_ids in (refresh or {}).items():
+        load.refresh_core(con, DATASETS[dataset], load_ids)
 
 
 def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, run_id: str,

@@ -70,17 +70,35 @@ def rebuild_core(con: duckdb.DuckDBPyConnection, names: Mapping[str, Dataset] = 
         _build_core_tables(con, dataset)
 
 
+def refresh_core(con: duckdb.DuckDBPyConnection, d: Dataset, load_ids: list[str]) -> int:
+    """Bring core.<d> and core.<d>_history up to date for the keys `load_ids` landed rows for (a daily run: a few
+    days of each series), instead of recomputing them from all of raw; the tables must exist. Returns the number of
+    keys refreshed. Same rows as `rebuild_core` (a test keeps them equal); the physical order is no longer sorted."""
+    keys = ", ".join(d.key)
+    same = " AND ".join(f"x.{k} = t.{k}" for k in d.key)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _touched AS SELECT DISTINCT {keys} FROM {d.raw_table} "
+                f"WHERE load_id IN (SELECT unnest(?::VARCHAR[]))", [load_ids])
+    try:
+        touched = con.execute("SELECT count(*) FROM _touched").fetchall()[0][0]
+        if not touched:
+            return 0
+        versions = f"(SELECT x.* FROM {d.raw_table} x SEMI JOIN _touched t ON {same})"
+        for table in (d.core_table, f"{d.core_table}_history"):
+            con.execute(f"DELETE FROM {table} x USING _touched t WHERE {same}")
+        con.execute(f"INSERT INTO {d.core_table} BY NAME {_latest_sql(d, versions)}")
+        con.execute(f"INSERT INTO {d.core_table}_history BY NAME {_history_sql(d, versions)}")
+        return touched
+    finally:
+        con.execute("DROP TABLE IF EXISTS _touched")
+
+
 def _build_core_tables(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
     keys = ", ".join(d.key)
     con.execute(f"CREATE OR REPLACE TABLE {d.core_table} AS {_latest_sql(d)} ORDER BY {keys}")
     # valid_from: the New York day the version became public (published_at), else (rows landed before it was
     # recorded) the as-of of the run that landed it; versions follow each other in the order they became public
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {d.core_table}_history AS
-        SELECT *, lead(valid_from) OVER (PARTITION BY {keys} ORDER BY {_VERSION_ORDER}) AS valid_to
-        FROM (SELECT *, {_VALID_FROM} AS valid_from FROM {d.raw_table})
-        ORDER BY {keys}, {_VERSION_ORDER}
-    """)
+    con.execute(f"CREATE OR REPLACE TABLE {d.core_table}_history AS {_history_sql(d, d.raw_table)} "
+                f"ORDER BY {keys}, {_VERSION_ORDER}")
     con.execute(f"""
         CREATE OR REPLACE MACRO {d.core_table}_known_on(day) AS TABLE
         SELECT * EXCLUDE (valid_from, valid_to) FROM {d.core_table}_history
@@ -119,11 +137,19 @@ _VERSION_ORDER = ", ".join(_VERSION_KEYS)
 _VALID_FROM = "coalesce(timezone('America/New_York', published_at)::DATE, as_of, fetched_at::DATE)"
 
 
-def _latest_sql(d: Dataset) -> str:
+def _latest_sql(d: Dataset, versions: str | None = None) -> str:
+    """The latest version of every key in `versions` (a table or subquery of raw rows; default all of raw)."""
     keys = ", ".join(d.key)
     latest_first = ", ".join(f"{c} DESC" for c in _VERSION_KEYS)
-    return (f"SELECT * FROM {d.raw_table} "
+    return (f"SELECT * FROM {versions or d.raw_table} "
             f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {latest_first}) = 1")
+
+
+def _history_sql(d: Dataset, versions: str) -> str:
+    """Every version in `versions` with the days it was known: valid_from, and valid_to = the next one's."""
+    keys = ", ".join(d.key)
+    return (f"SELECT *, lead(valid_from) OVER (PARTITION BY {keys} ORDER BY {_VERSION_ORDER}) AS valid_to "
+            f"FROM (SELECT *, {_VALID_FROM} AS valid_from FROM {versions})")
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -57,7 +57,8 @@ def test_a_new_warehouse_or_full_refresh_asks_for_the_whole_history(con) -> None
 
 def test_held_rows_in_the_whole_window_are_checked_for_completeness(con) -> None:
     window = plan_windows(con, CFTC, AS_OF, full_refresh=False)["*"]
-    lost_one = HELD.filter(~((pl.col("cftc_contract_market_code") == "S2") & (pl.col("report_date") == date(2026, 6, 9))))
+    lost = (pl.col("cftc_contract_market_code") == "S2") & (pl.col("report_date") == date(2026, 6, 9))
+    lost_one = HELD.filter(~lost)
     cover = load.coverage(con, CFTC.dataset, lost_one.filter(pl.col("report_date") >= window.start),
                           {"*": (window.start, window.end)}, "cftc_contract_market_code")
     assert window.start == date(2026, 6, 2)

@@ -1,6 +1,7 @@
 """Warehouse: staged writes publish atomically or not at all, one writer at a time, and raw keeps every version."""
 
 import hashlib
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -134,3 +135,18 @@ def test_known_on_returns_what_was_known_that_day(revised, day, expected):
 
 def test_held_max_dates_are_per_series(revised):
     assert load.held_max_dates(revised, FRED) == {"TEST": date(2024, 1, 3)}
+
+
+def test_an_unchanged_build_is_not_applied_again_and_a_changed_seed_is(tmp_path, monkeypatch):
+    con = duckdb.connect()
+    assert db.ensure_built(con) is True  # a new file: DDL and seeds applied, fingerprint recorded
+    assert db.ensure_built(con) is False  # same files: nothing to do
+    seeds = tmp_path / "seeds"
+    shutil.copytree(db.SEED_DIR, seeds)
+    catalog = seeds / "fred_series.csv"
+    header, first, *rest = catalog.read_text().splitlines()
+    catalog.write_text("\n".join([header, *rest]) + "\n")  # one series fewer
+    monkeypatch.setattr(db, "SEED_DIR", seeds)
+    before = con.execute("SELECT count(*) FROM ref.fred_series").fetchall()[0][0]
+    assert db.ensure_built(con) is True
+    assert con.execute("SELECT count(*) FROM ref.fred_series").fetchall()[0][0] == before - 1

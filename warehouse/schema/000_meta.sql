@@ -5,6 +5,11 @@ CREATE TABLE IF NOT EXISTS meta.schema_comments (schema_name VARCHAR PRIMARY KEY
 COMMENT ON TABLE meta.schema_comments IS 'One row per warehouse schema: what it holds (DuckDB cannot comment schemas).';
 COMMENT ON COLUMN meta.schema_comments.schema_name IS 'Schema name.';
 COMMENT ON COLUMN meta.schema_comments.comment IS 'What the schema holds.';
+-- The fingerprint of the DDL and seeds the file was last built with: an unchanged build is not applied again.
+CREATE TABLE IF NOT EXISTS meta.schema_build (fingerprint VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL);
+COMMENT ON TABLE meta.schema_build IS 'One row: the SHA-256 of warehouse/schema/*.sql and warehouse/seeds/*.csv this file was last built with; a run re-applies the DDL and reloads the seeds only when it differs.';
+COMMENT ON COLUMN meta.schema_build.fingerprint IS 'SHA-256 (hex) over the schema and seed files, names and contents.';
+COMMENT ON COLUMN meta.schema_build.applied_at IS 'When that build was applied.';
 INSERT OR REPLACE INTO meta.schema_comments VALUES ('meta', 'Pipeline bookkeeping: runs, per-source loads, validation results and quarantined batches.');
 
 CREATE TABLE IF NOT EXISTS meta.runs (
