@@ -225,9 +225,9 @@ def main(argv: list[str]) -> None:
     _marks["script_start"] = _now()
     sys.meta_path.insert(0, _Finder())
     atexit.register(_write)
-    from qtwatch.cli import app
+    from qtwatch.cli import main as qtwatch_main
 
-    app(argv, prog_name="qtwatch")
+    qtwatch_main(argv)
 
 
 if __name__ == "__main__":

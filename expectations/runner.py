@@ -103,8 +103,9 @@ class Validator:
             self._context.add_data_docs_site(DOCS_SITE, _site_config(path))  # type: ignore[arg-type]
         suites_used = list({k.expectation_suite_identifier.name: k.expectation_suite_identifier
                             for k in mine}.values())
-        self._context.build_data_docs(site_names=[DOCS_SITE],
-                                      resource_identifiers=None if whole else [*mine, *suites_used])
+        # GX types the list as one kind of key; each site section keeps the keys of its own kind, so both go in
+        wanted = cast(list[ValidationResultIdentifier], [*mine, *suites_used])
+        self._context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=None if whole else wanted)
         return path / "index.html"
 
     def kept_runs(self) -> list[str]:

@@ -190,7 +190,7 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
         landed = {r.source for r in summary.loads if r.rows_landed}
         rebuild = full_refresh or bool(landed) or bool(changes.marts_missing(con, MART_BUILDERS))
         if rebuild:
-            loads = {}  # dataset -> this run's loads that landed rows in it
+            loads: dict[str, list[str]] = {}  # dataset -> this run's loads that landed rows in it
             for r in summary.loads:
                 if r.rows_landed:
                     loads.setdefault(SOURCES[r.source].dataset.name, []).append(r.load_id)

@@ -24,7 +24,6 @@ def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refres
     from flows.temp_server import ServerStartError, temporary_server
     from qtwatch import report_console
 
-    errors.quiet_prefect_tracebacks()
     before = report_console.latest_run_id(settings.warehouse)
     state = None
     try:
@@ -33,6 +32,7 @@ def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refres
                 console.status("running the qtwatch pipeline (Prefect logs below)…"):
             from flows.pipeline import qtwatch_pipeline
 
+            errors.quiet_prefect_tracebacks()  # Prefect's console handlers exist once the flow's modules are loaded
             state = qtwatch_pipeline(sources=sources, replay=replay, as_of=as_of, full_refresh=full_refresh,
                                      return_state=True)
     except interrupts.Interrupted as exc:
