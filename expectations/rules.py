@@ -108,9 +108,8 @@ def _range_entries(rule: Expectation) -> list[list]:
     spec = (rule.meta or {}).get(NAMES) or {}
     if spec.get(combined.KIND) == "between":
         return spec[combined.ENTRIES]
-    plain = isinstance(rule, E.ExpectColumnValuesToBeBetween) and rule.row_condition is None and not (
-        rule.strict_min or rule.strict_max) and rule.mostly == 1
-    if not plain:
+    if not (isinstance(rule, E.ExpectColumnValuesToBeBetween) and rule.row_condition is None and not (
+            rule.strict_min or rule.strict_max) and rule.mostly == 1):
         raise ValueError("rules.ranges merges at_least_all / between_all / unconditional between rules only")
     return [[rule.column, rule.description or f"{rule.column}: in range", rule.min_value, rule.max_value]]
 
@@ -233,7 +232,7 @@ def _pair(a: str, b: str, op: str, group: str, names: Mapping[str, str], descrip
 def in_order(pairs: Iterable[tuple[str, str] | tuple[str, str, str]]) -> Expectation:
     """One rule standing for `lower <= upper` of every (lower, upper[, name]) pair, named as rules.ordered names it;
     row by row, skipped where either is null."""
-    entries = [[p[0], p[2] if len(p) > 2 else f"{p[0]} <= {p[1]}", p[1]] for p in pairs]  # type: ignore[misc]
+    entries = [[p[0], p[2] if len(p) > 2 else f"{p[0]} <= {p[1]}", p[1]] for p in pairs]
     return _combined("ordered", entries)
 
 
