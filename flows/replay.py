@@ -55,7 +55,8 @@ class ReplayCall:
     query: dict[str, str]
     as_of: date | None
     seed: int = 0  # orders ties of a Fiscal Data sort, differently on every page (as the live API may)
-    # the adapter's decoded files: loaded once per session (the pages of one fetch), freed with it
+    # the adapter's decoded files and the records a Fiscal Data query sees (by path, or by ("visible", file,
+    # filter)): worked out once per session (the pages of one fetch), freed with it
     files: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def json_gz(self, relative: str) -> dict:
@@ -224,14 +225,14 @@ def _distinct(records: list[dict], fields: list[str]) -> list[dict]:
     """`fields=a,b`: one record of those fields per distinct value, in order (what the API returns); a field a
     record lacks reads "null"."""
     pick = itemgetter(*fields)
+    single = len(fields) == 1  # itemgetter of one field returns the value, not a 1-tuple
     seen: set[tuple] = set()
     kept = []
     for record in records:
         try:
-            values = pick(record)
+            values = (pick(record),) if single else pick(record)
         except KeyError:
             values = tuple(record.get(f, "null") for f in fields)
-        values = values if len(fields) > 1 else (values,)
         if values not in seen:
             seen.add(values)
             kept.append(dict(zip(fields, values, strict=True)))

@@ -173,9 +173,6 @@ def main(argv: list[str] | None = None) -> NoReturn:
     if isinstance(code, str):  # SystemExit("message"): printed, exit status 1, as Python does
         err.print(code)
         code = 1
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
     atexit._run_exitfuncs()  # noqa: SLF001 - the handlers a normal exit would run, in their order
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):

@@ -62,6 +62,17 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def published(tmp_path) -> Path:
+    """A built, published warehouse with no data (warehouse tests and the staging fault tests)."""
+    from warehouse import db
+
+    path = tmp_path / "qtwatch.duckdb"
+    with db.staged(path):
+        pass
+    return path
+
+
 @pytest.fixture(scope="session")
 def replay_dir() -> Path:
     """The project's committed replay snapshot (real recorded responses in each source's wire format)."""

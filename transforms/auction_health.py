@@ -11,9 +11,8 @@ missing high yield (it is auctioned on a discount margin); a TIPS is not, and co
 import polars as pl
 
 from transforms.schema import SchemaDict
-from transforms.units import conform
+from transforms.units import USD_PER_BN, conform
 
-USD_PER_BN = 1e9
 PREVIOUS_AUCTIONS = 6  # window of the bid-to-cover baseline: about 1.5 months of weekly bills, 6 months of notes
 BILL_TYPES = ("Bill", "CMB")
 

@@ -20,9 +20,8 @@ from sortedcontainers import SortedList
 
 from transforms.cftc import TENORS, TREASURY_CONTRACTS
 from transforms.schema import SchemaDict
-from transforms.units import conform
+from transforms.units import USD_PER_BN, conform
 
-USD_PER_BN = 1e9
 TOTAL = "total"
 PERCENTILE_SINCE = date(2017, 1, 1)
 WEEK_DAYS = 7

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import zipfile
 from datetime import date, timedelta
 
 import polars as pl
 
-from transforms.errors import ParseError, decode_text
+from transforms.errors import ParseError, decode_text, first_line, read_text_csv
 from transforms.schema import SchemaDict
 
 log = logging.getLogger(__name__)
@@ -111,11 +110,7 @@ def parse_tff_zip(payload: bytes) -> pl.DataFrame:
 
 def parse_tff_text(payload: bytes) -> pl.DataFrame:
     """The FinFutYY.txt text (CRLF or LF) -> Treasury rows in SCHEMA; ParseError when a column is missing."""
-    text = decode_text(payload, "CFTC TFF text")
-    try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
-    except pl.exceptions.PolarsError as exc:
-        raise ParseError(f"CFTC TFF text is malformed: {_first_line(exc)}") from None
+    frame = read_text_csv(payload, "CFTC TFF text")
     missing = [h for h in HEADERS if h not in frame.columns]
     if missing:
         raise ParseError(f"CFTC TFF file lacks the column(s) {', '.join(missing[:5])}"
@@ -138,7 +133,7 @@ def _cast(frame: pl.DataFrame) -> pl.DataFrame:
     try:
         return stripped.with_columns(casts)
     except pl.exceptions.PolarsError as exc:
-        raise ParseError(f"CFTC TFF file has an unparseable date or number: {_first_line(exc)}") from None
+        raise ParseError(f"CFTC TFF file has an unparseable date or number: {first_line(exc)}") from None
 
 
 def _note_extra(extra: list[str]) -> None:
@@ -146,10 +141,6 @@ def _note_extra(extra: list[str]) -> None:
     if extra and tuple(extra) not in _warned_extra:
         _warned_extra.add(tuple(extra))
         log.warning("CFTC TFF file has %d column(s) qtwatch does not keep: %s", len(extra), ", ".join(extra[:8]))
-
-
-def _first_line(exc: Exception) -> str:
-    return re.sub(r"\s+", " ", str(exc).strip().splitlines()[0])[:200]
 
 
 def release_date(report_date: pl.Expr) -> pl.Expr:

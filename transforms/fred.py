@@ -6,7 +6,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms.errors import ParseError, decode_text
+from transforms.errors import ParseError, decode_text, first_line
 from transforms.schema import SchemaDict
 
 SCHEMA: SchemaDict = {"series_id": pl.Utf8(), "date": pl.Date(), "value": pl.Float64()}
@@ -43,12 +43,7 @@ def _finish(frame: pl.DataFrame, series_id: str) -> pl.DataFrame:
             .cast(SCHEMA)
         )
     except pl.exceptions.PolarsError as exc:
-        raise ParseError(f"FRED {series_id}: a date or value is not parseable: {_first_line(exc)}") from exc
-
-
-def _first_line(exc: Exception) -> str:
-    """The first line of a polars error (it names the offending values), for a one-sentence ParseError."""
-    return str(exc).strip().splitlines()[0][:200]
+        raise ParseError(f"FRED {series_id}: a date or value is not parseable: {first_line(exc)}") from exc
 
 
 def parse_fredgraph_csv(payload: bytes, series_id: str) -> pl.DataFrame:
@@ -58,7 +53,7 @@ def parse_fredgraph_csv(payload: bytes, series_id: str) -> pl.DataFrame:
     try:
         frame = pl.read_csv(io.StringIO(text), new_columns=["date", "value"], infer_schema=False)
     except pl.exceptions.PolarsError as exc:
-        raise ParseError(f"fredgraph CSV for {series_id} is malformed: {_first_line(exc)}") from exc
+        raise ParseError(f"fredgraph CSV for {series_id} is malformed: {first_line(exc)}") from exc
     return _finish(frame, series_id)
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import polars as pl
 
 from transforms.schema import SchemaDict
-from transforms.units import conform, select_series
+from transforms.units import USD_PER_BN, conform, select_series
 
 # SOFR above IORB means overnight repo pays more than reserves earn at the Fed: banks no longer arbitrage it away,
 # the classic sign that reserves have stopped being ample (Sep 2019, late 2025). Any positive spread counts.
@@ -19,7 +19,6 @@ SOFR_IORB_STRESS_BP = 0.0
 # SRF usage of a few hundred million is routine test/odd-lot activity at quarter ends; above $5bn dealers are
 # borrowing from the Fed because the market rate is above the SRF minimum bid rate.
 SRF_STRESS_BN = 5.0
-USD_PER_BN = 1e9
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 IORB_MAX_STALENESS = dt.timedelta(days=7)
 # Small Value Exercises test operational readiness with token amounts (a 10:30 repo or RRP "Multiple Price"

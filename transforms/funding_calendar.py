@@ -25,9 +25,8 @@ from typing import cast
 import polars as pl
 
 from transforms.schema import SchemaDict
-from transforms.units import conform
+from transforms.units import USD_PER_BN, conform
 
-USD_PER_BN = 1e9
 TAX_MONTHS = (1, 4, 6, 9, 12)  # January: individuals only; December: corporations only
 TAX_DAY = 15
 COUPON_TYPES = ("Note", "Bond")

@@ -1,14 +1,13 @@
 """NY Fed Markets parsers: reference-rates CSV (one row per rate type x date, %, $bn) and repo/RRP operations JSON
 (one row per operation, amounts in USD)."""
 
-import io
 import json
 import re
 from typing import Any
 
 import polars as pl
 
-from transforms.errors import ParseError, decode_text
+from transforms.errors import ParseError, decode_text, first_line, read_text_csv
 from transforms.schema import SchemaDict
 
 RATES_SCHEMA: SchemaDict = {
@@ -154,16 +153,12 @@ def _cast_rates(frame: pl.DataFrame) -> pl.DataFrame:
             *(pl.col(c).str.strip_chars().cast(pl.Float64, strict=True) for c in numeric),
         ).select(list(RATES_SCHEMA)).cast(RATES_SCHEMA)
     except pl.exceptions.PolarsError as exc:
-        raise ParseError(f"NY Fed rates CSV has an unparseable date or number: {_first_line(exc)}") from exc
+        raise ParseError(f"NY Fed rates CSV has an unparseable date or number: {first_line(exc)}") from exc
 
 
 def parse_reference_rates_csv(payload: bytes) -> pl.DataFrame:
     """Parse `/api/rates/all/search.csv` into one row per (rate_type, effective_date); % and $ billions."""
-    text = decode_text(payload, "NY Fed rates CSV")
-    try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
-    except pl.exceptions.PolarsError as exc:
-        raise ParseError(f"NY Fed rates CSV is malformed: {_first_line(exc)}") from exc
+    frame = read_text_csv(payload, "NY Fed rates CSV")
     mapping = _rename_rate_headers(frame.columns)
     # The download ends with an all-comma line: a row with no field at all, dropped here.
     frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
@@ -222,7 +217,7 @@ def parse_rp_operations_json(payload: bytes) -> pl.DataFrame:
         frame = pl.from_dicts(rows, schema=_rp_string_schema(), strict=True)
         frame = frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d", strict=True))
     except (pl.exceptions.PolarsError, TypeError) as exc:
-        raise ParseError(f"NY Fed repo operations JSON has a field of the wrong type: {_first_line(exc)}") from exc
+        raise ParseError(f"NY Fed repo operations JSON has a field of the wrong type: {first_line(exc)}") from exc
     return frame.select(list(RP_SCHEMA)).cast(RP_SCHEMA)
 
 
@@ -237,8 +232,3 @@ def unknown_fields(frame: pl.DataFrame, known: tuple[str, ...]) -> list[str]:
     for text in frame["extra"].drop_nulls().unique().to_list():
         names.update(json.loads(text))
     return sorted(names - set(known))
-
-
-def _first_line(exc: Exception) -> str:
-    """The first line of an error (polars names the offending values), for a one-sentence ParseError."""
-    return str(exc).strip().splitlines()[0][:200]

@@ -103,6 +103,7 @@ def conform(frame: pl.DataFrame, schema: SchemaDict) -> pl.DataFrame:
     return frame.select(list(schema)).cast(schema)
 
 
+USD_PER_BN = 1e9  # dollars in a billion: auction and CFTC notional amounts come in dollars
 AMOUNT_DECIMALS = 3  # $bn to 3 decimals = $1 million: the precision H.4.1 and the DTS publish in; drops float noise
 
 

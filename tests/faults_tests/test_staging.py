@@ -21,15 +21,6 @@ INSERT_DEAD = ("INSERT INTO raw.fred_observations BY NAME SELECT 'DEAD' AS serie
 FILLER_ROWS = 3_000_000  # synthetic: enough integers to spread a table over several 256 KB blocks
 
 
-@pytest.fixture
-def published(tmp_path) -> Path:
-    """A built, published warehouse with no data."""
-    path = tmp_path / "qtwatch.duckdb"
-    with db.staged(path):
-        pass
-    return path
-
-
 def dead_run_staging(published: Path, name: str) -> Path:
     """What `kill -9` during a load leaves: a staging copy of `published` whose WAL holds the dead run's rows (one
     synthetic FRED observation, series DEAD)."""

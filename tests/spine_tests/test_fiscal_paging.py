@@ -141,3 +141,23 @@ def test_a_missing_required_field_names_source_field_and_url(httpserver: HTTPSer
         fiscal.fetch_auctions(make_session(fast_policy(), "qtwatch-tests"), request)
     message = str(caught.value)
     assert message.startswith("auctions: ") and "bid_to_cover_ratio" in message and httpserver.url_for("/x/") in message
+
+
+@pytest.mark.parametrize("fields", ["security_type", "security_type,security_term"], ids=["one-field", "two-fields"])
+def test_fields_returns_one_record_per_distinct_value_even_where_a_record_lacks_the_field(tmp_path: Path, fields):
+    """`fields=` on the real cassette's records, one of which lost `security_type` (as a record of another dataset
+    version might): distinct plain values, "null" for the missing one — never a value wrapped in a tuple."""
+    (tmp_path / "fiscaldata").mkdir()
+    body = json.loads(gzip.decompress(CASSETTE.read_bytes()))
+    records = [dict(r) for r in body["data"]]
+    del records[0]["security_type"]
+    dataset = {"data": records, "meta": {k: body["meta"][k] for k in ("labels", "dataTypes", "dataFormats")}}
+    (tmp_path / "fiscaldata" / "a.json.gz").write_bytes(gzip.compress(json.dumps(dataset).encode()))
+    query = {"fields": fields, "page[size]": "100"}
+    page = fiscal_response(ReplayCall(tmp_path, "fiscaldata_url", "", query, None), "fiscaldata/a.json.gz",
+                           auctions=False, release=SOURCES["auctions"].release)
+    names = fields.split(",")
+    expected = {tuple(r.get(f, "null") for f in names) for r in records}
+    assert [list(r) for r in page["data"]] == [names] * len(page["data"])
+    assert {tuple(r[f] for f in names) for r in page["data"]} == expected and len(page["data"]) == len(expected)
+    assert all(isinstance(r[f], str) for r in page["data"] for f in names)

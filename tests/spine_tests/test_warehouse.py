@@ -24,15 +24,6 @@ def leftovers(path: Path) -> list[str]:
     return sorted(p.name for p in path.parent.glob(f".{path.name}.building-*"))
 
 
-@pytest.fixture
-def published(tmp_path) -> Path:
-    """A built, published, empty warehouse."""
-    path = tmp_path / "qtwatch.duckdb"
-    with db.staged(path):
-        pass
-    return path
-
-
 def obs(value: float, day: date = date(2024, 1, 3)) -> pl.DataFrame:
     """One synthetic FRED observation (series TEST), in the raw landing shape before lineage."""
     return pl.DataFrame({"series_id": ["TEST"], "date": [day], "value": [value], "units": ["Synthetic units"],
