@@ -164,6 +164,12 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
     validate every batch; land raw; rebuild core and marts; publish the DuckDB warehouse atomically. Fails if any
     source failed or was quarantined."""
     interrupts.rearm()
+    with db.remembering_checks():  # the published file is read whole once per run, not at every step
+        return _run_pipeline(sources, replay, as_of, full_refresh, replay_dir)
+
+
+def _run_pipeline(sources: list[str] | None, replay: bool, as_of: date | None, full_refresh: bool,
+                  replay_dir: str | None) -> RunSummary | State:
     logger = get_run_logger()
     config = RunConfig.from_settings(get_settings(), replay=replay, replay_dir=replay_dir)
     if config.replay_dir is not None and not config.replay_dir.is_dir():  # said once here, not once per source task

@@ -102,10 +102,12 @@ def run(
     if vintages:
         run_vintages(sources, replay=replay, as_of=as_of_date)
         return
-    refuse_rewriting_history(as_of_date, sources, replay=replay)
     from qtwatch import run_command
+    from warehouse.db import remembering_checks
 
-    run_command.run(sources, replay, as_of_date, full_refresh, console, err)
+    with remembering_checks():  # the CLI's checks and the flow's read the published file whole once
+        refuse_rewriting_history(as_of_date, sources, replay=replay)
+        run_command.run(sources, replay, as_of_date, full_refresh, console, err)
 
 
 def run_vintages(sources: list[str] | None, *, replay: bool, as_of: date | None) -> None:

@@ -1,6 +1,7 @@
 """Warehouse: staged writes publish atomically or not at all, one writer at a time, and raw keeps every version."""
 
 import hashlib
+import os
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -141,3 +142,40 @@ def test_an_unchanged_build_is_not_applied_again_and_a_changed_seed_is(tmp_path,
     before = con.execute("SELECT count(*) FROM ref.fred_series").fetchall()[0][0]
     assert db.ensure_built(con) is True
     assert con.execute("SELECT count(*) FROM ref.fred_series").fetchall()[0][0] == before - 1
+
+
+def count_reads(monkeypatch) -> list[Path]:
+    """Every time check_whole reads a file's blocks (it reads them through _read_every_block)."""
+    reads: list[Path] = []
+    original = db._read_every_block
+    monkeypatch.setattr(db, "_read_every_block", lambda con: (reads.append(con), original(con))[1])
+    return reads
+
+
+def test_within_one_run_an_unchanged_warehouse_is_read_whole_once(published, monkeypatch):
+    reads = count_reads(monkeypatch)
+    with db.remembering_checks():
+        for _ in range(3):
+            db.check_whole(published)
+        db.connect_readonly(published).close()
+    assert len(reads) == 1
+    db.check_whole(published)  # outside a run nothing is remembered
+    db.check_whole(published)
+    assert len(reads) == 3
+
+
+def test_within_one_run_a_file_changed_after_its_check_is_checked_again(published, tmp_path, monkeypatch):
+    reads = count_reads(monkeypatch)
+    with db.remembering_checks():
+        db.check_whole(published)
+        with db.staged(published):  # this process's own publish counts as checked
+            pass
+        db.check_whole(published)
+        assert len(reads) == 1  # staged did not read again what was just checked, nor what it published
+        copy = tmp_path / "copy.duckdb"
+        shutil.copy(published, copy)
+        db.check_whole(copy)
+        assert len(reads) == 2
+        os.truncate(copy, copy.stat().st_size - 4096)  # cut behind the run's back: size and ctime change
+        with pytest.raises(db.WarehouseError, match="not a valid DuckDB file"):
+            db.check_whole(copy)
