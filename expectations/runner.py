@@ -23,6 +23,7 @@ from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import AbstractDataContext
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
+from great_expectations.datasource.fluent import PandasDatasource
 
 from expectations import combined, completeness, rules, suites
 from expectations.context import HeldArg, add_checks, add_context
@@ -63,7 +64,7 @@ class Validator:
         self.run_name, self.keep_runs = run_name, max(1, keep_runs)
         # Without this every validation draws a tqdm bar per metric batch into the run log.
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        self._source = self._context.data_sources.add_or_update_pandas(DATA_SOURCE)
+        self._source = self._pandas_source()
         self._definitions: dict[str, gx.ValidationDefinition] = {}
 
     def validate(
@@ -148,13 +149,26 @@ class Validator:
                 spec["data_asset_name"] = name
                 store.set(key, result)
 
+    def _pandas_source(self) -> PandasDatasource:
+        """The context's pandas data source with the assets earlier runs added, else a new one. (Updating it replaced
+        it with an empty one: each run wrote the context's YAML twice per dataset to add its assets back.)"""
+        try:
+            source = self._context.data_sources.get(DATA_SOURCE)
+        except KeyError:
+            return self._context.data_sources.add_pandas(DATA_SOURCE)
+        if isinstance(source, PandasDatasource):
+            return source
+        return self._context.data_sources.add_or_update_pandas(DATA_SOURCE)
+
     def _definition(self, dataset: str) -> gx.ValidationDefinition:
         """The dataset's ValidationDefinition, created (or refreshed) on first use: suite + dataframe asset + batch
         definition, all named after the dataset."""
         if dataset not in self._definitions:
             suite = self._context.suites.add_or_update(suites.registry[dataset]())
-            assets = {a.name: a for a in self._source.assets}
-            asset = assets.get(dataset) or self._source.add_dataframe_asset(dataset)
+            # get_asset ties a stored asset to this data source (iterating .assets does not: it has no context)
+            known = {a.name for a in self._source.assets}
+            asset = (self._source.get_asset(dataset) if dataset in known
+                     else self._source.add_dataframe_asset(dataset))
             batches = {b.name: b for b in asset.batch_definitions}
             batch = batches.get(dataset) or asset.add_batch_definition_whole_dataframe(dataset)
             definition = gx.ValidationDefinition(name=dataset, data=batch, suite=suite)
