@@ -64,3 +64,42 @@ def test_a_site_without_its_index_is_rendered_whole(tmp_path) -> None:
     fresh = tmp_path / "elsewhere"  # e.g. QTWATCH_GX_DOCS_DIR moved: the kept runs' pages must be there too
     _run(root, fresh, "20260106T210000Z-bbbbbb", keep=5)
     assert any((fresh / "validations" / "fred_observations" / "20260105T210000Z-aaaaaa").rglob("*.html"))
+
+
+def _stored(root: Path) -> dict[str, int]:
+    """mtime of every suite, validation definition and the GX config a context keeps on disk."""
+    gx_dir = root / "gx"
+    files = [*gx_dir.glob("expectations/*.json"), *gx_dir.glob("validation_definitions/*"),
+             gx_dir / "great_expectations.yml"]
+    return {str(p.relative_to(gx_dir)): p.stat().st_mtime_ns for p in files}
+
+
+def test_an_unchanged_suite_is_not_stored_again_and_a_changed_one_is(tmp_path, monkeypatch) -> None:
+    import great_expectations as gx
+
+    from expectations import suites
+
+    root, docs = tmp_path / "data", tmp_path / "data" / "gx_docs"
+    _run(root, docs, "20260105T210000Z-aaaaaa", keep=5)
+    before = _stored(root)
+    _run(root, docs, "20260106T210000Z-bbbbbb", keep=5)  # same suites: read back, nothing rewritten
+    assert _stored(root) == before
+    build = suites.registry["fred_observations"]
+
+    def stricter() -> gx.ExpectationSuite:
+        suite = build()
+        suite.add_expectation(gx.expectations.ExpectTableRowCountToBeBetween(min_value=2))
+        return suite
+
+    monkeypatch.setitem(suites.registry, "fred_observations", stricter)
+    validator = Validator(root, run_name="20260107T210000Z-cccccc", keep_runs=5)
+    verdict = validator.validate("fred_observations", BATCH, as_of=dt.date(2026, 1, 8))
+    assert not verdict.success  # the changed suite is the one that ran: one row is too few now
+    assert _stored(root)["expectations/fred_observations.json"] != before["expectations/fred_observations.json"]
+
+
+def test_docs_moved_to_another_folder_are_built_there(tmp_path) -> None:
+    root = tmp_path / "data"
+    _run(root, root / "gx_docs", "20260105T210000Z-aaaaaa", keep=5)
+    _run(root, tmp_path / "elsewhere", "20260106T210000Z-bbbbbb", keep=5)  # QTWATCH_GX_DOCS_DIR changed
+    assert "20260106T210000Z-bbbbbb" in (tmp_path / "elsewhere" / "index.html").read_text()
