@@ -15,19 +15,15 @@ import html
 import json
 import os
 import re
-import time
-import webbrowser
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
 
 import duckdb
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
-import typer
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
@@ -466,31 +462,3 @@ def write_bundle(folder: Path) -> str:
         os.replace(partial, path)
     return name
 
-
-# ---------------------------------------------------------------------------------------------------------------
-# Entry points: CLI command and Prefect artifact
-
-
-def report_command(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the HTML "
-                                                "report (default: QTWATCH_REPORT_PATH, else data/report.html).")]
-    = None,
-    open_: Annotated[bool, typer.Option("--open", help="Open the report in the default browser.")] = False,
-    warehouse: Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file (default: "
-                                                   "QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).")] = None,
-) -> None:
-    """Write a self-contained HTML report (QT runoff vs caps, liquidity, funding stress, auctions) from the
-    warehouse marts; it opens offline."""
-    from flows.settings import get_settings
-
-    started = time.perf_counter()
-    settings = get_settings()
-    try:
-        path = build_report(warehouse or settings.warehouse, output or settings.report_path)
-    except WarehouseError as exc:
-        typer.secho(f"report failed: {exc}", err=True, fg="red")
-        raise typer.Exit(1) from None
-    size_mb = path.stat().st_size / 1e6
-    typer.echo(f"report: {path.resolve()} ({size_mb:.1f} MB, {time.perf_counter() - started:.1f}s)")
-    if open_:
-        webbrowser.open(path.resolve().as_uri())
