@@ -87,12 +87,14 @@ def serve_deployments(replay: bool = False) -> None:
 
 def start_server(host: str, port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start `prefect server start` (API + UI) in the background with `env` (default: this process's), its output in
-    `log_path`, analytics off, in its own process group (see `stop_process`)."""
+    `log_path`, analytics off, in its own process group (see `stop_process`), behind `flows.server_child` so that
+    the kernel kills it when this process dies (a `kill -9` of `qtwatch serve` left the server running before)."""
     env = {**(os.environ if env is None else env), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_UI_API_URL": f"http://{host}:{port}/api"}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prefect_bin = Path(sys.executable).with_name("prefect")
-    command = [str(prefect_bin), "server", "start", "--host", host, "--port", str(port)]
+    command = [sys.executable, "-m", "flows.server_child", str(os.getpid()),
+               str(prefect_bin), "server", "start", "--host", host, "--port", str(port)]
     with open(log_path, "ab") as log:
         return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 

@@ -66,3 +66,19 @@ def test_kill_9_of_qtwatch_takes_its_temporary_prefect_server_with_it(prepared, 
     process.communicate(timeout=60)
     assert orphans_after(env["QTWATCH_FAULT_CASE"]) == []
     assert sha256(warehouse) == before
+
+
+def test_kill_9_of_qtwatch_serve_takes_its_prefect_server_with_it(tmp_path):
+    from flows.temp_server import free_port
+
+    env = case_env(tmp_path, tmp_path / "wh" / "qtwatch.duckdb")
+    log = tmp_path / "serve.log"
+    with open(log, "w") as handle:
+        process = subprocess.Popen([QTWATCH, "serve", "--replay", "--port", str(free_port())], cwd=ROOT, env=env,
+                                   stdout=handle, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for("Prefect UI ready", log, process)
+    finally:
+        process.kill()
+        process.communicate(timeout=60)
+    assert orphans_after(env["QTWATCH_FAULT_CASE"], grace_s=10) == [], log.read_text()[-2000:]
