@@ -202,6 +202,7 @@ def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | N
             # a WAL beside the published file was folded into the copy; left there it would not match the new file
             _wal(path).unlink(missing_ok=True)
             os.replace(staging, path)
+            _sync_folder(path.parent)  # the rename itself survives a power cut, not only the file's blocks
             _remember_whole(path)  # DuckDB wrote, checkpointed and closed it without an error
             faults.point("replaced")
         except BaseException as exc:
@@ -215,6 +216,16 @@ def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | N
                                      f"nothing was published ({path.name} is unchanged) and the partial copy was "
                                      f"removed; free at least {_needed_mb(path)} MB there and run again") from exc
             raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync a folder, so a rename in it is on disk (DuckDB syncs the file at its checkpoint, not its folder)."""
+    with contextlib.suppress(OSError):  # a file system that cannot sync a folder: the rename still happened
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def remove_stale_staging(path: Path) -> list[Path]:

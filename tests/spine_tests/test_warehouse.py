@@ -179,3 +179,13 @@ def test_within_one_run_a_file_changed_after_its_check_is_checked_again(publishe
         os.truncate(copy, copy.stat().st_size - 4096)  # cut behind the run's back: size and ctime change
         with pytest.raises(db.WarehouseError, match="not a valid DuckDB file"):
             db.check_whole(copy)
+
+
+def test_a_publish_syncs_the_folder_after_the_rename(published, monkeypatch):
+    events: list[str] = []
+    real_replace, real_fsync = os.replace, os.fsync
+    monkeypatch.setattr(db.os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1])
+    monkeypatch.setattr(db.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    with db.staged(published):
+        pass
+    assert events[-2:] == ["replace", "fsync"]
