@@ -1,13 +1,19 @@
-"""Defer the two heavy imports great-expectations makes for rules qtwatch never uses.
+"""Import great-expectations without the heavy packages it imports for rules and data sources qtwatch never uses.
 
-`import great_expectations` loads every built-in expectation, and one of them (the KL-divergence rule) imports
-scipy.stats and altair at module level: ~0.7 s of CPU and ~75 MB of memory on every run that validates, which is
-most of what GX's import costs beyond pandas. None of qtwatch's rules, nor the Data Docs it renders, use either.
+`import great_expectations` loads every built-in expectation and every data source type:
+- one rule (KL divergence) imports scipy.stats and altair at module level: ~0.7 s of CPU and ~75 MB;
+- its SQL data sources import SQLAlchemy when it is installed: ~0.2 s and ~20 MB. SQLAlchemy is an optional extra of
+  great-expectations (its plain install has none; it is here because Prefect's server needs it), and GX imports it
+  through its own compatibility layer, which runs without it.
+None of qtwatch's rules, its pandas data source or the Data Docs it renders use any of them.
 
-Written by hand on purpose, on the standard library's `importlib.util.LazyLoader`: while `deferred()` is active,
-an import of `scipy` or `altair` (or of one of their submodules) returns a module whose code runs at its first
-attribute access. Code that does use them still works, only later; nothing else's import changes. The finder is
-removed again when the block ends, so it never outlives the import it was installed for."""
+Written by hand on purpose, on the standard library's `importlib.util.LazyLoader`. While `deferred()` is active, and
+only in the thread that entered it:
+- an import of `scipy` or `altair` (or a submodule) returns a module whose code runs at its first attribute access:
+  code that does use them still works, only later;
+- an import of `sqlalchemy` not yet loaded fails as if it were not installed, which is what GX expects of a plain
+  install (the package imports normally once the block ends, for whoever needs it).
+The finder is removed when the block ends, so it never outlives the import it was installed for."""
 
 from __future__ import annotations
 
@@ -21,16 +27,24 @@ from collections.abc import Iterator, Sequence
 from types import ModuleType
 
 DEFERRED = ("scipy", "altair")
+WITHHELD = ("sqlalchemy",)
 _lock = threading.Lock()
 
 
 class _DeferringFinder(importlib.abc.MetaPathFinder):
-    """Finds DEFERRED packages with the other finders, then wraps their loader in a LazyLoader."""
+    """In its owner thread: DEFERRED packages get a LazyLoader, WITHHELD ones are not found."""
+
+    def __init__(self) -> None:
+        self.owner = threading.get_ident()
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
-        if fullname.partition(".")[0] not in DEFERRED:
+        top = fullname.partition(".")[0]
+        if threading.get_ident() != self.owner or top not in DEFERRED + WITHHELD:
             return None
+        if top in WITHHELD:
+            raise ModuleNotFoundError(f"No module named {fullname!r} (withheld while great-expectations is "
+                                      f"imported)", name=fullname)
         others = [finder for finder in sys.meta_path if not isinstance(finder, _DeferringFinder)]
         for finder in others:
             spec = finder.find_spec(fullname, path, target) if hasattr(finder, "find_spec") else None
@@ -43,7 +57,8 @@ class _DeferringFinder(importlib.abc.MetaPathFinder):
 
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
-    """Within the block, imports of DEFERRED packages not yet loaded run their code at first use."""
+    """Within the block, in this thread: DEFERRED packages not yet loaded run their code at first use, WITHHELD
+    packages not yet loaded cannot be imported."""
     finder = _DeferringFinder()
     with _lock:
         sys.meta_path.insert(0, finder)
