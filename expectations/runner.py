@@ -73,6 +73,7 @@ class Validator:
         self._source = self._pandas_source()
         self._definitions: dict[str, gx.ValidationDefinition] = {}
         self._stamps = self._load_stamps()
+        self._read_back: set[str] = set()  # datasets whose stored suite was current (so was its Data Docs page)
 
     def validate(
         self, dataset: str, frame: pl.DataFrame, *, as_of: date | None = None, held: HeldArg = None,
@@ -109,8 +110,10 @@ class Validator:
             self._context.add_data_docs_site(DOCS_SITE, config)  # type: ignore[arg-type]
         elif sites[DOCS_SITE] != config:  # an update rewrites the context's YAML: only when the site moved
             self._context.update_data_docs_site(DOCS_SITE, config)  # type: ignore[arg-type]
-        suites_used = list({k.expectation_suite_identifier.name: k.expectation_suite_identifier
-                            for k in mine}.values())
+        # a suite's page is rendered again only when the suite was stored anew this run or its page is missing
+        used = {k.expectation_suite_identifier.name: k.expectation_suite_identifier for k in mine}
+        suites_used = [suite for name, suite in used.items()
+                       if name not in self._read_back or not (path / "expectations" / f"{name}.html").exists()]
         # GX types the list as one kind of key; each site section keeps the keys of its own kind, so both go in
         wanted = cast(list[ValidationResultIdentifier], [*mine, *suites_used])
         self._context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=None if whole else wanted)
@@ -179,6 +182,7 @@ class Validator:
         if self._stamps.get(dataset) == stamp:
             with contextlib.suppress(Exception):  # anything missing or unreadable: stored again below
                 self._definitions[dataset] = self._context.validation_definitions.get(dataset)
+                self._read_back.add(dataset)
                 return self._definitions[dataset]
         suite = self._context.suites.add_or_update(built)
         # get_asset ties a stored asset to this data source (iterating .assets does not: it has no context)

@@ -103,3 +103,30 @@ def test_docs_moved_to_another_folder_are_built_there(tmp_path) -> None:
     _run(root, root / "gx_docs", "20260105T210000Z-aaaaaa", keep=5)
     _run(root, tmp_path / "elsewhere", "20260106T210000Z-bbbbbb", keep=5)  # QTWATCH_GX_DOCS_DIR changed
     assert "20260106T210000Z-bbbbbb" in (tmp_path / "elsewhere" / "index.html").read_text()
+
+
+def test_a_suite_page_is_rendered_again_only_when_the_suite_changed_or_its_page_is_gone(tmp_path, monkeypatch):
+    import great_expectations as gx
+
+    from expectations import suites
+
+    root, docs = tmp_path / "data", tmp_path / "data" / "gx_docs"
+    page = docs / "expectations" / "fred_observations.html"
+    _run(root, docs, "20260105T210000Z-aaaaaa", keep=5)
+    first = page.stat().st_mtime_ns
+    _run(root, docs, "20260106T210000Z-bbbbbb", keep=5)
+    assert page.stat().st_mtime_ns == first  # same suite: its page stays
+    page.unlink()
+    _run(root, docs, "20260107T210000Z-cccccc", keep=5)
+    assert page.exists()  # a missing page is rendered
+    build = suites.registry["fred_observations"]
+
+    def renamed_rule() -> gx.ExpectationSuite:
+        suite = build()
+        suite.add_expectation(gx.expectations.ExpectTableRowCountToBeBetween(min_value=1, meta={"notes": "new"}))
+        return suite
+
+    monkeypatch.setitem(suites.registry, "fred_observations", renamed_rule)
+    before = page.stat().st_mtime_ns
+    _run(root, docs, "20260108T210000Z-dddddd", keep=5)
+    assert page.stat().st_mtime_ns != before  # a changed suite: its page is rendered again
