@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from flows.calendars import fed_holidays, legal_holidays
 from transforms import auction_health, basis, funding, funding_calendar, liquidity, runoff, tga
+from transforms.calendar import fed_holidays, legal_holidays
 from transforms.fiscal import tga_closing_balance
 from transforms.registry import source_of
 from transforms.units import same_units, to_billions

@@ -8,7 +8,8 @@ Pure date logic on the `holidays` library's market calendars (no hand-kept holid
 - `US`: US federal holidays as federal offices observe them (a Saturday holiday closes the Friday before) — the
   Treasury publishes the Daily Treasury Statement on federal business days.
 
-Imported by `transforms.registry` (the release rules) and by anything needing a funding calendar (CFTC helper).
+Imported by `transforms.registry` (the release rules) and by anything needing a funding calendar (CFTC helper); the
+marts get the Fed and legal holidays as plain date lists (`fed_holidays`, `legal_holidays`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,22 @@ import polars as pl
 
 NEW_YORK = ZoneInfo("America/New_York")
 CALENDARS = ("XFED", "USGS", "US")
+# Wide enough for every dataset qtwatch holds (SOFR starts 2018, TGA 2005) and a generation of upcoming settlements.
+YEARS = range(2000, 2051)
+
+
+@cache
+def fed_holidays() -> list[date]:
+    """Federal Reserve (Fedwire) holidays 2000-2050 (observed dates), sorted: the days reserves, Treasury settlement
+    and the Fed's operations do not move; a business day of marts.funding_calendar is a weekday not in this list."""
+    return sorted(holidays.financial_holidays("XFED", years=YEARS))
+
+
+@cache
+def legal_holidays() -> list[date]:
+    """US federal plus District of Columbia legal holidays (Emancipation Day, April 16) 2000-2050 (observed dates),
+    sorted: 26 U.S.C. 7503 moves a tax deadline falling on one to the next day."""
+    return sorted(holidays.US(subdiv="DC", years=YEARS))
 
 
 @cache

@@ -1,8 +1,8 @@
 """The days funding pressure concentrates on, beside that day's gauges (marts.funding_calendar).
 
 Grain: one row per Federal Reserve business day (weekdays that are not Fedwire holidays: the holiday list comes in as
-data, from the `holidays` package's XFED calendar, see flows/calendars.py) from the first to the last day of the
-funding, auction or TGA data. Amounts in $ billions, spreads in basis points.
+data, from the `holidays` package's XFED calendar: transforms.calendar.fed_holidays) from the first to the last day of
+the funding, auction or TGA data. Amounts in $ billions, spreads in basis points.
 
 - Month-, quarter- and year-end: the last business day of the calendar month / quarter / year.
 - Mid-month settlement: Treasury notes and bonds are issued (and coupons paid) on the 15th, or the next business day

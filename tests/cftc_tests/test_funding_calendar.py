@@ -6,8 +6,8 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from flows.calendars import fed_holidays, legal_holidays
 from transforms import funding_calendar as fc
+from transforms.calendar import fed_holidays, legal_holidays
 
 NO_FUNDING = pl.DataFrame(schema={"date": pl.Date, "sofr_iorb_bp": pl.Float64, "sofr_p99_iorb_bp": pl.Float64,
                                   "srf_takeup_bn": pl.Float64, "on_rrp_bn": pl.Float64})
