@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from importlib import resources
-
 import great_expectations as gx
 import polars as pl
 
@@ -13,6 +9,7 @@ from expectations import rules
 from expectations.context import ContextSpec
 from transforms.registry import DATASETS
 from transforms.units import unit_pattern
+from warehouse.db import seed_rows
 
 DATASET = "fred_observations"
 KEY = DATASETS["fred_observations"].key
@@ -48,11 +45,9 @@ BAND_BY_ROLE: dict[str, tuple[float, float]] = {
 MAX_GAP_DAYS_BY_FREQUENCY = {"weekly": 7, "daily": 5}
 
 
-@cache
 def catalog() -> tuple[dict[str, str], ...]:
     """The FRED series catalog (warehouse/seeds/fred_series.csv) as rows of strings."""
-    text = resources.files("warehouse").joinpath("seeds/fred_series.csv").read_text(encoding="utf-8")
-    return tuple(csv.DictReader(text.splitlines()))
+    return seed_rows("fred_series")
 
 
 def band(entry: dict[str, str]) -> tuple[float, float]:

@@ -8,8 +8,10 @@ reading it; new readers see the new one; a crash leaves the published file exact
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import fcntl
+import functools
 import glob
 import hashlib
 import logging
@@ -21,6 +23,7 @@ import struct
 import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -131,6 +134,14 @@ def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header=true, auto_detect=true)",
                     [str(path)])
+
+
+@functools.cache
+def seed_rows(name: str) -> tuple[dict[str, str], ...]:
+    """The reviewed seed warehouse/seeds/<name>.csv as rows of strings (e.g. "fred_series", the FRED catalog),
+    read as package data so an installed qtwatch finds it too."""
+    text = resources.files("warehouse").joinpath(f"seeds/{name}.csv").read_text(encoding="utf-8")
+    return tuple(csv.DictReader(text.splitlines()))
 
 
 # Every reader of the published file opens it locked down: a SELECT can read the warehouse and nothing else — no

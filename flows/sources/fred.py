@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import re
 from collections.abc import Callable
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -23,6 +21,7 @@ from transforms import fred as parse
 from transforms.registry import FRED_API_URL, FREDGRAPH_URL, SOURCES, Release, release_of
 from transforms.revisions import detect_unit_changes
 from warehouse import load
+from warehouse.db import seed_rows
 
 SOURCE = "fred"
 
@@ -248,8 +247,6 @@ def _observations(path: Path, call: ReplayCall) -> dict:
             "limit": 100000, "observations": observations}
 
 
-@cache
 def fred_catalog() -> tuple[dict[str, str], ...]:
     """The FRED series catalog seed (warehouse/seeds/fred_series.csv) as rows of strings."""
-    text = resources.files("warehouse").joinpath("seeds/fred_series.csv").read_text(encoding="utf-8")
-    return tuple(csv.DictReader(text.splitlines()))
+    return seed_rows("fred_series")
