@@ -133,13 +133,9 @@ def _first_alert_for(day: str) -> bool:
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:
     """The run logger inside a flow run or its hooks (so the UI shows the line), the module logger elsewhere."""
-    from prefect import get_run_logger
-    from prefect.exceptions import MissingContextError
+    from flows.sources import run_logger
 
-    try:
-        return get_run_logger()
-    except MissingContextError:
-        return logging.getLogger(__name__)
+    return run_logger(__name__)
 
 
 def _run_url(flow_run_id) -> str | None:

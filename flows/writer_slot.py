@@ -83,10 +83,6 @@ def _shared_api() -> bool:
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:
     """The run logger inside a flow or task (so the UI shows it), the module logger elsewhere."""
-    from prefect import get_run_logger
-    from prefect.exceptions import MissingContextError
+    from flows.sources import run_logger
 
-    try:
-        return get_run_logger()
-    except MissingContextError:
-        return logging.getLogger(__name__)
+    return run_logger(__name__)

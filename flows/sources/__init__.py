@@ -57,16 +57,20 @@ class Batch:
     errors: dict[str, str] = field(default_factory=dict)  # group -> why it was left out (one bad FRED series)
 
 
-def run_logger() -> logging.Logger | logging.LoggerAdapter:
-    """Prefect's run logger inside a flow or task run, else the `qtwatch` logger (plain calls, tests)."""
-    if "prefect" not in sys.modules:  # no run can be active; importing prefect would reconfigure logging
-        return logging.getLogger("qtwatch")
-    from prefect import get_run_logger
+def run_logger(fallback: str = "qtwatch") -> logging.Logger | logging.LoggerAdapter:
+    """Prefect's run logger inside a flow or task run, else the `fallback` logger (plain calls, tests).
+
+    Never reconfigures logging: `prefect.logging` is imported, not the top-level `prefect` (whose first use runs
+    Prefect's logging set-up and replaces the root handlers a caller, or pytest's caplog, installed)."""
+    if "prefect" not in sys.modules:  # no run can be active
+        return logging.getLogger(fallback)
+    from prefect.exceptions import MissingContextError
+    from prefect.logging import get_run_logger
 
     try:
         return get_run_logger()
-    except Exception:  # noqa: BLE001 - prefect's MissingContextError outside a run
-        return logging.getLogger("qtwatch")
+    except MissingContextError:
+        return logging.getLogger(fallback)
 
 
 def parse_or_raise(parser, payload, *args, source: str, url: str):
