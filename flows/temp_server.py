@@ -40,7 +40,7 @@ def temporary_server(timeout_s: float = 120.0, on_wait: Callable[[str], None] | 
     """Point Prefect at a temporary server that cannot outlive this process; yield its API URL (None, and nothing
     started, when PREFECT_API_URL already names a server). `while_starting` runs in this process while the server
     starts in its own (e.g. the run's heavy imports: seconds of CPU that then cost no waiting)."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_HOME, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
     if PREFECT_API_URL.value():
         yield None
@@ -58,7 +58,7 @@ def temporary_server(timeout_s: float = 120.0, on_wait: Callable[[str], None] | 
     previous = os.environ.get(OWN_SERVER_ENV)
     os.environ[OWN_SERVER_ENV] = "1"
     try:
-        with temporary_settings(updates={PREFECT_API_URL: url, **_no_heartbeats(PREFECT_FLOWS_HEARTBEAT_FREQUENCY)}):
+        with temporary_settings(updates={PREFECT_API_URL: url, **_no_heartbeats()}):
             try:
                 yield url
             finally:
@@ -69,18 +69,18 @@ def temporary_server(timeout_s: float = 120.0, on_wait: Callable[[str], None] | 
             os.environ.pop(OWN_SERVER_ENV, None)
 
 
-def _no_heartbeats(setting: Any) -> dict[Any, None]:
+def _no_heartbeats() -> dict[Any, None]:
     """Flow-run heartbeats off on a server that lives only as long as this run, unless the user set them.
 
     Heartbeats let a long-lived server mark a flow run whose process died as crashed; this server dies with the
     process, so nobody is left to read them. Prefect's heartbeat thread sleeps in whole seconds and the engine joins
     it when the flow ends: every run waited up to a second (half a second on average) for nothing."""
-    from prefect.settings import get_current_settings
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings
 
     flows = get_current_settings().flows
     chosen = ({"PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"} & set(os.environ)
               or flows.heartbeat_frequency != type(flows).model_fields["heartbeat_frequency"].default)  # a profile
-    return {} if chosen else {setting: None}
+    return {} if chosen else {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
 
 def _drain() -> None:

@@ -55,7 +55,8 @@ def remembering_checks() -> Iterator[None]:
     once and then trusts it while its inode, size, mtime and ctime stay the same; a file this process published
     counts as checked. A run checked the same unchanged file 9 times (~0.12 s each for the replay warehouse). Any
     write to the file, a truncation or a replacement changes its identity and so checks it again."""
-    token = _checked.set(_checked.get() if _checked.get() is not None else {})
+    outer = _checked.get()
+    token = _checked.set({} if outer is None else outer)  # a nested block shares its run's memory
     try:
         yield
     finally:
@@ -67,9 +68,19 @@ def _identity(path: Path) -> tuple[int, ...]:
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
-def _remember_whole(path: Path) -> None:
+def _remember_whole(path: Path, identity: tuple[int, ...] | None = None) -> None:
+    """Inside remembering_checks(): `path` is whole as long as it keeps `identity` (default: its identity now)."""
     if (checked := _checked.get()) is not None:
-        checked[str(path.absolute())] = _identity(path)
+        checked[str(Path(path).absolute())] = identity or _identity(Path(path))
+
+
+def _known_whole(path: Path) -> tuple[bool, tuple[int, ...] | None]:
+    """(whether `path` was found whole in this run and is unchanged since, its identity now) — identity None outside
+    remembering_checks()."""
+    if (checked := _checked.get()) is None:
+        return False, None
+    identity = _identity(Path(path))
+    return checked.get(str(Path(path).absolute())) == identity, identity
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -256,9 +267,8 @@ def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Non
     from metadata), so the end of the file is checked against the highest block in use, and every column of every
     table is read once (DuckDB verifies a block's checksum when it reads it; ~0.1 s for the replay warehouse).
     `con`: an open connection to `path` to use. Inside remembering_checks() an unchanged file is checked once."""
-    checked = _checked.get()
-    identity = _identity(Path(path)) if checked is not None else ()
-    if checked is not None and checked.get(str(Path(path).absolute())) == identity:
+    known, identity = _known_whole(path)
+    if known:
         return
     with open(path, "rb") as handle:
         head = handle.read(_HEADER_BYTES)
@@ -281,8 +291,8 @@ def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Non
     expected, actual = _HEADER_BYTES + (highest + 1) * block_size, path.stat().st_size
     if actual < expected:
         raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} bytes, its blocks need {expected:,}"))
-    if checked is not None:  # the identity it had before it was read: a change since then is checked again
-        checked[str(Path(path).absolute())] = identity
+    if identity is not None:  # the identity it had before it was read: a change since then is checked again
+        _remember_whole(path, identity)
 
 
 def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:

@@ -195,7 +195,7 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
 @cache
 def series_release(series_id: str) -> Release:
     """A catalog series' release rule (its `release` in warehouse/seeds/fred_series.csv), else FRED's default."""
-    kinds = {entry["series_id"]: entry.get("release") or None for entry in fred_catalog()}
+    kinds = {entry["series_id"]: entry.get("release") or None for entry in seed_rows("fred_series")}
     return release_of(SOURCES[SOURCE], kinds.get(series_id))
 
 
@@ -211,7 +211,7 @@ def _replay_api(call: ReplayCall) -> tuple[int, bytes, str]:
     if call.query.get("file_type") != "json":
         return _api_error("Bad Request.  qtwatch's replay serves file_type=json only.")
     series = call.query.get("series_id", "")
-    entry = next((e for e in fred_catalog() if e["series_id"] == series), None)
+    entry = next((e for e in seed_rows("fred_series") if e["series_id"] == series), None)
     path = call.root / "fred" / "fredgraph" / f"{series}.csv"
     if entry is None or not path.exists():
         return _api_error("Bad Request.  The series does not exist.")
@@ -245,8 +245,3 @@ def _observations(path: Path, call: ReplayCall) -> dict:
     return {"realtime_start": day, "realtime_end": day, "units": "lin", "output_type": 1, "file_type": "json",
             "order_by": "observation_date", "sort_order": "asc", "count": len(observations), "offset": 0,
             "limit": 100000, "observations": observations}
-
-
-def fred_catalog() -> tuple[dict[str, str], ...]:
-    """The FRED series catalog seed (warehouse/seeds/fred_series.csv) as rows of strings."""
-    return seed_rows("fred_series")
