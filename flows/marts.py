@@ -1,90 +1,53 @@
-"""Build the analyst marts from core with the pure polars transforms; each mart is validated before it is published."""
+"""Read what the marts are built from: the frames of their inputs (declared in transforms.marts_registry).
+
+The marts themselves are declared once, in `transforms.marts_registry.MARTS`; flows.publishing builds them once per
+run in dependency order and validates each before it is published."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
 import duckdb
 import polars as pl
 
-from transforms import auction_health, basis, funding, funding_calendar, liquidity, runoff, tga
-from transforms.calendar import fed_holidays, legal_holidays
-from transforms.fiscal import tga_closing_balance
-from transforms.registry import source_of
+from transforms.marts_registry import MARTS, external_inputs, mart_sources
+from transforms.registry import DATASETS
 from transforms.units import same_units, to_billions
 from warehouse.db import query_pl
 
-
-@dataclass(frozen=True)
-class CoreFrames:
-    """The core tables the marts are computed from, read once per run."""
-
-    fred_bn: pl.DataFrame
-    cap_regimes: pl.DataFrame
-    rates: pl.DataFrame
-    rp_ops: pl.DataFrame
-    auctions: pl.DataFrame
-    tga: pl.DataFrame
-    cftc: pl.DataFrame
-
-
-MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
-    "qt_runoff_monthly": lambda c: runoff.build_qt_runoff_monthly(c.fred_bn, c.cap_regimes),
-    "liquidity_weekly": lambda c: liquidity.build_liquidity_weekly(c.fred_bn),
-    "funding_daily": lambda c: funding.build_funding_daily(c.fred_bn, c.rates, c.rp_ops),
-    "auction_health": lambda c: auction_health.build_auction_health(c.auctions),
-    "bill_share_monthly": lambda c: auction_health.build_bill_share_monthly(c.auctions),
-    "tga_daily": lambda c: tga.build_tga_daily(c.tga),
-    "basis_weekly": lambda c: basis.build_basis_weekly(c.cftc, _funding_daily(c)),
-    "funding_calendar": lambda c: funding_calendar.build_funding_calendar(
-        _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
-}
-
-# The core datasets each mart is computed from: a mart is not rebuilt in a run where the source of one of them failed,
-# nor in one where none of them landed new rows (flows.pipeline maps datasets to sources through the registry). A
-# test keeps this in step with the builders.
-_FUNDING = ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations")
-MART_INPUTS: dict[str, tuple[str, ...]] = {
-    "qt_runoff_monthly": ("fred_observations",),
-    "liquidity_weekly": ("fred_observations",),
-    "funding_daily": _FUNDING,
-    "auction_health": ("treasury_auctions",),
-    "bill_share_monthly": ("treasury_auctions",),
-    "tga_daily": ("dts_operating_cash_balance",),
-    "basis_weekly": ("cftc_tff", *_FUNDING),
-    "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
-}
-
-
-def mart_sources(mart: str) -> set[str]:
-    """The names of the sources a mart is computed from."""
-    return {source_of(dataset).name for dataset in MART_INPUTS[mart]}
-
-
-def _funding_daily(c: CoreFrames) -> pl.DataFrame:
-    """marts.funding_daily as computed from core (the CFTC marts put its daily gauges beside their own rows)."""
-    return funding.build_funding_daily(c.fred_bn, c.rates, c.rp_ops)
+__all__ = ["MARTS", "CatalogMismatch", "check_units", "mart_sources", "read_inputs"]
 
 
 class CatalogMismatch(ValueError):
     """Core FRED data is in other units than the catalog says: converting would be wrong."""
 
 
-def read_core(con: duckdb.DuckDBPyConnection) -> CoreFrames:
-    """Read core + ref once; FRED values converted to billions by the catalog after checking units agree."""
+def _fred_in_billions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """core.fred_observations in $ billions by the catalog, after checking the held units agree with it."""
     catalog = query_pl(con, "SELECT * FROM ref.fred_series")
     fred = query_pl(con, "SELECT series_id, date, value, units FROM core.fred_observations")
     check_units(fred, catalog)
-    return CoreFrames(
-        fred_bn=to_billions(fred.drop("units"), catalog),
-        cap_regimes=query_pl(con, "SELECT * FROM ref.qt_cap_regimes ORDER BY effective_from"),
-        rates=query_pl(con, "SELECT * FROM core.nyfed_reference_rates"),
-        rp_ops=query_pl(con, "SELECT * FROM core.nyfed_rp_operations"),
-        auctions=query_pl(con, "SELECT * FROM core.treasury_auctions"),
-        tga=tga_closing_balance(query_pl(con, "SELECT * FROM core.dts_operating_cash_balance")),
-        cftc=query_pl(con, "SELECT * FROM core.cftc_tff"),
-    )
+    return to_billions(fred.drop("units"), catalog)
+
+
+# Inputs the marts take in another form than the table holds.
+_READERS: dict[str, Callable[[duckdb.DuckDBPyConnection], pl.DataFrame]] = {"fred_observations": _fred_in_billions}
+
+
+def read_input(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
+    """One input of the marts: a core dataset (its latest version), a ref table or a published mart."""
+    if name in _READERS:
+        return _READERS[name](con)
+    if name in DATASETS:
+        return query_pl(con, f"SELECT * FROM core.{name}")  # names come from the registries, never from input
+    if name in MARTS:
+        return query_pl(con, f"SELECT * FROM marts.{name}")
+    return query_pl(con, f"SELECT * FROM {name}")  # a ref.* table, checked by transforms.marts_registry
+
+
+def read_inputs(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> dict[str, pl.DataFrame]:
+    """The datasets and ref tables the marts `marts` read, each read once."""
+    return {name: read_input(con, name) for name in sorted(external_inputs(marts))}
 
 
 def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:

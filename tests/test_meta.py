@@ -64,10 +64,10 @@ def test_network_and_prefect_stay_out_of_the_pure_layers() -> None:
 
 def test_every_raw_dataset_and_mart_has_a_suite() -> None:
     from expectations.suites import registry
-    from flows.marts import MART_BUILDERS
+    from transforms.marts_registry import MARTS
     from transforms.registry import DATASETS
 
-    assert set(DATASETS) | set(MART_BUILDERS) <= set(registry)
+    assert set(DATASETS) | set(MARTS) <= set(registry)
 
 
 def test_every_cli_command_is_in_the_readme() -> None:
@@ -86,9 +86,11 @@ def test_every_source_is_documented_in_the_readme() -> None:
     assert [s for s in SOURCES if f"`{s}`" not in readme] == []
 
 
-def test_every_mart_declares_the_datasets_it_reads() -> None:
-    from flows.marts import MART_BUILDERS, MART_INPUTS
+def test_every_mart_reads_datasets_marts_or_ref_tables_it_declares() -> None:
+    from transforms.marts_registry import MARTS, upstream
     from transforms.registry import DATASETS
 
-    assert set(MART_INPUTS) == set(MART_BUILDERS)
-    assert {d for inputs in MART_INPUTS.values() for d in inputs} <= set(DATASETS)
+    order = list(MARTS)
+    for mart in MARTS.values():
+        assert all(i in DATASETS or i in MARTS or i.startswith("ref.") for i in mart.inputs), mart.name
+        assert all(order.index(m) < order.index(mart.name) for m in upstream(mart.name)), mart.name

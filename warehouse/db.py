@@ -83,10 +83,18 @@ def _known_whole(path: Path) -> tuple[bool, tuple[int, ...] | None]:
     return checked.get(str(Path(path).absolute())) == identity, identity
 
 
+def schema_scripts() -> list[tuple[str, str]]:
+    """(name, DDL) of every schema/NNN_*.sql and of the marts' generated DDL (warehouse.marts_ddl), in name order."""
+    from warehouse.marts_ddl import SCRIPT_NAME, marts_ddl
+
+    files = [(f"{path.parent.name}/{path.name}", path.read_text()) for path in SCHEMA_DIR.glob("*.sql")]
+    return sorted([*files, (f"{SCHEMA_DIR.name}/{SCRIPT_NAME}", marts_ddl())])
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Run every schema/NNN_*.sql in order (idempotent DDL + COMMENTs). Marts are derived and rebuilt every run, so
+    """Run every schema script in order (idempotent DDL + COMMENTs). Marts are derived and rebuilt every run, so
     a mart whose columns changed in the DDL is dropped and created anew (raw and meta are never dropped)."""
-    ddl = [path.read_text() for path in sorted(SCHEMA_DIR.glob("*.sql"))]
+    ddl = [text for _, text in schema_scripts()]
     _drop_changed_marts(con, ddl)
     for statements in ddl:
         con.execute(statements)
@@ -112,11 +120,13 @@ def _mart_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, s
 
 
 def build_fingerprint() -> str:
-    """SHA-256 over every schema/*.sql and seeds/*.csv file, names and contents: what a warehouse is built from."""
+    """SHA-256 over every schema script (the marts' generated DDL included) and seeds/*.csv file, names and contents:
+    what a warehouse is built from."""
     digest = hashlib.sha256()
-    for path in [*sorted(SCHEMA_DIR.glob("*.sql")), *sorted(SEED_DIR.glob("*.csv"))]:
-        digest.update(f"{path.parent.name}/{path.name}\0".encode())
-        digest.update(path.read_bytes())
+    seeds = [(f"{p.parent.name}/{p.name}", p.read_bytes()) for p in sorted(SEED_DIR.glob("*.csv"))]
+    for name, content in [*((n, t.encode()) for n, t in schema_scripts()), *seeds]:
+        digest.update(f"{name}\0".encode())
+        digest.update(content)
         digest.update(b"\0")
     return digest.hexdigest()
 

@@ -6,9 +6,31 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 import duckdb
 import polars as pl
+
+
+class LoadStatus(StrEnum):
+    """The status of a source's or a mart's load in a run (meta.loads.status; see its column comment)."""
+
+    PUBLISHED = "published"  # new rows landed, or the mart was replaced
+    UNCHANGED = "unchanged"  # nothing new: the batch or the rebuilt mart equals what is held
+    PARTIAL = "partial"  # landed, but some groups (FRED series) failed alone
+    QUARANTINED = "quarantined"  # failed validation: kept in meta.quarantine, never merged
+    FAILED = "failed"  # fetch, parse, check or build error
+    SKIPPED = "skipped"  # a mart not rebuilt: a source it is computed from failed, or none landed new rows
+
+    @classmethod
+    def failing(cls) -> tuple[LoadStatus, ...]:
+        """The statuses that make a run Failed."""
+        return cls.FAILED, cls.QUARANTINED, cls.PARTIAL
+
+    @classmethod
+    def good(cls) -> tuple[LoadStatus, ...]:
+        """The statuses of a source load that left its data current (freshness counts from the last one)."""
+        return cls.PUBLISHED, cls.UNCHANGED, cls.PARTIAL
 
 
 @dataclass
@@ -19,7 +41,7 @@ class LoadRecord:
     run_id: str
     source: str
     dataset: str
-    status: str
+    status: str  # a LoadStatus
     rows_fetched: int = 0
     rows_landed: int = 0
     window_start: date | None = None
@@ -45,7 +67,7 @@ class RunSummary:
     @property
     def failed(self) -> list[LoadRecord]:
         """Loads that failed, were quarantined or landed only in part (the run then ends Failed)."""
-        return [r for r in self.loads if r.status in ("failed", "quarantined", "partial")]
+        return [r for r in self.loads if r.status in LoadStatus.failing()]
 
 
 def record_run(con: duckdb.DuckDBPyConnection, *, run_id: str, flow_run_id: str | None, mode: str, as_of: date,

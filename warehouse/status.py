@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.registry import SOURCES, Release, Source
+from warehouse.meta import LoadStatus
 
 # Release rules live in the source registry (transforms/registry.py), each with its citation. A run may happen before
 # the day's release, so "expected" is the latest observation published *before* the reference day.
@@ -141,10 +142,13 @@ def _last_run(con: duckdb.DuckDBPyConnection) -> dict | None:
     return runs[0] if runs else None
 
 
+_GOOD = ", ".join(f"'{status}'" for status in LoadStatus.good())  # constants, never input
+
+
 def _last_loads(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    rows = _rows(con, """
+    rows = _rows(con, f"""
         SELECT source, status, finished_at, rows_landed, error,
-               max(finished_at) FILTER (WHERE status IN ('published', 'unchanged', 'partial'))
+               max(finished_at) FILTER (WHERE status IN ({_GOOD}))
                    OVER (PARTITION BY source) AS last_good_at
         FROM meta.loads WHERE source <> 'marts'
         QUALIFY row_number() OVER (PARTITION BY source ORDER BY started_at DESC) = 1""")

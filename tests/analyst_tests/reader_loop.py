@@ -12,11 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from flows.marts import MART_BUILDERS
+from transforms.marts_registry import MARTS
 from transforms.registry import DATASETS
 from warehouse.db import connect_readonly
-
-MARTS = tuple(MART_BUILDERS)
 
 
 def _one(con, sql: str):

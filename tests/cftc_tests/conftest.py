@@ -9,9 +9,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.marts import MART_BUILDERS, CoreFrames
 from transforms import cftc, fiscal, fred, nyfed
-from transforms.units import round_amounts, to_billions
+from transforms.marts_registry import build_marts
+from transforms.units import to_billions
 from warehouse import load
 from warehouse.db import apply_schema, load_seeds
 
@@ -27,28 +27,29 @@ def _fiscal(name: str, parser) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def replay_core() -> CoreFrames:
-    """Every source of the replay snapshot parsed as the pipeline would land it (latest version = the only one)."""
+def replay_core() -> dict[str, pl.DataFrame]:
+    """Every source of the replay snapshot parsed as the pipeline would land it (latest version = the only one), by
+    dataset name as the marts read them (FRED in $ billions), with the ref table they read."""
     catalog = pl.read_csv(SEEDS / "fred_series.csv", try_parse_dates=True)
     series = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
               for s in catalog["series_id"]]
     observations = pl.concat(series).join(catalog.select("series_id", "units"), on="series_id")
-    return CoreFrames(
-        fred_bn=to_billions(observations.drop("units"), catalog),
-        cap_regimes=pl.read_csv(SEEDS / "qt_cap_regimes.csv", try_parse_dates=True),
-        rates=nyfed.parse_reference_rates_csv((REPLAY / "nyfed" / "rates_all.csv").read_bytes()),
-        rp_ops=nyfed.parse_rp_operations_json(gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz")
-                                                              .read_bytes())),
-        auctions=_fiscal("auctions_query.json.gz", fiscal.parse_auctions),
-        tga=fiscal.tga_closing_balance(_fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance)),
-        cftc=pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),
-    )
+    return {
+        "fred_observations": to_billions(observations.drop("units"), catalog),
+        "ref.qt_cap_regimes": pl.read_csv(SEEDS / "qt_cap_regimes.csv", try_parse_dates=True),
+        "nyfed_reference_rates": nyfed.parse_reference_rates_csv((REPLAY / "nyfed" / "rates_all.csv").read_bytes()),
+        "nyfed_rp_operations": nyfed.parse_rp_operations_json(
+            gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes())),
+        "treasury_auctions": _fiscal("auctions_query.json.gz", fiscal.parse_auctions),
+        "dts_operating_cash_balance": _fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance),
+        "cftc_tff": pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),
+    }
 
 
 @pytest.fixture(scope="session")
-def replay_marts(replay_core: CoreFrames) -> dict[str, pl.DataFrame]:
-    """Every mart built from the replay core as publish_marts builds it (rounded amounts)."""
-    return {name: round_amounts(build(replay_core)) for name, build in MART_BUILDERS.items()}
+def replay_marts(replay_core: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Every mart built from the replay core as publish_marts builds it (once each, rounded amounts)."""
+    return build_marts(replay_core)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from unittest import mock
 import polars as pl
 import pytest
 
-from flows.marts import MART_BUILDERS, mart_sources
+from transforms.marts_registry import MARTS, mart_sources
 from tests.faults_tests.fake_sources import FakeSources, serving
 from tests.faults_tests.payload_faults import FAULTS, HELD_UNTIL, TARGETS
 from tests.spine_tests.conftest import read_raw
@@ -141,7 +141,7 @@ def test_nothing_is_published_from_a_bad_batch(outcomes, case, variant) -> None:
     result = outcomes(case, run)
     dataset = REGISTRY[source].dataset.name
     assert result.raw_after[dataset].equals(result.raw_before[dataset]), f"{source} {case} landed rows"
-    for mart in MART_BUILDERS:
+    for mart in MARTS:
         if source in mart_sources(mart):
             assert result.marts[mart]["status"] == "skipped", (mart, result.marts[mart]["error"])
             assert source in result.marts[mart]["error"]
@@ -154,7 +154,7 @@ def test_other_sources_still_land(outcomes, case, run) -> None:
     healthy = [s for s in SOURCES if s not in BROKEN[run]]
     for source in healthy:
         assert result.loads[source]["status"] == "published", (source, result.loads[source]["error"])
-    for mart in MART_BUILDERS:
+    for mart in MARTS:
         if mart_sources(mart) <= set(healthy):
             assert result.marts[mart]["status"] == "published", (mart, result.marts[mart]["error"])
 

@@ -107,10 +107,10 @@ def test_rerun_rebuilds_and_validates_nothing_and_says_so(runs):
                              [runs.second.run_id]).fetchall()[0][0]
     finally:
         con.close()
-    from flows.marts import MART_BUILDERS
+    from transforms.marts_registry import MARTS
 
     # A mart with no rows yet (e.g. the CFTC marts on this replay) is rebuilt and found equal: 'unchanged'.
-    assert len(marts) == len(MART_BUILDERS) and {status for _, status in marts} <= {"skipped", "unchanged"}
+    assert len(marts) == len(MARTS) and {status for _, status in marts} <= {"skipped", "unchanged"}
     assert validations == 0 and second > 0  # the incremental run validated its new batches; the re-run had none
 
 

@@ -1,0 +1,456 @@
+"""The mart registry: every analyst mart qtwatch builds, declared once.
+
+One `Mart` entry says what a mart is: its name (`marts.<name>`), its builder (a function of the frames of its
+inputs), its inputs (core datasets, other marts, `ref.*` tables), its column schema, key, grain and date column, and
+the comments of the table and of every column. From `MARTS` the pipeline builds each mart once per run in dependency
+order, passing built marts on (flows.marts); the DDL is generated (warehouse.marts_ddl), and with it the data
+dictionary; the report's coverage table, the mart suites' column checks and the tests derive from it. Steps to add a
+mart: docs/adding.md.
+
+How inputs arrive: a core dataset as `core.<dataset>` (its latest version), except `fred_observations`, which is
+converted to $ billions by the catalog (flows.marts checks the units first); a mart as built this run (amounts
+rounded, as published) or else as published; a `ref.*` table as held. Only polars and the stdlib are imported here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import polars as pl
+
+from transforms import auction_health, basis, funding, funding_calendar, liquidity, runoff, tga
+from transforms.calendar import fed_holidays, legal_holidays
+from transforms.fiscal import tga_closing_balance
+from transforms.registry import DATASETS, source_of
+from transforms.schema import SchemaDict
+from transforms.units import round_amounts
+
+Frames = Mapping[str, pl.DataFrame]
+Builder = Callable[[Frames], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Mart:
+    """One analyst mart, `marts.<name>`: how it is built, from what, and what each of its columns means."""
+
+    name: str
+    builder: Builder | str  # a function of its inputs' frames (by input name), or its "module:function" path
+    inputs: tuple[str, ...]  # core datasets, other marts, or ref tables ("ref.qt_cap_regimes")
+    schema: SchemaDict  # the columns in table order: the DDL, the suite's column check and the tests use it
+    key: tuple[str, ...]  # the primary key
+    grain: str  # what one row is
+    date_column: str  # the date a row is about (the report's coverage table, the suite's as-of check)
+    comment: str  # COMMENT ON TABLE
+    columns: Mapping[str, str]  # COMMENT ON COLUMN, one per schema column
+    in_report: bool = False  # listed in the report's coverage table
+    forward: bool = False  # rows run ahead of the data (a calendar): not counted in the report's observed range
+
+    @property
+    def table(self) -> str:
+        return f"marts.{self.name}"
+
+    def build(self, frames: Frames) -> pl.DataFrame:
+        """The mart from its inputs' frames, amounts rounded to $1 million as it is published."""
+        builder = _resolve(self.builder) if isinstance(self.builder, str) else self.builder
+        return round_amounts(builder({name: frames[name] for name in self.inputs}))
+
+
+def _resolve(path: str) -> Builder:
+    module, _, function = path.partition(":")
+    builder: Builder = getattr(importlib.import_module(module), function)
+    return builder
+
+
+# The builders: each takes its mart's input frames by name and calls the pure transform.
+def _qt_runoff_monthly(f: Frames) -> pl.DataFrame:
+    return runoff.build_qt_runoff_monthly(f["fred_observations"], f["ref.qt_cap_regimes"].sort("effective_from"))
+
+
+def _liquidity_weekly(f: Frames) -> pl.DataFrame:
+    return liquidity.build_liquidity_weekly(f["fred_observations"])
+
+
+def _funding_daily(f: Frames) -> pl.DataFrame:
+    return funding.build_funding_daily(f["fred_observations"], f["nyfed_reference_rates"], f["nyfed_rp_operations"])
+
+
+def _auction_health(f: Frames) -> pl.DataFrame:
+    return auction_health.build_auction_health(f["treasury_auctions"])
+
+
+def _bill_share_monthly(f: Frames) -> pl.DataFrame:
+    return auction_health.build_bill_share_monthly(f["treasury_auctions"])
+
+
+def _tga_daily(f: Frames) -> pl.DataFrame:
+    return tga.build_tga_daily(tga_closing_balance(f["dts_operating_cash_balance"]))
+
+
+def _basis_weekly(f: Frames) -> pl.DataFrame:
+    return basis.build_basis_weekly(f["cftc_tff"], f["funding_daily"])
+
+
+def _funding_calendar(f: Frames) -> pl.DataFrame:
+    return funding_calendar.build_funding_calendar(f["funding_daily"], f["treasury_auctions"], f["tga_daily"],
+                                                   fed_holidays(), legal_holidays())
+
+
+_DECLARED = (
+    Mart(
+        "qt_runoff_monthly", _qt_runoff_monthly, ("fred_observations", "ref.qt_cap_regimes"), runoff.SCHEMA,
+        key=("month",), grain="calendar month", date_column="month", in_report=True,
+        comment=(
+            "One row per calendar month whose closing H.4.1 Wednesday is loaded: SOMA Treasury (FRED TREAST) and "
+            "agency MBS (FRED WSHOMCB) holdings, their monthly runoff and the FOMC cap in force (seed "
+            "qt_cap_regimes). Month m runs from the first Wednesday on/after the last day of m-1 to the first "
+            "Wednesday on/after the last day of m, so both the mid-month (15th) and month-end coupon redemptions "
+            "fall in m, even when month-end settles the next business day. $ billions."),
+        columns={
+            "month": "First day of the calendar month measured.",
+            "ust_holdings_bn": "Treasury securities held outright at the month's closing Wednesday (end_wednesday), $ "
+                "billions; FRED TREAST (Wednesday level, $ millions / 1000). Includes TIPS inflation compensation.",
+            "ust_runoff_bn": "Fall in TREAST from start_wednesday to end_wednesday, $ billions, positive = holdings "
+                "shrank. Approximates redemptions under the cap but misses: TIPS inflation accretion (adds to "
+                "holdings, so runoff reads ~$1B/month below redemptions, e.g. ~$3.8B vs $5B in mid-2025); bills "
+                "maturing in the 0-6 days between month-end and end_wednesday (counted in this month, belong to the "
+                "next); purchases (negative runoff outside QT).",
+            "ust_cap_bn": "Monthly Treasury redemption cap in force on the first day of the month, $ billions; null "
+                "when no runoff programme applies (seed qt_cap_regimes, FOMC/NY Fed citations there).",
+            "mbs_holdings_bn": "Agency mortgage-backed securities held outright at end_wednesday, $ billions; FRED "
+                "WSHOMCB (Wednesday level, $ millions / 1000), principal balance.",
+            "mbs_runoff_bn": "Fall in WSHOMCB from start_wednesday to end_wednesday, $ billions, positive = shrank. "
+                "Paydowns (amortisation + prepayments) arrive mid-month and reinvestment purchases settle up to ~1.5 "
+                "months later, so single months are lumpy: reconcile with a one-month lag. Excludes agency debt.",
+            "mbs_cap_bn": "Monthly agency (MBS) runoff cap in force, $ billions; null outside runoff (seed "
+                "qt_cap_regimes). In QT2 paydowns stayed well below it: low attainment is a finding, not a bug.",
+            "total_runoff_bn": "ust_runoff_bn + mbs_runoff_bn, $ billions.",
+            "ust_cap_attainment": "ust_runoff_bn / ust_cap_bn (fraction, 1.0 = cap met); slightly below 1 is normal "
+                "(TIPS accretion), above 1 comes from bill-maturity timing at the month boundary; null without a cap.",
+            "cumulative_runoff_bn": "Running sum of total_runoff_bn over the capped months of the same QT episode "
+                "(from its first month), $ billions; null in months without a cap. A month with a missing runoff adds "
+                "nothing.",
+            "regime": "Cap regime in force on the first day of the month (seed qt_cap_regimes.regime, e.g. "
+                "QT2-slow2); null outside every regime.",
+            "episode": "QT episode of the regime (QT1, QT2); null outside every regime.",
+            "mbs_cap_attainment": "mbs_runoff_bn / mbs_cap_bn (fraction); null without a cap.",
+            "start_wednesday": "Opening H.4.1 Wednesday: first Wednesday on or after the last day of the previous "
+                "month.",
+            "end_wednesday": "Closing H.4.1 Wednesday: first Wednesday on or after the last day of the month.",
+            "purchase_target_bn": "Announced amount of the reserve-management purchase round in force on the 15th of "
+                "the month (rounds run from one mid-month announcement to the next; seed "
+                "qt_cap_regimes.purchase_target_bn, e.g. about $40B for the round from 2025-12-12), $ billions; NULL "
+                "where the seed cites no amount.",
+            "purchase_attainment": "-total_runoff_bn / purchase_target_bn: growth of Treasury + MBS holdings over the "
+                "month (agency paydowns are reinvested in bills, so the sum grows by the net purchases) against the "
+                "announced amount; NULL without a target. Month boundaries are H.4.1 Wednesdays, not the round's own "
+                "dates: read it as approximate.",
+        },
+    ),
+    Mart(
+        "liquidity_weekly", _liquidity_weekly, ("fred_observations",), liquidity.SCHEMA,
+        key=("week",), grain="H.4.1 Wednesday", date_column="week", in_report=True,
+        comment=(
+            "One row per H.4.1 Wednesday (the dates of FRED WALCL): Fed total assets, reserves, ON RRP, TGA and net "
+            "liquidity = total assets - TGA - ON RRP, all Wednesday levels except reserves (week average). $ "
+            "billions; _wow = change from 7 days earlier, _4w = from 28 days earlier (null when that week is "
+            "absent)."),
+        columns={
+            "week": "H.4.1 as-of Wednesday.",
+            "total_assets_bn": "Fed total assets, Wednesday level, $ billions; FRED WALCL ($ millions / 1000).",
+            "reserves_bn": "Reserve balances with Federal Reserve Banks, WEEK AVERAGE of the week ending this "
+                "Wednesday (not a Wednesday level, so not part of the net-liquidity identity), $ billions; FRED "
+                "WRESBAL.",
+            "on_rrp_bn": "Overnight reverse repo (Treasury collateral) take-up on the Wednesday, $ billions; FRED "
+                "RRPONTSYD. When the Wednesday is a holiday or has no value, the last operation day on or before it "
+                "(at most 6 days earlier, see on_rrp_date).",
+            "on_rrp_date": "Operation date the on_rrp_bn value comes from (differs from week on holiday Wednesdays, "
+                "e.g. Juneteenth 2024-06-19 -> 2024-06-18).",
+            "tga_bn": "Treasury General Account, Wednesday level, $ billions; FRED WDTGAL ($ millions / 1000).",
+            "net_liquidity_bn": "total_assets_bn - tga_bn - on_rrp_bn (analyst convention, Wednesday levels), $ "
+                "billions; null when a part is missing.",
+            "total_assets_bn_wow": "total_assets_bn minus its value 7 days earlier, $ billions.",
+            "reserves_bn_wow": "reserves_bn (week average) minus its value 7 days earlier, $ billions.",
+            "on_rrp_bn_wow": "on_rrp_bn minus its value 7 days earlier, $ billions.",
+            "tga_bn_wow": "tga_bn minus its value 7 days earlier, $ billions.",
+            "net_liquidity_bn_wow": "net_liquidity_bn minus its value 7 days earlier, $ billions.",
+            "total_assets_bn_4w": "total_assets_bn minus its value 28 days earlier, $ billions.",
+            "reserves_bn_4w": "reserves_bn (week average) minus its value 28 days earlier, $ billions.",
+            "on_rrp_bn_4w": "on_rrp_bn minus its value 28 days earlier, $ billions.",
+            "tga_bn_4w": "tga_bn minus its value 28 days earlier, $ billions.",
+            "net_liquidity_bn_4w": "net_liquidity_bn minus its value 28 days earlier, $ billions.",
+        },
+    ),
+    Mart(
+        "funding_daily", _funding_daily, ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations"),
+        funding.SCHEMA,
+        key=("date",), grain="business day", date_column="date", in_report=True,
+        comment=(
+            "One row per business day with a SOFR fixing (FRED SOFR, completed by NY Fed SOFR where FRED lacks the "
+            "day): repo and fed funds rates against IORB, ON RRP and Standing Repo Facility take-up, period-end and "
+            "stress flags. Rates percent, spreads basis points (rounded to 0.01 bp), amounts $ billions."),
+        columns={
+            "date": "Business day the rates apply to (SOFR for day T is published T+1 08:00 ET and dated T).",
+            "sofr_pct": "Secured Overnight Financing Rate, percent; FRED SOFR (longer history), NY Fed reference "
+                "rates where FRED has no value.",
+            "iorb_pct": "Interest rate on reserve balances in force on the date, percent; FRED IORB joined as-of "
+                "(latest value dated on or before), never equi-joined, and carried forward at most 7 days (null when "
+                "the latest IORB is older: a gap in the IORB feed is not papered over); null before IORB existed "
+                "(2021-07-29).",
+            "sofr_iorb_bp": "(sofr_pct - iorb_pct) x 100, basis points: the headline repo-pressure gauge (above 0 = "
+                "repo pays more than reserves).",
+            "effr_pct": "Effective federal funds rate, percent; FRED EFFR, NY Fed EFFR where FRED has no value.",
+            "effr_iorb_bp": "(effr_pct - iorb_pct) x 100, basis points.",
+            "sofr_p1_pct": "SOFR 1st volume-weighted percentile, percent; NY Fed reference rates (null where that "
+                "data is not loaded).",
+            "sofr_p99_pct": "SOFR 99th volume-weighted percentile, percent; NY Fed reference rates (null where not "
+                "loaded).",
+            "sofr_p1_iorb_bp": "(sofr_p1_pct - iorb_pct) x 100, basis points: the low tail.",
+            "sofr_p99_iorb_bp": "(sofr_p99_pct - iorb_pct) x 100, basis points: the stressed tail of repo trades.",
+            "tgcr_pct": "Tri-party general collateral rate, percent; NY Fed reference rates (null where not loaded).",
+            "tgcr_iorb_bp": "(tgcr_pct - iorb_pct) x 100, basis points.",
+            "bgcr_pct": "Broad general collateral rate, percent; NY Fed reference rates (null where not loaded).",
+            "bgcr_iorb_bp": "(bgcr_pct - iorb_pct) x 100, basis points.",
+            "sofr_volume_bn": "Volume of transactions underlying SOFR, $ billions; NY Fed reference rates.",
+            "sofr_avg_30d_pct": "30-day average SOFR, percent (compounded), as the NY Fed dates it: published that "
+                "morning from SOFR up to the previous business day; NY Fed reference rates row SOFRAI (null where not "
+                "loaded).",
+            "sofr_avg_90d_pct": "90-day average SOFR, percent; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.",
+            "sofr_avg_180d_pct": "180-day average SOFR, percent; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.",
+            "sofr_index": "SOFR Index (compounded SOFR since 2018-04-02 = 1.00000000), unitless; NY Fed SOFRAI row, "
+                "dated as sofr_avg_30d_pct.",
+            "on_rrp_bn": "ON RRP take-up on the date, $ billions; FRED RRPONTSYD (same business date, null on days "
+                "without a value).",
+            "srf_takeup_bn": "Accepted amount of the NY Fed repo operations of the date (Standing Repo Facility "
+                "morning + afternoon; in 2019-2021 the temporary repo operations), Small Value Exercises (token test "
+                "operations, named so in their note) left out, $ billions (NY Fed USD / 1e9). 0 on covered days "
+                "without take-up; null outside the date range of the loaded operations.",
+            "is_month_end": "True on the last business day of its month present in the data; for the data's latest "
+                "month only when the date is the month's last weekday (so a partial month is not flagged).",
+            "is_quarter_end": "is_month_end in March, June, September or December.",
+            "stress_flag": "sofr_iorb_bp > 0 (SOFR above IORB: reserves no longer ample enough to arbitrage repo) OR "
+                "srf_takeup_bn > 5 (SRF use beyond routine test/odd-lot size); constants SOFR_IORB_STRESS_BP, "
+                "SRF_STRESS_BN in transforms/funding.py. Missing inputs never raise it.",
+        },
+    ),
+    Mart(
+        "auction_health", _auction_health, ("treasury_auctions",), auction_health.SCHEMA,
+        key=("cusip", "auction_date"), grain="completed auction", date_column="auction_date", in_report=True,
+        comment=(
+            "One row per completed Treasury auction (cusip, auction_date) from Fiscal Data auctions_query; announced "
+            "auctions without results are excluded. Amounts $ billions, rates percent, shares fractions."),
+        columns={
+            "auction_date": "Auction date (auctions_query.auction_date).",
+            "cusip": "CUSIP of the security auctioned (reopenings share the original CUSIP).",
+            "security_type": "auctions_query.security_type (Bill, Note, Bond, CMB, TIPS, FRN as sent).",
+            "security_term": "Term as auctioned (auctions_query.security_term; reopened coupons show the remaining "
+                "term, e.g. 9-Year 11-Month).",
+            "security_kind": "Comparison class: CMB, Bill, TIPS, FRN, or Note/Bond for nominal fixed-rate coupons. "
+                "TIPS from auctions_query.inflation_index_security = Yes or a reference CPI (ref_cpi_on_dated_date), "
+                "FRN from floating_rate = Yes or a missing high_yield; a CUSIP flagged in any of its auctions is "
+                "flagged in all (reopenings); when no record of a CUSIP carries the fields (the bundled replay before "
+                "2025) a TIPS shows as Note/Bond.",
+            "security_class": "What the auction is compared within: bill, nominal (fixed-rate Note/Bond), TIPS, FRN "
+                "or CMB; security_kind with Note and Bond as nominal. Baselines (btc_vs_prev6) compare within class "
+                "and tenor, so a 10-year TIPS reopening is never measured against nominal 10-year notes.",
+            "tenor": "Comparison tenor: security_term for bills (a 13-week bill is a reopening of a 26-week bill and "
+                "carries original_security_term 26-Week), original_security_term for coupons.",
+            "is_cmb": "Cash management bill (auctions_query.cash_management_bill_cmb = Yes, or security_type CMB).",
+            "is_reopening": "Reopening of an outstanding CUSIP (auctions_query.reopening = Yes).",
+            "offering_bn": "Offering amount, $ billions (offering_amt USD / 1e9).",
+            "total_accepted_bn": "Total accepted incl. non-competitive, SOMA and FIMA add-ons, $ billions "
+                "(total_accepted USD / 1e9).",
+            "bid_to_cover": "Bid-to-cover ratio as published (auctions_query.bid_to_cover_ratio).",
+            "high_yield_pct": "Stop-out rate, percent: high_yield for notes/bonds/TIPS, high_discnt_rate (discount "
+                "basis) for bills; see rate_basis. Null for FRNs (priced on a discount margin).",
+            "rate_basis": "Which field high_yield_pct holds: high_yield or high_discount_rate.",
+            "primary_dealer_share": "primary_dealer_accepted / (primary dealer + direct + indirect accepted): share "
+                "of the competitive award left with dealers (high = weak end demand).",
+            "direct_share": "direct_bidder_accepted / (primary dealer + direct + indirect accepted).",
+            "indirect_share": "indirect_bidder_accepted / (primary dealer + direct + indirect accepted): proxy for "
+                "foreign/official and fund demand.",
+            "soma_addon_bn": "SOMA (Fed) non-competitive rollover add-on, $ billions (soma_accepted USD / 1e9): the "
+                "maturing principal not redeemed under the QT cap.",
+            "btc_vs_prev6": "bid_to_cover minus the mean bid-to-cover of the 6 previous completed auctions with the "
+                "same security_kind and tenor (so TIPS, FRNs and CMBs are not compared with nominal securities); null "
+                "until 6 exist.",
+        },
+    ),
+    Mart(
+        "bill_share_monthly", _bill_share_monthly, ("treasury_auctions",), auction_health.BILL_SHARE_SCHEMA,
+        key=("month",), grain="calendar month", date_column="month",
+        comment=(
+            "One row per issue month (issue_date, auction_date when missing) of completed Treasury auctions: gross "
+            "issuance and the share of bills. $ billions."),
+        columns={
+            "month": "First day of the month of settlement (issue_date; auction_date when issue_date is missing).",
+            "gross_issuance_bn": "Sum of total_accepted of auctions settling in the month (incl. SOMA and FIMA "
+                "add-ons), $ billions; gross, before maturing debt.",
+            "bills_bn": "Part of gross_issuance_bn in bills (security_kind Bill or CMB), $ billions; NULL when no "
+                "bill auction result of the month is loaded (Treasury auctions bills every week, so that is missing "
+                "data, not zero bills).",
+            "bill_share": "bills_bn / gross_issuance_bn (fraction); NULL when bills_bn is. Only meaningful for months "
+                "whose auctions are all loaded: compare auctions with the Treasury calendar.",
+            "soma_addon_bn": "SOMA rollover add-ons included in gross_issuance_bn, $ billions.",
+            "auctions": "Completed auctions (with results) loaded for the month: the coverage behind the sums.",
+            "bill_auctions": "Completed bill and CMB auctions loaded for the month.",
+        },
+    ),
+    Mart(
+        "tga_daily", _tga_daily, ("dts_operating_cash_balance",), tga.SCHEMA,
+        key=("date",), grain="DTS business day", date_column="date",
+        comment=(
+            "One row per Daily Treasury Statement day: Treasury General Account closing balance. $ billions."),
+        columns={
+            "date": "DTS record date (business day).",
+            "tga_bn": "TGA closing balance, $ billions (DTS operating cash balance, $ millions / 1000).",
+            "tga_change_bn": "tga_bn minus the previous DTS day in the data, $ billions; null on the first day.",
+        },
+    ),
+    Mart(
+        "basis_weekly", _basis_weekly, ("cftc_tff", "funding_daily"), basis.SCHEMA,
+        key=("report_date", "tenor"), grain="CFTC report week x tenor, plus a total row per week",
+        date_column="report_date", in_report=True,
+        comment=(
+            "The basis trade in Treasury futures, weekly (grain: report week x tenor, plus a total row per week): "
+            "CFTC Traders in Financial Futures positions of leveraged funds (hedge funds: short futures against long "
+            "cash bonds financed in repo), asset managers and dealers in the six CBOT Treasury contracts, beside the "
+            "same week's repo gauges. Weeks run every 7 days from the first to the last report held; a week without "
+            "a report is a row with NULL positions and coverage saying so."),
+        columns={
+            "report_date": "Date of the positions: the CFTC report Tuesday (the Monday before a Tuesday holiday); for "
+                "a week without a report, that week's Tuesday. Published the Friday after, 3:30 pm ET.",
+            "tenor": "2y, 5y, 10y, ultra_10y, bond, ultra_bond (CFTC codes 042601, 044601, 043602, 043607, 020601, "
+                "020604), or total (the sum of the six).",
+            "cftc_contract_market_code": "CFTC contract code of the tenor (join key: market names changed on "
+                "2022-02-08, codes did not); NULL on total rows.",
+            "lev_long_contracts": "Leveraged funds long positions, contracts (raw.cftc_tff "
+                "lev_money_positions_long_all); summed over tenors on total rows.",
+            "lev_short_contracts": "Leveraged funds short positions, contracts (lev_money_positions_short_all).",
+            "lev_net_contracts": "Leveraged funds long - short, contracts; negative = net short (the basis trade's "
+                "futures leg). Total rows add contracts of different face values: compare totals by "
+                "lev_net_notional_bn.",
+            "lev_net_notional_bn": "lev_net_contracts x face value per contract ($200,000 for the 2-year note, "
+                "$100,000 for the others), $ billions; total rows sum the tenors' notionals.",
+            "am_net_contracts": "Asset managers long - short, contracts (the other side of the basis trade: they hold "
+                "futures instead of bonds).",
+            "am_net_notional_bn": "am_net_contracts x face value, $ billions.",
+            "dealer_net_contracts": "Dealers/intermediaries long - short, contracts.",
+            "open_interest": "Open interest, contracts (open_interest_all; summed on total rows).",
+            "lev_short_share_oi": "lev_short_contracts / open_interest (fraction): how much of the market the "
+                "leveraged shorts are.",
+            "lev_net_contracts_wow": "Change of lev_net_contracts from the previous week of the same tenor, "
+                "contracts; positive = net short cut (bought back). NULL when either week has no report.",
+            "lev_net_notional_wow_bn": "Change of lev_net_notional_bn from the previous week, $ billions; positive = "
+                "net short cut. NULL when either week has no report.",
+            "lev_net_pctile_since_2017": "Share (0..1) of the tenor's reported weeks from 2017-01-01 up to this one "
+                "(no look-ahead) whose lev_net_notional_bn was at or below this week's: near 0 = the largest net "
+                "short since 2017. Weeks the recording misses do not count.",
+            "sofr_iorb_avg_bp": "Average of marts.funding_daily.sofr_iorb_bp over the days (report_date - 6, "
+                "report_date], basis points.",
+            "sofr_iorb_max_bp": "Largest sofr_iorb_bp over the same days, basis points.",
+            "srf_takeup_sum_bn": "Standing Repo Facility take-up summed over the same days, $ billions (NULL outside "
+                "the loaded operations data).",
+            "on_rrp_wed_bn": "ON RRP take-up on the last Wednesday on or before report_date, $ billions (FRED "
+                "RRPONTSYD via marts.funding_daily).",
+            "stress_flag": "Basis-trade stress: leveraged funds cut their net short by at least 5% of the previous "
+                "week's (lev_net_notional_wow_bn >= 0.05 x previous net short) in a week when SOFR printed above IORB "
+                "(sofr_iorb_max_bp > 0) or SRF take-up exceeded $5bn; constants UNWIND_SHARE, SOFR_IORB_STRESS_BP, "
+                "SRF_STRESS_BN in transforms/basis.py. Missing inputs never raise it.",
+            "coverage": "reported; tenor missing from the week's report; gap: no TFF report loaded for this week (the "
+                "recording's holes: 2020-12, 2023-10-17..12-26, 2024-06-18..12-31, 2025-05-06..12-30); on total rows "
+                "partial: missing <tenors>.",
+        },
+    ),
+    Mart(
+        "funding_calendar", _funding_calendar, ("funding_daily", "treasury_auctions", "tga_daily"),
+        funding_calendar.SCHEMA,
+        key=("date",), grain="Fed business day", date_column="date", in_report=True, forward=True,
+        comment=(
+            "The funding calendar (grain: Federal Reserve business day = a weekday that is not a Fedwire holiday, "
+            "holidays package XFED calendar): the days repo pressure concentrates on (period ends, coupon "
+            "settlements, estimated-tax dates, Treasury settlements with their size) beside that day's SOFR-IORB, "
+            "SRF take-up, ON RRP and TGA change. From the first funding/TGA day to the last day of any input "
+            "(upcoming announced settlements included). Rules cited in transforms/funding_calendar.py."),
+        columns={
+            "date": "Fed business day.",
+            "is_month_end": "Last business day of the calendar month (by the calendar, not by the data).",
+            "is_quarter_end": "Last business day of March, June, September or December.",
+            "is_year_end": "Last business day of the year.",
+            "is_mid_month_settlement": "The 15th, or the next business day when the 15th is not one: mid-month coupon "
+                "settlement and coupon payment date (10-, 20-, 30-year and TIPS issue on the 15th).",
+            "is_tax_date": "Estimated-tax due date: corporations April/June/September/December 15 (IRS Publication "
+                "509, Form 1120-W), individuals January/April/June/September 15 (IRS Publication 505, Form 1040-ES), "
+                "moved past weekends and federal or DC legal holidays (26 U.S.C. 7503). Postponements (disasters, "
+                "2020) not modelled.",
+            "is_treasury_settlement": "A Treasury note or bond auction settles (issue date) on this day "
+                "(core.treasury_auctions, announced auctions included).",
+            "settlement_gross_bn": "Every Treasury security settling that day (bills, notes, bonds), Fiscal Data "
+                "total_accepted, $ billions; 0 on a day with none; NULL outside the span of auctions carrying amounts "
+                "or when a settling auction has none yet (in the bundled recording amounts exist from 2025).",
+            "settlement_net_bn": "settlement_gross_bn - securities maturing that day (their issued amounts over the "
+                "original auction and reopenings), $ billions; positive = cash leaves reserves for the TGA. NULL when "
+                "any maturing security's amount is unknown (its original auction not in the data or without amounts).",
+            "sofr_iorb_bp": "SOFR - IORB that day, basis points (marts.funding_daily; NULL on days without a SOFR "
+                "fixing, e.g. Good Friday, or before IORB existed).",
+            "sofr_p99_iorb_bp": "SOFR 99th percentile - IORB, basis points, where NY Fed percentiles are loaded.",
+            "srf_takeup_bn": "Standing Repo Facility take-up that day, $ billions (0 on covered days without "
+                "take-up).",
+            "on_rrp_bn": "ON RRP take-up that day, $ billions.",
+            "tga_change_bn": "Change of the Treasury General Account closing balance from the previous statement day, "
+                "$ billions (marts.tga_daily); a rise drains reserves.",
+        },
+    ),
+)
+
+
+def _in_dependency_order(marts: Iterable[Mart]) -> dict[str, Mart]:
+    """The marts ordered so each comes after the marts it reads; an unknown input or a cycle is refused."""
+    pending = {m.name: m for m in marts}
+    ordered: dict[str, Mart] = {}
+    while pending:
+        ready = [m for m in pending.values() if all(i in ordered or i not in pending for i in m.inputs)]
+        if not ready:
+            raise ValueError(f"marts {', '.join(sorted(pending))} read each other in a cycle")
+        for mart in ready:
+            unknown = [i for i in mart.inputs if i not in ordered and i not in DATASETS and not i.startswith("ref.")]
+            if unknown:
+                raise ValueError(f"mart {mart.name} reads {', '.join(unknown)}: not a dataset, mart or ref table")
+            ordered[mart.name] = pending.pop(mart.name)
+    return ordered
+
+
+MARTS: dict[str, Mart] = _in_dependency_order(_DECLARED)
+
+
+def upstream(name: str) -> list[str]:
+    """The marts `name` reads, directly or through other marts, in build order."""
+    direct = [i for i in MARTS[name].inputs if i in MARTS]
+    found = {m for d in direct for m in upstream(d)} | set(direct)
+    return [m for m in MARTS if m in found]
+
+
+def mart_datasets(name: str) -> set[str]:
+    """The core datasets a mart is computed from, through the marts it reads too."""
+    return {i for m in (*upstream(name), name) for i in MARTS[m].inputs if i in DATASETS}
+
+
+def mart_sources(name: str) -> set[str]:
+    """The names of the sources a mart is computed from (a run where one failed keeps the published mart)."""
+    return {source_of(dataset).name for dataset in mart_datasets(name)}
+
+
+def external_inputs(names: Iterable[str]) -> set[str]:
+    """The datasets and ref tables the marts `names` read (what a run reads from the warehouse to build them)."""
+    return {i for name in names for i in MARTS[name].inputs if i not in MARTS}
+
+
+def build_marts(frames: Frames, names: Iterable[str] | None = None) -> dict[str, pl.DataFrame]:
+    """Build `names` (default every mart) and the marts they read, each once, in dependency order; `frames` holds
+    their datasets and ref tables. Used by tests and benchmarks; the pipeline builds one task per mart."""
+    wanted = set(MARTS) if names is None else {u for n in names for u in (*upstream(n), n)}
+    built: dict[str, pl.DataFrame] = {}
+    for name in (m for m in MARTS if m in wanted):
+        built[name] = MARTS[name].build({**frames, **built})
+    return built
