@@ -6,7 +6,7 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
-from expectations.marts import RATE_PCT_BAND
+from expectations.marts import RATE_PCT_BAND, declared_columns
 from expectations.treasury_auctions import BID_TO_COVER_BAND
 
 DATASET = "auction_health"
@@ -24,8 +24,7 @@ def context() -> ContextSpec:
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the auction-health mart."""
     return rules.suite(DATASET, [
-        rules.columns_present((*KEY, "security_type", "security_term", "offering_bn", "bid_to_cover",
-                               "high_yield_pct")),
+        declared_columns(DATASET),
         rules.not_null_all((*KEY, "security_type", "security_class")),
         rules.in_set("security_class", SECURITY_CLASSES),
         rules.dates(["auction_date"]),

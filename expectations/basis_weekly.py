@@ -7,7 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
-from expectations.marts import identity
+from expectations.marts import declared_columns, identity
 from transforms import basis
 from transforms.cftc import TENORS, TREASURY_CONTRACTS
 
@@ -47,7 +47,7 @@ def checks() -> dict[str, pl.Expr]:
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the weekly basis-trade mart."""
     return rules.suite(DATASET, [
-        rules.columns_present(list(basis.SCHEMA)),
+        declared_columns(DATASET),
         rules.not_null_all(("report_date", "tenor", "coverage", "stress_flag")),
         rules.dates(["report_date"]),
         rules.unique_key(KEY),

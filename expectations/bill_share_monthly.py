@@ -7,7 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
-from expectations.marts import IDENTITY_TOLERANCE_BN, LEVEL_BN_BAND, identity
+from expectations.marts import IDENTITY_TOLERANCE_BN, LEVEL_BN_BAND, declared_columns, identity
 
 DATASET = "bill_share_monthly"
 KEY = ("month",)
@@ -30,7 +30,7 @@ def checks() -> dict[str, pl.Expr]:
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the monthly bill-share mart."""
     return rules.suite(DATASET, [
-        rules.columns_present(("month", "gross_issuance_bn", "bills_bn", "bill_share", "soma_addon_bn")),
+        declared_columns(DATASET),
         # bills_bn may be NULL: a month without a loaded bill result is missing data (the mart says so), not zero.
         rules.not_null_all(("month", "gross_issuance_bn", "auctions")),
         rules.dates(["month"]),

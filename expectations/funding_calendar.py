@@ -7,7 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
-from expectations.marts import FACILITY_BN_BAND
+from expectations.marts import FACILITY_BN_BAND, declared_columns
 from transforms.funding_calendar import SCHEMA
 
 DATASET = "funding_calendar"
@@ -41,7 +41,7 @@ def checks() -> dict[str, pl.Expr]:
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the funding calendar mart."""
     return rules.suite(DATASET, [
-        rules.columns_present(list(SCHEMA)),
+        declared_columns(DATASET),
         rules.not_null_all(("date", *FLAGS)),
         rules.dates(["date"]),
         rules.unique_key(KEY),

@@ -7,7 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
-from expectations.marts import FACILITY_BN_BAND, RATE_PCT_BAND, identity
+from expectations.marts import FACILITY_BN_BAND, RATE_PCT_BAND, declared_columns, identity
 
 DATASET = "funding_daily"
 KEY = ("date",)
@@ -37,8 +37,7 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for the daily funding-stress mart."""
     rates = ("sofr_pct", "iorb_pct", "effr_pct")
     return rules.suite(DATASET, [
-        rules.columns_present(("date", *rates, "sofr_iorb_bp", "effr_iorb_bp", "on_rrp_bn", "srf_takeup_bn",
-                               "is_month_end", "is_quarter_end", "stress_flag")),
+        declared_columns(DATASET),
         # srf_takeup_bn is 0 on covered days without usage and null only outside the operations data: no rule.
         rules.not_null_all(("date", "is_month_end", "is_quarter_end")),
         rules.dates(["date"]),

@@ -7,7 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
-from expectations.marts import FACILITY_BN_BAND, LEVEL_BN_BAND, identity
+from expectations.marts import FACILITY_BN_BAND, LEVEL_BN_BAND, declared_columns, identity
 
 DATASET = "liquidity_weekly"
 KEY = ("week",)
@@ -31,7 +31,7 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for the weekly liquidity mart."""
     levels = ("total_assets_bn", "reserves_bn", "net_liquidity_bn")
     return rules.suite(DATASET, [
-        rules.columns_present(("week", *levels, "on_rrp_bn", "tga_bn")),
+        declared_columns(DATASET),
         rules.not_null_all(("week", "total_assets_bn")),
         rules.dates(["week"]),
         rules.unique_key(KEY),

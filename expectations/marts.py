@@ -6,6 +6,7 @@ import polars as pl
 from great_expectations.expectations import Expectation
 
 from expectations import rules
+from transforms.marts_registry import MARTS
 
 # Balance-sheet levels in $ billions: WALCL peaked at ~$8,965bn; $20tn is the ceiling of sanity and an
 # unscaled $ millions value (thousands of times larger) cannot hide under it.
@@ -16,6 +17,11 @@ FACILITY_BN_BAND = (0.0, 5e3)
 IDENTITY_TOLERANCE_BN = 0.5
 # Overnight rates in percent.
 RATE_PCT_BAND = (-1.0, 25.0)
+
+
+def declared_columns(mart: str) -> list[Expectation]:
+    """`<column>: present` for every column the mart's registry entry declares (transforms.marts_registry)."""
+    return rules.columns_present(MARTS[mart].schema)
 
 
 def identity(check: str, text: str, tolerance: float = IDENTITY_TOLERANCE_BN) -> Expectation:

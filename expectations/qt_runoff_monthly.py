@@ -7,7 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
-from expectations.marts import LEVEL_BN_BAND, identity, previous
+from expectations.marts import LEVEL_BN_BAND, declared_columns, identity, previous
 
 DATASET = "qt_runoff_monthly"
 KEY = ("month",)
@@ -44,8 +44,7 @@ def build_suite() -> gx.ExpectationSuite:
     holdings = ("ust_holdings_bn", "mbs_holdings_bn")
     runoffs = ("ust_runoff_bn", "mbs_runoff_bn", "total_runoff_bn")
     return rules.suite(DATASET, [
-        rules.columns_present(("month", *holdings, *runoffs, "ust_cap_bn", "mbs_cap_bn", "ust_cap_attainment",
-                               "cumulative_runoff_bn", "regime")),
+        declared_columns(DATASET),
         rules.not_null_all(("month", *holdings)),
         rules.dates(["month"]),
         rules.unique_key(KEY),

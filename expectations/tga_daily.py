@@ -7,7 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
-from expectations.marts import FACILITY_BN_BAND, identity, previous
+from expectations.marts import FACILITY_BN_BAND, declared_columns, identity, previous
 
 DATASET = "tga_daily"
 KEY = ("date",)
@@ -29,7 +29,7 @@ def checks() -> dict[str, pl.Expr]:
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the daily TGA mart."""
     return rules.suite(DATASET, [
-        rules.columns_present(("date", "tga_bn", "tga_change_bn")),
+        declared_columns(DATASET),
         rules.not_null_all(("date", "tga_bn")),
         rules.dates(["date"]),
         rules.unique_key(KEY),

@@ -28,6 +28,7 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from qtwatch import report_basis
+from transforms.marts_registry import MARTS
 from warehouse.db import WarehouseError, connect_readonly
 
 DEFAULT_TITLE = "qtwatch: QT runoff and money-market plumbing"
@@ -49,9 +50,8 @@ AUCTIONS_SQL = """SELECT auction_date, cusip, security_term, security_kind, teno
 FROM marts.auction_health WHERE bid_to_cover IS NOT NULL ORDER BY auction_date, cusip"""
 LATEST_RUN_SQL = """SELECT run_id, mode, as_of, finished_at, status FROM meta.runs
 ORDER BY started_at DESC LIMIT 1"""
-# (mart, its date column): what the coverage table of the header lists.
-COVERAGE = (("qt_runoff_monthly", "month"), ("liquidity_weekly", "week"), ("funding_daily", "date"),
-            ("auction_health", "auction_date"), ("basis_weekly", "report_date"), ("funding_calendar", "date"))
+# (mart, its date column): what the coverage table of the header lists (the registry's marts with in_report).
+COVERAGE = tuple((m.name, m.date_column) for m in MARTS.values() if m.in_report)
 
 CAPTIONS = {
     "runoff": "Bars: how much the Fed's Treasury (top) and agency MBS (bottom) holdings fell each month "
@@ -394,7 +394,7 @@ def _run_line(run: tuple | None, coverage: list[tuple] | None = None) -> str:
 
 
 # Marts of calendar days (known ahead), not observations: left out of the data's date range.
-CALENDAR_MARTS = frozenset({"funding_calendar"})
+CALENDAR_MARTS = frozenset(m.name for m in MARTS.values() if m.forward)
 
 
 def data_span(coverage: list[tuple]) -> tuple[date, date] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,43 @@ def test_every_mart_reads_datasets_marts_or_ref_tables_it_declares() -> None:
     for mart in MARTS.values():
         assert all(i in DATASETS or i in MARTS or i.startswith("ref.") for i in mart.inputs), mart.name
         assert all(order.index(m) < order.index(mart.name) for m in upstream(mart.name)), mart.name
+
+
+def hand_listed_marts(source: str, marts: Collection[str]) -> list[tuple[int, list[str]]]:
+    """(line, names) of each literal list, tuple, set or dict in `source` that lists three or more marts by name: as
+    its elements or keys, or inside its pairs (e.g. `("funding_daily", "date")`, `("marts", "tga_daily")`). A table
+    of cases about particular marts (a mart, a break, the rule it breaks) is not a list of marts."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
+            continue
+        items = [k for k in node.keys if k is not None] if isinstance(node, ast.Dict) else node.elts
+        named = set()
+        for item in items:
+            parts = item.elts if isinstance(item, ast.Tuple) and len(item.elts) == 2 else [item]
+            named |= {p.value for p in parts if isinstance(p, ast.Constant) and p.value in marts}
+        if len(named) >= 3:
+            found.append((node.lineno, sorted(named)))
+    return found
+
+
+def test_no_test_file_lists_mart_names_by_hand() -> None:
+    """A hand-kept copy of the mart registry in a test misses the next mart: derive it from
+    transforms.marts_registry.MARTS instead, so a new mart gets every cross-mart test."""
+    from transforms.marts_registry import MARTS
+
+    files = sorted((ROOT / "tests").rglob("*.py"))
+    found = [f"{path.relative_to(ROOT)}:{line} lists {', '.join(names)}" for path in files
+             for line, names in hand_listed_marts(path.read_text(), MARTS)]
+    assert found == []
+
+
+def test_the_hand_list_check_finds_the_lists_it_replaced() -> None:
+    """SYNTHETIC sources in the shapes the registry replaced: a list, a dict by mart, (mart, column) pairs."""
+    marts = {"a_mart", "b_mart", "c_mart"}
+    for source in ('M = ["a_mart", "b_mart", "c_mart"]', 'M = {"a_mart": 1, "b_mart": 2, "c_mart": 3}',
+                   'M = (("a_mart", "d"), ("b_mart", "d"), ("c_mart", "d"))',
+                   'M = {("marts", "a_mart"): 1, ("marts", "b_mart"): 2, ("marts", "c_mart"): 3}'):
+        assert hand_listed_marts(source, marts) == [(1, sorted(marts))], source
+    cases = 'B = [("a_mart", f, "rule 1"), ("b_mart", g, "rule 2"), ("c_mart", h, "rule 3")]'
+    assert hand_listed_marts(cases, marts) == []

@@ -6,12 +6,13 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms import basis, cftc, funding_calendar, runoff
+from transforms import cftc
+from transforms.marts_registry import MARTS
 from warehouse.db import apply_schema
 
-DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int64: "BIGINT"}
-TABLES = {("raw", "cftc_tff"): cftc.SCHEMA, ("marts", "basis_weekly"): basis.SCHEMA,
-          ("marts", "funding_calendar"): funding_calendar.SCHEMA, ("marts", "qt_runoff_monthly"): runoff.SCHEMA}
+DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int64: "BIGINT",
+               pl.Int32: "INTEGER"}
+TABLES = {("raw", "cftc_tff"): cftc.SCHEMA, **{("marts", m.name): m.schema for m in MARTS.values()}}
 LINEAGE = [("load_id", "VARCHAR"), ("fetched_at", "TIMESTAMP WITH TIME ZONE"), ("as_of", "DATE"),
            ("source_url", "VARCHAR"), ("published_at", "TIMESTAMP WITH TIME ZONE")]
 

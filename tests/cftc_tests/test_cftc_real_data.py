@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 
 from expectations import Validator
+from transforms.marts_registry import MARTS
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +93,7 @@ def test_qt_runoff_monthly_labels_the_growth_months_by_the_post_qt_regime(replay
     assert months["purchase_target_bn"].to_list()[1:] == [None] * (months.height - 1)  # no amount cited after
 
 
-@pytest.mark.parametrize("mart", ["basis_weekly", "funding_calendar", "qt_runoff_monthly"])
+@pytest.mark.parametrize("mart", list(MARTS))
 def test_mart_suites_pass_on_the_recorded_data(validator, replay_marts, mart):
     outcome = validator.validate(mart, replay_marts[mart])
     assert outcome.success, outcome.failed_rules

@@ -73,16 +73,33 @@ def fred_bn(fred_batch: pl.DataFrame) -> pl.DataFrame:
     return units.to_billions(pl.concat([fred_batch.drop("units"), *holdings]), catalog_frame)
 
 
+# The datasets (as the marts read them) and ref tables the recorded batches below stand for.
+RECORDED_INPUTS = ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations", "dts_operating_cash_balance",
+                   "treasury_auctions", "cftc_tff", "ref.qt_cap_regimes")
+
+
+def buildable_marts() -> list[str]:
+    """The registered marts computable from RECORDED_INPUTS alone (with the marts they read)."""
+    from transforms.marts_registry import MARTS, external_inputs, upstream
+
+    return [m for m in MARTS if external_inputs([*upstream(m), m]) <= set(RECORDED_INPUTS)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking `buildable_mart` runs once per mart in buildable_marts()."""
+    if "buildable_mart" in metafunc.fixturenames:
+        metafunc.parametrize("buildable_mart", buildable_marts())
+
+
 @pytest.fixture(scope="session")
 def mart_batches(fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch) -> dict[str, pl.DataFrame]:
-    """The five marts built by the project's transforms from the real recorded batches."""
-    t = {m: importlib.import_module(f"transforms.{m}") for m in ("liquidity", "runoff", "funding", "tga", "fiscal",
-                                                              "auction_health")}
+    """Every mart computable from the real recorded batches, built by the registry (each once, in order); CFTC: the
+    recorded April 2025 weeks of tests/fixtures/cftc (see its README)."""
+    from transforms.cftc import parse_tff_zip
+    from transforms.marts_registry import build_marts
+
     caps = pl.read_csv(ROOT / "warehouse/seeds/qt_cap_regimes.csv", try_parse_dates=True)
-    return {
-        "liquidity_weekly": t["liquidity"].build_liquidity_weekly(fred_bn),
-        "qt_runoff_monthly": t["runoff"].build_qt_runoff_monthly(fred_bn, caps),
-        "funding_daily": t["funding"].build_funding_daily(fred_bn, rates_batch, rp_batch),
-        "tga_daily": t["tga"].build_tga_daily(t["fiscal"].tga_closing_balance(dts_batch)),
-        "auction_health": t["auction_health"].build_auction_health(auctions_batch),
-    }
+    tff = parse_tff_zip((ROOT / "tests/fixtures/cftc/fut_fin_txt_2025_april_weeks.zip").read_bytes())
+    batches = (fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch, tff, caps)
+    frames = dict(zip(RECORDED_INPUTS, batches, strict=True))
+    return build_marts(frames, buildable_marts())

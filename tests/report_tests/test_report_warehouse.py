@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from transforms.marts_registry import MARTS
 from warehouse.db import connect_readonly
 
 SINCE = "2017-01-01"
@@ -101,9 +102,9 @@ def test_auction_chart_has_every_auction_with_a_bid_to_cover(demo_report, con) -
 def test_header_shows_the_latest_run_and_coverage(demo_report, con) -> None:
     run_id, as_of = con.execute("SELECT run_id, as_of FROM meta.runs ORDER BY started_at DESC LIMIT 1").fetchone()
     page = demo_report["html"]
-    first_day = min(con.execute(f"SELECT min({c}) FROM marts.{m}").fetchone()[0] for m, c in (
-        ("qt_runoff_monthly", "month"), ("liquidity_weekly", "week"), ("funding_daily", "date"),
-        ("auction_health", "auction_date")))
+    observed = [m for m in MARTS.values() if m.in_report and not m.forward]  # the marts of observations
+    first_day = min(d for m in observed if (d := con.execute(
+        f"SELECT min({m.date_column}) FROM {m.table}").fetchone()[0]) is not None)
     assert run_id in page and f"Data {first_day} to " in page and f", as of {as_of}" in page
     rows, first = con.execute("SELECT count(*), min(week) FROM marts.liquidity_weekly").fetchone()
     assert f"<td>marts.liquidity_weekly</td><td>{rows:,}</td><td>{first}</td>" in page

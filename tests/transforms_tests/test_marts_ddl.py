@@ -1,32 +1,17 @@
-"""warehouse/schema/030_marts.sql matches the SCHEMA dicts of the mart transforms and comments every column."""
-
-from pathlib import Path
+"""The warehouse's mart tables are exactly their registry declarations: columns, types, key and comments."""
 
 import duckdb
-import polars as pl
 import pytest
 
-from transforms import auction_health, funding, liquidity, runoff, tga
-
-ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = ROOT / "warehouse" / "schema"
-MARTS = {
-    "qt_runoff_monthly": runoff.SCHEMA,
-    "liquidity_weekly": liquidity.SCHEMA,
-    "funding_daily": funding.SCHEMA,
-    "auction_health": auction_health.SCHEMA,
-    "bill_share_monthly": auction_health.BILL_SHARE_SCHEMA,
-    "tga_daily": tga.SCHEMA,
-}
-DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int32: "INTEGER"}
+from transforms.marts_registry import MARTS
+from warehouse.db import apply_schema
+from warehouse.marts_ddl import duckdb_type, mart_ddl
 
 
 @pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute("CREATE SCHEMA IF NOT EXISTS meta; "
-                "CREATE TABLE IF NOT EXISTS meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR)")
-    con.execute((SCHEMA_DIR / "030_marts.sql").read_text())
+    apply_schema(con)
     return con
 
 
@@ -39,21 +24,38 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 
 
 @pytest.mark.parametrize("table", list(MARTS))
-def test_ddl_columns_and_types_match_schema(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    ddl = [(name, dtype) for name, dtype, _ in table_columns(con, table)]
-    assert ddl == [(name, DUCKDB_TYPE[dtype]) for name, dtype in MARTS[table].items()]
+def test_ddl_columns_types_and_comments_match_the_declaration(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    mart = MARTS[table]
+    expected = [(name, duckdb_type(dtype), mart.columns[name]) for name, dtype in mart.schema.items()]
+    assert table_columns(con, table) == expected
+    assert all(comment for _, _, comment in expected)
 
 
 @pytest.mark.parametrize("table", list(MARTS))
-def test_every_mart_table_and_column_is_commented(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    uncommented = [name for name, _, comment in table_columns(con, table) if not comment]
-    assert uncommented == []
-    table_comment = con.execute(
-        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?", [table]
-    ).fetchone()
-    assert table_comment is not None and table_comment[0]
+def test_table_comment_and_primary_key_match_the_declaration(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?",
+                          [table]).fetchone()
+    assert comment == (MARTS[table].comment,) and MARTS[table].comment
+    key = con.execute("SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = 'marts' AND "
+                      "table_name = ? AND constraint_type = 'PRIMARY KEY'", [table]).fetchall()
+    assert key == [(list(MARTS[table].key),)]
+
+
+def test_the_warehouse_holds_exactly_the_registered_marts(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
+    tables = {t for (t,) in rows}
+    assert tables == set(MARTS)
 
 
 def test_marts_ddl_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute((SCHEMA_DIR / "030_marts.sql").read_text())
+    apply_schema(con)
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone() == (len(MARTS),)
+
+
+def test_a_comment_with_a_quote_is_escaped_and_a_missing_comment_refused() -> None:
+    mart = MARTS["qt_runoff_monthly"]
+    assert "month''s closing Wednesday" in mart_ddl(mart)
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match="comment every schema column"):
+        mart_ddl(replace(mart, columns={k: v for k, v in mart.columns.items() if k != "month"}))
