@@ -101,9 +101,12 @@ def _on_runner(module) -> None:
 
 
 def _on_marts(module) -> None:
-    _patch(module, "read_core", "marts")
-    for name, build in list(module.MART_BUILDERS.items()):
-        module.MART_BUILDERS[name] = timed("marts", build)
+    _patch(module, "read_inputs", "marts")
+    _patch(module, "read_input", "marts")
+
+
+def _on_marts_registry(module) -> None:
+    _patch(module.Mart, "build", "marts")
 
 
 def _on_extract(module) -> None:
@@ -127,10 +130,6 @@ def _on_alerts(module) -> None:
 def _on_pipeline(module) -> None:
     """Mark when the flow is called, when its body starts (Running) and ends (its final state, before other hooks)."""
     flow = module.qtwatch_pipeline
-    for task_name, stage in (("publish", "publish"), ("rebuild_core", "core")):
-        task = getattr(module, task_name, None)
-        if task is not None and hasattr(task, "fn"):
-            task.fn = timed(stage, task.fn)
     flow.on_running_hooks.insert(0, lambda *_: _marks.setdefault("body_start", _now()))
     for hooks in (flow.on_completion_hooks, flow.on_failure_hooks):
         hooks.insert(0, lambda *_: _marks.setdefault("body_end", _now()))
@@ -148,11 +147,20 @@ def _on_pipeline(module) -> None:
     type(flow).__call__ = call
 
 
+def _on_publishing(module) -> None:
+    for task_name, stage in (("publish", "publish"), ("rebuild_core", "core")):
+        task = getattr(module, task_name, None)
+        if task is not None and hasattr(task, "fn"):
+            task.fn = timed(stage, task.fn)
+
+
 HOOKS: dict[str, Callable] = {
     "warehouse.load": _on_warehouse_load,
     "warehouse.db": _on_warehouse_db,
     "expectations.runner": _on_runner,
     "flows.marts": _on_marts,
+    "transforms.marts_registry": _on_marts_registry,
+    "flows.publishing": _on_publishing,
     "flows.extract": _on_extract,
     "qtwatch.report": _on_report,
     "flows.report_artifact": _on_report,

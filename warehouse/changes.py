@@ -62,7 +62,7 @@ def marts_missing(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> list[
         rows = con.execute("SELECT estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' AND "
                            "table_name = ?", [mart]).fetchall()
         if not rows or not con.execute(f"SELECT EXISTS (SELECT 1 FROM marts.{mart})").fetchall()[0][0]:
-            missing.append(mart)  # mart names come from flows.marts.MART_BUILDERS, never from input
+            missing.append(mart)  # mart names come from transforms.marts_registry.MARTS, never from input
     return missing
 
 
