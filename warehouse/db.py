@@ -226,28 +226,38 @@ def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | N
             ensure_built(con)
             faults.point("schema-applied")
             yield con
-            faults.point("before-checkpoint")
-            con.execute("CHECKPOINT")
-            faults.point("checkpointed")
-            con.close()
-            faults.point("closed")
-            # a WAL beside the published file was folded into the copy; left there it would not match the new file
-            _wal(path).unlink(missing_ok=True)
-            os.replace(staging, path)
-            _sync_folder(path.parent)  # the rename itself survives a power cut, not only the file's blocks
-            _remember_whole(path)  # DuckDB wrote, checkpointed and closed it without an error
-            faults.point("replaced")
+            _replace_published(con, staging, path)
         except BaseException as exc:
-            full = _disk_full(exc, path.parent)
-            if con is not None:
-                with contextlib.suppress(duckdb.Error):
-                    con.close()
-            _remove(staging)
-            if full:
-                raise WarehouseError(f"no space left on the disk of {path.parent} while writing the warehouse: "
-                                     f"nothing was published ({path.name} is unchanged) and the partial copy was "
-                                     f"removed; free at least {_needed_mb(path)} MB there and run again") from exc
+            _discard_staging(exc, con, staging, path)
             raise
+
+
+def _replace_published(con: duckdb.DuckDBPyConnection, staging: Path, path: Path) -> None:
+    """Checkpoint and close the staged copy, then rename it over the published file, durably."""
+    faults.point("before-checkpoint")
+    con.execute("CHECKPOINT")
+    faults.point("checkpointed")
+    con.close()
+    faults.point("closed")
+    # a WAL beside the published file was folded into the copy; left there it would not match the new file
+    _wal(path).unlink(missing_ok=True)
+    os.replace(staging, path)
+    _sync_folder(path.parent)  # the rename itself survives a power cut, not only the file's blocks
+    _remember_whole(path)  # DuckDB wrote, checkpointed and closed it without an error
+    faults.point("replaced")
+
+
+def _discard_staging(exc: BaseException, con: duckdb.DuckDBPyConnection | None, staging: Path, path: Path) -> None:
+    """After a failed write: close and remove the staged copy; a full disk is said in one line (WarehouseError)."""
+    full = _disk_full(exc, path.parent)
+    if con is not None:
+        with contextlib.suppress(duckdb.Error):
+            con.close()
+    _remove(staging)
+    if full:
+        raise WarehouseError(f"no space left on the disk of {path.parent} while writing the warehouse: "
+                             f"nothing was published ({path.name} is unchanged) and the partial copy was "
+                             f"removed; free at least {_needed_mb(path)} MB there and run again") from exc
 
 
 def _sync_folder(folder: Path) -> None:
