@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from types import ModuleType
 
 import great_expectations as gx
 
 from expectations import (
-    auction_health,
-    basis_weekly,
-    bill_share_monthly,
     cftc_tff,
     dts_operating_cash_balance,
     fred_observations,
-    funding_calendar,
-    funding_daily,
-    liquidity_weekly,
     nyfed_reference_rates,
     nyfed_rp_operations,
-    qt_runoff_monthly,
-    tga_daily,
     treasury_auctions,
 )
+from transforms.marts_registry import MARTS
 
 RAW_MODULES: tuple[ModuleType, ...] = (
     fred_observations, treasury_auctions, nyfed_reference_rates, nyfed_rp_operations, dts_operating_cash_balance,
     cftc_tff,
 )
-MART_MODULES: tuple[ModuleType, ...] = (
-    qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
-    basis_weekly, funding_calendar,
-)
+# A mart's suite is the module named after it (expectations/<mart>.py), found through the mart registry.
+MART_MODULES: tuple[ModuleType, ...] = tuple(importlib.import_module(f"expectations.{name}") for name in MARTS)
 _MODULES: dict[str, ModuleType] = {m.DATASET: m for m in (*RAW_MODULES, *MART_MODULES)}
 
 registry: dict[str, Callable[[], gx.ExpectationSuite]] = {name: m.build_suite for name, m in _MODULES.items()}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from prefect.artifacts import create_markdown_artifact
 
 from warehouse.db import WarehouseError, connect_readonly
+from warehouse.meta import LoadStatus
 from warehouse.pit import data_range
 from warehouse.status import WarehouseStatus, collect_status
 
@@ -66,7 +67,7 @@ def run_markdown(summary: RunSummary) -> str:
         lines += ["", f"great-expectations Data Docs: `{summary.docs_path}`"]
     if summary.report_path:
         lines += ["", f"HTML report: `{summary.report_path}` (also linked as the `qtwatch-report` artifact)"]
-    elif not any(r.source == "marts" and r.status == "published" for r in summary.loads):
+    elif not any(r.source == "marts" and r.status == LoadStatus.PUBLISHED for r in summary.loads):
         lines += ["", "No mart changed: the HTML report and Data Docs were not rebuilt (skipped)."]
     return "\n".join(lines)
 

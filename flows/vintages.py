@@ -28,7 +28,7 @@ from transforms import vintages as parse
 from transforms.calendar import NEW_YORK, at_new_york
 from transforms.registry import SOURCES, release_of
 from warehouse import db, load, meta
-from warehouse.meta import LoadRecord
+from warehouse.meta import LoadRecord, LoadStatus
 from warehouse.pit import land_vintages
 
 SOURCE = SOURCES["fred"]
@@ -99,7 +99,8 @@ def fred_vintages(series: list[str] | None = None) -> LoadRecord | State:
         return Failed(message=message)
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     today, started = datetime.now(NEW_YORK).date(), datetime.now(UTC)
-    record = LoadRecord(f"{run_id}-fred-vintages", run_id, "fred", SOURCE.dataset.name, "failed", started_at=started)
+    record = LoadRecord(f"{run_id}-fred-vintages", run_id, "fred", SOURCE.dataset.name, LoadStatus.FAILED,
+                        started_at=started)
     session = make_session(SOURCE.http, settings.user_agent)
     warehouse = Path(settings.warehouse)
     try:
@@ -124,7 +125,8 @@ def _publish_vintages(warehouse: Path, settings: BaseQtwatchSettings, session: r
             base_url=settings.base_urls()[SOURCE.http.base_url_setting], load_id=record.load_id,
             fetched_at=started, as_of=today)
         load.rebuild_core(con)
-        record.status, record.finished_at = ("published" if record.rows_landed else "unchanged"), datetime.now(UTC)
+        record.status = LoadStatus.PUBLISHED if record.rows_landed else LoadStatus.UNCHANGED
+        record.finished_at = datetime.now(UTC)
         meta.record_load(con, record)
         meta.record_run(con, run_id=record.run_id, flow_run_id=None, mode="vintages", as_of=today,
                         started_at=started, finished_at=record.finished_at, status="Completed", sources=["fred"])
