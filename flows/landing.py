@@ -9,6 +9,7 @@ outcome goes into the source's meta.loads row, never raised, so the other source
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -146,7 +147,7 @@ def check_batch(con: duckdb.DuckDBPyConnection, item: Prepared, validator: LazyV
     """The source's own check against what `con` holds, then: exactly what is held (nothing to do), or the suite's
     verdict. Run again under the lock when another run published in between."""
     assert item.batch is not None
-    job, item.frame, item.held, item.verdicts = item.job, None, False, []
+    job, item.frame, item.held, item.verdicts, clock = item.job, None, False, [], time.perf_counter()
     item.record.status, item.record.error, item.record.rows_fetched = LoadStatus.FAILED, None, item.batch.frame.height
     try:
         frame = before_land(con, job, item.batch.frame)
@@ -159,6 +160,8 @@ def check_batch(con: duckdb.DuckDBPyConnection, item: Prepared, validator: LazyV
         item.frame = frame
     except Exception as exc:  # noqa: BLE001 - one failing source must not drop the others
         fail(item.record, exc)
+    finally:
+        item.record.seconds = round(time.perf_counter() - clock, 3)  # landing adds its own time (flows.steps)
 
 
 def land_prepared(con: duckdb.DuckDBPyConnection, item: Prepared) -> LoadRecord:
