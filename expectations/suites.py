@@ -1,37 +1,34 @@
-"""Registry of every dataset's suite: raw batches and marts, by dataset (= table) name."""
+"""Registry of every dataset's suite: raw batches and marts, by dataset (= table) name.
+
+A suite is the module `expectations/<dataset>.py` (its `DATASET` is that name, its `build_suite()` the GX suite).
+Raw suites are found from the source registry (one per `Source.dataset`, nothing to list here); mart suites are
+named once in MARTS (until marts have a registry of their own).
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from types import ModuleType
 
 import great_expectations as gx
 
-from expectations import (
-    auction_health,
-    basis_weekly,
-    bill_share_monthly,
-    cftc_tff,
-    dts_operating_cash_balance,
-    fred_observations,
-    funding_calendar,
-    funding_daily,
-    liquidity_weekly,
-    nyfed_reference_rates,
-    nyfed_rp_operations,
-    qt_runoff_monthly,
-    tga_daily,
-    treasury_auctions,
-)
+from transforms.registry import DATASETS
 
-RAW_MODULES: tuple[ModuleType, ...] = (
-    fred_observations, treasury_auctions, nyfed_reference_rates, nyfed_rp_operations, dts_operating_cash_balance,
-    cftc_tff,
-)
-MART_MODULES: tuple[ModuleType, ...] = (
-    qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
-    basis_weekly, funding_calendar,
-)
+MARTS = ("qt_runoff_monthly", "liquidity_weekly", "funding_daily", "auction_health", "bill_share_monthly", "tga_daily",
+         "basis_weekly", "funding_calendar")
+
+
+def _load(dataset: str) -> ModuleType:
+    """The suite module of `dataset`, checked to declare that dataset."""
+    found = importlib.import_module(f"expectations.{dataset}")
+    if getattr(found, "DATASET", None) != dataset or not callable(getattr(found, "build_suite", None)):
+        raise ImportError(f"expectations/{dataset}.py must set DATASET = {dataset!r} and define build_suite()")
+    return found
+
+
+RAW_MODULES: tuple[ModuleType, ...] = tuple(_load(name) for name in DATASETS)
+MART_MODULES: tuple[ModuleType, ...] = tuple(_load(name) for name in MARTS)
 _MODULES: dict[str, ModuleType] = {m.DATASET: m for m in (*RAW_MODULES, *MART_MODULES)}
 
 registry: dict[str, Callable[[], gx.ExpectationSuite]] = {name: m.build_suite for name, m in _MODULES.items()}

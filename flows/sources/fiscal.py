@@ -101,7 +101,7 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     endpoint = call.path.strip("/")
     if endpoint not in REPLAY_FILES:
         return call.not_found()
-    source = SOURCES["auctions" if endpoint == AUCTIONS_ENDPOINT else "dts"]
+    source = next(s for s in SOURCES.values() if s.endpoint and resolve(s.endpoint) == endpoint)
     body = fiscal_response(call, REPLAY_FILES[endpoint], auctions=endpoint == AUCTIONS_ENDPOINT,
                            release=source.release)
     return 200, json.dumps(body, separators=(",", ":")).encode(), "application/json"

@@ -17,9 +17,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tests.faults_tests.harness import MARKER, inspect, leftovers, orphans_after, sha256
+from transforms.registry import SOURCES as REGISTRY
 
 DB = ["lock-acquired", "stale-removed", "copy-partial", "copied", "schema-applied"]
-SOURCES = ["fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"]
+SOURCES = list(REGISTRY)  # a kill point in the landing of every registered source
 PUBLISH = ["run-recorded", "before-checkpoint", "checkpointed", "closed", "replaced", "published", "done"]
 # point -> the sources a run killed there loads (the smallest that reaches the point). 22 of the 31 points in the
 # code: the four middle marts and three extract points add nothing the others do not show, and cost a minute.

@@ -9,6 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from transforms.registry import DATASETS
+from transforms.registry import SOURCES as REGISTRY
 from warehouse.db import connect_readonly
 
 from .conftest import FlowRun, read_loads, read_raw, run_flow
@@ -17,7 +18,7 @@ from .conftest import FlowRun, read_loads, read_raw, run_flow
 # are held 2025-06-10..12: the as-of D+7 run must turn their announcement into results (a new version).
 D = date(2025, 6, 6)
 LATER = D + timedelta(days=7)
-SOURCES = ["fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"]
+SOURCES = list(REGISTRY)  # every registered source, CFTC and any added later
 
 
 @dataclass
