@@ -82,3 +82,28 @@ def test_the_scan_finds_a_hand_written_list(tmp_path: Path) -> None:
     listed.write_text(f"SOURCES = {list(SOURCES)[:3]!r}\nOK = {list(SOURCES)[:2]!r}\n"
                       f"SCENARIO = {list(SOURCES)[:3]!r}  {CHOSEN}, a test of three\n", encoding="utf-8")
     assert len(_hand_written_lists(listed)) == 1
+
+
+@pytest.mark.parametrize("name", list(SOURCES))
+def test_every_source_url_routes_back_to_its_source(name: str) -> None:
+    from flows.routing import owner_of
+
+    source = SOURCES[name]
+    path = str(resolve(source.endpoint)) if source.endpoint else ""
+    for setting, base in source.http.url_settings().items():
+        owner = owner_of(base + path + "?x=1")
+        assert owner is not None and (owner.source.name, owner.setting) == (name, setting)
+        local = owner_of("http://127.0.0.1:9/x/" + path, urls={setting: "http://127.0.0.1:9/x/"})
+        assert local is not None and local.source.name == name
+
+
+def test_a_url_no_source_serves_is_nobodys_and_the_fake_refuses_it() -> None:
+    from flows.routing import owner_of
+    from tests.faults_tests.fake_sources import UnknownURL, source_of
+
+    fiscal = SOURCES["dts"].http.base_url
+    assert owner_of("https://example.com/data.csv") is None
+    assert owner_of(fiscal + "v2/accounting/od/debt_to_penny") is None  # the host is known, the endpoint is not
+    with pytest.raises(UnknownURL, match="no registered source serves"):
+        source_of(fiscal + "v2/accounting/od/debt_to_penny")
+    assert source_of(SOURCES["cftc"].http.base_url + "fut_fin_txt_2025.zip") == ("cftc", "cftc_zip")  # was "dts"

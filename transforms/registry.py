@@ -4,9 +4,12 @@ One `Source` entry says what a source is (name, title), what it lands (its `Data
 group columns, column schema), how it is fetched (a dotted path to its fetch function, resolved lazily by `flows/`
 so this module stays free of network code), how politely (`HttpPolicy`: host pacing, retries, timeouts, base URL and
 the setting that overrides it), how far each incremental run re-reads and looks ahead, where its history starts, and
-when new data appears (`Release`, America/New_York, with the citation). The CLI's `--source` choices, planning,
-dispatch, deployments and their crons, `qtwatch status` freshness, validation keys, the run artifact and the replay
-routes all derive from `SOURCES`.
+when new data appears (`Release`, America/New_York, with the citation). Every per-source hook is a dotted path on
+the entry, resolved lazily by `flows/`: fetch, replay, the doctor probe (`probe`, see flows/probes.py), the
+before-land check, and the endpoint it owns on a shared base URL; `fixtures` names its recorded test data. The CLI's
+`--source` choices, planning, dispatch, deployments and their crons (prefect.yaml is generated: `qtwatch deployments
+--write`), `qtwatch status` freshness, `qtwatch doctor`, validation keys, suite discovery, the run artifact, the
+replay routes and the cross-source tests all derive from `SOURCES`.
 
 Only polars and the stdlib are imported here (transforms' layer rule), so every other package may import it.
 """
