@@ -208,8 +208,10 @@ def _newest_missing(source: str, rows: Rows) -> None:
 
 
 def _ends_early(source: str, rows: Rows) -> None:
-    """The series stops a week before what is held, on a perfectly plausible last value."""
-    cutoff = HELD_UNTIL - timedelta(days=7)
+    """The series stops a week before what is held, on a perfectly plausible last value (a week before its newest
+    held row when that is older than HELD_UNTIL's week: the CFTC's recorded 2025 file ends with 2025-04-29)."""
+    newest = rows.day(rows.held_targets(source)[0])
+    cutoff = min(HELD_UNTIL, newest) - timedelta(days=7)
     rows.rows = [r for r in rows.rows if not (rows.in_target(source, r) and rows.day(r) > cutoff)]
 
 
