@@ -196,3 +196,13 @@ def test_cli_doctor_prints_each_source_and_ends_on_a_slow_source(httpserver, tmp
     assert all(f"  {name}: " in result.output for name in SOURCES)
     assert "nyfed_rates: NO (status timed out, 1000 ms)" in result.output
     assert "no complete answer within 1s" in result.output
+
+
+def test_a_source_added_later_is_served_by_its_replay_handler(httpserver: HTTPServer, tmp_path: Path, monkeypatch):
+    """A base-URL setting with no recorded fixture in fake_servers (a new source's) is answered by its replay."""
+    monkeypatch.setitem(fake_servers._REPLAYED, "cftc_url", ("/cftc_url/", SOURCES["cftc"]))
+    monkeypatch.setitem(fake_servers.PREFIXES, "cftc_url", "/cftc_url/")
+    fake_servers.serve(httpserver, tmp_path, as_of=TODAY)
+    cftc = checks(httpserver)["cftc"]
+    assert cftc.usable and cftc.url.endswith("/cftc_url/fut_fin_txt_2026.zip"), cftc.note
+    assert "newest report 2026-02-03" in cftc.note
