@@ -1,185 +1,116 @@
 """`qtwatch doctor`: one small request per registered source, to check a live setup before the first run.
 
 For each source in the registry: is the host reachable, what status it answers, how long it took, whether the API
-key works (FRED), and whether the payload still has what the parsers expect (missing fields: unusable; new fields:
-reported, they are kept in raw). Reads settings passed in as plain values; writes nothing.
+key works, and whether the payload still has what the parsers expect (missing fields: unusable; new fields:
+reported, they are kept in raw). What to ask and how to read the answer is the source's own probe, declared in its
+registry entry (`Source(probe="flows.sources.<x>:probe")`, see flows.probes); a source without one is reported "not
+probed". Each probe gets at most `timeout_s` in total (a slow or dripping server cannot hang doctor) and each result
+is handed to `on_check` as soon as it is known. Reads settings passed in as plain values; writes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
+import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from flows.http import SourceError, get_bytes, make_session
-from flows.sources.fred import KEY_HELP
-from transforms import fiscal, fred, nyfed
+from flows.http import SourceError, get_bytes, make_session, redact
+from flows.probes import NOT_PROBED, Check, Probe
+from flows.replay import resolve
 from transforms.errors import ParseError
 from transforms.registry import SOURCES, Source
 
-PROBE_SERIES = "WALCL"  # weekly, small, on every FRED mirror
-PROBE_DAYS = 14  # a two-week window: a few rows, never a large download
-# Fields FRED's `series` metadata carries today (cassettes/fred/series_*.json): anything else is new.
-FRED_SERIES_FIELDS = frozenset({
-    "id", "realtime_start", "realtime_end", "title", "observation_start", "observation_end", "frequency",
-    "frequency_short", "units", "units_short", "seasonal_adjustment", "seasonal_adjustment_short", "last_updated",
-    "popularity", "notes", "group_popularity"})
-
-
-@dataclass
-class Check:
-    """What one probe of one source found; `usable` False means a run would fail that source."""
-
-    source: str
-    url: str = ""
-    reachable: bool = False
-    status: int | None = None
-    latency_ms: float | None = None
-    key: str = "n/a"  # ok / rejected / not set / n/a
-    missing: list[str] = field(default_factory=list)
-    new: list[str] = field(default_factory=list)
-    note: str = ""
-
-    @property
-    def probed(self) -> bool:
-        return not self.note.startswith("not probed")
-
-    @property
-    def usable(self) -> bool:
-        """A run can fetch this source (an unprobed source is not counted against the setup)."""
-        if not self.probed:
-            return True
-        return self.reachable and self.status == 200 and not self.missing and self.key != "rejected"
-
-
-@dataclass(frozen=True)
-class Probe:
-    """The request a source's check makes: `path` under `setting`'s base URL, its params, and how to read the body."""
-
-    setting: str
-    path: str
-    params: dict[str, str]
-    expect: str
-    inspect: Callable[[bytes, Check], None]
+NO_PROBE = f"{NOT_PROBED}: its registry entry declares no probe (Source(probe=...)); a live run is its first check"
 
 
 def run_doctor(urls: Mapping[str, str], *, api_keys: Mapping[str, str], user_agent: str, timeout_s: float = 15.0,
-               today: date | None = None, sources: Mapping[str, Source] = SOURCES) -> list[Check]:
-    """Probe every registered source once (a source without a probe is reported, not failed)."""
+               today: date | None = None, sources: Mapping[str, Source] = SOURCES,
+               on_check: Callable[[Check], None] | None = None) -> list[Check]:
+    """Probe every registered source once, in registry order, each bounded to `timeout_s` in total."""
     today = today or date.today()
-    return [probe_source(source, urls, api_keys.get(source.name), user_agent, timeout_s, today)
-            for source in sources.values()]
+    checks = []
+    for source in sources.values():
+        check = probe_source(source, urls, api_keys.get(source.name), user_agent, timeout_s, today)
+        if on_check is not None:
+            on_check(check)
+        checks.append(check)
+    return checks
 
 
 def probe_source(source: Source, urls: Mapping[str, str], api_key: str | None, user_agent: str, timeout_s: float,
                  today: date) -> Check:
-    """One small request to one source; every failure is caught into the Check (one line, no traceback)."""
+    """One small request to one source, in at most `timeout_s`; every failure is caught into the Check."""
     check = Check(source.name)
-    probe = probe_for(source, api_key, today)
-    if probe is None:  # a source registered after doctor was written: said, never a reason to fail
-        check.reachable, check.status, check.note = True, None, "not probed: doctor has no probe for this source yet"
+    if source.probe is None:  # said, never a reason to fail, never a "usable: yes"
+        check.reachable, check.note = True, NO_PROBE
         return check
+    probe: Probe = resolve(source.probe)(source, api_key, today)
     base = urls.get(probe.setting) or source.http.url_settings()[probe.setting]
-    policy = dataclasses.replace(source.http, retries=0, timeout_s=timeout_s, min_interval_s=0.0)  # one request
-    session = make_session(policy, user_agent)
-    url = base + probe.path
-    if source.api_key_setting:
-        check.key = "not set" if not api_key else check.key
+    check.url = redact(base + probe.path)
+    if source.api_key_setting and not api_key:
+        check.key = "not set"
+    return _bounded(lambda: _request(source, probe, base + probe.path, api_key, user_agent, timeout_s, check),
+                    check, timeout_s)
+
+
+def _bounded(work: Callable[[], None], check: Check, timeout_s: float) -> Check:
+    """Run `work` (which fills `check`) on a daemon thread; past `timeout_s` give up on it with a Check that says so.
+
+    The abandoned request ends with its read timeout or with the process (the CLI exits right after)."""
+    worker = threading.Thread(target=work, name=f"doctor-{check.source}", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if not worker.is_alive():
+        return check
+    return Check(check.source, url=check.url, key=check.key, latency_ms=round(timeout_s * 1000, 1), timed_out=True,
+                 note=f"no complete answer within {timeout_s:g}s: the server is slow or throttling, a run would "
+                      f"wait on it (try again, or raise --timeout)")
+
+
+def _request(source: Source, probe: Probe, url: str, api_key: str | None, user_agent: str, timeout_s: float,
+             check: Check) -> None:
+    """The probe's one request (no retries, no pacing) and its inspection, recorded in `check`."""
+    policy = dataclasses.replace(source.http, retries=0, timeout_s=timeout_s, min_interval_s=0.0)
     clock = time.perf_counter()
     try:
-        body, check.url = get_bytes(session, url, probe.params, source=source.name, expect=probe.expect)
+        body, check.url = get_bytes(make_session(policy, user_agent), url, probe.params, source=source.name,
+                                    expect=probe.expect)
         check.reachable, check.status = True, 200
     except SourceError as exc:
-        _record_failure(check, exc, api_key)
-        return check
+        _record_failure(check, exc, probe, api_key)
+        return
+    except Exception as exc:  # noqa: BLE001 - a thread's error must reach the user as one line, not a traceback
+        check.note = f"probe failed: {type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"
+        return
     finally:
         check.latency_ms = round((time.perf_counter() - clock) * 1000, 1)
+    _inspect(probe, body, check)
+
+
+def _inspect(probe: Probe, body: bytes, check: Check) -> None:
+    """The source's own reading of the body; a body it cannot read makes the source unusable, in one line."""
     try:
         probe.inspect(body, check)
     except (ParseError, ValueError, KeyError, TypeError) as exc:
         check.missing.append("(payload)")
-        check.note = str(exc).splitlines()[0][:200]
-    return check
+        check.note = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-def _record_failure(check: Check, exc: SourceError, api_key: str | None) -> None:
+def _record_failure(check: Check, exc: SourceError, probe: Probe, api_key: str | None) -> None:
     """A failed request: unreachable, or the status and what the server said."""
     check.url, check.note = exc.url, exc.cause[:200]
     if exc.connection:
         return
     check.reachable = True
     check.status = _status_of(exc.cause)
-    if check.source == "fred" and api_key and "api_key" in exc.cause:
+    if api_key and "api_key" in exc.cause:
         check.key = "rejected"
-    elif check.source == "fred" and not api_key and check.status == 403:
-        check.note = f"fredgraph.csv refused the keyless download (HTTP 403); {KEY_HELP}"
+    elif check.status is not None and check.status in probe.refused:
+        check.note = probe.refused[check.status]
 
 
 def _status_of(cause: str) -> int | None:
     head = cause.split(":", 1)[0]
     return int(head[5:]) if head.startswith("HTTP ") and head[5:].isdigit() else None
-
-
-def probe_for(source: Source, api_key: str | None, today: date) -> Probe | None:
-    """The probe of a registered source, by the dataset it lands (None for a source doctor does not know yet)."""
-    start = (today - timedelta(days=PROBE_DAYS)).isoformat()
-    name = source.dataset.name
-    if name == "fred_observations":
-        if api_key:
-            return Probe(source.http.base_url_setting, "series", {"series_id": PROBE_SERIES, "api_key": api_key,
-                                                                   "file_type": "json"}, "json", _inspect_fred_meta)
-        return Probe("fredgraph_url", "", {"id": PROBE_SERIES, "cosd": start}, "csv", _inspect_fredgraph)
-    if name in ("treasury_auctions", "dts_operating_cash_balance"):
-        endpoint = "v1/accounting/od/auctions_query" if name == "treasury_auctions" \
-            else "v1/accounting/dts/operating_cash_balance"
-        schema = fiscal.AUCTIONS_SCHEMA if name == "treasury_auctions" else fiscal.DTS_SCHEMA
-        params = {"sort": f"-{source.dataset.date_column}", "page[size]": "1"}
-        return Probe(source.http.base_url_setting, endpoint, params, "json", _fiscal_inspector(list(schema)))
-    window = {"startDate": start, "endDate": today.isoformat()}
-    if name == "nyfed_reference_rates":
-        return Probe(source.http.base_url_setting, "rates/all/search.csv", window, "csv", _inspect_rates)
-    if name == "nyfed_rp_operations":
-        return Probe(source.http.base_url_setting, "rp/results/search.json", window, "json", _inspect_operations)
-    return None
-
-
-def _inspect_fredgraph(body: bytes, check: Check) -> None:
-    frame = fred.parse_fredgraph_csv(body, PROBE_SERIES)
-    check.note = f"{frame.height} rows of {PROBE_SERIES}"
-
-
-def _inspect_fred_meta(body: bytes, check: Check) -> None:
-    check.key = "ok"
-    meta = json.loads(body)["seriess"][0]
-    check.missing = [k for k in ("id", "title", "units", "frequency", "last_updated") if k not in meta]
-    check.new = sorted(set(meta) - FRED_SERIES_FIELDS)
-    check.note = f"{PROBE_SERIES} units: {meta.get('units')}"
-
-
-def _fiscal_inspector(expected: list[str]) -> Callable[[bytes, Check], None]:
-    """Compare a Fiscal Data page's fields (meta.labels: every field the dataset has) with the parser's schema."""
-
-    def inspect(body: bytes, check: Check) -> None:
-        frame, meta = fiscal.parse_fiscal_page(body)
-        labels = meta.get("labels") or {c: c for c in frame.columns}
-        check.missing = [f for f in expected if f not in labels]
-        check.note = f"{len(labels)} fields, {len(expected)} used; {meta.get('total-count')} records"
-
-    return inspect
-
-
-def _inspect_rates(body: bytes, check: Check) -> None:
-    frame = nyfed.parse_reference_rates_csv(body)
-    check.new = [*nyfed.unknown_fields(frame, nyfed.KNOWN_UNMODELLED_RATE_FIELDS),
-                 *(f"rate type {t}" for t in nyfed.unknown_rate_types(frame))]
-    check.note = f"{frame.height} rows, rate types {', '.join(sorted(frame['rate_type'].unique()))}"
-
-
-def _inspect_operations(body: bytes, check: Check) -> None:
-    frame = nyfed.parse_rp_operations_json(body)
-    check.new = nyfed.unknown_fields(frame, nyfed.KNOWN_UNMODELLED_RP_FIELDS)
-    check.note = f"{frame.height} operations"
-

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 
-from qtwatch import analyst_commands, doctor_commands, ops_commands, report_commands
+from qtwatch import analyst_commands, deployments_commands, doctor_commands, ops_commands, report_commands
 from qtwatch.analyst_commands import WarehouseOpt
 from transforms.registry import SOURCES
 
@@ -157,6 +157,7 @@ analyst_commands.register(app)
 ops_commands.register(app)
 report_commands.register(app)
 doctor_commands.register(app)
+deployments_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -18,7 +18,7 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer, URIPattern
 from werkzeug import Request, Response
 
-from flows.replay import ReplayCall, date_or_none, filter_dated_csv, fiscal_response, us_date
+from flows.replay import ReplayCall, date_or_none, filter_dated_csv, fiscal_response, resolve, us_date
 from flows.sources import cftc as cftc_source
 from flows.sources import fred as fred_source
 from transforms.registry import SOURCES
@@ -26,17 +26,21 @@ from transforms.registry import SOURCES
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 REPLAY = ROOT / "replay"
-PREFIXES = {"fred_api_url": "/fred/", "fredgraph_url": "/fredgraph.csv", "fiscaldata_url": "/fiscal/",
-            "nyfed_url": "/nyfed/", "cftc_url": "/cftc/"}
+_RECORDED = {"fred_api_url": "/fred/", "fredgraph_url": "/fredgraph.csv", "fiscaldata_url": "/fiscal/",
+             "nyfed_url": "/nyfed/", "cftc_url": "/cftc/"}  # the settings answered from tests/fixtures/ (above)
+# Every other base-URL setting of the registry (a source added later) is answered by its source's replay handler.
+_REPLAYED = {setting: (f"/{setting}/", source) for source in SOURCES.values() if source.replay
+             for setting in source.http.url_settings() if setting not in _RECORDED}
+PREFIXES = {**_RECORDED, **{setting: prefix for setting, (prefix, _) in _REPLAYED.items()}}
 
 
 def base_urls(server: HTTPServer) -> dict[str, str]:
-    """The four base-URL settings pointed at the fake (plain http:// to localhost)."""
+    """Every base-URL setting of the registry pointed at the fake (plain http:// to localhost)."""
     return {name: server.url_for(prefix) for name, prefix in PREFIXES.items()}
 
 
 def environment(server: HTTPServer) -> dict[str, str]:
-    """QTWATCH_<NAME> variables for the four base URLs."""
+    """QTWATCH_<NAME> variables for every base URL."""
     return {f"QTWATCH_{name.upper()}": url for name, url in base_urls(server).items()}
 
 
@@ -60,7 +64,13 @@ def serve(server: HTTPServer, tmp: Path, refuse: Mapping[str, int] | None = None
             status, body, ctype = cftc_source.replay(ReplayCall(REPLAY, "cftc_url", request.path[len("/cftc/"):],
                                                                 query, as_of))
             return Response(body, status=status, content_type=ctype)
-        status, body, ctype = _answer(request.path, query, root)
+        replayed = next(((s, p, src) for s, (p, src) in _REPLAYED.items() if request.path.startswith(p)), None)
+        if replayed:
+            setting, prefix, source = replayed
+            call = ReplayCall(REPLAY, setting, request.path[len(prefix):], query, as_of)
+            status, body, ctype = resolve(source.replay or "")(call)
+        else:
+            status, body, ctype = _answer(request.path, query, root)
         return Response(body, status=status, content_type=ctype)
 
     server.expect_request(_AnyPath()).respond_with_handler(handler)

@@ -4,9 +4,12 @@ One `Source` entry says what a source is (name, title), what it lands (its `Data
 group columns, column schema), how it is fetched (a dotted path to its fetch function, resolved lazily by `flows/`
 so this module stays free of network code), how politely (`HttpPolicy`: host pacing, retries, timeouts, base URL and
 the setting that overrides it), how far each incremental run re-reads and looks ahead, where its history starts, and
-when new data appears (`Release`, America/New_York, with the citation). The CLI's `--source` choices, planning,
-dispatch, deployments and their crons, `qtwatch status` freshness, validation keys, the run artifact and the replay
-routes all derive from `SOURCES`.
+when new data appears (`Release`, America/New_York, with the citation). Every per-source hook is a dotted path on
+the entry, resolved lazily by `flows/`: fetch, replay, the doctor probe (`probe`, see flows/probes.py), the
+before-land check, and the endpoint it owns on a shared base URL; `fixtures` names its recorded test data. The CLI's
+`--source` choices, planning, dispatch, deployments and their crons (prefect.yaml is generated: `qtwatch deployments
+--write`), `qtwatch status` freshness, `qtwatch doctor`, validation keys, suite discovery, the run artifact, the
+replay routes and the cross-source tests all derive from `SOURCES`.
 
 Only polars and the stdlib are imported here (transforms' layer rule), so every other package may import it.
 """
@@ -139,6 +142,19 @@ class Source:
     group_release_column: str | None = None
     api_key_setting: str | None = None  # the Settings field holding this source's API key, if it takes one
     api_key_block: str | None = None  # else the Prefect Secret block holding it
+    # "module:function" returning the one small request `qtwatch doctor` makes, called as function(source, api_key,
+    # today) -> flows.probes.Probe; None: doctor reports the source "not probed" (never "usable")
+    probe: str | None = None
+    # "module:NAME" of the endpoint path (under the base URL) this source owns, for sources sharing a base URL
+    # (Fiscal Data: auctions and the DTS; the NY Fed: rates and operations); None: it owns its whole base URL(s)
+    endpoint: str | None = None
+    fixtures: str | None = None  # the folder of recorded real bodies its tests read (tests/fixtures/<x>, README.md)
+
+    def hooks(self) -> dict[str, str]:
+        """Every dotted path this entry declares, by field name (a meta-test resolves each)."""
+        fields = {"fetch": self.fetch, "replay": self.replay, "before_land": self.before_land, "probe": self.probe,
+                  "endpoint": self.endpoint}
+        return {name: path for name, path in fields.items() if path}
 
 
 # Publication rules (transforms.calendar computes the dates). Each cites where it is documented.
@@ -206,6 +222,7 @@ SOURCES: dict[str, Source] = {
             history_start=date(2002, 12, 18), revision_days=60, replay="flows.sources.fred:replay",
             groups_table="ref.fred_series", before_land="flows.sources.fred:check_units",
             deployment="fred-h41-weekly", api_key_setting="fred_api_key", api_key_block="fred-api-key",
+            probe="flows.sources.fred:probe", fixtures="tests/fixtures/fred",
             # per series, by the catalog's `release` column (ref.fred_series): the original publisher's rule
             group_release_column="release", group_releases={
                 "h41": _H41_WEEKLY, "nyfed_secured": _SECURED, "nyfed_unsecured": _UNSECURED, "on_rrp": _ON_RRP,
@@ -222,7 +239,8 @@ SOURCES: dict[str, Source] = {
                             description="Treasury auction results (bills close 11:30 am, coupons 1:00 pm ET) and "
                             "new announcements."),
             history_start=date(1979, 11, 15), revision_days=30, lead_days=30, replay="flows.sources.fiscal:replay",
-            deployment="auctions-afternoon"),
+            deployment="auctions-afternoon", probe="flows.sources.fiscal:probe",
+            endpoint="flows.sources.fiscal:AUCTIONS_ENDPOINT", fixtures="tests/fixtures/fiscal"),
         Source(
             "nyfed_rates", "NY Fed reference rates (SOFR, BGCR, TGCR, EFFR, OBFR) with percentiles and volumes",
             Dataset("nyfed_reference_rates", nyfed.RATES_KEY, "effective_date", nyfed.RATES_SCHEMA),
@@ -231,7 +249,9 @@ SOURCES: dict[str, Source] = {
                             description="NY Fed reference rates for the previous business day (SOFR ~8 am, EFFR "
                             "~9 am ET)."),
             history_start=date(2018, 4, 2), revision_days=14, replay="flows.sources.nyfed:replay",
-            deployment="nyfed-rates-morning", group_release_column="rate_type", group_releases={
+            deployment="nyfed-rates-morning", probe="flows.sources.nyfed:probe_rates",
+            endpoint="flows.sources.nyfed:RATES_PATH", fixtures="tests/fixtures/nyfed",
+            group_release_column="rate_type", group_releases={
                 "SOFR": _SECURED, "BGCR": _SECURED, "TGCR": _SECURED, "EFFR": _UNSECURED, "OBFR": _UNSECURED}),
         Source(
             "nyfed_repo", "NY Fed repo (standing repo facility) and reverse repo (ON RRP) operation results",
@@ -242,7 +262,8 @@ SOURCES: dict[str, Source] = {
                             description="NY Fed ON RRP (closes 1:15 pm ET) and standing repo (1:30-1:45 pm ET) "
                             "operation results."),
             history_start=date(2013, 9, 23), revision_days=14, replay="flows.sources.nyfed:replay",
-            deployment="nyfed-operations-afternoon"),
+            deployment="nyfed-operations-afternoon", probe="flows.sources.nyfed:probe_operations",
+            endpoint="flows.sources.nyfed:RP_PATH", fixtures="tests/fixtures/nyfed"),
         Source(
             "dts", "Daily Treasury Statement operating cash balance (the Treasury General Account)",
             Dataset("dts_operating_cash_balance", fiscal.DTS_KEY, "record_date", fiscal.DTS_SCHEMA),
@@ -251,7 +272,8 @@ SOURCES: dict[str, Source] = {
                             description="Daily Treasury Statement / TGA (published by 4:00 pm ET the next business "
                             "day)."),
             history_start=date(2005, 10, 3), revision_days=14, replay="flows.sources.fiscal:replay",
-            deployment="dts-afternoon"),
+            deployment="dts-afternoon", probe="flows.sources.fiscal:probe",
+            endpoint="flows.sources.fiscal:DTS_ENDPOINT", fixtures="tests/fixtures/fiscal"),
         Source(
             "cftc", "CFTC Traders in Financial Futures (futures only): Treasury futures positioning by trader type",
             Dataset("cftc_tff", cftc.KEY, cftc.DATE_COLUMN, cftc.SCHEMA, group_column="cftc_contract_market_code"),
@@ -262,7 +284,7 @@ SOURCES: dict[str, Source] = {
                             "Tuesday before)."),
             # The yearly files start in 2017 (2006-2016 come as one bundle with another date format, not read).
             history_start=date(2017, 1, 1), revision_days=14, replay="flows.sources.cftc:replay",
-            deployment="cftc-friday"),
+            deployment="cftc-friday", probe="flows.sources.cftc:probe", fixtures="tests/fixtures/cftc"),
     )
 }
 

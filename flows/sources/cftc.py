@@ -17,10 +17,11 @@ import polars as pl
 import requests
 
 from flows.http import SourceError, get_bytes
+from flows.probes import Check, Probe
 from flows.replay import ReplayCall
 from flows.sources import Batch, FetchRequest, Window, parse_or_raise
 from transforms import cftc as parse
-from transforms.registry import SOURCES
+from transforms.registry import SOURCES, Source
 
 FILE = "fut_fin_txt_{year}.zip"
 # Before the first report of a year is out (first Friday of January, a holiday can push it to the next week) the
@@ -106,3 +107,28 @@ def _zip(member: str, text: bytes) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(member, text)
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------- doctor's probe
+def probe(source: Source, api_key: str | None, today: date) -> Probe:  # noqa: ARG001 - no key
+    """The current year's file (last year's in early January, before the first report of the year is out): the
+    file an incremental run reads, at most ~0.5 MB."""
+    year = (today - timedelta(days=EARLY_JANUARY_DAYS)).year
+    return Probe(source.http.base_url_setting, FILE.format(year=year), {}, "zip", _inspect)
+
+
+def _inspect(body: bytes, check: Check) -> None:
+    """Parse the file as a run would; report its columns qtwatch does not model and its newest report."""
+    frame = parse.parse_tff_zip(body)  # a missing column raises ParseError: unusable, named
+    check.new = [c for c in _header(body) if c not in parse.HEADERS]
+    newest = str(frame[parse.DATE_COLUMN].max()) if frame.height else "none"
+    check.note = f"{frame.height} Treasury rows, newest report {newest}"
+
+
+def _header(body: bytes) -> list[str]:
+    """The column names of the zip's one text member (its first line)."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        member = next(m for m in archive.namelist() if m.lower().endswith(".txt"))
+        with archive.open(member) as handle:
+            line = handle.readline().decode("utf-8", errors="replace")
+    return [c.strip().strip('"') for c in line.strip().split(",")]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from urllib.parse import parse_qs, unquote
 
 import polars as pl
 import requests
 
 from flows.http import get_bytes
-from flows.replay import ReplayCall, fiscal_response
+from flows.probes import Check, Probe
+from flows.replay import ReplayCall, fiscal_response, resolve
 from flows.sources import Batch, FetchRequest, Window, parse_or_raise
 from transforms import fiscal as parse
-from transforms.registry import SOURCES
+from transforms.registry import SOURCES, Source
 
 AUCTIONS_ENDPOINT = "v1/accounting/od/auctions_query"
 DTS_ENDPOINT = "v1/accounting/dts/operating_cash_balance"
@@ -99,7 +101,27 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     endpoint = call.path.strip("/")
     if endpoint not in REPLAY_FILES:
         return call.not_found()
-    source = SOURCES["auctions" if endpoint == AUCTIONS_ENDPOINT else "dts"]
+    source = next(s for s in SOURCES.values() if s.endpoint and resolve(s.endpoint) == endpoint)
     body = fiscal_response(call, REPLAY_FILES[endpoint], auctions=endpoint == AUCTIONS_ENDPOINT,
                            release=source.release)
     return 200, json.dumps(body, separators=(",", ":")).encode(), "application/json"
+
+
+# ------------------------------------------------------------------------------------------------- doctor's probe
+def probe(source: Source, api_key: str | None, today: date) -> Probe:  # noqa: ARG001 - no key, no window
+    """The newest record of the source's Fiscal Data endpoint (its registry `endpoint`): one row, every field."""
+    endpoint = str(resolve(source.endpoint or ""))
+    params = {"sort": f"-{source.dataset.date_column}", "page[size]": "1"}
+    return Probe(source.http.base_url_setting, endpoint, params, "json", _inspector(list(source.dataset.schema)))
+
+
+def _inspector(expected: list[str]) -> Callable[[bytes, Check], None]:
+    """Compare a Fiscal Data page's fields (meta.labels: every field the dataset has) with the parser's schema."""
+
+    def inspect(body: bytes, check: Check) -> None:
+        frame, meta = parse.parse_fiscal_page(body)
+        labels = meta.get("labels") or {c: c for c in frame.columns}
+        check.missing = [f for f in expected if f not in labels]
+        check.note = f"{len(labels)} fields, {len(expected)} used; {meta.get('total-count')} records"
+
+    return inspect

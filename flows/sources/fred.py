@@ -15,10 +15,12 @@ import polars as pl
 import requests
 
 from flows.http import SourceError, get_bytes
+from flows.probes import Check, Probe
+from flows.probes import window as probe_window
 from flows.replay import ReplayCall, date_or_none, filter_dated_csv
 from flows.sources import Batch, FetchRequest, Window
 from transforms import fred as parse
-from transforms.registry import FRED_API_URL, FREDGRAPH_URL, SOURCES, Release, release_of
+from transforms.registry import FRED_API_URL, FREDGRAPH_URL, SOURCES, Release, Source, release_of
 from transforms.revisions import detect_unit_changes
 from warehouse import load
 from warehouse.db import seed_rows
@@ -245,3 +247,35 @@ def _observations(path: Path, call: ReplayCall) -> dict:
     return {"realtime_start": day, "realtime_end": day, "units": "lin", "output_type": 1, "file_type": "json",
             "order_by": "observation_date", "sort_order": "asc", "count": len(observations), "offset": 0,
             "limit": 100000, "observations": observations}
+
+
+# ------------------------------------------------------------------------------------------------ doctor's probe
+PROBE_SERIES = "WALCL"  # weekly, small, on every FRED mirror
+# Fields FRED's `series` metadata carries today (cassettes/fred/series_*.json): anything else is new.
+FRED_SERIES_FIELDS = frozenset({
+    "id", "realtime_start", "realtime_end", "title", "observation_start", "observation_end", "frequency",
+    "frequency_short", "units", "units_short", "seasonal_adjustment", "seasonal_adjustment_short", "last_updated",
+    "popularity", "notes", "group_popularity"})
+
+
+def probe(source: Source, api_key: str | None, today: date) -> Probe:
+    """With a key: the API's `series` metadata of WALCL (checks the key too); keyless: two weeks of fredgraph.csv."""
+    if api_key:
+        return Probe(source.http.base_url_setting, "series", {"series_id": PROBE_SERIES, "api_key": api_key,
+                                                               "file_type": "json"}, "json", _inspect_meta)
+    refused = {403: f"fredgraph.csv refused the keyless download (HTTP 403); {KEY_HELP}"}
+    return Probe("fredgraph_url", "", {"id": PROBE_SERIES, "cosd": probe_window(today)[0]}, "csv", _inspect_graph,
+                 refused)
+
+
+def _inspect_graph(body: bytes, check: Check) -> None:
+    frame = parse.parse_fredgraph_csv(body, PROBE_SERIES)
+    check.note = f"{frame.height} rows of {PROBE_SERIES}"
+
+
+def _inspect_meta(body: bytes, check: Check) -> None:
+    check.key = "ok"
+    meta = json.loads(body)["seriess"][0]
+    check.missing = [k for k in ("id", "title", "units", "frequency", "last_updated") if k not in meta]
+    check.new = sorted(set(meta) - FRED_SERIES_FIELDS)
+    check.note = f"{PROBE_SERIES} units: {meta.get('units')}"

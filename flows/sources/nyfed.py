@@ -10,11 +10,13 @@ import polars as pl
 import requests
 
 from flows.http import get_bytes
+from flows.probes import Check, Probe
+from flows.probes import window as probe_window
 from flows.replay import ReplayCall, date_or_none, us_date
 from flows.sources import Batch, FetchRequest, parse_or_raise, run_logger
 from transforms import nyfed as parse
 from transforms.nyfed import unknown_fields
-from transforms.registry import SOURCES, release_of
+from transforms.registry import SOURCES, Source, release_of
 
 RATES_PATH = "rates/all/search.csv"
 RP_PATH = "rp/results/search.json"
@@ -76,3 +78,31 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
 
 def _matches_type(op: dict, wanted: str | None) -> bool:
     return not wanted or op.get("operationType", "").replace(" ", "").lower() == wanted.replace(" ", "").lower()
+
+
+# ------------------------------------------------------------------------------------------------ doctor's probes
+def probe_rates(source: Source, api_key: str | None, today: date) -> Probe:  # noqa: ARG001 - no key
+    """The last two weeks of every reference rate (a few dozen CSV rows)."""
+    start, end = probe_window(today)
+    return Probe(source.http.base_url_setting, RATES_PATH, {"startDate": start, "endDate": end}, "csv",
+                 _inspect_rates)
+
+
+def probe_operations(source: Source, api_key: str | None, today: date) -> Probe:  # noqa: ARG001 - no key
+    """The last two weeks of repo and reverse repo operations."""
+    start, end = probe_window(today)
+    return Probe(source.http.base_url_setting, RP_PATH, {"startDate": start, "endDate": end}, "json",
+                 _inspect_operations)
+
+
+def _inspect_rates(body: bytes, check: Check) -> None:
+    frame = parse.parse_reference_rates_csv(body)
+    check.new = [*parse.unknown_fields(frame, parse.KNOWN_UNMODELLED_RATE_FIELDS),
+                 *(f"rate type {t}" for t in parse.unknown_rate_types(frame))]
+    check.note = f"{frame.height} rows, rate types {', '.join(sorted(frame['rate_type'].unique()))}"
+
+
+def _inspect_operations(body: bytes, check: Check) -> None:
+    frame = parse.parse_rp_operations_json(body)
+    check.new = parse.unknown_fields(frame, parse.KNOWN_UNMODELLED_RP_FIELDS)
+    check.note = f"{frame.height} operations"

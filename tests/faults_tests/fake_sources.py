@@ -24,28 +24,42 @@ import responses
 
 from flows import extract
 from flows.replay import ReplayAdapter
+from flows.routing import owner_of
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLAY = ROOT / "replay"
 GRAPH_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
 LOCAL = re.compile(r"http://(127\.0\.0\.1|localhost)(:\d+)?/.*")
 
-# fault(source, format, query, body) -> (status, body); format: fredgraph, fred_api, rates_csv, rp_json, fiscal_json.
+# fault(source, format, query, body) -> (status, body); format: one of WIRE_FORMATS' values.
 Fault = Callable[[str, str, Mapping[str, str], bytes], tuple[int, bytes]]
 
 
+# The wire format of the answers under each base-URL setting (the NY Fed's by the endpoint's suffix): a source on a
+# new setting needs its format here (and, for the payload faults, its rows in payload_faults.Rows).
+WIRE_FORMATS = {"fred_api_url": "fred_api", "fredgraph_url": "fredgraph", "fiscaldata_url": "fiscal_json",
+                "cftc_url": "cftc_zip", "nyfed_url.csv": "rates_csv", "nyfed_url.json": "rp_json"}
+
+
+class UnknownURL(LookupError):
+    """A request no registered source serves: the fake refuses to guess (it used to answer it as the DTS)."""
+
+
 def source_of(url: str) -> tuple[str, str]:
-    """(source, wire format) of a request URL."""
-    parts = urlsplit(url)
-    if parts.netloc == "api.stlouisfed.org":
-        return "fred", "fred_api"
-    if parts.netloc == "fred.stlouisfed.org":
-        return "fred", "fredgraph"
-    if "/api/rates/" in parts.path:
-        return "nyfed_rates", "rates_csv"
-    if "/api/rp/" in parts.path:
-        return "nyfed_repo", "rp_json"
-    return ("auctions" if "auctions_query" in parts.path else "dts"), "fiscal_json"
+    """(source, wire format) of a request URL, by the source registry's base URLs and endpoints."""
+    owner = owner_of(url)
+    if owner is None:
+        raise UnknownURL(f"no registered source serves {url}")
+    suffix = "." + owner.path.rsplit(".", 1)[-1] if owner.setting == "nyfed_url" else ""
+    if owner.setting + suffix not in WIRE_FORMATS:
+        raise UnknownURL(f"fake_sources has no wire format for {owner.setting + suffix} ({url}): add it")
+    return owner.source.name, WIRE_FORMATS[owner.setting + suffix]
+
+
+def _content_type(fmt: str) -> str:
+    if fmt == "cftc_zip":
+        return "application/x-zip-compressed"
+    return "text/csv" if fmt.endswith(("csv", "graph")) else "application/json"
 
 
 def _catalog() -> dict[str, dict[str, str]]:
@@ -70,7 +84,7 @@ class FakeSources:
         status, body = self._fred_api(request.url, query) if fmt == "fred_api" else self._recorded(request)
         if status == 200 and source in self.faults:
             status, body = self.faults[source](source, fmt, query, body)
-        return status, {"Content-Type": "text/csv" if fmt.endswith(("csv", "graph")) else "application/json"}, body
+        return status, {"Content-Type": _content_type(fmt)}, body
 
     def _recorded(self, request: requests.PreparedRequest) -> tuple[int, bytes]:
         response = self.replay.send(request)

@@ -17,9 +17,24 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tests.faults_tests.harness import MARKER, inspect, leftovers, orphans_after, sha256
+from transforms.registry import SOURCES as REGISTRY
 
 DB = ["lock-acquired", "stale-removed", "copy-partial", "copied", "schema-applied"]
-SOURCES = ["fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"]
+# each kill/next pair loads one more day of the replayed world (days, not weeks: sources a pair does not load must
+# not fall so far behind that a mart's gap rule quarantines it, which would be a data finding, not a crash one)
+FIRST_AS_OF = date(2025, 7, 1)
+MANIFEST = Path(__file__).resolve().parents[2] / "replay" / "manifest.json"
+
+
+def recorded_on(day: date) -> list[str]:
+    """The registered sources whose replay snapshot has a file spanning `day` (replay/manifest.json): only they have
+    news to land around it (the CFTC's recorded 2025 file ends with the report of 2025-04-29)."""
+    spans = [(e["source"], date.fromisoformat(e["first_date"]), date.fromisoformat(e["last_date"]))
+             for e in json.loads(MANIFEST.read_text())]
+    return [s for s in REGISTRY if any(name == s and first <= day <= last for name, first, last in spans)]
+
+
+SOURCES = recorded_on(FIRST_AS_OF)  # a kill point in the landing of every registered source with news to land
 PUBLISH = ["run-recorded", "before-checkpoint", "checkpointed", "closed", "replaced", "published", "done"]
 # point -> the sources a run killed there loads (the smallest that reaches the point). 22 of the 31 points in the
 # code: the four middle marts and three extract points add nothing the others do not show, and cost a minute.
@@ -27,13 +42,12 @@ POINTS: dict[str, list[str]] = {
     **{p: ["nyfed_rates"] for p in DB},
     "extract-fred": ["fred"], "extract-dts": ["dts"],
     **{f"land-{s}": [s] for s in SOURCES},
+    # a source with nothing to land in the replayed days is killed in its extract instead (it runs, fetches, parses)
+    **{f"extract-{s}": [s] for s in REGISTRY if s not in SOURCES},
     # a mart is rebuilt only when one of its sources landed rows: kill there with a source that feeds it
     "core-rebuilt": ["nyfed_rates"], "mart-qt_runoff_monthly": ["fred"], "mart-tga_daily": ["dts"],
     **{p: ["nyfed_rates"] for p in PUBLISH},
 }
-# each kill/next pair loads one more day of the replayed world (days, not weeks: sources a pair does not load must
-# not fall so far behind that a mart's gap rule quarantines it, which would be a data finding, not a crash one)
-FIRST_AS_OF = date(2025, 7, 1)
 
 
 def main(warehouse: Path, logs: Path, out: Path) -> None:

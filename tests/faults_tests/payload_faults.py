@@ -7,24 +7,46 @@ and only rows the warehouse already holds (dated on or before HELD_UNTIL, the as
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 
 from tests.faults_tests.fake_sources import Fault
+from transforms import cftc
 
 HELD_UNTIL = date(2025, 6, 6)  # as-of of the base warehouse: rows dated up to here are held
 TARGETS = {"fred": "WALCL", "nyfed_rates": "SOFR", "dts": "Treasury General Account (TGA) Closing Balance"}
+# CFTC TFF text: the report date's and open interest's field numbers, and a concentration ratio's (transforms.cftc)
+CFTC_DATE, CFTC_OPEN_INTEREST = 2, 7
+CFTC_CONCENTRATION = list(cftc.HEADERS).index("Conc_Gross_LE_4_TDR_Long_All")
 HTML_PAGE = b"<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body>down</body></html>"
 
 
 # ---------------------------------------------------------------------------------------- rows of each wire format
+def _unzip(body: bytes) -> tuple[str, bytes]:
+    """A CFTC zip's one member: (name, text)."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        member = archive.namelist()[0]
+        return member, archive.read(member)
+
+
+def _zip(member: str, text: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, text)
+    return buffer.getvalue()
+
+
 class Rows:
     """A body split into a container and editable rows, with each format's date, group and value fields."""
 
     def __init__(self, fmt: str, body: bytes) -> None:
         self.fmt = fmt
-        if fmt in ("fredgraph", "rates_csv"):
+        if fmt == "cftc_zip":  # one text member of comma-separated rows (no commas inside the Treasury rows' fields)
+            self.member, body = _unzip(body)
+        if fmt in ("fredgraph", "rates_csv", "cftc_zip"):
             lines = body.decode().splitlines()
             self.header = lines[0]
             self.tail = [line for line in lines[1:] if not line.strip(",")]  # the rates download's all-comma line
@@ -38,8 +60,9 @@ class Rows:
                 "fiscal_json": lambda d: d["data"]}[self.fmt](self.doc)
 
     def dump(self) -> bytes:
-        if self.fmt in ("fredgraph", "rates_csv"):
-            return ("\n".join([self.header, *(",".join(r) for r in self.rows), *self.tail]) + "\n").encode()
+        if self.fmt in ("fredgraph", "rates_csv", "cftc_zip"):
+            text = ("\n".join([self.header, *(",".join(r) for r in self.rows), *self.tail]) + "\n").encode()
+            return _zip(self.member, text) if self.fmt == "cftc_zip" else text
         records = self._records()
         records[:] = self.rows
         if self.fmt == "fiscal_json":
@@ -56,6 +79,8 @@ class Rows:
                 return date.fromisoformat(row["date"])
             case "rp_json":
                 return date.fromisoformat(row["operationDate"])
+            case "cftc_zip":
+                return date.fromisoformat(row[CFTC_DATE].strip())
         return date.fromisoformat(row.get("record_date") if "account_type" in row else row["auction_date"])
 
     def in_target(self, source: str, row) -> bool:
@@ -68,7 +93,8 @@ class Rows:
 
     def value_field(self, source: str):
         """Where the row's guarded value sits: a CSV column index or a JSON key."""
-        return {"fredgraph": 1, "rates_csv": 2, "fred_api": "value", "rp_json": "totalAmtAccepted"}.get(
+        return {"fredgraph": 1, "rates_csv": 2, "fred_api": "value", "rp_json": "totalAmtAccepted",
+                "cftc_zip": CFTC_OPEN_INTEREST}.get(
             self.fmt, "open_today_bal" if source == "dts" else "total_accepted")
 
     def held_targets(self, source: str, *, with_value: bool = False) -> list:
@@ -77,7 +103,7 @@ class Rows:
         rows = [r for r in self.rows if self.in_target(source, r) and self.day(r) <= HELD_UNTIL
                 and _public_by_held_until(source, self.day(r))]
         if with_value:
-            rows = [r for r in rows if r[field] not in ("", ".", "null", None)]
+            rows = [r for r in rows if str(r[field]).strip() not in ("", ".", "null", "None")]
         return sorted(rows, key=self.day, reverse=True)
 
 
@@ -129,6 +155,7 @@ def _truncated(fmt: str, body: bytes) -> bytes:
 
 
 _RENAMED = {"fredgraph": ("observation_date", "period"), "rates_csv": ("Rate (%)", "Rate Percent"),
+            "cftc_zip": ("Report_Date_as_YYYY-MM-DD", "Report_Date"),
             "fred_api": ('"date"', '"obs_date"'), "rp_json": ('"operationDate"', '"opDate"'),
             "fiscal_json": ('"record_date"', '"record_dt"')}
 
@@ -136,6 +163,9 @@ _RENAMED = {"fredgraph": ("observation_date", "period"), "rates_csv": ("Rate (%)
 def _renamed(fmt: str, body: bytes) -> bytes:
     """The provider renamed a column the parser needs."""
     old, new = _RENAMED[fmt]
+    if fmt == "cftc_zip":
+        member, text = _unzip(body)
+        return _zip(member, text.replace(old.encode(), new.encode()))
     text = body.decode()
     if fmt == "fiscal_json" and '"account_type"' not in text:
         old, new = '"auction_date"', '"auction_dt"'
@@ -154,6 +184,8 @@ def _date_format(source: str, rows: Rows) -> None:
         day = rows.day(row)
         if rows.fmt == "fredgraph":
             row[0] = day.strftime("%m/%d/%Y")
+        elif rows.fmt == "cftc_zip":
+            row[CFTC_DATE] = day.strftime("%m/%d/%Y")
         elif rows.fmt == "rates_csv":
             row[0] = day.isoformat()
         else:
@@ -165,8 +197,8 @@ def _date_format(source: str, rows: Rows) -> None:
 def _held_value_null(source: str, rows: Rows) -> None:
     """The newest held value comes back missing ('.' / '' / "null" / null)."""
     row = rows.held_targets(source, with_value=True)[0]
-    row[rows.value_field(source)] = {"fredgraph": "", "rates_csv": "", "fred_api": ".", "rp_json": None}.get(
-        rows.fmt, "null")
+    row[rows.value_field(source)] = {"fredgraph": "", "rates_csv": "", "fred_api": ".", "rp_json": None,
+                                     "cftc_zip": "."}.get(rows.fmt, "null")
 
 
 def _newest_missing(source: str, rows: Rows) -> None:
@@ -176,8 +208,10 @@ def _newest_missing(source: str, rows: Rows) -> None:
 
 
 def _ends_early(source: str, rows: Rows) -> None:
-    """The series stops a week before what is held, on a perfectly plausible last value."""
-    cutoff = HELD_UNTIL - timedelta(days=7)
+    """The series stops a week before what is held, on a perfectly plausible last value (a week before its newest
+    held row when that is older than HELD_UNTIL's week: the CFTC's recorded 2025 file ends with 2025-04-29)."""
+    newest = rows.day(rows.held_targets(source)[0])
+    cutoff = min(HELD_UNTIL, newest) - timedelta(days=7)
     rows.rows = [r for r in rows.rows if not (rows.in_target(source, r) and rows.day(r) > cutoff)]
 
 
@@ -191,6 +225,8 @@ def _revised(source: str, rows: Rows) -> None:
         row[field] = f"{float(row[field]) + 0.01:.2f}"  # the recorded SOFR rows carry no percentiles to cross
     elif rows.fmt == "rp_json":
         row["totalAmtSubmitted"] += 1_000_000
+    elif rows.fmt == "cftc_zip":  # a concentration ratio: in no sum rule (positions partition open interest exactly)
+        row[CFTC_CONCENTRATION] = f"{float(row[CFTC_CONCENTRATION]) + 0.1:.1f}"
     elif source == "dts":
         row[field] = str(int(row[field]) + 7)
     else:

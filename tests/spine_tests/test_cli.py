@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qtwatch.cli import app
+from transforms.registry import SOURCES
 
 runner = CliRunner()
 
@@ -37,7 +38,7 @@ def test_bad_arguments_exit_2_with_one_message(args, message):
 
 def test_unknown_source_lists_the_choices():
     result = runner.invoke(app, ["run", "--source", "nope"], prog_name="qtwatch")
-    assert all(name in error_text(result.output) for name in ("fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"))
+    assert all(name in error_text(result.output) for name in SOURCES)
 
 
 def test_help_lists_run():

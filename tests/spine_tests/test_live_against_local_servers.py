@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from qtwatch.cli import app
 from tests import fake_servers
+from transforms.registry import SOURCES
 from warehouse.db import connect_readonly
 
 from .conftest import read_loads, warehouse_env
@@ -43,7 +44,7 @@ def test_live_run_lands_every_source_from_local_servers(prefect_harness, httpser
     env = {"FRED_API_KEY": API_KEY} if keyed else {}
     result, loads, counts, urls = _live_run(httpserver, tmp_path, env)
     assert {s: r["status"] for s, r in loads.items()} == {s: "published" for s in loads}, result.output
-    assert {"fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"} <= set(loads)
+    assert set(SOURCES) <= set(loads)
     assert result.exit_code == 0, result.output
     assert counts["treasury_auctions"] == 25  # the whole recorded page
     assert counts["nyfed_rp_operations"] == 33 and counts["nyfed_reference_rates"] == 6  # incl. the SOFRAI row

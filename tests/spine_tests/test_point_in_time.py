@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from transforms.registry import DATASETS
+from transforms.registry import SOURCES as REGISTRY
 from warehouse.db import connect_readonly
 
 from .conftest import run_flow
 
 AS_OF = date(2025, 7, 2)  # a Wednesday: its own SOFR, DTS and H.4.1 week are published on the 3rd
-SOURCES = ["fred", "auctions", "nyfed_rates", "nyfed_repo", "dts"]
+SOURCES = list(REGISTRY)  # every registered source, CFTC and any added later
 END_OF_AS_OF = datetime.combine(AS_OF + timedelta(days=1), time(0), ZoneInfo("America/New_York"))
 
 
@@ -52,8 +54,7 @@ def test_same_day_releases_of_the_as_of_day_are_held(built):
 
 def test_every_landed_row_says_when_it_became_public_and_none_after_the_as_of(built):
     with connect_readonly(built) as con:
-        for table in ("fred_observations", "treasury_auctions", "nyfed_reference_rates", "nyfed_rp_operations",
-                      "dts_operating_cash_balance"):
+        for table in DATASETS:
             missing, late, rows = con.execute(
                 f"SELECT count(*) FILTER (WHERE published_at IS NULL), count(*) FILTER (WHERE published_at >= ?), "
                 f"count(*) FROM raw.{table}", [END_OF_AS_OF]).fetchall()[0]
