@@ -26,6 +26,7 @@ from prefect.states import Completed, Failed, State
 from pydantic import SecretStr
 
 from flows import interrupts, secrets
+from flows.after_publish import after_publish, final_state
 from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, session_for
@@ -217,17 +218,19 @@ def _run_pipeline(sources: list[str] | None, replay: bool, as_of: date | None, f
     logger.info("published %s", config.warehouse)
     faults.point("published")
     if validator.used:  # Data Docs show this run's validations: none ran, nothing to render
-        summary.docs_path = str(validator.build_data_docs(config.gx_docs_dir.resolve()))
+        docs = config.gx_docs_dir.resolve()
+        summary.docs_path = after_publish(summary, f"Data Docs in {docs}", lambda: str(validator.build_data_docs(docs)))
     faults.point("docs-built")
     if any(r.source == "marts" and r.status == "published" for r in summary.loads):
-        summary.report_path = write_report(config.warehouse, config.report_path)
+        summary.report_path = after_publish(summary, f"report {config.report_path}",
+                                            lambda: write_report(config.warehouse, config.report_path))
     faults.point("report-written")
     publish_artifact(summary)
     raise_stress_event(config.warehouse, as_of, config.alert_webhook_url)
     faults.point("done")
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
-    return summary
+    return final_state(summary)
 
 
 def load_sources(con: duckdb.DuckDBPyConnection, *, names: list[str], run_id: str, as_of: date, full_refresh: bool,
@@ -494,14 +497,11 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
 
 @task(name="report", cache_policy=NO_CACHE)
 def write_report(warehouse: Path, report_path: Path) -> str | None:
-    """Write the HTML report from the just-published warehouse and link it to the run (a failure only warns)."""
+    """Write the HTML report from the just-published warehouse and link it to the run (the caller, after_publish,
+    turns a failure into one warning line)."""
     from flows.report_artifact import attach_report_artifact, build_report
 
-    try:
-        path = build_report(warehouse, report_path, bundle_beside=True)
-    except Exception as exc:  # noqa: BLE001 - the data is published; a report problem must not fail the run
-        get_run_logger().warning("report not written: %s", exc)
-        return None
+    path = build_report(warehouse, report_path, bundle_beside=True)
     attach_report_artifact(path)
     get_run_logger().info("report: %s", path)
     return str(path)
