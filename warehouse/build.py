@@ -112,7 +112,12 @@ def _apply(con: duckdb.DuckDBPyConnection, where: str | Path) -> None:
     added: list[tuple[str, str, int]] = []
     for migration in pending:
         before = _columns(con, "raw")
-        con.execute(migration.path.read_text())
+        try:
+            con.execute(migration.path.read_text())
+        except duckdb.Error as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise WarehouseError(f"migration {migration.name} failed on {where} ({first}): nothing was changed "
+                                 f"(the migrations run in one transaction); report it with this line") from exc
         added += [(table, column, migration.version) for table, column in _added(before, _columns(con, "raw"))]
     ddl = [path.read_text() for path in sorted(SCHEMA_DIR.glob("*.sql"))]
     _drop_changed_marts(con, ddl)
