@@ -14,7 +14,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.faults_tests.harness import ROOT, leftovers, sha256
+from tests.faults_tests.conftest import copy_of, shared_api_env
+from tests.faults_tests.harness import KILL_AS_OF, ROOT, case_env, inspect, leftovers, run_cli, sha256
 from transforms.registry import DATASETS
 from warehouse import build, db, load
 
@@ -201,3 +202,38 @@ def test_migrations_are_numbered_once_and_the_create_scripts_alter_nothing(tmp_p
     (tmp_path / "003_b.sql").write_text("")
     with pytest.raises(ValueError, match="share a number"):
         build.migrations(tmp_path)
+
+
+# The same cases as an operator meets them: `qtwatch run` in a process of its own on a copy of a full replay load.
+RUN = ["run", "--replay", "--as-of", KILL_AS_OF, "--source", "nyfed_rates"]
+
+
+@pytest.mark.slow
+def test_qtwatch_run_repairs_a_warehouse_the_previous_release_touched(prepared, prefect_api, tmp_path):
+    warehouse = copy_of(prepared, tmp_path / "wh")
+    with duckdb.connect(str(warehouse)) as con:
+        as_built_before_versions(con)
+        previous_release_builds(con)
+    done = run_cli(RUN, shared_api_env(tmp_path, warehouse, prefect_api))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Exception" not in done.stderr + done.stdout and "Traceback" not in done.stderr + done.stdout
+    after = inspect(warehouse)
+    assert after["ok"] and after["status"] == "Completed" and not after["core_mismatch"], after
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert {"basis_weekly", "funding_calendar"} <= set(columns(con, "marts"))
+        assert build.held_version(con) == build.schema_version()
+    assert leftovers(warehouse) == []
+
+
+@pytest.mark.slow
+def test_qtwatch_run_refuses_a_newer_warehouse_in_one_line(prepared, tmp_path):
+    warehouse = copy_of(prepared, tmp_path / "wh")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("INSERT INTO meta.schema_version VALUES (999, '999_from_the_future.sql', now(), 'migrated')")
+    before = sha256(warehouse)
+    done = run_cli(RUN, case_env(tmp_path, warehouse))
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and errors[0].startswith("error:") and "newer qtwatch" in errors[0], done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert sha256(warehouse) == before and leftovers(warehouse) == []
