@@ -13,8 +13,8 @@ COMMENT ON COLUMN meta.schema_comments.schema_name IS 'Schema name.';
 COMMENT ON COLUMN meta.schema_comments.comment IS 'What the schema holds.';
 -- The fingerprint of the DDL and seeds the file was last built with: an unchanged build is not applied again.
 CREATE TABLE IF NOT EXISTS meta.schema_build (fingerprint VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL);
-COMMENT ON TABLE meta.schema_build IS 'One row: the SHA-256 of warehouse/schema/*.sql and warehouse/seeds/*.csv this file was last built with; a run re-applies the DDL and reloads the seeds only when it differs.';
-COMMENT ON COLUMN meta.schema_build.fingerprint IS 'SHA-256 (hex) over the schema and seed files, names and contents.';
+COMMENT ON TABLE meta.schema_build IS 'One row: the SHA-256 of warehouse/schema/*.sql, warehouse/migrations/*.sql and warehouse/seeds/*.csv this file was last built with; a run re-applies the DDL and reloads the seeds only when it differs or the schema version (meta.schema_version) is not this qtwatch''s.';
+COMMENT ON COLUMN meta.schema_build.fingerprint IS 'SHA-256 (hex) over the schema, migration and seed files, names and contents.';
 COMMENT ON COLUMN meta.schema_build.applied_at IS 'When that build was applied.';
 -- The schema version of the file: one row per numbered migration (warehouse/migrations/NNN_*.sql) it has.
 CREATE TABLE IF NOT EXISTS meta.schema_version (
