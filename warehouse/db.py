@@ -157,18 +157,8 @@ def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | N
             ensure_built(con, path)
             faults.point("schema-applied")
             yield con
-            faults.point("before-checkpoint")
-            con.execute("CHECKPOINT")
-            faults.point("checkpointed")
-            con.close()
-            faults.point("closed")
-            # a WAL beside the published file was folded into the copy; left there it would not match the new file
-            _wal(path).unlink(missing_ok=True)
-            keep_ownership(path, staging)
-            os.replace(staging, path)
-            _sync_folder(path.parent)  # the rename itself survives a power cut, not only the file's blocks
-            _remember_whole(path)  # DuckDB wrote, checkpointed and closed it without an error
-            faults.point("replaced")
+            _checkpoint_and_close(con)
+            _replace(staging, path)
         except BaseException as exc:
             full = _disk_full(exc, path.parent)
             if con is not None:
@@ -180,6 +170,25 @@ def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | N
                                      f"nothing was published ({path.name} is unchanged) and the partial copy was "
                                      f"removed; free at least {_needed_mb(path)} MB there and run again") from exc
             raise
+
+
+def _checkpoint_and_close(con: duckdb.DuckDBPyConnection) -> None:
+    faults.point("before-checkpoint")
+    con.execute("CHECKPOINT")
+    faults.point("checkpointed")
+    con.close()
+    faults.point("closed")
+
+
+def _replace(staging: Path, path: Path) -> None:
+    """Rename the closed staging file over the published one, with the published file's mode, owner and group."""
+    # a WAL beside the published file was folded into the copy; left there it would not match the new file
+    _wal(path).unlink(missing_ok=True)
+    keep_ownership(path, staging)
+    os.replace(staging, path)
+    _sync_folder(path.parent)  # the rename itself survives a power cut, not only the file's blocks
+    _remember_whole(path)  # DuckDB wrote, checkpointed and closed it without an error
+    faults.point("replaced")
 
 
 def publish_target(path: Path) -> Path:
