@@ -21,6 +21,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from flows import interrupts
+from flows.after_publish import after_publish, final_state
 from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.landing import Prepared, _is_transient, check_batch, land_prepared, prepare_sources
@@ -86,7 +87,7 @@ def _start(config: RunConfig, sources: list[str] | None, as_of: date | None, rep
     return check_sources(sources), as_of or _default_as_of(replay, config.replay_dir)
 
 
-def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh: bool) -> RunSummary:
+def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh: bool) -> RunSummary | State:
     """Fetch and check before the lock; land, rebuild and publish under it; then the after-publish steps."""
     started = datetime.now(UTC)
     get_run_logger().info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, summary.as_of,
@@ -111,7 +112,7 @@ def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh:
     _after_publish(summary, config, validator)
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
-    return summary
+    return final_state(summary)
 
 
 def _check_again(con: duckdb.DuckDBPyConnection, prepared: list[Prepared], validator: LazyValidator) -> None:
@@ -125,10 +126,12 @@ def _check_again(con: duckdb.DuckDBPyConnection, prepared: list[Prepared], valid
 def _after_publish(summary: RunSummary, config: RunConfig, validator: LazyValidator) -> None:
     """Data Docs of this run's validations, the report (when a mart was published), the artifact, the alert."""
     if validator.used:  # Data Docs show this run's validations: none ran, nothing to render
-        summary.docs_path = str(validator.build_data_docs(config.gx_docs_dir.resolve()))
+        docs = config.gx_docs_dir.resolve()
+        summary.docs_path = after_publish(summary, f"Data Docs in {docs}", lambda: str(validator.build_data_docs(docs)))
     faults.point("docs-built")
     if any(r.source == "marts" and r.status == LoadStatus.PUBLISHED for r in summary.loads):
-        summary.report_path = write_report(config.warehouse, config.report_path)
+        summary.report_path = after_publish(summary, f"report {config.report_path}",
+                                            lambda: write_report(config.warehouse, config.report_path))
     faults.point("report-written")
     publish_artifact(summary)
     raise_stress_event(config.warehouse, summary.as_of, config.alert_webhook_url)

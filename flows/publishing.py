@@ -174,14 +174,11 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
 
 @task(name="report", cache_policy=NO_CACHE)
 def write_report(warehouse: Path, report_path: Path) -> str | None:
-    """Write the HTML report from the just-published warehouse and link it to the run (a failure only warns)."""
+    """Write the HTML report from the just-published warehouse and link it to the run (the caller, after_publish,
+    turns a failure into one warning line)."""
     from flows.report_artifact import attach_report_artifact, build_report
 
-    try:
-        path = build_report(warehouse, report_path, bundle_beside=True)
-    except Exception as exc:  # noqa: BLE001 - the data is published; a report problem must not fail the run
-        get_run_logger().warning("report not written: %s", exc)
-        return None
+    path = build_report(warehouse, report_path, bundle_beside=True)
     attach_report_artifact(path)
     get_run_logger().info("report: %s", path)
     return str(path)

@@ -42,6 +42,9 @@ def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refres
     if (signum := interrupts.received()) is not None:  # the engine turned the interruption into a Crashed state
         raise _interrupted(signum, settings.warehouse, before, err)
     report_console.print_run_summary(console, flow_run_id=str(state.state_details.flow_run_id))
+    if state.name == "Published with warnings":  # flows.after_publish: published, but docs or report not written
+        for line in (state.message or "").splitlines():
+            err.print(f"[yellow]{line}[/]", soft_wrap=True)
     if state.is_failed() or state.is_crashed():
         from flows.pipeline import PipelineFailed
 

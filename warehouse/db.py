@@ -13,7 +13,6 @@ import errno
 import fcntl
 import functools
 import glob
-import hashlib
 import logging
 import math
 import os
@@ -30,8 +29,17 @@ import duckdb
 
 from warehouse import faults
 
-SCHEMA_DIR = Path(__file__).with_name("schema")
-SEED_DIR = Path(__file__).with_name("seeds")
+# Re-exported (`X as X`): other modules and tests import these from warehouse.db.
+from warehouse.base import WarehouseError as WarehouseError
+from warehouse.base import transaction as transaction
+from warehouse.build import SCHEMA_DIR as SCHEMA_DIR
+from warehouse.build import SEED_DIR as SEED_DIR
+from warehouse.build import apply_schema as apply_schema
+from warehouse.build import build_fingerprint as build_fingerprint
+from warehouse.build import ensure_built as ensure_built
+from warehouse.build import load_seeds as load_seeds
+from warehouse.build import refuse_newer
+
 # DuckDB's file layout: a main header block, then two database headers (the live one has the higher iteration),
 # then `block_count` blocks of `block_alloc_size` bytes.
 _BLOCK_HEADER = 4096
@@ -39,10 +47,6 @@ _HEADER_BYTES = 3 * _BLOCK_HEADER
 _COPY_CHUNK = 8 << 20
 _FULL_BYTES = 1 << 20  # less free than this after a failed write: the disk is what failed
 _log = logging.getLogger(__name__)
-
-
-class WarehouseError(RuntimeError):
-    """The warehouse file is missing, corrupt, locked or not built yet; the message says what to run."""
 
 
 # Inside remembering_checks(): file -> the identity (inode, size, mtime, ctime) it had when it was last found whole.
@@ -81,80 +85,6 @@ def _known_whole(path: Path) -> tuple[bool, tuple[int, ...] | None]:
         return False, None
     identity = _identity(Path(path))
     return checked.get(str(Path(path).absolute())) == identity, identity
-
-
-def schema_scripts() -> list[tuple[str, str]]:
-    """(name, DDL) of every schema/NNN_*.sql and of the marts' generated DDL (warehouse.marts_ddl), in name order."""
-    from warehouse.marts_ddl import SCRIPT_NAME, marts_ddl
-
-    files = [(f"{path.parent.name}/{path.name}", path.read_text()) for path in SCHEMA_DIR.glob("*.sql")]
-    return sorted([*files, (f"{SCHEMA_DIR.name}/{SCRIPT_NAME}", marts_ddl())])
-
-
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Run every schema script in order (idempotent DDL + COMMENTs). Marts are derived and rebuilt every run, so
-    a mart whose columns changed in the DDL is dropped and created anew (raw and meta are never dropped)."""
-    ddl = [text for _, text in schema_scripts()]
-    _drop_changed_marts(con, ddl)
-    for statements in ddl:
-        con.execute(statements)
-
-
-def _drop_changed_marts(con: duckdb.DuckDBPyConnection, ddl: list[str]) -> None:
-    with duckdb.connect() as scratch:
-        for statements in ddl:
-            scratch.execute(statements)
-        wanted = _mart_columns(scratch)
-    for table, columns in _mart_columns(con).items():
-        if wanted.get(table) != columns:
-            con.execute(f"DROP TABLE marts.{table}")
-
-
-def _mart_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
-    rows = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
-                       "WHERE schema_name = 'marts' ORDER BY table_name, column_index").fetchall()
-    columns: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in rows:
-        columns.setdefault(table, []).append((column, data_type))
-    return columns
-
-
-def build_fingerprint() -> str:
-    """SHA-256 over every schema script (the marts' generated DDL included) and seeds/*.csv file, names and contents:
-    what a warehouse is built from."""
-    digest = hashlib.sha256()
-    seeds = [(f"{p.parent.name}/{p.name}", p.read_bytes()) for p in sorted(SEED_DIR.glob("*.csv"))]
-    for name, content in [*((n, t.encode()) for n, t in schema_scripts()), *seeds]:
-        digest.update(f"{name}\0".encode())
-        digest.update(content)
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def ensure_built(con: duckdb.DuckDBPyConnection) -> bool:
-    """Apply the DDL and reload the seeds unless the file was last built from exactly these files (every run
-    used to spend ~0.3 s on it); returns True when it applied them."""
-    fingerprint = build_fingerprint()
-    try:
-        held = con.execute("SELECT fingerprint FROM meta.schema_build").fetchall()
-    except duckdb.CatalogException:  # a new file, or one built before the fingerprint was recorded
-        held = []
-    if held == [(fingerprint,)]:
-        return False
-    apply_schema(con)
-    load_seeds(con)
-    con.execute("DELETE FROM meta.schema_build")
-    con.execute("INSERT INTO meta.schema_build VALUES (?, now())", [fingerprint])
-    return True
-
-
-def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
-    """Replace each ref.<seed> table's rows with the reviewed CSV in warehouse/seeds/ (by column name)."""
-    for path in sorted(SEED_DIR.glob("*.csv")):
-        table = f"ref.{path.stem}"
-        con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header=true, auto_detect=true)",
-                    [str(path)])
 
 
 @functools.cache
@@ -207,8 +137,9 @@ def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | N
 
     Under the writer lock every stale staging file (any PID's, WALs included) is removed first; a staging file is
     never reused; if anything fails (a full disk included) the copy is removed and the published file is untouched.
-    `on_wait(message)` hears that the run is waiting for another writer, and for how long."""
-    path = Path(path)
+    `on_wait(message)` hears that the run is waiting for another writer, and for how long. A symbolic link is
+    published through: its target is replaced (with the target's mode, owner and group), the link stays."""
+    path = publish_target(path)
     _ensure_directory(path)
     with _writer_lock(path, wait_s, on_wait or _log.warning):
         faults.point("lock-acquired")
@@ -223,24 +154,29 @@ def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | N
             faults.point("copied")
             con = _open_staging(staging, path)
             _refuse_foreign(con, path)
-            ensure_built(con)
+            ensure_built(con, path)
             faults.point("schema-applied")
             yield con
-            _replace_published(con, staging, path)
+            _checkpoint_and_close(con)
+            _replace(staging, path)
         except BaseException as exc:
             _discard_staging(exc, con, staging, path)
             raise
 
 
-def _replace_published(con: duckdb.DuckDBPyConnection, staging: Path, path: Path) -> None:
-    """Checkpoint and close the staged copy, then rename it over the published file, durably."""
+def _checkpoint_and_close(con: duckdb.DuckDBPyConnection) -> None:
     faults.point("before-checkpoint")
     con.execute("CHECKPOINT")
     faults.point("checkpointed")
     con.close()
     faults.point("closed")
+
+
+def _replace(staging: Path, path: Path) -> None:
+    """Rename the closed staging file over the published one, with the published file's mode, owner and group."""
     # a WAL beside the published file was folded into the copy; left there it would not match the new file
     _wal(path).unlink(missing_ok=True)
+    keep_ownership(path, staging)
     os.replace(staging, path)
     _sync_folder(path.parent)  # the rename itself survives a power cut, not only the file's blocks
     _remember_whole(path)  # DuckDB wrote, checkpointed and closed it without an error
@@ -258,6 +194,26 @@ def _discard_staging(exc: BaseException, con: duckdb.DuckDBPyConnection | None, 
         raise WarehouseError(f"no space left on the disk of {path.parent} while writing the warehouse: "
                              f"nothing was published ({path.name} is unchanged) and the partial copy was "
                              f"removed; free at least {_needed_mb(path)} MB there and run again") from exc
+def publish_target(path: Path) -> Path:
+    """The file a publish replaces: `path`, or the file a symbolic link at `path` points to (through every link).
+    Renaming the new file over the link itself would fork the warehouse: the link's target would never change again."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def keep_ownership(published: Path, staging: Path) -> None:
+    """Give the staging file the published file's permission bits, owner and group before it replaces it (a new
+    file gets the umask's mode and the writer's owner: a 0600 warehouse became 0644). The owner needs root; a
+    writer that may not set it keeps the group where it can, and the mode always."""
+    if not published.exists():
+        return
+    stat = published.stat()
+    with contextlib.suppress(PermissionError):  # not root: keep at least the group (a group the writer is in)
+        try:
+            os.chown(staging, stat.st_uid, stat.st_gid)
+        except PermissionError:
+            os.chown(staging, -1, stat.st_gid)
+    os.chmod(staging, stat.st_mode & 0o7777)  # after chown, which clears set-id bits
 
 
 def _sync_folder(folder: Path) -> None:
@@ -340,7 +296,7 @@ def _block_id(pointer: int) -> int:
 def check_publishable(path: Path) -> None:
     """Raise WarehouseError if a run could not publish to `path`: a file in the way, a folder that cannot be
     written, or a published file that is not a whole DuckDB file. Creates and changes nothing."""
-    path = Path(path)
+    path = publish_target(path)
     if blocker := _file_in_the_way(path):
         raise WarehouseError(f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
                              f"QTWATCH_WAREHOUSE to a path in a folder")
@@ -352,6 +308,8 @@ def check_publishable(path: Path) -> None:
         if not path.is_file():
             raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE at the warehouse file")
         check_whole(path)
+        with duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN)) as con:
+            refuse_newer(con, path)
 
 
 def _ensure_directory(path: Path) -> None:
@@ -392,10 +350,15 @@ def _copy_published(path: Path, staging: Path) -> None:
 
 def _copy(source: Path, target: Path) -> None:
     """Copy in chunks (x = exclusive: a staging name is never reused); the fault point sits between two chunks."""
-    with open(source, "rb") as src, open(target, "xb") as dst:
+    # the copy is private (0600) while it is written; keep_ownership gives it the published file's mode at the end
+    with open(source, "rb") as src, open(target, "xb", opener=_private) as dst:
         while chunk := src.read(_COPY_CHUNK):
             dst.write(chunk)
             faults.point("copy-partial")
+
+
+def _private(name: str, flags: int) -> int:
+    return os.open(name, flags, 0o600)
 
 
 def _remove(staging: Path) -> None:
@@ -502,16 +465,3 @@ def _corrupt_message(path: Path, exc: Exception | str) -> str:
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     """Run a query and return a polars DataFrame (DuckDB 2 removed `.pl()` from execute() results)."""
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
-
-
-@contextlib.contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """BEGIN ... COMMIT around the block; ROLLBACK (and re-raise) when it fails."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):  # the failure may already have aborted the transaction
-            con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")

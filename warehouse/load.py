@@ -10,6 +10,7 @@ import polars as pl
 
 from transforms.registry import DATASETS, LINEAGE, Dataset
 from warehouse.db import query_pl
+from warehouse.unrecorded import fill_unrecorded
 
 
 def land(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, *, load_id: str,
@@ -35,6 +36,7 @@ def land(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, 
         params = [revised_published_at]
     con.register("_batch", batch.to_arrow())
     try:
+        fill_unrecorded(con, dataset, "_batch", values)  # columns a migration added: a value there is no revision
         before = _count(con, dataset.raw_table)
         con.execute(f"""
             INSERT INTO {dataset.raw_table} BY NAME

@@ -63,6 +63,7 @@ class RunSummary:
     loads: list[LoadRecord] = field(default_factory=list)
     docs_path: str | None = None
     report_path: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what a step after the publish did not write, one line each
 
     @property
     def failed(self) -> list[LoadRecord]:

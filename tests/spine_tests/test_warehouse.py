@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from transforms.registry import DATASETS
-from warehouse import db, load
+from warehouse import build, db, load
 
 FRED = DATASETS["fred_observations"]
 
@@ -134,11 +134,11 @@ def test_an_unchanged_build_is_not_applied_again_and_a_changed_seed_is(tmp_path,
     assert db.ensure_built(con) is True  # a new file: DDL and seeds applied, fingerprint recorded
     assert db.ensure_built(con) is False  # same files: nothing to do
     seeds = tmp_path / "seeds"
-    shutil.copytree(db.SEED_DIR, seeds)
+    shutil.copytree(build.SEED_DIR, seeds)
     catalog = seeds / "fred_series.csv"
     header, first, *rest = catalog.read_text().splitlines()
     catalog.write_text("\n".join([header, *rest]) + "\n")  # one series fewer
-    monkeypatch.setattr(db, "SEED_DIR", seeds)
+    monkeypatch.setattr(build, "SEED_DIR", seeds)
     before = con.execute("SELECT count(*) FROM ref.fred_series").fetchall()[0][0]
     assert db.ensure_built(con) is True
     assert con.execute("SELECT count(*) FROM ref.fred_series").fetchall()[0][0] == before - 1

@@ -1,16 +1,46 @@
 -- Run bookkeeping: one row per run, per source load, per validation; quarantined batches. Idempotent.
 CREATE SCHEMA IF NOT EXISTS meta;
 -- DuckDB has no COMMENT ON SCHEMA: schema descriptions live here (qtwatch docs reads them).
-CREATE TABLE IF NOT EXISTS meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR);
+-- The CHECK refuses the row every release before schema versions writes first (warehouse/migrations/002_*.sql): such a
+-- release fails in its own staging copy instead of publishing a half-downgraded warehouse.
+CREATE TABLE IF NOT EXISTS meta.schema_comments (
+    schema_name VARCHAR PRIMARY KEY,
+    comment VARCHAR CHECK (comment <> 'Pipeline bookkeeping: runs, per-source loads, validation results and quarantined batches.'
+                           OR 'this warehouse was written by a newer qtwatch (see meta.schema_version): upgrade qtwatch to run it' IS NULL)
+);
 COMMENT ON TABLE meta.schema_comments IS 'One row per warehouse schema: what it holds (DuckDB cannot comment schemas).';
 COMMENT ON COLUMN meta.schema_comments.schema_name IS 'Schema name.';
 COMMENT ON COLUMN meta.schema_comments.comment IS 'What the schema holds.';
 -- The fingerprint of the DDL and seeds the file was last built with: an unchanged build is not applied again.
 CREATE TABLE IF NOT EXISTS meta.schema_build (fingerprint VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL);
-COMMENT ON TABLE meta.schema_build IS 'One row: the SHA-256 of warehouse/schema/*.sql and warehouse/seeds/*.csv this file was last built with; a run re-applies the DDL and reloads the seeds only when it differs.';
-COMMENT ON COLUMN meta.schema_build.fingerprint IS 'SHA-256 (hex) over the schema and seed files, names and contents.';
+COMMENT ON TABLE meta.schema_build IS 'One row: the SHA-256 of warehouse/schema/*.sql, warehouse/migrations/*.sql and warehouse/seeds/*.csv this file was last built with; a run re-applies the DDL and reloads the seeds only when it differs or the schema version (meta.schema_version) is not this qtwatch''s.';
+COMMENT ON COLUMN meta.schema_build.fingerprint IS 'SHA-256 (hex) over the schema, migration and seed files, names and contents.';
 COMMENT ON COLUMN meta.schema_build.applied_at IS 'When that build was applied.';
-INSERT OR REPLACE INTO meta.schema_comments VALUES ('meta', 'Pipeline bookkeeping: runs, per-source loads, validation results and quarantined batches.');
+-- The schema version of the file: one row per numbered migration (warehouse/migrations/NNN_*.sql) it has.
+CREATE TABLE IF NOT EXISTS meta.schema_version (
+    version INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL,
+    how VARCHAR NOT NULL
+);
+COMMENT ON TABLE meta.schema_version IS 'One row per numbered migration (warehouse/migrations/NNN_*.sql) this file has; its schema version is max(version). A qtwatch that knows fewer migrations refuses to write the file; a newer one applies the missing ones in place, in one transaction, before anything else.';
+COMMENT ON COLUMN meta.schema_version.version IS 'Migration number (NNN of warehouse/migrations/NNN_name.sql).';
+COMMENT ON COLUMN meta.schema_version.name IS 'Migration file name.';
+COMMENT ON COLUMN meta.schema_version.applied_at IS 'When it was applied (UTC).';
+COMMENT ON COLUMN meta.schema_version.how IS 'migrated (its SQL ran on this file) or created (the file was created by a release that has it: warehouse/schema/*.sql already gave that shape).';
+-- Columns a migration added to a table that already held rows: those rows never recorded them.
+CREATE TABLE IF NOT EXISTS meta.schema_columns (
+    table_name VARCHAR NOT NULL,
+    column_name VARCHAR NOT NULL,
+    version INTEGER NOT NULL,
+    added_at TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE meta.schema_columns IS 'One row per column a migration added to an existing raw table (grain: table x column). Rows landed before added_at never recorded it: a later batch that brings a value there fills it in (in raw and core) instead of landing a revision.';
+COMMENT ON COLUMN meta.schema_columns.table_name IS 'Table, as schema.table (e.g. raw.nyfed_rp_operations).';
+COMMENT ON COLUMN meta.schema_columns.column_name IS 'The column added.';
+COMMENT ON COLUMN meta.schema_columns.version IS 'The migration that added it (meta.schema_version).';
+COMMENT ON COLUMN meta.schema_columns.added_at IS 'When it was added (UTC): loads finished before then did not record it.';
+INSERT OR REPLACE INTO meta.schema_comments VALUES ('meta', 'Pipeline bookkeeping: runs, per-source loads, validation results, quarantined batches and the schema version (meta.schema_version).');
 
 CREATE TABLE IF NOT EXISTS meta.runs (
     run_id VARCHAR PRIMARY KEY,

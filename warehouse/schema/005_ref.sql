@@ -14,9 +14,6 @@ CREATE TABLE IF NOT EXISTS ref.fred_series (
     start_date DATE,
     required BOOLEAN
 );
--- Warehouses created before these columns existed get them here (CREATE TABLE IF NOT EXISTS leaves them as they were).
-ALTER TABLE ref.fred_series ADD COLUMN IF NOT EXISTS release VARCHAR;
-ALTER TABLE ref.fred_series ADD COLUMN IF NOT EXISTS required BOOLEAN;
 COMMENT ON TABLE ref.fred_series IS 'FRED series catalog (grain: series): what qtwatch loads and in which units FRED publishes it.';
 COMMENT ON COLUMN ref.fred_series.series_id IS 'FRED series id.';
 COMMENT ON COLUMN ref.fred_series.title IS 'FRED series title.';
@@ -39,7 +36,8 @@ CREATE TABLE IF NOT EXISTS ref.qt_cap_regimes (
     mbs_excess_to VARCHAR,
     decided_on DATE,
     citation_url VARCHAR,
-    note VARCHAR
+    note VARCHAR,
+    purchase_target_bn DOUBLE
 );
 COMMENT ON TABLE ref.qt_cap_regimes IS 'FOMC balance-sheet runoff cap regimes (grain: regime period), QT1 2017-2019 and QT2 2022-2025, reviewed data with citations.';
 COMMENT ON COLUMN ref.qt_cap_regimes.regime IS 'Label of the cap regime, as shown in marts.qt_runoff_monthly.regime.';

@@ -23,7 +23,6 @@ COMMENT ON COLUMN raw.fred_observations.load_id IS 'Load that landed this versio
 COMMENT ON COLUMN raw.fred_observations.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.fred_observations.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.fred_observations.source_url IS 'Request URL (API key redacted).';
-ALTER TABLE raw.fred_observations ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
 COMMENT ON COLUMN raw.fred_observations.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.fred_observations_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.treasury_auctions (
@@ -93,10 +92,6 @@ COMMENT ON COLUMN raw.treasury_auctions.soma_included IS 'Yes when the SOMA add-
 COMMENT ON COLUMN raw.treasury_auctions.fima_noncomp_accepted IS 'FIMA noncompetitive accepted, USD.';
 COMMENT ON COLUMN raw.treasury_auctions.comp_accepted IS 'Competitive accepted, USD.';
 COMMENT ON COLUMN raw.treasury_auctions.noncomp_accepted IS 'Noncompetitive accepted, USD.';
--- Warehouses created before these columns existed get them here (CREATE TABLE IF NOT EXISTS keeps the old shape).
-ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS inflation_index_security VARCHAR;
-ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS floating_rate VARCHAR;
-ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS ref_cpi_on_dated_date DOUBLE;
 COMMENT ON COLUMN raw.treasury_auctions.inflation_index_security IS 'Yes for Treasury Inflation-Protected Securities (TIPS); NULL where the record does not say (older records, and the bundled replay before 2025).';
 COMMENT ON COLUMN raw.treasury_auctions.floating_rate IS 'Yes for Floating Rate Notes (FRN); NULL where the record does not say.';
 COMMENT ON COLUMN raw.treasury_auctions.ref_cpi_on_dated_date IS 'Reference CPI on the dated date, index points (1982-1984 = 100): only TIPS have one.';
@@ -104,7 +99,6 @@ COMMENT ON COLUMN raw.treasury_auctions.load_id IS 'Load that landed this versio
 COMMENT ON COLUMN raw.treasury_auctions.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.treasury_auctions.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.treasury_auctions.source_url IS 'Request URL.';
-ALTER TABLE raw.treasury_auctions ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
 COMMENT ON COLUMN raw.treasury_auctions.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.treasury_auctions_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.nyfed_reference_rates (
@@ -142,12 +136,6 @@ COMMENT ON COLUMN raw.nyfed_reference_rates.volume_bn IS 'Transaction volume und
 COMMENT ON COLUMN raw.nyfed_reference_rates.target_rate_from_pct IS 'FOMC target range bottom, percent (EFFR/OBFR rows).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.target_rate_to_pct IS 'FOMC target range top, percent (EFFR/OBFR rows).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.revision_indicator IS 'Y when the NY Fed revised the published rate.';
--- Warehouses created before these columns existed get them here (CREATE TABLE IF NOT EXISTS keeps the old shape).
-ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS sofr_avg_30d_pct DOUBLE;
-ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS sofr_avg_90d_pct DOUBLE;
-ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS sofr_avg_180d_pct DOUBLE;
-ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS sofr_index DOUBLE;
-ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS extra VARCHAR;
 COMMENT ON COLUMN raw.nyfed_reference_rates.sofr_avg_30d_pct IS '30-day average SOFR, percent; only on SOFRAI rows (SOFR Averages and Index, rate_pct NULL), which are dated the day they are published, one business day after the SOFR they include.';
 COMMENT ON COLUMN raw.nyfed_reference_rates.sofr_avg_90d_pct IS '90-day average SOFR, percent; SOFRAI rows only.';
 COMMENT ON COLUMN raw.nyfed_reference_rates.sofr_avg_180d_pct IS '180-day average SOFR, percent; SOFRAI rows only.';
@@ -157,7 +145,6 @@ COMMENT ON COLUMN raw.nyfed_reference_rates.load_id IS 'Load that landed this ve
 COMMENT ON COLUMN raw.nyfed_reference_rates.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.nyfed_reference_rates.source_url IS 'Request URL.';
-ALTER TABLE raw.nyfed_reference_rates ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
 COMMENT ON COLUMN raw.nyfed_reference_rates.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.nyfed_reference_rates_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.nyfed_rp_operations (
@@ -201,13 +188,11 @@ COMMENT ON COLUMN raw.nyfed_rp_operations.total_amt_submitted_usd IS 'Total subm
 COMMENT ON COLUMN raw.nyfed_rp_operations.total_amt_accepted_usd IS 'Total accepted, USD (not millions).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.award_rate_pct IS 'Award rate (ON RRP) or weighted average rate (repo) of the Treasury tranche, percent.';
 COMMENT ON COLUMN raw.nyfed_rp_operations.note IS 'NY Fed note on the operation (HTML text), e.g. small value exercise.';
-ALTER TABLE raw.nyfed_rp_operations ADD COLUMN IF NOT EXISTS extra VARCHAR;
 COMMENT ON COLUMN raw.nyfed_rp_operations.extra IS 'JSON object of the operation''s non-empty fields that qtwatch does not model (auctionStatus, settlementType, lastUpdated, propositions, or a field the NY Fed adds), kept as sent; new fields are logged once per run, never a reason to quarantine.';
 COMMENT ON COLUMN raw.nyfed_rp_operations.load_id IS 'Load that landed this version (meta.loads).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.nyfed_rp_operations.source_url IS 'Request URL.';
-ALTER TABLE raw.nyfed_rp_operations ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
 COMMENT ON COLUMN raw.nyfed_rp_operations.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.nyfed_rp_operations_history.valid_from is its New York date.';
 
 CREATE TABLE IF NOT EXISTS raw.dts_operating_cash_balance (
@@ -238,5 +223,4 @@ COMMENT ON COLUMN raw.dts_operating_cash_balance.load_id IS 'Load that landed th
 COMMENT ON COLUMN raw.dts_operating_cash_balance.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.dts_operating_cash_balance.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.dts_operating_cash_balance.source_url IS 'Request URL.';
-ALTER TABLE raw.dts_operating_cash_balance ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
 COMMENT ON COLUMN raw.dts_operating_cash_balance.published_at IS 'When this version became public (UTC): the release rule''s time for the observation (transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises; a FRED vintage: the start of its ALFRED real-time period. NULL for rows landed before it was recorded. core.dts_operating_cash_balance_history.valid_from is its New York date.';

@@ -187,5 +187,4 @@ COMMENT ON COLUMN raw.cftc_tff.load_id IS 'Load that landed this version (meta.l
 COMMENT ON COLUMN raw.cftc_tff.fetched_at IS 'When the batch was fetched (UTC).';
 COMMENT ON COLUMN raw.cftc_tff.as_of IS 'The as-of date of the run that landed this version (the day the run treated as today).';
 COMMENT ON COLUMN raw.cftc_tff.source_url IS 'URL of the yearly file the row came from.';
-ALTER TABLE raw.cftc_tff ADD COLUMN IF NOT EXISTS published_at TIMESTAMPTZ;  -- warehouses built before it existed
 COMMENT ON COLUMN raw.cftc_tff.published_at IS 'When this version became public (UTC): the release rule''s time for the report (Friday 15:30 ET after the report date, the next federal business day after a holiday; transforms/registry.py); a live run never stamps it after the fetch and stamps a revision at the fetch; a new version is never before the one it revises. NULL for rows landed before it was recorded. core.cftc_tff_history.valid_from is its New York date.';
