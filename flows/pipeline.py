@@ -25,7 +25,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 from pydantic import SecretStr
 
-from flows import interrupts, secrets
+from flows import groups, interrupts, secrets
 from flows.alerts import notify_failure, raise_stress_event
 from flows.artifacts import publish_artifact
 from flows.extract import fetch_source, session_for
@@ -303,6 +303,8 @@ def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, r
             record.seconds = round(time.perf_counter() - clock, 3)
             return record
         held, coverage = _held(con, job, frame)
+        left = groups.left_out(coverage, frame, _split_column(job), batch.errors, job.catalog)
+        held, coverage = groups.without(left, held, coverage)  # a group that failed alone is judged alone
         outcome = validate_batch(con, validator=validator, dataset=job.source.dataset.name, frame=frame,
                                  load_id=record.load_id, as_of=job.as_of, held=held, coverage=coverage)
         if outcome.success:
@@ -311,9 +313,8 @@ def land_source(con: duckdb.DuckDBPyConnection, *, job: LandJob, batch: Batch, r
                 live=job.config.replay_dir is None)
             faults.point(f"land-{job.source.name}")
             record.status = "published" if record.rows_landed else "unchanged"
-            if batch.errors:  # some groups (FRED series) failed alone; the others landed
-                record.status = "partial"
-                record.error = ("failed: " + "; ".join(f"{g}: {e}" for g, e in batch.errors.items()))[:500]
+            if batch.errors or left:  # some groups (FRED series, rate types, contracts) failed alone
+                record.status, record.error = "partial", groups.error_line(batch.errors, left)
             get_run_logger().info("%s: %s rows fetched, %s new or revised rows landed", job.source.name,
                                   f"{record.rows_fetched:,}", f"{record.rows_landed:,}")
         else:
@@ -360,6 +361,15 @@ def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> 
         return {r["grp"]: Held(r["held_rows"], r["held_first"]) for r in coverage.iter_rows(named=True)}, coverage
     first = coverage["held_first"].min()
     return Held(int(coverage["held_rows"].sum()), first if isinstance(first, date) else None), coverage
+
+
+def _split_column(job: LandJob) -> str | None:
+    """The column whose groups fail alone (FRED series, rate type, CFTC contract): the suite's group column when
+    completeness is judged on it too (not the DTS accounts, which make one statement together)."""
+    from expectations import suites
+
+    context = suites.module(job.source.dataset.name).context()
+    return context.group_column if context.group_column == context.coverage_group else None
 
 
 def _bounds(windows: dict[str, Window]) -> dict[str, tuple[date | None, date]]:
