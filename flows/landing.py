@@ -20,6 +20,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 
+from flows import groups
 from flows.extract import fetch_source, session_for
 from flows.http import SourceError
 from flows.plan import group_catalog, plan_windows
@@ -115,6 +116,7 @@ class Prepared:
     frame: pl.DataFrame | None = None  # the batch after the source's own check; None when it failed
     held: bool = False  # exactly what the warehouse holds: nothing to validate or land
     verdicts: list[Verdict] = field(default_factory=list)  # the suite's verdict (none when held)
+    left: dict[str, str] = field(default_factory=dict)  # groups that failed alone (flows.groups), with why
 
 
 def prepare_sources(con: duckdb.DuckDBPyConnection, *, names: list[str], run_id: str, as_of: date,
@@ -148,6 +150,7 @@ def check_batch(con: duckdb.DuckDBPyConnection, item: Prepared, validator: LazyV
     verdict. Run again under the lock when another run published in between."""
     assert item.batch is not None
     job, item.frame, item.held, item.verdicts, clock = item.job, None, False, [], time.perf_counter()
+    item.left = {}
     item.record.status, item.record.error, item.record.rows_fetched = LoadStatus.FAILED, None, item.batch.frame.height
     try:
         frame = before_land(con, job, item.batch.frame)
@@ -155,6 +158,8 @@ def check_batch(con: duckdb.DuckDBPyConnection, item: Prepared, validator: LazyV
             item.frame, item.held = frame, True
             return
         held, coverage = _held(con, job, frame)
+        item.left = groups.left_out(coverage, frame, _split_column(job), item.batch.errors, job.catalog)
+        held, coverage = groups.without(item.left, held, coverage)  # a group that failed alone is judged alone
         item.verdicts = validate(validator, job.source.dataset.name, frame,
                                  dict(as_of=job.as_of, held=held, coverage=coverage))
         item.frame = frame
@@ -183,9 +188,8 @@ def land_prepared(con: duckdb.DuckDBPyConnection, item: Prepared) -> LoadRecord:
             live=item.job.config.replay_dir is None)
         faults.point(f"land-{name}")
         record.status = LoadStatus.PUBLISHED if record.rows_landed else LoadStatus.UNCHANGED
-        if item.batch.errors:  # some groups (FRED series) failed alone; the others landed
-            record.status = LoadStatus.PARTIAL
-            record.error = ("failed: " + "; ".join(f"{g}: {e}" for g, e in item.batch.errors.items()))[:500]
+        if item.batch.errors or item.left:  # some groups (FRED series, rate types, contracts) failed alone
+            record.status, record.error = LoadStatus.PARTIAL, groups.error_line(item.batch.errors, item.left)
         get_run_logger().info("%s: %s rows fetched, %s new or revised rows landed", name,
                               f"{record.rows_fetched:,}", f"{record.rows_landed:,}")
     return item.record
@@ -227,6 +231,15 @@ def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> 
         return {r["grp"]: Held(r["held_rows"], r["held_first"]) for r in coverage.iter_rows(named=True)}, coverage
     first = coverage["held_first"].min()
     return Held(int(coverage["held_rows"].sum()), first if isinstance(first, date) else None), coverage
+
+
+def _split_column(job: LandJob) -> str | None:
+    """The column whose groups fail alone (FRED series, rate type, CFTC contract): the suite's group column when
+    completeness is judged on it too (not the DTS accounts, which make one statement together)."""
+    from expectations import suites
+
+    context = suites.module(job.source.dataset.name).context()
+    return context.group_column if context.group_column == context.coverage_group else None
 
 
 def _bounds(windows: dict[str, Window]) -> dict[str, tuple[date | None, date]]:

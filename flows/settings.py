@@ -31,6 +31,12 @@ class BaseQtwatchSettings(BaseSettings):
                             description="User-Agent sent to every source")
     http_timeout_s: float = Field(default=30.0, description="Read timeout of one HTTP request, seconds")
     http_retries: int = Field(default=4, description="Retries of one HTTP request on 429/5xx and network errors")
+    http_total_s: float = Field(default=300.0, gt=0, description="Total time of one HTTP request with its retries, "
+                                "waits and body, seconds (the read timeout bounds one socket read only)")
+    http_max_retry_after_s: float = Field(default=120.0, ge=0, description="Longest Retry-After a source may ask "
+                                          "for, seconds; a longer one fails the request at once")
+    max_response_mb: float = Field(default=256.0, gt=0, description="Largest response body once decompressed "
+                                   "(a CFTC zip's file too), MB; a larger one is refused")
     alert_webhook_url: str | None = Field(default=None, description="Webhook that receives failure alerts")
     gx_docs_dir: Path = Field(default=Path("data/gx_docs"), description="Where GX Data Docs are built")
     writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")

@@ -65,16 +65,23 @@ def use_warehouse(path: Path | None) -> None:
 Source = StrEnum("Source", {name: name for name in SOURCES})  # type: ignore[misc]
 
 
+def new_york_today() -> date:
+    """Today in New York, the pipeline's calendar (not the machine's: in Tokyo, or on a UTC server after midnight,
+    the local date is already New York's tomorrow)."""
+    return datetime.now(ZoneInfo("America/New_York")).date()
+
+
 def parse_as_of(value: str | None) -> date | None:
-    """--as-of must be an ISO date that is not in the future."""
+    """--as-of must be an ISO date that is not in the future in New York."""
     if value is None:
         return None
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. --as-of 2025-06-30") from None
-    if parsed > date.today():
-        raise typer.BadParameter(f"{value} is in the future; as-of replays the past (today is {date.today()})")
+    today = new_york_today()
+    if parsed > today:
+        raise typer.BadParameter(f"{value} is in the future; as-of replays the past (today in New York is {today})")
     return parsed
 
 
@@ -133,7 +140,7 @@ def refuse_rewriting_history(as_of: date | None, sources: list[str] | None, *, r
 
     settings = get_settings()
     day = as_of or (snapshot_as_of(Path(settings.replay_dir)) if replay
-                    else datetime.now(ZoneInfo("America/New_York")).date())
+                    else new_york_today())
     try:
         check_as_of(Path(settings.warehouse), day, sources or list(SOURCES))
     except AsOfRefused as exc:

@@ -92,8 +92,9 @@ _CODE = "CFTC_Contract_Market_Code"
 _warned_extra: set[tuple[str, ...]] = set()
 
 
-def parse_tff_zip(payload: bytes) -> pl.DataFrame:
-    """`fut_fin_txt_<YYYY>.zip` (one FinFutYY.txt member) -> Treasury rows in SCHEMA, one per (code, report date)."""
+def parse_tff_zip(payload: bytes, max_bytes: int | None = None) -> pl.DataFrame:
+    """`fut_fin_txt_<YYYY>.zip` (one FinFutYY.txt member) -> Treasury rows in SCHEMA, one per (code, report date);
+    a member larger than `max_bytes` once decompressed (a zip bomb) is refused before it is inflated."""
     if not payload.startswith(b"PK"):
         decode_text(payload, "CFTC TFF zip")  # names an empty body or an HTML page
         raise ParseError(f"expected a CFTC TFF zip, received {payload[:40]!r}")
@@ -102,10 +103,24 @@ def parse_tff_zip(payload: bytes) -> pl.DataFrame:
             members = [m for m in archive.namelist() if m.lower().endswith(".txt")]
             if len(members) != 1:
                 raise ParseError(f"CFTC TFF zip should hold one .txt file, holds {archive.namelist()}")
-            text = archive.read(members[0])
+            text = _read_member(archive, members[0], max_bytes)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise ParseError(f"CFTC TFF zip is corrupt: {exc}") from None
     return parse_tff_text(text)
+
+
+def _read_member(archive: zipfile.ZipFile, member: str, max_bytes: int | None) -> bytes:
+    """The member's bytes, never inflating more than `max_bytes` (+1), whatever its header declares."""
+    if max_bytes is None:
+        return archive.read(member)
+    declared = archive.getinfo(member).file_size
+    with archive.open(member) as handle:
+        text = handle.read(max_bytes + 1) if declared <= max_bytes else b""
+    if declared > max_bytes or len(text) > max_bytes:
+        size = f"{declared / 2**20:,.0f} MB, " if declared > max_bytes else ""
+        raise ParseError(f"CFTC TFF zip inflates to {size}more than the {max_bytes / 2**20:g} MB limit "
+                         "(QTWATCH_MAX_RESPONSE_MB): refused")
+    return text
 
 
 def parse_tff_text(payload: bytes) -> pl.DataFrame:

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 import requests
 
-from flows.http import SourceError, get_bytes
+from flows.http import SourceError, get_bytes, limits_of
 from flows.probes import Check, Probe
 from flows.replay import ReplayCall
 from flows.sources import Batch, FetchRequest, Window, parse_or_raise
@@ -54,7 +54,7 @@ def fetch_cftc(session: requests.Session, request: FetchRequest) -> Batch:
             if _not_published_yet(exc, year, window.end):
                 continue
             raise
-        frames.append(parse_or_raise(parse.parse_tff_zip, body, source=name, url=url)
+        frames.append(parse_or_raise(parse.parse_tff_zip, body, limits_of(session).max_bytes, source=name, url=url)
                       .with_columns(source_url=pl.lit(url)))
         urls.append(url)
     frame = pl.concat(frames) if frames else _empty()
