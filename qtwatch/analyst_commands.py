@@ -44,6 +44,7 @@ def _catalog(path: Path) -> Iterator:
     import duckdb
 
     from qtwatch import analyst
+    from warehouse import advice
     from warehouse.db import WarehouseError, connect_readonly
 
     try:
@@ -53,11 +54,12 @@ def _catalog(path: Path) -> Iterator:
     with con:
         try:
             yield con
-        except duckdb.CatalogException as exc:
-            raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
-        except duckdb.Error as exc:  # e.g. a block whose checksum fails: corrupt, not a bug to trace
-            raise _fail(f"{path} cannot be read ({analyst.one_line(exc)}); move it aside and rebuild it with "
-                        f"`qtwatch run --replay`") from None
+        except (duckdb.CatalogException, duckdb.BinderException) as exc:  # another release's tables, or not ours
+            older_or_newer = advice.schema_problem(con, path, exc)
+            raise _fail(older_or_newer or f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); "
+                        f"{analyst.RUN_HINT}") from None
+        except duckdb.Error as exc:  # e.g. a block whose checksum fails: damaged, not a bug to trace
+            raise _fail(advice.cannot_open(path, exc)) from None
 
 
 def _exec(argv: list[str]) -> None:  # pragma: no cover - replaced in tests: it would replace the test process
@@ -123,6 +125,7 @@ def _run(path: Path, text: str, params: dict):
     import duckdb
 
     from qtwatch import analyst
+    from warehouse import advice
     from warehouse.db import WarehouseError, connect_readonly
 
     try:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import faults
+from warehouse import advice, faults
 
 SCHEMA_DIR = Path(__file__).with_name("schema")
 SEED_DIR = Path(__file__).with_name("seeds")
@@ -100,6 +100,16 @@ def _drop_changed_marts(con: duckdb.DuckDBPyConnection, ddl: list[str]) -> None:
     for table, columns in _mart_columns(con).items():
         if wanted.get(table) != columns:
             con.execute(f"DROP TABLE marts.{table}")
+
+
+def expected_tables() -> set[str]:
+    """Every `schema.table` this release's DDL creates (built in a scratch in-memory database)."""
+    with duckdb.connect() as scratch:
+        for path in sorted(SCHEMA_DIR.glob("*.sql")):
+            scratch.execute(path.read_text())
+        rows = scratch.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+                               "WHERE database_name = current_database()").fetchall()
+    return {name for (name,) in rows}
 
 
 def _mart_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
@@ -177,10 +187,6 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
     except duckdb.Error as exc:
-        if "could not set lock" in str(exc).lower():
-            raise WarehouseError(f"{path} is held open for writing by another process (qtwatch publishes a copy and "
-                                 f"never holds this file; close the other writer, e.g. a DuckDB shell opened "
-                                 f"without -readonly)") from None
         raise WarehouseError(_corrupt_message(path, exc)) from None
     try:
         check_whole(path, con)
@@ -474,9 +480,8 @@ def _holder(handle) -> str:
 
 
 def _corrupt_message(path: Path, exc: Exception | str) -> str:
-    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-    return (f"warehouse {path} cannot be opened ({first_line}); it is not a valid DuckDB file: move it aside "
-            f"(e.g. `mv {path} {path}.bad`) and rebuild with `qtwatch run --replay`")
+    """The one line for a file DuckDB cannot open or read: its real cause and how to keep it (warehouse.advice)."""
+    return advice.cannot_open(path, exc)
 
 
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
