@@ -125,7 +125,6 @@ def _run(path: Path, text: str, params: dict):
     import duckdb
 
     from qtwatch import analyst
-    from warehouse import advice
     from warehouse.db import WarehouseError, connect_readonly
 
     try:
