@@ -33,7 +33,7 @@ from flows.http import SourceError
 from flows.marts import MART_BUILDERS, mart_sources, read_core
 from flows.plan import group_catalog, plan_windows
 from flows.replay import resolve
-from flows.settings import BaseQtwatchSettings, get_settings
+from flows.settings import BaseQtwatchSettings, get_settings, outputs_dir
 from flows.snapshot import snapshot_as_of
 from flows.sources import Batch, FetchRequest, Window
 from flows.validation import LazyValidator
@@ -187,7 +187,7 @@ def _run_pipeline(sources: list[str] | None, replay: bool, as_of: date | None, f
     started = datetime.now(UTC)
     logger.info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, as_of, ", ".join(names),
                 config.warehouse)
-    validator = _new_validator(root=config.warehouse.resolve().parent, run_name=summary.run_id,
+    validator = _new_validator(root=outputs_dir(config.warehouse.resolve()), run_name=summary.run_id,
                                keep_runs=config.gx_keep_runs)
     with writer_slot(config.writer_wait_s), db.staged(config.warehouse, wait_s=config.writer_wait_s,
                                                       on_wait=logger.warning) as con:
