@@ -13,9 +13,9 @@ import typer
 
 def report_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the HTML "
-                                                "report (default: QTWATCH_REPORT_PATH, else report.html beside the warehouse, or in a folder "
-                                                "named after it: see README).")]
-    = None,
+                                                "report (default: QTWATCH_REPORT_PATH, else report.html of the "
+                                                "warehouse: beside qtwatch.duckdb, else in a folder named after "
+                                                "it).")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the report in the default browser.")] = False,
     warehouse: Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file (default: "
                                                    "QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).")] = None,
