@@ -75,7 +75,8 @@ def sql(
                                                     "set getvariable('NAME') (repeatable; dates as YYYY-MM-DD).")]
     = None,
     fmt: Annotated[str | None, typer.Option("--format", metavar="table|csv|json|parquet", help="Output format "
-                                            "(default: from --output's suffix, else table).")] = None,
+                                            "(default: from --output's suffix, else table on a terminal and csv "
+                                            "when piped).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the whole result "
                                                 "to FILE instead of the terminal.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown in table format.")] = 40,
@@ -104,8 +105,11 @@ def sql(
 
 
 def _format_from(output: Path | None) -> str:
+    """--format's default: --output's suffix, else a table on a terminal and CSV when piped or redirected."""
     suffix = output.suffix.lower().lstrip(".") if output else ""
-    return suffix if suffix in ("csv", "json", "parquet") else ("csv" if output else "table")
+    if suffix in ("csv", "json", "parquet"):
+        return suffix
+    return "csv" if output or not sys.stdout.isatty() else "table"
 
 
 def _query_text(query: str | None, file: str | None) -> str:
