@@ -28,7 +28,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 from great_expectations.datasource.fluent import PandasDatasource
 
-from expectations import combined, completeness, rules, suites
+from expectations import bad_rows, combined, completeness, rules, suites
 from expectations.context import HeldArg, add_checks, add_context
 
 # BASIC keeps 20 example values per failed rule (partial_unexpected_list): enough to see what broke, small enough to
@@ -89,7 +89,7 @@ class Validator:
             batch_parameters={"dataframe": prepared.to_pandas()}, result_format=RESULT_FORMAT,  # type: ignore[arg-type]
             run_id=run_id,
         )
-        verdict = outcome(dataset, result, time.perf_counter() - started, prepared)
+        verdict = outcome(dataset, result, time.perf_counter() - started, prepared, key=getattr(module, "KEY", ()))
         if coverage is None:
             return verdict
         return with_completeness(verdict, completeness.shortfalls(coverage, module.context().coverage_group))
@@ -237,16 +237,17 @@ def _combined_specs(module: ModuleType) -> tuple[dict, ...]:
 
 
 def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: float,
-            batch: pl.DataFrame | None = None) -> ValidationOutcome:
+            batch: pl.DataFrame | None = None, key: tuple[str, ...] = ()) -> ValidationOutcome:
     """Summarise a GX suite result: counts and the readable names of the failed rules (`batch`: the prepared
-    frame, to name the failures of a rule that checks many groups or columns at once)."""
+    frame, to name the failures of a rule that checks many groups or columns at once, and the first bad row by
+    its `key` and value)."""
     failed = [r for r in result.results if not r.success]
     return ValidationOutcome(
         dataset=dataset,
         success=bool(result.success),
         evaluated=int(result.statistics["evaluated_expectations"]),
         failed=len(failed),
-        failed_rules=[name for r in failed for name in failed_names(r, batch)],
+        failed_rules=[name + bad_rows.describe(r, batch, key) for r in failed for name in failed_names(r, batch)],
         result_json=json.dumps(result.describe_dict(), default=str),
         seconds=round(seconds, 4),
     )
