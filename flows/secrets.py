@@ -97,7 +97,9 @@ def scrub(record: logging.LogRecord) -> logging.LogRecord:
     except Exception:  # noqa: BLE001 - a malformed record still must not leak its raw arguments
         message = f"{record.msg} {record.args}"
     record.msg, record.args = redact(message), ()
-    if record.exc_info:
+    if record.exc_info and record.exc_info[0] is None:  # exc_info=True outside an except block: no traceback
+        record.exc_info = None  # (formatted, it would add "NoneType: None" to the log)
+    elif record.exc_info:
         record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         record.exc_info = None
     elif record.exc_text:

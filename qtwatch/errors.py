@@ -96,7 +96,10 @@ class _Repeats(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "urllib3.connectionpool" and record.levelno <= logging.WARNING:
             return False
-        return not record.getMessage().startswith(self.REPEATS)
+        message = record.getMessage()
+        if message.startswith("Task run failed with ") and " - Retry " not in message:  # a retry notice stays
+            return False
+        return not message.startswith(self.REPEATS)
 
 
 def quiet_repeats() -> None:
