@@ -28,7 +28,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 from great_expectations.datasource.fluent import PandasDatasource
 
-from expectations import bad_rows, combined, completeness, rules, suites
+from expectations import bad_rows, combined, completeness, docs_assets, rules, suites
 from expectations.context import HeldArg, add_checks, add_context
 
 # BASIC keeps 20 example values per failed rule (partial_unexpected_list): enough to see what broke, small enough to
@@ -117,6 +117,7 @@ class Validator:
         # GX types the list as one kind of key; each site section keeps the keys of its own kind, so both go in
         wanted = cast(list[ValidationResultIdentifier], [*mine, *suites_used])
         self._context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=None if whole else wanted)
+        docs_assets.localize(path)  # the pages' CSS/JS from the shipped copies, not CDNs: they work offline
         return path / "index.html"
 
     def kept_runs(self) -> list[str]:
