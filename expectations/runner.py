@@ -52,6 +52,12 @@ class ValidationOutcome:
     failed_rules: list[str] = field(default_factory=list)
     result_json: str = "{}"
     seconds: float = 0.0
+    bad_rows: dict[str, str] = field(default_factory=dict)  # failed rule -> " (N rows, first: key=..., col=value)"
+
+    @property
+    def described_rules(self) -> list[str]:
+        """The failed rules, each with its count of bad rows and the first one by key and value when known."""
+        return [f"{rule}{self.bad_rows.get(rule, '')}" for rule in self.failed_rules]
 
 
 class Validator:
@@ -248,9 +254,11 @@ def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: flo
         success=bool(result.success),
         evaluated=int(result.statistics["evaluated_expectations"]),
         failed=len(failed),
-        failed_rules=[name + bad_rows.describe(r, batch, key) for r in failed for name in failed_names(r, batch)],
+        failed_rules=[name for r in failed for name in failed_names(r, batch)],
         result_json=json.dumps(result.describe_dict(), default=str),
         seconds=round(seconds, 4),
+        bad_rows={name: shown for r in failed if (shown := bad_rows.describe(r, batch, key))
+                  for name in failed_names(r, batch)},
     )
 
 

@@ -398,8 +398,9 @@ def validate_task(con: duckdb.DuckDBPyConnection, validator: LazyValidator, data
         return Completed(message=f"{dataset}: {outcome.evaluated} rules passed")
     meta.quarantine(con, load_id=load_id, dataset=dataset, frame=frame, failed_rules=outcome.failed_rules,
                     result_json=outcome.result_json, at=now)
-    message = f"{dataset} failed validation: {'; '.join(outcome.failed_rules)}"[:500]
-    get_run_logger().error("%s quarantined, not published: %s", dataset, "; ".join(outcome.failed_rules))
+    described = "; ".join(outcome.described_rules)  # each rule with its first bad row (key and value)
+    message = f"{dataset} failed validation: {described}"[:500]
+    get_run_logger().error("%s quarantined, not published: %s", dataset, described)
     return Failed(message=message)
 
 

@@ -40,7 +40,7 @@ def test_a_quarantine_names_the_first_bad_row(walcl) -> None:
     outcome = Validator().validate("fred_observations", broken, as_of=walcl["date"].max())
     assert not outcome.success
     named = "(1 row, first: series_id=WALCL, date=2020-03-25, value=-5.0)"
-    assert any(named in rule for rule in outcome.failed_rules), outcome.failed_rules
+    assert any(named in rule for rule in outcome.described_rules), outcome.described_rules
 
 
 def test_a_helper_column_rule_shows_the_rows_data_not_the_helper(walcl) -> None:
@@ -48,7 +48,7 @@ def test_a_helper_column_rule_shows_the_rows_data_not_the_helper(walcl) -> None:
 
     gap = walcl.filter(pl.col("date") != BROKEN_DAY)  # a week missing inside the history
     outcome = Validator().validate("fred_observations", gap, as_of=walcl["date"].max())
-    text = "; ".join(outcome.failed_rules)
+    text = "; ".join(outcome.described_rules)
     assert "first: series_id=WALCL, date=2020-04-01" in text and "ctx_" not in text and "chk_" not in text
 
 
