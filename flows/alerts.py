@@ -122,8 +122,9 @@ def raise_stress_event(warehouse: Path, as_of: date, webhook_url: str | None = N
 
 
 def _first_alert_for(day: str) -> bool:
-    """True once per flagged day: the deployments running each day must not post the same stress once per run (the event, cheap
-    and searchable, is still emitted every run). Remembered in the Prefect Variable `qtwatch_last_stress_alert`."""
+    """True once per flagged day: the deployments running each day must not post the same stress once per run (the
+    event, cheap and searchable, is still emitted every run). Remembered in the Prefect Variable
+    `qtwatch_last_stress_alert`."""
     from prefect.variables import Variable
 
     try:
