@@ -1,4 +1,4 @@
-# qtwatch: two commands for a newcomer — `make demo` and `make test`.
+# qtwatch: two commands for a newcomer — `make demo` and `make test` (`make help` lists every target).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,7 +12,12 @@ export DO_NOT_TRACK ?= 1
 # database first) that is not always enough.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 
-.PHONY: demo test install lock chromium lint replay serve report docs bench bench-validation bench-suites clean
+.PHONY: help demo test install lock chromium lint replay serve report docs bench bench-validation bench-suites clean \
+	distclean
+
+help: ## list the targets with what each does
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | \
+		awk -F '\t' '{ printf "  make %-17s %s\n", $$1, $$2 }'
 
 # The exact versions the tests ran with come from the lock file; qtwatch itself goes in editable, without deps.
 $(STAMP): pyproject.toml $(LOCK)
@@ -30,7 +35,7 @@ lock: $(STAMP) ## re-resolve requirements.lock / requirements-dev.lock from pypr
 		-o requirements-dev.lock
 
 # The report's screenshot tests need a headless Chromium: installed from Debian's packages when we are root.
-chromium:
+chromium: ## install headless Chromium (Debian's package, as root) for the report and Data Docs checks
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null \
 	|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	       echo "installing headless Chromium (apt-get install -y chromium)"; \
@@ -67,8 +72,15 @@ bench-suites: $(STAMP) ## rules and median validation time of every suite on the
 replay: $(STAMP) ## rebuild replay/ from ../shared/data/real
 	$(BIN)/python -m scripts.build_replay
 
-clean:
-	rm -rf $(VENV) data .pytest_cache
+clean: ## remove the virtualenv and caches; keeps data/ (the warehouse, its history, report and Data Docs)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
+
+distclean: clean ## clean, and delete data/ too: the warehouse with its kept history and revisions (asks first)
+	@if [ -d data ]; then \
+	  if [ "$(YES)" != 1 ]; then \
+	    printf 'delete data/ (%s) with the warehouse, its history and revisions? [y/N] ' "$$(du -sh data | cut -f1)"; \
+	    read answer; [ "$$answer" = y ] || { echo "kept data/"; exit 1; }; \
+	  fi; rm -rf data; echo "deleted data/"; fi
 
 serve: $(STAMP) ## start the local Prefect server + UI (http://127.0.0.1:4200) and serve the scheduled deployments
 	$(BIN)/qtwatch serve $(SERVE_ARGS)

@@ -28,7 +28,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 from great_expectations.datasource.fluent import PandasDatasource
 
-from expectations import combined, completeness, rules, suites
+from expectations import bad_rows, combined, completeness, docs_assets, rules, suites
 from expectations.context import HeldArg, add_checks, add_context
 
 # BASIC keeps 20 example values per failed rule (partial_unexpected_list): enough to see what broke, small enough to
@@ -52,6 +52,12 @@ class ValidationOutcome:
     failed_rules: list[str] = field(default_factory=list)
     result_json: str = "{}"
     seconds: float = 0.0
+    bad_rows: dict[str, str] = field(default_factory=dict)  # failed rule -> " (N rows, first: key=..., col=value)"
+
+    @property
+    def described_rules(self) -> list[str]:
+        """The failed rules, each with its count of bad rows and the first one by key and value when known."""
+        return [f"{rule}{self.bad_rows.get(rule, '')}" for rule in self.failed_rules]
 
 
 class Validator:
@@ -89,7 +95,7 @@ class Validator:
             batch_parameters={"dataframe": prepared.to_pandas()}, result_format=RESULT_FORMAT,  # type: ignore[arg-type]
             run_id=run_id,
         )
-        verdict = outcome(dataset, result, time.perf_counter() - started, prepared)
+        verdict = outcome(dataset, result, time.perf_counter() - started, prepared, key=getattr(module, "KEY", ()))
         if coverage is None:
             return verdict
         return with_completeness(verdict, completeness.shortfalls(coverage, module.context().coverage_group))
@@ -117,6 +123,7 @@ class Validator:
         # GX types the list as one kind of key; each site section keeps the keys of its own kind, so both go in
         wanted = cast(list[ValidationResultIdentifier], [*mine, *suites_used])
         self._context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=None if whole else wanted)
+        docs_assets.localize(path)  # the pages' CSS/JS from the shipped copies, not CDNs: they work offline
         return path / "index.html"
 
     def kept_runs(self) -> list[str]:
@@ -237,9 +244,10 @@ def _combined_specs(module: ModuleType) -> tuple[dict, ...]:
 
 
 def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: float,
-            batch: pl.DataFrame | None = None) -> ValidationOutcome:
+            batch: pl.DataFrame | None = None, key: tuple[str, ...] = ()) -> ValidationOutcome:
     """Summarise a GX suite result: counts and the readable names of the failed rules (`batch`: the prepared
-    frame, to name the failures of a rule that checks many groups or columns at once)."""
+    frame, to name the failures of a rule that checks many groups or columns at once, and the first bad row by
+    its `key` and value)."""
     failed = [r for r in result.results if not r.success]
     return ValidationOutcome(
         dataset=dataset,
@@ -249,6 +257,8 @@ def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: flo
         failed_rules=[name for r in failed for name in failed_names(r, batch)],
         result_json=json.dumps(result.describe_dict(), default=str),
         seconds=round(seconds, 4),
+        bad_rows={name: shown for r in failed if (shown := bad_rows.describe(r, batch, key))
+                  for name in failed_names(r, batch)},
     )
 
 

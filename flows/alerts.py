@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from flows.secrets import redact
+from flows.secrets import redact, register_webhook, webhook_shown
 from flows.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
 
@@ -36,15 +36,19 @@ STRESS_SQL = """
 """
 
 def post_alert(url: str, payload: dict[str, Any]) -> bool:
-    """POST `payload` as JSON to `url` (two attempts, 10 s timeout each); True when the receiver answered 2xx."""
+    """POST `payload` as JSON to `url` (two attempts, 10 s timeout each); True when the receiver answered 2xx. The
+    URL's secret part (its path: a Slack-style URL holds its token there) is never logged nor stored."""
+    register_webhook(url)  # from here on redact() hides it, whichever process or hook posts
+    shown = webhook_shown(url)
     for attempt in range(1, POST_ATTEMPTS + 1):
         try:
             response = requests.post(url, json=payload, timeout=POST_TIMEOUT_S)
             if response.ok:
                 return True
-            _logger().warning("alert webhook answered HTTP %s (attempt %s)", response.status_code, attempt)
+            _logger().warning("alert webhook %s answered HTTP %s (attempt %s)", shown, response.status_code, attempt)
         except requests.RequestException as exc:
-            _logger().warning("alert webhook unreachable (attempt %s): %s", attempt, exc)
+            _logger().warning("alert webhook %s unreachable (attempt %s): %s", shown, attempt,
+                              redact(f"{type(exc).__name__}: {exc}"))
     return False
 
 
@@ -118,8 +122,9 @@ def raise_stress_event(warehouse: Path, as_of: date, webhook_url: str | None = N
 
 
 def _first_alert_for(day: str) -> bool:
-    """True once per flagged day: six deployments a day must not post the same stress six times (the event, cheap
-    and searchable, is still emitted every run). Remembered in the Prefect Variable `qtwatch_last_stress_alert`."""
+    """True once per flagged day: the deployments running each day must not post the same stress once per run (the
+    event, cheap and searchable, is still emitted every run). Remembered in the Prefect Variable
+    `qtwatch_last_stress_alert`."""
     from prefect.variables import Variable
 
     try:

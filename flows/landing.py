@@ -264,13 +264,13 @@ def validate_task(validator: LazyValidator, dataset: str, frame: pl.DataFrame, c
     verdicts.append(Verdict(outcome, datetime.now(UTC)))
     if outcome.success:
         return Completed(message=f"{dataset}: {outcome.evaluated} rules passed")
-    get_run_logger().error("%s quarantined, not published: %s", dataset, "; ".join(outcome.failed_rules))
+    get_run_logger().error("%s quarantined, not published: %s", dataset, "; ".join(outcome.described_rules))
     return Failed(message=quarantine_message(outcome))
 
 
 def quarantine_message(outcome: ValidationOutcome) -> str:
     """The one line a quarantined batch's meta.loads row carries."""
-    return f"{outcome.dataset} failed validation: {'; '.join(outcome.failed_rules)}"[:500]
+    return f"{outcome.dataset} failed validation: {'; '.join(outcome.described_rules)}"[:500]  # with the bad row
 
 
 def record_verdict(con: duckdb.DuckDBPyConnection, verdict: Verdict, load_id: str, frame: pl.DataFrame) -> bool:

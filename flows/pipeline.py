@@ -27,7 +27,7 @@ from flows.artifacts import publish_artifact
 from flows.landing import Prepared, _is_transient, check_batch, land_prepared, prepare_sources
 from flows.publishing import publish_run, write_report
 from flows.run_config import RunConfig, _api_keys, guard_secrets
-from flows.settings import get_settings
+from flows.settings import get_settings, outputs_dir
 from flows.snapshot import snapshot_as_of
 from flows.validation import LazyValidator
 from flows.writer_slot import writer_slot
@@ -92,7 +92,7 @@ def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh:
     started = datetime.now(UTC)
     get_run_logger().info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, summary.as_of,
                           ", ".join(names), config.warehouse)
-    validator = _new_validator(root=config.warehouse.resolve().parent, run_name=summary.run_id,
+    validator = _new_validator(root=outputs_dir(config.warehouse.resolve()), run_name=summary.run_id,
                                keep_runs=config.gx_keep_runs)
     prepare = functools.partial(prepare_sources, names=names, run_id=summary.run_id, as_of=summary.as_of,
                                 full_refresh=full_refresh, config=config, validator=validator)

@@ -59,6 +59,7 @@ def guard_secrets(config: RunConfig) -> None:
     """At the flow's entry: register every API key's value for redaction and scrub every log record from here on."""
     for key in config.api_keys.values():
         secrets.register_secret(key.get_secret_value())
+    secrets.register_webhook(config.alert_webhook_url)  # its path holds its token
     secrets.install_log_redaction()
 
 

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import threading
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 REDACTED = "REDACTED"
 # A fragment this long is as good as a leak (and no English word or date is that long inside a 32-char hex key);
@@ -36,6 +36,23 @@ def register_secret(value: str | None) -> None:
         forms = set(_forms) | encodings(value)
         _forms = tuple(sorted(forms, key=len, reverse=True))
         _windows = frozenset(f[i:i + MIN_FRAGMENT] for f in forms for i in range(len(f) - MIN_FRAGMENT + 1))
+
+
+def register_webhook(url: str | None) -> None:
+    """Register the secret part of a webhook URL (its path and query: a Slack/Teams incoming-webhook URL holds its
+    token there) so `redact` hides it; the scheme and host stay readable ("cannot reach hooks.slack.com")."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    register_secret(parts.path + (f"?{parts.query}" if parts.query else ""))
+    if parts.username or parts.password:
+        register_secret(parts.netloc.rsplit("@", 1)[0])
+
+
+def webhook_shown(url: str) -> str:
+    """A webhook URL as it may be printed: scheme and host, the secret path replaced."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}/{REDACTED}"
 
 
 def forget_secrets() -> None:
@@ -97,7 +114,9 @@ def scrub(record: logging.LogRecord) -> logging.LogRecord:
     except Exception:  # noqa: BLE001 - a malformed record still must not leak its raw arguments
         message = f"{record.msg} {record.args}"
     record.msg, record.args = redact(message), ()
-    if record.exc_info:
+    if record.exc_info and record.exc_info[0] is None:  # exc_info=True outside an except block: no traceback
+        record.exc_info = None  # (formatted, it would add "NoneType: None" to the log)
+    elif record.exc_info:
         record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         record.exc_info = None
     elif record.exc_text:

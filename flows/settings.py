@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import AliasChoices, Field, SecretStr, create_model
+from pydantic import AliasChoices, Field, SecretStr, create_model, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from transforms.registry import SOURCES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE_NAME = "qtwatch.duckdb"
 
 
 class BaseQtwatchSettings(BaseSettings):
@@ -38,15 +39,36 @@ class BaseQtwatchSettings(BaseSettings):
     max_response_mb: float = Field(default=256.0, gt=0, description="Largest response body once decompressed "
                                    "(a CFTC zip's file too), MB; a larger one is refused")
     alert_webhook_url: str | None = Field(default=None, description="Webhook that receives failure alerts")
-    gx_docs_dir: Path = Field(default=Path("data/gx_docs"), description="Where GX Data Docs are built")
+    gx_docs_dir: Path = Field(default=None, validate_default=False, description="Where GX Data Docs are built "
+                              "(default: gx_docs in the warehouse's outputs folder, see outputs_dir)")
     writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")
-    report_path: Path = Field(default=Path("data/report.html"), description="HTML report written after each run")
-    gx_keep_runs: int = Field(default=20, ge=1, description="Runs whose validation results the GX context (beside "
-                              "the warehouse, in its folder's gx/) keeps and Data Docs list")
+    report_path: Path = Field(default=None, validate_default=False, description="HTML report written after "
+                              "each run (default: report.html in the warehouse's outputs folder, see outputs_dir)")
+    gx_keep_runs: int = Field(default=20, ge=1, description="Runs whose validation results the GX context (in the "
+                              "warehouse's outputs folder's gx/) keeps and Data Docs list")
+
+    @model_validator(mode="after")
+    def _outputs_follow_the_warehouse(self) -> BaseQtwatchSettings:
+        """Unset report and Data Docs paths belong to the warehouse (a backtest never overwrites the main one's)."""
+        folder = outputs_dir(Path(self.warehouse))
+        if self.report_path is None:
+            self.report_path = folder / "report.html"
+        if self.gx_docs_dir is None:
+            self.gx_docs_dir = folder / "gx_docs"
+        return self
 
     def base_urls(self) -> dict[str, str]:
         """Every base-URL setting by field name (a trailing slash kept where the default has one)."""
         return {name: str(getattr(self, name)) for name in url_fields()}
+
+
+def outputs_dir(warehouse: Path) -> Path:
+    """The folder holding what runs on `warehouse` write (report, GX context and Data Docs, unless a setting says
+    otherwise): the warehouse's own folder for the default name `qtwatch.duckdb` (data/report.html, data/gx,
+    data/gx_docs), else a folder named after it beside it (data/backtest-2025-06-30/ for
+    data/backtest-2025-06-30.duckdb), so a backtest never overwrites the main warehouse's report or Data Docs."""
+    warehouse = Path(warehouse)
+    return warehouse.parent if warehouse.name == DEFAULT_WAREHOUSE_NAME else warehouse.parent / warehouse.stem
 
 
 def url_fields() -> dict[str, str]:
@@ -69,6 +91,7 @@ else:
                             **{name: _url_field(name, default) for name, default in url_fields().items()})
 
 
-def get_settings() -> BaseQtwatchSettings:
-    """Read the settings afresh (environment changes between calls are honoured, which tests rely on)."""
-    return Settings()
+def get_settings(**overrides: Any) -> BaseQtwatchSettings:
+    """Read the settings afresh (environment changes between calls are honoured, which tests rely on); `overrides`
+    (e.g. a command's --warehouse) win over the environment, and paths derived from them follow."""
+    return Settings(**overrides)

@@ -44,6 +44,7 @@ def _catalog(path: Path) -> Iterator:
     import duckdb
 
     from qtwatch import analyst
+    from warehouse import advice
     from warehouse.db import WarehouseError, connect_readonly
 
     try:
@@ -53,11 +54,12 @@ def _catalog(path: Path) -> Iterator:
     with con:
         try:
             yield con
-        except duckdb.CatalogException as exc:
-            raise _fail(f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}") from None
-        except duckdb.Error as exc:  # e.g. a block whose checksum fails: corrupt, not a bug to trace
-            raise _fail(f"{path} cannot be read ({analyst.one_line(exc)}); move it aside and rebuild it with "
-                        f"`qtwatch run --replay`") from None
+        except (duckdb.CatalogException, duckdb.BinderException) as exc:  # another release's tables, or not ours
+            older_or_newer = advice.schema_problem(con, path, exc)
+            raise _fail(older_or_newer or f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); "
+                        f"{analyst.RUN_HINT}") from None
+        except duckdb.Error as exc:  # e.g. a block whose checksum fails: damaged, not a bug to trace
+            raise _fail(advice.cannot_open(path, exc)) from None
 
 
 def _exec(argv: list[str]) -> None:  # pragma: no cover - replaced in tests: it would replace the test process
@@ -73,7 +75,8 @@ def sql(
                                                     "set getvariable('NAME') (repeatable; dates as YYYY-MM-DD).")]
     = None,
     fmt: Annotated[str | None, typer.Option("--format", metavar="table|csv|json|parquet", help="Output format "
-                                            "(default: from --output's suffix, else table).")] = None,
+                                            "(default: from --output's suffix, else table on a terminal and csv "
+                                            "when piped).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the whole result "
                                                 "to FILE instead of the terminal.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown in table format.")] = 40,
@@ -102,8 +105,11 @@ def sql(
 
 
 def _format_from(output: Path | None) -> str:
+    """--format's default: --output's suffix, else a table on a terminal and CSV when piped or redirected."""
     suffix = output.suffix.lower().lstrip(".") if output else ""
-    return suffix if suffix in ("csv", "json", "parquet") else ("csv" if output else "table")
+    if suffix in ("csv", "json", "parquet"):
+        return suffix
+    return "csv" if output or not sys.stdout.isatty() else "table"
 
 
 def _query_text(query: str | None, file: str | None) -> str:

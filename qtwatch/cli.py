@@ -167,6 +167,15 @@ doctor_commands.register(app)
 deployments_commands.register(app)
 
 
+def hoist_debug(argv: list[str]) -> list[str]:
+    """`qtwatch COMMAND ... --debug` works like `qtwatch --debug COMMAND ...` (the error hint says "run with --debug"
+    and users add it at the end): the flag moves before the command; nothing after a `--` is touched."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    if "--debug" not in argv[1:end]:
+        return list(argv)
+    return ["--debug", *(a for a in argv[:end] if a != "--debug"), *argv[end:]]
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """The `qtwatch` console script: run the command, then leave without tearing the interpreter down.
 
@@ -175,7 +184,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     purpose: once the command has returned, stdout/stderr are flushed and every atexit handler has run (Prefect's
     log and event workers, logging's flush, any tool's own), nothing is left that a teardown would save."""
     try:
-        app(argv, prog_name="qtwatch")
+        app(hoist_debug(sys.argv[1:] if argv is None else argv), prog_name="qtwatch")
     except SystemExit as exc:
         code = exc.code
     else:  # pragma: no cover - typer's standalone mode always raises SystemExit

@@ -84,6 +84,38 @@ def quiet_prefect_tracebacks() -> None:
                 setattr(handler, "_qtwatch_quiet", True)  # noqa: B010 - a marker on a foreign object
 
 
+class _Repeats(logging.Filter):
+    """On the terminal, a failure's cause is logged once, where it happens (the flow's `<source> failed: ...` or the
+    task's `quarantined` line): not again by Prefect as the task's or flow's final state, nor as the exception that
+    ends the flow (`qtwatch run` ends with one line naming what failed); urllib3's per-retry warnings are dropped
+    (the error after the last retry says how long it tried). The Prefect UI still gets every record."""
+
+    REPEATS = ("Finished in state Failed(", "Finished in state Crashed(",
+               "Encountered exception during execution: PipelineFailed(")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "urllib3.connectionpool" and record.levelno <= logging.WARNING:
+            return False
+        message = record.getMessage()
+        if message.startswith("Task run failed with ") and " - Retry " not in message:  # a retry notice stays
+            return False
+        return not message.startswith(self.REPEATS)
+
+
+def quiet_repeats() -> None:
+    """Unless --debug: add the _Repeats filter to Prefect's console handlers (see `_Repeats`)."""
+    if debugging():
+        return
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    loggers = [logging.getLogger(), *(lg for lg in logging.root.manager.loggerDict.values()
+                                      if isinstance(lg, logging.Logger))]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, PrefectConsoleHandler) and not any(isinstance(f, _Repeats) for f in handler.filters):
+                handler.addFilter(_Repeats())
+
+
 def _without_traceback(format_record):
     """Wrap a handler's format(): the record is formatted without its exception and stack (the API handler may
     already have cached the traceback text on the record, so the formatter alone cannot drop it)."""

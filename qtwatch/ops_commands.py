@@ -30,13 +30,20 @@ def serve(
                                                    "data/qtwatch.duckdb).")] = None,
 ) -> None:
     """Start the Prefect server with its UI and serve the scheduled qtwatch deployments (Ctrl-C stops both)."""
+    import signal
+
     from flows import deployments
+
+    # Started in the background (`qtwatch serve &` from a script, some supervisors) a process inherits SIGINT
+    # ignored, and Python then keeps it ignored: `kill -INT PID` must stop serve (and its server) like Ctrl-C.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     if warehouse is not None:  # the served runs read their settings from this process's environment
         os.environ["QTWATCH_WAREHOUSE"] = str(warehouse)
 
     process = None
     if server:
+        _refuse_busy_port(host, port)
         api_url = f"http://{host}:{port}/api"
         log_path = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")) / "qtwatch-server.log"
         typer.echo(f"starting the Prefect server on http://{host}:{port} (log: {log_path})")
@@ -63,3 +70,26 @@ def _serve_with_api(api_url: str | None, replay: bool) -> None:
     updates = {PREFECT_API_URL: api_url, PREFECT_UI_URL: os.environ.get("PREFECT_UI_URL")} if api_url else {}
     with temporary_settings(updates={k: v for k, v in updates.items() if v}):
         serve_deployments(replay=replay)
+
+
+def _refuse_busy_port(host: str, port: int) -> None:
+    """Exit 1 with one line when something already listens on host:port (another Prefect server, a second
+    `qtwatch serve`, any program): the server would fail to bind and the wait for it would time out."""
+    import errno
+    import socket
+
+    from qtwatch import errors
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no conflict
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise errors.fail(f"cannot listen on {host}:{port} ({exc.strerror}): choose another --host or "
+                                  f"--port") from None
+            raise errors.fail(f"port {port} on {host} is already in use (another Prefect server or a second "
+                              f"`qtwatch serve`? `ss -ltnp 'sport = :{port}'` shows which process): stop it, or "
+                              f"start on another port with --port {port + 1}; to serve the deployments on a Prefect "
+                              f"server that is already running use --no-server with "
+                              f"PREFECT_API_URL=http://{host}:{port}/api") from None

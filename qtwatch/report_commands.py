@@ -13,8 +13,9 @@ import typer
 
 def report_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the HTML "
-                                                "report (default: QTWATCH_REPORT_PATH, else data/report.html).")]
-    = None,
+                                                "report (default: QTWATCH_REPORT_PATH, else report.html of the "
+                                                "warehouse: beside qtwatch.duckdb, else in a folder named after "
+                                                "it).")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the report in the default browser.")] = False,
     warehouse: Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file (default: "
                                                    "QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).")] = None,
@@ -26,7 +27,7 @@ def report_command(
     from warehouse.db import WarehouseError
 
     started = time.perf_counter()
-    settings = get_settings()
+    settings = get_settings(warehouse=warehouse) if warehouse else get_settings()  # its report path follows it
     try:
         path = build_report(warehouse or settings.warehouse, output or settings.report_path)
     except WarehouseError as exc:

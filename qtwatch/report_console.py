@@ -70,8 +70,8 @@ def print_run_summary(console: Console, flow_run_id: str | None = None) -> None:
         for source, state, fetched, landed, seconds, error in loads:
             sql = held_sql(source)
             first, last, held = con.execute(sql).fetchall()[0] if sql else ("", "", "")
-            table.add_row(source, state if not error else f"{state}: {error[:60]}", f"{fetched:,}", f"{landed:,}",
-                          str(first), str(last), str(held), f"{seconds:.2f}")
+            table.add_row(source, status_cell(source, state, error), f"{fetched:,}", f"{landed:,}",
+                          _cell(first), _cell(last), _cell(held), f"{seconds:.2f}")
     console.print(table)
     console.print(f"warehouse: [bold]{path.resolve()}[/]")
     settings = get_settings()
@@ -80,6 +80,40 @@ def print_run_summary(console: Console, flow_run_id: str | None = None) -> None:
     if settings.gx_docs_dir.joinpath("index.html").exists():
         console.print(f"data docs: {settings.gx_docs_dir.resolve() / 'index.html'}")
     console.print(f"try: {try_command(path)}", soft_wrap=True)
+
+
+def status_cell(source: str, state: str, error: str | None, width: int = 60) -> str:
+    """`state: cause` for the summary table, the cause without its repeated source name and cut at a word."""
+    if not error:
+        return state
+    cause = error.removeprefix(f"{source}: ").removeprefix(f"{source.removeprefix('marts.')}: ")
+    return f"{state}: {shorten(cause, width)}"
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut to at most `width` characters at a word boundary, with an ellipsis when cut."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    head = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return f"{head.rstrip(' ,;:(')}…"
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def failed_sources(flow_run_id: str) -> list[str]:
+    """The sources and marts that failed, were quarantined or landed in part in the run of `flow_run_id`."""
+    try:
+        con = connect_readonly(get_settings().warehouse)
+    except WarehouseError:
+        return []
+    with con:
+        rows = con.execute("SELECT CASE WHEN l.source = 'marts' THEN 'marts.' || l.dataset ELSE l.source END "
+                           "FROM meta.loads l JOIN meta.runs r USING (run_id) WHERE r.flow_run_id = ? AND l.status "
+                           "IN ('failed', 'quarantined', 'partial') ORDER BY 1", [flow_run_id]).fetchall()
+    return [name for (name,) in rows]
 
 
 def qtwatch_executable() -> str:

@@ -33,6 +33,7 @@ def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refres
             from flows.pipeline import qtwatch_pipeline
 
             errors.quiet_prefect_tracebacks()  # Prefect's console handlers exist once the flow's modules are loaded
+            errors.quiet_repeats()
             state = qtwatch_pipeline(sources=sources, replay=replay, as_of=as_of, full_refresh=full_refresh,
                                      return_state=True)
     except interrupts.Interrupted as exc:
@@ -50,8 +51,10 @@ def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refres
 
         try:
             state.result()
-        except PipelineFailed as exc:
-            err.print(f"[bold red]run failed:[/] {exc}", soft_wrap=True)
+        except PipelineFailed as exc:  # each cause was logged once above: name what failed, not why again
+            failed = report_console.failed_sources(str(state.state_details.flow_run_id))
+            said = f"{', '.join(failed)} (each cause is logged above; `qtwatch status` shows them)" if failed else exc
+            err.print(f"[bold red]run failed:[/] {said}", soft_wrap=True)
         except Exception as exc:  # noqa: BLE001 - show one line, not a traceback
             err.print(f"[bold red]run failed:[/] {errors.one_line(exc)}", soft_wrap=True)
         raise typer.Exit(1)

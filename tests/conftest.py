@@ -58,7 +58,8 @@ def prefect_harness() -> Iterator[None]:
     (starting it costs seconds, and a second harness in the same process breaks Prefect's process-wide clients)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=180):  # 30 s by default: too short on a loaded 2-core runner
+    # the Makefile's start-up allowance (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS), not the harness's 30 s
+    with prefect_test_harness(int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "30"))):
         yield
 
 

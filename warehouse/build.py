@@ -80,6 +80,16 @@ def schema_scripts() -> list[tuple[str, str]]:
     return sorted([*files, (f"{SCHEMA_DIR.name}/{SCRIPT_NAME}", marts_ddl())])
 
 
+def expected_tables() -> set[str]:
+    """Every `schema.table` this release's DDL creates (built in a scratch in-memory database)."""
+    with duckdb.connect() as scratch:
+        for _, statements in schema_scripts():
+            scratch.execute(statements)
+        rows = scratch.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+                               "WHERE database_name = current_database()").fetchall()
+    return {name for (name,) in rows}
+
+
 def build_fingerprint() -> str:
     """SHA-256 over every schema script (the marts' generated DDL included), migrations/*.sql and seeds/*.csv file,
     names and contents: what a warehouse is built from."""

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import faults
+from warehouse import advice, faults
 
 # Re-exported (`X as X`): other modules and tests import these from warehouse.db.
 from warehouse.base import WarehouseError as WarehouseError
@@ -37,6 +37,7 @@ from warehouse.build import SEED_DIR as SEED_DIR
 from warehouse.build import apply_schema as apply_schema
 from warehouse.build import build_fingerprint as build_fingerprint
 from warehouse.build import ensure_built as ensure_built
+from warehouse.build import expected_tables as expected_tables
 from warehouse.build import load_seeds as load_seeds
 from warehouse.build import refuse_newer
 
@@ -117,10 +118,6 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
     except duckdb.Error as exc:
-        if "could not set lock" in str(exc).lower():
-            raise WarehouseError(f"{path} is held open for writing by another process (qtwatch publishes a copy and "
-                                 f"never holds this file; close the other writer, e.g. a DuckDB shell opened "
-                                 f"without -readonly)") from None
         raise WarehouseError(_corrupt_message(path, exc)) from None
     try:
         check_whole(path, con)
@@ -457,9 +454,8 @@ def _holder(handle) -> str:
 
 
 def _corrupt_message(path: Path, exc: Exception | str) -> str:
-    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-    return (f"warehouse {path} cannot be opened ({first_line}); it is not a valid DuckDB file: move it aside "
-            f"(e.g. `mv {path} {path}.bad`) and rebuild with `qtwatch run --replay`")
+    """The one line for a file DuckDB cannot open or read: its real cause and how to keep it (warehouse.advice)."""
+    return advice.cannot_open(path, exc)
 
 
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):

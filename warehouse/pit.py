@@ -30,10 +30,16 @@ class KnownAsOf:
     run_id: str
 
 
+# A run "published" when one of its loads landed rows: a run that landed nothing (e.g. a live run with no network)
+# leaves the world the warehouse knows as it was, so it must not move the as-of a later run is compared with.
+_PUBLISHED = ("EXISTS (SELECT 1 FROM meta.loads l WHERE l.run_id = r.run_id AND (l.rows_landed > 0 "
+              "OR l.status IN ('published', 'partial')))")
+
+
 def latest_as_of(con: duckdb.DuckDBPyConnection) -> KnownAsOf | None:
-    """The run with the latest as-of in meta.runs (None for a warehouse no run has written)."""
+    """The run with the latest as-of in meta.runs among those that published something (None when there is none)."""
     try:
-        rows = con.execute("SELECT as_of, run_id FROM meta.runs WHERE as_of IS NOT NULL "
+        rows = con.execute(f"SELECT as_of, run_id FROM meta.runs r WHERE as_of IS NOT NULL AND {_PUBLISHED} "
                            "ORDER BY as_of DESC, started_at DESC LIMIT 1").fetchall()
     except duckdb.CatalogException:  # not a qtwatch warehouse yet: nothing to rewrite
         return None

@@ -111,7 +111,7 @@ def test_param_mismatches_are_explained(statement, params, message, tiny):
 
 
 def test_table_output_shows_rows_nulls_and_count(tiny):
-    result = sql("SELECT * FROM marts.t ORDER BY d", "--warehouse", str(tiny), "--limit", "2")
+    result = sql("SELECT * FROM marts.t ORDER BY d", "--warehouse", str(tiny), "--limit", "2", "--format", "table")
     assert result.exit_code == 0, result.output
     assert "1.5" in result.output and "NULL" in result.output and "3.25" not in result.output
     assert "3 rows; first 2 shown" in one_line(result)

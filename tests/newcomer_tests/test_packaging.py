@@ -39,6 +39,13 @@ def test_wheel_has_the_packages_and_their_data_but_no_scripts_package(wheel) -> 
     assert any(n.endswith("/licenses/LICENSE") for n in names)
 
 
+def test_wheel_ships_the_data_docs_assets_with_their_licences(wheel) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    static = ROOT / "expectations" / "docs_static"
+    shipped = {f"expectations/docs_static/{p.relative_to(static).as_posix()}" for p in static.rglob("*") if p.is_file()}
+    assert shipped <= names, sorted(shipped - names)[:5]
+
+
 def test_installed_wheel_answers_version(wheel, tmp_path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
