@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from prefect.logging import get_run_logger
 from prefect.states import Completed, State
 
+from flows.sources import run_logger
 from warehouse.meta import RunSummary
 
 T = TypeVar("T")
@@ -46,7 +46,7 @@ def final_state(summary: RunSummary) -> RunSummary | State:
 
 def _warn(summary: RunSummary, line: str) -> None:
     summary.warnings.append(line)
-    get_run_logger().warning("%s; run %s was published to %s", line, summary.run_id, summary.warehouse)
+    run_logger(__name__).warning("%s; run %s was published to %s", line, summary.run_id, summary.warehouse)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -56,15 +56,19 @@ def _one_line(exc: BaseException) -> str:
 
 @contextmanager
 def _gx_errors() -> Iterator[list[str]]:
-    """Collect what great-expectations logs at ERROR in the block (first line of each) instead of printing it."""
+    """Collect what great-expectations logs at ERROR in the block (first line of each) instead of printing it; its
+    other records go on to the parent loggers' handlers as before."""
     found: list[str] = []
+    logger = logging.getLogger(_GX_LOGGER)
 
     class _Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            found.append(_gx_reason(record.getMessage()))
+            if record.levelno >= logging.ERROR:
+                found.append(_gx_reason(record.getMessage()))
+            elif logger.parent is not None:
+                logger.parent.handle(record)
 
-    logger = logging.getLogger(_GX_LOGGER)
-    handler, propagate = _Collect(level=logging.ERROR), logger.propagate
+    handler, propagate = _Collect(), logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
     try:
@@ -78,4 +82,4 @@ def _gx_reason(message: str) -> str:
     """The exception GX names in a rendering error ('... OSError: "[Errno 28] No space left on device". Traceback:
     ...'), else the message's first line."""
     head = message.split("  Traceback:", 1)[0].strip().splitlines()
-    return (head[-1] if head else message)[:200]
+    return (head[-1].strip() if head else message)[:200]

@@ -127,6 +127,17 @@ def test_a_row_landed_after_the_migration_keeps_its_null_as_a_value():
                      fetched_at=datetime.now(UTC), as_of=date(2026, 12, 6)) == 1
 
 
+def test_a_migrated_warehouse_has_every_table_and_column_a_new_one_has():
+    """A column added to a CREATE script without its migration would be missing from every existing warehouse."""
+    migrated, new = duckdb.connect(), duckdb.connect()
+    previous_release_builds(migrated)
+    db.ensure_built(migrated)
+    db.ensure_built(new)
+    for schema in ("meta", "ref", "raw", "marts"):
+        have = {t: sorted(c) for t, c in columns(migrated, schema).items()}
+        assert have == {t: sorted(c) for t, c in columns(new, schema).items()}, schema
+
+
 def test_the_previous_release_fails_on_a_current_warehouse_before_it_changes_anything():
     con = duckdb.connect()
     db.ensure_built(con)
