@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from transforms.errors import ParseError, decode_text, first_line, read_text_csv
+from transforms.nyfed_details import MIN_BID, detail_extras
 from transforms.schema import SchemaDict
 
 RATES_SCHEMA: SchemaDict = {
@@ -109,7 +110,7 @@ _RP_REQUIRED = ("operationId", "operationDate", "operationType")
 _RP_MODELLED = frozenset({*_RP_FIELDS, "details"})
 # Operation fields qtwatch knows but does not model: kept in `extra`, not reported as new (NY Fed API docs).
 KNOWN_UNMODELLED_RP_FIELDS = ("auctionStatus", "operationLimit", "totalAmtSubmittedPar", "totalAmtAcceptedPar",
-                              "propositions", "lastUpdated", "settlementType", "operationDirection")
+                              "propositions", "lastUpdated", "settlementType", "operationDirection", MIN_BID)
 # RRP details carry percentAwardRate; repo (SRF) details carry percentWeightedAverageRate (absent if none accepted).
 _AWARD_KEYS = ("percentAwardRate", "percentWeightedAverageRate")
 
@@ -192,6 +193,7 @@ def _operation_row(op: Any) -> dict[str, Any]:
     row = {column: op.get(field) for field, column in _RP_FIELDS.items()}
     row["award_rate_pct"] = _award_rate(op.get("details"))
     kept = {k: v for k, v in op.items() if k not in _RP_MODELLED and v not in (None, "")}
+    kept.update(detail_extras(op.get("details")))  # the SRF minimum bid rate, unknown detail fields
     row["extra"] = json.dumps(kept, sort_keys=True) if kept else None
     return row
 

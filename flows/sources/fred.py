@@ -22,6 +22,7 @@ from flows.sources import Batch, FetchRequest, Window
 from transforms import fred as parse
 from transforms.registry import FRED_API_URL, FREDGRAPH_URL, SOURCES, Release, Source, release_of
 from transforms.revisions import detect_unit_changes
+from transforms.unit_spelling import keep_held_spelling
 from warehouse import load
 from warehouse.db import seed_rows
 
@@ -152,6 +153,7 @@ def check_units(con: duckdb.DuckDBPyConnection, request: FetchRequest, frame: pl
     if frame.is_empty():
         return frame
     held = load.held_latest(con, request.source.dataset).select("series_id", "date", "value", "units")
+    frame = keep_held_spelling(frame, held)  # keyless <-> FRED_API_KEY: a respelled unit is no revision
     changes = detect_unit_changes(held, frame)
     undeclared = changes.filter(pl.col("kind") == "undeclared")
     if not undeclared.is_empty():

@@ -16,6 +16,7 @@ from flows.replay import ReplayCall, date_or_none, us_date
 from flows.sources import Batch, FetchRequest, parse_or_raise, run_logger
 from transforms import nyfed as parse
 from transforms.nyfed import unknown_fields
+from transforms.nyfed_details import minimum_bid_changes
 from transforms.registry import SOURCES, Source, release_of
 
 RATES_PATH = "rates/all/search.csv"
@@ -34,6 +35,8 @@ def fetch_operations(session: requests.Session, request: FetchRequest) -> Batch:
     """Repo (standing repo facility) and reverse-repo (ON RRP) operation results, one row per operation."""
     batch = _fetch(session, request, RP_PATH, "json", parse.parse_rp_operations_json)
     note_drift(request.source.name, unknown_fields(batch.frame, parse.KNOWN_UNMODELLED_RP_FIELDS), [])
+    for line in minimum_bid_changes(batch.frame):  # kept in raw extra.minimumBidRate, not a column: say so
+        run_logger().warning("%s: %s (kept in raw extra.minimumBidRate)", request.source.name, line)
     return batch
 
 
