@@ -34,6 +34,7 @@ def test_wheel_has_the_packages_and_their_data_but_no_scripts_package(wheel) -> 
     tops = {n.split("/")[0] for n in names if not n.startswith("qtwatch-")}
     assert tops == {"qtwatch", "flows", "transforms", "expectations", "warehouse"}
     assert {f"warehouse/schema/{p.name}" for p in (ROOT / "warehouse/schema").glob("*.sql")} <= set(names)
+    assert {f"warehouse/migrations/{p.name}" for p in (ROOT / "warehouse/migrations").glob("*.sql")} <= set(names)
     assert {f"warehouse/queries/{p.name}" for p in (ROOT / "warehouse/queries").glob("*.sql")} <= set(names)
     assert {f"warehouse/seeds/{p.name}" for p in (ROOT / "warehouse/seeds").glob("*.csv")} <= set(names)
     assert any(n.endswith("/licenses/LICENSE") for n in names)
