@@ -151,3 +151,37 @@ def test_a_signal_ends_a_process_whose_worker_is_stuck_in_a_read(signum: int) ->
         spent = time.monotonic() - clock
     assert process.returncode == 128 + signum, err[-2000:]
     assert spent < 5, f"{spent:.1f}s from the signal to the exit"
+
+
+@pytest.mark.slow
+def test_sigterm_ends_qtwatch_run_stuck_on_a_slow_source_within_seconds(tmp_path) -> None:
+    """The real `qtwatch run` (its own temporary Prefect server), NY Fed rates served at 1 byte/s: SIGTERM once the
+    request is in flight ends it in one line with 143, its server with it (before: 90 s to 11 min)."""
+    from tests.faults_tests.harness import QTWATCH, case_env, orphans_after
+
+    with fault_server() as server:
+        env = case_env(tmp_path, tmp_path / "wh" / "qtwatch.duckdb", QTWATCH_NYFED_URL=server.url("slow/"),
+                       QTWATCH_HTTP_TOTAL_S="600")
+        err = tmp_path / "stderr.log"
+        with open(err, "w") as handle:
+            process = subprocess.Popen([QTWATCH, "run", "--source", "nyfed_rates"], cwd=ROOT, env=env,
+                                       stdout=subprocess.PIPE, stderr=handle, text=True)
+        deadline = time.monotonic() + 240
+        while not server.hits.get("slow"):
+            assert process.poll() is None and time.monotonic() < deadline, err.read_text()[-2000:]
+            time.sleep(0.1)
+        time.sleep(1.0)
+        clock = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            pytest.fail("qtwatch run was still alive 60 s after SIGTERM")
+        spent = time.monotonic() - clock
+    stderr = err.read_text()
+    assert process.returncode == 143, stderr[-2000:]
+    assert "run interrupted by SIGTERM" in stderr and "Traceback" not in stderr
+    assert spent < 15, f"{spent:.1f}s from SIGTERM to the exit"
+    assert orphans_after(env["QTWATCH_FAULT_CASE"]) == []
