@@ -33,6 +33,7 @@ def session(**limits: float):
     return make_session(POLICY, "qtwatch-faults", limits=Limits(**limits))  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_a_body_at_one_byte_a_second_is_bounded_by_the_total_time() -> None:
     with fault_server() as server:
         clock = time.monotonic()
@@ -73,6 +74,7 @@ def test_a_body_always_cut_says_so_not_cannot_reach() -> None:
     assert "cannot reach" not in caught.value.cause and caught.value.transient and hits == 3
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_is_refused_past_the_cap_with_bounded_memory() -> None:
     bomb = gzip_bomb(400)  # ~400 KB on the wire, 400 MB inflated
     with fault_server() as server:
@@ -89,6 +91,7 @@ def test_a_gzip_bomb_is_refused_past_the_cap_with_bounded_memory() -> None:
     assert peak < 64 * MB, f"peak {peak / MB:.0f} MB for a 16 MB cap"
 
 
+@pytest.mark.slow
 def test_a_cftc_zip_bomb_is_refused_not_reported_as_an_empty_body() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("FinFutYY.txt", "w") as member:
@@ -129,6 +132,7 @@ except interrupts.Interrupted as exc:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_ends_a_process_whose_worker_is_stuck_in_a_read(signum: int) -> None:
     with fault_server() as server:
