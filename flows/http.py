@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
-from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.util.retry import Retry
 
 from flows import http_limits
@@ -103,7 +103,10 @@ class BoundedRetry(Retry):
             return "stopped by a signal"
         if guard is not None and guard.over():
             return "out of time"
-        asked = self.get_retry_after(response) if response is not None else None
+        try:
+            asked = self.get_retry_after(response) if response is not None else None
+        except InvalidHeader:
+            asked = None  # a Retry-After we cannot read: the backoff applies
         if asked is not None and asked > self.max_retry_after_s:
             return (f"the server asked to wait {asked:,.0f}s (Retry-After), longer than QTWATCH_HTTP_MAX_RETRY_AFTER_S"
                     f"={self.max_retry_after_s:g}s")
@@ -247,9 +250,14 @@ def read_body(response: requests.Response, max_bytes: int, *, source: str, url: 
                 raise SourceError(source, url, f"response larger than {max_bytes / http_limits.MB:g} MB decompressed "
                                   "(QTWATCH_MAX_RESPONSE_MB): refused; raise the setting only if the source really "
                                   "grew")
+    except requests.exceptions.ContentDecodingError as exc:
+        raise SourceError(source, url, f"the body could not be decompressed: {_reason(exc)[:200]}") from None
     except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError) as exc:
         if guard is not None and (bounded := _out_of_bounds(source, url, guard)) is not None:
             raise bounded from None
+        if _timed_out(exc):
+            raise CutBody(f"no byte within the read timeout (QTWATCH_HTTP_TIMEOUT_S) after {len(body):,} "
+                          "bytes") from None
         expected = response.headers.get("Content-Length")
         got = f"after {len(body):,} bytes" if body else "early"
         raise CutBody(f"ended {got}, of {int(expected):,} announced" if expected and expected.isdigit() else

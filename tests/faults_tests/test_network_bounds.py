@@ -33,6 +33,7 @@ def session(**limits: float):
     return make_session(POLICY, "qtwatch-faults", limits=Limits(**limits))  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_a_body_at_one_byte_a_second_is_bounded_by_the_total_time() -> None:
     with fault_server() as server:
         clock = time.monotonic()
@@ -73,6 +74,7 @@ def test_a_body_always_cut_says_so_not_cannot_reach() -> None:
     assert "cannot reach" not in caught.value.cause and caught.value.transient and hits == 3
 
 
+@pytest.mark.slow
 def test_a_gzip_bomb_is_refused_past_the_cap_with_bounded_memory() -> None:
     bomb = gzip_bomb(400)  # ~400 KB on the wire, 400 MB inflated
     with fault_server() as server:
@@ -89,6 +91,7 @@ def test_a_gzip_bomb_is_refused_past_the_cap_with_bounded_memory() -> None:
     assert peak < 64 * MB, f"peak {peak / MB:.0f} MB for a 16 MB cap"
 
 
+@pytest.mark.slow
 def test_a_cftc_zip_bomb_is_refused_not_reported_as_an_empty_body() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("FinFutYY.txt", "w") as member:
@@ -129,6 +132,7 @@ except interrupts.Interrupted as exc:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_ends_a_process_whose_worker_is_stuck_in_a_read(signum: int) -> None:
     with fault_server() as server:
@@ -151,3 +155,37 @@ def test_a_signal_ends_a_process_whose_worker_is_stuck_in_a_read(signum: int) ->
         spent = time.monotonic() - clock
     assert process.returncode == 128 + signum, err[-2000:]
     assert spent < 5, f"{spent:.1f}s from the signal to the exit"
+
+
+@pytest.mark.slow
+def test_sigterm_ends_qtwatch_run_stuck_on_a_slow_source_within_seconds(tmp_path) -> None:
+    """The real `qtwatch run` (its own temporary Prefect server), NY Fed rates served at 1 byte/s: SIGTERM once the
+    request is in flight ends it in one line with 143, its server with it (before: 90 s to 11 min)."""
+    from tests.faults_tests.harness import QTWATCH, case_env, orphans_after
+
+    with fault_server() as server:
+        env = case_env(tmp_path, tmp_path / "wh" / "qtwatch.duckdb", QTWATCH_NYFED_URL=server.url("slow/"),
+                       QTWATCH_HTTP_TOTAL_S="600")
+        err = tmp_path / "stderr.log"
+        with open(err, "w") as handle:
+            process = subprocess.Popen([QTWATCH, "run", "--source", "nyfed_rates"], cwd=ROOT, env=env,
+                                       stdout=subprocess.PIPE, stderr=handle, text=True)
+        deadline = time.monotonic() + 240
+        while not server.hits.get("slow"):
+            assert process.poll() is None and time.monotonic() < deadline, err.read_text()[-2000:]
+            time.sleep(0.1)
+        time.sleep(1.0)
+        clock = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            pytest.fail("qtwatch run was still alive 60 s after SIGTERM")
+        spent = time.monotonic() - clock
+    stderr = err.read_text()
+    assert process.returncode == 143, stderr[-2000:]
+    assert "run interrupted by SIGTERM" in stderr and "Traceback" not in stderr
+    assert spent < 15, f"{spent:.1f}s from SIGTERM to the exit"
+    assert orphans_after(env["QTWATCH_FAULT_CASE"]) == []
