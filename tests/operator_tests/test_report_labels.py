@@ -8,6 +8,7 @@ Reproduce: .venv/bin/python -m pytest tests/operator_tests/test_report_labels.py
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from pathlib import Path
 
@@ -73,3 +74,29 @@ def test_episode_names_sit_at_the_foot_of_their_band() -> None:
     fig = report.runoff_figure(runoff_months(frame), frame)
     episodes = [a for a in fig.layout.annotations if a.textangle != -90 and a.text in set(frame["episode"])]
     assert episodes and all(a.yanchor == "bottom" for a in episodes)
+
+
+def test_the_basis_charts_two_axes_have_round_ticks_and_one_zero() -> None:
+    from qtwatch.report_basis import NICE_STEPS, aligned_axes
+
+    # SYNTHETIC spans: stacked net shorts -120..980 $bn, weekly SOFR - IORB -7.3..12.6 bp
+    (left, left_step), (right, right_step) = aligned_axes((-120.0, 980.0), (-7.3, 12.6))
+    for (lo, hi), step, data in ((left, left_step, (-120.0, 980.0)), (right, right_step, (-7.3, 12.6))):
+        assert step / 10 ** math.floor(math.log10(step)) in NICE_STEPS  # a round step: 1, 2, 2.5 or 5 x 10^n
+        assert lo <= data[0] and hi >= data[1]  # the data fits
+        assert (lo / step).is_integer() and (hi / step).is_integer()  # ticks land on the ends
+    assert -left[0] / (left[1] - left[0]) == -right[0] / (right[1] - right[0])  # zero at one height on both
+
+
+def test_the_basis_figure_uses_the_aligned_axes() -> None:
+    from qtwatch.report_basis import basis_figure
+
+    basis = pl.DataFrame({"report_date": [date(2024, 1, 2)] * 2 + [date(2024, 1, 9)] * 2,  # SYNTHETIC
+                          "tenor": ["2y", "5y"] * 2, "lev_net_notional_bn": [-300.0, 40.0, -310.0, -20.0],
+                          "sofr_iorb_avg_bp": [-3.0, -3.0, 4.5, 4.5], "coverage": ["reported"] * 4})
+    calendar = pl.DataFrame({"date": [date(2024, 1, 2)], "sofr_iorb_bp": [-3.0], "is_treasury_settlement": [True],
+                             "is_tax_date": [False], "is_quarter_end": [False], "is_month_end": [False]})
+    fig = basis_figure(basis, calendar)
+    left, right = fig.layout.yaxis, fig.layout.yaxis2
+    assert left.dtick and right.dtick and left.range and right.range
+    assert -left.range[0] / (left.range[1] - left.range[0]) == -right.range[0] / (right.range[1] - right.range[0])
