@@ -13,12 +13,14 @@ first run that sees a newly flagged day posts a `stress` message to the webhook.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from flows.notifications import ALERTS_BY_PREFECT, FAILED, STRESS_NEW_EVENT
 from flows.secrets import redact, register_webhook, webhook_shown
 from flows.settings import get_settings
 from warehouse.db import WarehouseError, connect_readonly
@@ -66,6 +68,9 @@ def failure_payload(flow_name: str, run_name: str, state_name: str, message: str
 def notify_failure(flow, flow_run, state) -> None:
     """Prefect on_failure / on_crashed hook: post the failure to QTWATCH_ALERT_WEBHOOK_URL when it is set."""
     url = get_settings().alert_webhook_url
+    if os.environ.get(ALERTS_BY_PREFECT):  # served runs: the `qtwatch: run failed` automation sends it
+        _logger().info("run %s ended %s; the Prefect automation %r alerts", flow_run.name, state.name, FAILED)
+        return
     if not url:
         _logger().info("run %s ended %s; no QTWATCH_ALERT_WEBHOOK_URL set, no alert sent", flow_run.name, state.name)
         return
@@ -116,8 +121,11 @@ def raise_stress_event(warehouse: Path, as_of: date, webhook_url: str | None = N
     text = stress_text(signal)
     _logger().warning(text)
     emit_event(event=STRESS_EVENT, resource=STRESS_RESOURCE, payload={**signal, "text": text})
-    if webhook_url and _first_alert_for(signal["date"]):
-        post_alert(webhook_url, {"kind": "stress", "text": text, **signal})
+    if (webhook_url or os.environ.get(ALERTS_BY_PREFECT)) and _first_alert_for(signal["date"]):
+        # a newly flagged day: the `qtwatch: funding stress` automation reacts to this event; without one, post
+        emit_event(event=STRESS_NEW_EVENT, resource=STRESS_RESOURCE, payload={**signal, "text": text})
+        if webhook_url and not os.environ.get(ALERTS_BY_PREFECT):
+            post_alert(webhook_url, {"kind": "stress", "text": text, **signal})
     return signal
 
 

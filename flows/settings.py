@@ -7,7 +7,7 @@ QTWATCH_FISCALDATA_URL, QTWATCH_NYFED_URL, ...), so a new source adds its own wi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import AliasChoices, Field, SecretStr, create_model, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +16,8 @@ from transforms.registry import SOURCES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE_NAME = "qtwatch.duckdb"
+# An output path left unset: filled from the warehouse after validation (BaseQtwatchSettings._outputs_follow...).
+_FROM_WAREHOUSE = cast(Path, None)
 
 
 class BaseQtwatchSettings(BaseSettings):
@@ -39,10 +41,10 @@ class BaseQtwatchSettings(BaseSettings):
     max_response_mb: float = Field(default=256.0, gt=0, description="Largest response body once decompressed "
                                    "(a CFTC zip's file too), MB; a larger one is refused")
     alert_webhook_url: str | None = Field(default=None, description="Webhook that receives failure alerts")
-    gx_docs_dir: Path = Field(default=None, validate_default=False, description="Where GX Data Docs are built "
-                              "(default: gx_docs in the warehouse's outputs folder, see outputs_dir)")
+    gx_docs_dir: Path = Field(default=_FROM_WAREHOUSE, validate_default=False, description="Where GX Data Docs "
+                              "are built (default: gx_docs in the warehouse's outputs folder, see outputs_dir)")
     writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")
-    report_path: Path = Field(default=None, validate_default=False, description="HTML report written after "
+    report_path: Path = Field(default=_FROM_WAREHOUSE, validate_default=False, description="HTML report written after "
                               "each run (default: report.html in the warehouse's outputs folder, see outputs_dir)")
     gx_keep_runs: int = Field(default=20, ge=1, description="Runs whose validation results the GX context (in the "
                               "warehouse's outputs folder's gx/) keeps and Data Docs list")

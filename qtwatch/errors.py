@@ -7,6 +7,7 @@ type; tracebacks go only to Prefect's API (the UI's logs), not to the terminal. 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from typing import Any
@@ -85,19 +86,23 @@ def quiet_prefect_tracebacks() -> None:
 
 
 class _Repeats(logging.Filter):
-    """On the terminal, a failure's cause is logged once, where it happens (the flow's `<source> failed: ...` or the
-    task's `quarantined` line): not again by Prefect as the task's or flow's final state, nor as the exception that
-    ends the flow (`qtwatch run` ends with one line naming what failed); urllib3's per-retry warnings are dropped
-    (the error after the last retry says how long it tried). The Prefect UI still gets every record."""
+    """On the terminal each cause of a failed run is printed once, by `qtwatch run`'s last line (`run failed: <source>
+    <status>: <cause>; ...`): not also by the flow as it happens (`<source> failed: ...`, `... quarantined, not
+    published: ...`), nor by Prefect as the task's or flow's final state or the exception that ends the flow;
+    urllib3's per-retry warnings are dropped (the error after the last retry says how long it tried). The Prefect
+    UI still gets every record."""
 
     REPEATS = ("Finished in state Failed(", "Finished in state Crashed(",
                "Encountered exception during execution: PipelineFailed(")
+    SAID_AT_THE_END = re.compile(r"^(mart )?\w+ (failed|quarantined|partial|quarantined, not published): ")
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "urllib3.connectionpool" and record.levelno <= logging.WARNING:
             return False
         message = record.getMessage()
         if message.startswith("Task run failed with ") and " - Retry " not in message:  # a retry notice stays
+            return False
+        if record.levelno >= logging.ERROR and self.SAID_AT_THE_END.match(message):
             return False
         return not message.startswith(self.REPEATS)
 

@@ -15,6 +15,38 @@ import typer
 def register(app: typer.Typer) -> None:
     """Add this module's commands to `app`."""
     app.command()(serve)
+    app.command()(alerts)
+
+
+def alerts() -> None:
+    """Create (or update) the Prefect notification block `qtwatch-alerts` from QTWATCH_ALERT_WEBHOOK_URL and the
+    automations that alert on failed/crashed runs and new funding stress, on PREFECT_API_URL (serve does it too)."""
+    from qtwatch import errors
+
+    if not os.environ.get("PREFECT_API_URL"):
+        raise errors.fail("qtwatch alerts needs a running Prefect API: set PREFECT_API_URL (e.g. "
+                          "http://127.0.0.1:4200/api while `qtwatch serve` runs), or let `qtwatch serve` do it")
+    typer.echo(_set_up_alerts())
+
+
+def _set_up_alerts() -> str:
+    """Make the block and automations (flows.notifications); one line saying what alerts and how."""
+    from flows.notifications import BLOCK, ensure_alerting
+    from flows.settings import get_settings
+
+    try:
+        made = ensure_alerting(get_settings().alert_webhook_url)
+    except Exception as exc:  # noqa: BLE001 - serving goes on; the flow's own failure hook still posts
+        from flows.secrets import redact
+        from qtwatch.errors import one_line
+
+        return (f"alerts: Prefect automations not set up ({redact(one_line(exc))}); a failed run posts to "
+                f"QTWATCH_ALERT_WEBHOOK_URL itself")
+    if made is None:
+        return (f"alerts: none (set QTWATCH_ALERT_WEBHOOK_URL, or save a Prefect notification block named {BLOCK}: "
+                f"Slack, Microsoft Teams, email, ...)")
+    return (f"alerts: Prefect automations {', '.join(repr(a) for a in made.automations)} send to the "
+            f"{made.block_type} block {made.block!r}")
 
 
 def serve(
@@ -55,6 +87,7 @@ def serve(
     elif not os.environ.get("PREFECT_API_URL"):
         typer.echo("--no-server needs PREFECT_API_URL (or a Prefect profile with one); using the profile's API")
     try:
+        typer.echo(_set_up_alerts())
         _serve_with_api(os.environ.get("PREFECT_API_URL"), replay)
     finally:
         if process is not None:

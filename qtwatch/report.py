@@ -149,13 +149,13 @@ def _mark_regimes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
     for episode, start, end in episodes.sort("effective_from").iter_rows():
         # Episode names sit at the bottom of their band, clear of the regime labels along the top.
         fig.add_vrect(x0=start, x1=end or until, fillcolor="#ff7f0e", opacity=0.08, line_width=0,
-                      layer="below", annotation_text=episode, annotation_position="top left")
+                      layer="below", annotation_text=episode, annotation_position="bottom left")
     starts = list(regimes.select("regime", "effective_from").iter_rows())
     lines = [{"type": "line", "x0": start, "x1": start, "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
               "line": {"color": "#7f7f7f", "width": 1, "dash": "dot"}, "name": regime} for regime, start in starts]
-    labels = [{"x": start, "y": 1.0, "xref": "x", "yref": "paper", "text": regime, "showarrow": False,
+    labels = [{"x": start, "y": 1.0, "xref": "x", "yref": "paper", "text": text, "showarrow": False,
                "textangle": -90, "xanchor": "right", "yanchor": "top", "font": {"size": 9, "color": "#555"}}
-              for regime, start in starts]
+              for text, start in regime_labels(regimes)]  # close starts share one label: none print over another
     # One layout update: add_shape/add_annotation per regime re-validate and copy the whole layout each time.
     fig.update_layout(shapes=[*fig.layout.shapes, *lines], annotations=[*fig.layout.annotations, *labels])
 

@@ -6,6 +6,8 @@ Pure functions (frames in, plotly Figure out) over marts.basis_weekly and marts.
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
@@ -58,8 +60,65 @@ def basis_figure(basis: pl.DataFrame, calendar: pl.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(x=days["date"].to_list(), y=days["sofr_iorb_bp"].to_list(), name=label,
                                  mode="markers", marker={"symbol": symbol, "color": color, "size": 6}), row=2, col=1)
     fig.add_hline(y=0, line={"color": "#444", "width": 1}, row=2, col=1)
-    fig.update_yaxes(title_text="$bn net short", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(title_text="bp", row=1, col=1, secondary_y=True, showgrid=False)
+    (left, left_step), (right, right_step) = aligned_axes(_stacked_span(basis), _span(weekly["sofr_iorb_avg_bp"]))
+    fig.update_yaxes(title_text="$bn net short", row=1, col=1, secondary_y=False, range=left, dtick=left_step)
+    fig.update_yaxes(title_text="bp", row=1, col=1, secondary_y=True, showgrid=False, range=right, dtick=right_step)
     fig.update_yaxes(title_text="bp", row=2, col=1)
     fig.update_layout(barmode="relative", bargap=0.05)
     return fig
+
+
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+AXIS_INTERVALS = 6
+
+
+def nice_step(at_least: float) -> float:
+    """The smallest round tick step (1, 2, 2.5 or 5 times a power of ten) that is at least `at_least`."""
+    if at_least <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(at_least))
+    return next(m * power for m in NICE_STEPS if m * power >= at_least * (1 - 1e-12))
+
+
+def aligned_axes(left: tuple[float, float], right: tuple[float, float], intervals: int = AXIS_INTERVALS,
+                 ) -> tuple[tuple[list[float], float], tuple[list[float], float]]:
+    """Ranges and round tick steps of two y axes sharing one plot: the same number of tick intervals (about
+    `intervals`, whichever wastes least height) below and above zero on both, so both zeros (and every gridline)
+    sit at the same height; each range covers its data."""
+    best = None
+    for below, above in ((b, n - b) for n in range(intervals - 2, intervals + 3) for b in range(n + 1)):
+        axes = [_fit(lo, hi, below, above) for lo, hi in (left, right)]
+        if any(axis is None for axis in axes):
+            continue
+        waste = sum((b - a) / max(hi - lo, 1e-9) for ((a, b), _), (lo, hi) in zip(axes, (left, right),  # type: ignore[misc]
+                                                                                 strict=True))
+        if best is None or waste < best[0]:
+            best = (waste, axes)
+    assert best is not None  # one interval each side always fits a span that includes zero
+    return best[1][0], best[1][1]  # type: ignore[return-value]
+
+
+def _fit(lo: float, hi: float, below: int, above: int) -> tuple[list[float], float] | None:
+    """[-below*step, above*step] with the smallest round step covering [lo, hi]; None if it cannot."""
+    if (lo < 0 and below == 0) or (hi > 0 and above == 0):
+        return None
+    step = nice_step(max(-lo / below if below else 0.0, hi / above if above else 0.0))
+    return [-below * step, above * step], step
+
+
+def _span(values: pl.Series) -> tuple[float, float]:
+    """(min, max) of `values` with zero inside (an axis with a zero line)."""
+    clean = values.drop_nulls()
+    if clean.is_empty():
+        return 0.0, 1.0
+    return min(0.0, float(clean.min())), max(0.0, float(clean.max()))  # type: ignore[arg-type]
+
+
+def _stacked_span(basis: pl.DataFrame) -> tuple[float, float]:
+    """(lowest, highest) of the stacked net-short bars: per week, the sum of the negative and of the positive."""
+    shorts = basis.with_columns(short=-pl.col("lev_net_notional_bn"))
+    per_week = shorts.group_by("report_date").agg(
+        low=pl.col("short").clip(upper_bound=0).sum(), high=pl.col("short").clip(lower_bound=0).sum())
+    if per_week.is_empty():
+        return 0.0, 1.0
+    return min(0.0, float(per_week["low"].min())), max(0.0, float(per_week["high"].max()))  # type: ignore[arg-type]

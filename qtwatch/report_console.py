@@ -103,19 +103,6 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def failed_sources(flow_run_id: str) -> list[str]:
-    """The sources and marts that failed, were quarantined or landed in part in the run of `flow_run_id`."""
-    try:
-        con = connect_readonly(get_settings().warehouse)
-    except WarehouseError:
-        return []
-    with con:
-        rows = con.execute("SELECT CASE WHEN l.source = 'marts' THEN 'marts.' || l.dataset ELSE l.source END "
-                           "FROM meta.loads l JOIN meta.runs r USING (run_id) WHERE r.flow_run_id = ? AND l.status "
-                           "IN ('failed', 'quarantined', 'partial') ORDER BY 1", [flow_run_id]).fetchall()
-    return [name for (name,) in rows]
-
-
 def qtwatch_executable() -> str:
     """How to call this qtwatch from the current folder: the script beside this Python (e.g. .venv/bin/qtwatch)."""
     beside = Path(sys.executable).parent / "qtwatch"

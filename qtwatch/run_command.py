@@ -51,10 +51,8 @@ def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refres
 
         try:
             state.result()
-        except PipelineFailed as exc:  # each cause was logged once above: name what failed, not why again
-            failed = report_console.failed_sources(str(state.state_details.flow_run_id))
-            said = f"{', '.join(failed)} (each cause is logged above; `qtwatch status` shows them)" if failed else exc
-            err.print(f"[bold red]run failed:[/] {said}", soft_wrap=True)
+        except PipelineFailed as exc:  # every cause, once: the console log leaves them to this line
+            err.print(f"[bold red]run failed:[/] {exc}", soft_wrap=True)
         except Exception as exc:  # noqa: BLE001 - show one line, not a traceback
             err.print(f"[bold red]run failed:[/] {errors.one_line(exc)}", soft_wrap=True)
         raise typer.Exit(1)

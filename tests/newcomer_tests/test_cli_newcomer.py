@@ -33,8 +33,9 @@ def test_shell_completion_is_offered() -> None:
 
 def test_every_command_takes_warehouse() -> None:
     commands = typer.main.get_command(app).commands
-    # `doctor` probes the sources over HTTP and reads or writes no warehouse: it has nothing to point --warehouse at
-    missing = [name for name, cmd in commands.items() if name != "doctor"
+    # `doctor` probes the sources over HTTP and `alerts` sets up Prefect automations: neither reads or writes a
+    # warehouse, so they have nothing to point --warehouse at
+    missing = [name for name, cmd in commands.items() if name not in ("doctor", "alerts")
                and "--warehouse" not in {o for p in cmd.params for o in p.opts}]
     assert set(commands) >= {"run", "sql", "status", "docs", "report", "serve"} and not missing
 

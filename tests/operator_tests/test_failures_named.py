@@ -70,7 +70,11 @@ def record(name: str, message: str, level: int = logging.ERROR) -> logging.LogRe
 def test_the_terminal_shows_each_cause_once() -> None:
     repeats = errors._Repeats()  # noqa: SLF001 - the filter quiet_repeats() adds to Prefect's console handlers
     cause = "fred failed: fred: cannot reach 127.0.0.1:9: connection refused"
-    assert repeats.filter(record("prefect.flow_runs", cause))
+    # said once, by `qtwatch run`'s last line: not as it happens, nor as Prefect's final states
+    assert not repeats.filter(record("prefect.flow_runs", cause))
+    assert not repeats.filter(record("prefect.task_runs", "funding_daily quarantined, not published: date: ..."))
+    assert not repeats.filter(record("prefect.flow_runs", "mart funding_daily failed: BinderException ..."))
+    assert repeats.filter(record("prefect.flow_runs", "fred failed: this is a warning", logging.WARNING))
     assert not repeats.filter(record("prefect.task_runs", f'Finished in state Failed("Task run encountered an '
                                                           f'exception SourceError: {cause}")'))
     assert not repeats.filter(record("prefect.flow_runs", f'Encountered exception during execution: '

@@ -131,9 +131,9 @@ def test_dot_env_example_is_valid_settings(tmp_path) -> None:
 
 
 def test_sigint_to_serves_pid_alone_stops_it(tmp_path) -> None:
-    """Started in the background, SIGINT comes ignored; `kill -INT PID` must still stop serve. (The served
-    deployments are replaced by a wait: the real server takes a minute to start on two busy cores; the whole
-    check against a real server is in the issue-25 note: scripts in the lead's report.)"""
+    """Started in the background, SIGINT comes ignored; `kill -INT PID` must still stop serve. The served
+    deployments are replaced by a wait (a real server takes minutes to start on two busy cores); by hand against a
+    real server: `qtwatch serve &` then `kill -INT $!` stopped it in 5 s (it stayed up past 40 s before)."""
     import os
     import signal
     import time
@@ -144,6 +144,8 @@ def test_sigint_to_serves_pid_alone_stops_it(tmp_path) -> None:
             print("serving", flush=True)
             time.sleep(60)
         d.serve_deployments = wait
+        import qtwatch.ops_commands as o
+        o._set_up_alerts = lambda: "alerts: none"
         from qtwatch.cli import main
         main(["serve", "--no-server"])
     """)
@@ -151,7 +153,8 @@ def test_sigint_to_serves_pid_alone_stops_it(tmp_path) -> None:
                              text=True, env={**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"},
                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))  # noqa: PLW1509
     try:
-        assert child.stdout is not None and "serving" in child.stdout.readline()
+        assert child.stdout is not None
+        assert "alerts: none" in child.stdout.readline() and "serving" in child.stdout.readline()
         started = time.monotonic()
         child.send_signal(signal.SIGINT)
         child.wait(timeout=20)
