@@ -22,7 +22,8 @@ from tests.conftest import fetch_request
 from tests.spine_tests.conftest import replay_session
 from transforms.nyfed import KNOWN_UNMODELLED_RP_FIELDS, parse_rp_operations_json, unknown_fields
 
-OPS_2026 = Path(__file__).resolve().parents[1] / "fixtures" / "nyfed" / "rp_all_all_results_lastTwoWeeks_2026-02-06.json"
+OPS_2026 = (Path(__file__).resolve().parents[1] / "fixtures" / "nyfed"
+            / "rp_all_all_results_lastTwoWeeks_2026-02-06.json")
 
 
 def _extra(frame: pl.DataFrame, operation_id: str) -> dict:
