@@ -20,6 +20,7 @@ from expectations import (
     nyfed_reference_rates,
     nyfed_rp_operations,
     qt_runoff_monthly,
+    reserves_weekly,
     tga_daily,
     treasury_auctions,
 )
@@ -30,7 +31,7 @@ RAW_MODULES: tuple[ModuleType, ...] = (
 )
 MART_MODULES: tuple[ModuleType, ...] = (
     qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
-    basis_weekly, funding_calendar,
+    basis_weekly, funding_calendar, reserves_weekly,
 )
 _MODULES: dict[str, ModuleType] = {m.DATASET: m for m in (*RAW_MODULES, *MART_MODULES)}
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from transforms import auction_health, basis, funding, funding_calendar, liquidity, runoff, tga
+from transforms import auction_health, basis, funding, funding_calendar, liquidity, reserves, runoff, tga
 from transforms.calendar import fed_holidays, legal_holidays
 from transforms.fiscal import tga_closing_balance
 from transforms.registry import source_of
@@ -39,6 +39,7 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
     "basis_weekly": lambda c: basis.build_basis_weekly(c.cftc, _funding_daily(c)),
     "funding_calendar": lambda c: funding_calendar.build_funding_calendar(
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
+    "reserves_weekly": lambda c: reserves.build_reserves_weekly(c.fred_bn),
 }
 
 # The core datasets each mart is computed from: a mart is not rebuilt in a run where the source of one of them failed,
@@ -54,6 +55,7 @@ MART_INPUTS: dict[str, tuple[str, ...]] = {
     "tga_daily": ("dts_operating_cash_balance",),
     "basis_weekly": ("cftc_tff", *_FUNDING),
     "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
+    "reserves_weekly": ("fred_observations",),
 }
 
 

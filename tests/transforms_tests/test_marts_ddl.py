@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms import auction_health, funding, liquidity, runoff, tga
+from transforms import auction_health, funding, liquidity, reserves, runoff, tga
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "warehouse" / "schema"
@@ -17,7 +17,10 @@ MARTS = {
     "auction_health": auction_health.SCHEMA,
     "bill_share_monthly": auction_health.BILL_SHARE_SCHEMA,
     "tga_daily": tga.SCHEMA,
+    "reserves_weekly": reserves.SCHEMA,
 }
+# 030 creates the core marts; later files add marts and columns (040: issue 23's reserves marts).
+DDL_FILES = ("030_marts.sql", "040_marts_reserves.sql")
 DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int32: "INTEGER"}
 
 
@@ -26,7 +29,8 @@ def con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("CREATE SCHEMA IF NOT EXISTS meta; "
                 "CREATE TABLE IF NOT EXISTS meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR)")
-    con.execute((SCHEMA_DIR / "030_marts.sql").read_text())
+    for name in DDL_FILES:
+        con.execute((SCHEMA_DIR / name).read_text())
     return con
 
 
@@ -55,5 +59,6 @@ def test_every_mart_table_and_column_is_commented(con: duckdb.DuckDBPyConnection
 
 
 def test_marts_ddl_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute((SCHEMA_DIR / "030_marts.sql").read_text())
+    for name in DDL_FILES:
+        con.execute((SCHEMA_DIR / name).read_text())
     assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone() == (len(MARTS),)

@@ -1,0 +1,74 @@
+-- Reserves the way the Fed reads them (issue 23): H.4.1 Wednesday levels and factors (transforms/reserves.py),
+-- plus the Wednesday-level columns liquidity_weekly gains (transforms/liquidity.py). Column names and types mirror
+-- each module's SCHEMA (tests/transforms_tests/test_marts_ddl.py). Amounts $ billions (_bn).
+CREATE SCHEMA IF NOT EXISTS marts;
+
+CREATE TABLE IF NOT EXISTS marts.reserves_weekly (
+    week DATE PRIMARY KEY,
+    reserves_bn DOUBLE,
+    factors_supplying_bn DOUBLE,
+    factors_absorbing_bn DOUBLE,
+    securities_bn DOUBLE,
+    bills_bn DOUBLE,
+    notes_bonds_bn DOUBLE,
+    tips_bn DOUBLE,
+    tips_inflation_comp_bn DOUBLE,
+    mbs_bn DOUBLE,
+    repo_bn DOUBLE,
+    loans_bn DOUBLE,
+    currency_bn DOUBLE,
+    reverse_repo_foreign_bn DOUBLE,
+    reverse_repo_others_bn DOUBLE,
+    tga_bn DOUBLE,
+    other_supplying_bn DOUBLE,
+    other_absorbing_bn DOUBLE,
+    identity_residual_bn DOUBLE,
+    reserves_change_bn DOUBLE,
+    securities_contrib_bn DOUBLE,
+    repo_contrib_bn DOUBLE,
+    loans_contrib_bn DOUBLE,
+    other_supplying_contrib_bn DOUBLE,
+    currency_contrib_bn DOUBLE,
+    reverse_repo_foreign_contrib_bn DOUBLE,
+    reverse_repo_others_contrib_bn DOUBLE,
+    tga_contrib_bn DOUBLE,
+    other_absorbing_contrib_bn DOUBLE,
+    missing_inputs VARCHAR
+);
+COMMENT ON TABLE marts.reserves_weekly IS 'Reserves the way the H.4.1 reads them (grain: H.4.1 Wednesday, the dates of FRED WALCL): the Wednesday levels of table 1 "Factors Affecting Reserve Balances" from FRED, the identity reserves = factors supplying - factors absorbing (to FRED''s rounding), and the week''s change of reserves attributed to each factor. $ billions. A week whose inputs (or the previous week''s) are missing keeps NULLs and names them in missing_inputs.';
+COMMENT ON COLUMN marts.reserves_weekly.week IS 'The H.4.1 Wednesday (levels are as of the close of that day); published Thursday 4:30 pm ET.';
+COMMENT ON COLUMN marts.reserves_weekly.reserves_bn IS 'Reserve balances with Federal Reserve Banks, Wednesday level (FRED WRBWFRBL): the H.4.1 headline. marts.liquidity_weekly.reserves_bn is the week average (WRESBAL), a different number.';
+COMMENT ON COLUMN marts.reserves_weekly.factors_supplying_bn IS 'Total factors supplying reserve funds, Wednesday level (FRED WTFSRFL).';
+COMMENT ON COLUMN marts.reserves_weekly.factors_absorbing_bn IS 'Total factors, other than reserve balances, absorbing reserve funds, Wednesday level (FRED WTFORBAFL).';
+COMMENT ON COLUMN marts.reserves_weekly.securities_bn IS 'Securities held outright (FRED WSHOSHO): Treasuries, agency debt and MBS at face value.';
+COMMENT ON COLUMN marts.reserves_weekly.bills_bn IS 'Treasury bills held outright (FRED WSHOBL): where reserve-management purchases land.';
+COMMENT ON COLUMN marts.reserves_weekly.notes_bonds_bn IS 'Nominal Treasury notes and bonds held outright (FRED WSHONBNL).';
+COMMENT ON COLUMN marts.reserves_weekly.tips_bn IS 'Inflation-indexed Treasury notes and bonds held outright, face value (FRED WSHONBIIL).';
+COMMENT ON COLUMN marts.reserves_weekly.tips_inflation_comp_bn IS 'Inflation compensation on the TIPS held (FRED WSHOICL).';
+COMMENT ON COLUMN marts.reserves_weekly.mbs_bn IS 'Agency mortgage-backed securities held outright, remaining principal (FRED WSHOMCB).';
+COMMENT ON COLUMN marts.reserves_weekly.repo_bn IS 'Repurchase agreements (FRED WORAL): Standing Repo Facility and foreign official repo take-up outstanding.';
+COMMENT ON COLUMN marts.reserves_weekly.loans_bn IS 'Loans (FRED WLCFLL): discount window and other credit facilities.';
+COMMENT ON COLUMN marts.reserves_weekly.currency_bn IS 'Currency in circulation, Wednesday level (FRED WCICL; WCURCIR is the week average).';
+COMMENT ON COLUMN marts.reserves_weekly.reverse_repo_foreign_bn IS 'Reverse repurchase agreements with foreign official and international accounts (FRED WLRRAFOIAL).';
+COMMENT ON COLUMN marts.reserves_weekly.reverse_repo_others_bn IS 'Reverse repurchase agreements with others (FRED WLRRAOL): mostly the ON RRP facility.';
+COMMENT ON COLUMN marts.reserves_weekly.tga_bn IS 'U.S. Treasury General Account, Wednesday level (FRED WDTGAL).';
+COMMENT ON COLUMN marts.reserves_weekly.other_supplying_bn IS 'factors_supplying_bn - securities_bn - repo_bn - loans_bn: unamortized premiums and discounts, float, central bank liquidity swaps, other assets, gold, SDRs, Treasury currency (a residual of the published total).';
+COMMENT ON COLUMN marts.reserves_weekly.other_absorbing_bn IS 'factors_absorbing_bn - currency_bn - reverse repos - tga_bn: other deposits, Treasury cash holdings, other liabilities and capital (a residual of the published total).';
+COMMENT ON COLUMN marts.reserves_weekly.identity_residual_bn IS 'reserves_bn - (factors_supplying_bn - factors_absorbing_bn): within +-0.005 ($5 million) when the published lines agree (FRED rounds each to $1 million).';
+COMMENT ON COLUMN marts.reserves_weekly.reserves_change_bn IS 'reserves_bn minus its value on the Wednesday 7 days earlier (NULL when that week is not held).';
+COMMENT ON COLUMN marts.reserves_weekly.securities_contrib_bn IS 'Contribution of securities held outright to reserves_change_bn: their change (purchases add reserves, runoff drains them).';
+COMMENT ON COLUMN marts.reserves_weekly.repo_contrib_bn IS 'Contribution of repo (SRF) to reserves_change_bn: its change.';
+COMMENT ON COLUMN marts.reserves_weekly.loans_contrib_bn IS 'Contribution of loans to reserves_change_bn: their change.';
+COMMENT ON COLUMN marts.reserves_weekly.other_supplying_contrib_bn IS 'Contribution of the other supplying factors to reserves_change_bn: their change.';
+COMMENT ON COLUMN marts.reserves_weekly.currency_contrib_bn IS 'Contribution of currency to reserves_change_bn: minus its change (more currency drains reserves).';
+COMMENT ON COLUMN marts.reserves_weekly.reverse_repo_foreign_contrib_bn IS 'Contribution of the foreign official reverse repo pool: minus its change.';
+COMMENT ON COLUMN marts.reserves_weekly.reverse_repo_others_contrib_bn IS 'Contribution of reverse repos with others (ON RRP): minus their change.';
+COMMENT ON COLUMN marts.reserves_weekly.tga_contrib_bn IS 'Contribution of the TGA: minus its change (Treasury cash build-ups drain reserves).';
+COMMENT ON COLUMN marts.reserves_weekly.other_absorbing_contrib_bn IS 'Contribution of the other absorbing factors: minus their change. The nine *_contrib_bn add up to reserves_change_bn (to rounding).';
+COMMENT ON COLUMN marts.reserves_weekly.missing_inputs IS 'FRED series lacking this week or the previous one (the attribution is then NULL, never computed from part of its inputs); NULL when complete.';
+
+-- marts.liquidity_weekly gains the Wednesday-level reserves and a net liquidity on one basis (all H.4.1 Wednesday).
+ALTER TABLE marts.liquidity_weekly ADD COLUMN IF NOT EXISTS reserves_wed_bn DOUBLE;
+ALTER TABLE marts.liquidity_weekly ADD COLUMN IF NOT EXISTS net_liquidity_h41_bn DOUBLE;
+COMMENT ON COLUMN marts.liquidity_weekly.reserves_wed_bn IS 'Reserve balances, Wednesday level (FRED WRBWFRBL): the H.4.1 headline, on the same basis as total_assets_bn and tga_bn (reserves_bn is the week average).';
+COMMENT ON COLUMN marts.liquidity_weekly.net_liquidity_h41_bn IS 'total_assets_bn - tga_bn - reverse repos with others (FRED WLRRAOL), all Wednesday levels of the one H.4.1 table; net_liquidity_bn takes ON RRP from the NY Fed operation (RRPONTSYD) instead. NULL when a part is missing.';
