@@ -21,8 +21,10 @@ from expectations import (
     nyfed_rp_operations,
     qt_runoff_monthly,
     reserves_weekly,
+    rmp_rounds,
     tga_daily,
     treasury_auctions,
+    treasury_cash_daily,
 )
 
 RAW_MODULES: tuple[ModuleType, ...] = (
@@ -31,7 +33,7 @@ RAW_MODULES: tuple[ModuleType, ...] = (
 )
 MART_MODULES: tuple[ModuleType, ...] = (
     qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
-    basis_weekly, funding_calendar, reserves_weekly,
+    basis_weekly, funding_calendar, reserves_weekly, rmp_rounds, treasury_cash_daily,
 )
 _MODULES: dict[str, ModuleType] = {m.DATASET: m for m in (*RAW_MODULES, *MART_MODULES)}
 

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
-from transforms import auction_health, basis, funding, funding_calendar, liquidity, reserves, runoff, tga
+from transforms import (
+    auction_health,
+    basis,
+    funding,
+    funding_calendar,
+    liquidity,
+    purchases,
+    reserves,
+    runoff,
+    tga,
+    treasury_cash,
+)
 from transforms.calendar import fed_holidays, legal_holidays
 from transforms.fiscal import tga_closing_balance
 from transforms.registry import source_of
@@ -27,6 +38,10 @@ class CoreFrames:
     auctions: pl.DataFrame
     tga: pl.DataFrame
     cftc: pl.DataFrame
+    # issue 23's reviewed seeds (ref.rmp_rounds, ref.debt_limit_events, ref.treasury_cash_assumptions)
+    rmp_rounds: pl.DataFrame = field(default_factory=pl.DataFrame)
+    debt_limit_events: pl.DataFrame = field(default_factory=pl.DataFrame)
+    cash_assumptions: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
@@ -40,6 +55,9 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
     "funding_calendar": lambda c: funding_calendar.build_funding_calendar(
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
     "reserves_weekly": lambda c: reserves.build_reserves_weekly(c.fred_bn),
+    "rmp_rounds": lambda c: purchases.build_rmp_rounds(c.fred_bn, c.rmp_rounds),
+    "treasury_cash_daily": lambda c: treasury_cash.build_treasury_cash_daily(
+        tga.build_tga_daily(c.tga), c.debt_limit_events, c.cash_assumptions),
 }
 
 # The core datasets each mart is computed from: a mart is not rebuilt in a run where the source of one of them failed,
@@ -56,6 +74,8 @@ MART_INPUTS: dict[str, tuple[str, ...]] = {
     "basis_weekly": ("cftc_tff", *_FUNDING),
     "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
     "reserves_weekly": ("fred_observations",),
+    "rmp_rounds": ("fred_observations",),
+    "treasury_cash_daily": ("dts_operating_cash_balance",),
 }
 
 
@@ -86,6 +106,9 @@ def read_core(con: duckdb.DuckDBPyConnection) -> CoreFrames:
         auctions=query_pl(con, "SELECT * FROM core.treasury_auctions"),
         tga=tga_closing_balance(query_pl(con, "SELECT * FROM core.dts_operating_cash_balance")),
         cftc=query_pl(con, "SELECT * FROM core.cftc_tff"),
+        rmp_rounds=query_pl(con, "SELECT * FROM ref.rmp_rounds ORDER BY window_from"),
+        debt_limit_events=query_pl(con, "SELECT * FROM ref.debt_limit_events ORDER BY event_date"),
+        cash_assumptions=query_pl(con, "SELECT * FROM ref.treasury_cash_assumptions ORDER BY quarter_end"),
     )
 
 

@@ -31,7 +31,7 @@ def replay_core() -> CoreFrames:
     """Every source of the replay snapshot parsed as the pipeline would land it (latest version = the only one)."""
     catalog = pl.read_csv(SEEDS / "fred_series.csv", try_parse_dates=True)
     series = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
-              for s in catalog["series_id"]]
+              for s in catalog["series_id"] if (REPLAY / "fred" / "fredgraph" / f"{s}.csv").exists()]
     observations = pl.concat(series).join(catalog.select("series_id", "units"), on="series_id")
     return CoreFrames(
         fred_bn=to_billions(observations.drop("units"), catalog),
@@ -42,6 +42,9 @@ def replay_core() -> CoreFrames:
         auctions=_fiscal("auctions_query.json.gz", fiscal.parse_auctions),
         tga=fiscal.tga_closing_balance(_fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance)),
         cftc=pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),
+        rmp_rounds=pl.read_csv(SEEDS / "rmp_rounds.csv", try_parse_dates=True),
+        debt_limit_events=pl.read_csv(SEEDS / "debt_limit_events.csv", try_parse_dates=True),
+        cash_assumptions=pl.read_csv(SEEDS / "treasury_cash_assumptions.csv", try_parse_dates=True),
     )
 
 

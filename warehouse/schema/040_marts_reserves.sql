@@ -72,3 +72,59 @@ ALTER TABLE marts.liquidity_weekly ADD COLUMN IF NOT EXISTS reserves_wed_bn DOUB
 ALTER TABLE marts.liquidity_weekly ADD COLUMN IF NOT EXISTS net_liquidity_h41_bn DOUBLE;
 COMMENT ON COLUMN marts.liquidity_weekly.reserves_wed_bn IS 'Reserve balances, Wednesday level (FRED WRBWFRBL): the H.4.1 headline, on the same basis as total_assets_bn and tga_bn (reserves_bn is the week average).';
 COMMENT ON COLUMN marts.liquidity_weekly.net_liquidity_h41_bn IS 'total_assets_bn - tga_bn - reverse repos with others (FRED WLRRAOL), all Wednesday levels of the one H.4.1 table; net_liquidity_bn takes ON RRP from the NY Fed operation (RRPONTSYD) instead. NULL when a part is missing.';
+
+CREATE TABLE IF NOT EXISTS marts.rmp_rounds (
+    round VARCHAR PRIMARY KEY,
+    announced_on DATE,
+    window_from DATE,
+    window_to DATE,
+    amount_bn DOUBLE,
+    amount_basis VARCHAR,
+    start_wednesday DATE,
+    end_wednesday DATE,
+    status VARCHAR,
+    securities_growth_bn DOUBLE,
+    treasury_growth_bn DOUBLE,
+    mbs_change_bn DOUBLE,
+    bills_growth_bn DOUBLE,
+    attainment DOUBLE,
+    citation_url VARCHAR
+);
+COMMENT ON TABLE marts.rmp_rounds IS 'Reserve-management purchases per announced round (grain: round of ref.rmp_rounds), measured over the round''s own window with H.4.1 Wednesday levels, never over a calendar month. $ billions.';
+COMMENT ON COLUMN marts.rmp_rounds.round IS 'Round label (ref.rmp_rounds.round).';
+COMMENT ON COLUMN marts.rmp_rounds.announced_on IS 'Day the round was announced (ref.rmp_rounds).';
+COMMENT ON COLUMN marts.rmp_rounds.window_from IS 'First day of the purchase window.';
+COMMENT ON COLUMN marts.rmp_rounds.window_to IS 'Last day of the purchase window (the next announcement).';
+COMMENT ON COLUMN marts.rmp_rounds.amount_bn IS 'Announced RMP amount, USD billions (NULL: not reviewed, not compared).';
+COMMENT ON COLUMN marts.rmp_rounds.amount_basis IS 'announced, approximate (secondary) or not reviewed (ref.rmp_rounds.amount_basis).';
+COMMENT ON COLUMN marts.rmp_rounds.start_wednesday IS 'H.4.1 Wednesday the measure starts from: the last Wednesday before window_from.';
+COMMENT ON COLUMN marts.rmp_rounds.end_wednesday IS 'H.4.1 Wednesday the measure ends on: the last Wednesday on or before window_to, or the latest held Wednesday while the round runs (NULL before it starts).';
+COMMENT ON COLUMN marts.rmp_rounds.status IS 'complete, in_progress (measured to the latest held Wednesday, against the whole round''s amount) or not_started.';
+COMMENT ON COLUMN marts.rmp_rounds.securities_growth_bn IS 'Change of securities held outright (FRED WSHOSHO) over the measure: the net purchase (agency principal reinvested in bills offsets the MBS paydowns).';
+COMMENT ON COLUMN marts.rmp_rounds.treasury_growth_bn IS 'Change of Treasury securities held (FRED TREAST): RMPs plus the reinvestment of agency principal.';
+COMMENT ON COLUMN marts.rmp_rounds.mbs_change_bn IS 'Change of MBS held (FRED WSHOMCB): the paydowns (negative).';
+COMMENT ON COLUMN marts.rmp_rounds.bills_growth_bn IS 'Change of Treasury bills held (FRED WSHOBL), the cleanest RMP tracker (also carries the reinvestments); NULL where WSHOBL is not held.';
+COMMENT ON COLUMN marts.rmp_rounds.attainment IS 'securities_growth_bn / amount_bn (NULL where no amount is reviewed). Purchases settle a day or two after trade: a window''s last days may land in the next round.';
+COMMENT ON COLUMN marts.rmp_rounds.citation_url IS 'Where the amount or pace is published (ref.rmp_rounds).';
+
+CREATE TABLE IF NOT EXISTS marts.treasury_cash_daily (
+    date DATE PRIMARY KEY,
+    tga_bn DOUBLE,
+    debt_limit_regime VARCHAR,
+    debt_limit_since DATE,
+    quarter_end DATE,
+    assumed_cash_bn DOUBLE,
+    is_quarter_end BOOLEAN,
+    gap_to_assumption_bn DOUBLE,
+    reported_cash_bn DOUBLE
+);
+COMMENT ON TABLE marts.treasury_cash_daily IS 'Treasury cash in context (grain: DTS business day of marts.tga_daily): the TGA closing balance beside the debt-limit regime in force (ref.debt_limit_events) and the end-of-quarter cash balance Treasury assumed in its refunding estimate (ref.treasury_cash_assumptions). $ billions. The debt limit headroom (DTS table IIIC) is not loaded.';
+COMMENT ON COLUMN marts.treasury_cash_daily.date IS 'DTS record date.';
+COMMENT ON COLUMN marts.treasury_cash_daily.tga_bn IS 'TGA closing balance (marts.tga_daily.tga_bn).';
+COMMENT ON COLUMN marts.treasury_cash_daily.debt_limit_regime IS 'suspended, limit_in_force or extraordinary_measures: the regime of the latest reviewed event on or before the day (NULL before the first).';
+COMMENT ON COLUMN marts.treasury_cash_daily.debt_limit_since IS 'Date of that event (join ref.debt_limit_events for its citation).';
+COMMENT ON COLUMN marts.treasury_cash_daily.quarter_end IS 'Last day of the calendar quarter containing the day.';
+COMMENT ON COLUMN marts.treasury_cash_daily.assumed_cash_bn IS 'End-of-quarter cash Treasury assumed for that quarter (latest reviewed estimate); NULL where none is reviewed.';
+COMMENT ON COLUMN marts.treasury_cash_daily.is_quarter_end IS 'True on the quarter''s last DTS day (only when the data reach the quarter''s end).';
+COMMENT ON COLUMN marts.treasury_cash_daily.gap_to_assumption_bn IS 'On the quarter''s last DTS day: tga_bn - assumed_cash_bn (above + / below - the assumption); NULL on other days.';
+COMMENT ON COLUMN marts.treasury_cash_daily.reported_cash_bn IS 'On the quarter''s last DTS day: the end-of-quarter cash Treasury later reported (ref.treasury_cash_assumptions; rounded to $1bn), a cross-check of tga_bn.';
