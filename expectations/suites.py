@@ -20,6 +20,7 @@ from expectations import (
     nyfed_reference_rates,
     nyfed_rp_operations,
     qt_runoff_monthly,
+    reserve_ampleness_weekly,
     reserves_weekly,
     rmp_rounds,
     tga_daily,
@@ -34,6 +35,7 @@ RAW_MODULES: tuple[ModuleType, ...] = (
 MART_MODULES: tuple[ModuleType, ...] = (
     qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
     basis_weekly, funding_calendar, reserves_weekly, rmp_rounds, treasury_cash_daily,
+    reserve_ampleness_weekly,
 )
 _MODULES: dict[str, ModuleType] = {m.DATASET: m for m in (*RAW_MODULES, *MART_MODULES)}
 

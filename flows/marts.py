@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 
 from transforms import (
+    ampleness,
     auction_health,
     basis,
     funding,
@@ -55,6 +56,7 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
     "funding_calendar": lambda c: funding_calendar.build_funding_calendar(
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
     "reserves_weekly": lambda c: reserves.build_reserves_weekly(c.fred_bn),
+    "reserve_ampleness_weekly": lambda c: ampleness.build_reserve_ampleness_weekly(c.fred_bn),
     "rmp_rounds": lambda c: purchases.build_rmp_rounds(c.fred_bn, c.rmp_rounds),
     "treasury_cash_daily": lambda c: treasury_cash.build_treasury_cash_daily(
         tga.build_tga_daily(c.tga), c.debt_limit_events, c.cash_assumptions),
@@ -74,6 +76,7 @@ MART_INPUTS: dict[str, tuple[str, ...]] = {
     "basis_weekly": ("cftc_tff", *_FUNDING),
     "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
     "reserves_weekly": ("fred_observations",),
+    "reserve_ampleness_weekly": ("fred_observations",),
     "rmp_rounds": ("fred_observations",),
     "treasury_cash_daily": ("dts_operating_cash_balance",),
 }

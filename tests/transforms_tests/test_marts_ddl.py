@@ -6,7 +6,17 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms import auction_health, funding, liquidity, purchases, reserves, runoff, tga, treasury_cash
+from transforms import (
+    ampleness,
+    auction_health,
+    funding,
+    liquidity,
+    purchases,
+    reserves,
+    runoff,
+    tga,
+    treasury_cash,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT / "warehouse" / "schema"
@@ -20,6 +30,7 @@ MARTS = {
     "reserves_weekly": reserves.SCHEMA,
     "rmp_rounds": purchases.SCHEMA,
     "treasury_cash_daily": treasury_cash.SCHEMA,
+    "reserve_ampleness_weekly": ampleness.SCHEMA,
 }
 # 030 creates the core marts; later files add marts and columns (040: issue 23's reserves marts).
 DDL_FILES = ("030_marts.sql", "040_marts_reserves.sql")

@@ -128,3 +128,29 @@ COMMENT ON COLUMN marts.treasury_cash_daily.assumed_cash_bn IS 'End-of-quarter c
 COMMENT ON COLUMN marts.treasury_cash_daily.is_quarter_end IS 'True on the quarter''s last DTS day (only when the data reach the quarter''s end).';
 COMMENT ON COLUMN marts.treasury_cash_daily.gap_to_assumption_bn IS 'On the quarter''s last DTS day: tga_bn - assumed_cash_bn (above + / below - the assumption); NULL on other days.';
 COMMENT ON COLUMN marts.treasury_cash_daily.reported_cash_bn IS 'On the quarter''s last DTS day: the end-of-quarter cash Treasury later reported (ref.treasury_cash_assumptions; rounded to $1bn), a cross-check of tga_bn.';
+
+CREATE TABLE IF NOT EXISTS marts.reserve_ampleness_weekly (
+    week DATE PRIMARY KEY,
+    reserves_bn DOUBLE,
+    bank_assets_bn DOUBLE,
+    reserves_to_assets_pct DOUBLE,
+    effr_iorb_bp DOUBLE,
+    sofr_iorb_bp DOUBLE,
+    elasticity_bp_per_pp DOUBLE,
+    elasticity_t DOUBLE,
+    elasticity_weeks INTEGER,
+    regime VARCHAR,
+    regime_basis VARCHAR
+);
+COMMENT ON TABLE marts.reserve_ampleness_weekly IS 'Are reserves ample? (grain: week ending Wednesday with H.4.1 week-average reserves): reserves as a share of commercial banks'' total assets (H.8), EFFR-IORB and SOFR-IORB, a rolling public proxy of the NY Fed''s Reserve Demand Elasticity and a regime label whose thresholds are cited (transforms/ampleness.py: Afonso, Giannone, La Spada and Williams, NY Fed Staff Report 1019; Liberty Street Economics 2024-10-17).';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.week IS 'The Wednesday ending the week (H.4.1 and H.8 weeks end on Wednesday).';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.reserves_bn IS 'Reserve balances, week average (FRED WRESBAL), $ billions: the same basis as the H.8 week average below.';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.bank_assets_bn IS 'Total assets of all commercial banks, week average, seasonally adjusted (H.8, FRED TLAACBW027SBOG), $ billions; NULL where not held.';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.reserves_to_assets_pct IS '100 x reserves_bn / bank_assets_bn.';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.effr_iorb_bp IS 'Mean of (EFFR - IORB) x 100 over the business days of the seven days ending the Wednesday, basis points; NULL before IORB (2021-07-29).';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.sofr_iorb_bp IS 'Mean of (SOFR - IORB) x 100 over the same days, basis points.';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.elasticity_bp_per_pp IS 'Public proxy of the reserve demand elasticity: OLS slope of effr_iorb_bp on reserves_to_assets_pct over the trailing 52 weeks (at least 26 with both), bp per percentage point; no instruments, so a rough gauge, not the NY Fed''s estimate.';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.elasticity_t IS 'OLS t-statistic of that slope.';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.elasticity_weeks IS 'Weeks of the trailing window with both inputs.';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.regime IS 'abundant (ratio >= 12%, SR 1019''s satiation threshold), approaching_scarce (ratio below it and the slope significantly negative, t <= -2), ample (ratio below it, slope not significantly negative: LSE 2024-10-17 "only modestly negative"); NULL when an input is missing.';
+COMMENT ON COLUMN marts.reserve_ampleness_weekly.regime_basis IS 'What the label rests on, with its citation, or which input is missing.';
