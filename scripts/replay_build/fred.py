@@ -1,6 +1,7 @@
 """Replay builder for FRED: one fredgraph.csv (`observation_date,<ID>`, ascending, blank = missing) per series."""
 
 import csv
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,7 +149,17 @@ def build(real_dir: Path, out_dir: Path) -> list[dict]:
     missing = [s for s in catalog_series() if s not in RECORDINGS and s not in NOT_RECORDED]
     if missing:
         raise KeyError(f"no recording mapped for catalog series {missing}")
+    write_not_recorded(out_dir)
     return [build_series(real_dir, out_dir, s) for s in catalog_series() if s in RECORDINGS]
+
+
+def write_not_recorded(out_dir: Path) -> None:
+    """`fred/not_recorded.json`: the catalog series the snapshot has no recording of, and why; the replay serves
+    them with no observations (flows/sources/fred.py) instead of failing the demo's FRED load."""
+    listed = {s: why for s, why in NOT_RECORDED.items() if s in catalog_series()}
+    path = out_dir / "fred" / "not_recorded.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(listed, indent=2, sort_keys=True) + "\n")
 
 
 def not_recorded() -> list[str]:
