@@ -40,6 +40,7 @@ def test_ratio_is_the_two_week_averages_of_the_recordings(real: pl.DataFrame) ->
     expected = 100 * recorded("WRESBAL", "2021-12-29") / 1000 / recorded("TLAACBW027SBOG", "2021-12-29")
     assert row["reserves_to_assets_pct"] == pytest.approx(expected)
     assert row["regime"] == "abundant" and expected >= ABUNDANT_RATIO_PCT  # SR 1019: above 12-13% = satiated
+    assert round(row["reserves_to_assets_pct"], 1) == 18.2  # the figure docs/analyst-guide.md states
 
 
 def test_below_the_threshold_without_a_slope_the_label_says_why(real: pl.DataFrame) -> None:
