@@ -29,6 +29,10 @@ MEASURES: dict[str, str] = {  # growth column -> FRED series (Wednesday levels)
     "bills_growth_bn": "WSHOBL",
 }
 
+# The latest H.4.1 Wednesday held is at most 8 days before the day the data describe (Thursday release, a week's
+# wait): a round announced later than that had not been announced yet (a backtest sees no future rounds).
+KNOWN_AFTER = dt.timedelta(days=8)
+
 SCHEMA: SchemaDict = {
     "round": pl.Utf8,
     "announced_on": pl.Date,
@@ -81,9 +85,11 @@ def build_rmp_rounds(fred_bn: pl.DataFrame, rmp_rounds: pl.DataFrame) -> pl.Data
     """marts.rmp_rounds: per announced round, the securities bought over its own window vs the amount, $ bn."""
     if rmp_rounds.is_empty():  # no reviewed round (a core without the seed): nothing to measure
         return pl.DataFrame(schema=SCHEMA)
-    walcl = select_series(fred_bn, "WSHOSHO", "_v")
-    latest = walcl["date"].max() if walcl.height else None
+    held = select_series(fred_bn, "WSHOSHO", "_v")
+    latest = held["date"].max() if held.height else None
     rounds = rmp_rounds.with_columns(pl.col(c).cast(pl.Date) for c in ("announced_on", "window_from", "window_to"))
+    if isinstance(latest, dt.date):  # a round announced after the data's week (+ its release lag) was not known yet
+        rounds = rounds.filter(pl.col("announced_on") <= latest + KNOWN_AFTER)
     return (
         rounds.with_columns(pl.col("amount_bn").cast(pl.Float64))
         .pipe(measurement_bounds, latest if isinstance(latest, dt.date) else None)

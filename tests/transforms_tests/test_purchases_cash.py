@@ -112,9 +112,11 @@ def test_debt_limit_regime_on_any_date(cash: pl.DataFrame) -> None:
     assert cash.filter(pl.col("date") < d(2023, 6, 3))["debt_limit_regime"].null_count() > 0  # before any event
 
 
-def test_march_2026_assumption_shows_every_day_and_the_quarter_end_once(cash: pl.DataFrame) -> None:
+def test_march_2026_assumption_shows_from_its_announcement_and_the_quarter_end_once(cash: pl.DataFrame) -> None:
     q1 = cash.filter(pl.col("quarter_end") == d(2026, 3, 31))
-    assert (q1["assumed_cash_bn"] == 850.0).all()
+    # Announced 2026-02-02 (sb0377): unknown before, $850bn from that day on.
+    assert q1.filter(pl.col("date") < d(2026, 2, 2))["assumed_cash_bn"].null_count() == 20
+    assert (q1.filter(pl.col("date") >= d(2026, 2, 2))["assumed_cash_bn"] == 850.0).all()
     assert q1.filter(pl.col("is_quarter_end"))["date"].to_list() == [d(2026, 3, 31)]
     q2 = cash.filter(pl.col("quarter_end") == d(2026, 6, 30))  # the replay's DTS ends 2026-06-23: no quarter end
     assert not q2["is_quarter_end"].any() and (q2["assumed_cash_bn"] == 900.0).all()
@@ -133,3 +135,9 @@ def test_suites_pass_on_the_real_marts(rounds: pl.DataFrame, cash: pl.DataFrame)
     assert validator.validate("rmp_rounds", rounds).success
     outcome = validator.validate("treasury_cash_daily", cash, as_of=cash["date"].max())
     assert outcome.success, outcome.failed_rules
+
+
+def test_a_backtest_sees_no_round_announced_after_its_data(fred_bn: pl.DataFrame) -> None:
+    before = build_rmp_rounds(fred_bn.filter(pl.col("date") <= d(2026, 1, 7)), seed("rmp_rounds"))
+    assert before["round"].to_list() == ["RMP-1", "RMP-2"]  # RMP-2 announced 2026-01-14 <= 2026-01-07 + 8 days
+    assert before["status"].to_list() == ["in_progress", "not_started"]

@@ -124,7 +124,7 @@ COMMENT ON COLUMN marts.treasury_cash_daily.tga_bn IS 'TGA closing balance (mart
 COMMENT ON COLUMN marts.treasury_cash_daily.debt_limit_regime IS 'suspended, limit_in_force or extraordinary_measures: the regime of the latest reviewed event on or before the day (NULL before the first).';
 COMMENT ON COLUMN marts.treasury_cash_daily.debt_limit_since IS 'Date of that event (join ref.debt_limit_events for its citation).';
 COMMENT ON COLUMN marts.treasury_cash_daily.quarter_end IS 'Last day of the calendar quarter containing the day.';
-COMMENT ON COLUMN marts.treasury_cash_daily.assumed_cash_bn IS 'End-of-quarter cash Treasury assumed for that quarter (latest reviewed estimate); NULL where none is reviewed.';
+COMMENT ON COLUMN marts.treasury_cash_daily.assumed_cash_bn IS 'End-of-quarter cash Treasury assumed for that quarter (latest reviewed estimate), from the day it was announced; NULL before that and where none is reviewed.';
 COMMENT ON COLUMN marts.treasury_cash_daily.is_quarter_end IS 'True on the quarter''s last DTS day (only when the data reach the quarter''s end).';
 COMMENT ON COLUMN marts.treasury_cash_daily.gap_to_assumption_bn IS 'On the quarter''s last DTS day: tga_bn - assumed_cash_bn (above + / below - the assumption); NULL on other days.';
 COMMENT ON COLUMN marts.treasury_cash_daily.reported_cash_bn IS 'On the quarter''s last DTS day: the end-of-quarter cash Treasury later reported (ref.treasury_cash_assumptions; rounded to $1bn), a cross-check of tga_bn.';
