@@ -23,6 +23,7 @@ WHERE week = coalesce((SELECT max(week) FROM marts.reserves_weekly WHERE missing
 RATIO_SQL = """SELECT week, reserves_to_assets_pct, regime FROM marts.reserve_ampleness_weekly
 WHERE reserves_to_assets_pct IS NOT NULL ORDER BY week"""
 ROUNDS_SQL = "SELECT round, amount_bn, securities_growth_bn, status FROM marts.rmp_rounds ORDER BY window_from"
+MISSING_SHOWN = 3  # missing inputs named in the waterfall's title (all of them are in missing_inputs)
 FACTOR_LABELS = {
     "securities_bn": "Securities", "repo_bn": "Repo (SRF)", "loans_bn": "Loans",
     "other_supplying_bn": "Other supplying", "currency_bn": "Currency", "reverse_repo_foreign_bn": "Foreign RRP",
@@ -52,7 +53,12 @@ def _waterfall_title(week: pl.DataFrame) -> str:
         return "Why reserves moved: no H.4.1 week held"
     row = week.row(0, named=True)
     title = f"Why reserves moved, week of {row['week']} ($bn)"
-    return f"{title}: not recorded - {row['missing_inputs']}" if row["missing_inputs"] else title
+    if not row["missing_inputs"]:
+        return title
+    missing = row["missing_inputs"].split(", ")
+    shown = ", ".join(missing[:MISSING_SHOWN]) + (f" and {len(missing) - MISSING_SHOWN} more" if
+                                                   len(missing) > MISSING_SHOWN else "")
+    return f"{title}<br><sub>not recorded: {shown}</sub>"
 
 
 def _waterfall(fig: go.Figure, week: pl.DataFrame) -> None:
@@ -72,9 +78,11 @@ def _ratio(fig: go.Figure, ratio: pl.DataFrame) -> None:
 
 
 def _rounds(fig: go.Figure, rounds: pl.DataFrame) -> None:
-    fig.add_trace(go.Bar(x=rounds["round"].to_list(), y=rounds["amount_bn"].to_list(), name="Announced ($bn)",
+    labels = [f"{r} ({status.replace('_', ' ')})" if status != "complete" else r
+              for r, status in rounds.select("round", "status").iter_rows()]
+    fig.add_trace(go.Bar(x=labels, y=rounds["amount_bn"].to_list(), name="Announced ($bn)",
                          marker_color="#bab0ac"), row=2, col=1)
-    fig.add_trace(go.Bar(x=rounds["round"].to_list(), y=rounds["securities_growth_bn"].to_list(),
+    fig.add_trace(go.Bar(x=labels, y=rounds["securities_growth_bn"].to_list(),
                          name="Bought over the round's window ($bn)", marker_color="#f58518"), row=2, col=1)
 
 

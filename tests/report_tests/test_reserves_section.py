@@ -39,9 +39,9 @@ def test_section_is_drawn_with_its_panels(frames: dict[str, pl.DataFrame]) -> No
 
 
 def test_missing_inputs_are_named_in_the_title(frames: dict[str, pl.DataFrame]) -> None:
-    week = frames["reserves"].with_columns(missing_inputs=pl.lit("WRBWFRBL"))
+    week = frames["reserves"].with_columns(missing_inputs=pl.lit("WRBWFRBL, WTFSRFL, WTFORBAFL, WSHOBL, WCICL"))
     fig = report_reserves.reserves_figure({**frames, "reserves": week})
-    assert fig.layout.annotations[0].text.endswith("not recorded - WRBWFRBL")
+    assert fig.layout.annotations[0].text.endswith("<sub>not recorded: WRBWFRBL, WTFSRFL, WTFORBAFL and 2 more</sub>")
 
 
 def test_a_warehouse_without_the_marts_gets_the_note() -> None:
