@@ -29,6 +29,12 @@ RESERVES_TGA_MN_BAND = (1e3, 1e7)
 # ON RRP volume in $ billions: peak 2,553.7 (2022-12-30); $5tn is far above any plausible take-up.
 ON_RRP_BN_BAND = (0.0, 5e3)
 
+# H.4.1 factor lines in $ millions (issue 23): totals and big lines share the balance-sheet top; lines that were
+# exactly 0 for years (bills 2008-2019, repo, loans, TIPS before 2003, reverse repo, inflation compensation) start
+# at 0. H.8 commercial-bank total assets in $ billions: ~$5tn (1973 ~0.6tn) to ~$26tn (2026); a x1000 slip leaves it.
+H41_LINE_MN_BAND = (0.0, 2e7)
+BANK_ASSETS_BN_BAND = (1e2, 1e5)
+
 # Band of each dollar series, by its catalog role (a new dollar role must be given a band here).
 BAND_BY_ROLE: dict[str, tuple[float, float]] = {
     "total_assets": BALANCE_SHEET_MN_BAND,
@@ -39,6 +45,11 @@ BAND_BY_ROLE: dict[str, tuple[float, float]] = {
     "tga_week_average": RESERVES_TGA_MN_BAND,
     "tga": RESERVES_TGA_MN_BAND,
     "on_rrp": ON_RRP_BN_BAND,
+    **{role: H41_LINE_MN_BAND for role in (
+        "reserves_wednesday", "factors_supplying", "factors_absorbing", "bills_holdings", "notes_bonds_holdings",
+        "tips_holdings", "tips_inflation_compensation", "repo_holdings", "loans", "currency", "reverse_repo",
+        "reverse_repo_foreign", "reverse_repo_others")},
+    "bank_assets": BANK_ASSETS_BN_BAND,
 }
 # Longest allowed step between consecutive dates of one series: weekly H.4.1 is every Wednesday; daily
 # business-day series skip weekends plus a holiday (Wed 24 Dec -> Mon 29 Dec = 5 days).

@@ -29,7 +29,7 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the weekly liquidity mart."""
-    levels = ("total_assets_bn", "reserves_bn", "net_liquidity_bn")
+    levels = ("total_assets_bn", "reserves_bn", "net_liquidity_bn", "reserves_wed_bn", "net_liquidity_h41_bn")
     return rules.suite(DATASET, [
         declared_columns(DATASET),
         rules.not_null_all(("week", "total_assets_bn")),

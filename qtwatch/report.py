@@ -27,7 +27,7 @@ import polars as pl
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from qtwatch import report_basis
+from qtwatch import report_basis, report_reserves
 from transforms.marts_registry import MARTS
 from warehouse.db import WarehouseError, connect_readonly
 
@@ -73,6 +73,7 @@ CAPTIONS = {
                 "are missing from the data (most 2025 bill auctions have no recorded results); TIPS are shown "
                 "apart only where the data flags them.",
     "basis": report_basis.CAPTION,
+    "reserves": report_reserves.CAPTION,
 }
 
 
@@ -322,7 +323,8 @@ def read_marts(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     return {key: con.sql(sql, params=params).pl() for key, sql, params in (
         ("runoff", RUNOFF_SQL, [SINCE]), ("regimes", REGIMES_SQL, [SINCE]), ("liquidity", LIQUIDITY_SQL, [SINCE]),
         ("funding", FUNDING_SQL, None), ("auctions", auctions_sql, None),
-        ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))}
+        ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))} \
+        | report_reserves.read_frames(con)
 
 
 def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
@@ -336,7 +338,9 @@ def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
 
 def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
     """The report sections in page order; a section whose frame is empty carries a note instead of a chart."""
-    frames = {"basis": pl.DataFrame(), **frames}  # a caller without the CFTC marts gets the section's note
+    # a caller without the CFTC or the reserves marts gets those sections' notes
+    frames = {"basis": pl.DataFrame(), "reserves": pl.DataFrame(), "ampleness": pl.DataFrame(),
+              "rmp": pl.DataFrame(), **frames}
     specs = (("runoff", "QT runoff vs caps (monthly)", "qt_runoff_monthly",
               lambda: runoff_figure(frames["runoff"], frames["regimes"])),
              ("liquidity", "Reserves, ON RRP, TGA and net liquidity (weekly)", "liquidity_weekly",
@@ -346,7 +350,9 @@ def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
              ("auctions", "Treasury auction bid-to-cover by tenor", "auction_health",
               lambda: auction_figure(frames["auctions"])),
              ("basis", "Basis trade: leveraged funds' Treasury-futures shorts and the funding calendar (weekly)",
-              "basis_weekly", lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680)))
+              "basis_weekly", lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680)),
+             ("reserves", "Reserves: why they moved, are they ample, RMP pace (weekly)", "reserves_weekly",
+              lambda: _finish(report_reserves.reserves_figure(frames), 720)))
     return [Section(key, heading, None, f"marts.{mart} has no rows yet: run `qtwatch run --replay`.")
             if frames[key].is_empty() else Section(key, heading, build())
             for key, heading, mart, build in specs]

@@ -51,6 +51,7 @@ def provenance(entries: list[dict]) -> str:
                      f"{e['bytes']:,} | {', '.join(f'`{p}`' for p in e['recorded_from'])} |")
     lines += ["", "## Notes per file", ""]
     lines += [f"- `{e['file']}`: {e['notes']}" for e in entries if e.get("notes")]
+    lines += ["", "## Not recorded", "", *fred.not_recorded()]
     return "\n".join(lines) + "\n"
 
 

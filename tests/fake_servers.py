@@ -112,6 +112,8 @@ def _fredgraph(query: dict[str, str]) -> tuple[int, bytes, str]:
     series = query.get("id", "")
     recorded = FIXTURES / "fred" / "fredgraph_WALCL_fetched-2025-08-11.csv"
     path = recorded if series == "WALCL" else REPLAY / "fred" / "fredgraph" / f"{series}.csv"
+    if series in fred_source.not_recorded(REPLAY):  # a real series the snapshot has no recording of: no observations
+        return 200, f"observation_date,{series}\n".encode(), "text/csv"
     if not path.exists():
         return 404, b"<html>Not Found</html>", "text/html"
     high = date_or_none(query.get("coed")) or date.max

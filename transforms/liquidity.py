@@ -3,6 +3,10 @@
 Grain: one row per H.4.1 Wednesday (the WALCL dates); amounts in $ billions. Net liquidity uses Wednesday levels only
 (WALCL, WDTGAL, ON RRP of the Wednesday); reserves (WRESBAL) are the week average ending that Wednesday and are
 shown beside the identity, never inside it.
+
+Two columns on one basis (issue 23): `reserves_wed_bn` is the Wednesday-level reserve balances (WRBWFRBL, the H.4.1
+headline) and `net_liquidity_h41_bn` = WALCL - WDTGAL - reverse repos with others (WLRRAOL), every part a Wednesday
+level of the same H.4.1 table (net_liquidity_bn takes ON RRP from the NY Fed's operation results instead).
 """
 
 import datetime as dt
@@ -27,6 +31,8 @@ SCHEMA: SchemaDict = {
     "tga_bn": pl.Float64,
     "net_liquidity_bn": pl.Float64,
     **{f"{col}_{lag}": pl.Float64 for lag in CHANGE_LAGS for col in CHANGE_COLUMNS},
+    "reserves_wed_bn": pl.Float64,
+    "net_liquidity_h41_bn": pl.Float64,
 }
 
 
@@ -35,7 +41,17 @@ def join_weekly_levels(fred_bn: pl.DataFrame) -> pl.DataFrame:
     weeks = select_series(fred_bn, "WALCL", "total_assets_bn").rename({"date": "week"})
     reserves = select_series(fred_bn, "WRESBAL", "reserves_bn").rename({"date": "week"})
     tga = select_series(fred_bn, "WDTGAL", "tga_bn").rename({"date": "week"})
-    return weeks.join(reserves, on="week", how="left").join(tga, on="week", how="left")
+    weekly = weeks.join(reserves, on="week", how="left").join(tga, on="week", how="left")
+    return weekly.pipe(join_h41_levels, fred_bn)
+
+
+def join_h41_levels(weekly: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame:
+    """Wednesday-level reserves (WRBWFRBL) and net liquidity on the H.4.1 basis (WALCL - WDTGAL - WLRRAOL)."""
+    reserves = select_series(fred_bn, "WRBWFRBL", "reserves_wed_bn").rename({"date": "week"})
+    others_rrp = select_series(fred_bn, "WLRRAOL", "_rrp_others_bn").rename({"date": "week"})
+    return weekly.join(reserves, on="week", how="left").join(others_rrp, on="week", how="left").with_columns(
+        (pl.col("total_assets_bn") - pl.col("tga_bn") - pl.col("_rrp_others_bn")).alias("net_liquidity_h41_bn")
+    ).drop("_rrp_others_bn")
 
 
 def attach_on_rrp(weekly: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame:

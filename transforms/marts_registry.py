@@ -20,7 +20,19 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms import auction_health, basis, funding, funding_calendar, liquidity, runoff, tga
+from transforms import (
+    ampleness,
+    auction_health,
+    basis,
+    funding,
+    funding_calendar,
+    liquidity,
+    purchases,
+    reserves,
+    runoff,
+    tga,
+    treasury_cash,
+)
 from transforms.calendar import fed_holidays, legal_holidays
 from transforms.fiscal import tga_closing_balance
 from transforms.registry import DATASETS, source_of
@@ -95,6 +107,23 @@ def _basis_weekly(f: Frames) -> pl.DataFrame:
 def _funding_calendar(f: Frames) -> pl.DataFrame:
     return funding_calendar.build_funding_calendar(f["funding_daily"], f["treasury_auctions"], f["tga_daily"],
                                                    fed_holidays(), legal_holidays())
+
+
+def _reserves_weekly(f: Frames) -> pl.DataFrame:
+    return reserves.build_reserves_weekly(f["fred_observations"])
+
+
+def _reserve_ampleness_weekly(f: Frames) -> pl.DataFrame:
+    return ampleness.build_reserve_ampleness_weekly(f["fred_observations"])
+
+
+def _rmp_rounds(f: Frames) -> pl.DataFrame:
+    return purchases.build_rmp_rounds(f["fred_observations"], f["ref.rmp_rounds"].sort("window_from"))
+
+
+def _treasury_cash_daily(f: Frames) -> pl.DataFrame:
+    return treasury_cash.build_treasury_cash_daily(f["tga_daily"], f["ref.debt_limit_events"].sort("event_date"),
+                                                   f["ref.treasury_cash_assumptions"].sort("quarter_end"))
 
 
 _DECLARED = (
@@ -180,6 +209,11 @@ _DECLARED = (
             "on_rrp_bn_4w": "on_rrp_bn minus its value 28 days earlier, $ billions.",
             "tga_bn_4w": "tga_bn minus its value 28 days earlier, $ billions.",
             "net_liquidity_bn_4w": "net_liquidity_bn minus its value 28 days earlier, $ billions.",
+            "reserves_wed_bn": "Reserve balances, Wednesday level (FRED WRBWFRBL): the H.4.1 headline, on the same "
+                "basis as total_assets_bn and tga_bn (reserves_bn is the week average).",
+            "net_liquidity_h41_bn": "total_assets_bn - tga_bn - reverse repos with others (FRED WLRRAOL), all "
+                "Wednesday levels of the one H.4.1 table; net_liquidity_bn takes ON RRP from the NY Fed operation "
+                "(RRPONTSYD) instead. NULL when a part is missing.",
         },
     ),
     Mart(
@@ -400,6 +434,154 @@ _DECLARED = (
             "on_rrp_bn": "ON RRP take-up that day, $ billions.",
             "tga_change_bn": "Change of the Treasury General Account closing balance from the previous statement day, "
                 "$ billions (marts.tga_daily); a rise drains reserves.",
+        },
+    ),
+    Mart(
+        "reserves_weekly", _reserves_weekly, ("fred_observations",),
+        reserves.SCHEMA,
+        key=("week",), grain="H.4.1 Wednesday", date_column="week",
+        comment=(
+            "Reserves the way the H.4.1 reads them (grain: H.4.1 Wednesday, the dates of FRED WALCL): the Wednesday "
+            "levels of table 1 \"Factors Affecting Reserve Balances\" from FRED, the identity reserves = factors "
+            "supplying - factors absorbing (to FRED's rounding), and the week's change of reserves attributed to "
+            "each factor. $ billions. A week whose inputs (or the previous week's) are missing keeps NULLs and names "
+            "them in missing_inputs."),
+        columns={
+            "week": "The H.4.1 Wednesday (levels are as of the close of that day); published Thursday 4:30 pm ET.",
+            "reserves_bn": "Reserve balances with Federal Reserve Banks, Wednesday level (FRED WRBWFRBL): the H.4.1 "
+                "headline. marts.liquidity_weekly.reserves_bn is the week average (WRESBAL), a different number.",
+            "factors_supplying_bn": "Total factors supplying reserve funds, Wednesday level (FRED WTFSRFL).",
+            "factors_absorbing_bn": "Total factors, other than reserve balances, absorbing reserve funds, Wednesday "
+                "level (FRED WTFORBAFL).",
+            "securities_bn": "Securities held outright (FRED WSHOSHO): Treasuries, agency debt and MBS at face "
+                "value.",
+            "bills_bn": "Treasury bills held outright (FRED WSHOBL): where reserve-management purchases land.",
+            "notes_bonds_bn": "Nominal Treasury notes and bonds held outright (FRED WSHONBNL).",
+            "tips_bn": "Inflation-indexed Treasury notes and bonds held outright, face value (FRED WSHONBIIL).",
+            "tips_inflation_comp_bn": "Inflation compensation on the TIPS held (FRED WSHOICL).",
+            "mbs_bn": "Agency mortgage-backed securities held outright, remaining principal (FRED WSHOMCB).",
+            "repo_bn": "Repurchase agreements (FRED WORAL): Standing Repo Facility and foreign official repo "
+                "take-up outstanding.",
+            "loans_bn": "Loans (FRED WLCFLL): discount window and other credit facilities.",
+            "currency_bn": "Currency in circulation, Wednesday level (FRED WCICL; WCURCIR is the week average).",
+            "reverse_repo_foreign_bn": "Reverse repurchase agreements with foreign official and international "
+                "accounts (FRED WLRRAFOIAL).",
+            "reverse_repo_others_bn": "Reverse repurchase agreements with others (FRED WLRRAOL): mostly the ON RRP "
+                "facility.",
+            "tga_bn": "U.S. Treasury General Account, Wednesday level (FRED WDTGAL).",
+            "other_supplying_bn": "factors_supplying_bn - securities_bn - repo_bn - loans_bn: unamortized premiums "
+                "and discounts, float, central bank liquidity swaps, other assets, gold, SDRs, Treasury currency (a "
+                "residual of the published total).",
+            "other_absorbing_bn": "factors_absorbing_bn - currency_bn - reverse repos - tga_bn: other deposits, "
+                "Treasury cash holdings, other liabilities and capital (a residual of the published total).",
+            "identity_residual_bn": "reserves_bn - (factors_supplying_bn - factors_absorbing_bn): within +-0.005 "
+                "($5 million) when the published lines agree (FRED rounds each to $1 million).",
+            "reserves_change_bn": "reserves_bn minus its value on the Wednesday 7 days earlier (NULL when that week "
+                "is not held).",
+            "securities_contrib_bn": "Contribution of securities held outright to reserves_change_bn: their change "
+                "(purchases add reserves, runoff drains them).",
+            "repo_contrib_bn": "Contribution of repo (SRF) to reserves_change_bn: its change.",
+            "loans_contrib_bn": "Contribution of loans to reserves_change_bn: their change.",
+            "other_supplying_contrib_bn": "Contribution of the other supplying factors to reserves_change_bn: their "
+                "change.",
+            "currency_contrib_bn": "Contribution of currency to reserves_change_bn: minus its change (more currency "
+                "drains reserves).",
+            "reverse_repo_foreign_contrib_bn": "Contribution of the foreign official reverse repo pool: minus its "
+                "change.",
+            "reverse_repo_others_contrib_bn": "Contribution of reverse repos with others (ON RRP): minus their "
+                "change.",
+            "tga_contrib_bn": "Contribution of the TGA: minus its change (Treasury cash build-ups drain reserves).",
+            "other_absorbing_contrib_bn": "Contribution of the other absorbing factors: minus their change. The "
+                "nine *_contrib_bn add up to reserves_change_bn (to rounding).",
+            "missing_inputs": "FRED series lacking this week or the previous one (the attribution is then NULL, "
+                "never computed from part of its inputs); NULL when complete.",
+        },
+    ),
+    Mart(
+        "rmp_rounds", _rmp_rounds, ("fred_observations", "ref.rmp_rounds"),
+        purchases.SCHEMA,
+        key=("round",), grain="announced reserve-management purchase round", date_column="window_from",
+        comment=(
+            "Reserve-management purchases per announced round (grain: round of ref.rmp_rounds), measured over the "
+            "round's own window with H.4.1 Wednesday levels, never over a calendar month. $ billions."),
+        columns={
+            "round": "Round label (ref.rmp_rounds.round).",
+            "announced_on": "Day the round was announced (ref.rmp_rounds).",
+            "window_from": "First day of the purchase window.",
+            "window_to": "Last day of the purchase window (the next announcement).",
+            "amount_bn": "Announced RMP amount, USD billions (NULL: not reviewed, not compared).",
+            "amount_basis": "announced, approximate (secondary) or not reviewed (ref.rmp_rounds.amount_basis).",
+            "start_wednesday": "H.4.1 Wednesday the measure starts from: the last Wednesday before window_from.",
+            "end_wednesday": "H.4.1 Wednesday the measure ends on: the last Wednesday on or before window_to, or "
+                "the latest held Wednesday while the round runs (NULL before it starts).",
+            "status": "complete, in_progress (measured to the latest held Wednesday, against the whole round's "
+                "amount) or not_started.",
+            "securities_growth_bn": "Change of securities held outright (FRED WSHOSHO) over the measure: the net "
+                "purchase (agency principal reinvested in bills offsets the MBS paydowns).",
+            "treasury_growth_bn": "Change of Treasury securities held (FRED TREAST): RMPs plus the reinvestment of "
+                "agency principal.",
+            "mbs_change_bn": "Change of MBS held (FRED WSHOMCB): the paydowns (negative).",
+            "bills_growth_bn": "Change of Treasury bills held (FRED WSHOBL), the cleanest RMP tracker (also carries "
+                "the reinvestments); NULL where WSHOBL is not held.",
+            "attainment": "securities_growth_bn / amount_bn (NULL where no amount is reviewed). Purchases settle a "
+                "day or two after trade: a window's last days may land in the next round.",
+            "citation_url": "Where the amount or pace is published (ref.rmp_rounds).",
+        },
+    ),
+    Mart(
+        "treasury_cash_daily", _treasury_cash_daily,
+        ("tga_daily", "ref.debt_limit_events", "ref.treasury_cash_assumptions"), treasury_cash.SCHEMA,
+        key=("date",), grain="DTS business day", date_column="date",
+        comment=(
+            "Treasury cash in context (grain: DTS business day of marts.tga_daily): the TGA closing balance beside "
+            "the debt-limit regime in force (ref.debt_limit_events) and the end-of-quarter cash balance Treasury "
+            "assumed in its refunding estimate (ref.treasury_cash_assumptions). $ billions. The debt limit headroom "
+            "(DTS table IIIC) is not loaded."),
+        columns={
+            "date": "DTS record date.",
+            "tga_bn": "TGA closing balance (marts.tga_daily.tga_bn).",
+            "debt_limit_regime": "suspended, limit_in_force or extraordinary_measures: the regime of the latest "
+                "reviewed event on or before the day (NULL before the first).",
+            "debt_limit_since": "Date of that event (join ref.debt_limit_events for its citation).",
+            "quarter_end": "Last day of the calendar quarter containing the day.",
+            "assumed_cash_bn": "End-of-quarter cash Treasury assumed for that quarter (latest reviewed estimate), "
+                "from the day it was announced; NULL before that and where none is reviewed.",
+            "is_quarter_end": "True on the quarter's last DTS day (only when the data reach the quarter's end).",
+            "gap_to_assumption_bn": "On the quarter's last DTS day: tga_bn - assumed_cash_bn (above + / below - the "
+                "assumption); NULL on other days.",
+            "reported_cash_bn": "On the quarter's last DTS day: the end-of-quarter cash Treasury later reported "
+                "(ref.treasury_cash_assumptions; rounded to $1bn), a cross-check of tga_bn.",
+        },
+    ),
+    Mart(
+        "reserve_ampleness_weekly", _reserve_ampleness_weekly, ("fred_observations",),
+        ampleness.SCHEMA,
+        key=("week",), grain="week ending Wednesday", date_column="week",
+        comment=(
+            "Are reserves ample? (grain: week ending Wednesday with H.4.1 week-average reserves): reserves as a "
+            "share of commercial banks' total assets (H.8), EFFR-IORB and SOFR-IORB, a rolling public proxy of the "
+            "NY Fed's Reserve Demand Elasticity and a regime label whose thresholds are cited "
+            "(transforms/ampleness.py: Afonso, Giannone, La Spada and Williams, NY Fed Staff Report 1019; Liberty "
+            "Street Economics 2024-10-17)."),
+        columns={
+            "week": "The Wednesday ending the week (H.4.1 and H.8 weeks end on Wednesday).",
+            "reserves_bn": "Reserve balances, week average (FRED WRESBAL), $ billions: the same basis as the H.8 "
+                "week average below.",
+            "bank_assets_bn": "Total assets of all commercial banks, week average, seasonally adjusted (H.8, FRED "
+                "TLAACBW027SBOG), $ billions; NULL where not held.",
+            "reserves_to_assets_pct": "100 x reserves_bn / bank_assets_bn.",
+            "effr_iorb_bp": "Mean of (EFFR - IORB) x 100 over the business days of the seven days ending the "
+                "Wednesday, basis points; NULL before IORB (2021-07-29).",
+            "sofr_iorb_bp": "Mean of (SOFR - IORB) x 100 over the same days, basis points.",
+            "elasticity_bp_per_pp": "Public proxy of the reserve demand elasticity: OLS slope of effr_iorb_bp on "
+                "reserves_to_assets_pct over the trailing 52 weeks (at least 26 with both), bp per percentage point; "
+                "no instruments, so a rough gauge, not the NY Fed's estimate.",
+            "elasticity_t": "OLS t-statistic of that slope.",
+            "elasticity_weeks": "Weeks of the trailing window with both inputs.",
+            "regime": "abundant (ratio >= 12%, SR 1019's satiation threshold), approaching_scarce (ratio below it "
+                "and the slope significantly negative, t <= -2), ample (ratio below it, slope not significantly "
+                "negative: LSE 2024-10-17 \"only modestly negative\"); NULL when an input is missing.",
+            "regime_basis": "What the label rests on, with its citation, or which input is missing.",
         },
     ),
 )

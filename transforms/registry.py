@@ -185,6 +185,12 @@ _DTS = ("Daily Treasury Statement: published by 4:00 p.m. ET the following feder
 _H15 = ("Board of Governors, H.15 Selected Interest Rates: the daily update is posted Monday through Friday at "
         "4:15 p.m. ET, not on holidays (https://www.federalreserve.gov/releases/h15/); Treasury constant maturities "
         "for day T appear that evening")
+_H8 = ("Board of Governors, H.8 'Assets and Liabilities of Commercial Banks in the United States': 'Published weekly, "
+       "the release is typically available to the public by 4:15 p.m. each Friday. If Friday is a federal holiday, "
+       "then the data are released on Thursday' (https://www.federalreserve.gov/releases/h8/about.htm), with the "
+       "week ending the Wednesday nine days earlier (e.g. the 2008-08-29 release's last week ends 2008-08-20, "
+       "https://www.federalreserve.gov/releases/H8/20080829/); a Thursday release after a Friday holiday is "
+       "stamped a day late here, never early")
 _ADMINISTERED = ("Administered rates (IORB, the target range) are announced ahead, with the FOMC statement and "
                  "implementation note (https://www.federalreserve.gov/monetarypolicy/reserve-balances.htm)")
 
@@ -194,6 +200,8 @@ _SECURED = Release(lag=1, time_et="08:00", cron="20 9 * * 1-5", citation=_NYFED_
 _UNSECURED = Release(lag=1, time_et="09:00", cron="20 9 * * 1-5", citation=_NYFED_UNSECURED)
 _ON_RRP = Release(lag=0, time_et="13:15", cron="0 14 * * 1-5", citation=_NYFED_OPS)
 _TREASURY_YIELDS = Release(lag=0, time_et="16:15", cron="30 16 * * 1-5", citation=_H15)
+_H8_WEEKLY = Release(lag=9, time_et="16:15", cron="30 16 * * 5", citation=_H8, business_days=False,
+                     description="FRED series after the H.8 bank balance sheets (Friday 4:15 pm ET, 9 days later).")
 _KNOWN_AHEAD = Release(lag=0, time_et="00:00", cron="0 20 * * *", citation=_ADMINISTERED, business_days=False)
 
 FRED_API_URL = "https://api.stlouisfed.org/fred/"
@@ -226,7 +234,7 @@ SOURCES: dict[str, Source] = {
             # per series, by the catalog's `release` column (ref.fred_series): the original publisher's rule
             group_release_column="release", group_releases={
                 "h41": _H41_WEEKLY, "nyfed_secured": _SECURED, "nyfed_unsecured": _UNSECURED, "on_rrp": _ON_RRP,
-                "h15": _TREASURY_YIELDS, "administered": _KNOWN_AHEAD,
+                "h15": _TREASURY_YIELDS, "administered": _KNOWN_AHEAD, "h8": _H8_WEEKLY,
             }),
         Source(
             "auctions", "US Treasury auction announcements and results (Fiscal Data auctions_query)",

@@ -255,7 +255,9 @@ def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Non
         con = con or duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
         highest = max(_highest_data_block(con), *(_block_id(p) for p in (meta_block, free_list)))
         _read_every_block(con)
-        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
+        # every block the file says it has (used or free): a trailing metadata block holds no table data
+        block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchall()[0]
+        highest = max(highest, blocks - 1)
     except duckdb.Error as exc:
         raise WarehouseError(_corrupt_message(path, exc)) from None
     finally:

@@ -189,11 +189,21 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     if call.setting != "fredgraph_url":
         return call.not_found()
     series = call.query.get("id", "")
+    if series in not_recorded(call.root):  # the snapshot has no recording: no observations, never invented ones
+        log.warning("fred: %s is not recorded in the replay snapshot (replay/PROVENANCE.md): no observations",
+                    series)
+        return 200, f"observation_date,{series}\n".encode(), "text/csv"
     text = (call.root / "fred" / "fredgraph" / f"{series}.csv").read_text()
     low = date_or_none(call.query.get("cosd"))
     release = series_release(series)
     return 200, filter_dated_csv(text, low, call.upper(call.query.get("coed")),
                                  lambda day: call.published(day, release)), "text/csv"
+
+
+def not_recorded(root: Path) -> dict[str, str]:
+    """Catalog series the snapshot at `root` lists as not recorded (fred/not_recorded.json), with why."""
+    path = root / "fred" / "not_recorded.json"
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 @cache
@@ -217,12 +227,13 @@ def _replay_api(call: ReplayCall) -> tuple[int, bytes, str]:
     series = call.query.get("series_id", "")
     entry = next((e for e in seed_rows("fred_series") if e["series_id"] == series), None)
     path = call.root / "fred" / "fredgraph" / f"{series}.csv"
-    if entry is None or not path.exists():
+    unrecorded = series in not_recorded(call.root)  # a real series the snapshot has no recording of
+    if entry is None or not (path.exists() or unrecorded):
         return _api_error("Bad Request.  The series does not exist.")
     if call.path == "series":
         return 200, json.dumps({"seriess": [_series_meta(entry, call)]}).encode(), "application/json"
     if call.path == "series/observations":
-        return 200, json.dumps(_observations(path, call)).encode(), "application/json"
+        return 200, json.dumps(_observations(path, call, unrecorded)).encode(), "application/json"
     return call.not_found()
 
 
@@ -237,11 +248,13 @@ def _series_meta(entry: dict[str, str], call: ReplayCall) -> dict[str, str]:
             "last_updated": f"{day} 07:01:06-05", "seasonal_adjustment_short": "NSA"}
 
 
-def _observations(path: Path, call: ReplayCall) -> dict:
-    """`series/observations` JSON over the request's observation_start/_end (and the run's as-of)."""
+def _observations(path: Path, call: ReplayCall, unrecorded: bool = False) -> dict:
+    """`series/observations` JSON over the request's observation_start/_end (and the run's as-of); none for a
+    series the snapshot does not record."""
     low = date_or_none(call.query.get("observation_start"))
     release = series_release(path.stem)
-    rows = filter_dated_csv(path.read_text(), low, call.upper(call.query.get("observation_end")),
+    text = f"observation_date,{path.stem}\n" if unrecorded else path.read_text()
+    rows = filter_dated_csv(text, low, call.upper(call.query.get("observation_end")),
                             lambda day: call.published(day, release)).decode()
     day = (call.as_of or date.today()).isoformat()
     observations = [{"realtime_start": day, "realtime_end": day, "date": line[:10], "value": line[11:] or "."}

@@ -16,6 +16,10 @@ from transforms.marts_registry import MARTS
 from transforms.registry import DATASETS
 from warehouse.db import connect_readonly
 
+# Marts that are rightly empty in a backtest before their first event: no reserve-management purchase round had been
+# announced before 2025-12-11, so the demo's first publish (as of 2025-06-30) has none.
+EMPTY_BEFORE_FIRST_EVENT = frozenset({"rmp_rounds"})
+
 
 def _one(con, sql: str):
     return con.execute(sql).fetchall()[0]
@@ -35,7 +39,7 @@ def check(con) -> str:
         core, distinct = _one(con, f"SELECT (SELECT count(*) FROM {d.core_table}), "
                                    f"(SELECT count(*) FROM (SELECT DISTINCT {keys} FROM {d.raw_table}))")
         assert core == distinct > 0, f"{d.core_table} has {core} rows for {distinct} keys in raw"
-    for mart in MARTS:
+    for mart in sorted(set(MARTS) - EMPTY_BEFORE_FIRST_EVENT):
         assert _one(con, f"SELECT count(*) FROM marts.{mart}")[0] > 0, f"marts.{mart} is empty"
     return run_id
 

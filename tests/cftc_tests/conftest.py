@@ -32,11 +32,14 @@ def replay_core() -> dict[str, pl.DataFrame]:
     dataset name as the marts read them (FRED in $ billions), with the ref table they read."""
     catalog = pl.read_csv(SEEDS / "fred_series.csv", try_parse_dates=True)
     series = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
-              for s in catalog["series_id"]]
+              for s in catalog["series_id"] if (REPLAY / "fred" / "fredgraph" / f"{s}.csv").exists()]
     observations = pl.concat(series).join(catalog.select("series_id", "units"), on="series_id")
     return {
         "fred_observations": to_billions(observations.drop("units"), catalog),
         "ref.qt_cap_regimes": pl.read_csv(SEEDS / "qt_cap_regimes.csv", try_parse_dates=True),
+        "ref.rmp_rounds": pl.read_csv(SEEDS / "rmp_rounds.csv", try_parse_dates=True),
+        "ref.debt_limit_events": pl.read_csv(SEEDS / "debt_limit_events.csv", try_parse_dates=True),
+        "ref.treasury_cash_assumptions": pl.read_csv(SEEDS / "treasury_cash_assumptions.csv", try_parse_dates=True),
         "nyfed_reference_rates": nyfed.parse_reference_rates_csv((REPLAY / "nyfed" / "rates_all.csv").read_bytes()),
         "nyfed_rp_operations": nyfed.parse_rp_operations_json(
             gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes())),

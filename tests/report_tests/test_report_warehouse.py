@@ -32,7 +32,7 @@ def points(figure: dict, name: str) -> list[tuple]:
 def by_heading(demo_report: dict) -> dict[str, dict]:
     """Parsed figures keyed by the section id they sit in (runoff, liquidity, funding, auctions, basis)."""
     page = demo_report["html"]
-    keys = ("runoff", "liquidity", "funding", "auctions", "basis")
+    keys = ("runoff", "liquidity", "funding", "auctions", "basis", "reserves")
     starts = sorted((page.index(f'<section id="{k}">'), k) for k in keys)
     out = {}
     for figure in demo_report["figures"]:
@@ -41,9 +41,9 @@ def by_heading(demo_report: dict) -> dict[str, dict]:
     return out
 
 
-def test_one_page_with_five_charts_and_one_plotlyjs(demo_report) -> None:
+def test_one_page_with_six_charts_and_one_plotlyjs(demo_report) -> None:
     page = demo_report["html"]
-    assert len(demo_report["figures"]) == 5
+    assert len(demo_report["figures"]) == 6
     assert page.count("plotly.js v") == 1
     size_mb = demo_report["path"].stat().st_size / 1e6
     assert size_mb < 8, f"{size_mb:.1f} MB: plotly.js embedded more than once?"

@@ -1,16 +1,20 @@
-"""A keyed FRED run works offline end to end: the replay serves the FRED API (issue 11), every catalog series lands,
+"""A keyed FRED run works offline end to end: the replay serves the FRED API (issue 11), every catalog series it
+recorded lands (issue 23's unrecorded H.4.1 lines, replay/fred/not_recorded.json, come back with no observations),
 FRED's own units spellings pass the suite and do not count as a unit change against a keyless history."""
 
 import os
 from datetime import date
+from pathlib import Path
 from unittest import mock
 
 import pytest
 
+from flows.sources.fred import not_recorded
 from warehouse.db import connect_readonly
 
 from .conftest import read_loads, run_flow
 
+REPLAY = Path(__file__).resolve().parents[2] / "replay"
 API_KEY = "abcdefabcdef0123456789spinetests"  # synthetic, the shape of a FRED key
 AS_OF = date(2025, 6, 13)
 KEYED_AS_OF = date(2025, 6, 20)  # a week later: new observations arrive through the API (issue 28.11: held rows
@@ -42,8 +46,9 @@ def test_keyed_replay_run_lands_every_series(keyed_after_keyless):
     assert keyed.status == "Completed"
     load = read_loads(warehouse, keyed.run_id)["fred"]
     assert load["status"] in ("published", "unchanged") and load["error"] is None
-    catalog = _rows(warehouse, "SELECT count(*) FROM ref.fred_series")[0][0]
-    assert _rows(warehouse, "SELECT count(DISTINCT series_id) FROM core.fred_observations")[0][0] == catalog
+    catalog = {s for (s,) in _rows(warehouse, "SELECT series_id FROM ref.fred_series")}
+    landed = {s for (s,) in _rows(warehouse, "SELECT DISTINCT series_id FROM core.fred_observations")}
+    assert landed == catalog - set(not_recorded(REPLAY))
 
 
 def test_keyed_run_keeps_freds_units_and_reloads_no_history(keyed_after_keyless):
