@@ -8,6 +8,7 @@ Reproduce: .venv/bin/python -m pytest tests/operator_tests/test_prefect_alerts.p
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -24,6 +25,7 @@ def made(prefect_harness, monkeypatch):
     notifications.ensure_alerting(URL)  # again: updates, never duplicates
     yield result
     secrets.forget_secrets()
+    os.environ.pop(notifications.ALERTS_BY_PREFECT, None)  # ensure_alerting sets it for the serving process
 
 
 def test_serve_makes_the_block_and_two_automations(made) -> None:
@@ -47,15 +49,12 @@ def test_serve_makes_the_block_and_two_automations(made) -> None:
 
 
 def test_served_runs_leave_failure_alerts_to_the_automation(made, httpserver, monkeypatch) -> None:
-    import os
-
     assert os.environ.get(notifications.ALERTS_BY_PREFECT) == "1"
     monkeypatch.setenv("QTWATCH_ALERT_WEBHOOK_URL", httpserver.url_for("/alert"))
     flow = SimpleNamespace(name="qtwatch-pipeline")
     run = SimpleNamespace(id="00000000-0000-0000-0000-000000000001", name="live-all", parameters={})
     alerts.notify_failure(flow, run, SimpleNamespace(name="Failed", message="fred failed"))
     assert httpserver.log == []  # one failure, one message: the automation's
-    monkeypatch.delenv(notifications.ALERTS_BY_PREFECT)
 
 
 def test_without_a_url_or_a_saved_block_nothing_is_made(prefect_harness, monkeypatch) -> None:

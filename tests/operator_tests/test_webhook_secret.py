@@ -24,6 +24,7 @@ def dead_webhook(monkeypatch) -> str:
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/services/{TOKEN}"
     monkeypatch.setenv("QTWATCH_ALERT_WEBHOOK_URL", url)
+    monkeypatch.delenv("QTWATCH_ALERTS_BY_PREFECT", raising=False)  # a run's own hook posts (not served)
     monkeypatch.setattr(alerts, "POST_TIMEOUT_S", 2.0)
     yield url
     secrets.forget_secrets()
