@@ -17,8 +17,10 @@ from expectations import (
     funding_calendar,
     funding_daily,
     liquidity_weekly,
+    nyfed_pd,
     nyfed_reference_rates,
     nyfed_rp_operations,
+    ofr_stfm,
     qt_runoff_monthly,
     tga_daily,
     treasury_auctions,
@@ -26,7 +28,7 @@ from expectations import (
 
 RAW_MODULES: tuple[ModuleType, ...] = (
     fred_observations, treasury_auctions, nyfed_reference_rates, nyfed_rp_operations, dts_operating_cash_balance,
-    cftc_tff,
+    cftc_tff, nyfed_pd, ofr_stfm,
 )
 MART_MODULES: tuple[ModuleType, ...] = (
     qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,

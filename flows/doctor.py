@@ -16,12 +16,14 @@ from datetime import date, timedelta
 
 from flows.http import SourceError, get_bytes, make_session
 from flows.sources.fred import KEY_HELP
-from transforms import fiscal, fred, nyfed
+from transforms import fiscal, fred, nyfed, nyfed_pd, ofr_stfm
 from transforms.errors import ParseError
 from transforms.registry import SOURCES, Source
 
 PROBE_SERIES = "WALCL"  # weekly, small, on every FRED mirror
 PROBE_DAYS = 14  # a two-week window: a few rows, never a large download
+PD_PROBE_KEYID = "PDPOSGST-TOT"  # dealers' total net Treasury position: one key id, ~700 weeks, a few dozen KB
+OFR_PROBE_MNEMONIC = "REPO-DVP_AR_OO-P"  # DVP overnight rate, preliminary: the segment the basis trade funds in
 # Fields FRED's `series` metadata carries today (cassettes/fred/series_*.json): anything else is new.
 FRED_SERIES_FIELDS = frozenset({
     "id", "realtime_start", "realtime_end", "title", "observation_start", "observation_end", "frequency",
@@ -143,7 +145,29 @@ def probe_for(source: Source, api_key: str | None, today: date) -> Probe | None:
         return Probe(source.http.base_url_setting, "rates/all/search.csv", window, "csv", _inspect_rates)
     if name == "nyfed_rp_operations":
         return Probe(source.http.base_url_setting, "rp/results/search.json", window, "json", _inspect_operations)
+    return _plumbing_probe(source, start)
+
+
+def _plumbing_probe(source: Source, start: str) -> Probe | None:
+    """Primary dealer statistics: the published total's history (one key id); OFR: one repo series since `start`."""
+    if source.dataset.name == "nyfed_pd":
+        return Probe(source.http.base_url_setting, f"pd/get/{PD_PROBE_KEYID}.json", {}, "json", _inspect_pd)
+    if source.dataset.name == "ofr_stfm":
+        return Probe(source.http.base_url_setting, "series/timeseries",
+                     {"mnemonic": OFR_PROBE_MNEMONIC, "start_date": start}, "json", _inspect_ofr)
     return None
+
+
+def _inspect_pd(body: bytes, check: Check) -> None:
+    frame = nyfed_pd.parse_pd_json(body)
+    check.new = [f"key id {k}" for k in nyfed_pd.unknown_keyids(frame)]
+    eras = sorted(set(frame["series_break"].drop_nulls()))
+    check.note = f"{frame.height} weeks of {PD_PROBE_KEYID}, series breaks {', '.join(eras) or 'none'}"
+
+
+def _inspect_ofr(body: bytes, check: Check) -> None:
+    frame = ofr_stfm.parse_timeseries_json(body, OFR_PROBE_MNEMONIC)
+    check.note = f"{frame.height} days of {OFR_PROBE_MNEMONIC}"
 
 
 def _inspect_fredgraph(body: bytes, check: Check) -> None:

@@ -21,13 +21,15 @@ from werkzeug import Request, Response
 from flows.replay import ReplayCall, date_or_none, filter_dated_csv, fiscal_response, us_date
 from flows.sources import cftc as cftc_source
 from flows.sources import fred as fred_source
+from flows.sources import nyfed_pd as pd_source
+from flows.sources import ofr_stfm as ofr_source
 from transforms.registry import SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 REPLAY = ROOT / "replay"
 PREFIXES = {"fred_api_url": "/fred/", "fredgraph_url": "/fredgraph.csv", "fiscaldata_url": "/fiscal/",
-            "nyfed_url": "/nyfed/", "cftc_url": "/cftc/"}
+            "nyfed_url": "/nyfed/", "cftc_url": "/cftc/", "ofr_url": "/ofr/"}
 
 
 def base_urls(server: HTTPServer) -> dict[str, str]:
@@ -94,6 +96,10 @@ def _answer(path: str, query: dict[str, str], root: Path) -> tuple[int, bytes, s
         return 200, _rates(query), "text/csv"
     if path == "/nyfed/rp/results/search.json":
         return 200, _operations(query), "application/json"
+    if path.startswith("/nyfed/pd/"):  # the recorded primary dealer bodies (replay/nyfed/pd_get.json, real)
+        return pd_source.replay(ReplayCall(REPLAY, "nyfed_url", path[len("/nyfed/"):], query, None))
+    if path.startswith("/ofr/"):  # no OFR recording exists: every series answers [] as the replay does
+        return ofr_source.replay(ReplayCall(REPLAY, "ofr_url", path[len("/ofr/"):], query, None))
     return 404, b"not found", "text/plain"
 
 

@@ -70,7 +70,7 @@ def parse_timeseries_json(payload: bytes, mnemonic: str) -> pl.DataFrame:
     pairs = _pairs(body, mnemonic)
     parts = split_mnemonic(mnemonic)
     try:
-        frame = pl.DataFrame({"date": [str(p[0]) for p in pairs],
+        frame = pl.DataFrame({"date": pl.Series([str(p[0]) for p in pairs], dtype=pl.Utf8),
                               "value": pl.Series([p[1] for p in pairs], dtype=pl.Float64, strict=True)})
         frame = frame.with_columns(pl.col("date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=True))
     except (pl.exceptions.PolarsError, TypeError) as exc:
