@@ -191,8 +191,9 @@ _TREASURY_YIELDS = Release(lag=0, time_et="16:15", cron="30 16 * * 1-5", citatio
 _KNOWN_AHEAD = Release(lag=0, time_et="00:00", cron="0 20 * * *", citation=_ADMINISTERED, business_days=False)
 
 _PD_WEEKLY = Release(lag=8, time_et="16:15", cron="30 16 * * 4", citation=_NYFED_PD, business_days=False,
-                     weekly=True, weekday=2, grace_days=3, description="NY Fed primary dealer statistics (Thursday 4:15 pm ET, as of the "
-                     "Wednesday a week before).")
+                     weekly=True, weekday=2, grace_days=3,
+                     description="NY Fed primary dealer statistics (Thursday 4:15 pm ET, as of the Wednesday a week "
+                     "before).")
 _OFR_PRELIMINARY = Release(lag=1, time_et="18:00", cron="0 19 * * 1-5", citation=_OFR_STFM, calendar="USGS",
                            grace_days=3, description="OFR repo segments, preliminary (a business day after).")
 _OFR_FINAL = Release(lag=107, time_et="18:00", cron="0 19 * * 1-5", citation=_OFR_STFM, business_days=False,
