@@ -12,16 +12,19 @@ from expectations import (
     basis_weekly,
     bill_share_monthly,
     cftc_tff,
+    dealer_positions_weekly,
     dts_operating_cash_balance,
     fred_observations,
     funding_calendar,
     funding_daily,
+    funding_events,
     liquidity_weekly,
     nyfed_pd,
     nyfed_reference_rates,
     nyfed_rp_operations,
     ofr_stfm,
     qt_runoff_monthly,
+    repo_segments_daily,
     tga_daily,
     treasury_auctions,
 )
@@ -32,7 +35,7 @@ RAW_MODULES: tuple[ModuleType, ...] = (
 )
 MART_MODULES: tuple[ModuleType, ...] = (
     qt_runoff_monthly, liquidity_weekly, funding_daily, auction_health, bill_share_monthly, tga_daily,
-    basis_weekly, funding_calendar,
+    basis_weekly, funding_calendar, dealer_positions_weekly, repo_segments_daily, funding_events,
 )
 _MODULES: dict[str, ModuleType] = {m.DATASET: m for m in (*RAW_MODULES, *MART_MODULES)}
 

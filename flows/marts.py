@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import polars as pl
 
-from transforms import auction_health, basis, funding, funding_calendar, liquidity, runoff, tga
+from transforms import (
+    auction_health,
+    basis,
+    dealers,
+    funding,
+    funding_calendar,
+    funding_events,
+    liquidity,
+    nyfed_pd,
+    ofr_stfm,
+    repo_segments,
+    runoff,
+    tga,
+)
 from transforms.calendar import fed_holidays, legal_holidays
 from transforms.fiscal import tga_closing_balance
 from transforms.registry import source_of
@@ -27,6 +40,9 @@ class CoreFrames:
     auctions: pl.DataFrame
     tga: pl.DataFrame
     cftc: pl.DataFrame
+    # the plumbing sources (issue 24); empty by default so frames built before them still construct
+    nyfed_pd: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=nyfed_pd.SCHEMA))
+    ofr_stfm: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ofr_stfm.SCHEMA))
 
 
 MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
@@ -39,6 +55,12 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
     "basis_weekly": lambda c: basis.build_basis_weekly(c.cftc, _funding_daily(c)),
     "funding_calendar": lambda c: funding_calendar.build_funding_calendar(
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
+    "dealer_positions_weekly": lambda c: dealers.build_dealer_positions_weekly(c.nyfed_pd),
+    "repo_segments_daily": lambda c: _repo_segments(c),
+    "funding_events": lambda c: funding_events.build_funding_events(
+        _funding_daily(c), _repo_segments(c), dealers.build_dealer_positions_weekly(c.nyfed_pd),
+        funding_calendar.build_funding_calendar(_funding_daily(c), c.auctions, tga.build_tga_daily(c.tga),
+                                                fed_holidays(), legal_holidays())),
 }
 
 # The core datasets each mart is computed from: a mart is not rebuilt in a run where the source of one of them failed,
@@ -54,6 +76,9 @@ MART_INPUTS: dict[str, tuple[str, ...]] = {
     "tga_daily": ("dts_operating_cash_balance",),
     "basis_weekly": ("cftc_tff", *_FUNDING),
     "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
+    "dealer_positions_weekly": ("nyfed_pd",),
+    "repo_segments_daily": ("ofr_stfm", *_FUNDING),
+    "funding_events": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance", "nyfed_pd", "ofr_stfm"),
 }
 
 
@@ -65,6 +90,11 @@ def mart_sources(mart: str) -> set[str]:
 def _funding_daily(c: CoreFrames) -> pl.DataFrame:
     """marts.funding_daily as computed from core (the CFTC marts put its daily gauges beside their own rows)."""
     return funding.build_funding_daily(c.fred_bn, c.rates, c.rp_ops)
+
+
+def _repo_segments(c: CoreFrames) -> pl.DataFrame:
+    """marts.repo_segments_daily as computed from core (funding_events reads its spreads)."""
+    return repo_segments.build_repo_segments_daily(c.ofr_stfm, c.rates, _funding_daily(c))
 
 
 class CatalogMismatch(ValueError):
@@ -84,6 +114,8 @@ def read_core(con: duckdb.DuckDBPyConnection) -> CoreFrames:
         auctions=query_pl(con, "SELECT * FROM core.treasury_auctions"),
         tga=tga_closing_balance(query_pl(con, "SELECT * FROM core.dts_operating_cash_balance")),
         cftc=query_pl(con, "SELECT * FROM core.cftc_tff"),
+        nyfed_pd=query_pl(con, "SELECT * FROM core.nyfed_pd"),
+        ofr_stfm=query_pl(con, "SELECT * FROM core.ofr_stfm"),
     )
 
 
