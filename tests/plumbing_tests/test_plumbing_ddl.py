@@ -1,0 +1,41 @@
+"""The plumbing DDL files match the parsers' and the marts' SCHEMA constants and comment every table and column."""
+
+import duckdb
+import polars as pl
+import pytest
+
+from transforms import dealers, funding_events, nyfed_pd, ofr_stfm, repo_segments
+from warehouse.db import apply_schema
+
+DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int64: "BIGINT"}
+TABLES = {("raw", "nyfed_pd"): nyfed_pd.SCHEMA, ("raw", "ofr_stfm"): ofr_stfm.SCHEMA,
+          ("marts", "dealer_positions_weekly"): dealers.SCHEMA,
+          ("marts", "repo_segments_daily"): repo_segments.SCHEMA, ("marts", "funding_events"): funding_events.SCHEMA}
+LINEAGE = [("load_id", "VARCHAR"), ("fetched_at", "TIMESTAMP WITH TIME ZONE"), ("as_of", "DATE"),
+           ("source_url", "VARCHAR"), ("published_at", "TIMESTAMP WITH TIME ZONE")]
+
+
+@pytest.fixture(scope="module")
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    apply_schema(con)
+    apply_schema(con)  # idempotent
+    return con
+
+
+def columns(con, schema: str, table: str) -> list[tuple[str, str, str | None]]:
+    return con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND "
+                       "table_name = ? ORDER BY column_index", [schema, table]).fetchall()
+
+
+@pytest.mark.parametrize(("schema", "table"), list(TABLES), ids=[t for _, t in TABLES])
+def test_ddl_matches_schema_constant_and_is_commented(con, schema, table):
+    expected = [(c, DUCKDB_TYPE[t.base_type() if isinstance(t, pl.DataType) else t])
+                for c, t in TABLES[(schema, table)].items()]
+    expected += LINEAGE if schema == "raw" else []
+    got = columns(con, schema, table)
+    assert [(c, t) for c, t, _ in got] == expected
+    assert [c for c, _, comment in got if not comment] == []
+    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                          [schema, table]).fetchone()
+    assert comment and comment[0]
