@@ -11,6 +11,7 @@ import polars as pl
 from transforms import (
     auction_health,
     basis,
+    basis_plumbing,
     dealers,
     funding,
     funding_calendar,
@@ -52,7 +53,9 @@ MART_BUILDERS: dict[str, Callable[[CoreFrames], pl.DataFrame]] = {
     "auction_health": lambda c: auction_health.build_auction_health(c.auctions),
     "bill_share_monthly": lambda c: auction_health.build_bill_share_monthly(c.auctions),
     "tga_daily": lambda c: tga.build_tga_daily(c.tga),
-    "basis_weekly": lambda c: basis.build_basis_weekly(c.cftc, _funding_daily(c)),
+    "basis_weekly": lambda c: basis_plumbing.add_plumbing_columns(
+        basis.build_basis_weekly(c.cftc, _funding_daily(c)), dealers.build_dealer_positions_weekly(c.nyfed_pd),
+        _repo_segments(c)),
     "funding_calendar": lambda c: funding_calendar.build_funding_calendar(
         _funding_daily(c), c.auctions, tga.build_tga_daily(c.tga), fed_holidays(), legal_holidays()),
     "dealer_positions_weekly": lambda c: dealers.build_dealer_positions_weekly(c.nyfed_pd),
@@ -74,7 +77,7 @@ MART_INPUTS: dict[str, tuple[str, ...]] = {
     "auction_health": ("treasury_auctions",),
     "bill_share_monthly": ("treasury_auctions",),
     "tga_daily": ("dts_operating_cash_balance",),
-    "basis_weekly": ("cftc_tff", *_FUNDING),
+    "basis_weekly": ("cftc_tff", *_FUNDING, "nyfed_pd", "ofr_stfm"),
     "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
     "dealer_positions_weekly": ("nyfed_pd",),
     "repo_segments_daily": ("ofr_stfm", *_FUNDING),

@@ -6,11 +6,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms import basis, cftc, funding_calendar, runoff
+from transforms import basis, basis_plumbing, cftc, funding_calendar, runoff
 from warehouse.db import apply_schema
 
 DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int64: "BIGINT"}
-TABLES = {("raw", "cftc_tff"): cftc.SCHEMA, ("marts", "basis_weekly"): basis.SCHEMA,
+TABLES = {("raw", "cftc_tff"): cftc.SCHEMA, ("marts", "basis_weekly"): {**basis.SCHEMA, **basis_plumbing.SCHEMA},
           ("marts", "funding_calendar"): funding_calendar.SCHEMA, ("marts", "qt_runoff_monthly"): runoff.SCHEMA}
 LINEAGE = [("load_id", "VARCHAR"), ("fetched_at", "TIMESTAMP WITH TIME ZONE"), ("as_of", "DATE"),
            ("source_url", "VARCHAR"), ("published_at", "TIMESTAMP WITH TIME ZONE")]

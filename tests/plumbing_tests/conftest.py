@@ -14,7 +14,8 @@ from transforms.units import round_amounts, to_billions
 ROOT = Path(__file__).resolve().parents[2]
 REPLAY = ROOT / "replay"
 SEEDS = ROOT / "warehouse" / "seeds"
-PLUMBING = ("funding_daily", "funding_calendar", "dealer_positions_weekly", "repo_segments_daily", "funding_events")
+PLUMBING = ("funding_daily", "funding_calendar", "dealer_positions_weekly", "repo_segments_daily", "funding_events",
+            "basis_weekly")
 
 
 def _fiscal(name: str, parser) -> pl.DataFrame:

@@ -154,3 +154,14 @@ COMMENT ON COLUMN marts.funding_events.gcf_tri_bp IS 'OFR GCF - tri-party rate, 
 COMMENT ON COLUMN marts.funding_events.fails_total_bn IS 'Primary dealers'' Treasury fails (deliver + receive), $ billions, on as-of Wednesdays.';
 COMMENT ON COLUMN marts.funding_events.fails_ratio IS 'fails_total_bn / its median over the previous 26 weeks (NULL with fewer than 13).';
 COMMENT ON COLUMN marts.funding_events.calendar_context IS 'Calendar flags of the day from marts.funding_calendar (quarter end, month end, year end, mid-month coupon settlement, tax date, Treasury settlement); NULL on a plain day.';
+-- basis_weekly gains the plumbing columns (transforms/basis_plumbing.py SCHEMA), appended after its own.
+ALTER TABLE marts.basis_weekly ADD COLUMN IF NOT EXISTS pd_net_total_bn DOUBLE;
+ALTER TABLE marts.basis_weekly ADD COLUMN IF NOT EXISTS pd_net_coupons_bn DOUBLE;
+ALTER TABLE marts.basis_weekly ADD COLUMN IF NOT EXISTS pd_series_break VARCHAR;
+ALTER TABLE marts.basis_weekly ADD COLUMN IF NOT EXISTS dvp_volume_avg_bn DOUBLE;
+ALTER TABLE marts.basis_weekly ADD COLUMN IF NOT EXISTS nyfed_dvp_volume_avg_bn DOUBLE;
+COMMENT ON COLUMN marts.basis_weekly.pd_net_total_bn IS 'Primary dealers'' net Treasury position (FR 2004 PDPOSGST-TOT, $bn) as of the Wednesday after the report Tuesday; NULL where that dealer week is not held.';
+COMMENT ON COLUMN marts.basis_weekly.pd_net_coupons_bn IS 'Primary dealers'' net position in Treasury coupons (all buckets of the era, $bn), same Wednesday; NULL unless every bucket is held.';
+COMMENT ON COLUMN marts.basis_weekly.pd_series_break IS 'FR 2004 series break of that dealer week (SBN2015, SBN2022, SBN2024, ...): compare dealer columns across eras with care.';
+COMMENT ON COLUMN marts.basis_weekly.dvp_volume_avg_bn IS 'OFR DVP repo total volume (final else preliminary), $bn, averaged over (report - 6 days, report]: the basis trade''s financing leg; NULL without OFR data.';
+COMMENT ON COLUMN marts.basis_weekly.nyfed_dvp_volume_avg_bn IS 'SOFR volume - BGCR volume (the DVP trades SOFR keeps, NY Fed), $bn, averaged over (report - 6 days, report].';
