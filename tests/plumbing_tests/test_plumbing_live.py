@@ -36,10 +36,13 @@ def test_live_run_lands_recorded_dealer_statistics(prefect_harness, httpserver, 
     finally:
         con.close()
     loads = read_loads(warehouse, run_id)
-    assert {s: r["status"] for s, r in loads.items()} == {"nyfed_pd": "published", "ofr_stfm": "published"}, \
+    # no OFR recording exists: the OFR answers [] and nothing is landed (its load is 'unchanged', not failed)
+    assert {s: r["status"] for s, r in loads.items()} == {"nyfed_pd": "published", "ofr_stfm": "unchanged"}, \
         result.output
     assert result.exit_code == 0, result.output
-    assert rows == (182, 7, 175)  # 16 key ids x 12 weeks (two from 2022-01-05); 7 suppressed cells NULL
+    # replay/nyfed/pd_get.json up to the as-of: 182 observations of 2021-12..2022-02 (16 key ids, two from
+    # 2022-01-05; 7 suppressed cells NULL) + 14 positions key ids x 4 weeks of 2025-03..04
+    assert rows == (238, 7, 231)
     assert total == [(112141.0, "SBN2022")]  # the recorded "112141"
     assert len(urls) == 1 and urls[0].startswith("http://localhost:") and "/pd/get/PDPOSGST-TOT_" in urls[0]
     assert ofr == 0  # no OFR recording exists: nothing invented
