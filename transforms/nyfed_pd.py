@@ -127,15 +127,3 @@ def unknown_keyids(frame: pl.DataFrame) -> list[str]:
     """Key ids in a parsed frame that qtwatch does not model (kept in raw as sent; worth one log line)."""
     return sorted(set(frame["keyid"].unique().to_list()) - set(KEYIDS))
 
-
-def parse_series_breaks(payload: bytes) -> list[str]:
-    """The series-break labels a `pd/list/asof.json` body names (`pd.asofdates[].seriesbreak`)."""
-    text = decode_text(payload, "NY Fed primary dealer as-of list JSON")
-    try:
-        body = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"expected the NY Fed as-of list JSON, received: {text[:80]!r}") from exc
-    dates = body.get("pd", {}).get("asofdates") if isinstance(body, dict) else None
-    if not isinstance(dates, list):
-        raise ParseError("NY Fed as-of list JSON has no pd.asofdates list")
-    return sorted({str(d.get("seriesbreak")) for d in dates if isinstance(d, dict) and d.get("seriesbreak")})

@@ -78,14 +78,3 @@ def parse_timeseries_json(payload: bytes, mnemonic: str) -> pl.DataFrame:
     frame = frame.with_columns(pl.lit(mnemonic).alias("mnemonic"), *(pl.lit(v).alias(k) for k, v in parts.items()))
     return frame.select(list(SCHEMA)).cast(SCHEMA).unique(KEY, keep="last", maintain_order=True).sort(KEY)
 
-
-def parse_mnemonics(payload: bytes) -> list[str]:
-    """The mnemonics a `metadata/mnemonics` body lists (a list of objects with `mnemonic`, or of strings)."""
-    text = decode_text(payload, "OFR mnemonics JSON")
-    try:
-        body = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"expected OFR mnemonics JSON, received: {text[:80]!r}") from exc
-    if not isinstance(body, list):
-        raise ParseError("OFR mnemonics JSON is not a list")
-    return sorted(str(m.get("mnemonic") if isinstance(m, dict) else m) for m in body)

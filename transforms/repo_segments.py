@@ -55,6 +55,7 @@ SCHEMA: SchemaDict = {
 
 
 def _bp(a: str, b: str) -> pl.Expr:
+    """(a - b) x 100, basis points rounded to 0.01 bp."""
     return ((pl.col(a) - pl.col(b)) * 100).round(2)
 
 

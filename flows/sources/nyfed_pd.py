@@ -21,7 +21,6 @@ from transforms import nyfed_pd as parse
 from transforms.registry import SOURCES
 
 GET_PATH = "pd/get/{keyids}.json"
-ASOF_LIST_PATH = "pd/list/asof.json"
 REPLAY_FILE = "nyfed/pd_get.json"
 _GET = re.compile(r"pd/get/([A-Z0-9_-]+)\.json")
 _GET_ASOF = re.compile(r"pd/get/asof/(\d{4}-\d{2}-\d{2})\.json")

@@ -17,7 +17,6 @@ from flows.sources import Batch, FetchRequest, parse_or_raise
 from transforms import ofr_stfm as parse
 
 TIMESERIES_PATH = "series/timeseries"
-MNEMONICS_PATH = "metadata/mnemonics"
 
 
 def fetch_ofr(session: requests.Session, request: FetchRequest) -> Batch:
@@ -43,7 +42,5 @@ def _empty() -> pl.DataFrame:
 def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     """No OFR recording in the snapshot: every known series answers `[]` (no rows), an unknown path 404."""
     if call.path == TIMESERIES_PATH and call.query.get("mnemonic") in parse.MNEMONICS:
-        return 200, b"[]", "application/json"
-    if call.path == MNEMONICS_PATH:
         return 200, b"[]", "application/json"
     return call.not_found()
