@@ -95,3 +95,14 @@ def test_suite_passes_synthetic_batch_and_refuses_volumes_in_billions(batch):
                                      .otherwise(pl.col("value")).alias("value"))
     outcome = validator.validate("ofr_stfm", in_billions, as_of=date(2025, 11, 3))
     assert not outcome.success and any("chk_volume_usd" in r for r in outcome.failed_rules), outcome.failed_rules
+
+
+def test_preliminary_and_final_vintages_carry_their_own_publication_lag(batch):
+    from transforms.publication import with_published_at
+
+    final = ofr_stfm.parse_timeseries_json(RATE, "REPO-DVP_AR_OO-F")  # SYNTHETIC
+    stamped = with_published_at(pl.concat([batch, final]), SOURCES["ofr_stfm"])
+    day = stamped.filter(pl.col("date") == date(2025, 10, 29))
+    by_vintage = {r["mnemonic"]: r["published_at"].date() for r in day.iter_rows(named=True)}
+    assert by_vintage["REPO-DVP_AR_OO-P"] == date(2025, 10, 30)  # a business day after the trade date
+    assert by_vintage["REPO-DVP_AR_OO-F"] == date(2026, 2, 13)  # ~3.5 months (107 days) after
