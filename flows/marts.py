@@ -77,11 +77,18 @@ MART_INPUTS: dict[str, tuple[str, ...]] = {
     "auction_health": ("treasury_auctions",),
     "bill_share_monthly": ("treasury_auctions",),
     "tga_daily": ("dts_operating_cash_balance",),
-    "basis_weekly": ("cftc_tff", *_FUNDING, "nyfed_pd", "ofr_stfm"),
+    "basis_weekly": ("cftc_tff", *_FUNDING),
     "funding_calendar": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
     "dealer_positions_weekly": ("nyfed_pd",),
     "repo_segments_daily": ("ofr_stfm", *_FUNDING),
-    "funding_events": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance", "nyfed_pd", "ofr_stfm"),
+    "funding_events": (*_FUNDING, "treasury_auctions", "dts_operating_cash_balance"),
+}
+# Datasets a mart also reads but that must not hold it back: a failed OFR or primary dealer fetch would otherwise
+# freeze basis_weekly and the funding events the stress alerts read. Their held rows are used as they stand; new ones
+# reach these marts at the next run that lands one of the MART_INPUTS (the funding sources land every business day).
+MART_SIDE_INPUTS: dict[str, tuple[str, ...]] = {
+    "basis_weekly": ("nyfed_pd", "ofr_stfm"),
+    "funding_events": ("nyfed_pd", "ofr_stfm"),
 }
 
 
