@@ -39,3 +39,13 @@ def test_ddl_matches_schema_constant_and_is_commented(con, schema, table):
     comment = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
                           [schema, table]).fetchone()
     assert comment and comment[0]
+
+
+def test_side_inputs_never_hold_back_the_funding_events():
+    from flows.marts import MART_INPUTS, MART_SIDE_INPUTS, mart_sources
+    from transforms.registry import DATASETS
+
+    assert {d for inputs in MART_SIDE_INPUTS.values() for d in inputs} <= set(DATASETS)
+    assert not {"nyfed_pd", "ofr_stfm"} & mart_sources("funding_events")  # their failure must not freeze alerts
+    assert not {"nyfed_pd", "ofr_stfm"} & mart_sources("basis_weekly")
+    assert MART_INPUTS["dealer_positions_weekly"] == ("nyfed_pd",) and "ofr_stfm" in MART_INPUTS["repo_segments_daily"]
