@@ -21,7 +21,7 @@ def observations(real_dir: Path) -> list[dict]:
 
 
 def export_rows() -> list[dict]:
-    """The export extract's lines as API observations (asofdate, keyid, value: the recorded strings), key id by key id."""
+    """The export extract's lines as API observations (asofdate, keyid, value: recorded strings), by key id."""
     with EXPORT_EXTRACT.open(newline="") as handle:
         rows = [{"asofdate": d, "keyid": k, "value": v} for d, k, v in list(csv.reader(handle))[1:]]
     return sorted(rows, key=lambda r: (r["keyid"], r["asofdate"]))
