@@ -27,7 +27,7 @@ import polars as pl
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from qtwatch import report_basis
+from qtwatch import report_basis, report_plumbing
 from transforms.marts_registry import MARTS
 from warehouse.db import WarehouseError, connect_readonly
 
@@ -73,6 +73,7 @@ CAPTIONS = {
                 "are missing from the data (most 2025 bill auctions have no recorded results); TIPS are shown "
                 "apart only where the data flags them.",
     "basis": report_basis.CAPTION,
+    "plumbing": report_plumbing.CAPTION,
 }
 
 
@@ -319,10 +320,11 @@ def read_marts(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
         else AUCTIONS_SQL
     # con.sql(params=) rather than warehouse.db.query_pl: its execute().to_arrow_table() path makes DuckDB 2 warn
     # on stderr, which `qtwatch report` users would see.
-    return {key: con.sql(sql, params=params).pl() for key, sql, params in (
+    return {**{key: con.sql(sql, params=params).pl() for key, sql, params in (
         ("runoff", RUNOFF_SQL, [SINCE]), ("regimes", REGIMES_SQL, [SINCE]), ("liquidity", LIQUIDITY_SQL, [SINCE]),
         ("funding", FUNDING_SQL, None), ("auctions", auctions_sql, None),
-        ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))}
+        ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))},
+        **report_plumbing.read_frames(con)}
 
 
 def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
@@ -336,7 +338,9 @@ def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
 
 def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
     """The report sections in page order; a section whose frame is empty carries a note instead of a chart."""
-    frames = {"basis": pl.DataFrame(), **frames}  # a caller without the CFTC marts gets the section's note
+    # a caller without the CFTC or plumbing marts gets the sections' notes
+    frames = {"basis": pl.DataFrame(), "dealers": pl.DataFrame(), "events": pl.DataFrame(), **frames}
+    frames["plumbing"] = frames["dealers"] if frames["events"].is_empty() else frames["events"]
     specs = (("runoff", "QT runoff vs caps (monthly)", "qt_runoff_monthly",
               lambda: runoff_figure(frames["runoff"], frames["regimes"])),
              ("liquidity", "Reserves, ON RRP, TGA and net liquidity (weekly)", "liquidity_weekly",
@@ -346,7 +350,9 @@ def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
              ("auctions", "Treasury auction bid-to-cover by tenor", "auction_health",
               lambda: auction_figure(frames["auctions"])),
              ("basis", "Basis trade: leveraged funds' Treasury-futures shorts and the funding calendar (weekly)",
-              "basis_weekly", lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680)))
+              "basis_weekly", lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680)),
+             ("plumbing", "Plumbing: dealer balance sheets and funding stress events (weekly, daily)", "funding_events",
+              lambda: _finish(report_plumbing.plumbing_figure(frames["dealers"], frames["events"]), 640)))
     return [Section(key, heading, None, f"marts.{mart} has no rows yet: run `qtwatch run --replay`.")
             if frames[key].is_empty() else Section(key, heading, build())
             for key, heading, mart, build in specs]

@@ -23,7 +23,7 @@ from warehouse.db import connect_readonly
 
 pytestmark = pytest.mark.slow
 
-SOURCES = ["fred", "nyfed_rates", "cftc"]
+SOURCES = ["fred", "nyfed_rates", "cftc"]  # sources: chosen, one per group kind
 BASE_AS_OF, RUN_AS_OF = date(2026, 6, 15), date(2026, 7, 1)
 LEFT_OUT = {"fred": "DGS10", "nyfed_rates": "OBFR", "cftc": "044601"}
 TABLES = {"fred": ("fred_observations", "series_id"), "nyfed_rates": ("nyfed_reference_rates", "rate_type"),

@@ -38,6 +38,7 @@ def test_every_source_usable_against_real_bodies(httpserver: HTTPServer, tmp_pat
     assert found["fred"].key == "not set" and found["fred"].status == 200
     probed = {s: c for s, c in found.items() if c.probed}
     assert set(probed) == {n for n, s in SOURCES.items() if s.probe} and "cftc" in probed  # as declared
+    assert "19 weeks of PDPOSGST-TOT" in found["nyfed_pd"].note and "SBN2022, SBN2024" in found["nyfed_pd"].note
     assert all(c.latency_ms is not None and c.latency_ms >= 0 for c in probed.values())
     assert found["nyfed_rates"].new == [] and "SOFRAI" in found["nyfed_rates"].note
     assert found["auctions"].missing == [] and "114 fields" in found["auctions"].note
