@@ -175,8 +175,8 @@ def test_a_slow_source_is_bounded_and_each_source_reported_as_it_goes(httpserver
                                              on_check=lambda c: reported.append((c.source, time.monotonic())))}
     spent = time.monotonic() - clock
     assert [s for s, _ in reported] == list(SOURCES)  # one report per source, in registry order, as each ends
-    assert spent < 8, spent  # two slow probes of at most 1 s each, plus four quick ones; unbounded it was minutes
-    for name in ("nyfed_rates", "nyfed_repo"):
+    assert spent < 8, spent  # the NY Fed's slow probes of at most 1 s each, plus quick ones; unbounded it was minutes
+    for name in (n for n, s in SOURCES.items() if s.http.base_url_setting == "nyfed_url"):  # rates, repo, dealers
         assert found[name].timed_out and not found[name].usable
         assert "no complete answer within 1s" in found[name].note
     assert found["auctions"].usable and found["dts"].usable and found["cftc"].usable
