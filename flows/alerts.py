@@ -4,8 +4,9 @@ The webhook URL comes from the environment (QTWATCH_ALERT_WEBHOOK_URL); the body
 `text` line plus structured fields, so a Slack/Teams/Mattermost incoming webhook or any HTTP receiver can take it.
 Alerting never changes a run's outcome: a receiver that is down is logged, not raised.
 
-Stress rule (documented in transforms/funding.py `flag_stress`): the newest day of `marts.funding_daily` on or before
-the run's as-of has `stress_flag` = SOFR above IORB, or standing repo facility take-up above $5bn. Then every run emits
+Stress rule: the newest day of `marts.funding_daily` on or before the run's as-of is a day of `marts.funding_events`
+(signals and thresholds documented in transforms/funding_events.py: SOFR - IORB, SOFR p99 - IORB, SRF take-up,
+segment spreads, dealer fails; with a severity). Then every run emits
 the Prefect event `qtwatch.funding.stress` (visible in the UI's event feed; an automation can trigger on it) and the
 first run that sees a newly flagged day posts a `stress` message to the webhook.
 """
@@ -33,8 +34,10 @@ POST_ATTEMPTS = 2
 RECENT_DAYS = 10  # how many recent funding days the stress message counts, for context
 
 STRESS_SQL = """
-    SELECT date, sofr_iorb_bp, sofr_p99_iorb_bp, srf_takeup_bn, on_rrp_bn, is_month_end, is_quarter_end, stress_flag
-    FROM marts.funding_daily WHERE date <= ? ORDER BY date DESC LIMIT ?
+    SELECT f.date, f.sofr_iorb_bp, f.sofr_p99_iorb_bp, f.srf_takeup_bn, f.on_rrp_bn, f.is_month_end, f.is_quarter_end,
+           e.signals, e.severity, e.date IS NOT NULL AS fired
+    FROM marts.funding_daily f LEFT JOIN marts.funding_events e ON e.date = f.date
+    WHERE f.date <= ? ORDER BY f.date DESC LIMIT ?
 """
 
 def post_alert(url: str, payload: dict[str, Any]) -> bool:
@@ -81,17 +84,18 @@ def notify_failure(flow, flow_run, state) -> None:
 
 
 def stress_signal(con, as_of: date, recent: int = RECENT_DAYS) -> dict[str, Any] | None:
-    """The newest funding day on or before `as_of` when it is flagged (see module doc), with context; else None."""
+    """The newest funding day on or before `as_of` when it is a funding event (see module doc), with context; else
+    None (also when the marts are not built yet)."""
     try:
         rows = con.execute(STRESS_SQL, [as_of, recent]).fetchall()
     except Exception:  # noqa: BLE001 - no funding mart yet: nothing to signal
         return None
     if not rows or not rows[0][-1]:
         return None
-    day, spread, p99, srf, on_rrp, month_end, quarter_end, _ = rows[0]
+    day, spread, p99, srf, on_rrp, month_end, quarter_end, signals, severity, _ = rows[0]
     return {"date": day.isoformat(), "sofr_iorb_bp": spread, "sofr_p99_iorb_bp": p99, "srf_takeup_bn": srf,
-            "on_rrp_bn": on_rrp, "is_month_end": month_end, "is_quarter_end": quarter_end,
-            "stress_days_recent": sum(1 for r in rows if r[-1]), "recent_days": len(rows)}
+            "on_rrp_bn": on_rrp, "is_month_end": month_end, "is_quarter_end": quarter_end, "signals": signals,
+            "severity": severity, "stress_days_recent": sum(1 for r in rows if r[-1]), "recent_days": len(rows)}
 
 
 def stress_text(signal: dict[str, Any]) -> str:
@@ -102,7 +106,8 @@ def stress_text(signal: dict[str, Any]) -> str:
     if signal["srf_takeup_bn"]:
         reasons.append(f"SRF take-up ${signal['srf_takeup_bn']:,.1f}bn")
     when = " (quarter end)" if signal["is_quarter_end"] else " (month end)" if signal["is_month_end"] else ""
-    return (f"qtwatch funding stress on {signal['date']}{when}: {', '.join(reasons) or 'stress_flag set'}; "
+    fired = f" [{signal['severity']}: {signal['signals']}]" if signal.get("signals") else ""
+    return (f"qtwatch funding stress on {signal['date']}{when}: {', '.join(reasons) or 'stress_flag set'}{fired}; "
             f"{signal['stress_days_recent']} of the last {signal['recent_days']} funding days flagged")
 
 

@@ -139,10 +139,11 @@ def publish_mart(con: duckdb.DuckDBPyConnection, run: MartRun, record: LoadRecor
 
 
 def _not_rebuilt(run: MartRun, name: str) -> str | None:
-    """Why a mart is kept as published: a source it is computed from, or a mart it reads, failed this run."""
+    """Why a mart is kept as published: a source it is computed from, or a mart it reads, failed this run (a side
+    input that was not published this run is read as published instead)."""
     if blocked := sorted(mart_sources(name) & run.failed_sources):
         return f"not rebuilt: {', '.join(blocked)} failed this run; the previous marts.{name} is kept"
-    if broken := [m for m in MARTS[name].inputs if m in run.wanted and m not in run.built]:
+    if broken := [m for m in MARTS[name].main_inputs if m in run.wanted and m not in run.built]:
         return (f"not rebuilt: {', '.join(f'marts.{m}' for m in broken)} was not published this run; the previous "
                 f"marts.{name} is kept")
     return None

@@ -27,7 +27,7 @@ import polars as pl
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from qtwatch import report_basis, report_reserves
+from qtwatch import report_basis, report_plumbing, report_reserves
 from transforms.marts_registry import MARTS
 from warehouse.db import WarehouseError, connect_readonly
 
@@ -74,6 +74,7 @@ CAPTIONS = {
                 "apart only where the data flags them.",
     "basis": report_basis.CAPTION,
     "reserves": report_reserves.CAPTION,
+    "plumbing": report_plumbing.CAPTION,
 }
 
 
@@ -320,11 +321,11 @@ def read_marts(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
         else AUCTIONS_SQL
     # con.sql(params=) rather than warehouse.db.query_pl: its execute().to_arrow_table() path makes DuckDB 2 warn
     # on stderr, which `qtwatch report` users would see.
-    return {key: con.sql(sql, params=params).pl() for key, sql, params in (
+    return {**{key: con.sql(sql, params=params).pl() for key, sql, params in (
         ("runoff", RUNOFF_SQL, [SINCE]), ("regimes", REGIMES_SQL, [SINCE]), ("liquidity", LIQUIDITY_SQL, [SINCE]),
         ("funding", FUNDING_SQL, None), ("auctions", auctions_sql, None),
-        ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))} \
-        | report_reserves.read_frames(con)
+        ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))},
+        **report_plumbing.read_frames(con), **report_reserves.read_frames(con)}
 
 
 def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
@@ -338,9 +339,10 @@ def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
 
 def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
     """The report sections in page order; a section whose frame is empty carries a note instead of a chart."""
-    # a caller without the CFTC or the reserves marts gets those sections' notes
-    frames = {"basis": pl.DataFrame(), "reserves": pl.DataFrame(), "ampleness": pl.DataFrame(),
-              "rmp": pl.DataFrame(), **frames}
+    # a caller without the CFTC, plumbing or reserves marts gets those sections' notes
+    frames = {"basis": pl.DataFrame(), "dealers": pl.DataFrame(), "events": pl.DataFrame(),
+              "reserves": pl.DataFrame(), "ampleness": pl.DataFrame(), "rmp": pl.DataFrame(), **frames}
+    frames["plumbing"] = frames["dealers"] if frames["events"].is_empty() else frames["events"]
     specs = (("runoff", "QT runoff vs caps (monthly)", "qt_runoff_monthly",
               lambda: runoff_figure(frames["runoff"], frames["regimes"])),
              ("liquidity", "Reserves, ON RRP, TGA and net liquidity (weekly)", "liquidity_weekly",
@@ -351,6 +353,8 @@ def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
               lambda: auction_figure(frames["auctions"])),
              ("basis", "Basis trade: leveraged funds' Treasury-futures shorts and the funding calendar (weekly)",
               "basis_weekly", lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680)),
+             ("plumbing", "Plumbing: dealer balance sheets and funding stress events (weekly, daily)", "funding_events",
+              lambda: _finish(report_plumbing.plumbing_figure(frames["dealers"], frames["events"]), 640)),
              ("reserves", "Reserves: why they moved, are they ample, RMP pace (weekly)", "reserves_weekly",
               lambda: _finish(report_reserves.reserves_figure(frames), 720)))
     return [Section(key, heading, None, f"marts.{mart} has no rows yet: run `qtwatch run --replay`.")

@@ -12,11 +12,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from scripts.replay_build import cftc, fiscal, fred, nyfed
+from scripts.replay_build import cftc, fiscal, fred, nyfed, nyfed_pd
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL = ROOT.parent / "shared" / "data" / "real"
-BUILDERS = (fred, nyfed, fiscal, cftc)
+BUILDERS = (fred, nyfed, fiscal, cftc, nyfed_pd)
 
 
 def build_all(real_dir: Path, out_dir: Path) -> list[dict]:

@@ -21,6 +21,7 @@ from werkzeug import Request, Response
 from flows.replay import ReplayCall, date_or_none, filter_dated_csv, fiscal_response, resolve, us_date
 from flows.sources import cftc as cftc_source
 from flows.sources import fred as fred_source
+from flows.sources import nyfed_pd as pd_source
 from transforms.registry import SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +105,8 @@ def _answer(path: str, query: dict[str, str], root: Path) -> tuple[int, bytes, s
         return 200, _rates(query), "text/csv"
     if path == "/nyfed/rp/results/search.json":
         return 200, _operations(query), "application/json"
+    if path.startswith("/nyfed/pd/"):  # the recorded primary dealer bodies (replay/nyfed/pd_get.json, real)
+        return pd_source.replay(ReplayCall(REPLAY, "nyfed_url", path[len("/nyfed/"):], query, None))
     return 404, b"not found", "text/plain"
 
 

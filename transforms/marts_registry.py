@@ -24,10 +24,14 @@ from transforms import (
     ampleness,
     auction_health,
     basis,
+    basis_plumbing,
+    dealers,
     funding,
     funding_calendar,
+    funding_events,
     liquidity,
     purchases,
+    repo_segments,
     reserves,
     runoff,
     tga,
@@ -58,6 +62,15 @@ class Mart:
     columns: Mapping[str, str]  # COMMENT ON COLUMN, one per schema column
     in_report: bool = False  # listed in the report's coverage table
     forward: bool = False  # rows run ahead of the data (a calendar): not counted in the report's observed range
+    # Inputs whose failure must not hold this mart back (a subset of `inputs`): a run where their source failed, or
+    # where such a mart was not published, still rebuilds it from their held rows or published table; a run that
+    # lands only them does not rebuild it (their new rows reach it with the next run that lands a main input).
+    side_inputs: tuple[str, ...] = ()
+
+    @property
+    def main_inputs(self) -> tuple[str, ...]:
+        """The inputs whose source failing, or (for a mart) not being published, holds this mart back."""
+        return tuple(i for i in self.inputs if i not in self.side_inputs)
 
     @property
     def table(self) -> str:
@@ -101,7 +114,8 @@ def _tga_daily(f: Frames) -> pl.DataFrame:
 
 
 def _basis_weekly(f: Frames) -> pl.DataFrame:
-    return basis.build_basis_weekly(f["cftc_tff"], f["funding_daily"])
+    return basis_plumbing.add_plumbing_columns(basis.build_basis_weekly(f["cftc_tff"], f["funding_daily"]),
+                                               f["dealer_positions_weekly"], f["repo_segments_daily"])
 
 
 def _funding_calendar(f: Frames) -> pl.DataFrame:
@@ -124,6 +138,24 @@ def _rmp_rounds(f: Frames) -> pl.DataFrame:
 def _treasury_cash_daily(f: Frames) -> pl.DataFrame:
     return treasury_cash.build_treasury_cash_daily(f["tga_daily"], f["ref.debt_limit_events"].sort("event_date"),
                                                    f["ref.treasury_cash_assumptions"].sort("quarter_end"))
+
+
+def _dealer_positions_weekly(f: Frames) -> pl.DataFrame:
+    return dealers.build_dealer_positions_weekly(f["nyfed_pd"])
+
+
+def _repo_segments_daily(f: Frames) -> pl.DataFrame:
+    return repo_segments.build_repo_segments_daily(f["ofr_stfm"], f["nyfed_reference_rates"], f["funding_daily"])
+
+
+def _funding_events(f: Frames) -> pl.DataFrame:
+    return funding_events.build_funding_events(f["funding_daily"], f["repo_segments_daily"],
+                                               f["dealer_positions_weekly"], f["funding_calendar"])
+
+
+# The plumbing marts (issue 24) that basis_weekly and funding_events read as side inputs: a failed primary dealer or
+# OFR fetch must not freeze the basis mart or the funding events the stress alerts read.
+_PLUMBING_SIDE = ("dealer_positions_weekly", "repo_segments_daily")
 
 
 _DECLARED = (
@@ -343,9 +375,10 @@ _DECLARED = (
         },
     ),
     Mart(
-        "basis_weekly", _basis_weekly, ("cftc_tff", "funding_daily"), basis.SCHEMA,
+        "basis_weekly", _basis_weekly, ("cftc_tff", "funding_daily", *_PLUMBING_SIDE),
+        {**basis.SCHEMA, **basis_plumbing.SCHEMA},
         key=("report_date", "tenor"), grain="CFTC report week x tenor, plus a total row per week",
-        date_column="report_date", in_report=True,
+        date_column="report_date", in_report=True, side_inputs=_PLUMBING_SIDE,
         comment=(
             "The basis trade in Treasury futures, weekly (grain: report week x tenor, plus a total row per week): "
             "CFTC Traders in Financial Futures positions of leveraged funds (hedge funds: short futures against long "
@@ -395,6 +428,16 @@ _DECLARED = (
             "coverage": "reported; tenor missing from the week's report; gap: no TFF report loaded for this week (the "
                 "recording's holes: 2020-12, 2023-10-17..12-26, 2024-06-18..12-31, 2025-05-06..12-30); on total rows "
                 "partial: missing <tenors>.",
+            "pd_net_total_bn": "Primary dealers' net Treasury position (FR 2004 PDPOSGST-TOT, $bn) as of the "
+                "Wednesday after the report Tuesday; NULL where that dealer week is not held.",
+            "pd_net_coupons_bn": "Primary dealers' net position in Treasury coupons (all buckets of the era, $bn), "
+                "same Wednesday; NULL unless every bucket is held.",
+            "pd_series_break": "FR 2004 series break of that dealer week (SBN2015, SBN2022, SBN2024, ...): compare "
+                "dealer columns across eras with care.",
+            "dvp_volume_avg_bn": "OFR DVP repo total volume (final else preliminary), $bn, averaged over (report - 6 "
+                "days, report]: the basis trade's financing leg; NULL without OFR data.",
+            "nyfed_dvp_volume_avg_bn": "SOFR volume - BGCR volume (the DVP trades SOFR keeps, NY Fed), $bn, averaged "
+                "over (report - 6 days, report].",
         },
     ),
     Mart(
@@ -584,6 +627,128 @@ _DECLARED = (
             "regime_basis": "What the label rests on, with its citation, or which input is missing.",
         },
     ),
+    Mart(
+        "dealer_positions_weekly", _dealer_positions_weekly, ("nyfed_pd",), dealers.SCHEMA,
+        key=("as_of_date",), grain="FR 2004 as-of Wednesday", date_column="as_of_date",
+        comment=(
+            "Primary dealers' balance sheets (grain: as-of Wednesday of the FR 2004, from core.nyfed_pd): net "
+            "Treasury positions by kind, repo financing, fails, week-over-week changes within an era. $ billions; "
+            "net = long minus short at market value. Rules in transforms/dealers.py."),
+        columns={
+            "as_of_date": "The Wednesday the dealers report as of (released the following Thursday ~16:15 ET).",
+            "series_break": "FR 2004 series break (era): SBN2013, SBN2015, SBN2022 (from 2022-01-05), SBN2024 (from "
+                "2024-07-03). Items and key ids change at a break: compare eras only knowingly.",
+            "net_total_bn": "Published total net position in Treasuries (PDPOSGST-TOT): bills + FRNs + coupons + "
+                "TIPS, despite its name.",
+            "net_bills_bn": "Net position in bills (PDPOSGS-B).",
+            "net_frn_bn": "Net position in floating-rate notes (PDPOSGS-BFRN, from 2015-01-07).",
+            "net_coupons_le2y_bn": "Net position in coupons due in 2 years or less.",
+            "net_coupons_2_3y_bn": "Net position in coupons due in more than 2, at most 3 years.",
+            "net_coupons_3_6y_bn": "Net position in coupons due in more than 3, at most 6 years.",
+            "net_coupons_6_7y_bn": "Net position in coupons due in more than 6, at most 7 years.",
+            "net_coupons_7_11y_bn": "Net position in coupons due in more than 7, at most 11 years.",
+            "net_coupons_gt11y_bn": "Net position in coupons due in more than 11 years: PDPOSGSC-G11 before 2022, "
+                "PDPOSGSC-G11L21 + PDPOSGSC-G21 from SBN2022.",
+            "net_coupons_bn": "Net position in all coupon buckets of the era; NULL if one bucket is not held.",
+            "net_tips_bn": "Net position in TIPS (4 maturity buckets); NULL if one is not held.",
+            "components_sum_bn": "bills + FRNs + coupons + TIPS; NULL unless every part of the era is held. Equals "
+                "net_total_bn in every complete week (the NY Fed total is that sum).",
+            "coverage": "'complete', or 'partial: missing <buckets>' naming the parts of the week's era that are not "
+                "held (then components_sum_bn is NULL).",
+            "repo_bn": "Securities out under repurchase agreements, Treasuries excl. TIPS (PDSORA-UTSETTOT): dealers "
+                "borrowing cash against Treasuries.",
+            "reverse_repo_bn": "Securities in under reverse repurchase agreements, Treasuries excl. TIPS "
+                "(PDSIRRA-UTSETTOT): dealers lending cash, e.g. to hedge funds.",
+            "net_repo_financing_bn": "repo_bn - reverse_repo_bn: net cash dealers raise in repo against Treasuries.",
+            "securities_borrowed_bn": "Securities borrowed, Treasuries excl. TIPS (PDSIOSB-UTSETTOT).",
+            "securities_lent_bn": "Securities lent, Treasuries excl. TIPS (PDSOOS-UTSETTOT); NULL in suppressed "
+                "weeks.",
+            "fails_to_deliver_bn": "Fails to deliver in Treasuries excl. TIPS (PDFTD-USTET), cumulative over the "
+                "week.",
+            "fails_to_receive_bn": "Fails to receive in Treasuries excl. TIPS (PDFTR-USTET), cumulative over the "
+                "week.",
+            "fails_total_bn": "fails_to_deliver_bn + fails_to_receive_bn.",
+            "transactions_bn": "Dealer transactions in Treasuries excl. TIPS over the week (PDGSWOEXTTOT).",
+            "net_total_wow_bn": "Change of net_total_bn from the week 7 days before in the same era; NULL across a "
+                "series break or a missing week.",
+            "repo_wow_bn": "Change of repo_bn from the week 7 days before in the same era; NULL across a break or "
+                "gap.",
+            "fails_total_wow_bn": "Change of fails_total_bn from the week 7 days before in the same era; NULL across "
+                "a break or gap.",
+            "suppressed_items": "Key ids the NY Fed suppressed (\"*\") that week, comma-separated; NULL if none.",
+        },
+    ),
+    Mart(
+        "repo_segments_daily", _repo_segments_daily, ("ofr_stfm", "nyfed_reference_rates", "funding_daily"),
+        repo_segments.SCHEMA,
+        key=("date",), grain="business day with NY Fed SOFR/BGCR/TGCR or OFR segment data", date_column="date",
+        comment=(
+            "Repo by segment (grain: business day with NY Fed SOFR/BGCR/TGCR or OFR segment data): which segment "
+            "pays up. NY Fed split: TGCR = tri-party, BGCR - TGCR volume = GCF, SOFR - BGCR volume = DVP trades SOFR "
+            "keeps; OFR STFM segment rates and volumes, final where published else preliminary. Rates %, spreads bp, "
+            "volumes $ billions. Rules in transforms/repo_segments.py."),
+        columns={
+            "date": "Trade date.",
+            "iorb_pct": "IORB in force (from marts.funding_daily).",
+            "sofr_pct": "SOFR, percent (NY Fed).",
+            "bgcr_pct": "BGCR, percent (NY Fed).",
+            "tgcr_pct": "TGCR, percent (NY Fed).",
+            "sofr_tgcr_bp": "SOFR - TGCR, bp: what the DVP/GCF part pays over tri-party.",
+            "bgcr_tgcr_bp": "BGCR - TGCR, bp: what GCF adds over tri-party.",
+            "tgcr_iorb_bp": "TGCR - IORB, bp.",
+            "sofr_volume_bn": "SOFR volume, $ billions.",
+            "bgcr_volume_bn": "BGCR volume, $ billions.",
+            "tgcr_volume_bn": "TGCR volume (tri-party), $ billions.",
+            "nyfed_dvp_volume_bn": "SOFR volume - BGCR volume: the DVP (cleared bilateral) trades SOFR keeps, $ "
+                "billions.",
+            "nyfed_gcf_volume_bn": "BGCR volume - TGCR volume: GCF repo, $ billions.",
+            "dvp_rate_pct": "OFR DVP overnight/open average rate (REPO-DVP_AR_OO), final else preliminary.",
+            "gcf_rate_pct": "OFR GCF overnight/open average rate (REPO-GCF_AR_OO), final else preliminary.",
+            "tri_rate_pct": "OFR tri-party overnight/open average rate (REPO-TRI_AR_OO), final else preliminary.",
+            "dvp_volume_bn": "OFR DVP total transaction volume (REPO-DVP_TV_TOT), $ billions.",
+            "gcf_volume_bn": "OFR GCF total transaction volume (REPO-GCF_TV_TOT), $ billions.",
+            "tri_volume_bn": "OFR tri-party total transaction volume (REPO-TRI_TV_TOT), $ billions.",
+            "dvp_iorb_bp": "OFR DVP rate - IORB, bp.",
+            "gcf_iorb_bp": "OFR GCF rate - IORB, bp.",
+            "tri_iorb_bp": "OFR tri-party rate - IORB, bp.",
+            "dvp_tgcr_bp": "OFR DVP rate - TGCR, bp.",
+            "gcf_tgcr_bp": "OFR GCF rate - TGCR, bp.",
+            "tri_tgcr_bp": "OFR tri-party rate - TGCR, bp.",
+            "gcf_tri_bp": "OFR GCF - tri-party rate, bp.",
+            "dvp_tri_bp": "OFR DVP - tri-party rate, bp: the premium where hedge funds finance the basis trade.",
+            "dvp_rate_revision_bp": "OFR DVP rate final - preliminary, bp (NULL until the final is published).",
+            "ofr_vintage": "'final', 'preliminary' or 'mixed': the OFR vintage the day's segment rates stand on; "
+                "NULL without OFR data.",
+        },
+    ),
+    Mart(
+        "funding_events", _funding_events, ("funding_daily", "funding_calendar", *_PLUMBING_SIDE),
+        funding_events.SCHEMA,
+        key=("date",), grain="day on which at least one funding stress signal fires", date_column="date",
+        side_inputs=_PLUMBING_SIDE,
+        comment=(
+            "Funding stress events (grain: day on which at least one market signal fires): which signals fired "
+            "together, their inputs, the severity and the calendar context. Thresholds documented and cited in "
+            "transforms/funding_events.py; calendar flags describe a day, they never make an event."),
+        columns={
+            "date": "The day (an FR 2004 as-of Wednesday for dealer fails).",
+            "signals": "Signals that fired, comma-separated: sofr_iorb (SOFR-IORB >= 5 bp), sofr_p99_iorb (p99-IORB "
+                ">= 20 bp), srf (SRF take-up >= $5bn), segment_spread (SOFR-TGCR >= 5 bp, or OFR DVP/GCF - tri-party "
+                ">= 10 bp), dealer_fails (fails >= 1.5x their 26-week median).",
+            "n_signals": "How many signals fired.",
+            "severity": "'high' (SRF >= $25bn, SOFR-IORB >= 20 bp, or 3+ signals), 'medium' (2 signals), 'low' (1).",
+            "sofr_iorb_bp": "SOFR - IORB, bp (marts.funding_daily).",
+            "sofr_p99_iorb_bp": "SOFR's 99th percentile - IORB, bp.",
+            "srf_takeup_bn": "Standing repo take-up, $ billions.",
+            "sofr_tgcr_bp": "SOFR - TGCR, bp (marts.repo_segments_daily).",
+            "dvp_tri_bp": "OFR DVP - tri-party rate, bp.",
+            "gcf_tri_bp": "OFR GCF - tri-party rate, bp.",
+            "fails_total_bn": "Primary dealers' Treasury fails (deliver + receive), $ billions, on as-of Wednesdays.",
+            "fails_ratio": "fails_total_bn / its median over the previous 26 weeks (NULL with fewer than 13).",
+            "calendar_context": "Calendar flags of the day from marts.funding_calendar (quarter end, month end, year "
+                "end, mid-month coupon settlement, tax date, Treasury settlement); NULL on a plain day.",
+        },
+    ),
 )
 
 
@@ -599,6 +764,8 @@ def _in_dependency_order(marts: Iterable[Mart]) -> dict[str, Mart]:
             unknown = [i for i in mart.inputs if i not in ordered and i not in DATASETS and not i.startswith("ref.")]
             if unknown:
                 raise ValueError(f"mart {mart.name} reads {', '.join(unknown)}: not a dataset, mart or ref table")
+            if stray := set(mart.side_inputs) - set(mart.inputs):
+                raise ValueError(f"mart {mart.name}: side inputs {', '.join(sorted(stray))} are not among its inputs")
             ordered[mart.name] = pending.pop(mart.name)
     return ordered
 
@@ -614,12 +781,15 @@ def upstream(name: str) -> list[str]:
 
 
 def mart_datasets(name: str) -> set[str]:
-    """The core datasets a mart is computed from, through the marts it reads too."""
-    return {i for m in (*upstream(name), name) for i in MARTS[m].inputs if i in DATASETS}
+    """The core datasets a mart is computed from, through the marts it reads too; side inputs (and what only they
+    read) do not count: their failure does not hold the mart back, their new rows alone do not rebuild it."""
+    main = MARTS[name].main_inputs
+    return {i for i in main if i in DATASETS} | {d for i in main if i in MARTS for d in mart_datasets(i)}
 
 
 def mart_sources(name: str) -> set[str]:
-    """The names of the sources a mart is computed from (a run where one failed keeps the published mart)."""
+    """The names of the sources a mart is computed from, side inputs aside (a run where one failed keeps the
+    published mart; one where none landed rows leaves it as it is)."""
     return {source_of(dataset).name for dataset in mart_datasets(name)}
 
 

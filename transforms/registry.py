@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from transforms import calendar, cftc, fiscal, fred, nyfed
+from transforms import calendar, cftc, fiscal, fred, nyfed, nyfed_pd, ofr_stfm
 from transforms.schema import SchemaDict
 
 # Columns that say how and when a version was landed, not what it says (a change in them is not a revision).
@@ -105,7 +105,8 @@ class Release:
         """The New York day the observation for `observed` is published."""
         if self.weekly:  # the first release weekday (`weekday` + `lag`) after the observation, on a business day
             release_weekday = ((self.weekday if self.weekday is not None else observed.weekday()) + self.lag) % 7
-            first = observed + timedelta(days=(release_weekday - observed.weekday() - 1) % 7 + 1)
+            first = observed + timedelta(days=(release_weekday - observed.weekday() - 1) % 7 + 1,
+                                         weeks=(self.lag - 1) // 7)  # a lag over a week: that many weeks on
             return calendar.next_business_day(first, self.calendar)
         return calendar.publication_date(observed, self.lag, business_days=self.business_days,
                                          calendar=self.calendar)
@@ -149,6 +150,9 @@ class Source:
     # (Fiscal Data: auctions and the DTS; the NY Fed: rates and operations); None: it owns its whole base URL(s)
     endpoint: str | None = None
     fixtures: str | None = None  # the folder of recorded real bodies its tests read (tests/fixtures/<x>, README.md)
+    # why tests/faults_tests/test_payloads.py cannot break this source's recorded answers (None: it does, as for every
+    # source with rows around its base warehouse's as-of)
+    payload_faults_excluded: str | None = None
 
     def hooks(self) -> dict[str, str]:
         """Every dotted path this entry declares, by field name (a meta-test resolves each)."""
@@ -194,6 +198,15 @@ _H8 = ("Board of Governors, H.8 'Assets and Liabilities of Commercial Banks in t
 _ADMINISTERED = ("Administered rates (IORB, the target range) are announced ahead, with the FOMC statement and "
                  "implementation note (https://www.federalreserve.gov/monetarypolicy/reserve-balances.htm)")
 
+_NYFED_PD = ("NY Fed Primary Dealer Statistics (FR 2004): positions, financing and fails as of the close of business "
+             "on Wednesday, released the following Thursday at about 4:15 p.m. ET, 8 days later "
+             "(https://www.newyorkfed.org/markets/counterparties/primary-dealers-statistics); a recorded public "
+             "project dates the weeks of 2021-12-15 and 2021-12-22 to Thursdays 2021-12-23 and 2021-12-30")
+_OFR_STFM = ("OFR Short-term Funding Monitor, U.S. repo markets: preliminary (-P) DVP, GCF and tri-party rates and "
+             "volumes about one business day after the trade date, final (-F) values about 3.5 months later "
+             "(https://www.financialresearch.gov/short-term-funding-monitor/datasets/repo/); the OFR states no hour: "
+             "taken as 18:00 ET, after the business day")
+
 _H41_WEEKLY = Release(lag=1, time_et="16:30", cron="0 17 * * 4", citation=_H41, business_days=False, weekly=True,
                       weekday=2, description="FRED series after the H.4.1 balance sheet (Thursday 4:30 pm ET).")
 _SECURED = Release(lag=1, time_et="08:00", cron="20 9 * * 1-5", citation=_NYFED_SECURED, calendar="USGS")
@@ -203,6 +216,15 @@ _TREASURY_YIELDS = Release(lag=0, time_et="16:15", cron="30 16 * * 1-5", citatio
 _H8_WEEKLY = Release(lag=9, time_et="16:15", cron="30 16 * * 5", citation=_H8, business_days=False,
                      description="FRED series after the H.8 bank balance sheets (Friday 4:15 pm ET, 9 days later).")
 _KNOWN_AHEAD = Release(lag=0, time_et="00:00", cron="0 20 * * *", citation=_ADMINISTERED, business_days=False)
+
+_PD_WEEKLY = Release(lag=8, time_et="16:15", cron="30 16 * * 4", citation=_NYFED_PD, business_days=False,
+                     weekly=True, weekday=2, grace_days=3,
+                     description="NY Fed primary dealer statistics (Thursday 4:15 pm ET, as of the Wednesday a week "
+                     "before).")
+_OFR_PRELIMINARY = Release(lag=1, time_et="18:00", cron="0 19 * * 1-5", citation=_OFR_STFM, calendar="USGS",
+                           grace_days=3, description="OFR repo segments, preliminary (a business day after).")
+_OFR_FINAL = Release(lag=107, time_et="18:00", cron="0 19 * * 1-5", citation=_OFR_STFM, business_days=False,
+                     grace_days=14, description="OFR repo segments, final (~3.5 months after).")
 
 FRED_API_URL = "https://api.stlouisfed.org/fred/"
 FREDGRAPH_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"
@@ -217,6 +239,9 @@ FRED = HttpPolicy("fred", FRED_API_URL, "fred_api_url", min_interval_s=0.55,
 # No published limit; a run downloads one or two yearly files (~0.5 MB each), a full history ten: 1 req/s.
 CFTC = HttpPolicy("www.cftc.gov", "https://www.cftc.gov/files/dea/history/", "cftc_url", min_interval_s=1.0,
                   timeout_s=60.0)
+
+# The OFR states no rate limit for its keyless API; a run makes 12 requests: 1 req/s, as for the NY Fed.
+OFR = HttpPolicy("data.financialresearch.gov", "https://data.financialresearch.gov/v1/", "ofr_url", min_interval_s=1.0)
 
 SOURCES: dict[str, Source] = {
     s.name: s
@@ -293,6 +318,26 @@ SOURCES: dict[str, Source] = {
             # The yearly files start in 2017 (2006-2016 come as one bundle with another date format, not read).
             history_start=date(2017, 1, 1), revision_days=14, replay="flows.sources.cftc:replay",
             deployment="cftc-friday", probe="flows.sources.cftc:probe", fixtures="tests/fixtures/cftc"),
+        Source(
+            "nyfed_pd", "NY Fed Primary Dealer Statistics (FR 2004): net Treasury positions, financing, fails",
+            Dataset("nyfed_pd", nyfed_pd.KEY, nyfed_pd.DATE_COLUMN, nyfed_pd.SCHEMA, group_column="keyid"),
+            fetch="flows.sources.nyfed_pd:fetch_pd", http=NYFED, release=_PD_WEEKLY,
+            history_start=date(2013, 4, 3), revision_days=28, replay="flows.sources.nyfed_pd:replay",
+            deployment="nyfed-pd-thursday", probe="flows.sources.nyfed_pd:probe",
+            endpoint="flows.sources.nyfed_pd:ENDPOINT", fixtures="tests/fixtures/nyfed",
+            payload_faults_excluded="the recorded FR 2004 weeks (replay/nyfed/pd_get.json) skip 2025-04-16 to "
+            "2026-03-25: around the payload suite's base (2025-06-06) and run (2025-06-13) nothing is held new or "
+            "arrives, so a dropped, nulled or short week cannot be told from the recording's gap"),
+        Source(
+            "ofr_stfm", "OFR Short-term Funding Monitor: repo rates and volumes by segment (DVP, GCF, tri-party)",
+            Dataset("ofr_stfm", ofr_stfm.KEY, ofr_stfm.DATE_COLUMN, ofr_stfm.SCHEMA, group_column="mnemonic"),
+            fetch="flows.sources.ofr_stfm:fetch_ofr", http=OFR, release=_OFR_PRELIMINARY,
+            # finals replace nothing: they are their own mnemonics (-F), re-read over the ~3.5-month revision window
+            history_start=date(2019, 1, 2), revision_days=120, replay="flows.sources.ofr_stfm:replay",
+            deployment="ofr-stfm-evening", group_release_column="vintage",
+            group_releases={"P": _OFR_PRELIMINARY, "F": _OFR_FINAL}, probe="flows.sources.ofr_stfm:probe",
+            payload_faults_excluded="no OFR answer is recorded (replay answers every series with []): there is no "
+            "row to break"),
     )
 }
 

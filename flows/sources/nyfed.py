@@ -62,7 +62,12 @@ def _fetch(session: requests.Session, request: FetchRequest, path: str, expect: 
 
 # ------------------------------------------------------------------------------------------------------ replay
 def replay(call: ReplayCall) -> tuple[int, bytes, str]:
-    """Serve the rates CSV search and the repo/reverse-repo results search from `replay/nyfed/`."""
+    """Serve the rates CSV search and the repo/reverse-repo results search from `replay/nyfed/` (and the primary
+    dealer statistics' `pd/...` paths, which share the host's base URL, through flows.sources.nyfed_pd)."""
+    if call.path.startswith("pd/"):
+        from flows.sources import nyfed_pd
+
+        return nyfed_pd.replay(call)
     low, high = date_or_none(call.query.get("startDate")) or date.min, call.upper(call.query.get("endDate"))
     if call.path == RATES_PATH:
         header, *rows = (call.root / "nyfed" / "rates_all.csv").read_text().splitlines()

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms import cftc, fiscal, fred, nyfed
+from transforms import cftc, fiscal, fred, nyfed, nyfed_pd, ofr_stfm
 from transforms.marts_registry import build_marts
 from transforms.units import to_billions
 from warehouse import load
@@ -29,7 +29,7 @@ def _fiscal(name: str, parser) -> pl.DataFrame:
 @pytest.fixture(scope="session")
 def replay_core() -> dict[str, pl.DataFrame]:
     """Every source of the replay snapshot parsed as the pipeline would land it (latest version = the only one), by
-    dataset name as the marts read them (FRED in $ billions), with the ref table they read."""
+    dataset name as the marts read them (FRED in $ billions), with the ref table they read (OFR: none recorded)."""
     catalog = pl.read_csv(SEEDS / "fred_series.csv", try_parse_dates=True)
     series = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
               for s in catalog["series_id"] if (REPLAY / "fred" / "fredgraph" / f"{s}.csv").exists()]
@@ -46,6 +46,8 @@ def replay_core() -> dict[str, pl.DataFrame]:
         "treasury_auctions": _fiscal("auctions_query.json.gz", fiscal.parse_auctions),
         "dts_operating_cash_balance": _fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance),
         "cftc_tff": pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),
+        "nyfed_pd": nyfed_pd.parse_pd_json((REPLAY / "nyfed" / "pd_get.json").read_bytes()),
+        "ofr_stfm": pl.DataFrame(schema=ofr_stfm.SCHEMA),  # the snapshot holds no OFR recording: no rows
     }
 
 

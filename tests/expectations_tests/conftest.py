@@ -75,7 +75,7 @@ def fred_bn(fred_batch: pl.DataFrame) -> pl.DataFrame:
 
 # The datasets (as the marts read them) and ref tables the recorded batches below stand for.
 RECORDED_INPUTS = ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations", "dts_operating_cash_balance",
-                   "treasury_auctions", "cftc_tff", "ref.qt_cap_regimes")
+                   "treasury_auctions", "cftc_tff", "ref.qt_cap_regimes", "nyfed_pd", "ofr_stfm")
 
 
 def buildable_marts() -> list[str]:
@@ -94,12 +94,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def mart_batches(fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch) -> dict[str, pl.DataFrame]:
     """Every mart computable from the real recorded batches, built by the registry (each once, in order); CFTC: the
-    recorded April 2025 weeks of tests/fixtures/cftc (see its README)."""
+    recorded April 2025 weeks of tests/fixtures/cftc (see its README); primary dealers: replay/nyfed/pd_get.json."""
+    from transforms import nyfed_pd, ofr_stfm
     from transforms.cftc import parse_tff_zip
     from transforms.marts_registry import build_marts
 
     caps = pl.read_csv(ROOT / "warehouse/seeds/qt_cap_regimes.csv", try_parse_dates=True)
     tff = parse_tff_zip((ROOT / "tests/fixtures/cftc/fut_fin_txt_2025_april_weeks.zip").read_bytes())
-    batches = (fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch, tff, caps)
+    dealers = nyfed_pd.parse_pd_json(replay_bytes("nyfed/pd_get.json"))  # the recorded FR 2004 weeks (real)
+    ofr = pl.DataFrame(schema=ofr_stfm.SCHEMA)  # no OFR answer is recorded anywhere: none, rather than invented
+    batches = (fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch, tff, caps, dealers, ofr)
     frames = dict(zip(RECORDED_INPUTS, batches, strict=True))
     return build_marts(frames, buildable_marts())

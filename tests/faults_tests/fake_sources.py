@@ -35,10 +35,12 @@ LOCAL = re.compile(r"http://(127\.0\.0\.1|localhost)(:\d+)?/.*")
 Fault = Callable[[str, str, Mapping[str, str], bytes], tuple[int, bytes]]
 
 
-# The wire format of the answers under each base-URL setting (the NY Fed's by the endpoint's suffix): a source on a
-# new setting needs its format here (and, for the payload faults, its rows in payload_faults.Rows).
+# The wire format of the answers under each base-URL setting (the NY Fed's by the source owning the endpoint): a
+# source on a new setting needs its format here (and, for the payload faults, its rows in payload_faults.Rows, unless
+# its registry entry says why the payload faults cannot break it: Source.payload_faults_excluded).
 WIRE_FORMATS = {"fred_api_url": "fred_api", "fredgraph_url": "fredgraph", "fiscaldata_url": "fiscal_json",
-                "cftc_url": "cftc_zip", "nyfed_url.csv": "rates_csv", "nyfed_url.json": "rp_json"}
+                "cftc_url": "cftc_zip", "nyfed_url.nyfed_rates": "rates_csv", "nyfed_url.nyfed_repo": "rp_json",
+                "nyfed_url.nyfed_pd": "pd_json", "ofr_url": "ofr_json"}
 
 
 class UnknownURL(LookupError):
@@ -50,7 +52,7 @@ def source_of(url: str) -> tuple[str, str]:
     owner = owner_of(url)
     if owner is None:
         raise UnknownURL(f"no registered source serves {url}")
-    suffix = "." + owner.path.rsplit(".", 1)[-1] if owner.setting == "nyfed_url" else ""
+    suffix = "." + owner.source.name if owner.setting == "nyfed_url" else ""
     if owner.setting + suffix not in WIRE_FORMATS:
         raise UnknownURL(f"fake_sources has no wire format for {owner.setting + suffix} ({url}): add it")
     return owner.source.name, WIRE_FORMATS[owner.setting + suffix]

@@ -16,28 +16,35 @@ from flows.writer_slot import DEFAULT_WAIT_S, WAIT_ENV
 FUNDING_DDL = """
     CREATE SCHEMA marts;
     CREATE TABLE marts.funding_daily (date DATE, sofr_iorb_bp DOUBLE, sofr_p99_iorb_bp DOUBLE, srf_takeup_bn DOUBLE,
-        on_rrp_bn DOUBLE, is_month_end BOOLEAN, is_quarter_end BOOLEAN, stress_flag BOOLEAN)
+        on_rrp_bn DOUBLE, is_month_end BOOLEAN, is_quarter_end BOOLEAN, stress_flag BOOLEAN);
+    CREATE TABLE marts.funding_events (date DATE, signals VARCHAR, severity VARCHAR)
 """
 
 
 @pytest.fixture
 def funding():
-    """A tiny synthetic funding mart: calm on the 1st-2nd, flagged on the 3rd (SOFR 2 bp over IORB)."""
+    """A tiny synthetic funding mart: calm on the 1st-2nd, an event on the 3rd (SOFR 6 bp over IORB)."""
     con = duckdb.connect()
     con.execute(FUNDING_DDL)
     con.execute("""INSERT INTO marts.funding_daily VALUES
         ('2030-01-01', -8.0, 1.0, 0.0, 100.0, false, false, false),
         ('2030-01-02', -7.0, 2.0, 0.0, 100.0, false, false, false),
-        ('2030-01-03',  2.0, 9.0, 0.0, 100.0, false, false, true)""")
+        ('2030-01-03',  6.0, 9.0, 0.0, 100.0, false, false, true)""")
+    con.execute("INSERT INTO marts.funding_events VALUES ('2030-01-03', 'sofr_iorb', 'low')")
     yield con
     con.close()
 
 
 def test_stress_signal_reports_the_flagged_latest_day(funding):
     signal = alerts.stress_signal(funding, date(2030, 1, 3))
-    assert signal["date"] == "2030-01-03" and signal["sofr_iorb_bp"] == 2.0
+    assert signal["date"] == "2030-01-03" and signal["sofr_iorb_bp"] == 6.0
     assert (signal["stress_days_recent"], signal["recent_days"]) == (1, 3)
-    assert "SOFR − IORB +2.0 bp" in alerts.stress_text(signal)
+    assert "SOFR − IORB +6.0 bp [low: sofr_iorb]" in alerts.stress_text(signal)
+
+
+def test_stress_follows_the_events_table_not_the_raw_flag(funding):
+    funding.execute("UPDATE marts.funding_daily SET stress_flag = true WHERE date = DATE '2030-01-02'")
+    assert alerts.stress_signal(funding, date(2030, 1, 2)) is None  # flagged, but no event that day
 
 
 def test_stress_signal_respects_as_of_and_missing_mart(funding):

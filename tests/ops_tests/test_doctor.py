@@ -38,6 +38,7 @@ def test_every_source_usable_against_real_bodies(httpserver: HTTPServer, tmp_pat
     assert found["fred"].key == "not set" and found["fred"].status == 200
     probed = {s: c for s, c in found.items() if c.probed}
     assert set(probed) == {n for n, s in SOURCES.items() if s.probe} and "cftc" in probed  # as declared
+    assert "19 weeks of PDPOSGST-TOT" in found["nyfed_pd"].note and "SBN2022, SBN2024" in found["nyfed_pd"].note
     assert all(c.latency_ms is not None and c.latency_ms >= 0 for c in probed.values())
     assert found["nyfed_rates"].new == [] and "SOFRAI" in found["nyfed_rates"].note
     assert found["auctions"].missing == [] and "114 fields" in found["auctions"].note
@@ -174,8 +175,8 @@ def test_a_slow_source_is_bounded_and_each_source_reported_as_it_goes(httpserver
                                              on_check=lambda c: reported.append((c.source, time.monotonic())))}
     spent = time.monotonic() - clock
     assert [s for s, _ in reported] == list(SOURCES)  # one report per source, in registry order, as each ends
-    assert spent < 8, spent  # two slow probes of at most 1 s each, plus four quick ones; unbounded it was minutes
-    for name in ("nyfed_rates", "nyfed_repo"):
+    assert spent < 8, spent  # the NY Fed's slow probes of at most 1 s each, plus quick ones; unbounded it was minutes
+    for name in (n for n, s in SOURCES.items() if s.http.base_url_setting == "nyfed_url"):  # rates, repo, dealers
         assert found[name].timed_out and not found[name].usable
         assert "no complete answer within 1s" in found[name].note
     assert found["auctions"].usable and found["dts"].usable and found["cftc"].usable

@@ -29,7 +29,7 @@ def rendered_dom(chromium: str, demo_report: dict) -> str:
 
 def test_every_chart_is_drawn_by_the_browser(rendered_dom: str, demo_report: dict) -> None:
     plots = re.findall(r'<div id="([0-9a-f-]{36})" class="plotly-graph-div', rendered_dom)
-    assert len(plots) == len(demo_report["figures"]) == 6  # runoff, liquidity, funding, auctions, basis, reserves
+    assert len(plots) == len(demo_report["figures"]) == 7  # runoff ... basis, plumbing, reserves
     assert rendered_dom.count('class="main-svg"') >= 2 * len(plots)  # Plotly drew an SVG for each
 
 

@@ -43,7 +43,7 @@ def by_heading(demo_report: dict) -> dict[str, dict]:
 
 def test_one_page_with_six_charts_and_one_plotlyjs(demo_report) -> None:
     page = demo_report["html"]
-    assert len(demo_report["figures"]) == 6
+    assert len(demo_report["figures"]) == 7  # runoff, liquidity, funding, auctions, basis, plumbing, reserves
     assert page.count("plotly.js v") == 1
     size_mb = demo_report["path"].stat().st_size / 1e6
     assert size_mb < 8, f"{size_mb:.1f} MB: plotly.js embedded more than once?"
