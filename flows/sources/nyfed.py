@@ -35,8 +35,9 @@ def fetch_operations(session: requests.Session, request: FetchRequest) -> Batch:
     """Repo (standing repo facility) and reverse-repo (ON RRP) operation results, one row per operation."""
     batch = _fetch(session, request, RP_PATH, "json", parse.parse_rp_operations_json)
     note_drift(request.source.name, unknown_fields(batch.frame, parse.KNOWN_UNMODELLED_RP_FIELDS), [])
-    for line in minimum_bid_changes(batch.frame):  # kept in raw extra.minimumBidRate, not a column: say so
-        run_logger().warning("%s: %s (kept in raw extra.minimumBidRate)", request.source.name, line)
+    changes = minimum_bid_changes(batch.frame)  # kept in raw extra.minimumBidRate, not a column: say so
+    if changes:  # one line however many moves a backfill spans (logs stay quiet)
+        run_logger().warning("%s: %s (kept in raw extra.minimumBidRate)", request.source.name, "; ".join(changes))
     return batch
 
 

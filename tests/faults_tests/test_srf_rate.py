@@ -45,8 +45,9 @@ def test_a_change_of_the_srf_rate_is_reported(caplog) -> None:
     rates = {json.loads(e)["minimumBidRate"] for e in batch.frame["extra"].drop_nulls() if "minimumBid" in e}
     assert rates == {4.5, 4.25, 4.0}
     text = caplog.text
-    assert "SRF minimum bid rate 4.50% -> 4.25% from 2025-09-18 (kept in raw extra.minimumBidRate)" in text
-    assert "SRF minimum bid rate 4.25% -> 4.00% from 2025-10-30" in text
+    assert ("SRF minimum bid rate 4.50% -> 4.25% from 2025-09-18; SRF minimum bid rate 4.25% -> 4.00% from 2025-10-30 "
+            "(kept in raw extra.minimumBidRate)") in text
+    assert sum("minimumBidRate" in r.getMessage() for r in caplog.records) == 1  # one line for all the changes
 
 
 def test_an_unknown_detail_field_is_kept_and_named_as_drift() -> None:
