@@ -15,6 +15,9 @@ from transforms.units import USD_PER_BN, conform
 
 PREVIOUS_AUCTIONS = 6  # window of the bid-to-cover baseline: about 1.5 months of weekly bills, 6 months of notes
 BILL_TYPES = ("Bill", "CMB")
+WHOLE_YEARS = r"^\d+-Year$"  # a term announced in whole years ("2-Year"), not a remaining term ("9-Year 11-Month")
+# Terms of the coupon securities Treasury has auctioned new (the 4-year note until 1990), for records without any term.
+STANDARD_COUPON_YEARS = (2, 3, 4, 5, 7, 10, 20, 30)
 
 SCHEMA: SchemaDict = {
     "auction_date": pl.Date,
@@ -79,6 +82,30 @@ def classify_security(auctions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _nearest_standard_tenor() -> pl.Expr:
+    """'N-Year' for the standard coupon tenor nearest to the years from issue to maturity (null without dates)."""
+    years = (pl.col("maturity_date") - pl.col("issue_date")).dt.total_days() / 365.25
+    distance = [(years - t).abs() for t in STANDARD_COUPON_YEARS]
+    nearest = pl.when(distance[0] == pl.min_horizontal(distance)).then(pl.lit(STANDARD_COUPON_YEARS[0]))
+    for t, dist in zip(STANDARD_COUPON_YEARS[1:], distance[1:], strict=True):
+        nearest = nearest.when(dist == pl.min_horizontal(distance)).then(pl.lit(t))
+    return pl.format("{}-Year", nearest)
+
+
+def coupon_tenor(columns: list[str]) -> pl.Expr:
+    """The tenor a coupon auction is compared within: the term announced for this auction when it is a whole number of
+    years ("2-Year" for the 2026-01-26 2-year auction that reopened the 2023 5-year note 91282CGH8), else, for a
+    reopening announced by its remaining term ("9-Year 11-Month"), the original term of the security (from the record,
+    else from the CUSIP's first whole-year auction in the data), else the standard tenor nearest to its life."""
+    announced = pl.col("security_term").str.contains(WHOLE_YEARS)
+    whole = pl.when(announced).then(pl.col("security_term"))
+    first_whole = whole.sort_by("auction_date").drop_nulls().first().over("cusip")
+    dated = {"issue_date", "maturity_date"} <= set(columns)
+    nearest = _nearest_standard_tenor() if dated else pl.lit(None, pl.Utf8)
+    return pl.when(announced).then(pl.col("security_term")).otherwise(
+        pl.coalesce(pl.col("original_security_term"), first_whole, nearest))
+
+
 def add_auction_fields(auctions: pl.DataFrame) -> pl.DataFrame:
     """Amounts in $ billions, the rate that prices the auction and its basis, the comparison tenor and flags."""
     is_bill = pl.col("security_kind").is_in(BILL_TYPES)
@@ -92,8 +119,8 @@ def add_auction_fields(auctions: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("high_discnt_rate").is_not_null()).then(pl.lit("high_discount_rate"))
         .alias("rate_basis"),
         # A 13-week bill is a reopening of a 26-week bill and carries original_security_term "26-Week": for bills the
-        # auctioned term is the comparable one; for coupons security_term is the remaining term ("9-Year 11-Month").
-        pl.when(is_bill).then(pl.col("security_term")).otherwise(pl.col("original_security_term")).alias("tenor"),
+        # auctioned term is the comparable one; for coupons see coupon_tenor (cross-term reopenings).
+        pl.when(is_bill).then(pl.col("security_term")).otherwise(coupon_tenor(auctions.columns)).alias("tenor"),
         (pl.col("security_kind") == "CMB").alias("is_cmb"),
         (pl.col("reopening") == "Yes").fill_null(False).alias("is_reopening"),
     )
