@@ -20,7 +20,8 @@ def test_2026_01_26_two_year_reopening_of_a_five_year_note_compares_with_two_yea
     # Treasury's 2-year auction of 2026-01-26 reopened 91282CGH8 (the 5-year note of 2023-01-31, due 2028-01-31).
     # RTTNews 2026-01-26 "Two-Year Note Auction Attracts Above Average Demand": $69bn two-year notes, high yield
     # 3.580%, bid-to-cover 2.75; last month's 2-year 2.54 (our 2025-12-22 row).
-    row = health.filter((pl.col("cusip") == "91282CGH8") & (pl.col("auction_date") == d(2026, 1, 26))).row(0, named=True)
+    mask = (pl.col("cusip") == "91282CGH8") & (pl.col("auction_date") == d(2026, 1, 26))
+    row = health.filter(mask).row(0, named=True)
     assert (row["tenor"], row["security_class"], row["is_reopening"]) == ("2-Year", "nominal", True)
     assert (row["bid_to_cover"], row["high_yield_pct"]) == (2.75, 3.58)
     # against the six previous 2-year auctions (2025-07-28 .. 2025-12-22), not against 5-year notes (+0.39)
