@@ -85,11 +85,8 @@ def classify_security(auctions: pl.DataFrame) -> pl.DataFrame:
 def _nearest_standard_tenor() -> pl.Expr:
     """'N-Year' for the standard coupon tenor nearest to the years from issue to maturity (null without dates)."""
     years = (pl.col("maturity_date") - pl.col("issue_date")).dt.total_days() / 365.25
-    distance = [(years - t).abs() for t in STANDARD_COUPON_YEARS]
-    nearest = pl.when(distance[0] == pl.min_horizontal(distance)).then(pl.lit(STANDARD_COUPON_YEARS[0]))
-    for t, dist in zip(STANDARD_COUPON_YEARS[1:], distance[1:], strict=True):
-        nearest = nearest.when(dist == pl.min_horizontal(distance)).then(pl.lit(t))
-    return pl.format("{}-Year", nearest)
+    nearest = pl.concat_list([(years - t).abs() for t in STANDARD_COUPON_YEARS]).list.arg_min()
+    return nearest.replace_strict({i: f"{t}-Year" for i, t in enumerate(STANDARD_COUPON_YEARS)}, return_dtype=pl.Utf8)
 
 
 def coupon_tenor(columns: list[str]) -> pl.Expr:
