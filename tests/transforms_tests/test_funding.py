@@ -81,6 +81,9 @@ def test_funding_daily_joins_iorb_as_of_and_fills_from_nyfed() -> None:
             "is_month_end": [False, False, True, False],
             "is_quarter_end": [False, False, True, False],
             "stress_flag": [False, False, True, True],
+            "stress_reasons": [None, None, "sofr_at_srf_rate,srf_takeup,sofr_p99_tail", "sofr_at_srf_rate"],
+            "stress_inputs_missing": ["SRF take-up,SOFR p99", "SOFR p99", None, None],
+            "sofr_avg_source": [None] * 4,
         },
         schema=SCHEMA,
     )
@@ -105,9 +108,17 @@ def test_flag_period_ends(dates: list[dt.date], expected: list[bool]) -> None:
     assert flag_period_ends(pl.DataFrame({"date": dates}))["is_month_end"].to_list() == expected
 
 
-def test_flag_stress_thresholds_are_strict_and_nulls_never_flag() -> None:
-    frame = pl.DataFrame({"sofr_iorb_bp": [0.0, 0.5, None, None], "srf_takeup_bn": [SRF_STRESS_BN, None, 5.01, None]})
-    assert flag_stress(frame)["stress_flag"].to_list() == [False, True, True, False]
+def test_flag_stress_thresholds_and_nulls_never_flag() -> None:
+    """SYNTHETIC: SOFR 9.99 / 10 bp over IORB, SRF 4.99 / 5 bn, p99 24.99 / 25 bp; missing inputs are named."""
+    frame = pl.DataFrame({
+        "date": [d(2026, 1, 5) + dt.timedelta(days=i) for i in range(5)],
+        "sofr_iorb_bp": [9.99, 10.0, None, None, 1.0], "srf_takeup_bn": [4.99, None, SRF_STRESS_BN, None, 0.0],
+        "sofr_p99_iorb_bp": [24.99, 1.0, None, None, 25.0]}, schema_overrides={"srf_takeup_bn": pl.Float64})
+    out = flag_stress(frame)
+    assert out["stress_flag"].to_list() == [False, True, True, False, True]
+    assert out["stress_reasons"].to_list() == [None, "sofr_at_srf_rate", "srf_takeup", None, "sofr_p99_tail"]
+    assert out["stress_inputs_missing"].to_list() == [
+        None, "SRF take-up", "SOFR or IORB,SOFR p99", "SOFR or IORB,SRF take-up,SOFR p99", None]
 
 
 def test_iorb_is_not_carried_past_its_last_loaded_value() -> None:

@@ -27,6 +27,7 @@ def con() -> duckdb.DuckDBPyConnection:
     con.execute("CREATE SCHEMA IF NOT EXISTS meta; "
                 "CREATE TABLE IF NOT EXISTS meta.schema_comments (schema_name VARCHAR PRIMARY KEY, comment VARCHAR)")
     con.execute((SCHEMA_DIR / "030_marts.sql").read_text())
+    con.execute((SCHEMA_DIR / "045_marts_trust.sql").read_text())  # columns added to these marts (issue 22)
     return con
 
 

@@ -29,8 +29,7 @@ def _fred_series(catalog: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(series).join(catalog.select("series_id", "units"), on="series_id")
 
 
-@pytest.fixture(scope="session")
-def replay_core() -> CoreFrames:
+def load_replay_core() -> CoreFrames:
     """Every source of the replay snapshot parsed as the pipeline would land it (latest version = the only one)."""
     catalog = pl.read_csv(SEEDS / "fred_series.csv", try_parse_dates=True)
     return CoreFrames(
@@ -43,3 +42,9 @@ def replay_core() -> CoreFrames:
         tga=fiscal.tga_closing_balance(_fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance)),
         cftc=pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),
     )
+
+
+@pytest.fixture(scope="session")
+def replay_core() -> CoreFrames:
+    """The replay snapshot's core frames, parsed once per session."""
+    return load_replay_core()

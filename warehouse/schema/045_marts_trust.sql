@@ -1,0 +1,19 @@
+-- Issue 22 "Answers an analyst can trust": columns added to existing marts (idempotent: ADD COLUMN IF NOT EXISTS),
+-- and the comments whose meaning changed. Marts are rebuilt every run, so a new column is filled on the next run.
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- marts.funding_daily: one row per Fed business day; stress thresholds that mean stress; where the averages came from
+ALTER TABLE marts.funding_daily ADD COLUMN IF NOT EXISTS stress_reasons VARCHAR;
+ALTER TABLE marts.funding_daily ADD COLUMN IF NOT EXISTS stress_inputs_missing VARCHAR;
+ALTER TABLE marts.funding_daily ADD COLUMN IF NOT EXISTS sofr_avg_source VARCHAR;
+COMMENT ON TABLE marts.funding_daily IS 'One row per Federal Reserve business day from the first SOFR fixing (2018-04-03) to the newest day of any input: repo and fed funds rates against IORB, ON RRP and Standing Repo Facility take-up, period-end and stress flags. SOFR-derived columns are NULL on the newest day until SOFR is published (08:00 ET the next business day) while that day''s ON RRP (13:15) and SRF take-up (13:45) are already there. Rates percent, spreads basis points (rounded to 0.01 bp), amounts $ billions.';
+COMMENT ON COLUMN marts.funding_daily.date IS 'Federal Reserve business day the row describes (SOFR for day T is published T+1 08:00 ET and dated T).';
+COMMENT ON COLUMN marts.funding_daily.sofr_pct IS 'Secured Overnight Financing Rate, percent; FRED SOFR (longer history), NY Fed reference rates where FRED has no value; NULL until published (next business day 08:00 ET) and on Fed business days that are SIFMA closes (Good Friday).';
+COMMENT ON COLUMN marts.funding_daily.stress_flag IS 'Funding stress in today''s regime (SOFR trading at IORB is ordinary since mid-2025): TRUE when any test of stress_reasons fires; FALSE when none does, which on a row with stress_inputs_missing only means the tests that could run did not fire. Thresholds and sources in transforms/funding.py (SOFR_AT_SRF_RATE_BP, SOFR_JUMP_*, SRF_STRESS_BN, SOFR_P99_STRESS_BP).';
+COMMENT ON COLUMN marts.funding_daily.stress_reasons IS 'Comma-separated stress tests that fired, NULL when none: sofr_at_srf_rate (sofr_iorb_bp >= 10: SOFR at or above the top of the target range = SRF minimum bid rate, IORB being set 10 bp below it since 2021-07-29), sofr_jump (sofr_iorb_bp >= 5 and >= 8 bp above its median over the previous 60 SOFR fixings), srf_takeup (srf_takeup_bn >= 5), sofr_p99_tail (sofr_p99_iorb_bp >= 25).';
+COMMENT ON COLUMN marts.funding_daily.stress_inputs_missing IS 'Comma-separated inputs of the stress tests missing on the row (SOFR or IORB, SRF take-up, SOFR p99), NULL when all are there: a FALSE stress_flag beside it is not an all-clear.';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_source IS 'Where sofr_avg_30d_pct, sofr_avg_90d_pct, sofr_avg_180d_pct and sofr_index of the row come from: nyfed (the NY Fed SOFRAI row, preferred) or fred (FRED SOFR30DAYAVG, SOFR90DAYAVG, SOFR180DAYAVG, SOFRINDEX, used only when the NY Fed sent no SOFRAI row for the date); NULL when neither has the date.';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_30d_pct IS '30-day average SOFR, percent (compounded), as the NY Fed dates it: published that morning from SOFR up to the previous business day; NY Fed SOFRAI row, else FRED SOFR30DAYAVG (sofr_avg_source says which).';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_90d_pct IS '90-day average SOFR, percent; NY Fed SOFRAI row, else FRED SOFR90DAYAVG, dated as sofr_avg_30d_pct.';
+COMMENT ON COLUMN marts.funding_daily.sofr_avg_180d_pct IS '180-day average SOFR, percent; NY Fed SOFRAI row, else FRED SOFR180DAYAVG, dated as sofr_avg_30d_pct.';
+COMMENT ON COLUMN marts.funding_daily.sofr_index IS 'SOFR Index (compounded SOFR since 2018-04-02 = 1.00000000), unitless; NY Fed SOFRAI row, else FRED SOFRINDEX, dated as sofr_avg_30d_pct.';
