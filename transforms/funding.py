@@ -18,7 +18,7 @@ from transforms.schema import SchemaDict
 from transforms.units import USD_PER_BN, conform, select_series
 
 # stress_flag: documented thresholds that mean stress in today's regime, where SOFR trades around IORB routinely
-# (since mid-2025 a SOFR a few bp above IORB is an ordinary day). Any one of these raises it (stress_reasons names them):
+# (since mid-2025 a SOFR a few bp above IORB is an ordinary day). Any one of these raises it (stress_reasons):
 # - "sofr_at_srf_rate": SOFR at or above the top of the FOMC target range, i.e. the Standing Repo Facility's minimum
 #   bid rate, where borrowing from the Fed costs no more than borrowing in the market. IORB has been set 10 bp below
 #   the top of the range since 2021-07-29 (FOMC implementation notes, e.g. 2025-12-10: range 3.50-3.75%, IORB 3.65%,
