@@ -18,6 +18,7 @@ from transforms.fred import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fred"
+ROOT = Path(__file__).resolve().parents[2]
 
 # (recorded file, series, first date, last date) as listed in the data's PROVENANCE.md; the copies in
 # tests/fixtures/recorded keep each file's first and last rows (tests/fixtures/recorded/PROVENANCE.md).
@@ -182,7 +183,17 @@ def fred_snapshot(recorded, tmp_path_factory) -> tuple[Path, list[dict]]:
 
 
 def _recorded(recorded: Path, rel: str, series: str) -> pl.DataFrame:
-    """A recording parsed independently of the builder: fredgraph via the parser, pandas files via polars."""
+    """A recording parsed independently of the builder: fredgraph via the parser, pandas files via polars; the
+    repository's recordings/ (SOFR averages: a FRED API body, one column of a page table, a pandas re-save whose
+    float artefacts are rounded to FRED's 5 decimals)."""
+    path, _, column = rel.partition("#")
+    if path.startswith("recordings/"):
+        source = ROOT / path
+        if path.endswith(".json"):
+            return parse_fred_api_observations(source.read_bytes(), series)
+        raw = pl.read_csv(source, null_values=".", infer_schema_length=0)
+        values = raw[column or series].cast(pl.Float64).round(8 if series == "SOFRINDEX" else 5)
+        return pl.DataFrame({"series_id": series, "date": raw[raw.columns[0]].str.to_date(), "value": values})
     if "/fredgraph/" in rel:
         return parse_fredgraph_csv((recorded / rel).read_bytes(), series)
     raw = pl.read_csv(recorded / rel, new_columns=["date", "value"], schema_overrides=[pl.Date, pl.Float64])

@@ -104,8 +104,24 @@ def test_sofr_index_comes_from_fred_when_the_nyfed_sent_none(replay_core: CoreFr
     june = mart.filter(pl.col("date").is_between(d(2024, 6, 3), d(2024, 6, 6)))
     assert june["sofr_index"].to_list() == [1.14075319, 1.14092272, 1.14109164, 1.14126058]
     assert june["sofr_avg_source"].to_list() == ["fred"] * 4
-    assert mart.filter(pl.col("sofr_index").is_null())["sofr_avg_source"].null_count() == mart.filter(
-        pl.col("sofr_index").is_null()).height
+    none = mart.filter(pl.all_horizontal(pl.col(c).is_null() for c in
+                                         ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct", "sofr_index")))
+    assert none["sofr_avg_source"].null_count() == none.height
+
+
+def test_replay_sofr_averages_reproduce_published_values(funding: pl.DataFrame) -> None:
+    """The replay's FRED SOFR averages (recordings/PROVENANCE.md) against the values the NY Fed and FRED published:
+    NY Fed RSS 2021-01-22 (index 1.04201839, 30/90/180-day 0.08134/0.08356/0.08546); FRED's SOFR30DAYAVG page
+    (2026-01-15: 3.70300) and SOFR90DAYAVG page (2026-03-20: 3.68797)."""
+    jan = day(funding, d(2021, 1, 22))
+    assert (jan["sofr_avg_30d_pct"], jan["sofr_avg_90d_pct"], jan["sofr_avg_180d_pct"], jan["sofr_index"]) == (
+        0.08134, 0.08356, 0.08546, 1.04201839)
+    assert jan["sofr_avg_source"] == "fred"
+    assert day(funding, d(2026, 1, 15))["sofr_avg_30d_pct"] == 3.703
+    assert day(funding, d(2026, 3, 20))["sofr_avg_90d_pct"] == 3.68797
+    # the 30-day average 2019-06..2024-06 is FRED's whole series there (massey007 recording): ~1,250 business days
+    held = funding.filter(pl.col("sofr_avg_30d_pct").is_not_null())
+    assert held.height > 1200 and set(held["sofr_avg_source"].to_list()) == {"fred"}
 
 
 def test_catalog_units_of_the_sofr_averages_are_freds() -> None:
