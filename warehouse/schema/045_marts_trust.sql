@@ -17,3 +17,26 @@ COMMENT ON COLUMN marts.funding_daily.sofr_avg_30d_pct IS '30-day average SOFR, 
 COMMENT ON COLUMN marts.funding_daily.sofr_avg_90d_pct IS '90-day average SOFR, percent; NY Fed SOFRAI row, else FRED SOFR90DAYAVG, dated as sofr_avg_30d_pct.';
 COMMENT ON COLUMN marts.funding_daily.sofr_avg_180d_pct IS '180-day average SOFR, percent; NY Fed SOFRAI row, else FRED SOFR180DAYAVG, dated as sofr_avg_30d_pct.';
 COMMENT ON COLUMN marts.funding_daily.sofr_index IS 'SOFR Index (compounded SOFR since 2018-04-02 = 1.00000000), unitless; NY Fed SOFRAI row, else FRED SOFRINDEX, dated as sofr_avg_30d_pct.';
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- marts.auction_health: the tenor of cross-term reopenings; baselines only over complete previous auctions
+ALTER TABLE marts.auction_health ADD COLUMN IF NOT EXISTS baseline_auctions INTEGER;
+ALTER TABLE marts.auction_health ADD COLUMN IF NOT EXISTS baseline_coverage VARCHAR;
+COMMENT ON COLUMN marts.auction_health.tenor IS 'Comparison tenor: security_term for bills (a 13-week bill is a reopening of a 26-week bill and carries original_security_term 26-Week); for coupons the whole-year term announced for this auction (the 2-year auction of 2026-01-26 reopened the 2023 5-year note 91282CGH8: tenor 2-Year), else, for a reopening announced by its remaining term (9-Year 11-Month), the original term of the security (from the record, else from its first whole-year auction in the data), else the standard tenor nearest its life.';
+COMMENT ON COLUMN marts.auction_health.btc_vs_prev6 IS 'bid_to_cover minus the mean bid-to-cover of the 6 previous auctions with the same security_class and tenor, counted over every auction the data knows (announced ones too); NULL unless baseline_coverage is complete (all 6 have results and, for a regular bill, no calendar week is missing between them), so an incomplete history never gives a number.';
+COMMENT ON COLUMN marts.auction_health.baseline_auctions IS 'How many of the 6 previous auctions of the same security_class and tenor (announced ones included) have results: the coverage behind btc_vs_prev6.';
+COMMENT ON COLUMN marts.auction_health.baseline_coverage IS 'complete, or why btc_vs_prev6 is NULL: ''incomplete: k of the 6 previous auctions have results'', or for a regular bill ''incomplete: the 6 previous auctions span N days; auctions missing from the data'' (Treasury auctions those weekly, the 52-week every 4 weeks).';
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- marts.bill_share_monthly: coverage against Treasury's bill calendar and the data's announcements
+ALTER TABLE marts.bill_share_monthly ADD COLUMN IF NOT EXISTS auctions_expected INTEGER;
+ALTER TABLE marts.bill_share_monthly ADD COLUMN IF NOT EXISTS bill_auctions_expected INTEGER;
+ALTER TABLE marts.bill_share_monthly ADD COLUMN IF NOT EXISTS coverage VARCHAR;
+COMMENT ON TABLE marts.bill_share_monthly IS 'One row per issue month (issue_date, auction_date when missing) with completed Treasury auctions: gross issuance and the share of bills, $ billions; the sums are NULL unless every auction that should settle in the month has results (auctions_expected, coverage).';
+COMMENT ON COLUMN marts.bill_share_monthly.gross_issuance_bn IS 'Sum of total_accepted of auctions settling in the month (incl. SOMA and FIMA add-ons), $ billions; gross, before maturing debt. NULL when auctions < auctions_expected (see coverage).';
+COMMENT ON COLUMN marts.bill_share_monthly.bills_bn IS 'Part of gross_issuance_bn in bills (security_kind Bill or CMB), $ billions; NULL when auctions < auctions_expected.';
+COMMENT ON COLUMN marts.bill_share_monthly.bill_share IS 'bills_bn / gross_issuance_bn (fraction); NULL when auctions < auctions_expected: a share of incomplete inputs is not printed.';
+COMMENT ON COLUMN marts.bill_share_monthly.soma_addon_bn IS 'SOMA rollover add-ons included in gross_issuance_bn, $ billions; NULL when auctions < auctions_expected.';
+COMMENT ON COLUMN marts.bill_share_monthly.auctions_expected IS 'Auctions that should settle in the month: per regular bill (4-, 8-, 17-week on Tuesdays, 6-, 13-, 26-week on Thursdays, 52-week every 4th Thursday; transforms/auction_coverage.py, from 2019) the larger of Treasury''s calendar and the announcements in the data, plus every other announced auction (coupons, CMBs).';
+COMMENT ON COLUMN marts.bill_share_monthly.bill_auctions_expected IS 'The bill and CMB part of auctions_expected.';
+COMMENT ON COLUMN marts.bill_share_monthly.coverage IS '''complete: n of N auctions have results (bills b of B)'' or ''incomplete: …'': the counts behind the sums, in the same row.';
