@@ -146,7 +146,7 @@ def add_bidder_shares(auctions: pl.DataFrame) -> pl.DataFrame:
 
 
 def select_known(auctions: pl.DataFrame) -> pl.DataFrame:
-    """Every auction the data knows, announced or completed, one row per (cusip, auction_date) (the one with results)."""
+    """Every auction the data knows, announced or completed: one row per (cusip, auction_date), the one with results."""
     return auctions.sort(pl.col("total_accepted").is_not_null()).unique(["cusip", "auction_date"], keep="last")
 
 
