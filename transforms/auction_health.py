@@ -156,15 +156,15 @@ def add_btc_vs_previous(auctions: pl.DataFrame) -> pl.DataFrame:
     (announced ones included), so a previous auction without results leaves the baseline NULL instead of reaching
     further back; for a regular bill the 6 previous must also be the calendar's (no week missing from the data).
     baseline_auctions: how many of those 6 have results; baseline_coverage says complete or what is missing."""
-    window = {"partition_by": ["security_class", "tenor"], "order_by": ["auction_date", "cusip"]}
+    group, order = ["security_class", "tenor"], ["auction_date", "cusip"]
     previous = pl.col("bid_to_cover").shift(1)
     held = previous.is_not_null().cast(pl.Int32).rolling_sum(PREVIOUS_AUCTIONS, min_samples=1).fill_null(0)
     span = (pl.col("auction_date") - pl.col("auction_date").shift(PREVIOUS_AUCTIONS)).dt.total_days()
     cadence = pl.col("tenor").replace_strict(REGULAR_BILL_CADENCE_DAYS, default=None, return_dtype=pl.Int64)
     gap = (pl.col("security_class") == "bill") & (pl.col("_span") > cadence * PREVIOUS_AUCTIONS + 3)
     return auctions.sort("auction_date", "cusip").with_columns(
-        held.over(**window).alias("baseline_auctions"), span.over(**window).alias("_span"),
-        (pl.col("bid_to_cover") - previous.rolling_mean(PREVIOUS_AUCTIONS).over(**window)).alias("_btc"),
+        held.over(group, order_by=order).alias("baseline_auctions"), span.over(group, order_by=order).alias("_span"),
+        (pl.col("bid_to_cover") - previous.rolling_mean(PREVIOUS_AUCTIONS).over(group, order_by=order)).alias("_btc"),
     ).with_columns(
         pl.when(gap.fill_null(False)).then(pl.format("incomplete: the {} previous auctions span {} days; auctions "
                                                      "missing from the data", pl.lit(PREVIOUS_AUCTIONS), "_span"))
