@@ -195,12 +195,17 @@ def sum_srf_takeup(rp_ops: pl.DataFrame) -> pl.DataFrame:
 
 
 def attach_srf_takeup(daily: pl.DataFrame, rp_ops: pl.DataFrame) -> pl.DataFrame:
-    """srf_takeup_bn: 0 on days inside the operations data with no repo take-up, null outside its date range."""
+    """srf_takeup_bn: the day's accepted repo (0 when its operations lent nothing); 0 on a day inside the operations
+    data without operations scheduled (the Desk operates on U.S. government securities business days: Good Friday
+    has none); NULL on a scheduled day the data lacks (a hole in the recording) and outside its date range."""
     takeup = sum_srf_takeup(rp_ops)
     first, last = takeup["date"].min(), takeup["date"].max()
-    covered = pl.col("date").is_between(first, last) if first is not None else pl.lit(False)
+    inside = pl.col("date").is_between(first, last) if first is not None else pl.lit(False)
+    scheduled = pl.col("date").map_elements(lambda day: calendar.is_business_day(day, "USGS"),
+                                            return_dtype=pl.Boolean)
     return daily.join(takeup, on="date", how="left").with_columns(
-        pl.when(covered).then(pl.col("srf_takeup_bn").fill_null(0.0)).alias("srf_takeup_bn")
+        pl.when(inside & pl.col("srf_takeup_bn").is_null() & ~scheduled).then(pl.lit(0.0))
+        .when(inside).then(pl.col("srf_takeup_bn")).alias("srf_takeup_bn")
     )
 
 

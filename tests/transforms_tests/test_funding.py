@@ -154,3 +154,15 @@ def test_sofr_averages_reach_the_mart_on_their_own_date() -> None:
     assert (row["sofr_avg_30d_pct"], row["sofr_avg_90d_pct"], row["sofr_avg_180d_pct"], row["sofr_index"]) == (
         4.31, 4.32, 4.33, 1.18)
     assert row["sofr_pct"] == 4.45  # the SOFRAI row (no rate) does not displace SOFR
+
+
+def test_srf_takeup_is_null_on_a_scheduled_day_the_operations_data_lacks() -> None:
+    """SYNTHETIC: operations recorded Thu 2025-04-17 and Mon 04-21, none for Fri 04-18 (Good Friday: no operations
+    scheduled -> 0) nor Tue 04-22..Wed 04-23 before Thu 04-24 (scheduled days missing from the data -> NULL)."""
+    from transforms.funding import attach_srf_takeup
+
+    ops = pl.DataFrame({"operation_id": ["a", "b", "c"], "operation_date": [d(2025, 4, 17), d(2025, 4, 21),
+                                                                         d(2025, 4, 24)],
+                        "operation_type": ["Repo", "Reverse Repo", "Repo"], "total_amt_accepted_usd": [1e9, 5e9, 0.0]})
+    daily = pl.DataFrame({"date": [d(2025, 4, 17), d(2025, 4, 18), d(2025, 4, 21), d(2025, 4, 22), d(2025, 4, 24)]})
+    assert attach_srf_takeup(daily, ops)["srf_takeup_bn"].to_list() == [1.0, 0.0, 0.0, None, 0.0]
