@@ -29,19 +29,13 @@ RECORDINGS: dict[str, tuple[str, ...]] = {
     "EFFR": ("fred/api_reformatted/jonsflow/EFFR.csv",),
     "DGS10": ("fred/fredgraph/qie2003/DGS10.csv",),
     "T10Y2Y": ("fred/fredgraph/qie2003/T10Y2Y.csv",),
-    # SOFR averages and index (issue 22): no long public recording; what exists, merged (recordings/PROVENANCE.md).
+    # SOFR averages and index (issue 22): no long public recording; one contiguous run each (the FRED suite refuses
+    # a gap beyond a business week inside a daily series), the other real values stay in recordings/ as test evidence.
     "SOFR30DAYAVG": ("recordings/fred/massey007/SOFR30DAYAVG.csv",
-                     "recordings/fred/pages/SOFR30DAYAVG_fred-series-page_updated-2026-01-15.csv",
-                     "recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR30DAYAVG",
-                     "recordings/nyfed/pages/sofr-avg-ind_rss_2021-01-22.csv#SOFR30DAYAVG"),
-    "SOFR90DAYAVG": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR90DAYAVG",
-                     "recordings/nyfed/pages/sofr-avg-ind_rss_2021-01-22.csv#SOFR90DAYAVG",
-                     "recordings/fred/pages/SOFR90DAYAVG_fred-series-page_updated-2026-03-20.csv"),
-    "SOFR180DAYAVG": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR180DAYAVG",
-                      "recordings/nyfed/pages/sofr-avg-ind_rss_2021-01-22.csv#SOFR180DAYAVG"),
-    "SOFRINDEX": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFRINDEX",
-                  "recordings/nyfed/pages/sofr-avg-ind_rss_2021-01-22.csv#SOFRINDEX",
-                  "recordings/fred/openbb/series_observations_SOFRINDEX_2024-06-01_2024-06-06.json"),
+                     "recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR30DAYAVG"),
+    "SOFR90DAYAVG": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR90DAYAVG",),
+    "SOFR180DAYAVG": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR180DAYAVG",),
+    "SOFRINDEX": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFRINDEX",),
 }
 # Decimals FRED publishes for the SOFR averages (5) and index (8): a pandas float artefact
 # ('1.5869799999999998') is rounded back to them; FRED's missing marker '.' becomes blank.
@@ -54,9 +48,9 @@ _QUIRKS = {
     "EFFR": "dates FRED reports as missing were dropped by the recorder (fredapi dropna) and stay absent",
     "SOFR30DAYAVG": "massey007's pandas re-save: FRED's '.' (holiday) kept blank, float artefacts rounded back to "
     "FRED's 5 decimals; the NY Fed page values of 2020 equal FRED's on every date (recordings/PROVENANCE.md)",
-    "SOFR90DAYAVG": "NY Fed page values (2020-03-06..04-09, 2021-01-22) and FRED's series page (2026-03-16..20) only",
-    "SOFR180DAYAVG": "NY Fed page values (2020-03-06..04-09, 2021-01-22) only",
-    "SOFRINDEX": "NY Fed page values (2020-03-06..04-09, 2021-01-22) and FRED API values 2024-06-03..06 only",
+    "SOFR90DAYAVG": "NY Fed page values 2020-03-06..04-09 only (FRED mirrors them under the same dates)",
+    "SOFR180DAYAVG": "NY Fed page values 2020-03-06..04-09 only (FRED mirrors them under the same dates)",
+    "SOFRINDEX": "NY Fed page values 2020-03-06..04-09 only (FRED mirrors them under the same dates)",
 }
 # pandas writes every float with a decimal point, so an integer-valued observation became "719542.0".
 _PANDAS_INT = re.compile(r"^(-?\d+)\.0$")

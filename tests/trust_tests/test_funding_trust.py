@@ -110,15 +110,14 @@ def test_sofr_index_comes_from_fred_when_the_nyfed_sent_none(replay_core: CoreFr
 
 
 def test_replay_sofr_averages_reproduce_published_values(funding: pl.DataFrame) -> None:
-    """The replay's FRED SOFR averages (recordings/PROVENANCE.md) against the values the NY Fed and FRED published:
-    NY Fed RSS 2021-01-22 (index 1.04201839, 30/90/180-day 0.08134/0.08356/0.08546); FRED's SOFR30DAYAVG page
-    (2026-01-15: 3.70300) and SOFR90DAYAVG page (2026-03-20: 3.68797)."""
-    jan = day(funding, d(2021, 1, 22))
-    assert (jan["sofr_avg_30d_pct"], jan["sofr_avg_90d_pct"], jan["sofr_avg_180d_pct"], jan["sofr_index"]) == (
-        0.08134, 0.08356, 0.08546, 1.04201839)
-    assert jan["sofr_avg_source"] == "fred"
-    assert day(funding, d(2026, 1, 15))["sofr_avg_30d_pct"] == 3.703
-    assert day(funding, d(2026, 3, 20))["sofr_avg_90d_pct"] == 3.68797
+    """The replay's FRED SOFR averages (recordings/PROVENANCE.md) against what the NY Fed published: its SOFR Averages
+    and Index page for 2020-04-09 (30/90/180-day 0.26736/1.10782/1.37184, index 1.04137051) and its RSS item of
+    2021-01-22 (30-day 0.08134; FRED's massey007 recording has the same value under the same date)."""
+    april = day(funding, d(2020, 4, 9))
+    assert (april["sofr_avg_30d_pct"], april["sofr_avg_90d_pct"], april["sofr_avg_180d_pct"], april["sofr_index"]) == (
+        0.26736, 1.10782, 1.37184, 1.04137051)
+    assert april["sofr_avg_source"] == "fred"
+    assert day(funding, d(2021, 1, 22))["sofr_avg_30d_pct"] == 0.08134
     # the 30-day average 2019-06..2024-06 is FRED's whole series there (massey007 recording): ~1,250 business days
     held = funding.filter(pl.col("sofr_avg_30d_pct").is_not_null())
     assert held.height > 1200 and set(held["sofr_avg_source"].to_list()) == {"fred"}
