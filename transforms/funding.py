@@ -210,9 +210,13 @@ def attach_srf_takeup(daily: pl.DataFrame, rp_ops: pl.DataFrame) -> pl.DataFrame
 
 
 def flag_period_ends(daily: pl.DataFrame) -> pl.DataFrame:
-    """is_month_end: last business day of its month in the data (the data's last month only on its last weekday)."""
+    """is_month_end: last business day of its month in the data on which the securities market is open (repo settles;
+    so March 28, 2024, not Good Friday March 29), the data's last month only on its last weekday."""
     month = pl.col("date").dt.truncate("1mo")
-    last_in_month = pl.col("date") == pl.col("date").max().over(month)
+    market_open = pl.col("date").map_elements(lambda day: calendar.is_business_day(day, "USGS"),
+                                              return_dtype=pl.Boolean)
+    open_days = pl.when(market_open).then(pl.col("date"))
+    last_in_month = pl.col("date") == open_days.max().over(month)
     last_weekday = pl.col("date").dt.month_end().dt.add_business_days(0, roll="backward")
     month_complete = (month < month.max()) | (pl.col("date") >= last_weekday)
     return daily.with_columns((last_in_month & month_complete).alias("is_month_end")).with_columns(
