@@ -35,9 +35,9 @@ SOFR_TRAILING_MIN_DAYS = 20
 #   activity; $5bn+ happened in the recorded history only at quarter ends (2025-06-30 $11.1bn, 2025-09-30 $6.0bn)
 #   and in the Oct-Nov 2025 squeeze (2025-10-31 $50.35bn).
 SRF_STRESS_BN = 5.0
-# - "sofr_p99_tail": the 99th percentile of SOFR volume at least SOFR_P99_STRESS_BP above IORB, i.e. 1% of the day's
-#   repo traded 15 bp or more above the SRF rate (2025-09-15 +28 bp, 2025-10-31 +45 bp; in H1 2026 the tail stayed
-#   at +7..+24 bp).
+# - "sofr_p99_tail": the 99th percentile of SOFR volume at least SOFR_P99_STRESS_BP above IORB (on a rate-cut day
+#   the previous day's IORB), i.e. 1% of the day's repo traded 15 bp or more above the SRF rate (NY Fed: 2025-09-15
+#   +28 bp, 2025-10-31 +45 bp, 2025-12-31 +35 bp; from 2026-01-05 to 2026-06 the tail stayed at +7..+24 bp).
 SOFR_P99_STRESS_BP = 25.0
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 IORB_MAX_STALENESS = dt.timedelta(days=7)
@@ -232,7 +232,10 @@ def stress_tests() -> dict[str, pl.Expr]:
         "sofr_at_srf_rate": spread >= SOFR_AT_SRF_RATE_BP,
         "sofr_jump": (spread >= SOFR_JUMP_FLOOR_BP) & (spread - trailing >= SOFR_JUMP_BP),
         "srf_takeup": pl.col("srf_takeup_bn") >= SRF_STRESS_BN,
-        "sofr_p99_tail": pl.col("sofr_p99_iorb_bp") >= SOFR_P99_STRESS_BP,
+        # On the day a rate cut takes effect some trades still price off the old rates (2025-12-11: p99 3.90% with
+        # IORB just cut to 3.65%): the tail is measured against the higher of the day's and the previous day's IORB.
+        "sofr_p99_tail": (pl.col("sofr_p99_pct") - pl.max_horizontal("iorb_pct", pl.col("iorb_pct").shift(1))) * 100
+        >= SOFR_P99_STRESS_BP,
     }
 
 

@@ -14,6 +14,8 @@ _REPO_PREFIX = "recordings/"
 
 # Recordings per series, best first (PROVENANCE.md "Best file per series"); later ones only add missing dates.
 # The fredgraph_legacy files (old billions units) are deliberately absent: they are unit-change test fixtures.
+# RRPONTSYD, IORB, EFFR and WDTGAL: the keyless fredgraph downloads of 2026-09-04 (recordings/PROVENANCE.md), whole
+# histories byte for byte, replace the older recordings (which they contain: the shared cassettes' notes).
 RECORDINGS: dict[str, tuple[str, ...]] = {
     "WALCL": ("fred/fredgraph/qie2003/WALCL.csv",),
     "TREAST": ("fred/api_reformatted/opxie1/TREAST.csv",),
@@ -22,11 +24,11 @@ RECORDINGS: dict[str, tuple[str, ...]] = {
     # SOFR3 is the untouched fredgraph download (2021-06..); opxie1 (pandas) adds 1984..2021-06.
     "WRESBAL": ("fred/fredgraph/SOFR3/WRESBAL.csv", "fred/api_reformatted/opxie1/WRESBAL.csv"),
     "WTREGEN": ("fred/api_reformatted/lihaidong43/WTREGEN.csv",),
-    "WDTGAL": ("fred/fredgraph/sphynxkatt0/WDTGAL.csv",),
-    "RRPONTSYD": ("fred/fredgraph/qie2003/RRPONTSYD.csv", "fred/fredgraph/SOFR3/RRPONTSYD.csv"),
+    "WDTGAL": ("recordings/fred/schhabra2003/fredgraph_WDTGAL_fetched-2026-09-04.csv",),
+    "RRPONTSYD": ("recordings/fred/schhabra2003/fredgraph_RRPONTSYD_fetched-2026-09-04.csv",),
     "SOFR": ("fred/fredgraph/qie2003/SOFR.csv", "fred/fredgraph/SOFR3/SOFR.csv"),
-    "IORB": ("fred/fredgraph/SOFR3/IORB.csv",),
-    "EFFR": ("fred/api_reformatted/jonsflow/EFFR.csv",),
+    "IORB": ("recordings/fred/schhabra2003/fredgraph_IORB_fetched-2026-09-04.csv",),
+    "EFFR": ("recordings/fred/schhabra2003/fredgraph_EFFR_fetched-2026-09-04.csv",),
     "DGS10": ("fred/fredgraph/qie2003/DGS10.csv",),
     "T10Y2Y": ("fred/fredgraph/qie2003/T10Y2Y.csv",),
     # SOFR averages and index (issue 22): no long public recording; one contiguous run each (the FRED suite refuses
@@ -43,9 +45,6 @@ _DECIMALS = {"SOFR30DAYAVG": 5, "SOFR90DAYAVG": 5, "SOFR180DAYAVG": 5, "SOFRINDE
 _DATE_HEADERS = {"observation_date", "date"}
 # Recorder quirks worth a line in the manifest (facts read from the recordings, see PROVENANCE.md).
 _QUIRKS = {
-    "WDTGAL": "4 rows 2026-07-22..2026-08-12 carry float text like '835417.0000000000' (recorder's pandas append), "
-    "kept as recorded",
-    "EFFR": "dates FRED reports as missing were dropped by the recorder (fredapi dropna) and stay absent",
     "SOFR30DAYAVG": "massey007's pandas re-save: FRED's '.' (holiday) kept blank, float artefacts rounded back to "
     "FRED's 5 decimals; the NY Fed page values of 2020 equal FRED's on every date (recordings/PROVENANCE.md)",
     "SOFR90DAYAVG": "NY Fed page values 2020-03-06..04-09 only (FRED mirrors them under the same dates)",

@@ -81,7 +81,8 @@ def test_funding_daily_joins_iorb_as_of_and_fills_from_nyfed() -> None:
             "is_month_end": [False, False, True, False],
             "is_quarter_end": [False, False, True, False],
             "stress_flag": [False, False, True, True],
-            "stress_reasons": [None, None, "sofr_at_srf_rate,srf_takeup,sofr_p99_tail", "sofr_at_srf_rate"],
+            # D3's p99 (4.60) is 30 bp over its IORB but only 20 bp over the previous day's (4.40): a cut day
+            "stress_reasons": [None, None, "sofr_at_srf_rate,srf_takeup", "sofr_at_srf_rate"],
             "stress_inputs_missing": ["SRF take-up,SOFR p99", "SOFR p99", None, None],
             "sofr_avg_source": [None] * 4,
         },
@@ -113,7 +114,8 @@ def test_flag_stress_thresholds_and_nulls_never_flag() -> None:
     frame = pl.DataFrame({
         "date": [d(2026, 1, 5) + dt.timedelta(days=i) for i in range(5)],
         "sofr_iorb_bp": [9.99, 10.0, None, None, 1.0], "srf_takeup_bn": [4.99, None, SRF_STRESS_BN, None, 0.0],
-        "sofr_p99_iorb_bp": [24.99, 1.0, None, None, 25.0]}, schema_overrides={"srf_takeup_bn": pl.Float64})
+        "sofr_p99_iorb_bp": [24.99, 1.0, None, None, 25.0], "iorb_pct": [3.0] * 5,
+        "sofr_p99_pct": [3.2499, 3.01, None, None, 3.25]}, schema_overrides={"srf_takeup_bn": pl.Float64})
     out = flag_stress(frame)
     assert out["stress_flag"].to_list() == [False, True, True, False, True]
     assert out["stress_reasons"].to_list() == [None, "sofr_at_srf_rate", "srf_takeup", None, "sofr_p99_tail"]

@@ -28,13 +28,14 @@ def day(funding: pl.DataFrame, date: dt.date) -> dict:
 
 @pytest.mark.parametrize(("date", "reasons"), [
     # NY Fed SOFR 4.22% vs IORB 3.90%, SRF $50.35bn (Reuters 2025-12-31: the SRF's previous record, Oct 31 2025)
-    (d(2025, 10, 31), "sofr_at_srf_rate,sofr_jump,srf_takeup"),
-    # mid-September 2025 corporate-tax date and coupon settlement: SOFR 4.51% vs IORB 4.40% (NY Fed)
-    (d(2025, 9, 15), "sofr_at_srf_rate,sofr_jump"),
+    # and SOFR's 99th percentile 4.35%: +45 bp (NY Fed SOFR search, cassettes/PROVENANCE.md)
+    (d(2025, 10, 31), "sofr_at_srf_rate,sofr_jump,srf_takeup,sofr_p99_tail"),
+    # mid-September 2025 corporate-tax date and coupon settlement: SOFR 4.51% vs IORB 4.40%, p99 4.68% (NY Fed)
+    (d(2025, 9, 15), "sofr_at_srf_rate,sofr_jump,sofr_p99_tail"),
     # quarter ends: 2025-06-30 SRF $11.1bn; 2025-09-30 SOFR 4.24% (IORB 4.15%) and SRF $6bn; year-end 2025 SOFR 3.87%
     (d(2025, 6, 30), "sofr_jump,srf_takeup"),
     (d(2025, 9, 30), "sofr_jump,srf_takeup"),
-    (d(2025, 12, 31), "sofr_at_srf_rate,sofr_jump"),
+    (d(2025, 12, 31), "sofr_at_srf_rate,sofr_jump,sofr_p99_tail"),  # p99 4.00% vs IORB 3.65%
     (d(2024, 12, 31), "sofr_jump"),
 ])
 def test_stress_flag_fires_on_the_known_stress_days(funding: pl.DataFrame, date: dt.date, reasons: str) -> None:
@@ -44,8 +45,10 @@ def test_stress_flag_fires_on_the_known_stress_days(funding: pl.DataFrame, date:
 
 def test_stress_flag_fires_on_few_ordinary_days(funding: pl.DataFrame) -> None:
     with_iorb = funding.filter(pl.col("iorb_pct").is_not_null() & (pl.col("date") <= d(2026, 6, 23)))
-    # 2021-07-29..2026-06-23: 35 of 1,233 business days (2.8%), 29 of them in 2025's squeeze (Sep 15 .. Dec 31)
+    # 2021-07-29..2026-06-23: 35 of 1,233 business days (2.8%), 29 of them in 2025's squeeze (Sep 15 .. Dec 31);
+    # not 2025-12-11, the day the December cut took effect (p99 3.90% = the previous day's IORB)
     assert with_iorb["stress_flag"].mean() < 0.05
+    assert day(funding, d(2025, 12, 11))["stress_flag"] is False
     # Q4 2025, when the old "SOFR above IORB" rule fired on 56 of 62 days: now the days of the squeeze that matter
     q4 = with_iorb.filter(pl.col("date").is_between(d(2025, 10, 1), d(2025, 12, 31)))
     assert q4["stress_flag"].sum() < q4.height / 2

@@ -69,9 +69,10 @@ def test_auction_results_hole_spans_the_months_without_complete_results(holes: d
     assert hole.note == "months 2025-01..2026-05: 232 of 616 auctions have results"
 
 
-def test_sofr_rates_hole_of_late_2025_is_listed(holes: dict[str, list[Hole]]) -> None:
-    assert [h.text() for h in holes["nyfed_reference_rates (SOFR)"]] == [
-        "2025-11-24..2025-12-31: 26 business days missing"]
+def test_sofr_rates_hole_of_late_2025_is_closed_by_the_sofr_search_recording(holes: dict[str, list[Hole]]) -> None:
+    # the NY Fed rates of the replay lacked SOFR 2025-11-24..12-31 (26 business days) until the SOFR search download
+    # of 2026-09-18 (cassettes/PROVENANCE.md) was added: no hole left
+    assert "nyfed_reference_rates (SOFR)" not in holes
 
 
 def test_weekly_and_daily_holes_on_synthetic_dates() -> None:
