@@ -194,6 +194,14 @@ def sum_srf_takeup(rp_ops: pl.DataFrame) -> pl.DataFrame:
     return covered.join(repo, on="date", how="left").with_columns(pl.col("srf_takeup_bn").fill_null(0.0))
 
 
+def _is_market_day(daily: pl.DataFrame) -> pl.Expr:
+    """True on a U.S. government securities business day (SIFMA calendar: the Desk operates, repo settles)."""
+    if daily.is_empty():
+        return pl.lit(False)
+    first, last = cast(dt.date, daily["date"].min()), cast(dt.date, daily["date"].max())
+    return pl.col("date").is_in(calendar.business_days(first, last, "USGS").implode())
+
+
 def attach_srf_takeup(daily: pl.DataFrame, rp_ops: pl.DataFrame) -> pl.DataFrame:
     """srf_takeup_bn: the day's accepted repo (0 when its operations lent nothing); 0 on a day inside the operations
     data without operations scheduled (the Desk operates on U.S. government securities business days: Good Friday
@@ -201,8 +209,7 @@ def attach_srf_takeup(daily: pl.DataFrame, rp_ops: pl.DataFrame) -> pl.DataFrame
     takeup = sum_srf_takeup(rp_ops)
     first, last = takeup["date"].min(), takeup["date"].max()
     inside = pl.col("date").is_between(first, last) if first is not None else pl.lit(False)
-    scheduled = pl.col("date").map_elements(lambda day: calendar.is_business_day(day, "USGS"),
-                                            return_dtype=pl.Boolean)
+    scheduled = _is_market_day(daily)
     return daily.join(takeup, on="date", how="left").with_columns(
         pl.when(inside & pl.col("srf_takeup_bn").is_null() & ~scheduled).then(pl.lit(0.0))
         .when(inside).then(pl.col("srf_takeup_bn")).alias("srf_takeup_bn")
@@ -213,8 +220,7 @@ def flag_period_ends(daily: pl.DataFrame) -> pl.DataFrame:
     """is_month_end: last business day of its month in the data on which the securities market is open (repo settles;
     so March 28, 2024, not Good Friday March 29), the data's last month only on its last weekday."""
     month = pl.col("date").dt.truncate("1mo")
-    market_open = pl.col("date").map_elements(lambda day: calendar.is_business_day(day, "USGS"),
-                                              return_dtype=pl.Boolean)
+    market_open = _is_market_day(daily)
     open_days = pl.when(market_open).then(pl.col("date"))
     last_in_month = pl.col("date") == open_days.max().over(month)
     last_weekday = pl.col("date").dt.month_end().dt.add_business_days(0, roll="backward")

@@ -61,8 +61,10 @@ def daily_holes(name: str, dates: list[date], cal: str | None) -> list[Hole]:
     """Holes of a daily dataset: business days of `cal` (every day when None) between its first and last date."""
     if not dates:
         return []
-    days = pl.date_range(min(dates), max(dates), "1d", eager=True).to_list()
-    expected = days if cal is None else [d for d in days if calendar.is_business_day(d, cal)]
+    if cal is None:
+        expected = pl.date_range(min(dates), max(dates), "1d", eager=True).to_list()
+    else:
+        expected = calendar.business_days(min(dates), max(dates), cal).to_list()
     unit = "days" if cal is None else "business days"
     return [Hole(name, a, b, n, unit) for a, b, n in missing_runs(expected, set(dates), MIN_DAILY_RUN)]
 
@@ -71,10 +73,10 @@ def weekly_holes(name: str, dates: list[date]) -> list[Hole]:
     """Holes of a weekly dataset: weeks (7-day steps from its first date, a holiday shift of 1-2 days tolerated)."""
     if not dates:
         return []
-    held_weeks = {(d - min(dates)).days // 7 + (1 if (d - min(dates)).days % 7 >= 5 else 0) for d in dates}
-    weeks = range((max(dates) - min(dates)).days // 7 + 1)
-    expected = [min(dates) + WEEK * w for w in weeks]
-    held = {min(dates) + WEEK * w for w in held_weeks}
+    first = min(dates)
+    held_weeks = {(d - first).days // 7 + (1 if (d - first).days % 7 >= 5 else 0) for d in dates}
+    expected = [first + WEEK * w for w in range((max(dates) - first).days // 7 + 1)]
+    held = {first + WEEK * w for w in held_weeks}
     return [Hole(name, a, b, n, "weeks") for a, b, n in missing_runs(expected, held, 1)]
 
 
@@ -84,12 +86,13 @@ def _dates(con: duckdb.DuckDBPyConnection, sql: str) -> list[date]:
 
 def fred_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
     """Per FRED catalog series, by its frequency and stamp (blank-value rows count as held: FRED said 'no value')."""
+    rows = con.execute("""
+        SELECT s.series_id, s.frequency, s.stamp, list(DISTINCT o.date ORDER BY o.date) FILTER (WHERE o.date IS NOT NULL)
+        FROM ref.fred_series s LEFT JOIN core.fred_observations o USING (series_id)
+        GROUP BY ALL ORDER BY s.series_id""").fetchall()
     holes: list[Hole] = []
-    for series_id, frequency, stamp in con.execute(
-            "SELECT series_id, frequency, stamp FROM ref.fred_series ORDER BY series_id").fetchall():
-        dates = _dates(con, f"SELECT DISTINCT date FROM core.fred_observations WHERE series_id = '{series_id}' "
-                            "ORDER BY 1")
-        name = f"fred:{series_id}"
+    for series_id, frequency, stamp, dates in rows:
+        name, dates = f"fred:{series_id}", dates or []
         if frequency == "weekly":
             holes += weekly_holes(name, dates)
         else:
