@@ -87,7 +87,8 @@ def _dates(con: duckdb.DuckDBPyConnection, sql: str) -> list[date]:
 def fred_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
     """Per FRED catalog series, by its frequency and stamp (blank-value rows count as held: FRED said 'no value')."""
     rows = con.execute("""
-        SELECT s.series_id, s.frequency, s.stamp, list(DISTINCT o.date ORDER BY o.date) FILTER (WHERE o.date IS NOT NULL)
+        SELECT s.series_id, s.frequency, s.stamp,
+               list(DISTINCT o.date ORDER BY o.date) FILTER (WHERE o.date IS NOT NULL)
         FROM ref.fred_series s LEFT JOIN core.fred_observations o USING (series_id)
         GROUP BY ALL ORDER BY s.series_id""").fetchall()
     holes: list[Hole] = []
