@@ -81,3 +81,18 @@ def test_weekly_and_daily_holes_on_synthetic_dates() -> None:
     assert weekly_holes("x", tuesdays) == [Hole("x", d(2026, 1, 20), d(2026, 1, 27), 2, "weeks")]
     days = [d(2026, 3, 2), d(2026, 3, 3), d(2026, 3, 9)]  # Wed 4 .. Fri 6 missing
     assert daily_holes("y", days, "XFED") == [Hole("y", d(2026, 3, 4), d(2026, 3, 6), 3, "business days")]
+
+
+def test_basis_rank_since_2017_says_how_many_weeks_it_could_not_see(replay_core: CoreFrames) -> None:
+    """The snapshot's largest leveraged net short (total of the six contracts) is 2026-01-06, -$1,155.2bn; 80 of
+    the report weeks since 2017 are missing before it (35 of them 2025-05-06..2025-12-30), and the row says so."""
+    from transforms.basis import build_basis_weekly
+    from transforms.funding import build_funding_daily
+
+    funding = build_funding_daily(replay_core.fred_bn, replay_core.rates, replay_core.rp_ops)
+    total = build_basis_weekly(replay_core.cftc, funding).filter(pl.col("tenor") == "total")
+    peak = total.sort("lev_net_notional_bn", nulls_last=True).row(0, named=True)
+    assert (peak["report_date"], round(peak["lev_net_notional_bn"], 1)) == (d(2026, 1, 6), -1155.2)
+    assert peak["lev_net_pctile_since_2017"] == pytest.approx(1 / (total.filter(
+        pl.col("lev_net_notional_bn").is_not_null() & (pl.col("report_date") <= d(2026, 1, 6))).height))
+    assert peak["pctile_weeks_missing"] == 80
