@@ -1,6 +1,7 @@
 """Holes inside each dataset's history (warehouse/holes.py, `qtwatch status`) on the replay snapshot's real data."""
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -10,6 +11,7 @@ from flows.marts import CoreFrames
 from warehouse.holes import Hole, daily_holes, find_holes, missing_runs, weekly_holes
 
 d = dt.date
+SEEDS = Path(__file__).resolve().parents[2] / "warehouse" / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +21,7 @@ def core_db(replay_core: CoreFrames) -> duckdb.DuckDBPyConnection:
     con.execute("CREATE SCHEMA core; CREATE SCHEMA ref")
     tables = {
         "core.fred_observations": replay_core.fred_bn.select("series_id", "date", "value"),
-        "ref.fred_series": pl.read_csv("warehouse/seeds/fred_series.csv"),
+        "ref.fred_series": pl.read_csv(SEEDS / "fred_series.csv"),
         "core.nyfed_reference_rates": replay_core.rates,
         "core.nyfed_rp_operations": replay_core.rp_ops.select("operation_date"),
         "core.treasury_auctions": replay_core.auctions,
