@@ -41,8 +41,3 @@ COMMENT ON COLUMN marts.bill_share_monthly.auctions_expected IS 'Auctions that s
 COMMENT ON COLUMN marts.bill_share_monthly.bill_auctions_expected IS 'The bill and CMB part of auctions_expected.';
 COMMENT ON COLUMN marts.bill_share_monthly.coverage IS '''complete: n of N auctions have results (bills b of B)'' or ''incomplete: …'': the counts behind the sums, in the same row.';
 COMMENT ON COLUMN marts.funding_daily.srf_takeup_bn IS 'Accepted amount of the NY Fed repo operations of the date (Standing Repo Facility morning + afternoon; in 2019-2021 the temporary repo operations), Small Value Exercises (token test operations, named so in their note) left out, $ billions (NY Fed USD / 1e9). 0 on days whose operations lent nothing and on days without scheduled operations (not a U.S. government securities business day, e.g. Good Friday); NULL on a scheduled day the loaded operations lack (a hole) and outside their date range: known the same day (results ~13:45 ET).';
-
--- ---------------------------------------------------------------------------------------------------------------
--- marts.basis_weekly: the rank since 2017 says how many weeks it could not see
-ALTER TABLE marts.basis_weekly ADD COLUMN IF NOT EXISTS pctile_weeks_missing BIGINT;
-COMMENT ON COLUMN marts.basis_weekly.pctile_weeks_missing IS 'Report weeks from 2017 up to this one that the loaded CFTC data lacks for the tenor (the rows whose positions are NULL; the CFTC publishes every week): lev_net_pctile_since_2017 ranks without them, so above 0 a "largest since 2017" read from it may miss the real extreme.';
