@@ -28,6 +28,8 @@ MBS_MN_BAND = (0.0, 2e7)
 RESERVES_TGA_MN_BAND = (1e3, 1e7)
 # ON RRP volume in $ billions: peak 2,553.7 (2022-12-30); $5tn is far above any plausible take-up.
 ON_RRP_BN_BAND = (0.0, 5e3)
+# SOFR Index: 1.0 on 2018-04-02, compounding SOFR since (1.14 in mid-2024); 3.0 holds for decades at any plausible rate.
+SOFR_INDEX_BAND = (1.0, 3.0)
 
 # Band of each dollar series, by its catalog role (a new dollar role must be given a band here).
 BAND_BY_ROLE: dict[str, tuple[float, float]] = {
@@ -39,6 +41,7 @@ BAND_BY_ROLE: dict[str, tuple[float, float]] = {
     "tga_week_average": RESERVES_TGA_MN_BAND,
     "tga": RESERVES_TGA_MN_BAND,
     "on_rrp": ON_RRP_BN_BAND,
+    "sofr_index": SOFR_INDEX_BAND,  # not a dollar series: the one non-percent rate series, banded by its role
 }
 # Longest allowed step between consecutive dates of one series: weekly H.4.1 is every Wednesday; daily
 # business-day series skip weekends plus a holiday (Wed 24 Dec -> Mon 29 Dec = 5 days).

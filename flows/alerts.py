@@ -5,7 +5,8 @@ The webhook URL comes from the environment (QTWATCH_ALERT_WEBHOOK_URL); the body
 Alerting never changes a run's outcome: a receiver that is down is logged, not raised.
 
 Stress rule (documented in transforms/funding.py `flag_stress`): the newest day of `marts.funding_daily` on or before
-the run's as-of has `stress_flag` = SOFR above IORB, or standing repo facility take-up above $5bn. Then every run emits
+the run's as-of has `stress_flag` (SOFR at the SRF rate, a jump over its trailing median, SRF take-up of $5bn or
+more, or a p99 tail 25 bp over IORB; `stress_reasons` in the mart). Then every run emits
 the Prefect event `qtwatch.funding.stress` (visible in the UI's event feed; an automation can trigger on it) and the
 first run that sees a newly flagged day posts a `stress` message to the webhook.
 """
