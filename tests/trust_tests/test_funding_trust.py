@@ -7,9 +7,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows.marts import CoreFrames
 from transforms.fred import parse_fred_api_observations, parse_fred_series_meta
 from transforms.funding import build_funding_daily
+from transforms.marts_registry import Frames
 from transforms.nyfed import parse_reference_rates_csv, parse_rp_operations_json
 
 d = dt.date
@@ -18,8 +18,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "warehouse" / "seeds"
 
 
 @pytest.fixture(scope="module")
-def funding(replay_core: CoreFrames) -> pl.DataFrame:
-    return build_funding_daily(replay_core.fred_bn, replay_core.rates, replay_core.rp_ops)
+def funding(replay_core: Frames) -> pl.DataFrame:
+    return build_funding_daily(replay_core["fred_observations"], replay_core["nyfed_reference_rates"],
+                               replay_core["nyfed_rp_operations"])
 
 
 def day(funding: pl.DataFrame, date: dt.date) -> dict:
@@ -80,13 +81,13 @@ def test_one_row_per_fed_business_day(funding: pl.DataFrame) -> None:
     assert d(2025, 11, 27) not in dates.to_list()
 
 
-def test_the_as_of_days_srf_takeup_is_visible_the_same_evening(replay_core: CoreFrames) -> None:
+def test_the_as_of_days_srf_takeup_is_visible_the_same_evening(replay_core: Frames) -> None:
     """The evening of Friday 2026-02-06: the day's operations are out (real lastTwoWeeks download), SOFR only to
     2026-02-05 (published 08:00 on the 6th) with the SOFRAI row dated the 6th (real NY Fed extract)."""
     ops = parse_rp_operations_json((FIXTURES / "nyfed" / "rp_all_all_results_lastTwoWeeks_2026-02-06.json")
                                    .read_bytes())
     rates = parse_reference_rates_csv((FIXTURES / "nyfed" / "rates_all_sofrai_2026-02-05_06.csv").read_bytes())
-    known = replay_core.fred_bn.filter((pl.col("series_id") == "IORB") | (pl.col("date") <= d(2026, 2, 5)))
+    known = replay_core["fred_observations"].filter((pl.col("series_id") == "IORB") | (pl.col("date") <= d(2026, 2, 5)))
     mart = build_funding_daily(known, rates, ops)
     evening = day(mart, d(2026, 2, 6))
     assert mart["date"].max() == d(2026, 2, 6)
@@ -97,14 +98,14 @@ def test_the_as_of_days_srf_takeup_is_visible_the_same_evening(replay_core: Core
     assert day(mart, d(2026, 2, 5))["sofr_pct"] is not None
 
 
-def test_sofr_index_comes_from_fred_when_the_nyfed_sent_none(replay_core: CoreFrames) -> None:
+def test_sofr_index_comes_from_fred_when_the_nyfed_sent_none(replay_core: Frames) -> None:
     """FRED SOFRINDEX 2024-06-03..06 (real API body, OpenBB cassette 2024-06-27); the replay's NY Fed rates of June
     2024 carry no SOFRAI rows, so the index comes from FRED and says so."""
     index = parse_fred_api_observations(
         (FIXTURES / "fred" / "series_observations_SOFRINDEX_2024-06-01_2024-06-06.json").read_bytes(), "SOFRINDEX")
-    fred_bn = pl.concat([replay_core.fred_bn, index.with_columns(value_bn=pl.lit(None, pl.Float64))
-                         .select(replay_core.fred_bn.columns)])
-    mart = build_funding_daily(fred_bn, replay_core.rates, replay_core.rp_ops)
+    fred_bn = pl.concat([replay_core["fred_observations"], index.with_columns(value_bn=pl.lit(None, pl.Float64))
+                         .select(replay_core["fred_observations"].columns)])
+    mart = build_funding_daily(fred_bn, replay_core["nyfed_reference_rates"], replay_core["nyfed_rp_operations"])
     june = mart.filter(pl.col("date").is_between(d(2024, 6, 3), d(2024, 6, 6)))
     assert june["sofr_index"].to_list() == [1.14075319, 1.14092272, 1.14109164, 1.14126058]
     assert june["sofr_avg_source"].to_list() == ["fred"] * 4

@@ -7,7 +7,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.marts import CoreFrames
+from transforms.marts_registry import Frames
 from warehouse.holes import Hole, daily_holes, find_holes, missing_runs, weekly_holes
 
 d = dt.date
@@ -15,17 +15,17 @@ SEEDS = Path(__file__).resolve().parents[2] / "warehouse" / "seeds"
 
 
 @pytest.fixture(scope="module")
-def core_db(replay_core: CoreFrames) -> duckdb.DuckDBPyConnection:
+def core_db(replay_core: Frames) -> duckdb.DuckDBPyConnection:
     """The replay's core tables (the columns holes.py reads) in an in-memory DuckDB."""
     con = duckdb.connect()
     con.execute("CREATE SCHEMA core; CREATE SCHEMA ref")
     tables = {
-        "core.fred_observations": replay_core.fred_bn.select("series_id", "date", "value"),
+        "core.fred_observations": replay_core["fred_observations"].select("series_id", "date", "value"),
         "ref.fred_series": pl.read_csv(SEEDS / "fred_series.csv"),
-        "core.nyfed_reference_rates": replay_core.rates,
-        "core.nyfed_rp_operations": replay_core.rp_ops.select("operation_date"),
-        "core.treasury_auctions": replay_core.auctions,
-        "core.cftc_tff": replay_core.cftc.select("report_date"),
+        "core.nyfed_reference_rates": replay_core["nyfed_reference_rates"],
+        "core.nyfed_rp_operations": replay_core["nyfed_rp_operations"].select("operation_date"),
+        "core.treasury_auctions": replay_core["treasury_auctions"],
+        "core.cftc_tff": replay_core["cftc_tff"].select("report_date"),
     }
     for table, frame in tables.items():
         con.register("_frame", frame.to_arrow())
@@ -85,14 +85,15 @@ def test_weekly_and_daily_holes_on_synthetic_dates() -> None:
     assert daily_holes("y", days, "XFED") == [Hole("y", d(2026, 3, 4), d(2026, 3, 6), 3, "business days")]
 
 
-def test_basis_rank_since_2017_says_how_many_weeks_it_could_not_see(replay_core: CoreFrames) -> None:
+def test_basis_rank_since_2017_says_how_many_weeks_it_could_not_see(replay_core: Frames) -> None:
     """The snapshot's largest leveraged net short (total of the six contracts) is 2026-01-06, -$1,155.2bn; 80 of
     the report weeks since 2017 are missing before it (35 of them 2025-05-06..2025-12-30), and the row says so."""
     from transforms.basis import build_basis_weekly
     from transforms.funding import build_funding_daily
 
-    funding = build_funding_daily(replay_core.fred_bn, replay_core.rates, replay_core.rp_ops)
-    total = build_basis_weekly(replay_core.cftc, funding).filter(pl.col("tenor") == "total")
+    funding = build_funding_daily(replay_core["fred_observations"], replay_core["nyfed_reference_rates"],
+                                  replay_core["nyfed_rp_operations"])
+    total = build_basis_weekly(replay_core["cftc_tff"], funding).filter(pl.col("tenor") == "total")
     peak = total.sort("lev_net_notional_bn", nulls_last=True).row(0, named=True)
     assert (peak["report_date"], round(peak["lev_net_notional_bn"], 1)) == (d(2026, 1, 6), -1155.2)
     assert peak["lev_net_pctile_since_2017"] == pytest.approx(1 / (total.filter(

@@ -5,15 +5,15 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from flows.marts import CoreFrames
 from transforms.auction_health import build_auction_health
+from transforms.marts_registry import Frames
 
 d = dt.date
 
 
 @pytest.fixture(scope="module")
-def health(replay_core: CoreFrames) -> pl.DataFrame:
-    return build_auction_health(replay_core.auctions)
+def health(replay_core: Frames) -> pl.DataFrame:
+    return build_auction_health(replay_core["treasury_auctions"])
 
 
 def test_2026_01_26_two_year_reopening_of_a_five_year_note_compares_with_two_year_notes(health: pl.DataFrame) -> None:
@@ -39,13 +39,13 @@ def test_five_year_baseline_no_longer_holds_the_two_year_auction(health: pl.Data
     assert feb["cusip"].to_list() == ["91282CGQ8"]
 
 
-def test_audit_every_reopening_gets_the_tenor_it_was_auctioned_as(replay_core: CoreFrames,
+def test_audit_every_reopening_gets_the_tenor_it_was_auctioned_as(replay_core: Frames,
                                                                   health: pl.DataFrame) -> None:
     # Audit of the snapshot: of the coupon reopenings with results (2025-01..2026-06), exactly two were cross-term
     # (the auctioned whole-year term differs from the security's original term); every other one keeps its original
     # term (remaining terms like "9-Year 11-Month" of a 10-year note).
     coupons = health.filter(~pl.col("security_class").is_in(["bill", "CMB"]) & pl.col("is_reopening"))
-    raw = replay_core.auctions.select("cusip", "auction_date", "original_security_term")
+    raw = replay_core["treasury_auctions"].select("cusip", "auction_date", "original_security_term")
     joined = coupons.join(raw.unique(["cusip", "auction_date"]), on=["cusip", "auction_date"])
     cross = joined.filter(pl.col("tenor") != pl.col("original_security_term")).sort("auction_date")
     assert cross.select("auction_date", "cusip", "original_security_term", "tenor").rows() == [
