@@ -32,7 +32,8 @@ def build_suite() -> gx.ExpectationSuite:
     return rules.suite(DATASET, [
         declared_columns(DATASET),
         # bills_bn may be NULL: a month without a loaded bill result is missing data (the mart says so), not zero.
-        rules.not_null_all(("month", "gross_issuance_bn", "auctions")),
+        # gross_issuance_bn too: NULL in a month whose auctions are not all loaded (`coverage` says so in the row).
+        rules.not_null_all(("month", "auctions", "auctions_expected", "coverage")),
         rules.dates(["month"]),
         rules.unique_key(KEY),
         rules.ranges(

@@ -28,6 +28,8 @@ MBS_MN_BAND = (0.0, 2e7)
 RESERVES_TGA_MN_BAND = (1e3, 1e7)
 # ON RRP volume in $ billions: peak 2,553.7 (2022-12-30); $5tn is far above any plausible take-up.
 ON_RRP_BN_BAND = (0.0, 5e3)
+# SOFR Index: 1.0 on 2018-04-02, compounding SOFR since (1.14 in mid-2024); 3.0 holds for decades at any plausible rate.
+SOFR_INDEX_BAND = (1.0, 3.0)
 
 # H.4.1 factor lines in $ millions (issue 23): totals and big lines share the balance-sheet top; lines that were
 # exactly 0 for years (bills 2008-2019, repo, loans, TIPS before 2003, reverse repo, inflation compensation) start
@@ -50,6 +52,7 @@ BAND_BY_ROLE: dict[str, tuple[float, float]] = {
         "tips_holdings", "tips_inflation_compensation", "repo_holdings", "loans", "currency", "reverse_repo",
         "reverse_repo_foreign", "reverse_repo_others")},
     "bank_assets": BANK_ASSETS_BN_BAND,
+    "sofr_index": SOFR_INDEX_BAND,  # not a dollar series: the one non-percent rate series, banded by its role
 }
 # Longest allowed step between consecutive dates of one series: weekly H.4.1 is every Wednesday; daily
 # business-day series skip weekends plus a holiday (Wed 24 Dec -> Mon 29 Dec = 5 days).

@@ -250,7 +250,22 @@ def _print_status(report) -> None:
     marts = ", ".join(f"{name} {rows:,}" if rows else f"[red]{name} not built yet[/]"
                       for name, rows in report.marts.items())
     console.print(f"marts (rows): {marts or '[red]none built yet[/]'}")
+    _print_holes(console, report.holes)
     _print_quarantine(console, report.quarantined)
+
+
+def _print_holes(console, holes: list) -> None:
+    """Holes inside each dataset's history (warehouse/holes.py): an answer spanning one rests on incomplete data."""
+    if not holes:
+        console.print("holes inside the history: none")
+        return
+    from rich.table import Table
+
+    table = Table("dataset", "missing inside its history", title=f"holes inside the history: {len(holes)} (answers "
+                  "spanning them rest on incomplete data)", title_justify="left")
+    for hole in holes:
+        table.add_row(hole.dataset, hole.text())
+    console.print(table)
 
 
 def _sources_table(report):

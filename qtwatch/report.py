@@ -30,6 +30,7 @@ from plotly.subplots import make_subplots
 from qtwatch import report_basis, report_plumbing, report_reserves
 from transforms.marts_registry import MARTS
 from warehouse.db import WarehouseError, connect_readonly
+from warehouse.holes import find_holes
 
 DEFAULT_TITLE = "qtwatch: QT runoff and money-market plumbing"
 # The QT-era window of the runoff and liquidity charts: QT1 started in October 2017.
@@ -371,7 +372,7 @@ def read_header(con: duckdb.DuckDBPyConnection) -> tuple[tuple | None, list[tupl
 
 
 def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str,
-                bundle: str | None = None) -> str:
+                bundle: str | None = None, holes: list | None = None) -> str:
     """One HTML document: header (latest run, coverage), then each section's heading, caption and chart; plotly.js
     is inlined with the first chart only, or loaded from the file `bundle` beside the page."""
     body, js_done = [], bundle is not None
@@ -388,8 +389,18 @@ def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple
                                            config={"displaylogo": False, "responsive": True}))
         body.append("</section>")
         js_done = True
-    return PAGE.format(title=html.escape(title), run=_run_line(run, coverage), coverage=_coverage_table(coverage),
-                       body="\n".join(body))
+    return PAGE.format(title=html.escape(title), run=_run_line(run, coverage),
+                       coverage=_coverage_table(coverage) + _holes_table(holes or []), body="\n".join(body))
+
+
+def _holes_table(holes: list) -> str:
+    """The holes inside each dataset's history (warehouse/holes.py): a chart or answer spanning one is incomplete."""
+    if not holes:
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(h.dataset)}</td><td>{html.escape(h.text())}</td></tr>" for h in holes)
+    return ('<p class="empty">Holes inside the data: a figure spanning one rests on incomplete inputs (marts print '
+            'NULL or say so in a coverage column).</p>'
+            f"<table><tr><th>dataset</th><th>missing inside its history</th></tr>{rows}</table>")
 
 
 def _run_line(run: tuple | None, coverage: list[tuple] | None = None) -> str:
@@ -455,7 +466,7 @@ def _write_report(con: duckdb.DuckDBPyConnection, out_path: Path, title: str, bu
     run, coverage = read_header(con)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     bundle = write_bundle(out_path.parent) if bundle_beside else None
-    out_path.write_text(render_html(sections, run, coverage, title, bundle), encoding="utf-8")
+    out_path.write_text(render_html(sections, run, coverage, title, bundle, find_holes(con)), encoding="utf-8")
     return out_path
 
 

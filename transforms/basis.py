@@ -54,6 +54,7 @@ SCHEMA: SchemaDict = {
     "on_rrp_wed_bn": pl.Float64,
     "stress_flag": pl.Boolean,
     "coverage": pl.Utf8,
+    "pctile_weeks_missing": pl.Int64,
 }
 _CONTRACTS = pl.DataFrame(
     {"cftc_contract_market_code": list(TREASURY_CONTRACTS), "tenor": [t for t, _ in TREASURY_CONTRACTS.values()],
@@ -153,6 +154,13 @@ def add_percentile(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.join(ranks, on=["tenor", "week"], how="left")
 
 
+def add_percentile_coverage(rows: pl.DataFrame) -> pl.DataFrame:
+    """pctile_weeks_missing: report weeks from 2017 up to this one the recording lacks for the tenor (positions NULL):
+    lev_net_pctile_since_2017 ranks without them, so a 'largest since 2017' read is incomplete when it is above 0."""
+    missing = (pl.col("lev_net_notional_bn").is_null() & (pl.col("week") >= PERCENTILE_SINCE)).cast(pl.Int32)
+    return rows.with_columns(missing.cum_sum().over("tenor", order_by="week").alias("pctile_weeks_missing"))
+
+
 def expanding_share_at_or_below(values: list[float]) -> list[float]:
     """For each position i: the share of values[0..i] that are <= values[i]. A sorted list keeps it O(n log n) (a
     self-join of every week with its past ones grew with the square of the history)."""
@@ -195,7 +203,7 @@ def build_basis_weekly(tff: pl.DataFrame, funding_daily: pl.DataFrame) -> pl.Dat
     """marts.basis_weekly from core.cftc_tff and marts.funding_daily (see the module doc for grain and units)."""
     positions = select_positions(tff)
     rows = (weekly_spine(positions).pipe(add_tenor_rows, positions).pipe(add_net_positions).pipe(add_total_rows)
-            .pipe(add_net_positions_total).pipe(add_week_changes).pipe(add_percentile))
+            .pipe(add_net_positions_total).pipe(add_week_changes).pipe(add_percentile).pipe(add_percentile_coverage))
     funded = rows.join(weekly_funding(funding_daily, rows), on="report_date", how="left")
     order = pl.col("tenor").replace_strict({t: i for i, t in enumerate((*TENORS, TOTAL))}, return_dtype=pl.Int8)
     return funded.pipe(flag_stress).sort("report_date", order).pipe(conform, SCHEMA)

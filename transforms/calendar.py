@@ -106,3 +106,10 @@ def dates_frame(start: date, end: date, calendar: str = "XFED") -> pl.DataFrame:
     spine)."""
     days = pl.date_range(start, end, "1d", eager=True).alias("date")
     return pl.DataFrame({"date": days, "is_business_day": [is_business_day(d, calendar) for d in days]})
+
+
+def business_days(start: date, end: date, calendar: str = "XFED") -> pl.Series:
+    """The business days of `calendar` in [start, end] as a Date series (vectorised: one holiday set per year)."""
+    days = pl.date_range(start, end, "1d", eager=True).alias("date")
+    closed = sorted(set().union(*(_holidays(calendar, y) for y in range(start.year, end.year + 1))))
+    return days.filter((days.dt.weekday() <= 5) & ~days.is_in(pl.Series(closed, dtype=pl.Date)))

@@ -251,15 +251,19 @@ _DECLARED = (
     Mart(
         "funding_daily", _funding_daily, ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations"),
         funding.SCHEMA,
-        key=("date",), grain="business day", date_column="date", in_report=True,
+        key=("date",), grain="Fed business day", date_column="date", in_report=True,
         comment=(
-            "One row per business day with a SOFR fixing (FRED SOFR, completed by NY Fed SOFR where FRED lacks the "
-            "day): repo and fed funds rates against IORB, ON RRP and Standing Repo Facility take-up, period-end and "
-            "stress flags. Rates percent, spreads basis points (rounded to 0.01 bp), amounts $ billions."),
+            "One row per Federal Reserve business day from the first SOFR fixing (2018-04-03) to the newest day of any "
+            "input: repo and fed funds rates against IORB, ON RRP and Standing Repo Facility take-up, period-end and "
+            "stress flags. SOFR-derived columns are NULL on the newest day until SOFR is published (08:00 ET the next "
+            "business day) while that day's ON RRP (13:15) and SRF take-up (13:45) are already there. Rates percent, "
+            "spreads basis points (rounded to 0.01 bp), amounts $ billions."),
         columns={
-            "date": "Business day the rates apply to (SOFR for day T is published T+1 08:00 ET and dated T).",
+            "date": "Federal Reserve business day the row describes (SOFR for day T is published T+1 08:00 ET and "
+                "dated T).",
             "sofr_pct": "Secured Overnight Financing Rate, percent; FRED SOFR (longer history), NY Fed reference "
-                "rates where FRED has no value.",
+                "rates where FRED has no value; NULL until published (next business day 08:00 ET) and on Fed "
+                "business days that are SIFMA closes (Good Friday).",
             "iorb_pct": "Interest rate on reserve balances in force on the date, percent; FRED IORB joined as-of "
                 "(latest value dated on or before), never equi-joined, and carried forward at most 7 days (null when "
                 "the latest IORB is older: a gap in the IORB feed is not papered over); null before IORB existed "
@@ -280,24 +284,40 @@ _DECLARED = (
             "bgcr_iorb_bp": "(bgcr_pct - iorb_pct) x 100, basis points.",
             "sofr_volume_bn": "Volume of transactions underlying SOFR, $ billions; NY Fed reference rates.",
             "sofr_avg_30d_pct": "30-day average SOFR, percent (compounded), as the NY Fed dates it: published that "
-                "morning from SOFR up to the previous business day; NY Fed reference rates row SOFRAI (null where not "
-                "loaded).",
-            "sofr_avg_90d_pct": "90-day average SOFR, percent; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.",
-            "sofr_avg_180d_pct": "180-day average SOFR, percent; NY Fed SOFRAI row, dated as sofr_avg_30d_pct.",
+                "morning from SOFR up to the previous business day; NY Fed SOFRAI row, else FRED SOFR30DAYAVG "
+                "(sofr_avg_source says which).",
+            "sofr_avg_90d_pct": "90-day average SOFR, percent; NY Fed SOFRAI row, else FRED SOFR90DAYAVG, dated as "
+                "sofr_avg_30d_pct.",
+            "sofr_avg_180d_pct": "180-day average SOFR, percent; NY Fed SOFRAI row, else FRED SOFR180DAYAVG, dated as "
+                "sofr_avg_30d_pct.",
             "sofr_index": "SOFR Index (compounded SOFR since 2018-04-02 = 1.00000000), unitless; NY Fed SOFRAI row, "
-                "dated as sofr_avg_30d_pct.",
+                "else FRED SOFRINDEX, dated as sofr_avg_30d_pct.",
             "on_rrp_bn": "ON RRP take-up on the date, $ billions; FRED RRPONTSYD (same business date, null on days "
                 "without a value).",
             "srf_takeup_bn": "Accepted amount of the NY Fed repo operations of the date (Standing Repo Facility "
                 "morning + afternoon; in 2019-2021 the temporary repo operations), Small Value Exercises (token test "
-                "operations, named so in their note) left out, $ billions (NY Fed USD / 1e9). 0 on covered days "
-                "without take-up; null outside the date range of the loaded operations.",
+                "operations, named so in their note) left out, $ billions (NY Fed USD / 1e9). 0 on days whose "
+                "operations lent nothing and on days without scheduled operations (not a U.S. government securities "
+                "business day, e.g. Good Friday); NULL on a scheduled day the loaded operations lack (a hole) and "
+                "outside their date range: known the same day (results ~13:45 ET).",
             "is_month_end": "True on the last business day of its month present in the data; for the data's latest "
                 "month only when the date is the month's last weekday (so a partial month is not flagged).",
             "is_quarter_end": "is_month_end in March, June, September or December.",
-            "stress_flag": "sofr_iorb_bp > 0 (SOFR above IORB: reserves no longer ample enough to arbitrage repo) OR "
-                "srf_takeup_bn > 5 (SRF use beyond routine test/odd-lot size); constants SOFR_IORB_STRESS_BP, "
-                "SRF_STRESS_BN in transforms/funding.py. Missing inputs never raise it.",
+            "stress_flag": "Funding stress in today's regime (SOFR trading at IORB is ordinary since mid-2025): TRUE "
+                "when any test of stress_reasons fires; FALSE when none does, which on a row with "
+                "stress_inputs_missing only means the tests that could run did not fire. Thresholds and sources in "
+                "transforms/funding.py (SOFR_AT_SRF_RATE_BP, SOFR_JUMP_*, SRF_STRESS_BN, SOFR_P99_STRESS_BP).",
+            "stress_reasons": "Comma-separated stress tests that fired, NULL when none: sofr_at_srf_rate "
+                "(sofr_iorb_bp >= 10: SOFR at or above the top of the target range = SRF minimum bid rate, IORB being "
+                "set 10 bp below it since 2021-07-29), sofr_jump (sofr_iorb_bp >= 5 and >= 8 bp above its median over "
+                "the previous 60 SOFR fixings), srf_takeup (srf_takeup_bn >= 5), sofr_p99_tail (sofr_p99_iorb_bp >= "
+                "25).",
+            "stress_inputs_missing": "Comma-separated inputs of the stress tests missing on the row (SOFR or IORB, "
+                "SRF take-up, SOFR p99), NULL when all are there: a FALSE stress_flag beside it is not an all-clear.",
+            "sofr_avg_source": "Where sofr_avg_30d_pct, sofr_avg_90d_pct, sofr_avg_180d_pct and sofr_index of the row "
+                "come from: nyfed (the NY Fed SOFRAI row, preferred) or fred (FRED SOFR30DAYAVG, SOFR90DAYAVG, "
+                "SOFR180DAYAVG, SOFRINDEX, used only when the NY Fed sent no SOFRAI row for the date); NULL when "
+                "neither has the date.",
         },
     ),
     Mart(
@@ -321,7 +341,11 @@ _DECLARED = (
                 "or CMB; security_kind with Note and Bond as nominal. Baselines (btc_vs_prev6) compare within class "
                 "and tenor, so a 10-year TIPS reopening is never measured against nominal 10-year notes.",
             "tenor": "Comparison tenor: security_term for bills (a 13-week bill is a reopening of a 26-week bill and "
-                "carries original_security_term 26-Week), original_security_term for coupons.",
+                "carries original_security_term 26-Week); for coupons the whole-year term announced for this auction "
+                "(the 2-year auction of 2026-01-26 reopened the 2023 5-year note 91282CGH8: tenor 2-Year), else, for "
+                "a reopening announced by its remaining term (9-Year 11-Month), the original term of the security "
+                "(from the record, else from its first whole-year auction in the data), else the standard tenor "
+                "nearest its life.",
             "is_cmb": "Cash management bill (auctions_query.cash_management_bill_cmb = Yes, or security_type CMB).",
             "is_reopening": "Reopening of an outstanding CUSIP (auctions_query.reopening = Yes).",
             "offering_bn": "Offering amount, $ billions (offering_amt USD / 1e9).",
@@ -338,29 +362,44 @@ _DECLARED = (
                 "foreign/official and fund demand.",
             "soma_addon_bn": "SOMA (Fed) non-competitive rollover add-on, $ billions (soma_accepted USD / 1e9): the "
                 "maturing principal not redeemed under the QT cap.",
-            "btc_vs_prev6": "bid_to_cover minus the mean bid-to-cover of the 6 previous completed auctions with the "
-                "same security_kind and tenor (so TIPS, FRNs and CMBs are not compared with nominal securities); null "
-                "until 6 exist.",
+            "btc_vs_prev6": "bid_to_cover minus the mean bid-to-cover of the 6 previous auctions with the same "
+                "security_class and tenor, counted over every auction the data knows (announced ones too); NULL "
+                "unless baseline_coverage is complete (all 6 have results and, for a regular bill, no calendar week is "
+                "missing between them), so an incomplete history never gives a number.",
+            "baseline_auctions": "How many of the 6 previous auctions of the same security_class and tenor (announced "
+                "ones included) have results: the coverage behind btc_vs_prev6.",
+            "baseline_coverage": "complete, or why btc_vs_prev6 is NULL: 'incomplete: k of the 6 previous auctions "
+                "have results', or for a regular bill 'incomplete: the 6 previous auctions span N days; auctions "
+                "missing from the data' (Treasury auctions those weekly, the 52-week every 4 weeks).",
         },
     ),
     Mart(
         "bill_share_monthly", _bill_share_monthly, ("treasury_auctions",), auction_health.BILL_SHARE_SCHEMA,
         key=("month",), grain="calendar month", date_column="month",
         comment=(
-            "One row per issue month (issue_date, auction_date when missing) of completed Treasury auctions: gross "
-            "issuance and the share of bills. $ billions."),
+            "One row per issue month (issue_date, auction_date when missing) with completed Treasury auctions: gross "
+            "issuance and the share of bills, $ billions; the sums are NULL unless every auction that should settle "
+            "in the month has results (auctions_expected, coverage)."),
         columns={
             "month": "First day of the month of settlement (issue_date; auction_date when issue_date is missing).",
             "gross_issuance_bn": "Sum of total_accepted of auctions settling in the month (incl. SOMA and FIMA "
-                "add-ons), $ billions; gross, before maturing debt.",
-            "bills_bn": "Part of gross_issuance_bn in bills (security_kind Bill or CMB), $ billions; NULL when no "
-                "bill auction result of the month is loaded (Treasury auctions bills every week, so that is missing "
-                "data, not zero bills).",
-            "bill_share": "bills_bn / gross_issuance_bn (fraction); NULL when bills_bn is. Only meaningful for months "
-                "whose auctions are all loaded: compare auctions with the Treasury calendar.",
-            "soma_addon_bn": "SOMA rollover add-ons included in gross_issuance_bn, $ billions.",
+                "add-ons), $ billions; gross, before maturing debt. NULL when auctions < auctions_expected (see "
+                "coverage).",
+            "bills_bn": "Part of gross_issuance_bn in bills (security_kind Bill or CMB), $ billions; NULL when "
+                "auctions < auctions_expected.",
+            "bill_share": "bills_bn / gross_issuance_bn (fraction); NULL when auctions < auctions_expected: a share of "
+                "incomplete inputs is not printed.",
+            "soma_addon_bn": "SOMA rollover add-ons included in gross_issuance_bn, $ billions; NULL when auctions < "
+                "auctions_expected.",
             "auctions": "Completed auctions (with results) loaded for the month: the coverage behind the sums.",
             "bill_auctions": "Completed bill and CMB auctions loaded for the month.",
+            "auctions_expected": "Auctions that should settle in the month: per regular bill (4-, 8-, 17-week on "
+                "Tuesdays, 6-, 13-, 26-week on Thursdays, 52-week every 4th Thursday; transforms/auction_coverage.py, "
+                "from 2019) the larger of Treasury's calendar and the announcements in the data, plus every other "
+                "announced auction (coupons, CMBs).",
+            "bill_auctions_expected": "The bill and CMB part of auctions_expected.",
+            "coverage": "'complete: n of N auctions have results (bills b of B)' or 'incomplete: …': the counts "
+                "behind the sums, in the same row.",
         },
     ),
     Mart(
@@ -428,6 +467,9 @@ _DECLARED = (
             "coverage": "reported; tenor missing from the week's report; gap: no TFF report loaded for this week (the "
                 "recording's holes: 2020-12, 2023-10-17..12-26, 2024-06-18..12-31, 2025-05-06..12-30); on total rows "
                 "partial: missing <tenors>.",
+            "pctile_weeks_missing": "Report weeks from 2017 up to this one that the loaded CFTC data lacks for the "
+                "tenor (the rows whose positions are NULL; the CFTC publishes every week): lev_net_pctile_since_2017 "
+                "ranks without them, so above 0 a \"largest since 2017\" read from it may miss the real extreme.",
             "pd_net_total_bn": "Primary dealers' net Treasury position (FR 2004 PDPOSGST-TOT, $bn) as of the "
                 "Wednesday after the report Tuesday; NULL where that dealer week is not held.",
             "pd_net_coupons_bn": "Primary dealers' net position in Treasury coupons (all buckets of the era, $bn), "

@@ -170,6 +170,10 @@ _NYFED_SECURED = ("NY Fed: SOFR, BGCR and TGCR for business day T are published 
                   "U.S. government securities business day (SIFMA calendar) "
                   "(https://www.newyorkfed.org/markets/reference-rates/sofr, "
                   "https://www.newyorkfed.org/markets/reference-rates/additional-information-about-reference-rates)")
+_NYFED_SOFR_AVERAGES = ("NY Fed: the SOFR Averages and Index are published at about 8:00 a.m. ET on each U.S. "
+                        "government securities business day and dated that day (compounding SOFR up to the previous "
+                        "business day); FRED's SOFR30DAYAVG, SOFR90DAYAVG, SOFR180DAYAVG and SOFRINDEX carry the same "
+                        "dates (https://www.newyorkfed.org/markets/reference-rates/sofr-averages-and-index)")
 _NYFED_UNSECURED = ("NY Fed: EFFR and OBFR for business day T are published at about 9:00 a.m. ET on the next "
                     "business day (https://www.newyorkfed.org/markets/reference-rates/effr, "
                     "https://www.newyorkfed.org/markets/reference-rates/obfr)")
@@ -210,6 +214,7 @@ _OFR_STFM = ("OFR Short-term Funding Monitor, U.S. repo markets: preliminary (-P
 _H41_WEEKLY = Release(lag=1, time_et="16:30", cron="0 17 * * 4", citation=_H41, business_days=False, weekly=True,
                       weekday=2, description="FRED series after the H.4.1 balance sheet (Thursday 4:30 pm ET).")
 _SECURED = Release(lag=1, time_et="08:00", cron="20 9 * * 1-5", citation=_NYFED_SECURED, calendar="USGS")
+_SOFR_AVERAGES = Release(lag=0, time_et="08:00", cron="20 9 * * 1-5", citation=_NYFED_SOFR_AVERAGES, calendar="USGS")
 _UNSECURED = Release(lag=1, time_et="09:00", cron="20 9 * * 1-5", citation=_NYFED_UNSECURED)
 _ON_RRP = Release(lag=0, time_et="13:15", cron="0 14 * * 1-5", citation=_NYFED_OPS)
 _TREASURY_YIELDS = Release(lag=0, time_et="16:15", cron="30 16 * * 1-5", citation=_H15)
@@ -260,6 +265,7 @@ SOURCES: dict[str, Source] = {
             group_release_column="release", group_releases={
                 "h41": _H41_WEEKLY, "nyfed_secured": _SECURED, "nyfed_unsecured": _UNSECURED, "on_rrp": _ON_RRP,
                 "h15": _TREASURY_YIELDS, "administered": _KNOWN_AHEAD, "h8": _H8_WEEKLY,
+                "nyfed_sofr_averages": _SOFR_AVERAGES,
             }),
         Source(
             "auctions", "US Treasury auction announcements and results (Fiscal Data auctions_query)",

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from transforms.registry import SOURCES, Release, Source
+from warehouse.holes import Hole, find_holes
 from warehouse.meta import LoadStatus
 
 # Release rules live in the source registry (transforms/registry.py), each with its citation. A run may happen before
@@ -100,6 +101,7 @@ class WarehouseStatus:
     sources: list[SourceStatus]
     marts: dict[str, int]
     quarantined: list[dict]
+    holes: list[Hole] = field(default_factory=list)
 
     @property
     def stale(self) -> list[str]:
@@ -119,7 +121,8 @@ def collect_status(con: duckdb.DuckDBPyConnection, path: Path, as_of: date | Non
     loads = _last_loads(con)
     sources = [_source_status(con, source, loads.get(name), reference) for name, source in SOURCES.items()]
     size = path.stat().st_size if path.exists() else 0
-    return WarehouseStatus(path, size, reference, reason, last_run, sources, _mart_rows(con), _quarantined(con))
+    return WarehouseStatus(path, size, reference, reason, last_run, sources, _mart_rows(con), _quarantined(con),
+                           find_holes(con))
 
 
 def _reference(as_of: date | None, last_run: dict | None, today: date) -> tuple[date, str]:

@@ -6,13 +6,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOG = ROOT / "warehouse" / "seeds" / "fred_series.csv"
-# Recordings committed inside the repository (recordings/PROVENANCE.md), read from the checkout, not ../shared.
-IN_REPO = "recordings/"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CATALOG = REPO_ROOT / "warehouse" / "seeds" / "fred_series.csv"
+# Recordings committed with qtwatch (recordings/PROVENANCE.md) are named from the repository root; `#COLUMN` picks one
+# column of a multi-series table; a `.json` path is a FRED API `series/observations` body.
+_REPO_PREFIX = "recordings/"
 
 # Recordings per series, best first (PROVENANCE.md "Best file per series"); later ones only add missing dates.
 # The fredgraph_legacy files (old billions units) are deliberately absent: they are unit-change test fixtures.
+# RRPONTSYD, IORB, EFFR and WDTGAL: the keyless fredgraph downloads of 2026-09-04 (recordings/PROVENANCE.md), whole
+# histories byte for byte, replace the older recordings (which they contain: the shared cassettes' notes).
 RECORDINGS: dict[str, tuple[str, ...]] = {
     "WALCL": ("fred/fredgraph/qie2003/WALCL.csv",),
     "TREAST": ("fred/api_reformatted/opxie1/TREAST.csv",),
@@ -21,13 +24,20 @@ RECORDINGS: dict[str, tuple[str, ...]] = {
     # SOFR3 is the untouched fredgraph download (2021-06..); opxie1 (pandas) adds 1984..2021-06.
     "WRESBAL": ("fred/fredgraph/SOFR3/WRESBAL.csv", "fred/api_reformatted/opxie1/WRESBAL.csv"),
     "WTREGEN": ("fred/api_reformatted/lihaidong43/WTREGEN.csv",),
-    "WDTGAL": ("fred/fredgraph/sphynxkatt0/WDTGAL.csv",),
-    "RRPONTSYD": ("fred/fredgraph/qie2003/RRPONTSYD.csv", "fred/fredgraph/SOFR3/RRPONTSYD.csv"),
+    "WDTGAL": ("recordings/fred/schhabra2003/fredgraph_WDTGAL_fetched-2026-09-04.csv",),
+    "RRPONTSYD": ("recordings/fred/schhabra2003/fredgraph_RRPONTSYD_fetched-2026-09-04.csv",),
     "SOFR": ("fred/fredgraph/qie2003/SOFR.csv", "fred/fredgraph/SOFR3/SOFR.csv"),
-    "IORB": ("fred/fredgraph/SOFR3/IORB.csv",),
-    "EFFR": ("fred/api_reformatted/jonsflow/EFFR.csv",),
+    "IORB": ("recordings/fred/schhabra2003/fredgraph_IORB_fetched-2026-09-04.csv",),
+    "EFFR": ("recordings/fred/schhabra2003/fredgraph_EFFR_fetched-2026-09-04.csv",),
     "DGS10": ("fred/fredgraph/qie2003/DGS10.csv",),
     "T10Y2Y": ("fred/fredgraph/qie2003/T10Y2Y.csv",),
+    # SOFR averages and index (issue 22): no long public recording; one contiguous run each (the FRED suite refuses
+    # a gap beyond a business week inside a daily series), the other real values stay in recordings/ as test evidence.
+    "SOFR30DAYAVG": ("recordings/fred/massey007/SOFR30DAYAVG.csv",
+                     "recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR30DAYAVG"),
+    "SOFR90DAYAVG": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR90DAYAVG",),
+    "SOFR180DAYAVG": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR180DAYAVG",),
+    "SOFRINDEX": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFRINDEX",),
     "TLAACBW027SBOG": ("recordings/fred/pyoph/TLAACBW027SBOG.csv",),
 }
 # Catalog series no public recording was found for (issue 23, searched 2026-12-06): the snapshot does not serve them,
@@ -39,12 +49,17 @@ NOT_RECORDED: dict[str, str] = {
     for series in ("WRBWFRBL", "WTFSRFL", "WTFORBAFL", "WSHOBL", "WSHONBNL", "WSHONBIIL", "WSHOICL", "WORAL",
                    "WLCFLL", "WCICL", "WLRRAL", "WLRRAFOIAL", "WLRRAOL")
 }
+# Decimals FRED publishes for the SOFR averages (5) and index (8): a pandas float artefact
+# ('1.5869799999999998') is rounded back to them; FRED's missing marker '.' becomes blank.
+_DECIMALS = {"SOFR30DAYAVG": 5, "SOFR90DAYAVG": 5, "SOFR180DAYAVG": 5, "SOFRINDEX": 8}
 _DATE_HEADERS = {"observation_date", "date"}
 # Recorder quirks worth a line in the manifest (facts read from the recordings, see PROVENANCE.md).
 _QUIRKS = {
-    "WDTGAL": "4 rows 2026-07-22..2026-08-12 carry float text like '835417.0000000000' (recorder's pandas append), "
-    "kept as recorded",
-    "EFFR": "dates FRED reports as missing were dropped by the recorder (fredapi dropna) and stay absent",
+    "SOFR30DAYAVG": "massey007's pandas re-save: FRED's '.' (holiday) kept blank, float artefacts rounded back to "
+    "FRED's 5 decimals; the NY Fed page values of 2020 equal FRED's on every date (recordings/PROVENANCE.md)",
+    "SOFR90DAYAVG": "NY Fed page values 2020-03-06..04-09 only (FRED mirrors them under the same dates)",
+    "SOFR180DAYAVG": "NY Fed page values 2020-03-06..04-09 only (FRED mirrors them under the same dates)",
+    "SOFRINDEX": "NY Fed page values 2020-03-06..04-09 only (FRED mirrors them under the same dates)",
 }
 # pandas writes every float with a decimal point, so an integer-valued observation became "719542.0".
 _PANDAS_INT = re.compile(r"^(-?\d+)\.0$")
@@ -65,24 +80,47 @@ def catalog_series(catalog: Path = CATALOG) -> list[str]:
         return [row["series_id"] for row in csv.DictReader(fh)]
 
 
-def _clean_value(text: str, reformatted: bool) -> str:
-    """Value text as recorded; for pandas re-serialisations drop the float artifact '.0' ('719542.0' -> '719542')."""
+def _clean_value(text: str, reformatted: bool, decimals: int | None = None) -> str:
+    """Value text as recorded; for pandas re-serialisations drop the float artifact '.0' ('719542.0' -> '719542')
+    and round a longer float back to the series' published decimals; FRED's missing marker '.' becomes blank."""
     text = text.strip()
+    if text == ".":
+        return ""
+    fraction = text.partition(".")[2]
+    if decimals is not None and len(fraction) > decimals:
+        return repr(round(float(text), decimals))
     match = _PANDAS_INT.match(text) if reformatted else None
     return match.group(1) if match else text
 
 
+def _source(real_dir: Path, rel_path: str) -> Path:
+    """Where a recording lives: the repository's recordings/ or the shared real-data folder."""
+    return REPO_ROOT / rel_path if rel_path.startswith(_REPO_PREFIX) else real_dir / rel_path
+
+
+def _read_api_json(real_dir: Path, rel_path: str, series_id: str) -> Recording:
+    """A FRED API `series/observations` body: date -> value text ('.' = missing)."""
+    body = json.loads(_source(real_dir, rel_path).read_text())
+    values = {o["date"]: _clean_value(o["value"], False) for o in body["observations"]}
+    return Recording(rel_path, values, False)
+
+
 def read_recording(real_dir: Path, rel_path: str, series_id: str) -> Recording:
-    """Read a two-column recording (fredgraph or pandas `date,value`), checking its header."""
-    reformatted = rel_path.startswith("fred/api_reformatted/")
-    with ((ROOT if rel_path.startswith(IN_REPO) else real_dir) / rel_path).open(newline="") as fh:
+    """Read a two-column recording (fredgraph or pandas `date,value`) or one column of a recorded table (`#COLUMN`),
+    checking its header."""
+    path, _, column = rel_path.partition("#")
+    if path.endswith(".json"):
+        return _read_api_json(real_dir, path, series_id)
+    reformatted = path.startswith("fred/api_reformatted/")
+    with _source(real_dir, path).open(newline="") as fh:
         rows = list(csv.reader(fh))
     header, body = rows[0], rows[1:]
-    if len(header) != 2 or header[0].strip().lower() not in _DATE_HEADERS:
+    if (len(header) != 2 and not column) or header[0].strip().lower() not in _DATE_HEADERS:
         raise ValueError(f"{rel_path}: unexpected header {header}")
-    if not reformatted and header[1] != series_id:
-        raise ValueError(f"{rel_path}: holds {header[1]}, expected {series_id}")
-    values = {date: _clean_value(value, reformatted) for date, value in body}
+    index = header.index(column) if column else 1
+    if not reformatted and header[index] != series_id:
+        raise ValueError(f"{rel_path}: holds {header[index]}, expected {series_id}")
+    values = {row[0]: _clean_value(row[index], reformatted, _DECIMALS.get(series_id)) for row in body}
     if len(values) != len(body):
         raise ValueError(f"{rel_path}: duplicate dates")
     return Recording(rel_path, values, reformatted)

@@ -13,6 +13,11 @@ from typing import Any
 
 RATES_CSV = "nyfed/r0pc/reference_rates_all_2026.csv"
 RATES_PIVOT = "nyfed/Jaggerxtrm/nyfed_reference_rates.csv"
+# SOFR search 2025-09-01..2026-09-18 with percentiles and volumes (cassettes/PROVENANCE.md, A-file by SHA-256).
+SOFR_SEARCH = "cassettes/nyfed/rates_secured_sofr_search_2025-09-01_2026-09-18_fetched-2026-09-18.json"
+# rates/all/search.csv columns filled from a search.json row (the others empty: not sent for SOFR).
+_SEARCH_COLUMNS = ("percentRate", "percentPercentile1", "percentPercentile25", "percentPercentile75",
+                   "percentPercentile99", "volumeInBillions")
 RRP_OPS = "nyfed/Jaggerxtrm/nyfed_rrp_ops.csv"
 REPO_OPS = "nyfed/Jaggerxtrm/nyfed_repo_ops.csv"
 
@@ -73,25 +78,52 @@ def _read_download(real_dir: Path) -> tuple[list[str], list[str], str]:
     return header, body, trailer
 
 
+def _search_rows(real_dir: Path, n_columns: int) -> list[list[str]]:
+    """The SOFR search.json rows as download rows: date, SOFR, rate, 1st/25th/75th/99th percentiles, volume, then
+    empty target-range/intraday/std-dev/average columns, the revision indicator, an empty footnote."""
+    body = json.loads((real_dir / SOFR_SEARCH).read_text())
+    rows = []
+    for r in body["refRates"]:
+        values = [_us_date(r["effectiveDate"]), r["type"], *(str(r[k]) for k in _SEARCH_COLUMNS)]
+        rows.append(values + [""] * (n_columns - len(values) - 2) + [r.get("revisionIndicator", ""), ""])
+    return rows
+
+
+def _check_agrees(rows: list[list[str]], body: list[str]) -> None:
+    """Search rows on a date the download also holds must carry the same rate and percentiles."""
+    held = {(r[0], r[1]): r[2:7] for r in csv.reader(body)}
+    clashes = [r[:2] for r in rows if (r[0], r[1]) in held
+               and [float(x) for x in held[r[0], r[1]] if x] != [float(x) for x in r[2:7] if x]]
+    if clashes:
+        raise ValueError(f"{SOFR_SEARCH} disagrees with {RATES_CSV} on {clashes[:5]}")
+
+
 def build_rates(real_dir: Path, out_dir: Path) -> dict:
-    """Write `nyfed/rates_all.csv`: the recorded download plus the pivot's rates, newest first."""
+    """Write `nyfed/rates_all.csv`: the recorded download, the SOFR search (percentiles and volumes) where the download
+    lacks the date, then the pivot's rates where neither has it, newest first."""
     header, body, trailer = _read_download(real_dir)
     n_columns = header.count(",") + 1
     keys = {(row[0], row[1]) for row in csv.reader(body)}
-    extra = [r for r in _pivot_rows(real_dir, n_columns) if (r[0], r[1]) not in keys]  # recorded download wins
-    lines = [(_iso(line.split(",", 1)[0]), line) for line in body] + [(_iso(r[0]), ",".join(r)) for r in extra]
+    search = _search_rows(real_dir, n_columns)
+    _check_agrees(search, body)
+    searched = [r for r in search if (r[0], r[1]) not in keys]  # recorded download wins
+    keys |= {(r[0], r[1]) for r in searched}
+    extra = [r for r in _pivot_rows(real_dir, n_columns) if (r[0], r[1]) not in keys]
+    lines = [(_iso(line.split(",", 1)[0]), line) for line in body]
+    lines += [(_iso(r[0]), ",".join(r)) for r in searched + extra]
     lines.sort(key=lambda pair: pair[0], reverse=True)  # stable: keeps the download's type order within a date
     rel = "nyfed/rates_all.csv"
     (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
     (out_dir / rel).write_text("\n".join([header, *(line for _, line in lines), trailer]) + "\n", newline="")
     first, last = _date_range([d for d, _ in lines])
     return {
-        "file": rel, "source": "nyfed_rates", "recorded_from": [RATES_CSV, RATES_PIVOT], "rows": len(lines),
-        "first_date": first, "last_date": last,
-        "notes": f"{len(body)} rows of the recorded download as is; {len(extra)} rows re-expressed from the "
-        f"{RATES_PIVOT} pivot (rate only: percentiles, volume, target range, revision indicator lost; "
-        f"blank pivot cells give no row; pandas '.0' removed); "
-        f"{len(_pivot_rows(real_dir, n_columns)) - len(extra)} pivot rows overlapped the download and were dropped",
+        "file": rel, "source": "nyfed_rates", "recorded_from": [RATES_CSV, SOFR_SEARCH, RATES_PIVOT],
+        "rows": len(lines), "first_date": first, "last_date": last,
+        "notes": f"{len(body)} rows of the recorded download as is; {len(searched)} SOFR rows of the SOFR search "
+        f"download (rate, percentiles, volume as sent; {len(search) - len(searched)} dates the download also holds, "
+        f"equal there, left to it); {len(extra)} rows re-expressed from the {RATES_PIVOT} pivot (rate only: "
+        f"percentiles, volume, target range, revision indicator lost; blank pivot cells give no row; pandas '.0' "
+        f"removed); {len(_pivot_rows(real_dir, n_columns)) - len(extra)} pivot rows overlapped and were dropped",
     }
 
 

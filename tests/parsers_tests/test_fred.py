@@ -18,6 +18,7 @@ from transforms.fred import (
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fred"
+ROOT = Path(__file__).resolve().parents[2]
 
 # (recorded file, series, first date, last date) as listed in the data's PROVENANCE.md; the copies in
 # tests/fixtures/recorded keep each file's first and last rows (tests/fixtures/recorded/PROVENANCE.md).
@@ -32,7 +33,7 @@ RECORDED = [
     ("fred/fredgraph_legacy/Khagendra01/WRESBAL.csv", "WRESBAL", "1984-01-04", "2024-11-13"),
 ]
 # Full recordings kept byte-identical in the replay snapshot (replay/PROVENANCE.md): (series, rows, blanks) there.
-FULL = [("WALCL", 1233, 0), ("DGS10", 16848, 719), ("IORB", 1791, 0), ("WDTGAL", 1237, 0)]
+FULL = [("WALCL", 1233, 0), ("DGS10", 16848, 719), ("IORB", 1868, 0), ("WDTGAL", 1238, 0)]
 
 
 @pytest.mark.parametrize(
@@ -182,9 +183,19 @@ def fred_snapshot(recorded, tmp_path_factory) -> tuple[Path, list[dict]]:
 
 
 def _recorded(recorded: Path, rel: str, series: str) -> pl.DataFrame:
-    """A recording parsed independently of the builder: fredgraph via the parser, pandas files via polars."""
-    if rel.startswith(replay_fred.IN_REPO):  # committed in this repository (recordings/PROVENANCE.md)
-        recorded = replay_fred.ROOT
+    """A recording parsed independently of the builder: fredgraph via the parser, pandas files via polars; the
+    repository's recordings/ (SOFR averages: a FRED API body, one column of a page table, a pandas re-save whose
+    float artefacts are rounded to FRED's 5 decimals)."""
+    path, _, column = rel.partition("#")
+    if path.startswith("recordings/"):
+        source = ROOT / path
+        if "/fredgraph_" in path:  # a byte-exact fredgraph download committed with qtwatch
+            return parse_fredgraph_csv(source.read_bytes(), series)
+        if path.endswith(".json"):
+            return parse_fred_api_observations(source.read_bytes(), series)
+        raw = pl.read_csv(source, null_values=".", infer_schema_length=0)
+        values = raw[column or series].cast(pl.Float64).round(8 if series == "SOFRINDEX" else 5)
+        return pl.DataFrame({"series_id": series, "date": raw[raw.columns[0]].str.to_date(), "value": values})
     if "/fredgraph/" in rel:
         return parse_fredgraph_csv((recorded / rel).read_bytes(), series)
     raw = pl.read_csv(recorded / rel, new_columns=["date", "value"], schema_overrides=[pl.Date, pl.Float64])
@@ -218,8 +229,9 @@ def test_snapshot_keeps_fredgraph_recordings_byte_identical(recorded, fred_snaps
     out, manifest = fred_snapshot
     for entry in manifest:
         best = entry["recorded_from"][0]
-        if "/fredgraph/" in best and len(entry["recorded_from"]) == 1:
-            assert (out / entry["file"]).read_bytes() == (recorded / best).read_bytes(), best
+        source = ROOT / best if best.startswith("recordings/") else recorded / best
+        if ("/fredgraph/" in best or "/fredgraph_" in best) and len(entry["recorded_from"]) == 1:
+            assert (out / entry["file"]).read_bytes() == source.read_bytes(), best
 
 
 def test_snapshot_rewrites_pandas_floats_as_recorded_text(fred_snapshot):

@@ -151,10 +151,22 @@ def _entry(manifest: list[dict], rel: str) -> dict:
     return next(e for e in manifest if e["file"] == rel)
 
 
+def _sofr_search(recorded: Path) -> pl.DataFrame:
+    """The SOFR search download read independently of the builder: date, rate, 1st/99th percentiles, volume."""
+    rows = json.loads((recorded / replay_nyfed.SOFR_SEARCH).read_text())["refRates"]
+    return pl.DataFrame(rows).select(
+        pl.col("effectiveDate").str.to_date().alias("effective_date"), pl.col("type").alias("rate_type"),
+        pl.col("percentRate").cast(pl.Float64).alias("rate_pct"),
+        pl.col("percentPercentile1").cast(pl.Float64).alias("percentile_1_pct"),
+        pl.col("percentPercentile99").cast(pl.Float64).alias("percentile_99_pct"),
+        pl.col("volumeInBillions").cast(pl.Float64).alias("volume_bn"))
+
+
 def test_snapshot_rates_round_trip(recorded, nyfed_snapshot):
     out, manifest = nyfed_snapshot
     written = parse_reference_rates_csv((out / "nyfed/rates_all.csv").read_bytes())
     as_recorded = parse_reference_rates_csv((recorded / replay_nyfed.RATES_CSV).read_bytes())
+    search = _sofr_search(recorded)
     pivot = (
         pl.read_csv(recorded / replay_nyfed.RATES_PIVOT, try_parse_dates=True)
         .unpivot(index="date", variable_name="column", value_name="rate_pct")
@@ -162,10 +174,19 @@ def test_snapshot_rates_round_trip(recorded, nyfed_snapshot):
         .select(pl.col("date").alias("effective_date"), pl.col("column").str.replace("_Rate", "").alias("rate_type"),
                 "rate_pct")
     )
-    assert_frame_equal(written.filter(pl.col("effective_date").dt.year() == 2026), as_recorded)
-    older = written.filter(pl.col("effective_date").dt.year() < 2026)
-    assert_frame_equal(older.select(pivot.columns).sort(["effective_date", "rate_type"]),
-                       pivot.sort(["effective_date", "rate_type"]))
+    # the recorded download as is; the SOFR search where the download lacks the date; the pivot where neither has it
+    key = ["effective_date", "rate_type"]
+    in_download = written.join(as_recorded.select(key), on=key, how="semi")
+    assert_frame_equal(in_download.sort(key), as_recorded.sort(key))
+    from_search = written.join(as_recorded.select(key), on=key, how="anti").join(search.select(key), on=key,
+                                                                                 how="semi")
+    assert_frame_equal(from_search.select(search.columns).sort(key),
+                       search.join(as_recorded.select(key), on=key, how="anti").sort(key))
+    assert from_search["effective_date"].min() == dt.date(2025, 9, 2)
+    older = written.join(as_recorded.select(key), on=key, how="anti").join(search.select(key), on=key, how="anti")
+    assert_frame_equal(older.select(pivot.columns).sort(key),
+                       pivot.join(search.select(key), on=key, how="anti").join(as_recorded.select(key), on=key,
+                                                                               how="anti").sort(key))
     others = older.drop("effective_date", "rate_type", "rate_pct")  # the pivot recording has only the rate
     assert others.null_count().row(0) == (older.height,) * others.width
     entry = _entry(manifest, "nyfed/rates_all.csv")
@@ -177,7 +198,10 @@ def test_snapshot_rates_file_shape(recorded, nyfed_snapshot):
     out, _ = nyfed_snapshot
     lines = (out / "nyfed/rates_all.csv").read_text().splitlines()
     as_recorded = (recorded / replay_nyfed.RATES_CSV).read_text().splitlines()
-    assert lines[: len(as_recorded) - 1] == as_recorded[:-1] and lines[-1] == as_recorded[-1]
+    assert lines[0] == as_recorded[0] and lines[-1] == as_recorded[-1]
+    recorded_lines = set(as_recorded[1:-1])
+    # every line of the download byte for byte, in the recorded order (newer SOFR search rows come before them)
+    assert [line for line in lines if line in recorded_lines] == as_recorded[1:-1]
     dates = [dt.datetime.strptime(line.split(",")[0], "%m/%d/%Y") for line in lines[1:-1]]
     assert dates == sorted(dates, reverse=True)
 

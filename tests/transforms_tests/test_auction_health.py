@@ -65,6 +65,8 @@ def test_auction_health_one_row_per_completed_auction() -> None:
             "indirect_share": [0.625, 0.7, 0.5],
             "soma_addon_bn": [4.0, 0.0, None],
             "btc_vs_prev6": [None, None, None],  # fewer than 6 earlier auctions of the same kind
+            "baseline_auctions": [0, 0, 0],
+            "baseline_coverage": ["incomplete: 0 of the 6 previous auctions have results"] * 3,
         },
         schema=SCHEMA,
     )
@@ -86,21 +88,56 @@ def test_btc_vs_prev6_compares_with_six_previous_of_same_kind_only() -> None:
     assert out[7] is None
 
 
+def test_btc_vs_prev6_is_null_when_a_previous_auction_lacks_results_or_a_week_is_missing() -> None:
+    """SYNTHETIC weekly 4-week bills: the baseline never reaches past an announced auction without results, nor over
+    a week the data does not hold (the regular calendar says a 4-week bill is auctioned every week)."""
+    dates = [d(2025, 11, 4) + dt.timedelta(weeks=i) for i in range(8)]
+    btc = [2.5, 2.6, None, 2.8, 2.9, 3.0, 3.3, 3.1]  # the 3rd was announced, its results are not loaded
+    frame = pl.DataFrame({"auction_date": dates, "cusip": [f"B{i}" for i in range(8)], "security_class": "bill",
+                          "tenor": "4-Week", "bid_to_cover": btc})
+    out = add_btc_vs_previous(frame).sort("cusip")
+    assert out["btc_vs_prev6"][6] is None and out["baseline_auctions"][6] == 5
+    assert out["baseline_coverage"][6] == "incomplete: 5 of the 6 previous auctions have results"
+    assert out["btc_vs_prev6"][7] is None  # the 6 before the 8th still include the 3rd
+    skipped = frame.filter(pl.col("cusip") != "B2").with_columns(pl.col("bid_to_cover").fill_null(2.7))
+    late = add_btc_vs_previous(skipped).sort("cusip").row(-1, named=True)
+    assert late["btc_vs_prev6"] is None and late["baseline_auctions"] == 6
+    assert late["baseline_coverage"] == ("incomplete: the 6 previous auctions span 49 days; auctions missing from "
+                                         "the data")
+
+
 def test_bill_share_monthly_by_issue_month_excludes_unauctioned() -> None:
-    out = build_bill_share_monthly(AUCTIONS)
+    # The same synthetic rows ten years earlier, before the bill calendar is applied (auction_coverage.CALENDAR_FROM):
+    # a month is complete when every auction the data announces for it has results.
+    early = AUCTIONS.with_columns(pl.col("auction_date", "issue_date").dt.offset_by("-10y"))
+    out = build_bill_share_monthly(early)
     expected = pl.DataFrame(
         {
-            "month": [d(2026, 1, 1), d(2026, 2, 1)],
-            "gross_issuance_bn": [124.0, 30.0],
-            "bills_bn": [84.0, 30.0],  # the CMB auctioned in January settles in February
-            "bill_share": [84 / 124, 1.0],
-            "soma_addon_bn": [4.0, 0.0],
+            "month": [d(2016, 1, 1), d(2016, 2, 1)],
+            # February also settles the announced 10-year reopening, still without results: its sums are NULL
+            "gross_issuance_bn": [124.0, None],
+            "bills_bn": [84.0, None],  # the CMB auctioned in January settles in February
+            "bill_share": [84 / 124, None],
+            "soma_addon_bn": [4.0, None],
             "auctions": [2, 1],
             "bill_auctions": [1, 1],
+            "auctions_expected": [2, 2],
+            "bill_auctions_expected": [1, 1],
+            "coverage": ["complete: 2 of 2 auctions have results (bills 1 of 1)",
+                         "incomplete: 1 of 2 auctions have results (bills 1 of 1)"],
         },
         schema=BILL_SHARE_SCHEMA,
     )
     assert_frame_equal(out, expected)
+
+
+def test_bill_share_is_null_when_the_bill_calendar_says_auctions_are_missing() -> None:
+    """SYNTHETIC: January 2026 holds one 13-week bill result; Treasury's calendar settles 28 regular bills that month
+    (4 Tuesdays x 4-, 8-, 17-week, 5 Thursdays x 6-, 13-, 26-week, one 52-week on Jan 22)."""
+    out = build_bill_share_monthly(AUCTIONS).row(0, named=True)
+    assert (out["month"], out["bill_auctions"], out["bill_auctions_expected"]) == (d(2026, 1, 1), 1, 28)
+    assert out["gross_issuance_bn"] is None and out["bill_share"] is None
+    assert out["coverage"] == "incomplete: 2 of 29 auctions have results (bills 1 of 28)"
 
 
 def test_bill_share_is_missing_not_zero_when_no_bill_result_is_loaded() -> None:

@@ -81,6 +81,10 @@ def test_funding_daily_joins_iorb_as_of_and_fills_from_nyfed() -> None:
             "is_month_end": [False, False, True, False],
             "is_quarter_end": [False, False, True, False],
             "stress_flag": [False, False, True, True],
+            # D3's p99 (4.60) is 30 bp over its IORB but only 20 bp over the previous day's (4.40): a cut day
+            "stress_reasons": [None, None, "sofr_at_srf_rate,srf_takeup", "sofr_at_srf_rate"],
+            "stress_inputs_missing": ["SRF take-up,SOFR p99", "SOFR p99", None, None],
+            "sofr_avg_source": [None] * 4,
         },
         schema=SCHEMA,
     )
@@ -105,9 +109,18 @@ def test_flag_period_ends(dates: list[dt.date], expected: list[bool]) -> None:
     assert flag_period_ends(pl.DataFrame({"date": dates}))["is_month_end"].to_list() == expected
 
 
-def test_flag_stress_thresholds_are_strict_and_nulls_never_flag() -> None:
-    frame = pl.DataFrame({"sofr_iorb_bp": [0.0, 0.5, None, None], "srf_takeup_bn": [SRF_STRESS_BN, None, 5.01, None]})
-    assert flag_stress(frame)["stress_flag"].to_list() == [False, True, True, False]
+def test_flag_stress_thresholds_and_nulls_never_flag() -> None:
+    """SYNTHETIC: SOFR 9.99 / 10 bp over IORB, SRF 4.99 / 5 bn, p99 24.99 / 25 bp; missing inputs are named."""
+    frame = pl.DataFrame({
+        "date": [d(2026, 1, 5) + dt.timedelta(days=i) for i in range(5)],
+        "sofr_iorb_bp": [9.99, 10.0, None, None, 1.0], "srf_takeup_bn": [4.99, None, SRF_STRESS_BN, None, 0.0],
+        "sofr_p99_iorb_bp": [24.99, 1.0, None, None, 25.0], "iorb_pct": [3.0] * 5,
+        "sofr_p99_pct": [3.2499, 3.01, None, None, 3.25]}, schema_overrides={"srf_takeup_bn": pl.Float64})
+    out = flag_stress(frame)
+    assert out["stress_flag"].to_list() == [False, True, True, False, True]
+    assert out["stress_reasons"].to_list() == [None, "sofr_at_srf_rate", "srf_takeup", None, "sofr_p99_tail"]
+    assert out["stress_inputs_missing"].to_list() == [
+        None, "SRF take-up", "SOFR or IORB,SOFR p99", "SOFR or IORB,SRF take-up,SOFR p99", None]
 
 
 def test_iorb_is_not_carried_past_its_last_loaded_value() -> None:
@@ -143,3 +156,15 @@ def test_sofr_averages_reach_the_mart_on_their_own_date() -> None:
     assert (row["sofr_avg_30d_pct"], row["sofr_avg_90d_pct"], row["sofr_avg_180d_pct"], row["sofr_index"]) == (
         4.31, 4.32, 4.33, 1.18)
     assert row["sofr_pct"] == 4.45  # the SOFRAI row (no rate) does not displace SOFR
+
+
+def test_srf_takeup_is_null_on_a_scheduled_day_the_operations_data_lacks() -> None:
+    """SYNTHETIC: operations recorded Thu 2025-04-17 and Mon 04-21, none for Fri 04-18 (Good Friday: no operations
+    scheduled -> 0) nor Tue 04-22..Wed 04-23 before Thu 04-24 (scheduled days missing from the data -> NULL)."""
+    from transforms.funding import attach_srf_takeup
+
+    ops = pl.DataFrame({"operation_id": ["a", "b", "c"], "operation_date": [d(2025, 4, 17), d(2025, 4, 21),
+                                                                         d(2025, 4, 24)],
+                        "operation_type": ["Repo", "Reverse Repo", "Repo"], "total_amt_accepted_usd": [1e9, 5e9, 0.0]})
+    daily = pl.DataFrame({"date": [d(2025, 4, 17), d(2025, 4, 18), d(2025, 4, 21), d(2025, 4, 22), d(2025, 4, 24)]})
+    assert attach_srf_takeup(daily, ops)["srf_takeup_bn"].to_list() == [1.0, 0.0, 0.0, None, 0.0]

@@ -1,0 +1,101 @@
+"""Holes inside each dataset's history (warehouse/holes.py, `qtwatch status`) on the replay snapshot's real data."""
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from transforms.marts_registry import Frames
+from warehouse.holes import Hole, daily_holes, find_holes, missing_runs, weekly_holes
+
+d = dt.date
+SEEDS = Path(__file__).resolve().parents[2] / "warehouse" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def core_db(replay_core: Frames) -> duckdb.DuckDBPyConnection:
+    """The replay's core tables (the columns holes.py reads) in an in-memory DuckDB."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core; CREATE SCHEMA ref")
+    tables = {
+        "core.fred_observations": replay_core["fred_observations"].select("series_id", "date", "value"),
+        "ref.fred_series": pl.read_csv(SEEDS / "fred_series.csv"),
+        "core.nyfed_reference_rates": replay_core["nyfed_reference_rates"],
+        "core.nyfed_rp_operations": replay_core["nyfed_rp_operations"].select("operation_date"),
+        "core.treasury_auctions": replay_core["treasury_auctions"],
+        "core.cftc_tff": replay_core["cftc_tff"].select("report_date"),
+    }
+    for table, frame in tables.items():
+        con.register("_frame", frame.to_arrow())
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM _frame")
+        con.unregister("_frame")
+    return con
+
+
+@pytest.fixture(scope="module")
+def holes(core_db: duckdb.DuckDBPyConnection) -> dict[str, list[Hole]]:
+    found: dict[str, list[Hole]] = {}
+    for hole in find_holes(core_db):
+        found.setdefault(hole.dataset, []).append(hole)
+    return found
+
+
+def test_missing_runs_keeps_runs_of_at_least_min_run() -> None:
+    days = [d(2026, 1, i) for i in range(1, 11)]
+    held = {days[0], days[2], days[6], days[9]}
+    assert missing_runs(days, held, 2) == [(days[3], days[5], 3), (days[7], days[8], 2)]
+
+
+def test_cftc_hole_of_2025_is_listed(holes: dict[str, list[Hole]]) -> None:
+    # replay/PROVENANCE.md: fut_fin_txt_2025 ends 2025-04-29 and 2026 starts 2026-01-06; also 2020-12, 2023-10..12,
+    # 2024-06..12 are missing from the recordings
+    texts = [h.text() for h in holes["cftc_tff"]]
+    assert "2025-05-06..2025-12-30: 35 weeks missing" in texts
+    assert any(t.startswith("2024-06-18..2024-12-31") for t in texts)
+    assert any(t.startswith("2023-10-17..2023-12-26") for t in texts)
+
+
+def test_operations_and_sofr_have_no_hole_inside_their_recording(holes: dict[str, list[Hole]]) -> None:
+    # the NY Fed operations recording is complete 2022-01-03..2025-11-24 (Good Fridays have no operations); it
+    # ENDS there, which freshness reports, not a hole
+    assert "nyfed_rp_operations" not in holes
+
+
+def test_auction_results_hole_spans_the_months_without_complete_results(holes: dict[str, list[Hole]]) -> None:
+    # the issue's finding: 1-2 bill auctions with results a month for July-December 2025, 8-15 in February-April
+    # 2026; no month from 2025-01 to 2026-05 has every auction's results (June 2026, the as-of month, is freshness's)
+    [hole] = holes["treasury_auctions"]
+    assert (hole.first, hole.last) == (d(2025, 1, 1), d(2026, 5, 1))
+    assert hole.note == "months 2025-01..2026-05: 232 of 616 auctions have results"
+
+
+def test_sofr_rates_hole_of_late_2025_is_closed_by_the_sofr_search_recording(holes: dict[str, list[Hole]]) -> None:
+    # the NY Fed rates of the replay lacked SOFR 2025-11-24..12-31 (26 business days) until the SOFR search download
+    # of 2026-09-18 (cassettes/PROVENANCE.md) was added: no hole left
+    assert "nyfed_reference_rates (SOFR)" not in holes
+
+
+def test_weekly_and_daily_holes_on_synthetic_dates() -> None:
+    """SYNTHETIC: Tuesdays with a two-week gap and a Monday report (holiday shift); business days with a gap."""
+    tuesdays = [d(2026, 1, 6), d(2026, 1, 12), d(2026, 2, 3)]
+    assert weekly_holes("x", tuesdays) == [Hole("x", d(2026, 1, 20), d(2026, 1, 27), 2, "weeks")]
+    days = [d(2026, 3, 2), d(2026, 3, 3), d(2026, 3, 9)]  # Wed 4 .. Fri 6 missing
+    assert daily_holes("y", days, "XFED") == [Hole("y", d(2026, 3, 4), d(2026, 3, 6), 3, "business days")]
+
+
+def test_basis_rank_since_2017_says_how_many_weeks_it_could_not_see(replay_core: Frames) -> None:
+    """The snapshot's largest leveraged net short (total of the six contracts) is 2026-01-06, -$1,155.2bn; 80 of
+    the report weeks since 2017 are missing before it (35 of them 2025-05-06..2025-12-30), and the row says so."""
+    from transforms.basis import build_basis_weekly
+    from transforms.funding import build_funding_daily
+
+    funding = build_funding_daily(replay_core["fred_observations"], replay_core["nyfed_reference_rates"],
+                                  replay_core["nyfed_rp_operations"])
+    total = build_basis_weekly(replay_core["cftc_tff"], funding).filter(pl.col("tenor") == "total")
+    peak = total.sort("lev_net_notional_bn", nulls_last=True).row(0, named=True)
+    assert (peak["report_date"], round(peak["lev_net_notional_bn"], 1)) == (d(2026, 1, 6), -1155.2)
+    assert peak["lev_net_pctile_since_2017"] == pytest.approx(1 / (total.filter(
+        pl.col("lev_net_notional_bn").is_not_null() & (pl.col("report_date") <= d(2026, 1, 6))).height))
+    assert peak["pctile_weeks_missing"] == 80
