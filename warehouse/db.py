@@ -255,9 +255,11 @@ def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Non
         con = con or duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
         highest = max(_highest_data_block(con), *(_block_id(p) for p in (meta_block, free_list)))
         _read_every_block(con)
-        # every block the file says it has (used or free): a trailing metadata block holds no table data
-        block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchall()[0]
-        highest = max(highest, blocks - 1)
+        # metadata blocks (the catalog, row groups) hold no table data but may be the file's last ones; the block
+        # count in the header is no bound: DuckDB truncates trailing free blocks, so a whole file may be shorter
+        metadata = con.execute("SELECT max(block_id) FROM pragma_metadata_info()").fetchall()[0][0]
+        highest = max(highest, metadata if metadata is not None else -1)
+        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
     except duckdb.Error as exc:
         raise WarehouseError(_corrupt_message(path, exc)) from None
     finally:
@@ -266,6 +268,8 @@ def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Non
     expected, actual = _HEADER_BYTES + (highest + 1) * block_size, path.stat().st_size
     if actual < expected:
         raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} bytes, its blocks need {expected:,}"))
+    if (actual - _HEADER_BYTES) % block_size:  # DuckDB writes and truncates whole blocks: a part of one is a cut
+        raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} bytes is not a whole number of blocks"))
     if identity is not None:  # the identity it had before it was read: a change since then is checked again
         _remember_whole(path, identity)
 
