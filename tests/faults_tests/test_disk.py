@@ -33,9 +33,14 @@ def one_error_line(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error:")]
 
 
+def room_for_one(warehouse: Path) -> str:
+    """A tmpfs size (KiB) that holds `warehouse` and half of it again: never a second whole copy."""
+    return f"{warehouse.stat().st_size * 3 // 2 // 1024}k"
+
+
 def test_a_full_disk_during_the_copy_fails_in_one_line_and_leaves_no_partial_copy(prepared, prefect_api, tmp_path):
-    # 20 MB: room for the published file (~12 MB), not for a second copy beside it
-    with small_disk(tmp_path / "disk", "20m") as disk:
+    # room for the published file and half as much again, not for a second copy beside it
+    with small_disk(tmp_path / "disk", room_for_one(prepared)) as disk:
         warehouse = Path(shutil.copy(prepared, disk / "qtwatch.duckdb"))
         before, free = sha256(warehouse), shutil.disk_usage(disk).free
         done = run_cli(RUN, shared_api_env(tmp_path, warehouse, prefect_api))
@@ -59,7 +64,7 @@ def test_a_disk_that_fills_while_duckdb_writes_fails_in_one_line_and_leaves_noth
 
 
 def test_a_read_only_folder_refuses_the_run_in_one_line_and_still_serves_readers(prepared, prefect_api, tmp_path):
-    with small_disk(tmp_path / "disk", "20m") as disk:
+    with small_disk(tmp_path / "disk", room_for_one(prepared)) as disk:
         warehouse = Path(shutil.copy(prepared, disk / "qtwatch.duckdb"))
         before = sha256(warehouse)
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
