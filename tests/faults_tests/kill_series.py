@@ -31,7 +31,27 @@ def recorded_on(day: date) -> list[str]:
     news to land around it (the CFTC's recorded 2025 file ends with the report of 2025-04-29)."""
     spans = [(e["source"], date.fromisoformat(e["first_date"]), date.fromisoformat(e["last_date"]))
              for e in json.loads(MANIFEST.read_text())]
-    return [s for s in REGISTRY if any(name == s and first <= day <= last for name, first, last in spans)]
+    spanning = [s for s in REGISTRY if any(name == s and first <= day <= last for name, first, last in spans)]
+    return [s for s in spanning if _serves_rows_near(s, day)]
+
+
+def _serves_rows_near(source: str, day: date) -> bool:
+    """Does the replay serve the source rows in the fortnight before `day`? A file can span a hole (the primary
+    dealers' excerpt jumps from 2025-04 to 2026-03); a source fetched group by group from its catalog (FRED) is
+    judged by the span."""
+    from flows.replay import resolve
+    from flows.sources import Window
+    from tests.conftest import fetch_request
+    from tests.spine_tests.conftest import replay_session
+
+    if REGISTRY[source].groups_table is not None:  # fetched group by group from its catalog (FRED)
+        return True
+    session, _ = replay_session(day + timedelta(days=3))
+    try:
+        request = fetch_request(source, window=Window(day - timedelta(days=14), day + timedelta(days=3)))
+        return not resolve(REGISTRY[source].fetch)(session, request).frame.is_empty()
+    except Exception:  # noqa: BLE001 - a grouped source needs its catalog: judged by the manifest's span alone
+        return True
 
 
 SOURCES = recorded_on(FIRST_AS_OF)  # a kill point in the landing of every registered source with news to land
