@@ -33,9 +33,9 @@ def test_shell_completion_is_offered() -> None:
 
 def test_every_command_takes_warehouse() -> None:
     commands = typer.main.get_command(app).commands
-    # `doctor` probes the sources over HTTP and `alerts` sets up Prefect automations: neither reads or writes a
-    # warehouse, so they have nothing to point --warehouse at
-    missing = [name for name, cmd in commands.items() if name not in ("doctor", "alerts")
+    # `doctor` probes the sources over HTTP, `alerts` sets up Prefect automations and `deployments` writes
+    # prefect.yaml: none reads or writes a warehouse, so they have nothing to point --warehouse at
+    missing = [name for name, cmd in commands.items() if name not in ("doctor", "alerts", "deployments")
                and "--warehouse" not in {o for p in cmd.params for o in p.opts}]
     assert set(commands) >= {"run", "sql", "status", "docs", "report", "serve"} and not missing
 
@@ -48,7 +48,7 @@ def test_run_warehouse_reaches_the_flow(monkeypatch, tmp_path) -> None:
         from flows.settings import get_settings
 
         seen.update(kwargs, warehouse=get_settings().warehouse)
-        return SimpleNamespace(is_failed=lambda: False, is_crashed=lambda: False,
+        return SimpleNamespace(name="Completed", is_failed=lambda: False, is_crashed=lambda: False,
                                state_details=SimpleNamespace(flow_run_id=None))
 
     monkeypatch.setattr("flows.pipeline.qtwatch_pipeline", fake_flow)

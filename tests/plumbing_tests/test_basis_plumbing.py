@@ -37,5 +37,5 @@ def test_dvp_volume_of_the_week(plumbing_marts, basis):
 
 
 def test_suite_still_passes(plumbing_marts):
-    outcome = Validator().validate("basis_weekly", plumbing_marts["basis_weekly"], as_of=date(2026, 8, 10))
+    outcome = Validator().validate("basis_weekly", plumbing_marts["basis_weekly"], as_of=date(2026, 9, 18))
     assert outcome.success, outcome.failed_rules

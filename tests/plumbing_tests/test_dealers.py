@@ -74,9 +74,9 @@ def test_financing_fails_and_suppressed_cells(weekly):
 
 def test_suite_passes_and_catches_a_unit_slip(weekly):
     validator = Validator()
-    assert validator.validate("dealer_positions_weekly", weekly, as_of=date(2026, 8, 10)).success
+    assert validator.validate("dealer_positions_weekly", weekly, as_of=date(2026, 9, 18)).success
     slipped = weekly.with_columns(pl.col("net_bills_bn") * 1000)
-    outcome = validator.validate("dealer_positions_weekly", slipped, as_of=date(2026, 8, 10))
+    outcome = validator.validate("dealer_positions_weekly", slipped, as_of=date(2026, 9, 18))
     assert not outcome.success and any("net_bills_bn" in r or "components_sum_bn" in r for r in outcome.failed_rules)
 
 

@@ -16,10 +16,11 @@ def events(plumbing_marts) -> pl.DataFrame:
 
 
 def test_month_end_of_october_2025_is_a_high_severity_event(events):
-    # NY Fed: $50.35bn of standing repo on 2025-10-31, SOFR 4.22% vs IORB 3.90% (+32 bp), SOFR - TGCR 7 bp
+    # NY Fed: $50.35bn of standing repo on 2025-10-31, SOFR 4.22% vs IORB 3.90% (+32 bp), SOFR - TGCR 7 bp; the
+    # NY Fed SOFR download of 2026-09-18 (with percentiles) adds the p99 tail that day
     day = events.filter(pl.col("date") == date(2025, 10, 31)).row(0, named=True)
     assert day["srf_takeup_bn"] == 50.35 and day["sofr_iorb_bp"] == 32.0
-    assert day["signals"] == "sofr_iorb, srf, segment_spread" and day["severity"] == "high"
+    assert day["signals"] == "sofr_iorb, sofr_p99_iorb, srf, segment_spread" and day["severity"] == "high"
     assert day["calendar_context"] == "month end, Treasury settlement"
 
 
@@ -30,10 +31,10 @@ def test_the_late_2025_squeeze_fires_and_quiet_days_do_not(events):
 
 
 def test_most_ordinary_days_fire_nothing(plumbing_marts, events):
-    # 53 event days among the 1,227 recorded days with SOFR and IORB (2021-07-29..2026-08): 4.3%
+    # the recorded days with SOFR and IORB (2021-07-29..2026-09, SOFR percentiles from 2025-09): under 5% fire
     funding = plumbing_marts["funding_daily"].filter(pl.col("sofr_iorb_bp").is_not_null())
     on_gauge_days = events.filter(pl.col("date").is_in(funding["date"].implode()))
-    assert funding.height == 1227
+    assert funding.height == 1280
     assert on_gauge_days.height / funding.height < 0.05
 
 
@@ -71,4 +72,4 @@ def test_dealer_fails_rule_is_relative():
 
 
 def test_suite_passes(events):
-    assert Validator().validate("funding_events", events, as_of=date(2026, 8, 10)).success
+    assert Validator().validate("funding_events", events, as_of=date(2026, 9, 18)).success

@@ -57,4 +57,4 @@ def test_ofr_final_wins_over_preliminary_and_the_revision_is_kept(plumbing_core,
 
 
 def test_suite_passes(segments):
-    assert Validator().validate("repo_segments_daily", segments, as_of=date(2026, 8, 10)).success
+    assert Validator().validate("repo_segments_daily", segments, as_of=date(2026, 9, 18)).success
