@@ -13,6 +13,7 @@ from responses import matchers
 
 from flows.replay import resolve
 from flows.sources import Window, fiscal, fred, nyfed
+from tests.analyst_tests.reader_loop import RECORDED
 from tests.conftest import fetch_request
 from transforms import fiscal as fiscal_parse
 from transforms import fred as fred_parse
@@ -129,9 +130,12 @@ def fetched_days(name: str, session, window: Window) -> pl.DataFrame:
 # file was recorded up to the report of 2025-04-29; as of Thursday 2025-04-24 the reports of 04-22 and 04-29 exist in
 # it but are not yet published (Fridays 04-25 and 05-02).
 AS_OF_INSIDE = {"cftc": date(2025, 4, 24)}
+# The primary dealers' excerpt holds the weeks 2026-03-25..04-08: as of Thursday 2026-04-02 the week of 03-25 is out
+# (16:15 that day) and those of 04-01 and 04-08 are in the file but not yet published.
+AS_OF_INSIDE["nyfed_pd"] = date(2026, 4, 2)
 
 
-@pytest.mark.parametrize("source", list(SOURCES))
+@pytest.mark.parametrize("source", [s for s in SOURCES if s in RECORDED])  # OFR: nothing recorded to cut
 def test_nothing_after_as_of_is_visible(source):
     as_of = AS_OF_INSIDE.get(source, D)
     session, _ = replay_session(as_of)
