@@ -39,16 +39,24 @@ def _serves_rows_near(source: str, day: date) -> bool:
     """Does the replay serve the source rows in the fortnight before `day`? A file can span a hole (the primary
     dealers' excerpt jumps from 2025-04 to 2026-03); a source fetched group by group from its catalog (FRED) is
     judged by the span."""
-    from flows.replay import resolve
-    from flows.sources import Window
-    from tests.conftest import fetch_request
-    from tests.spine_tests.conftest import replay_session
+    # built here, not with the tests' conftest helpers: importing tests/conftest.py would point QTWATCH_WAREHOUSE and
+    # PREFECT_HOME at a pytest sandbox, and every forked run would then load the wrong warehouse
+    from flows.http import make_session
+    from flows.replay import ReplayAdapter, resolve
+    from flows.settings import url_fields
+    from flows.sources import FetchRequest, Window
+    from transforms.registry import HttpPolicy
 
     if REGISTRY[source].groups_table is not None:  # fetched group by group from its catalog (FRED)
         return True
-    session, _ = replay_session(day + timedelta(days=3))
+    spec, end = REGISTRY[source], day + timedelta(days=3)
+    policy = HttpPolicy("kill-series", "http://replay.invalid/", "replay_url", min_interval_s=0.0, retries=0,
+                        backoff_factor=0.0, timeout_s=5.0)
+    session = make_session(policy, "qtwatch-kill-series", adapter=ReplayAdapter(MANIFEST.parent, end))
+    urls = url_fields()
     try:
-        request = fetch_request(source, window=Window(day - timedelta(days=14), day + timedelta(days=3)))
+        request = FetchRequest(spec, {"*": Window(day - timedelta(days=14), end)}, urls[spec.http.base_url_setting], end,
+                               urls=urls)
         return not resolve(REGISTRY[source].fetch)(session, request).frame.is_empty()
     except Exception:  # noqa: BLE001 - a grouped source needs its catalog: judged by the manifest's span alone
         return True
