@@ -154,7 +154,7 @@ def check_batch(con: duckdb.DuckDBPyConnection, item: Prepared, validator: LazyV
     item.record.status, item.record.error, item.record.rows_fetched = LoadStatus.FAILED, None, item.batch.frame.height
     try:
         frame = before_land(con, job, item.batch.frame)
-        if not frame.is_empty() and changes.batch_is_held(con, job.source.dataset, frame, _bounds(job.windows)):
+        if changes.batch_is_held(con, job.source.dataset, frame, _bounds(job.windows)):
             item.frame, item.held = frame, True
             return
         held, coverage = _held(con, job, frame)
@@ -177,8 +177,8 @@ def land_prepared(con: duckdb.DuckDBPyConnection, item: Prepared) -> LoadRecord:
             return record
         if item.held:
             record.status = LoadStatus.UNCHANGED
-            get_run_logger().info("%s: %s rows fetched, all already held: nothing to land", name,
-                                  f"{record.rows_fetched:,}")
+            get_run_logger().info("%s: %s rows fetched, %s: nothing to land", name, f"{record.rows_fetched:,}",
+                                  "all already held" if record.rows_fetched else "none held in its window either")
             return record
         if not record_verdict(con, item.verdicts[0], record.load_id, item.frame):
             record.status, record.error = LoadStatus.QUARANTINED, quarantine_message(item.verdicts[0].outcome)

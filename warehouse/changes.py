@@ -20,10 +20,11 @@ def batch_is_held(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.Da
                   windows: Mapping[str, tuple[date | None, date]]) -> bool:
     """True when `frame` holds exactly the latest held rows of its windows (per group, or '*'): same keys, same
     values, none missing, none extra. Such a batch would land nothing and every rule would see what it saw when
-    these rows landed, so it needs no validation."""
+    these rows landed, so it needs no validation. An empty batch is held when nothing is held in its windows either
+    (a source with nothing published yet: the completeness rules would have nothing to compare it with)."""
     key = list(dataset.key)
     needed = [*key, dataset.date_column] + ([dataset.group_column] if dataset.group_column else [])
-    if frame.is_empty() or any(c not in frame.columns for c in needed) or frame.select(key).is_duplicated().any():
+    if any(c not in frame.columns for c in needed) or frame.select(key).is_duplicated().any():
         return False
     values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
     bounds = pl.DataFrame({"g": list(windows), "lo": [w[0] for w in windows.values()],
@@ -56,12 +57,20 @@ def stale_core(con: duckdb.DuckDBPyConnection, datasets: Mapping[str, Dataset], 
 
 
 def marts_missing(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> list[str]:
-    """Marts with no rows yet (new warehouse, or recreated because their DDL changed): they must be built."""
+    """Marts that must be built: absent, or empty although their last build had rows (a new warehouse, or a mart
+    recreated because its DDL changed). A mart whose last build was empty (no funding event yet, no OFR row in the
+    window) is current, not missing: it does not force a rebuild of core and the marts on every run."""
+    built_empty = {m for (m,) in con.execute(
+        "SELECT dataset FROM meta.loads WHERE source = 'marts' AND status IN ('published', 'unchanged') "
+        "QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY started_at DESC) = 1 "
+        "AND coalesce(rows_fetched, 0) = 0").fetchall()}
     missing = []
     for mart in marts:
         rows = con.execute("SELECT estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' AND "
                            "table_name = ?", [mart]).fetchall()
-        if not rows or not con.execute(f"SELECT EXISTS (SELECT 1 FROM marts.{mart})").fetchall()[0][0]:
+        if not rows:
+            missing.append(mart)
+        elif mart not in built_empty and not con.execute(f"SELECT EXISTS (SELECT 1 FROM marts.{mart})").fetchall()[0][0]:
             missing.append(mart)  # mart names come from transforms.marts_registry.MARTS, never from input
     return missing
 

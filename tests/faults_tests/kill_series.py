@@ -13,8 +13,10 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from tests.faults_tests.harness import MARKER, inspect, leftovers, orphans_after, sha256
 from transforms.registry import SOURCES as REGISTRY
@@ -62,20 +64,25 @@ def _serves_rows_near(source: str, day: date) -> bool:
         return True
 
 
-SOURCES = recorded_on(FIRST_AS_OF)  # a kill point in the landing of every registered source with news to land
 PUBLISH = ["run-recorded", "before-checkpoint", "checkpointed", "closed", "replaced", "published", "done"]
-# point -> the sources a run killed there loads (the smallest that reaches the point). 22 of the 31 points in the
-# code: the four middle marts and three extract points add nothing the others do not show, and cost a minute.
-POINTS: dict[str, list[str]] = {
-    **{p: ["nyfed_rates"] for p in DB},
-    "extract-fred": ["fred"], "extract-dts": ["dts"],
-    **{f"land-{s}": [s] for s in SOURCES},
-    # a source with nothing to land in the replayed days is killed in its extract instead (it runs, fetches, parses)
-    **{f"extract-{s}": [s] for s in REGISTRY if s not in SOURCES},
-    # a mart is rebuilt only when one of its sources landed rows: kill there with a source that feeds it
-    "core-rebuilt": ["nyfed_rates"], "mart-qt_runoff_monthly": ["fred"], "mart-tga_daily": ["dts"],
-    **{p: ["nyfed_rates"] for p in PUBLISH},
-}
+
+
+def points() -> dict[str, list[str]]:
+    """Point -> the sources a run killed there loads (the smallest that reaches the point): a kill point in the
+    landing of every registered source with news to land, 22+ of the points in the code (the four middle marts and
+    three extract points add nothing the others do not show, and cost a minute). Reads the replay with polars: the
+    driver calls it in a forked child, never itself (a polars thread pool does not survive a fork)."""
+    sources = recorded_on(FIRST_AS_OF)
+    return {
+        **{p: ["nyfed_rates"] for p in DB},
+        "extract-fred": ["fred"], "extract-dts": ["dts"],
+        **{f"land-{s}": [s] for s in sources},
+        # a source with nothing to land in the replayed days is killed in its extract instead (it runs, fetches, parses)
+        **{f"extract-{s}": [s] for s in REGISTRY if s not in sources},
+        # a mart is rebuilt only when one of its sources landed rows: kill there with a source that feeds it
+        "core-rebuilt": ["nyfed_rates"], "mart-qt_runoff_monthly": ["fred"], "mart-tga_daily": ["dts"],
+        **{p: ["nyfed_rates"] for p in PUBLISH},
+    }
 
 
 def main(warehouse: Path, logs: Path, out: Path) -> None:
@@ -88,7 +95,7 @@ def main(warehouse: Path, logs: Path, out: Path) -> None:
 
     logs.mkdir(parents=True, exist_ok=True)
     results = {}
-    for i, (point, sources) in enumerate(POINTS.items()):
+    for i, (point, sources) in enumerate(_in_child(points).items()):
         as_of = (FIRST_AS_OF + timedelta(days=i)).isoformat()
         args = ["run", "--replay", "--as-of", as_of, *[a for s in sources for a in ("--source", s)]]
         results[point] = _case(point, args, warehouse, logs)
@@ -144,12 +151,20 @@ def _run(args: list[str], log: Path, fault: str | None = None) -> dict:
 
 def _inspect(warehouse: Path) -> dict:
     """inspect() in a forked child, so that the driver never loads DuckDB (its threads would not survive a fork)."""
+    return _in_child(inspect, warehouse, failed={"ok": False, "error": "inspector died"})
+
+
+def _in_child(fn: Callable[..., Any], *args: Any, failed: Any = None) -> Any:
+    """fn(*args) in a forked child, its JSON result piped back: the driver itself starts no DuckDB or polars
+    threads, so every later fork is clean. `failed` if the child dies without an answer."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read)
         try:
-            os.write(write, json.dumps(inspect(warehouse)).encode())
+            data = json.dumps(fn(*args)).encode()
+            while data:
+                data = data[os.write(write, data):]
         finally:
             os._exit(0)
     os.close(write)
@@ -158,7 +173,7 @@ def _inspect(warehouse: Path) -> dict:
         chunks.append(chunk)
     os.close(read)
     os.waitpid(pid, 0)
-    return json.loads(b"".join(chunks) or b'{"ok": false, "error": "inspector died"}')
+    return json.loads(b"".join(chunks)) if chunks else failed
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults_tests.kill_series import POINTS
+from tests.faults_tests.kill_series import points
+
+POINTS = points()
 
 pytestmark = pytest.mark.slow
 # Points after the atomic rename: the run's data is published, only what follows it (docs, report) is cut short.

@@ -53,7 +53,10 @@ def test_any_difference_is_not_held(con, batch: pl.DataFrame) -> None:
 def test_window_bounds_the_comparison(con) -> None:
     assert changes.batch_is_held(con, FRED, rows([2.0], days=[D2]), {"TEST": (D2, D2)})
     assert changes.batch_is_held(con, FRED, rows([1.0, 2.0]), {"TEST": (None, D3)})  # full history
-    assert not changes.batch_is_held(con, FRED, rows([], days=[]), WINDOW)  # empty: validated as before
+    assert not changes.batch_is_held(con, FRED, rows([], days=[]), WINDOW)  # empty where rows are held: validated
+    # empty where nothing is held in its window (a source with nothing published yet): nothing to validate or land
+    assert changes.batch_is_held(con, FRED, rows([], days=[]), {"NONE": (None, D3)})
+    assert changes.batch_is_held(con, FRED, rows([], days=[]), {"TEST": (D3, D3)})
 
 
 def test_stale_core_is_what_landed_or_was_never_built(con) -> None:
@@ -74,3 +77,17 @@ def test_marts_missing_and_same_as_published(con) -> None:
     assert changes.marts_missing(con, ["tga_daily"]) == []
     assert changes.same_as_published(con, "tga_daily", mart)
     assert not changes.same_as_published(con, "tga_daily", mart.with_columns(tga_bn=pl.lit(701.0)))
+
+
+def test_a_mart_built_empty_is_current_and_one_emptied_by_a_ddl_change_is_missing(con) -> None:
+    """An empty mart forces a rebuild only when its last build had rows (its table was recreated since)."""
+    def built(rows_fetched: int, at: datetime) -> None:
+        con.execute("INSERT INTO meta.loads (load_id, run_id, source, dataset, status, rows_fetched, started_at) "
+                    "VALUES (?, 'r', 'marts', 'funding_events', 'published', ?, ?)",
+                    [f"m-{at.isoformat()}", rows_fetched, at])
+
+    assert changes.marts_missing(con, ["funding_events"]) == ["funding_events"]  # never built
+    built(0, datetime(2024, 2, 1, tzinfo=UTC))
+    assert changes.marts_missing(con, ["funding_events"]) == []  # built, and no event yet
+    built(3, datetime(2024, 2, 2, tzinfo=UTC))  # last build had rows: an empty table now was recreated
+    assert changes.marts_missing(con, ["funding_events"]) == ["funding_events"]
