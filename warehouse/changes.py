@@ -68,10 +68,10 @@ def marts_missing(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> list[
     for mart in marts:
         rows = con.execute("SELECT estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' AND "
                            "table_name = ?", [mart]).fetchall()
-        if not rows:
+        # mart names come from transforms.marts_registry.MARTS, never from input
+        if not rows or (mart not in built_empty
+                        and not con.execute(f"SELECT EXISTS (SELECT 1 FROM marts.{mart})").fetchall()[0][0]):
             missing.append(mart)
-        elif mart not in built_empty and not con.execute(f"SELECT EXISTS (SELECT 1 FROM marts.{mart})").fetchall()[0][0]:
-            missing.append(mart)  # mart names come from transforms.marts_registry.MARTS, never from input
     return missing
 
 

@@ -57,8 +57,8 @@ def _serves_rows_near(source: str, day: date) -> bool:
     session = make_session(policy, "qtwatch-kill-series", adapter=ReplayAdapter(MANIFEST.parent, end))
     urls = url_fields()
     try:
-        request = FetchRequest(spec, {"*": Window(day - timedelta(days=14), end)}, urls[spec.http.base_url_setting], end,
-                               urls=urls)
+        window = {"*": Window(day - timedelta(days=14), end)}
+        request = FetchRequest(spec, window, urls[spec.http.base_url_setting], end, urls=urls)
         return not resolve(REGISTRY[source].fetch)(session, request).frame.is_empty()
     except Exception:  # noqa: BLE001 - a grouped source needs its catalog: judged by the manifest's span alone
         return True
