@@ -12,11 +12,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from scripts.replay_build import cftc, fiscal, fred, nyfed, nyfed_pd
+from scripts.replay_build import cftc, fiscal, fred, nyfed, nyfed_pd, ofr
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REAL = ROOT.parent / "shared" / "data" / "real"
-BUILDERS = (fred, nyfed, fiscal, cftc, nyfed_pd)
+BUILDERS = (fred, nyfed, fiscal, cftc, nyfed_pd, ofr)
 
 
 def build_all(real_dir: Path, out_dir: Path) -> list[dict]:
@@ -38,7 +38,9 @@ def provenance(entries: list[dict]) -> str:
         "",
         "Built by `python -m scripts.build_replay` from `../shared/data/real` (real recordings of FRED, Treasury",
         "Fiscal Data, NY Fed Markets and CFTC responses, collected from public repositories; see that folder's",
-        "PROVENANCE.md for the repository, path and commit of every recording). Each file below is in the wire",
+        "PROVENANCE.md for the repository, path and commit of every recording) and from `recordings/` (committed",
+        "with qtwatch, among them the OFR Short-term Funding Monitor bodies; see recordings/PROVENANCE.md). Each",
+        "file below is in the wire",
         "format of the live request qtwatch makes (docs/CONTRACTS.md). Values are kept as recorded; a value a",
         "recording lost is missing here (never guessed). Rebuilding gives byte-identical files (sha256 in",
         "manifest.json).",
@@ -51,7 +53,7 @@ def provenance(entries: list[dict]) -> str:
                      f"{e['bytes']:,} | {', '.join(f'`{p}`' for p in e['recorded_from'])} |")
     lines += ["", "## Notes per file", ""]
     lines += [f"- `{e['file']}`: {e['notes']}" for e in entries if e.get("notes")]
-    lines += ["", "## Not recorded", "", *fred.not_recorded()]
+    lines += ["", "## Not recorded", "", *fred.not_recorded(), *ofr.not_recorded()]
     return "\n".join(lines) + "\n"
 
 

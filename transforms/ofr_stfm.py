@@ -9,8 +9,10 @@ sponsored), GCF (FICC's general collateral finance), TRI (tri-party); measure AR
 day after the trade date) or F (final, about 3.5 months later). Both vintages are kept, each under its own mnemonic,
 so a revision (F against P) is a column away, never an overwrite.
 
-No real recorded OFR response was found in public repositories (searched: OpenBB's provider cassettes, pipelines
-polling the STFM); the tests use small bodies labelled SYNTHETIC in this wire format.
+Real recorded bodies exist for the six overnight/open average rates (DVP, GCF, tri-party; P and F): excerpts from
+2025-06-02 of answers the OFR sent a public pipeline in October 2026 (recordings/ofr/, recordings/PROVENANCE.md),
+tested in tests/plumbing_tests/test_ofr_real_recordings.py and served by the replay. No recording of the total
+volumes (`*_TV_TOT-*`) was found; their tests use small bodies labelled SYNTHETIC in this wire format.
 """
 
 from __future__ import annotations

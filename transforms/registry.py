@@ -342,8 +342,8 @@ SOURCES: dict[str, Source] = {
             history_start=date(2019, 1, 2), revision_days=120, replay="flows.sources.ofr_stfm:replay",
             deployment="ofr-stfm-evening", group_release_column="vintage",
             group_releases={"P": _OFR_PRELIMINARY, "F": _OFR_FINAL}, probe="flows.sources.ofr_stfm:probe",
-            payload_faults_excluded="no OFR answer is recorded (replay answers every series with []): there is no "
-            "row to break"),
+            payload_faults_excluded="not yet run on the recorded OFR rate excerpts (replay/ofr/, from 2025-06-02; "
+            "the total volumes are unrecorded and answer []): the payload faults on OFR rows are untested"),
     )
 }
 

@@ -1,13 +1,15 @@
 """OFR Short-term Funding Monitor (repo rates and volumes by segment), live and replay.
 
 One `series/timeseries?mnemonic=...&start_date=...&end_date=...` request per mnemonic of
-transforms.ofr_stfm.MNEMONICS (12 at the OFR host's pace). The bundled replay snapshot holds no OFR recording (none
-was found in public repositories): its handler answers every series with an empty list, so a replay run lands no OFR
-row rather than an invented one.
+transforms.ofr_stfm.MNEMONICS (12 at the OFR host's pace). The bundled replay snapshot serves the six overnight/open
+average rates (DVP, GCF, tri-party; preliminary and final) from real OFR bodies recorded in public (excerpts from
+2025-06-02, recordings/PROVENANCE.md); the six total-volume series have no recording and answer an empty list, so a
+replay run lands no volume row rather than an invented one.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import polars as pl
@@ -16,13 +18,14 @@ import requests
 from flows.http import get_bytes
 from flows.probes import Check, Probe
 from flows.probes import window as probe_window
-from flows.replay import ReplayCall
+from flows.replay import ReplayCall, date_or_none
 from flows.sources import Batch, FetchRequest, parse_or_raise
 from transforms import ofr_stfm as parse
-from transforms.registry import Source
+from transforms.registry import SOURCES, Source, release_of
 
 TIMESERIES_PATH = "series/timeseries"
 PROBE_MNEMONIC = "REPO-DVP_AR_OO-P"  # DVP overnight rate, preliminary: the segment the basis trade funds in
+REPLAY_DIR = "ofr/series_timeseries"  # one recorded body per mnemonic (scripts/replay_build/ofr.py)
 
 
 def fetch_ofr(session: requests.Session, request: FetchRequest) -> Batch:
@@ -46,10 +49,20 @@ def _empty() -> pl.DataFrame:
 
 
 def replay(call: ReplayCall) -> tuple[int, bytes, str]:
-    """No OFR recording in the snapshot: every known series answers `[]` (no rows), an unknown path 404."""
-    if call.path == TIMESERIES_PATH and call.query.get("mnemonic") in parse.MNEMONICS:
+    """A recorded mnemonic's pairs within `start_date`..`end_date` that its vintage (P a business day after, F about
+    3.5 months after) had published by the run's as-of; a known mnemonic without a recording answers `[]` (no rows),
+    an unknown path or mnemonic 404."""
+    mnemonic = call.query.get("mnemonic")
+    if call.path != TIMESERIES_PATH or mnemonic not in parse.MNEMONICS:
+        return call.not_found()
+    path = call.root / REPLAY_DIR / f"{mnemonic}.json"
+    if not path.is_file():
         return 200, b"[]", "application/json"
-    return call.not_found()
+    low, high = date_or_none(call.query.get("start_date")) or date.min, call.upper(call.query.get("end_date"))
+    release = release_of(SOURCES["ofr_stfm"], parse.split_mnemonic(mnemonic)["vintage"])
+    kept = [pair for pair in json.loads(path.read_bytes())
+            if low <= (day := date.fromisoformat(pair[0])) <= high and call.published(day, release)]
+    return 200, json.dumps(kept).encode(), "application/json"
 
 
 # ------------------------------------------------------------------------------------------------- doctor's probe

@@ -1,6 +1,6 @@
-"""OFR Short-term Funding Monitor: the parser and fetcher on small SYNTHETIC bodies in the documented wire format
-(no real recorded OFR response was found in public repositories: transforms/ofr_stfm.py), the empty replay, the
-suite's bands. Every number below is SYNTHETIC, chosen only to exercise the code."""
+"""OFR Short-term Funding Monitor: the parser and fetcher on small SYNTHETIC bodies in the documented wire format,
+the empty replay of the unrecorded volume series, the suite's bands. Every number below is SYNTHETIC, chosen only to
+exercise the code; the real recorded rate bodies are tested in test_ofr_real_recordings.py."""
 
 import json
 from datetime import date
@@ -14,7 +14,7 @@ from flows.http import make_session
 from flows.replay import ReplayCall
 from flows.sources import Window
 from flows.sources import ofr_stfm as source
-from tests.conftest import fetch_request
+from tests.conftest import REPLAY_DIR, fetch_request
 from transforms import ofr_stfm
 from transforms.errors import ParseError
 from transforms.registry import SOURCES, HttpPolicy
@@ -74,12 +74,12 @@ def test_fetcher_asks_each_mnemonic_over_the_window():
     assert batch.frame.height == 6 * 3 + 6 * 2 and batch.frame["mnemonic"].n_unique() == 12
 
 
-def test_replay_has_no_recording_and_lands_nothing():
-    status, body, _ = source.replay(ReplayCall(None, "ofr_url", "series/timeseries",  # type: ignore[arg-type]
-                                               {"mnemonic": "REPO-DVP_AR_OO-P"}, None))
+def test_replay_of_an_unrecorded_series_lands_nothing():
+    status, body, _ = source.replay(ReplayCall(REPLAY_DIR, "ofr_url", "series/timeseries",
+                                               {"mnemonic": "REPO-DVP_TV_TOT-P"}, None))
     assert (status, body) == (200, b"[]")
-    assert ofr_stfm.parse_timeseries_json(body, "REPO-DVP_AR_OO-P").height == 0
-    assert source.replay(ReplayCall(None, "ofr_url", "series/other", {}, None))[0] == 404  # type: ignore[arg-type]
+    assert ofr_stfm.parse_timeseries_json(body, "REPO-DVP_TV_TOT-P").height == 0
+    assert source.replay(ReplayCall(REPLAY_DIR, "ofr_url", "series/other", {}, None))[0] == 404
 
 
 @pytest.fixture(scope="module")

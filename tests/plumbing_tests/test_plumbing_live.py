@@ -1,6 +1,7 @@
 """`qtwatch run --source nyfed_pd --source ofr_stfm` in live mode against a local server on 127.0.0.1 playing the
-real recorded primary dealer bodies (and the OFR's empty answer, as no OFR recording exists): the values land."""
+real recorded primary dealer and OFR bodies (the OFR's total volumes are unrecorded and answer []): the values land."""
 
+import json
 import os
 from datetime import date
 from unittest import mock
@@ -8,9 +9,13 @@ from unittest import mock
 import pytest
 from typer.testing import CliRunner
 
+from flows.replay import ReplayCall
+from flows.sources import ofr_stfm as ofr_source
 from qtwatch.cli import app
 from tests import fake_servers
+from tests.conftest import REPLAY_DIR
 from tests.spine_tests.conftest import read_loads, warehouse_env
+from transforms import ofr_stfm
 from warehouse.db import connect_readonly
 
 AS_OF = date(2026, 2, 6)
@@ -36,8 +41,7 @@ def test_live_run_lands_recorded_dealer_statistics(prefect_harness, httpserver, 
     finally:
         con.close()
     loads = read_loads(warehouse, run_id)
-    # no OFR recording exists: the OFR answers [] and nothing is landed (its load is 'unchanged', not failed)
-    assert {s: r["status"] for s, r in loads.items()} == {"nyfed_pd": "published", "ofr_stfm": "unchanged"}, \
+    assert {s: r["status"] for s, r in loads.items()} == {"nyfed_pd": "published", "ofr_stfm": "published"}, \
         result.output
     assert result.exit_code == 0, result.output
     # replay/nyfed/pd_get.json up to the as-of: 182 observations of 2021-12..2022-02 (16 key ids, two from
@@ -45,4 +49,8 @@ def test_live_run_lands_recorded_dealer_statistics(prefect_harness, httpserver, 
     assert rows == (238, 7, 231)
     assert total == [(112141.0, "SBN2022")]  # the recorded "112141"
     assert len(urls) == 1 and urls[0].startswith("http://localhost:") and "/pd/get/PDPOSGST-TOT_" in urls[0]
-    assert ofr == 0  # no OFR recording exists: nothing invented
+    # the recorded OFR rates the replay serves as of the run (each vintage's publication lag), volumes none
+    served = sum(len(json.loads(ofr_source.replay(ReplayCall(REPLAY_DIR, "ofr_url", ofr_source.TIMESERIES_PATH,
+                                                             {"mnemonic": m}, AS_OF))[1]))
+                 for m in ofr_stfm.MNEMONICS)
+    assert ofr == served == 807
