@@ -43,9 +43,7 @@ def _live_run(httpserver: HTTPServer, tmp_path, extra_env: dict[str, str] | None
 def test_live_run_lands_every_source_from_local_servers(prefect_harness, httpserver, tmp_path, keyed):
     env = {"FRED_API_KEY": API_KEY} if keyed else {}
     result, loads, counts, urls = _live_run(httpserver, tmp_path, env)
-    # no OFR response is recorded anywhere: the OFR fake answers [] and that load lands nothing ('unchanged')
     statuses = {s: r["status"] for s, r in loads.items()}
-    assert statuses.pop("ofr_stfm") == "unchanged", result.output
     assert statuses == {s: "published" for s in statuses}, result.output
     assert set(SOURCES) <= set(loads)
     assert result.exit_code == 0, result.output
