@@ -4,7 +4,8 @@ The webhook URL comes from the environment (QTWATCH_ALERT_WEBHOOK_URL); the body
 `text` line plus structured fields, so a Slack/Teams/Mattermost incoming webhook or any HTTP receiver can take it.
 Alerting never changes a run's outcome: a receiver that is down is logged, not raised.
 
-Stress rule: the newest day of `marts.funding_daily` on or before the run's as-of is a day of `marts.funding_events`
+Stress rule: the newest day of `marts.funding_daily` on or before the run's as-of whose SOFR is published (the as-of
+day's own SOFR comes the next morning) is a day of `marts.funding_events`
 (signals and thresholds documented in transforms/funding_events.py: SOFR - IORB, SOFR p99 - IORB, SRF take-up,
 segment spreads, dealer fails; with a severity). Then every run emits
 the Prefect event `qtwatch.funding.stress` (visible in the UI's event feed; an automation can trigger on it) and the
@@ -37,7 +38,8 @@ STRESS_SQL = """
     SELECT f.date, f.sofr_iorb_bp, f.sofr_p99_iorb_bp, f.srf_takeup_bn, f.on_rrp_bn, f.is_month_end, f.is_quarter_end,
            e.signals, e.severity, e.date IS NOT NULL AS fired
     FROM marts.funding_daily f LEFT JOIN marts.funding_events e ON e.date = f.date
-    WHERE f.date <= ? ORDER BY f.date DESC LIMIT ?
+    WHERE f.date <= ? AND (f.sofr_iorb_bp IS NOT NULL OR e.date IS NOT NULL)  -- a day whose SOFR is published
+    ORDER BY f.date DESC LIMIT ?
 """
 
 def post_alert(url: str, payload: dict[str, Any]) -> bool:

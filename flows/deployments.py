@@ -91,6 +91,8 @@ def start_server(host: str, port: int, log_path: Path, env: dict[str, str] | Non
     the kernel kills it when this process dies (a `kill -9` of `qtwatch serve` left the server running before)."""
     env = {**(os.environ if env is None else env), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_UI_API_URL": f"http://{host}:{port}/api"}
+    # the automations' messages link the run (`flow_run|ui_url`): rendered by the server, from its PREFECT_UI_URL
+    env.setdefault("PREFECT_UI_URL", f"http://{host}:{port}")
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prefect_bin = Path(sys.executable).with_name("prefect")
     command = [sys.executable, "-m", "flows.server_child", str(os.getpid()),

@@ -114,3 +114,12 @@ def test_writer_wait_comes_from_the_environment(monkeypatch):
     assert wait() == DEFAULT_WAIT_S
     monkeypatch.setenv(WAIT_ENV, "2.5")
     assert wait() == 2.5
+
+
+def test_the_as_of_day_without_its_sofr_yet_does_not_hide_the_day_before(funding):
+    """As of a day the mart holds a row for, but whose SOFR comes the next morning, the newest published day rules:
+    as of 2025-07-01 the quarter end 2025-06-30 is the day to alert on (SYNTHETIC rows)."""
+    funding.execute("INSERT INTO marts.funding_daily VALUES "
+                    "('2030-01-04', NULL, NULL, NULL, 90.0, false, false, false)")
+    signal = alerts.stress_signal(funding, date(2030, 1, 4))
+    assert signal is not None and signal["date"] == "2030-01-03"

@@ -155,14 +155,21 @@ def test_replay_run_completes_with_logs_and_artifact(stack):
         assert section in artifact["data"]
 
 
+def _posts(stack) -> list[dict]:
+    """The bodies the alert receiver got so far (the Custom Webhook block's {"text", "subject", "body"})."""
+    return [request.get_json() for request, _ in stack["receiver"].log]
+
+
 def test_broken_source_fails_and_alerts(stack):
+    """A served run's failure reaches the receiver through the Prefect automation `qtwatch: run failed`, once."""
     run = stack["broken"]
     assert run["state"]["type"] == "FAILED"
     assert "nyfed_rates" in run["state"]["message"]
-    bodies = [request.get_json() for request, _ in stack["receiver"].log]
-    failures = [b for b in bodies if b["kind"] == "failure"]
-    assert [b["flow_run"] for b in failures] == [run["name"]]
-    assert "nyfed_rates" in failures[0]["text"] and failures[0]["state"] == "Failed"
+    failures = _wait(lambda: [b for b in _posts(stack) if run["name"] in b.get("subject", "")], 60,
+                     f"the automation's message about {run['name']}")
+    assert len(failures) == 1 and failures[0]["subject"] == f"qtwatch run {run['name']} ended Failed"
+    assert "nyfed_rates" in failures[0]["text"] and f"/runs/flow-run/{run['id']}" in failures[0]["body"]
+    assert not [b for b in _posts(stack) if stack["good"]["name"] in b.get("subject", "")]  # it completed
 
 
 def _stress_events(api: str) -> list[dict]:
@@ -170,11 +177,14 @@ def _stress_events(api: str) -> list[dict]:
 
 
 def test_stress_day_raises_an_event_and_a_message(stack):
-    """The replay snapshot's last day is flagged; the webhook message must say the same day as the event."""
-    events = _wait(lambda: _stress_events(stack["api"]), 20, f"a {STRESS_EVENT} event")  # persisted in batches
-    stress = [request.get_json() for request, _ in stack["receiver"].log if request.get_json()["kind"] == "stress"]
-    assert stress and {s["date"] for s in stress} == {events[0]["payload"]["date"]}
-    assert events[0]["resource"]["prefect.resource.id"] == "qtwatch.mart.funding_daily"
+    """As of 2025-07-01 the quarter end 2025-06-30 is a funding event (SOFR 4.45% over IORB 4.40%, SRF take-up
+    $11bn: NY Fed, 2025-07-01); the automation `qtwatch: funding stress` posts the event's line for that day."""
+    events = _wait(lambda: _stress_events(stack["api"]), 30, f"a {STRESS_EVENT} event")  # persisted in batches
+    day = events[0]["payload"]["date"]
+    assert day == "2025-06-30" and events[0]["resource"]["prefect.resource.id"] == "qtwatch.mart.funding_daily"
+    stress = _wait(lambda: [b for b in _posts(stack) if b.get("subject") == "qtwatch funding stress"], 60,
+                   "the automation's stress message")
+    assert len(stress) == 1 and f"funding stress on {day} (quarter end)" in stress[0]["text"]
 
 
 def _in_fresh_process(stack, code: str) -> str:
@@ -188,7 +198,7 @@ def _in_fresh_process(stack, code: str) -> str:
 
 
 def test_stress_message_once_per_flagged_day(stack):
-    day = [r.get_json() for r, _ in stack["receiver"].log if r.get_json()["kind"] == "stress"][0]["date"]
+    day = _wait(lambda: _stress_events(stack["api"]), 30, f"a {STRESS_EVENT} event")[0]["payload"]["date"]
     code = (f"from flows.alerts import _first_alert_for as f; "
             f"print(f('{day}'), f('2099-01-02'), f('2099-01-02'))")
     assert _in_fresh_process(stack, code) == "False True False"
