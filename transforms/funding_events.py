@@ -11,7 +11,11 @@ tests/plumbing_tests/test_funding_events.py):
 - `srf`: standing repo take-up >= $5bn (transforms.funding.SRF_STRESS_BN: routine test amounts stay far below).
 - `segment_spread`: SOFR - TGCR >= 5 bp (the NY Fed split: DVP/GCF paying over tri-party; median 2 bp, 95th
   percentile 4 bp in the recorded 2024-10..2026-08 history, 7 bp on 2025-10-31), or, where the OFR series are
-  loaded, DVP - tri-party >= 10 bp or GCF - tri-party >= 10 bp (not calibrated: no OFR history is recorded).
+  loaded, DVP - tri-party >= 8 bp or GCF - tri-party >= 13 bp (preliminary overnight rates). Calibrated like the
+  SOFR - TGCR rule on the recorded OFR history 2025-06-02..2026-10 (recordings/ofr): DVP - tri-party median 3 bp,
+  95th percentile 5 bp, over 334 days; GCF - tri-party (GCF is structurally dearer) median 7 bp, 95th percentile
+  11 bp, over the 124 days GCF was sent. Together they fire on 8 recorded days, each a known pressure day: the
+  2025-06-30 and 2025-09-30 quarter ends, 2025-07-01, 2025-10-17, 2025-10-31, 2025-11-03/04 and 2025-12-31.
 - `dealer_fails`: primary dealers' Treasury fails (to deliver + to receive) >= 1.5x their median of the previous
   26 weeks (at least 13 weeks held), dated on the as-of Wednesday: fails trend with balance sheets, so the rule is
   relative.
@@ -31,7 +35,8 @@ SOFR_IORB_BP = 5.0
 SOFR_P99_IORB_BP = 20.0
 SRF_BN = SRF_STRESS_BN
 SOFR_TGCR_BP = 5.0
-OFR_SEGMENT_BP = 10.0
+OFR_DVP_TRI_BP = 8.0
+OFR_GCF_TRI_BP = 13.0
 FAILS_MULTIPLE = 1.5
 FAILS_WINDOW_WEEKS = 26
 FAILS_MIN_WEEKS = 13
@@ -69,7 +74,7 @@ def dealer_fails(dealers: pl.DataFrame) -> pl.DataFrame:
 
 def _fired() -> dict[str, pl.Expr]:
     """Each signal's rule (null inputs never fire)."""
-    ofr = (pl.col("dvp_tri_bp") >= OFR_SEGMENT_BP) | (pl.col("gcf_tri_bp") >= OFR_SEGMENT_BP)
+    ofr = (pl.col("dvp_tri_bp") >= OFR_DVP_TRI_BP) | (pl.col("gcf_tri_bp") >= OFR_GCF_TRI_BP)
     return {
         "sofr_iorb": pl.col("sofr_iorb_bp") >= SOFR_IORB_BP,
         "sofr_p99_iorb": pl.col("sofr_p99_iorb_bp") >= SOFR_P99_IORB_BP,

@@ -93,3 +93,29 @@ def test_unrecorded_volume_series_still_answer_empty_and_unknown_mnemonics_404()
         if mnemonic not in builder.RECORDINGS:
             assert "_TV_TOT-" in mnemonic and source.replay(_call(mnemonic, None))[:2] == (200, b"[]")
     assert source.replay(_call("REPO-DVP_TV_OO-F", None))[0] == 404  # recorded upstream, not a qtwatch mnemonic
+
+
+def test_the_segment_spread_thresholds_fire_on_the_recorded_pressure_days_only():
+    """transforms.funding_events' OFR thresholds, computed on the recorded preliminary overnight rates: they sit
+    above the 95th percentile of each spread and fire on quarter/year ends and the late-October 2025 squeeze."""
+    import polars as pl
+
+    from transforms import funding_events
+
+    rates = {seg: values(f"REPO-{seg}_AR_OO-P") for seg in ("DVP", "GCF", "TRI")}
+    days = sorted(rates["TRI"])
+    frame = pl.DataFrame({
+        "date": days,
+        "dvp_tri_bp": [_bp(rates["DVP"].get(d), rates["TRI"][d]) for d in days],
+        "gcf_tri_bp": [_bp(rates["GCF"].get(d), rates["TRI"][d]) for d in days],
+    }, schema={"date": pl.Date, "dvp_tri_bp": pl.Float64, "gcf_tri_bp": pl.Float64})
+    assert frame["dvp_tri_bp"].quantile(0.95) == 5.0 and frame["gcf_tri_bp"].quantile(0.95) == 11.0
+    assert funding_events.OFR_DVP_TRI_BP > 5.0 and funding_events.OFR_GCF_TRI_BP > 11.0
+    fired = frame.filter((pl.col("dvp_tri_bp") >= funding_events.OFR_DVP_TRI_BP)
+                         | (pl.col("gcf_tri_bp") >= funding_events.OFR_GCF_TRI_BP))["date"].to_list()
+    assert [d.isoformat() for d in fired] == ["2025-06-30", "2025-07-01", "2025-09-30", "2025-10-17", "2025-10-31",
+                                             "2025-11-03", "2025-11-04", "2025-12-31"]
+
+
+def _bp(rate: float | None, tri: float | None) -> float | None:
+    return None if rate is None or tri is None else round((rate - tri) * 100, 1)
