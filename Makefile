@@ -50,8 +50,9 @@ demo: $(STAMP) ## run the whole pipeline offline on the bundled recorded snapsho
 test: $(STAMP) chromium ## run the test suite (no network; writes nothing under data/)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff and the mypy type check (both must be clean)
+lint: $(STAMP) ## ruff (lint and format) and the mypy type check (all must be clean)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 report: $(STAMP) ## write the HTML report from the published warehouse

@@ -43,8 +43,12 @@ PYTHON = sys.executable
 # D: a Monday on which every source has data in the replay; D+1 brings a day of FRED, NY Fed rates, DTS and auctions.
 D = date(2026, 6, 22)
 # Analytics off; a loaded machine can need more than Prefect's default 20 s to start (and migrate) a temporary server.
-QUIET_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+QUIET_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+}
 STAGES = ("fetch + parse", "validate", "land", "open warehouse", "core", "marts", "report", "data docs", "publish")
 SCALES = (4, 16)
 
@@ -134,10 +138,19 @@ class Bench:
     def qtwatch(self, warehouse: Path, as_of: date, *, replay: Path = ROOT / "replay", code: Path = ROOT) -> Sample:
         """One `qtwatch run --replay --as-of` into `warehouse`, through the probe."""
         folder = warehouse.parent
-        env = {**self.env, "QTWATCH_WAREHOUSE": str(warehouse), "QTWATCH_REPLAY_DIR": str(replay),
-               "QTWATCH_GX_DOCS_DIR": str(folder / "gx_docs"), "QTWATCH_REPORT_PATH": str(folder / "report.html")}
-        return run_process([PYTHON, "-m", "benchmarks.probe", "run", "--replay", "--as-of", as_of.isoformat()],
-                           env, cwd=code, probe=True)
+        env = {
+            **self.env,
+            "QTWATCH_WAREHOUSE": str(warehouse),
+            "QTWATCH_REPLAY_DIR": str(replay),
+            "QTWATCH_GX_DOCS_DIR": str(folder / "gx_docs"),
+            "QTWATCH_REPORT_PATH": str(folder / "report.html"),
+        }
+        return run_process(
+            [PYTHON, "-m", "benchmarks.probe", "run", "--replay", "--as-of", as_of.isoformat()],
+            env,
+            cwd=code,
+            probe=True,
+        )
 
     def trivial(self) -> list[Sample]:
         return [run_process([PYTHON, "-m", "benchmarks.trivial_flow"], self.env) for _ in range(self.repeats)]
@@ -157,10 +170,20 @@ class Bench:
         out = {}
         for factor in scales:
             built = synth.build(factor, self.work / f"synth-x{factor}")
-            samples = [self.qtwatch(self.work / f"synth-x{factor}" / f"run{i}" / "qtwatch.duckdb", D,
-                                    replay=built.replay_dir, code=built.code_dir) for i in range(self.repeats)]
-            out[f"x{factor}"] = {"rows_factor": round(built.factor, 2), "synthetic_series": built.synthetic_series,
-                                 "samples": samples}
+            samples = [
+                self.qtwatch(
+                    self.work / f"synth-x{factor}" / f"run{i}" / "qtwatch.duckdb",
+                    D,
+                    replay=built.replay_dir,
+                    code=built.code_dir,
+                )
+                for i in range(self.repeats)
+            ]
+            out[f"x{factor}"] = {
+                "rows_factor": round(built.factor, 2),
+                "synthetic_series": built.synthetic_series,
+                "samples": samples,
+            }
             shutil.rmtree(self.work / f"synth-x{factor}", ignore_errors=True)
         return out
 
@@ -171,17 +194,21 @@ def median(samples: list[Sample], attr: str = "seconds") -> float:
 
 def stage_medians(samples: list[Sample]) -> dict[str, float]:
     """Median seconds per stage, plus the engine marks (imports before the flow call, Prefect start and stop)."""
+
     def one(sample: Sample) -> dict[str, float]:
         marks, stages = sample.probe.get("marks", {}), sample.probe.get("stages", {})
         body = marks.get("body_end", 0) - marks.get("body_start", 0)
         named = {s: stages.get(s, 0.0) for s in STAGES}
-        return {"python + imports (before the flow starts)": marks.get("flow_called", 0),
-                "Prefect engine start (server, flow run)": marks.get("body_start", 0) - marks.get("flow_called", 0),
-                **named,
-                "flow body, other": body - sum(named.values()),
-                "Prefect finish (after the body, before the call returns)":
-                    marks.get("flow_returned", 0) - marks.get("body_end", 0),
-                "CLI summary + exit (temporary server stop)": sample.seconds - marks.get("flow_returned", 0)}
+        return {
+            "python + imports (before the flow starts)": marks.get("flow_called", 0),
+            "Prefect engine start (server, flow run)": marks.get("body_start", 0) - marks.get("flow_called", 0),
+            **named,
+            "flow body, other": body - sum(named.values()),
+            "Prefect finish (after the body, before the call returns)": marks.get("flow_returned", 0)
+            - marks.get("body_end", 0),
+            "CLI summary + exit (temporary server stop)": sample.seconds - marks.get("flow_returned", 0),
+        }
+
     rows = [one(s) for s in samples]
     return {k: round(statistics.median(r[k] for r in rows), 3) for k in rows[0]}
 
@@ -189,8 +216,13 @@ def stage_medians(samples: list[Sample]) -> dict[str, float]:
 def import_times(samples: list[Sample]) -> dict[str, list[float]]:
     """Median [start offset, seconds] of each watched import."""
     names = samples[0].probe.get("imports", {})
-    return {n: [round(statistics.median(s.probe["imports"][n][i] for s in samples if n in s.probe.get("imports", {})),
-                      3) for i in (0, 1)] for n in names}
+    return {
+        n: [
+            round(statistics.median(s.probe["imports"][n][i] for s in samples if n in s.probe.get("imports", {})), 3)
+            for i in (0, 1)
+        ]
+        for n in names
+    }
 
 
 def rows_of_full_run(warehouse: Path) -> int:
@@ -198,8 +230,13 @@ def rows_of_full_run(warehouse: Path) -> int:
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute("SELECT sum(rows_fetched) FROM meta.loads WHERE source <> 'marts' AND run_id = "
-                           "(SELECT run_id FROM meta.runs ORDER BY started_at LIMIT 1)").fetchall()[0][0] or 0
+        return (
+            con.execute(
+                "SELECT sum(rows_fetched) FROM meta.loads WHERE source <> 'marts' AND run_id = "
+                "(SELECT run_id FROM meta.runs ORDER BY started_at LIMIT 1)"
+            ).fetchall()[0][0]
+            or 0
+        )
 
 
 def query_latency(warehouse: Path, repeats: int = 20) -> dict[str, dict[str, float]]:
@@ -217,31 +254,43 @@ def query_latency(warehouse: Path, repeats: int = 20) -> dict[str, dict[str, flo
                 run_query(con, sql)
                 times.append((time.perf_counter() - start) * 1e3)
             times.sort()
-            out[path.stem] = {"p50_ms": round(statistics.median(times), 2),
-                              "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2)}
+            out[path.stem] = {
+                "p50_ms": round(statistics.median(times), 2),
+                "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2),
+            }
     return out
 
 
-def summarise(mode: str, trivial: list[Sample], runs: dict[str, list[Sample]], floor_s: float, floor_cpu: float,
-              rows: int) -> dict:
+def summarise(
+    mode: str, trivial: list[Sample], runs: dict[str, list[Sample]], floor_s: float, floor_cpu: float, rows: int
+) -> dict:
     """Medians, stage shares and the issue's ratios for one mode."""
     t, full, rerun, incr = (median(trivial), median(runs["full"]), median(runs["rerun"]), median(runs["incremental"]))
     cpu = {k: median(v, "cpu_s") for k, v in {"trivial": trivial, **runs}.items()}
     return {
         "mode": mode,
-        "seconds": {"trivial": round(t, 3), "full": round(full, 3), "rerun": round(rerun, 3),
-                    "incremental": round(incr, 3)},
+        "seconds": {
+            "trivial": round(t, 3),
+            "full": round(full, 3),
+            "rerun": round(rerun, 3),
+            "incremental": round(incr, 3),
+        },
         "cpu_seconds": {k: round(v, 3) for k, v in cpu.items()},
-        "cpu_ratios": {"(full - trivial) / floor": round((cpu["full"] - cpu["trivial"]) / floor_cpu, 2),
-                       "(rerun - trivial) / floor": round((cpu["rerun"] - cpu["trivial"]) / floor_cpu, 2),
-                       "(incremental - trivial) / (backfill - trivial)":
-                           round((cpu["incremental"] - cpu["trivial"]) / (cpu["full"] - cpu["trivial"]), 3)},
+        "cpu_ratios": {
+            "(full - trivial) / floor": round((cpu["full"] - cpu["trivial"]) / floor_cpu, 2),
+            "(rerun - trivial) / floor": round((cpu["rerun"] - cpu["trivial"]) / floor_cpu, 2),
+            "(incremental - trivial) / (backfill - trivial)": round(
+                (cpu["incremental"] - cpu["trivial"]) / (cpu["full"] - cpu["trivial"]), 3
+            ),
+        },
         "peak_rss_mb": {k: round(median(v, "peak_mb")) for k, v in runs.items()},
         "tree_peak_rss_mb": {k: round(median(v, "tree_peak_mb")) for k, v in runs.items()},
         "trivial_peak_rss_mb": round(median(trivial, "peak_mb")),
-        "ratios": {"(full - trivial) / floor": round((full - t) / floor_s, 2),
-                   "(rerun - trivial) / floor": round((rerun - t) / floor_s, 2),
-                   "(incremental - trivial) / (backfill - trivial)": round((incr - t) / (full - t), 3)},
+        "ratios": {
+            "(full - trivial) / floor": round((full - t) / floor_s, 2),
+            "(rerun - trivial) / floor": round((rerun - t) / floor_s, 2),
+            "(incremental - trivial) / (backfill - trivial)": round((incr - t) / (full - t), 3),
+        },
         "rows_per_s_beyond_trivial": round(rows / max(full - t, 1e-9)),
         "stages": {k: stage_medians(v) for k, v in runs.items()},
         "imports_full": import_times(runs["full"]),
@@ -256,12 +305,24 @@ def versions() -> dict[str, str]:
 
 def machine() -> dict:
     load = os.getloadavg()
-    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), "0")
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": round(int(mem) / 2**20, 1),
-            "load_average_at_start": [round(x, 2) for x in load], "platform": platform.platform()}
+    mem = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(int(mem) / 2**20, 1),
+        "load_average_at_start": [round(x, 2) for x in load],
+        "platform": platform.platform(),
+    }
 
 
 def start_server(work: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
@@ -283,22 +344,31 @@ def measure(repeats: int, scales: tuple[int, ...], out: Path) -> dict:
     from flows.deployments import stop_process
 
     started = time.perf_counter()
-    result: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
-                    "versions": versions(), "repeats": repeats, "as_of": {"backfill": D.isoformat(),
-                                                                         "incremental": (D + timedelta(1)).isoformat()},
-                    "command": "make bench  (.venv/bin/python -m benchmarks.bench)"}
+    result: dict = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "versions": versions(),
+        "repeats": repeats,
+        "as_of": {"backfill": D.isoformat(), "incremental": (D + timedelta(1)).isoformat()},
+        "command": "make bench  (.venv/bin/python -m benchmarks.bench)",
+    }
     with tempfile.TemporaryDirectory(prefix="qtwatch-bench-") as tmp:
         work = Path(tmp)
         base = {**os.environ, **QUIET_ENV}
         base.pop("PREFECT_API_URL", None)
         for key in [k for k in base if k.startswith("QTWATCH_")]:
             base.pop(key)
-        floors = [run_process([PYTHON, "-m", "benchmarks.floor", str(work / f"floor{i}.duckdb")], base)
-                  for i in range(repeats)]
+        floors = [
+            run_process([PYTHON, "-m", "benchmarks.floor", str(work / f"floor{i}.duckdb")], base)
+            for i in range(repeats)
+        ]
         floor_s, floor_cpu = median(floors), median(floors, "cpu_s")
-        result["floor"] = {"seconds": round(floor_s, 3), "cpu_seconds": round(floor_cpu, 3),
-                           "peak_rss_mb": round(median(floors, "peak_mb")),
-                           "all_seconds": [round(s.seconds, 3) for s in floors]}
+        result["floor"] = {
+            "seconds": round(floor_s, 3),
+            "cpu_seconds": round(floor_cpu, 3),
+            "peak_rss_mb": round(median(floors, "peak_mb")),
+            "all_seconds": [round(s.seconds, 3) for s in floors],
+        }
         temporary_env = {**base, "PREFECT_HOME": str(work / "prefect-home")}
         run_process([PYTHON, "-m", "benchmarks.trivial_flow"], temporary_env)  # creates the database: not timed
         temporary = Bench(work, "temporary", temporary_env, repeats)
@@ -314,8 +384,10 @@ def measure(repeats: int, scales: tuple[int, ...], out: Path) -> dict:
             running_env = {**base, "PREFECT_HOME": str(work / "prefect-client-home"), "PREFECT_API_URL": api}
             running = Bench(work, "server", running_env, repeats)
             trivial, runs = running.trivial(), running.runs()
-            result["running_server"] = {**summarise("running server", trivial, runs, floor_s, floor_cpu, rows),
-                                        "server_start_s": round(ready_s, 2)}
+            result["running_server"] = {
+                **summarise("running server", trivial, runs, floor_s, floor_cpu, rows),
+                "server_start_s": round(ready_s, 2),
+            }
             if scales:
                 _dump(out, {**result, "partial": "no scaling rows yet"})
                 result["scaling"] = scaling_rows(running, runs["full"], median(trivial), rows, scales)
@@ -332,12 +404,16 @@ def scaling_rows(bench: Bench, full_x1: list[Sample], trivial_s: float, rows: in
     for name, entry in out.items():
         seconds = median(entry["samples"])
         total_rows = round(rows * entry["rows_factor"])
-        table[name] = {"rows_factor": entry["rows_factor"], "synthetic_series": entry["synthetic_series"],
-                       "rows": total_rows, "seconds": round(seconds, 3),
-                       "beyond_trivial_s": round(seconds - trivial_s, 3),
-                       "s_per_million_rows_beyond_trivial": round((seconds - trivial_s) / total_rows * 1e6, 2),
-                       "peak_rss_mb": round(median(entry["samples"], "peak_mb")),
-                       "stages": stage_medians(entry["samples"])}
+        table[name] = {
+            "rows_factor": entry["rows_factor"],
+            "synthetic_series": entry["synthetic_series"],
+            "rows": total_rows,
+            "seconds": round(seconds, 3),
+            "beyond_trivial_s": round(seconds - trivial_s, 3),
+            "s_per_million_rows_beyond_trivial": round((seconds - trivial_s) / total_rows * 1e6, 2),
+            "peak_rss_mb": round(median(entry["samples"], "peak_mb")),
+            "stages": stage_medians(entry["samples"]),
+        }
     return table
 
 
@@ -345,43 +421,74 @@ def render(result: dict) -> str:
     """The table `make bench` prints (and docs/benchmarks.md quotes); also renders a partial result."""
     modes = [result[k] for k in ("temporary_server", "running_server") if k in result]
     head = "| scenario | " + " | ".join(m["mode"] for m in modes) + " |"
-    lines = [f"qtwatch benchmark {result['date']} - median of {result['repeats']} runs, "
-             f"{result['machine']['cpus']} CPUs, load {result['machine']['load_average_at_start']}; "
-             "wall seconds (CPU seconds of the process and its temporary server in brackets)", "",
-             head, "|---" * (len(modes) + 1) + "|"]
+    lines = [
+        f"qtwatch benchmark {result['date']} - median of {result['repeats']} runs, "
+        f"{result['machine']['cpus']} CPUs, load {result['machine']['load_average_at_start']}; "
+        "wall seconds (CPU seconds of the process and its temporary server in brackets)",
+        "",
+        head,
+        "|---" * (len(modes) + 1) + "|",
+    ]
 
     def row(label: str, values: list[str]) -> None:
         lines.append(f"| {label} | " + " | ".join(values) + " |")
 
-    row(f"floor: polars -> DuckDB, same files ({result['rows_full_run']:,} rows)",
-        [f"{result['floor']['seconds']:.2f} s ({result['floor']['cpu_seconds']:.2f} s)"] * len(modes))
-    for key, label in (("trivial", "trivial one-task flow"), ("full", f"full run, new warehouse (as-of {D})"),
-                       ("rerun", "re-run, nothing new"), ("incremental", "daily incremental (as-of D+1)")):
+    row(
+        f"floor: polars -> DuckDB, same files ({result['rows_full_run']:,} rows)",
+        [f"{result['floor']['seconds']:.2f} s ({result['floor']['cpu_seconds']:.2f} s)"] * len(modes),
+    )
+    for key, label in (
+        ("trivial", "trivial one-task flow"),
+        ("full", f"full run, new warehouse (as-of {D})"),
+        ("rerun", "re-run, nothing new"),
+        ("incremental", "daily incremental (as-of D+1)"),
+    ):
         row(label, [f"{m['seconds'][key]:.2f} s ({m['cpu_seconds'][key]:.2f} s)" for m in modes])
     for key in modes[0]["ratios"]:
         row(key, [f"{m['ratios'][key]:.2f} ({m['cpu_ratios'][key]:.2f})" for m in modes])
-    row("peak RSS full run, qtwatch process (tree incl. server)",
-        [f"{m['peak_rss_mb']['full']} MB ({m['tree_peak_rss_mb']['full']} MB)" for m in modes])
-    row("rows/s beyond the trivial flow (floor: rows/s of the floor)",
-        [f"{m['rows_per_s_beyond_trivial']:,} ({result['floor']['rows_per_s']:,})" for m in modes])
-    lines += ["", "Stages of the full run / re-run / incremental (seconds, median):", "",
-              "| stage | " + " | ".join(f"{m['mode']}: full / rerun / incr" for m in modes) + " |",
-              "|---" * (len(modes) + 1) + "|"]
+    row(
+        "peak RSS full run, qtwatch process (tree incl. server)",
+        [f"{m['peak_rss_mb']['full']} MB ({m['tree_peak_rss_mb']['full']} MB)" for m in modes],
+    )
+    row(
+        "rows/s beyond the trivial flow (floor: rows/s of the floor)",
+        [f"{m['rows_per_s_beyond_trivial']:,} ({result['floor']['rows_per_s']:,})" for m in modes],
+    )
+    lines += [
+        "",
+        "Stages of the full run / re-run / incremental (seconds, median):",
+        "",
+        "| stage | " + " | ".join(f"{m['mode']}: full / rerun / incr" for m in modes) + " |",
+        "|---" * (len(modes) + 1) + "|",
+    ]
     for stage in modes[0]["stages"]["full"]:
-        row(stage, [" / ".join(f"{m['stages'][k][stage]:.2f}" for k in ("full", "rerun", "incremental"))
-                    for m in modes])
+        row(
+            stage, [" / ".join(f"{m['stages'][k][stage]:.2f}" for k in ("full", "rerun", "incremental")) for m in modes]
+        )
     if "scaling" in result:
-        lines += ["", "Scaling (running server, full run, SYNTHETIC FRED copies):", "",
-                  "| data | rows | seconds | beyond trivial | s per 1M rows beyond trivial | peak RSS | validate | "
-                  "land | core |", "|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "Scaling (running server, full run, SYNTHETIC FRED copies):",
+            "",
+            "| data | rows | seconds | beyond trivial | s per 1M rows beyond trivial | peak RSS | validate | "
+            "land | core |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for name, entry in result["scaling"].items():
             stages = entry["stages"]
-            lines.append(f"| {name} ({entry['synthetic_series']} synthetic series) | {entry['rows']:,} | "
-                         f"{entry['seconds']:.2f} | {entry['beyond_trivial_s']:.2f} | "
-                         f"{entry['s_per_million_rows_beyond_trivial']:.1f} | {entry['peak_rss_mb']} MB | "
-                         f"{stages['validate']:.2f} | {stages['land']:.2f} | {stages['core']:.2f} |")
-    lines += ["", "Example queries on the published warehouse (ms, 20 runs each):", "", "| query | p50 | p95 |",
-              "|---|---|---|"]
+            lines.append(
+                f"| {name} ({entry['synthetic_series']} synthetic series) | {entry['rows']:,} | "
+                f"{entry['seconds']:.2f} | {entry['beyond_trivial_s']:.2f} | "
+                f"{entry['s_per_million_rows_beyond_trivial']:.1f} | {entry['peak_rss_mb']} MB | "
+                f"{stages['validate']:.2f} | {stages['land']:.2f} | {stages['core']:.2f} |"
+            )
+    lines += [
+        "",
+        "Example queries on the published warehouse (ms, 20 runs each):",
+        "",
+        "| query | p50 | p95 |",
+        "|---|---|---|",
+    ]
     lines += [f"| {q} | {v['p50_ms']:.1f} | {v['p95_ms']:.1f} |" for q, v in result["query_latency_ms"].items()]
     if "bench_seconds" in result:
         lines += ["", f"bench took {result['bench_seconds']:.0f} s"]

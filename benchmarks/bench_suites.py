@@ -33,8 +33,13 @@ def raw_batches() -> dict[str, pl.DataFrame]:
     from transforms import cftc, fiscal, fred, nyfed
 
     units = {e["series_id"]: e["units"] for e in catalog()}
-    observations = pl.concat([fred.parse_fredgraph_csv(p.read_bytes(), p.stem)
-                              for p in sorted((REPLAY / "fred/fredgraph").glob("*.csv")) if p.stem in units])
+    observations = pl.concat(
+        [
+            fred.parse_fredgraph_csv(p.read_bytes(), p.stem)
+            for p in sorted((REPLAY / "fred/fredgraph").glob("*.csv"))
+            if p.stem in units
+        ]
+    )
     auctions, _ = fiscal.parse_fiscal_page(_replay("fiscaldata/auctions_query.json.gz"))
     dts, _ = fiscal.parse_fiscal_page(_replay("fiscaldata/operating_cash_balance.json.gz"))
     return {
@@ -85,10 +90,16 @@ def main() -> None:
             verdict = validator.validate(dataset, frame)
             seconds.append(time.perf_counter() - started)
         median = sorted(seconds)[len(seconds) // 2]
-        figures[dataset] = {"rows": frame.height, "rules": verdict.evaluated, "seconds": round(median, 3),
-                            "success": verdict.success}
-        print(f"{dataset:28s} rows={frame.height:7d} rules={verdict.evaluated:4d} median={median:6.3f} s "
-              f"success={verdict.success}")
+        figures[dataset] = {
+            "rows": frame.height,
+            "rules": verdict.evaluated,
+            "seconds": round(median, 3),
+            "success": verdict.success,
+        }
+        print(
+            f"{dataset:28s} rows={frame.height:7d} rules={verdict.evaluated:4d} median={median:6.3f} s "
+            f"success={verdict.success}"
+        )
     total = sum(f["seconds"] for f in figures.values())
     print(f"{'all suites':28s} rules={sum(f['rules'] for f in figures.values()):4d} sum of medians={total:6.3f} s")
     if args.json:

@@ -17,9 +17,12 @@ from pathlib import Path
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 FREDGRAPH = {
-    "WALCL": "fred/fredgraph/qie2003/WALCL.csv", "WDTGAL": "fred/fredgraph/sphynxkatt0/WDTGAL.csv",
-    "RRPONTSYD": "fred/fredgraph/qie2003/RRPONTSYD.csv", "SOFR": "fred/fredgraph/qie2003/SOFR.csv",
-    "IORB": "fred/fredgraph/SOFR3/IORB.csv", "DGS10": "fred/fredgraph/qie2003/DGS10.csv",
+    "WALCL": "fred/fredgraph/qie2003/WALCL.csv",
+    "WDTGAL": "fred/fredgraph/sphynxkatt0/WDTGAL.csv",
+    "RRPONTSYD": "fred/fredgraph/qie2003/RRPONTSYD.csv",
+    "SOFR": "fred/fredgraph/qie2003/SOFR.csv",
+    "IORB": "fred/fredgraph/SOFR3/IORB.csv",
+    "DGS10": "fred/fredgraph/qie2003/DGS10.csv",
 }
 REPEATS = 5
 
@@ -64,8 +67,10 @@ def bench_pandas(validator, batches: dict) -> None:
         convert, _ = timed(prepared.to_pandas)
         validator.validate(dataset, frame)  # first call builds the suite and its validation definition
         total, outcome = timed(lambda d=dataset, f=frame: validator.validate(d, f))
-        print(f"pandas  {dataset:24s} rows={frame.height:6d} rules={outcome.evaluated:3d} "
-              f"to_pandas={convert * 1e3:7.1f} ms  validate={total * 1e3:7.1f} ms  success={outcome.success}")
+        print(
+            f"pandas  {dataset:24s} rows={frame.height:6d} rules={outcome.evaluated:3d} "
+            f"to_pandas={convert * 1e3:7.1f} ms  validate={total * 1e3:7.1f} ms  success={outcome.success}"
+        )
 
 
 def bench_sqlite(batches: dict) -> None:
@@ -88,8 +93,10 @@ def bench_sqlite(batches: dict) -> None:
             )
             suite = context.suites.add(suites.registry[dataset]())
             total, result = timed(lambda b=batch_definition, s=suite: b.get_batch().validate(s), repeats=3)
-            print(f"sqlite  {dataset:24s} rows={frame.height:6d} load={load * 1e3:7.1f} ms  "
-                  f"validate={total * 1e3:7.1f} ms  (type rules use pandas dtypes: success={result.success})")
+            print(
+                f"sqlite  {dataset:24s} rows={frame.height:6d} load={load * 1e3:7.1f} ms  "
+                f"validate={total * 1e3:7.1f} ms  (type rules use pandas dtypes: success={result.success})"
+            )
 
 
 def _to_sqlite(db: Path, table: str, frame) -> None:
@@ -118,8 +125,10 @@ def main() -> None:
 
     validator = Validator()
     ready = time.perf_counter()
-    print(f"setup   import great_expectations={imported - start:.2f} s  Validator()={ready - imported:.3f} s  "
-          f"RSS after set-up={_rss_mb():.0f} MiB")
+    print(
+        f"setup   import great_expectations={imported - start:.2f} s  Validator()={ready - imported:.3f} s  "
+        f"RSS after set-up={_rss_mb():.0f} MiB"
+    )
     batches = load_batches()
     bench_pandas(validator, batches)
     bench_sqlite(batches)

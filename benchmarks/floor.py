@@ -23,8 +23,9 @@ def load(con: duckdb.DuckDBPyConnection, replay: Path = REPLAY) -> int:
     """Read every snapshot file with polars and write it to one DuckDB table per file; return the rows loaded."""
     frames: dict[str, pl.DataFrame] = {}
     for path in sorted((replay / "fred" / "fredgraph").glob("*.csv")):
-        frames[f"fred_{path.stem}"] = pl.read_csv(path, null_values=["", "."], try_parse_dates=True,
-                                                  infer_schema_length=None)
+        frames[f"fred_{path.stem}"] = pl.read_csv(
+            path, null_values=["", "."], try_parse_dates=True, infer_schema_length=None
+        )
     for name in ("auctions_query", "operating_cash_balance"):
         records = json.loads(gzip.decompress((replay / "fiscaldata" / f"{name}.json.gz").read_bytes()))["data"]
         frames[name] = pl.DataFrame(records, infer_schema_length=None)

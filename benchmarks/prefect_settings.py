@@ -40,8 +40,12 @@ VARIANTS: dict[str, dict[str, str]] = {
     "+ unneeded services off": SERVICES_OFF,
     "+ UI off": {**SERVICES_OFF, **UI_OFF},
     "+ no migration / block registration check": {**SERVICES_OFF, **UI_OFF, **NO_MIGRATION},
-    "+ event persister off (events not stored)": {**SERVICES_OFF, **UI_OFF, **NO_MIGRATION,
-                                                  "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false"},
+    "+ event persister off (events not stored)": {
+        **SERVICES_OFF,
+        **UI_OFF,
+        **NO_MIGRATION,
+        "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    },
 }
 
 
@@ -56,13 +60,17 @@ def main() -> None:
         run_process([sys.executable, "-m", "benchmarks.trivial_flow"], base)  # migrates the new database
         baseline = None
         for name, extra in VARIANTS.items():
-            samples = [run_process([sys.executable, "-m", "benchmarks.trivial_flow"], {**base, **extra})
-                       for _ in range(args.repeats)]
+            samples = [
+                run_process([sys.executable, "-m", "benchmarks.trivial_flow"], {**base, **extra})
+                for _ in range(args.repeats)
+            ]
             wall = statistics.median(s.seconds for s in samples)
             cpu = statistics.median(s.cpu_s for s in samples)
             baseline = (wall, cpu) if baseline is None else baseline
-            print(f"{name:<46} wall {wall:6.2f} s ({wall - baseline[0]:+.2f})  CPU {cpu:6.2f} s "
-                  f"({cpu - baseline[1]:+.2f})  walls {[round(s.seconds, 2) for s in samples]}")
+            print(
+                f"{name:<46} wall {wall:6.2f} s ({wall - baseline[0]:+.2f})  CPU {cpu:6.2f} s "
+                f"({cpu - baseline[1]:+.2f})  walls {[round(s.seconds, 2) for s in samples]}"
+            )
 
 
 if __name__ == "__main__":

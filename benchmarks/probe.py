@@ -169,8 +169,16 @@ HOOKS: dict[str, Callable] = {
     "flows.pipeline": _on_pipeline,
 }
 # Heavy third-party imports: when each one ran (inclusive of what it imports), to see if it is on the critical path.
-WATCHED_IMPORTS = ("prefect", "great_expectations", "plotly.graph_objects", "polars", "duckdb", "pandas",
-                   "flows.pipeline", "qtwatch.cli")
+WATCHED_IMPORTS = (
+    "prefect",
+    "great_expectations",
+    "plotly.graph_objects",
+    "polars",
+    "duckdb",
+    "pandas",
+    "flows.pipeline",
+    "qtwatch.cli",
+)
 
 
 class _Finder(importlib.abc.MetaPathFinder):

@@ -94,12 +94,16 @@ def build(factor: int, dest: Path) -> Extension:
             added.append({**entry, "series_id": series_id, "title": f"SYNTHETIC benchmark copy: {entry['title']}"})
     with open(catalog_path, "a", newline="") as handle:
         csv.DictWriter(handle, fieldnames=fields, lineterminator="\n").writerows(added)
-    (dest / "README.txt").write_text(f"SYNTHETIC benchmark data ({PREFIX}* series), written by benchmarks/synth.py; "
-                                     "not real observations. Safe to delete.\n")
+    (dest / "README.txt").write_text(
+        f"SYNTHETIC benchmark data ({PREFIX}* series), written by benchmarks/synth.py; "
+        "not real observations. Safe to delete.\n"
+    )
     return Extension(replay, code, total, rows, len(added))
 
 
 if __name__ == "__main__":
     built = build(int(sys.argv[1]), Path(sys.argv[2]))
-    print(f"x{built.factor:.2f}: {built.synthetic_series} synthetic series, {built.synthetic_rows:,} synthetic rows "
-          f"+ {built.real_rows:,} real rows -> {built.replay_dir}")
+    print(
+        f"x{built.factor:.2f}: {built.synthetic_series} synthetic series, {built.synthetic_rows:,} synthetic rows "
+        f"+ {built.real_rows:,} real rows -> {built.replay_dir}"
+    )

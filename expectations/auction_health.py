@@ -23,16 +23,19 @@ def context() -> ContextSpec:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the auction-health mart."""
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all((*KEY, "security_type", "security_class")),
-        rules.in_set("security_class", SECURITY_CLASSES),
-        rules.dates(["auction_date"]),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all(["offering_bn"], *OFFERING_BN_BAND),
-            rules.between_all(["bid_to_cover"], *BID_TO_COVER_BAND),
-            rules.between_all(["high_yield_pct"], *RATE_PCT_BAND),
-        ),
-        rules.batch_context("auction_date", gaps=False),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all((*KEY, "security_type", "security_class")),
+            rules.in_set("security_class", SECURITY_CLASSES),
+            rules.dates(["auction_date"]),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(["offering_bn"], *OFFERING_BN_BAND),
+                rules.between_all(["bid_to_cover"], *BID_TO_COVER_BAND),
+                rules.between_all(["high_yield_pct"], *RATE_PCT_BAND),
+            ),
+            rules.batch_context("auction_date", gaps=False),
+        ],
+    )

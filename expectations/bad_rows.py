@@ -21,8 +21,10 @@ def describe(result: Any, batch: pl.DataFrame | None, key: tuple[str, ...]) -> s
     kwargs = getattr(result.expectation_config, "kwargs", {}) or {}
     column = kwargs.get("column") or kwargs.get("column_A")  # a pair rule's examples are (A, B) tuples
     details = result.result or {}
-    examples = [e[0] if "column_A" in kwargs and isinstance(e, tuple | list) else e
-                for e in details.get("partial_unexpected_list") or []]
+    examples = [
+        e[0] if "column_A" in kwargs and isinstance(e, tuple | list) else e
+        for e in details.get("partial_unexpected_list") or []
+    ]
     if batch is None or not isinstance(column, str) or column not in batch.columns or not examples:
         return ""
     row = _first_row(batch, column, examples[0])
@@ -54,4 +56,4 @@ def _cells(row: dict[str, Any], column: str, key: tuple[str, ...]) -> list[str]:
 
 def _show(value: object) -> str:
     text = "NULL" if value is None else str(value)
-    return text if len(text) <= _WIDTH else f"{text[:_WIDTH - 1]}…"
+    return text if len(text) <= _WIDTH else f"{text[: _WIDTH - 1]}…"

@@ -29,18 +29,21 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the monthly bill-share mart."""
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        # bills_bn may be NULL: a month without a loaded bill result is missing data (the mart says so), not zero.
-        # gross_issuance_bn too: NULL in a month whose auctions are not all loaded (`coverage` says so in the row).
-        rules.not_null_all(("month", "auctions", "auctions_expected", "coverage")),
-        rules.dates(["month"]),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all(("gross_issuance_bn", "bills_bn", "soma_addon_bn"), *ISSUANCE_BN_BAND),
-            # A share is a fraction: 0 (no bills) to 1 (only bills), never a percent.
-            rules.between_all(["bill_share"], 0.0, 1.0),
-            identity("chk_bill_share_residual", "bill_share = bills_bn / gross_issuance_bn", IDENTITY_TOLERANCE_BN),
-        ),
-        rules.batch_context("month", gaps=False, also=[("bills_bn", "gross_issuance_bn")]),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            # bills_bn may be NULL: a month without a loaded bill result is missing data (the mart says so), not zero.
+            # gross_issuance_bn too: NULL in a month whose auctions are not all loaded (`coverage` says so in the row).
+            rules.not_null_all(("month", "auctions", "auctions_expected", "coverage")),
+            rules.dates(["month"]),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(("gross_issuance_bn", "bills_bn", "soma_addon_bn"), *ISSUANCE_BN_BAND),
+                # A share is a fraction: 0 (no bills) to 1 (only bills), never a percent.
+                rules.between_all(["bill_share"], 0.0, 1.0),
+                identity("chk_bill_share_residual", "bill_share = bills_bn / gross_issuance_bn", IDENTITY_TOLERANCE_BN),
+            ),
+            rules.batch_context("month", gaps=False, also=[("bills_bn", "gross_issuance_bn")]),
+        ],
+    )

@@ -44,8 +44,12 @@ KNOWN_GAPS = (
 
 def context() -> ContextSpec:
     """Report dates per contract, at most MAX_GAP_DAYS apart (reviewed recording gaps exempt)."""
-    return ContextSpec(date_column="report_date", group_column="cftc_contract_market_code",
-                       max_gap_days=MAX_GAP_DAYS, known_gaps=KNOWN_GAPS)
+    return ContextSpec(
+        date_column="report_date",
+        group_column="cftc_contract_market_code",
+        max_gap_days=MAX_GAP_DAYS,
+        known_gaps=KNOWN_GAPS,
+    )
 
 
 def _side_sum(side: str) -> pl.Expr:
@@ -58,8 +62,7 @@ def report_day_ok() -> pl.Expr:
     """A Tuesday, or the Monday before / Wednesday after a Tuesday that is a fixed-date federal holiday."""
     day = pl.col("report_date")
     weekday = day.dt.weekday()
-    tuesday = pl.when(weekday == 1).then(day + pl.duration(days=1)).when(weekday == 3).then(
-        day - pl.duration(days=1))
+    tuesday = pl.when(weekday == 1).then(day + pl.duration(days=1)).when(weekday == 3).then(day - pl.duration(days=1))
     shifted = tuesday.dt.strftime("%m-%d").is_in(list(FIXED_DATE_HOLIDAYS)).fill_null(False)
     return (weekday == TUESDAY) | shifted
 
@@ -75,24 +78,36 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of CFTC TFF Treasury rows."""
-    return rules.suite(DATASET, [
-        rules.columns_present(list(cftc.SCHEMA)),
-        rules.not_null_all((*KEY, "open_interest_all", *(c for c in POSITIONS if "_positions_" in c))),
-        rules.dates(["report_date"]),
-        rules.numeric_all((*POSITIONS, *TRADERS, *PERCENTS)),
-        rules.unique_key(KEY),
-        rules.in_set("cftc_contract_market_code", cftc.TREASURY_CONTRACTS),
-        rules.in_set("futonly_or_combined", ["FutOnly"]),
-        rules.ranges(
-            rules.between_all(["open_interest_all"], *OPEN_INTEREST_BAND),
-            rules.at_least_all((*(c for c in POSITIONS if c != "open_interest_all"), *TRADERS), 0),
-            rules.between_all(PERCENTS, 0, 100),
-            identity("chk_long_sum_residual", "longs + spreads of all groups + non-reportable longs = open interest",
-                     SUM_TOLERANCE_CONTRACTS),
-            identity("chk_short_sum_residual", "shorts + spreads of all groups + non-reportable shorts = open interest",
-                     SUM_TOLERANCE_CONTRACTS),
-        ),
-        rules.E.ExpectColumnValuesToBeInSet(column="chk_report_day_ok", value_set=[1],
-                                            description="report_date: a Tuesday (or shifted by a Tuesday holiday)"),
-        rules.batch_context("report_date", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present(list(cftc.SCHEMA)),
+            rules.not_null_all((*KEY, "open_interest_all", *(c for c in POSITIONS if "_positions_" in c))),
+            rules.dates(["report_date"]),
+            rules.numeric_all((*POSITIONS, *TRADERS, *PERCENTS)),
+            rules.unique_key(KEY),
+            rules.in_set("cftc_contract_market_code", cftc.TREASURY_CONTRACTS),
+            rules.in_set("futonly_or_combined", ["FutOnly"]),
+            rules.ranges(
+                rules.between_all(["open_interest_all"], *OPEN_INTEREST_BAND),
+                rules.at_least_all((*(c for c in POSITIONS if c != "open_interest_all"), *TRADERS), 0),
+                rules.between_all(PERCENTS, 0, 100),
+                identity(
+                    "chk_long_sum_residual",
+                    "longs + spreads of all groups + non-reportable longs = open interest",
+                    SUM_TOLERANCE_CONTRACTS,
+                ),
+                identity(
+                    "chk_short_sum_residual",
+                    "shorts + spreads of all groups + non-reportable shorts = open interest",
+                    SUM_TOLERANCE_CONTRACTS,
+                ),
+            ),
+            rules.E.ExpectColumnValuesToBeInSet(
+                column="chk_report_day_ok",
+                value_set=[1],
+                description="report_date: a Tuesday (or shifted by a Tuesday holiday)",
+            ),
+            rules.batch_context("report_date", gaps=True),
+        ],
+    )

@@ -63,11 +63,14 @@ def flags(spec: Mapping, frame: pl.DataFrame) -> list[tuple[str, pl.Expr]]:
         made = _type_flags(frame, present, spec[TYPES])
         return [(name, made.get(column, pl.lit(True))) for column, name in entries]
     if kind == "not_null":
-        return [(name, _missing(column, schema[column]) if column in schema else pl.lit(True))
-                for column, name in entries]
+        return [
+            (name, _missing(column, schema[column]) if column in schema else pl.lit(True)) for column, name in entries
+        ]
     if kind == "between":
-        return [(name, _out_of_range(column, schema[column], low, high) if column in schema else pl.lit(True))
-                for column, name, low, high in entries]
+        return [
+            (name, _out_of_range(column, schema[column], low, high) if column in schema else pl.lit(True))
+            for column, name, low, high in entries
+        ]
     if kind == "ordered":
         return [(name, _out_of_order(lower, upper, schema)) for lower, name, upper in entries]
     raise ValueError(f"unknown combined rule kind {kind!r}")

@@ -38,8 +38,7 @@ def _problems(row: dict) -> list[str]:
     if row["missing_rows"]:
         problems.append(f"{row['missing_rows']:,} of {held:,} held rows missing (newest {_day(row['newest_missing'])})")
     if row["nulled_values"]:
-        problems.append(f"{row['nulled_values']:,} held value(s) came back NULL (newest "
-                        f"{_day(row['newest_nulled'])})")
+        problems.append(f"{row['nulled_values']:,} held value(s) came back NULL (newest {_day(row['newest_nulled'])})")
     return problems
 
 

@@ -120,10 +120,12 @@ def _join_held(frame: pl.DataFrame, spec: ContextSpec, held: HeldArg) -> pl.Data
         )
     group = pl.col(spec.group_column)
     return frame.with_columns(
-        group.replace_strict({k: v.rows for k, v in held.items()}, default=None, return_dtype=pl.Int64)
-        .alias(rules.HELD_ROWS),
-        group.replace_strict({k: v.first_date for k, v in held.items()}, default=None, return_dtype=pl.Date)
-        .alias(rules.HELD_FIRST_DATE),
+        group.replace_strict({k: v.rows for k, v in held.items()}, default=None, return_dtype=pl.Int64).alias(
+            rules.HELD_ROWS
+        ),
+        group.replace_strict({k: v.first_date for k, v in held.items()}, default=None, return_dtype=pl.Date).alias(
+            rules.HELD_FIRST_DATE
+        ),
     )
 
 

@@ -22,8 +22,9 @@ from expectations import suites
 STATIC = Path(__file__).with_name("docs_static")
 VENDOR = Path("static") / "vendor"
 
-_FILTER_CONTROL = ("https://unpkg.com/bootstrap-table@{version}/dist/extensions/filter-control/"
-                   "bootstrap-table-filter-control")
+_FILTER_CONTROL = (
+    "https://unpkg.com/bootstrap-table@{version}/dist/extensions/filter-control/bootstrap-table-filter-control"
+)
 _LOCAL_FILTER_CONTROL = "bootstrap-table/extensions/filter-control/bootstrap-table-filter-control"
 # CDN URL in GX 1.x's templates -> file under docs_static (see docs_static/README.md for packages and licences).
 LOCAL: dict[str, str] = {
@@ -33,23 +34,27 @@ LOCAL: dict[str, str] = {
     "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "popper.js/popper.min.js",
     "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table/bootstrap-table.min.css",
     "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table/bootstrap-table.min.js",
-    **{f"{_FILTER_CONTROL.format(version=version)}{suffix}": f"{_LOCAL_FILTER_CONTROL}{local}"
-       for version in ("1.19.0", "1.19.1")
-       for suffix, local in ((".css", ".min.css"), (".min.css", ".min.css"), (".min.js", ".min.js"))},
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
-        "bootstrap-datepicker/css/bootstrap-datepicker.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
-        "bootstrap-datepicker/js/bootstrap-datepicker.min.js",
+    **{
+        f"{_FILTER_CONTROL.format(version=version)}{suffix}": f"{_LOCAL_FILTER_CONTROL}{local}"
+        for version in ("1.19.0", "1.19.1")
+        for suffix, local in ((".css", ".min.css"), (".min.css", ".min.css"), (".min.js", ".min.js"))
+    },
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css": "bootstrap-datepicker/css/bootstrap-datepicker.min.css",  # noqa: E501 - one CDN URL -> its local copy
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js": "bootstrap-datepicker/js/bootstrap-datepicker.min.js",  # noqa: E501 - one CDN URL -> its local copy
     "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "fontawesome/css/all.min.css",
-    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
-        "bootstrap-dark/bootstrap-prefers-dark.min.css",
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css": "bootstrap-dark/bootstrap-prefers-dark.min.css",  # noqa: E501 - one CDN URL -> its local copy
 }
 _LOGO = re.compile(r'src="https://great-expectations-web-assets\.s3[^"]*/(logo-long\.png)[^"]*"')
 _HELPER = re.compile(r"\b(?:chk|ctx)_[a-z0-9_]+\b")
 _SCRIPT = re.compile(r"(<script\b.*?</script>)", re.S)
 # The multi-column rules of expectations.rules check one helper column each, named chk_all_<kind>_<digest>.
-_KINDS = {"not_null": "not-null rules", "date": "date-type rules", "numeric": "numeric-type rules",
-          "between": "range and identity rules", "ordered": "order, as-of and history rules"}
+_KINDS = {
+    "not_null": "not-null rules",
+    "date": "date-type rules",
+    "numeric": "numeric-type rules",
+    "between": "range and identity rules",
+    "ordered": "order, as-of and history rules",
+}
 _VEGA = re.compile(r'<script[^>]*src="https://cdn\.jsdelivr\.net/npm/vega(-lite|-embed)?@\d+"[^>]*>\s*</script>\s*')
 
 
@@ -61,8 +66,9 @@ def localize(site: Path) -> list[Path]:
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         local = localize_page(text, os.path.relpath(site / VENDOR, page.parent))
-        local = _LOGO.sub(f'src="{Path(os.path.relpath(site / "static" / "images", page.parent)).as_posix()}/\\1"',
-                          local)
+        local = _LOGO.sub(
+            f'src="{Path(os.path.relpath(site / "static" / "images", page.parent)).as_posix()}/\\1"', local
+        )
         local = readable(local)
         if local != text:
             page.write_text(local, encoding="utf-8")
@@ -88,8 +94,7 @@ def readable(html: str) -> str:
     """`html` with helper-column names in its text (not in tags or scripts) replaced by what a reader calls them."""
     parts = _SCRIPT.split(html)
     for i in range(0, len(parts), 2):  # even parts are outside <script> blocks
-        parts[i] = re.sub(r">([^<]+)<", lambda m: f">{_HELPER.sub(lambda h: label(h.group(0)), m.group(1))}<",
-                          parts[i])
+        parts[i] = re.sub(r">([^<]+)<", lambda m: f">{_HELPER.sub(lambda h: label(h.group(0)), m.group(1))}<", parts[i])
     return "".join(parts)
 
 

@@ -24,21 +24,28 @@ MAX_GAP_DAYS = 5
 def context() -> ContextSpec:
     """Record dates over the whole batch (account labels changed 2022-04-18), at most MAX_GAP_DAYS apart;
     completeness per account."""
-    return ContextSpec(date_column="record_date", max_gap_days=MAX_GAP_DAYS, coverage_column="account_type",
-                       value_columns=("open_today_bal", "close_today_bal"))
+    return ContextSpec(
+        date_column="record_date",
+        max_gap_days=MAX_GAP_DAYS,
+        coverage_column="account_type",
+        value_columns=("open_today_bal", "close_today_bal"),
+    )
 
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of Daily Treasury Statement Table I rows."""
-    return rules.suite(DATASET, [
-        rules.columns_present((*KEY, *BALANCE_COLUMNS)),
-        rules.not_null_all((*KEY, "open_today_bal")),
-        rules.dates(["record_date"]),
-        rules.numeric_all(BALANCE_COLUMNS),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all(("open_today_bal", "close_today_bal"), *DAY_MN_BAND),
-            rules.between_all(("open_month_bal", "open_fiscal_year_bal"), *TO_DATE_MN_BAND),
-        ),
-        rules.batch_context("record_date", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present((*KEY, *BALANCE_COLUMNS)),
+            rules.not_null_all((*KEY, "open_today_bal")),
+            rules.dates(["record_date"]),
+            rules.numeric_all(BALANCE_COLUMNS),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(("open_today_bal", "close_today_bal"), *DAY_MN_BAND),
+                rules.between_all(("open_month_bal", "open_fiscal_year_bal"), *TO_DATE_MN_BAND),
+            ),
+            rules.batch_context("record_date", gaps=True),
+        ],
+    )

@@ -47,10 +47,24 @@ BAND_BY_ROLE: dict[str, tuple[float, float]] = {
     "tga_week_average": RESERVES_TGA_MN_BAND,
     "tga": RESERVES_TGA_MN_BAND,
     "on_rrp": ON_RRP_BN_BAND,
-    **{role: H41_LINE_MN_BAND for role in (
-        "reserves_wednesday", "factors_supplying", "factors_absorbing", "bills_holdings", "notes_bonds_holdings",
-        "tips_holdings", "tips_inflation_compensation", "repo_holdings", "loans", "currency", "reverse_repo",
-        "reverse_repo_foreign", "reverse_repo_others")},
+    **{
+        role: H41_LINE_MN_BAND
+        for role in (
+            "reserves_wednesday",
+            "factors_supplying",
+            "factors_absorbing",
+            "bills_holdings",
+            "notes_bonds_holdings",
+            "tips_holdings",
+            "tips_inflation_compensation",
+            "repo_holdings",
+            "loans",
+            "currency",
+            "reverse_repo",
+            "reverse_repo_foreign",
+            "reverse_repo_others",
+        )
+    },
     "bank_assets": BANK_ASSETS_BN_BAND,
     "sofr_index": SOFR_INDEX_BAND,  # not a dollar series: the one non-percent rate series, banded by its role
 }
@@ -80,11 +94,16 @@ def context() -> ContextSpec:
     and its units from the catalog (joined to every row, so one rule checks every series)."""
     entries = catalog()
     gaps = {e["series_id"]: MAX_GAP_DAYS_BY_FREQUENCY[e["frequency"]] for e in entries}
-    return ContextSpec(date_column="date", group_column="series_id", max_gap_days=gaps, value_columns=("value",),
-                       lookups={
-        BAND_LOW: (pl.Float64(), {e["series_id"]: band(e)[0] for e in entries}),
-        BAND_HIGH: (pl.Float64(), {e["series_id"]: band(e)[1] for e in entries}),
-    })
+    return ContextSpec(
+        date_column="date",
+        group_column="series_id",
+        max_gap_days=gaps,
+        value_columns=("value",),
+        lookups={
+            BAND_LOW: (pl.Float64(), {e["series_id"]: band(e)[0] for e in entries}),
+            BAND_HIGH: (pl.Float64(), {e["series_id"]: band(e)[1] for e in entries}),
+        },
+    )
 
 
 # Per-row check column: the row's units mean what the catalog declares for its series.
@@ -104,8 +123,11 @@ def _series_rules() -> list:
     """Value band (two rules with per-row bounds) and declared units of every catalog series (one rule on the
     chk_ column), failures named per series."""
     entries = catalog()
-    band_names = {e["series_id"]: f"value: in [{', '.join(rules.fmt_bound(b) for b in band(e))}] when series_id = "
-                                  f"{e['series_id']}" for e in entries}
+    band_names = {
+        e["series_id"]: f"value: in [{', '.join(rules.fmt_bound(b) for b in band(e))}] when series_id = "
+        f"{e['series_id']}"
+        for e in entries
+    }
     # units by meaning (scale and currency): FRED's "Billions of US Dollars" is the catalog's "Billions of U.S.
     # Dollars", so a regex per series (an equality lookup cannot compare meanings), matched in one polars pass
     # instead of one GX regex rule per series (13 rules, ~25 ms each on the full history).
@@ -118,13 +140,16 @@ def _series_rules() -> list:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of FRED observations (any mix of catalog series)."""
-    return rules.suite(DATASET, [
-        rules.columns_present(COLUMNS),
-        rules.not_null_all(["series_id", "date", "units"]),
-        rules.dates(["date"]),
-        rules.numeric(["value"]),
-        rules.unique_key(KEY),
-        rules.in_set("series_id", [e["series_id"] for e in catalog()]),
-        *_series_rules(),
-        rules.batch_context("date", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present(COLUMNS),
+            rules.not_null_all(["series_id", "date", "units"]),
+            rules.dates(["date"]),
+            rules.numeric(["value"]),
+            rules.unique_key(KEY),
+            rules.in_set("series_id", [e["series_id"] for e in catalog()]),
+            *_series_rules(),
+            rules.batch_context("date", gaps=True),
+        ],
+    )

@@ -40,23 +40,33 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the funding calendar mart."""
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all(("date", *FLAGS)),
-        rules.dates(["date"]),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all(["settlement_gross_bn"], *SETTLEMENT_BN_BAND),
-            rules.between_all(["settlement_net_bn"], *NET_SETTLEMENT_BN_BAND),
-            rules.between_all(["on_rrp_bn"], *FACILITY_BN_BAND),
-            rules.between_all(["srf_takeup_bn"], 0, 1e3),
-            rules.between_all(["tga_change_bn"], *TGA_CHANGE_BN_BAND),
-        ),
-        rules.E.ExpectColumnValuesToBeInSet(column="chk_weekday", value_set=[1], description="date: a weekday"),
-        rules.E.ExpectColumnValuesToBeInSet(column="chk_month_ends_in_month", value_set=[1],
-                                            description="is_month_end: exactly one per complete month"),
-        rules.batch_context("date", gaps=True, also=[
-            ("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end"),
-            ("is_year_end", "is_quarter_end", "is_year_end: implies is_quarter_end"),
-        ]),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all(("date", *FLAGS)),
+            rules.dates(["date"]),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(["settlement_gross_bn"], *SETTLEMENT_BN_BAND),
+                rules.between_all(["settlement_net_bn"], *NET_SETTLEMENT_BN_BAND),
+                rules.between_all(["on_rrp_bn"], *FACILITY_BN_BAND),
+                rules.between_all(["srf_takeup_bn"], 0, 1e3),
+                rules.between_all(["tga_change_bn"], *TGA_CHANGE_BN_BAND),
+            ),
+            rules.E.ExpectColumnValuesToBeInSet(column="chk_weekday", value_set=[1], description="date: a weekday"),
+            rules.E.ExpectColumnValuesToBeInSet(
+                column="chk_month_ends_in_month",
+                value_set=[1],
+                description="is_month_end: exactly one per complete month",
+            ),
+            rules.batch_context(
+                "date",
+                gaps=True,
+                also=[
+                    ("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end"),
+                    ("is_year_end", "is_quarter_end", "is_year_end: implies is_quarter_end"),
+                ],
+            ),
+        ],
+    )

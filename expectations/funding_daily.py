@@ -36,22 +36,32 @@ def checks() -> dict[str, pl.Expr]:
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the daily funding-stress mart."""
     rates = ("sofr_pct", "iorb_pct", "effr_pct")
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        # srf_takeup_bn is 0 on covered days without usage and null only outside the operations data: no rule.
-        rules.not_null_all(("date", "is_month_end", "is_quarter_end")),
-        rules.dates(["date"]),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all((*rates, "sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct"), *RATE_PCT_BAND),
-            rules.between_all(["on_rrp_bn"], *FACILITY_BN_BAND),
-            rules.between_all(["srf_takeup_bn"], *SRF_BN_BAND),
-            # The index compounds SOFR from 1.0 on 2018-04-02; 1.0..3.0 holds for decades at any plausible rate.
-            rules.between_all(["sofr_index"], *SOFR_INDEX_BAND),
-            identity("chk_sofr_iorb_residual_bp", "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
-            identity("chk_effr_iorb_residual_bp", "effr_iorb_bp = (effr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP),
-        ),
-        # Every quarter end is a month end.
-        rules.batch_context("date", gaps=True,
-                            also=[("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end")]),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            # srf_takeup_bn is 0 on covered days without usage and null only outside the operations data: no rule.
+            rules.not_null_all(("date", "is_month_end", "is_quarter_end")),
+            rules.dates(["date"]),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(
+                    (*rates, "sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct"), *RATE_PCT_BAND
+                ),
+                rules.between_all(["on_rrp_bn"], *FACILITY_BN_BAND),
+                rules.between_all(["srf_takeup_bn"], *SRF_BN_BAND),
+                # The index compounds SOFR from 1.0 on 2018-04-02; 1.0..3.0 holds for decades at any plausible rate.
+                rules.between_all(["sofr_index"], *SOFR_INDEX_BAND),
+                identity(
+                    "chk_sofr_iorb_residual_bp", "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP
+                ),
+                identity(
+                    "chk_effr_iorb_residual_bp", "effr_iorb_bp = (effr_pct - iorb_pct) x 100", SPREAD_TOLERANCE_BP
+                ),
+            ),
+            # Every quarter end is a month end.
+            rules.batch_context(
+                "date", gaps=True, also=[("is_quarter_end", "is_month_end", "is_quarter_end: implies is_month_end")]
+            ),
+        ],
+    )

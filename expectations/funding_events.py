@@ -30,16 +30,21 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the funding events mart."""
-    return rules.suite(DATASET, [
-        rules.columns_present(list(SCHEMA)),
-        rules.not_null_all(("date", "signals", "n_signals", "severity")),
-        rules.dates(["date"]),
-        rules.unique_key(KEY),
-        rules.in_set("severity", ("low", "medium", "high")),
-        rules.ranges(rules.between_all(["n_signals"], 1, len(SIGNALS))),
-        rules.E.ExpectColumnValuesToBeInSet(column="chk_count_matches", value_set=[1],
-                                            description="n_signals: the number of signals named"),
-        rules.E.ExpectColumnValuesToBeInSet(column="chk_known_signals", value_set=[1],
-                                            description="signals: documented names only"),
-        rules.batch_context("date", gaps=False),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present(list(SCHEMA)),
+            rules.not_null_all(("date", "signals", "n_signals", "severity")),
+            rules.dates(["date"]),
+            rules.unique_key(KEY),
+            rules.in_set("severity", ("low", "medium", "high")),
+            rules.ranges(rules.between_all(["n_signals"], 1, len(SIGNALS))),
+            rules.E.ExpectColumnValuesToBeInSet(
+                column="chk_count_matches", value_set=[1], description="n_signals: the number of signals named"
+            ),
+            rules.E.ExpectColumnValuesToBeInSet(
+                column="chk_known_signals", value_set=[1], description="signals: documented names only"
+            ),
+            rules.batch_context("date", gaps=False),
+        ],
+    )

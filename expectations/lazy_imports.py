@@ -37,14 +37,16 @@ class _DeferringFinder(importlib.abc.MetaPathFinder):
     def __init__(self) -> None:
         self.owner = threading.get_ident()
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None,
-                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         top = fullname.partition(".")[0]
         if threading.get_ident() != self.owner or top not in DEFERRED + WITHHELD:
             return None
         if top in WITHHELD:
-            raise ModuleNotFoundError(f"No module named {fullname!r} (withheld while great-expectations is "
-                                      f"imported)", name=fullname)
+            raise ModuleNotFoundError(
+                f"No module named {fullname!r} (withheld while great-expectations is imported)", name=fullname
+            )
         others = [finder for finder in sys.meta_path if not isinstance(finder, _DeferringFinder)]
         for finder in others:
             spec = finder.find_spec(fullname, path, target) if hasattr(finder, "find_spec") else None

@@ -30,15 +30,18 @@ def checks() -> dict[str, pl.Expr]:
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the weekly liquidity mart."""
     levels = ("total_assets_bn", "reserves_bn", "net_liquidity_bn", "reserves_wed_bn", "net_liquidity_h41_bn")
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all(("week", "total_assets_bn")),
-        rules.dates(["week"]),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all(levels, *LEVEL_BN_BAND),
-            rules.between_all(("on_rrp_bn", "tga_bn"), *FACILITY_BN_BAND),
-            identity("chk_net_liquidity_residual_bn", "net_liquidity_bn = total_assets_bn - tga_bn - on_rrp_bn"),
-        ),
-        rules.batch_context("week", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all(("week", "total_assets_bn")),
+            rules.dates(["week"]),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(levels, *LEVEL_BN_BAND),
+                rules.between_all(("on_rrp_bn", "tga_bn"), *FACILITY_BN_BAND),
+                identity("chk_net_liquidity_residual_bn", "net_liquidity_bn = total_assets_bn - tga_bn - on_rrp_bn"),
+            ),
+            rules.batch_context("week", gaps=True),
+        ],
+    )

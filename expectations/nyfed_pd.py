@@ -31,8 +31,13 @@ KNOWN_GAPS = (
 
 def context() -> ContextSpec:
     """As-of dates per key id, weekly; completeness per key id (a held value may not come back suppressed)."""
-    return ContextSpec(date_column="as_of_date", group_column="keyid", max_gap_days=MAX_GAP_DAYS,
-                       known_gaps=KNOWN_GAPS, value_columns=("value_mn",))
+    return ContextSpec(
+        date_column="as_of_date",
+        group_column="keyid",
+        max_gap_days=MAX_GAP_DAYS,
+        known_gaps=KNOWN_GAPS,
+        value_columns=("value_mn",),
+    )
 
 
 def checks() -> dict[str, pl.Expr]:
@@ -45,17 +50,26 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of primary dealer statistics."""
-    return rules.suite(DATASET, [
-        rules.columns_present(list(nyfed_pd.SCHEMA)),
-        rules.not_null_all((*KEY, "suppressed")),
-        rules.dates(["as_of_date"]),
-        rules.numeric_all(["value_mn"]),
-        rules.unique_key(KEY),
-        rules.in_set("series_break", nyfed_pd.KNOWN_BREAKS),
-        rules.ranges(rules.between_all(["value_mn"], *VALUE_MN_BAND)),
-        rules.E.ExpectColumnValuesToBeInSet(column="chk_suppressed_is_null", value_set=[1],
-                                            description="value_mn: NULL exactly where the week is suppressed ('*')"),
-        rules.E.ExpectColumnValuesToBeInSet(column="chk_wednesday", value_set=[1],
-                                            description="as_of_date: a Wednesday (FR 2004 reports as of Wednesday)"),
-        rules.batch_context("as_of_date", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present(list(nyfed_pd.SCHEMA)),
+            rules.not_null_all((*KEY, "suppressed")),
+            rules.dates(["as_of_date"]),
+            rules.numeric_all(["value_mn"]),
+            rules.unique_key(KEY),
+            rules.in_set("series_break", nyfed_pd.KNOWN_BREAKS),
+            rules.ranges(rules.between_all(["value_mn"], *VALUE_MN_BAND)),
+            rules.E.ExpectColumnValuesToBeInSet(
+                column="chk_suppressed_is_null",
+                value_set=[1],
+                description="value_mn: NULL exactly where the week is suppressed ('*')",
+            ),
+            rules.E.ExpectColumnValuesToBeInSet(
+                column="chk_wednesday",
+                value_set=[1],
+                description="as_of_date: a Wednesday (FR 2004 reports as of Wednesday)",
+            ),
+            rules.batch_context("as_of_date", gaps=True),
+        ],
+    )

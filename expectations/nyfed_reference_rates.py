@@ -35,15 +35,22 @@ KNOWN_GAPS = (KnownGap(date(2025, 11, 21), date(2026, 1, 2), "no recording cover
 
 def context() -> ContextSpec:
     """Dates per rate_type, at most MAX_GAP_DAYS apart."""
-    return ContextSpec(date_column="effective_date", group_column="rate_type", max_gap_days=MAX_GAP_DAYS,
-                       known_gaps=KNOWN_GAPS, value_columns=("rate_pct", "volume_bn"))
+    return ContextSpec(
+        date_column="effective_date",
+        group_column="rate_type",
+        max_gap_days=MAX_GAP_DAYS,
+        known_gaps=KNOWN_GAPS,
+        value_columns=("rate_pct", "volume_bn"),
+    )
 
 
 # Per-row check column: the value the row's rate type publishes is there (rate_pct, or sofr_index for SOFRAI).
 PUBLISHED = "chk_published_value_present"
 ORDER_BY = "effective_date"
-PUBLISHED_NAMES = {**{t: f"rate_pct: not null when rate_type = {t}" for t in RATE_TYPES},
-                   "SOFRAI": "sofr_index: not null when rate_type = SOFRAI"}
+PUBLISHED_NAMES = {
+    **{t: f"rate_pct: not null when rate_type = {t}" for t in RATE_TYPES},
+    "SOFRAI": "sofr_index: not null when rate_type = SOFRAI",
+}
 
 
 def _present(column: str) -> pl.Expr:
@@ -55,28 +62,41 @@ def _present(column: str) -> pl.Expr:
 def checks() -> dict[str, pl.Expr]:
     """Per row: its published value is present (null: a rate type qtwatch does not know publishes nothing to check)."""
     kind = pl.col("rate_type")
-    return {PUBLISHED: pl.when(kind.is_in(RATE_TYPES)).then(_present("rate_pct"))
-            .when(kind == "SOFRAI").then(_present("sofr_index"))}
+    return {
+        PUBLISHED: pl.when(kind.is_in(RATE_TYPES))
+        .then(_present("rate_pct"))
+        .when(kind == "SOFRAI")
+        .then(_present("sofr_index"))
+    }
 
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of NY Fed reference rates (all rate types)."""
-    return rules.suite(DATASET, [
-        # The SOFR averages and index are required too: the range and published-value rules read them.
-        rules.columns_present(("effective_date", "rate_type", *RATE_COLUMNS, "volume_bn", *SOFR_AVERAGES,
-                               "sofr_index")),
-        rules.not_null_all(("effective_date", "rate_type")),
-        # One rule for "rate_pct: not null when rate_type = <each rate type>" and "sofr_index: ... = SOFRAI".
-        rules.holds_by_group(PUBLISHED, "rate_type", PUBLISHED_NAMES, "each rate type: its published value present"),
-        rules.dates(["effective_date"]),
-        rules.numeric_all((*RATE_COLUMNS, "volume_bn")),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all((*RATE_COLUMNS, *SOFR_AVERAGES), *RATE_PCT_BAND),
-            rules.between_all(["sofr_index"], *SOFR_INDEX_BAND),
-            rules.between_all(["volume_bn"], *VOLUME_BN_BAND),
-        ),
-        # The distribution is ordered: p1 <= p25 <= rate (the median-ish published rate) <= p75 <= p99.
-        rules.batch_context("effective_date", gaps=True, also=[
-            *zip(PERCENTILES, PERCENTILES[1:], strict=False), ("target_rate_from_pct", "target_rate_to_pct")]),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            # The SOFR averages and index are required too: the range and published-value rules read them.
+            rules.columns_present(
+                ("effective_date", "rate_type", *RATE_COLUMNS, "volume_bn", *SOFR_AVERAGES, "sofr_index")
+            ),
+            rules.not_null_all(("effective_date", "rate_type")),
+            # One rule for "rate_pct: not null when rate_type = <each rate type>" and "sofr_index: ... = SOFRAI".
+            rules.holds_by_group(
+                PUBLISHED, "rate_type", PUBLISHED_NAMES, "each rate type: its published value present"
+            ),
+            rules.dates(["effective_date"]),
+            rules.numeric_all((*RATE_COLUMNS, "volume_bn")),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all((*RATE_COLUMNS, *SOFR_AVERAGES), *RATE_PCT_BAND),
+                rules.between_all(["sofr_index"], *SOFR_INDEX_BAND),
+                rules.between_all(["volume_bn"], *VOLUME_BN_BAND),
+            ),
+            # The distribution is ordered: p1 <= p25 <= rate (the median-ish published rate) <= p75 <= p99.
+            rules.batch_context(
+                "effective_date",
+                gaps=True,
+                also=[*zip(PERCENTILES, PERCENTILES[1:], strict=False), ("target_rate_from_pct", "target_rate_to_pct")],
+            ),
+        ],
+    )

@@ -27,20 +27,40 @@ def context() -> ContextSpec:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of repo and reverse-repo operation results."""
-    return rules.suite(DATASET, [
-        rules.columns_present(("operation_id", *DATE_COLUMNS, "operation_type", "term_calendar_days",
-                               "participating_cpty", "accepted_cpty", *AMOUNT_COLUMNS, "award_rate_pct")),
-        rules.not_null_all(("operation_id", "operation_date", "operation_type")),
-        rules.dates_all(DATE_COLUMNS),
-        rules.numeric_all((*AMOUNT_COLUMNS, "award_rate_pct", "term_calendar_days")),
-        rules.unique_key(KEY),
-        rules.in_set("operation_type", ["Repo", "Reverse Repo"]),
-        rules.ranges(
-            rules.at_least_all((*AMOUNT_COLUMNS, "participating_cpty", "accepted_cpty"), 0.0),
-            rules.between_all(AMOUNT_COLUMNS, 0.0, AMOUNT_USD_MAX),
-            rules.between_all(["award_rate_pct"], *RATE_PCT_BAND),
-        ),
-        rules.batch_context("operation_date", gaps=False, also=[
-            ("total_amt_accepted_usd", "total_amt_submitted_usd"), ("accepted_cpty", "participating_cpty"),
-            ("operation_date", "settlement_date"), ("settlement_date", "maturity_date")]),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present(
+                (
+                    "operation_id",
+                    *DATE_COLUMNS,
+                    "operation_type",
+                    "term_calendar_days",
+                    "participating_cpty",
+                    "accepted_cpty",
+                    *AMOUNT_COLUMNS,
+                    "award_rate_pct",
+                )
+            ),
+            rules.not_null_all(("operation_id", "operation_date", "operation_type")),
+            rules.dates_all(DATE_COLUMNS),
+            rules.numeric_all((*AMOUNT_COLUMNS, "award_rate_pct", "term_calendar_days")),
+            rules.unique_key(KEY),
+            rules.in_set("operation_type", ["Repo", "Reverse Repo"]),
+            rules.ranges(
+                rules.at_least_all((*AMOUNT_COLUMNS, "participating_cpty", "accepted_cpty"), 0.0),
+                rules.between_all(AMOUNT_COLUMNS, 0.0, AMOUNT_USD_MAX),
+                rules.between_all(["award_rate_pct"], *RATE_PCT_BAND),
+            ),
+            rules.batch_context(
+                "operation_date",
+                gaps=False,
+                also=[
+                    ("total_amt_accepted_usd", "total_amt_submitted_usd"),
+                    ("accepted_cpty", "participating_cpty"),
+                    ("operation_date", "settlement_date"),
+                    ("settlement_date", "maturity_date"),
+                ],
+            ),
+        ],
+    )

@@ -24,8 +24,7 @@ MAX_GAP_DAYS = 5
 
 def context() -> ContextSpec:
     """Trade dates per mnemonic, business-daily; completeness per mnemonic."""
-    return ContextSpec(date_column="date", group_column="mnemonic", max_gap_days=MAX_GAP_DAYS,
-                       value_columns=("value",))
+    return ContextSpec(date_column="date", group_column="mnemonic", max_gap_days=MAX_GAP_DAYS, value_columns=("value",))
 
 
 def checks() -> dict[str, pl.Expr]:
@@ -38,16 +37,21 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of OFR repo series."""
-    return rules.suite(DATASET, [
-        rules.columns_present(list(ofr_stfm.SCHEMA)),
-        rules.not_null_all((*KEY, "segment", "measure", "tenor", "vintage")),
-        rules.dates(["date"]),
-        rules.numeric_all(["value"]),
-        rules.unique_key(KEY),
-        rules.in_set("segment", ofr_stfm.SEGMENTS),
-        rules.in_set("vintage", ofr_stfm.VINTAGES),
-        rules.in_set("measure", ("AR", "TV")),
-        rules.ranges(rules.between_all(["chk_rate_pct"], *RATE_PCT_BAND),
-                     rules.between_all(["chk_volume_usd"], *VOLUME_USD_BAND)),
-        rules.batch_context("date", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present(list(ofr_stfm.SCHEMA)),
+            rules.not_null_all((*KEY, "segment", "measure", "tenor", "vintage")),
+            rules.dates(["date"]),
+            rules.numeric_all(["value"]),
+            rules.unique_key(KEY),
+            rules.in_set("segment", ofr_stfm.SEGMENTS),
+            rules.in_set("vintage", ofr_stfm.VINTAGES),
+            rules.in_set("measure", ("AR", "TV")),
+            rules.ranges(
+                rules.between_all(["chk_rate_pct"], *RATE_PCT_BAND),
+                rules.between_all(["chk_volume_usd"], *VOLUME_USD_BAND),
+            ),
+            rules.batch_context("date", gaps=True),
+        ],
+    )

@@ -43,20 +43,24 @@ def build_suite() -> gx.ExpectationSuite:
     """Rules for the monthly QT runoff mart."""
     holdings = ("ust_holdings_bn", "mbs_holdings_bn")
     runoffs = ("ust_runoff_bn", "mbs_runoff_bn", "total_runoff_bn")
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all(("month", *holdings)),
-        rules.dates(["month"]),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all(holdings, *LEVEL_BN_BAND),
-            rules.between_all(runoffs, *RUNOFF_BN_BAND),
-            rules.between_all(("ust_cap_bn", "mbs_cap_bn"), *CAP_BN_BAND),
-            rules.E.ExpectColumnValuesToBeBetween(
-                column="chk_ust_runoff_excess_bn", max_value=UST_RUNOFF_SLACK_BN,
-                description=f"ust_runoff_bn: <= fall in ust_holdings_bn + {UST_RUNOFF_SLACK_BN:g} (TIPS accretion)",
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all(("month", *holdings)),
+            rules.dates(["month"]),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(holdings, *LEVEL_BN_BAND),
+                rules.between_all(runoffs, *RUNOFF_BN_BAND),
+                rules.between_all(("ust_cap_bn", "mbs_cap_bn"), *CAP_BN_BAND),
+                rules.E.ExpectColumnValuesToBeBetween(
+                    column="chk_ust_runoff_excess_bn",
+                    max_value=UST_RUNOFF_SLACK_BN,
+                    description=f"ust_runoff_bn: <= fall in ust_holdings_bn + {UST_RUNOFF_SLACK_BN:g} (TIPS accretion)",
+                ),
+                identity("chk_total_runoff_residual_bn", "total_runoff_bn = ust_runoff_bn + mbs_runoff_bn"),
             ),
-            identity("chk_total_runoff_residual_bn", "total_runoff_bn = ust_runoff_bn + mbs_runoff_bn"),
-        ),
-        rules.batch_context("month", gaps=True),
-    ])
+            rules.batch_context("month", gaps=True),
+        ],
+    )

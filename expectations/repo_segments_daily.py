@@ -38,19 +38,22 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the repo segments mart."""
-    return rules.suite(DATASET, [
-        rules.columns_present(list(SCHEMA)),
-        rules.not_null_all(("date",)),
-        rules.dates(["date"]),
-        rules.unique_key(KEY),
-        rules.in_set("ofr_vintage", ("final", "preliminary", "mixed")),
-        rules.ranges(
-            rules.between_all(RATES, *RATE_PCT_BAND),
-            rules.between_all(SPREADS, *SPREAD_BP_BAND),
-            rules.between_all(VOLUMES, *VOLUME_BN_BAND),
-            rules.between_all(("nyfed_dvp_volume_bn", "nyfed_gcf_volume_bn"), *SPLIT_BN_BAND),
-            identity("chk_sofr_tgcr_residual_bp", "sofr_tgcr_bp = (sofr_pct - tgcr_pct) x 100", 0.01),
-        ),
-        rules.E.ExpectColumnValuesToBeInSet(column="chk_weekday", value_set=[1], description="date: a weekday"),
-        rules.batch_context("date", gaps=False),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present(list(SCHEMA)),
+            rules.not_null_all(("date",)),
+            rules.dates(["date"]),
+            rules.unique_key(KEY),
+            rules.in_set("ofr_vintage", ("final", "preliminary", "mixed")),
+            rules.ranges(
+                rules.between_all(RATES, *RATE_PCT_BAND),
+                rules.between_all(SPREADS, *SPREAD_BP_BAND),
+                rules.between_all(VOLUMES, *VOLUME_BN_BAND),
+                rules.between_all(("nyfed_dvp_volume_bn", "nyfed_gcf_volume_bn"), *SPLIT_BN_BAND),
+                identity("chk_sofr_tgcr_residual_bp", "sofr_tgcr_bp = (sofr_pct - tgcr_pct) x 100", 0.01),
+            ),
+            rules.E.ExpectColumnValuesToBeInSet(column="chk_weekday", value_set=[1], description="date: a weekday"),
+            rules.batch_context("date", gaps=False),
+        ],
+    )

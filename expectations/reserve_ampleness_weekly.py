@@ -35,18 +35,21 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the ampleness mart."""
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all(("week", "reserves_bn")),
-        rules.dates(["week"]),
-        rules.unique_key(KEY),
-        rules.in_set("regime", REGIMES),
-        rules.in_set("chk_abundant_iff_threshold", [True]),
-        rules.ranges(
-            rules.between_all(["reserves_bn"], *LEVEL_BN_BAND),
-            rules.between_all(["bank_assets_bn"], *BANK_ASSETS_BN_BAND),
-            rules.between_all(["reserves_to_assets_pct"], 0.0, 100.0),
-            rules.between_all(["effr_iorb_bp", "sofr_iorb_bp"], *SPREAD_BP_BAND),
-        ),
-        rules.batch_context("week", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all(("week", "reserves_bn")),
+            rules.dates(["week"]),
+            rules.unique_key(KEY),
+            rules.in_set("regime", REGIMES),
+            rules.in_set("chk_abundant_iff_threshold", [True]),
+            rules.ranges(
+                rules.between_all(["reserves_bn"], *LEVEL_BN_BAND),
+                rules.between_all(["bank_assets_bn"], *BANK_ASSETS_BN_BAND),
+                rules.between_all(["reserves_to_assets_pct"], 0.0, 100.0),
+                rules.between_all(["effr_iorb_bp", "sofr_iorb_bp"], *SPREAD_BP_BAND),
+            ),
+            rules.batch_context("week", gaps=True),
+        ],
+    )

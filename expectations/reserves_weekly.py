@@ -38,17 +38,24 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the weekly reserves mart: the H.4.1 identity to FRED's rounding, the attribution adds up."""
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all(("week",)),
-        rules.dates(["week"]),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all(LEVELS, *LEVEL_BN_BAND),
-            identity("identity_residual_bn", "reserves_bn = factors_supplying_bn - factors_absorbing_bn",
-                     FRED_ROUNDING_BN),
-            identity("chk_attribution_residual_bn", "sum of *_contrib_bn = reserves_change_bn",
-                     ATTRIBUTION_ROUNDING_BN),
-        ),
-        rules.batch_context("week", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all(("week",)),
+            rules.dates(["week"]),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(LEVELS, *LEVEL_BN_BAND),
+                identity(
+                    "identity_residual_bn",
+                    "reserves_bn = factors_supplying_bn - factors_absorbing_bn",
+                    FRED_ROUNDING_BN,
+                ),
+                identity(
+                    "chk_attribution_residual_bn", "sum of *_contrib_bn = reserves_change_bn", ATTRIBUTION_ROUNDING_BN
+                ),
+            ),
+            rules.batch_context("week", gaps=True),
+        ],
+    )

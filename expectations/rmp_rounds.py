@@ -35,16 +35,19 @@ def checks() -> dict[str, pl.Expr]:
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the RMP rounds mart."""
     growth = ("securities_growth_bn", "treasury_growth_bn", "mbs_change_bn", "bills_growth_bn")
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all(("round", "window_from", "window_to", "start_wednesday", "status")),
-        rules.dates(["window_from", "window_to", "start_wednesday", "end_wednesday"]),
-        rules.unique_key(KEY),
-        rules.in_set("status", STATUSES),
-        rules.in_set("chk_start_before_window", [True]),
-        rules.in_set("chk_end_within_window", [True]),
-        rules.ranges(
-            rules.between_all(growth, *ROUND_BN_BAND),
-            rules.between_all(["attainment"], *ATTAINMENT_BAND),
-        ),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all(("round", "window_from", "window_to", "start_wednesday", "status")),
+            rules.dates(["window_from", "window_to", "start_wednesday", "end_wednesday"]),
+            rules.unique_key(KEY),
+            rules.in_set("status", STATUSES),
+            rules.in_set("chk_start_before_window", [True]),
+            rules.in_set("chk_end_within_window", [True]),
+            rules.ranges(
+                rules.between_all(growth, *ROUND_BN_BAND),
+                rules.between_all(["attainment"], *ATTAINMENT_BAND),
+            ),
+        ],
+    )

@@ -36,9 +36,14 @@ NAMES = "qtwatch_failure_names"
 def columns_present(columns: Iterable[str]) -> list[Expectation]:
     """One rule that every required column is present; a missing column fails as `<column>: present`."""
     wanted = list(columns)
-    return [E.ExpectTableColumnsToMatchSet(
-        column_set=wanted, exact_match=False, description=f"columns present: {', '.join(wanted)}",
-        meta={NAMES: {"missing_columns": "{column}: present"}})]
+    return [
+        E.ExpectTableColumnsToMatchSet(
+            column_set=wanted,
+            exact_match=False,
+            description=f"columns present: {', '.join(wanted)}",
+            meta={NAMES: {"missing_columns": "{column}: present"}},
+        )
+    ]
 
 
 def not_null(columns: Iterable[str]) -> list[Expectation]:
@@ -57,8 +62,7 @@ def numeric(columns: Iterable[str]) -> list[Expectation]:
 def dates(columns: Iterable[str]) -> list[Expectation]:
     """One `<column>: date` rule per column (catches a date that arrived as text)."""
     return [
-        E.ExpectColumnValuesToBeInTypeList(column=c, type_list=DATE_TYPES, description=f"{c}: date")
-        for c in columns
+        E.ExpectColumnValuesToBeInTypeList(column=c, type_list=DATE_TYPES, description=f"{c}: date") for c in columns
     ]
 
 
@@ -108,8 +112,12 @@ def _range_entries(rule: Expectation) -> list[list]:
     spec = (rule.meta or {}).get(NAMES) or {}
     if spec.get(combined.KIND) == "between":
         return spec[combined.ENTRIES]
-    if not (isinstance(rule, E.ExpectColumnValuesToBeBetween) and rule.row_condition is None and not (
-            rule.strict_min or rule.strict_max) and rule.mostly == 1):
+    if not (
+        isinstance(rule, E.ExpectColumnValuesToBeBetween)
+        and rule.row_condition is None
+        and not (rule.strict_min or rule.strict_max)
+        and rule.mostly == 1
+    ):
         raise ValueError("rules.ranges merges at_least_all / between_all / unconditional between rules only")
     return [[rule.column, rule.description or f"{rule.column}: in range", rule.min_value, rule.max_value]]
 
@@ -139,9 +147,12 @@ def _describe(entries: list[list]) -> str:
         prefix = f"{column}: "
         # A name that is not "<column>: <check>" (an identity) stands as it is.
         columns_by_check.setdefault(name.removeprefix(prefix) if name.startswith(prefix) else name, []).append(
-            column if name.startswith(prefix) else "")
-    return "; ".join(f"{'each of ' if len(cs) > 1 else ''}{', '.join(cs)}: {check}" if all(cs) else check
-                     for check, cs in columns_by_check.items())
+            column if name.startswith(prefix) else ""
+        )
+    return "; ".join(
+        f"{'each of ' if len(cs) > 1 else ''}{', '.join(cs)}: {check}" if all(cs) else check
+        for check, cs in columns_by_check.items()
+    )
 
 
 def combined_specs(expectations: Iterable[Expectation]) -> list[dict]:
@@ -158,9 +169,7 @@ def unique_key(columns: Sequence[str]) -> Expectation:
     return E.ExpectCompoundColumnsToBeUnique(column_list=list(columns), description=name)
 
 
-def between(
-    column: str, low: float | None, high: float | None, *, when: tuple[str, str] | None = None
-) -> Expectation:
+def between(column: str, low: float | None, high: float | None, *, when: tuple[str, str] | None = None) -> Expectation:
     """`<column>: in [low, high]` (nulls pass; `when=(col, value)` limits the rule to rows where col == value)."""
     scope = f" when {when[0]} = {when[1]}" if when else ""
     name = f"{column}: in [{fmt_bound(low)}, {fmt_bound(high)}]{scope}"
@@ -184,7 +193,9 @@ def in_set(column: str, values: Iterable[object], *, when: tuple[str, str] | Non
     scope = f" when {when[0]} = {when[1]}" if when else ""
     condition = Column(when[0]) == when[1] if when else None
     return E.ExpectColumnValuesToBeInSet(
-        column=column, value_set=value_list, row_condition=condition,
+        column=column,
+        value_set=value_list,
+        row_condition=condition,
         description=f"{column}: one of {value_list}{scope}",
     )
 
@@ -192,7 +203,10 @@ def in_set(column: str, values: Iterable[object], *, when: tuple[str, str] | Non
 def ordered(lower: str, upper: str, name: str | None = None) -> Expectation:
     """`lower <= upper` row by row, skipped where either is null (percentile order, accepted <= submitted)."""
     return E.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=upper, column_B=lower, or_equal=True, ignore_row_if="either_value_is_missing",
+        column_A=upper,
+        column_B=lower,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
         description=name or f"{lower} <= {upper}",
     )
 
@@ -214,19 +228,29 @@ def equal_by_group(column: str, expected: str, group: str, names: Mapping[str, s
 def holds_by_group(check: str, group: str, names: Mapping[str, str], description: str) -> Expectation:
     """The Boolean check column is true wherever it applies (null: the row has nothing to check): one rule instead of
     one per group; a failure is named by `names[<group of a failing row>]`."""
-    return E.ExpectColumnValuesToBeInSet(column=check, value_set=[True], description=description,
-                                         meta={NAMES: {"flag": check, "group": group, "names": dict(names)}})
+    return E.ExpectColumnValuesToBeInSet(
+        column=check,
+        value_set=[True],
+        description=description,
+        meta={NAMES: {"flag": check, "group": group, "names": dict(names)}},
+    )
 
 
 def _pair(a: str, b: str, op: str, group: str, names: Mapping[str, str], description: str) -> Expectation:
     meta = {NAMES: {"group": group, "a": a, "b": b, "op": op, "names": dict(names)}}
     if op == "eq":
-        return E.ExpectColumnPairValuesToBeEqual(column_A=a, column_B=b, ignore_row_if="either_value_is_missing",
-                                                 description=description, meta=meta)
+        return E.ExpectColumnPairValuesToBeEqual(
+            column_A=a, column_B=b, ignore_row_if="either_value_is_missing", description=description, meta=meta
+        )
     upper, lower = (a, b) if op == "ge" else (b, a)
-    return E.ExpectColumnPairValuesAToBeGreaterThanB(column_A=upper, column_B=lower, or_equal=True,
-                                                     ignore_row_if="either_value_is_missing",
-                                                     description=description, meta=meta)
+    return E.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=upper,
+        column_B=lower,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        description=description,
+        meta=meta,
+    )
 
 
 def in_order(pairs: Iterable[tuple[str, str] | tuple[str, str, str]]) -> Expectation:
@@ -236,8 +260,9 @@ def in_order(pairs: Iterable[tuple[str, str] | tuple[str, str, str]]) -> Expecta
     return _combined("ordered", entries)
 
 
-def batch_context(date_column: str, *, gaps: bool,
-                  also: Iterable[tuple[str, str] | tuple[str, str, str]] = ()) -> Expectation:
+def batch_context(
+    date_column: str, *, gaps: bool, also: Iterable[tuple[str, str] | tuple[str, str, str]] = ()
+) -> Expectation:
     """One rule on the batch as a whole: no date after as_of, no gap beyond the frequency, no shrinking history, and
     the suite's own row orders `also` (pairs as in_order takes them)."""
     pairs = [

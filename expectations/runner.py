@@ -63,8 +63,9 @@ class ValidationOutcome:
 class Validator:
     """One per run: pays the GX import and the context set-up once, then validates any dataset."""
 
-    def __init__(self, project_root: Path | None = None, *, run_name: str | None = None,
-                 keep_runs: int = KEEP_RUNS) -> None:
+    def __init__(
+        self, project_root: Path | None = None, *, run_name: str | None = None, keep_runs: int = KEEP_RUNS
+    ) -> None:
         """A file-backed context in `project_root`/gx (history of `keep_runs` runs named `run_name`), else an
         ephemeral one; progress bars off, one pandas asset + validation definition per known dataset."""
         self._context: AbstractDataContext
@@ -82,7 +83,12 @@ class Validator:
         self._read_back: set[str] = set()  # datasets whose stored suite was current (so was its Data Docs page)
 
     def validate(
-        self, dataset: str, frame: pl.DataFrame, *, as_of: date | None = None, held: HeldArg = None,
+        self,
+        dataset: str,
+        frame: pl.DataFrame,
+        *,
+        as_of: date | None = None,
+        held: HeldArg = None,
         coverage: pl.DataFrame | None = None,
     ) -> ValidationOutcome:
         """Validate `frame` against `dataset`'s suite; as_of = the run's date, held = history already loaded,
@@ -92,7 +98,8 @@ class Validator:
         prepared = prepare(module, frame, as_of=as_of, held=held)
         run_id = RunIdentifier(run_name=self.run_name) if self.run_name else None
         result = self._definition(dataset).run(
-            batch_parameters={"dataframe": prepared.to_pandas()}, result_format=RESULT_FORMAT,  # type: ignore[arg-type]
+            batch_parameters={"dataframe": prepared.to_pandas()},
+            result_format=RESULT_FORMAT,  # type: ignore[arg-type]
             run_id=run_id,
         )
         verdict = outcome(dataset, result, time.perf_counter() - started, prepared, key=getattr(module, "KEY", ()))
@@ -118,8 +125,11 @@ class Validator:
             self._context.update_data_docs_site(DOCS_SITE, config)  # type: ignore[arg-type]
         # a suite's page is rendered again only when the suite was stored anew this run or its page is missing
         used = {k.expectation_suite_identifier.name: k.expectation_suite_identifier for k in mine}
-        suites_used = [suite for name, suite in used.items()
-                       if name not in self._read_back or not (path / "expectations" / f"{name}.html").exists()]
+        suites_used = [
+            suite
+            for name, suite in used.items()
+            if name not in self._read_back or not (path / "expectations" / f"{name}.html").exists()
+        ]
         # GX types the list as one kind of key; each site section keeps the keys of its own kind, so both go in
         wanted = cast(list[ValidationResultIdentifier], [*mine, *suites_used])
         self._context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=None if whole else wanted)
@@ -137,15 +147,14 @@ class Validator:
     def prune_history(self, docs_path: Path | None = None) -> list[str]:
         """Remove the results (and their Data Docs pages) of every run but the newest `keep_runs`; returns the
         removed run names."""
-        dropped = self.kept_runs()[self.keep_runs:]
+        dropped = self.kept_runs()[self.keep_runs :]
         store = self._context.validation_results_store
         for key in self._result_keys():
             if (key.run_id.run_name or "") in dropped:
                 store.remove_key(key)
                 if docs_path is not None:  # the site index lists the pages on disk
                     suite = key.expectation_suite_identifier.name
-                    shutil.rmtree(docs_path / "validations" / suite / (key.run_id.run_name or ""),
-                                  ignore_errors=True)
+                    shutil.rmtree(docs_path / "validations" / suite / (key.run_id.run_name or ""), ignore_errors=True)
         return dropped
 
     def _result_keys(self) -> list[ValidationResultIdentifier]:
@@ -243,8 +252,13 @@ def _combined_specs(module: ModuleType) -> tuple[dict, ...]:
     return tuple(rules.combined_specs(module.build_suite().expectations))
 
 
-def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: float,
-            batch: pl.DataFrame | None = None, key: tuple[str, ...] = ()) -> ValidationOutcome:
+def outcome(
+    dataset: str,
+    result: ExpectationSuiteValidationResult,
+    seconds: float,
+    batch: pl.DataFrame | None = None,
+    key: tuple[str, ...] = (),
+) -> ValidationOutcome:
     """Summarise a GX suite result: counts and the readable names of the failed rules (`batch`: the prepared
     frame, to name the failures of a rule that checks many groups or columns at once, and the first bad row by
     its `key` and value)."""
@@ -257,15 +271,24 @@ def outcome(dataset: str, result: ExpectationSuiteValidationResult, seconds: flo
         failed_rules=[name for r in failed for name in failed_names(r, batch)],
         result_json=json.dumps(result.describe_dict(), default=str),
         seconds=round(seconds, 4),
-        bad_rows={name: shown for r in failed if (shown := bad_rows.describe(r, batch, key))
-                  for name in failed_names(r, batch)},
+        bad_rows={
+            name: shown
+            for r in failed
+            if (shown := bad_rows.describe(r, batch, key))
+            for name in failed_names(r, batch)
+        },
     )
 
 
 def with_completeness(verdict: ValidationOutcome, failures: list[str]) -> ValidationOutcome:
     """The verdict with the completeness rule counted as evaluated, and its failures (one per group) added."""
-    return replace(verdict, success=verdict.success and not failures, evaluated=verdict.evaluated + 1,
-                   failed=verdict.failed + bool(failures), failed_rules=[*failures, *verdict.failed_rules])
+    return replace(
+        verdict,
+        success=verdict.success and not failures,
+        evaluated=verdict.evaluated + 1,
+        failed=verdict.failed + bool(failures),
+        failed_rules=[*failures, *verdict.failed_rules],
+    )
 
 
 def rule_name(config: object) -> str:

@@ -28,14 +28,17 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the daily TGA mart."""
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all(("date", "tga_bn")),
-        rules.dates(["date"]),
-        rules.unique_key(KEY),
-        rules.ranges(
-            rules.between_all(["tga_bn"], *FACILITY_BN_BAND),
-            identity("chk_tga_change_residual_bn", "tga_change_bn = tga_bn - previous tga_bn"),
-        ),
-        rules.batch_context("date", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all(("date", "tga_bn")),
+            rules.dates(["date"]),
+            rules.unique_key(KEY),
+            rules.ranges(
+                rules.between_all(["tga_bn"], *FACILITY_BN_BAND),
+                identity("chk_tga_change_residual_bn", "tga_change_bn = tga_bn - previous tga_bn"),
+            ),
+            rules.batch_context("date", gaps=True),
+        ],
+    )

@@ -12,9 +12,18 @@ DATASET = "treasury_auctions"
 KEY = DATASETS["treasury_auctions"].key
 
 AMOUNT_COLUMNS = (
-    "offering_amt", "total_tendered", "total_accepted", "primary_dealer_accepted", "direct_bidder_accepted",
-    "indirect_bidder_accepted", "soma_accepted", "soma_tendered", "soma_holdings", "fima_noncomp_accepted",
-    "comp_accepted", "noncomp_accepted",
+    "offering_amt",
+    "total_tendered",
+    "total_accepted",
+    "primary_dealer_accepted",
+    "direct_bidder_accepted",
+    "indirect_bidder_accepted",
+    "soma_accepted",
+    "soma_tendered",
+    "soma_holdings",
+    "fima_noncomp_accepted",
+    "comp_accepted",
+    "noncomp_accepted",
 )
 RATE_COLUMNS = ("bid_to_cover_ratio", "high_yield", "high_discnt_rate", "high_investment_rate", "int_rate")
 DATE_COLUMNS = ("auction_date", "issue_date", "maturity_date")
@@ -37,26 +46,34 @@ ANNOUNCEMENT_LEAD_DAYS = 35
 def context() -> ContextSpec:
     """Auctions are dated by auction_date, announced ones up to ANNOUNCEMENT_LEAD_DAYS after as_of; no gap rule
     (auctions follow Treasury's calendar, not a frequency)."""
-    return ContextSpec(date_column="auction_date", as_of_lead_days=ANNOUNCEMENT_LEAD_DAYS,
-                       value_columns=("offering_amt", "total_accepted", "bid_to_cover_ratio"))
+    return ContextSpec(
+        date_column="auction_date",
+        as_of_lead_days=ANNOUNCEMENT_LEAD_DAYS,
+        value_columns=("offering_amt", "total_accepted", "bid_to_cover_ratio"),
+    )
 
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for a batch of auction results (Fiscal Data auctions_query, API field names)."""
-    return rules.suite(DATASET, [
-        rules.columns_present(("cusip", "security_type", "security_term", *DATE_COLUMNS, *AMOUNT_COLUMNS,
-                               *RATE_COLUMNS)),
-        rules.not_null_all(KEY),
-        rules.dates_all(DATE_COLUMNS),
-        rules.numeric_all((*AMOUNT_COLUMNS, *RATE_COLUMNS)),
-        rules.unique_key(KEY),
-        rules.in_set("security_type", ["Bill", "Note", "Bond", "TIPS", "FRN", "CMB"]),
-        rules.ranges(
-            rules.at_least_all(AMOUNT_COLUMNS, 0.0),
-            rules.between_all(["offering_amt"], *OFFERING_USD_BAND),
-            rules.between_all(["bid_to_cover_ratio"], *BID_TO_COVER_BAND),
-            rules.between_all([c for c in RATE_COLUMNS if c != "bid_to_cover_ratio"], *RATE_PCT_BAND),
-        ),
-        rules.batch_context("auction_date", gaps=False,
-                            also=[("auction_date", "issue_date"), ("issue_date", "maturity_date")]),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            rules.columns_present(
+                ("cusip", "security_type", "security_term", *DATE_COLUMNS, *AMOUNT_COLUMNS, *RATE_COLUMNS)
+            ),
+            rules.not_null_all(KEY),
+            rules.dates_all(DATE_COLUMNS),
+            rules.numeric_all((*AMOUNT_COLUMNS, *RATE_COLUMNS)),
+            rules.unique_key(KEY),
+            rules.in_set("security_type", ["Bill", "Note", "Bond", "TIPS", "FRN", "CMB"]),
+            rules.ranges(
+                rules.at_least_all(AMOUNT_COLUMNS, 0.0),
+                rules.between_all(["offering_amt"], *OFFERING_USD_BAND),
+                rules.between_all(["bid_to_cover_ratio"], *BID_TO_COVER_BAND),
+                rules.between_all([c for c in RATE_COLUMNS if c != "bid_to_cover_ratio"], *RATE_PCT_BAND),
+            ),
+            rules.batch_context(
+                "auction_date", gaps=False, also=[("auction_date", "issue_date"), ("issue_date", "maturity_date")]
+            ),
+        ],
+    )

@@ -30,15 +30,18 @@ def checks() -> dict[str, pl.Expr]:
 
 def build_suite() -> gx.ExpectationSuite:
     """Rules for the Treasury cash context mart."""
-    return rules.suite(DATASET, [
-        declared_columns(DATASET),
-        rules.not_null_all(("date", "tga_bn", "quarter_end", "is_quarter_end")),
-        rules.dates(["date", "debt_limit_since", "quarter_end"]),
-        rules.unique_key(KEY),
-        rules.in_set("debt_limit_regime", REGIMES),
-        rules.ranges(
-            rules.between_all(["tga_bn", "assumed_cash_bn", "reported_cash_bn"], *FACILITY_BN_BAND),
-            identity("chk_gap_residual_bn", "gap_to_assumption_bn = tga_bn - assumed_cash_bn"),
-        ),
-        rules.batch_context("date", gaps=True),
-    ])
+    return rules.suite(
+        DATASET,
+        [
+            declared_columns(DATASET),
+            rules.not_null_all(("date", "tga_bn", "quarter_end", "is_quarter_end")),
+            rules.dates(["date", "debt_limit_since", "quarter_end"]),
+            rules.unique_key(KEY),
+            rules.in_set("debt_limit_regime", REGIMES),
+            rules.ranges(
+                rules.between_all(["tga_bn", "assumed_cash_bn", "reported_cash_bn"], *FACILITY_BN_BAND),
+                identity("chk_gap_residual_bn", "gap_to_assumption_bn = tga_bn - assumed_cash_bn"),
+            ),
+            rules.batch_context("date", gaps=True),
+        ],
+    )

@@ -21,7 +21,8 @@ class _KnownNoise(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         return not (message.startswith("Timeout of") and "worker thread" in message) and not (
-            record.name.startswith("great_expectations") and "ephemeral docs site" in message)
+            record.name.startswith("great_expectations") and "ephemeral docs site" in message
+        )
 
 
 for _name in ("prefect.task_runs", "great_expectations.data_context.types.base"):

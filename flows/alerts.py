@@ -42,6 +42,7 @@ STRESS_SQL = """
     ORDER BY f.date DESC LIMIT ?
 """
 
+
 def post_alert(url: str, payload: dict[str, Any]) -> bool:
     """POST `payload` as JSON to `url` (two attempts, 10 s timeout each); True when the receiver answered 2xx. The
     URL's secret part (its path: a Slack-style URL holds its token there) is never logged nor stored."""
@@ -54,20 +55,30 @@ def post_alert(url: str, payload: dict[str, Any]) -> bool:
                 return True
             _logger().warning("alert webhook %s answered HTTP %s (attempt %s)", shown, response.status_code, attempt)
         except requests.RequestException as exc:
-            _logger().warning("alert webhook %s unreachable (attempt %s): %s", shown, attempt,
-                              redact(f"{type(exc).__name__}: {exc}"))
+            _logger().warning(
+                "alert webhook %s unreachable (attempt %s): %s", shown, attempt, redact(f"{type(exc).__name__}: {exc}")
+            )
     return False
 
 
-def failure_payload(flow_name: str, run_name: str, state_name: str, message: str | None, run_url: str | None,
-                    parameters: dict[str, Any]) -> dict[str, Any]:
+def failure_payload(
+    flow_name: str, run_name: str, state_name: str, message: str | None, run_url: str | None, parameters: dict[str, Any]
+) -> dict[str, Any]:
     """The webhook body for a failed or crashed run: one readable `text` line plus the fields it was built from."""
     message = redact(message) if message else message  # a state message may quote a server's echo of the key
     text = f"qtwatch run {run_name} ({flow_name}) ended {state_name}: {(message or 'no message').strip()[:500]}"
     if run_url:
         text += f" — {run_url}"
-    return {"kind": "failure", "text": text, "flow": flow_name, "flow_run": run_name, "state": state_name,
-            "message": message, "url": run_url, "parameters": {k: _plain(v) for k, v in parameters.items()}}
+    return {
+        "kind": "failure",
+        "text": text,
+        "flow": flow_name,
+        "flow_run": run_name,
+        "state": state_name,
+        "message": message,
+        "url": run_url,
+        "parameters": {k: _plain(v) for k, v in parameters.items()},
+    }
 
 
 def notify_failure(flow, flow_run, state) -> None:
@@ -79,8 +90,9 @@ def notify_failure(flow, flow_run, state) -> None:
     if not url:
         _logger().info("run %s ended %s; no QTWATCH_ALERT_WEBHOOK_URL set, no alert sent", flow_run.name, state.name)
         return
-    payload = failure_payload(flow.name, flow_run.name, state.name, state.message, _run_url(flow_run.id),
-                              dict(flow_run.parameters or {}))
+    payload = failure_payload(
+        flow.name, flow_run.name, state.name, state.message, _run_url(flow_run.id), dict(flow_run.parameters or {})
+    )
     if post_alert(url, payload):
         _logger().info("failure alert for %s sent", flow_run.name)
 
@@ -95,9 +107,19 @@ def stress_signal(con, as_of: date, recent: int = RECENT_DAYS) -> dict[str, Any]
     if not rows or not rows[0][-1]:
         return None
     day, spread, p99, srf, on_rrp, month_end, quarter_end, signals, severity, _ = rows[0]
-    return {"date": day.isoformat(), "sofr_iorb_bp": spread, "sofr_p99_iorb_bp": p99, "srf_takeup_bn": srf,
-            "on_rrp_bn": on_rrp, "is_month_end": month_end, "is_quarter_end": quarter_end, "signals": signals,
-            "severity": severity, "stress_days_recent": sum(1 for r in rows if r[-1]), "recent_days": len(rows)}
+    return {
+        "date": day.isoformat(),
+        "sofr_iorb_bp": spread,
+        "sofr_p99_iorb_bp": p99,
+        "srf_takeup_bn": srf,
+        "on_rrp_bn": on_rrp,
+        "is_month_end": month_end,
+        "is_quarter_end": quarter_end,
+        "signals": signals,
+        "severity": severity,
+        "stress_days_recent": sum(1 for r in rows if r[-1]),
+        "recent_days": len(rows),
+    }
 
 
 def stress_text(signal: dict[str, Any]) -> str:
@@ -109,8 +131,10 @@ def stress_text(signal: dict[str, Any]) -> str:
         reasons.append(f"SRF take-up ${signal['srf_takeup_bn']:,.1f}bn")
     when = " (quarter end)" if signal["is_quarter_end"] else " (month end)" if signal["is_month_end"] else ""
     fired = f" [{signal['severity']}: {signal['signals']}]" if signal.get("signals") else ""
-    return (f"qtwatch funding stress on {signal['date']}{when}: {', '.join(reasons) or 'stress_flag set'}{fired}; "
-            f"{signal['stress_days_recent']} of the last {signal['recent_days']} funding days flagged")
+    return (
+        f"qtwatch funding stress on {signal['date']}{when}: {', '.join(reasons) or 'stress_flag set'}{fired}; "
+        f"{signal['stress_days_recent']} of the last {signal['recent_days']} funding days flagged"
+    )
 
 
 def raise_stress_event(warehouse: Path, as_of: date, webhook_url: str | None = None) -> dict[str, Any] | None:

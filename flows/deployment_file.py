@@ -68,13 +68,15 @@ def _entry(cadence: Cadence) -> str:
     """One deployment of the file."""
     sources = f"[{', '.join(cadence.sources)}]" if cadence.sources else "null"
     tags = ", ".join(["qtwatch", *(cadence.sources or ["all"])])
-    return (f"  - name: {cadence.name}\n"
-            f"    <<: *common\n"
-            f"    description: {_scalar(cadence.description)}\n"
-            f"    tags: [{tags}]\n"
-            f"    parameters: {{<<: *defaults, sources: {sources}}}\n"
-            f"    schedules:\n"
-            f"      - {{cron: \"{cadence.cron}\", timezone: {TIMEZONE}}}\n")
+    return (
+        f"  - name: {cadence.name}\n"
+        f"    <<: *common\n"
+        f"    description: {_scalar(cadence.description)}\n"
+        f"    tags: [{tags}]\n"
+        f"    parameters: {{<<: *defaults, sources: {sources}}}\n"
+        f"    schedules:\n"
+        f'      - {{cron: "{cadence.cron}", timezone: {TIMEZONE}}}\n'
+    )
 
 
 def render(cadences: tuple[Cadence, ...] = CADENCES) -> str:

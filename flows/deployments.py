@@ -36,14 +36,25 @@ class Cadence:
     description: str
 
 
-CATCH_UP = Cadence("catch-up-daily", "0 20 * * *", None, "16:30",
-                   "Every source, every evening: late publications, revisions and missed runs.")
+CATCH_UP = Cadence(
+    "catch-up-daily",
+    "0 20 * * *",
+    None,
+    "16:30",
+    "Every source, every evening: late publications, revisions and missed runs.",
+)
 
 
 def cadences() -> tuple[Cadence, ...]:
     """One cadence per registered source with a deployment (its release cron), then the catch-up."""
-    return (*(Cadence(s.deployment, s.release.cron, (s.name,), s.release.time_et, s.release.description)
-              for s in SOURCES.values() if s.deployment), CATCH_UP)
+    return (
+        *(
+            Cadence(s.deployment, s.release.cron, (s.name,), s.release.time_et, s.release.description)
+            for s in SOURCES.values()
+            if s.deployment
+        ),
+        CATCH_UP,
+    )
 
 
 CADENCES: tuple[Cadence, ...] = cadences()
@@ -51,8 +62,13 @@ CADENCES: tuple[Cadence, ...] = cadences()
 
 def default_parameters(cadence: Cadence, replay: bool = False) -> dict:
     """The deployment's default flow parameters (all editable per run in the UI)."""
-    return {"sources": list(cadence.sources) if cadence.sources else None, "replay": replay, "as_of": None,
-            "full_refresh": False, "replay_dir": None}
+    return {
+        "sources": list(cadence.sources) if cadence.sources else None,
+        "replay": replay,
+        "as_of": None,
+        "full_refresh": False,
+        "replay_dir": None,
+    }
 
 
 def build_deployments(replay: bool = False, work_pool: str | None = None) -> list[RunnerDeployment]:
@@ -68,9 +84,15 @@ def build_deployments(replay: bool = False, work_pool: str | None = None) -> lis
     limit = ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE)
     return [
         qtwatch_pipeline.to_deployment(  # type: ignore[misc] # called from sync code: a deployment, not a coroutine
-            name=c.name, schedules=[Cron(c.cron, timezone=TIMEZONE)], parameters=default_parameters(c, replay),
-            description=f"{c.description} Cron `{c.cron}` ({TIMEZONE}).", tags=[*TAGS, *(c.sources or ["all"])],
-            concurrency_limit=limit, entrypoint_type=EntrypointType.MODULE_PATH, work_pool_name=work_pool)
+            name=c.name,
+            schedules=[Cron(c.cron, timezone=TIMEZONE)],
+            parameters=default_parameters(c, replay),
+            description=f"{c.description} Cron `{c.cron}` ({TIMEZONE}).",
+            tags=[*TAGS, *(c.sources or ["all"])],
+            concurrency_limit=limit,
+            entrypoint_type=EntrypointType.MODULE_PATH,
+            work_pool_name=work_pool,
+        )
         for c in CADENCES
     ]
 
@@ -89,14 +111,28 @@ def start_server(host: str, port: int, log_path: Path, env: dict[str, str] | Non
     """Start `prefect server start` (API + UI) in the background with `env` (default: this process's), its output in
     `log_path`, analytics off, in its own process group (see `stop_process`), behind `flows.server_child` so that
     the kernel kills it when this process dies (a `kill -9` of `qtwatch serve` left the server running before)."""
-    env = {**(os.environ if env is None else env), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_API_URL": f"http://{host}:{port}/api"}
+    env = {
+        **(os.environ if env is None else env),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_API_URL": f"http://{host}:{port}/api",
+    }
     # the automations' messages link the run (`flow_run|ui_url`): rendered by the server, from its PREFECT_UI_URL
     env.setdefault("PREFECT_UI_URL", f"http://{host}:{port}")
     log_path.parent.mkdir(parents=True, exist_ok=True)
     prefect_bin = Path(sys.executable).with_name("prefect")
-    command = [sys.executable, "-m", "flows.server_child", str(os.getpid()),
-               str(prefect_bin), "server", "start", "--host", host, "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "flows.server_child",
+        str(os.getpid()),
+        str(prefect_bin),
+        "server",
+        "start",
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
     with open(log_path, "ab") as log:
         return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 

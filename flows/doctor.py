@@ -25,9 +25,16 @@ from transforms.registry import SOURCES, Source
 NO_PROBE = f"{NOT_PROBED}: its registry entry declares no probe (Source(probe=...)); a live run is its first check"
 
 
-def run_doctor(urls: Mapping[str, str], *, api_keys: Mapping[str, str], user_agent: str, timeout_s: float = 15.0,
-               today: date | None = None, sources: Mapping[str, Source] = SOURCES,
-               on_check: Callable[[Check], None] | None = None) -> list[Check]:
+def run_doctor(
+    urls: Mapping[str, str],
+    *,
+    api_keys: Mapping[str, str],
+    user_agent: str,
+    timeout_s: float = 15.0,
+    today: date | None = None,
+    sources: Mapping[str, Source] = SOURCES,
+    on_check: Callable[[Check], None] | None = None,
+) -> list[Check]:
     """Probe every registered source once, in registry order, each bounded to `timeout_s` in total."""
     today = today or date.today()
     checks = []
@@ -39,8 +46,9 @@ def run_doctor(urls: Mapping[str, str], *, api_keys: Mapping[str, str], user_age
     return checks
 
 
-def probe_source(source: Source, urls: Mapping[str, str], api_key: str | None, user_agent: str, timeout_s: float,
-                 today: date) -> Check:
+def probe_source(
+    source: Source, urls: Mapping[str, str], api_key: str | None, user_agent: str, timeout_s: float, today: date
+) -> Check:
     """One small request to one source, in at most `timeout_s`; every failure is caught into the Check."""
     check = Check(source.name)
     if source.probe is None:  # said, never a reason to fail, never a "usable: yes"
@@ -51,8 +59,9 @@ def probe_source(source: Source, urls: Mapping[str, str], api_key: str | None, u
     check.url = redact(base + probe.path)
     if source.api_key_setting and not api_key:
         check.key = "not set"
-    return _bounded(lambda: _request(source, probe, base + probe.path, api_key, user_agent, timeout_s, check),
-                    check, timeout_s)
+    return _bounded(
+        lambda: _request(source, probe, base + probe.path, api_key, user_agent, timeout_s, check), check, timeout_s
+    )
 
 
 def _bounded(work: Callable[[], None], check: Check, timeout_s: float) -> Check:
@@ -64,19 +73,27 @@ def _bounded(work: Callable[[], None], check: Check, timeout_s: float) -> Check:
     worker.join(timeout_s)
     if not worker.is_alive():
         return check
-    return Check(check.source, url=check.url, key=check.key, latency_ms=round(timeout_s * 1000, 1), timed_out=True,
-                 note=f"no complete answer within {timeout_s:g}s: the server is slow or throttling, a run would "
-                      f"wait on it (try again, or raise --timeout)")
+    return Check(
+        check.source,
+        url=check.url,
+        key=check.key,
+        latency_ms=round(timeout_s * 1000, 1),
+        timed_out=True,
+        note=f"no complete answer within {timeout_s:g}s: the server is slow or throttling, a run would "
+        f"wait on it (try again, or raise --timeout)",
+    )
 
 
-def _request(source: Source, probe: Probe, url: str, api_key: str | None, user_agent: str, timeout_s: float,
-             check: Check) -> None:
+def _request(
+    source: Source, probe: Probe, url: str, api_key: str | None, user_agent: str, timeout_s: float, check: Check
+) -> None:
     """The probe's one request (no retries, no pacing) and its inspection, recorded in `check`."""
     policy = dataclasses.replace(source.http, retries=0, timeout_s=timeout_s, min_interval_s=0.0)
     clock = time.perf_counter()
     try:
-        body, check.url = get_bytes(make_session(policy, user_agent), url, probe.params, source=source.name,
-                                    expect=probe.expect)
+        body, check.url = get_bytes(
+            make_session(policy, user_agent), url, probe.params, source=source.name, expect=probe.expect
+        )
         check.reachable, check.status = True, 200
     except SourceError as exc:
         _record_failure(check, exc, probe, api_key)

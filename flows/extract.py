@@ -19,15 +19,27 @@ from flows.sources import Batch, FetchRequest
 from transforms.registry import HttpPolicy, Source
 
 
-def session_for(source: Source, *, user_agent: str, retries: int, timeout_s: float, replay_dir: Path | None,
-                as_of: date, urls: Mapping[str, str]) -> requests.Session:
+def session_for(
+    source: Source,
+    *,
+    user_agent: str,
+    retries: int,
+    timeout_s: float,
+    replay_dir: Path | None,
+    as_of: date,
+    urls: Mapping[str, str],
+) -> requests.Session:
     """A session for `source`: the network, or the replay adapter playing the recorded snapshot as of `as_of`."""
     policy: HttpPolicy = replace(source.http, retries=retries, timeout_s=timeout_s)
     if replay_dir is None:
         return make_session(policy, user_agent)
     if not Path(replay_dir).is_dir():
-        raise SourceError(source.name, str(replay_dir), "replay directory not found: set QTWATCH_REPLAY_DIR or "
-                          "run `python -m scripts.build_replay` to build the snapshot")
+        raise SourceError(
+            source.name,
+            str(replay_dir),
+            "replay directory not found: set QTWATCH_REPLAY_DIR or "
+            "run `python -m scripts.build_replay` to build the snapshot",
+        )
     adapter = ReplayAdapter(Path(replay_dir), as_of, routes=default_routes(urls))
     return make_session(policy, user_agent, adapter=adapter)
 

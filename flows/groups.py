@@ -14,8 +14,13 @@ class RequiredGroupMissing(ValueError):
     """A group the marts cannot do without brought no rows: the source fails."""
 
 
-def left_out(coverage: pl.DataFrame | None, frame: pl.DataFrame, group_column: str | None,
-             errors: dict[str, str], catalog: pl.DataFrame | None) -> dict[str, str]:
+def left_out(
+    coverage: pl.DataFrame | None,
+    frame: pl.DataFrame,
+    group_column: str | None,
+    errors: dict[str, str],
+    catalog: pl.DataFrame | None,
+) -> dict[str, str]:
     """Group -> why it is left out: held in the window, absent from a batch that brought other groups (a fetch
     error the fetcher named, or nothing sent). Raises RequiredGroupMissing for a required one."""
     if coverage is None or group_column is None or frame.is_empty():
@@ -27,8 +32,7 @@ def left_out(coverage: pl.DataFrame | None, frame: pl.DataFrame, group_column: s
         reasons[row["grp"]] = f"{errors[row['grp']]}; {held}" if row["grp"] in errors else held
     needed = sorted(set(reasons) & required(catalog, group_column))
     if needed:
-        raise RequiredGroupMissing(f"{group_column} {', '.join(needed)} (required by the marts): "
-                                   f"{reasons[needed[0]]}")
+        raise RequiredGroupMissing(f"{group_column} {', '.join(needed)} (required by the marts): {reasons[needed[0]]}")
     return reasons
 
 

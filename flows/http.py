@@ -37,8 +37,7 @@ for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib
 class SourceError(RuntimeError):
     """A source could not be fetched or sent something unusable; the message is safe to log (key redacted)."""
 
-    def __init__(self, source: str, url: str, cause: str, *, transient: bool = False,
-                 connection: bool = False) -> None:
+    def __init__(self, source: str, url: str, cause: str, *, transient: bool = False, connection: bool = False) -> None:
         self.source, self.url, self.cause = source, redact(url), redact(cause)
         self.transient = transient  # worth retrying later (network, 429/5xx); False for a bad payload or request
         self.connection = connection  # the host could not be reached at all: its retry budget is already spent
@@ -78,8 +77,15 @@ class BoundedRetry(Retry):
     """urllib3 Retry whose connection-level failures (connect, read, other: DNS, refused, reset, read timeout) share
     one budget of CONNECT_RETRIES, however urllib3 files each one; 429/5xx keep the status budget."""
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None,  # noqa: ANN001 - as urllib3's
-                  _stacktrace=None) -> BoundedRetry:
+    def increment(
+        self,
+        method=None,
+        url=None,
+        response=None,
+        error=None,
+        _pool=None,  # noqa: ANN001 - as urllib3's
+        _stacktrace=None,
+    ) -> BoundedRetry:
         """Count the attempt like Retry does; past CONNECT_RETRIES connection-level failures, past the request's
         total time, on a stop signal, or on a Retry-After longer than the limit, give up."""
         retry = super().increment(method, url, response, error, _pool, _stacktrace)
@@ -108,8 +114,10 @@ class BoundedRetry(Retry):
         except InvalidHeader:
             asked = None  # a Retry-After we cannot read: the backoff applies
         if asked is not None and asked > self.max_retry_after_s:
-            return (f"the server asked to wait {asked:,.0f}s (Retry-After), longer than QTWATCH_HTTP_MAX_RETRY_AFTER_S"
-                    f"={self.max_retry_after_s:g}s")
+            return (
+                f"the server asked to wait {asked:,.0f}s (Retry-After), longer than QTWATCH_HTTP_MAX_RETRY_AFTER_S"
+                f"={self.max_retry_after_s:g}s"
+            )
         if guard is not None and asked is not None and asked > guard.remaining():
             return f"the server asked to wait {asked:,.0f}s (Retry-After), past the request's total time"
         return None
@@ -147,8 +155,9 @@ def make_retry(policy: HttpPolicy, limits: Limits | None = None) -> Retry:
     return retry
 
 
-def make_session(policy: HttpPolicy, user_agent: str, adapter: BaseAdapter | None = None,
-                 limits: Limits | None = None) -> requests.Session:
+def make_session(
+    policy: HttpPolicy, user_agent: str, adapter: BaseAdapter | None = None, limits: Limits | None = None
+) -> requests.Session:
     """A session for one source; `adapter` (e.g. the replay adapter) replaces the network when given; `limits`
     default to the QTWATCH_HTTP_TOTAL_S / _MAX_RETRY_AFTER_S / QTWATCH_MAX_RESPONSE_MB settings."""
     limits = limits or Limits.from_settings()
@@ -167,8 +176,9 @@ def limits_of(session: requests.Session) -> Limits:
     return getattr(session, "qtwatch_limits", None) or Limits()
 
 
-def get_bytes(session: requests.Session, url: str, params: Mapping[str, str] | None, *, source: str,
-              expect: str) -> tuple[bytes, str]:
+def get_bytes(
+    session: requests.Session, url: str, params: Mapping[str, str] | None, *, source: str, expect: str
+) -> tuple[bytes, str]:
     """GET a CSV or JSON payload within the session's limits (total time, Retry-After, decompressed size); a body
     cut mid-transfer is asked for again. Returns (body, final URL). Raises SourceError for any failure."""
     limits = limits_of(session)
@@ -179,16 +189,24 @@ def get_bytes(session: requests.Session, url: str, params: Mapping[str, str] | N
                 break
             except CutBody as cut:
                 if attempt == CONNECT_RETRIES or guard.over():
-                    raise SourceError(source, url, f"the body was cut mid-transfer ({cut}), {attempt + 1} times; "
-                                      "try again later", transient=True) from None
+                    raise SourceError(
+                        source,
+                        url,
+                        f"the body was cut mid-transfer ({cut}), {attempt + 1} times; try again later",
+                        transient=True,
+                    ) from None
                 http_limits.wait(2.0**attempt)
     final_url = redact(response.url or url)
     if (refusal := _retry_after_refusal(response, limits)) is not None:
         raise SourceError(source, final_url, refusal, transient=True)
     if response.status_code != 200:
         snippet = body[:400].decode("utf-8", "replace").strip().replace("\n", " ")
-        raise SourceError(source, final_url, f"HTTP {response.status_code}: {snippet}",
-                          transient=response.status_code in RETRY_STATUSES)
+        raise SourceError(
+            source,
+            final_url,
+            f"HTTP {response.status_code}: {snippet}",
+            transient=response.status_code in RETRY_STATUSES,
+        )
     check_body(body, expect, source, final_url)
     return body, final_url
 
@@ -203,16 +221,25 @@ def _retry_after_refusal(response: requests.Response, limits: Limits) -> str | N
         return None
     if asked <= limits.max_retry_after_s:
         return None
-    return (f"HTTP {response.status_code}: the server asked to wait {asked:,.0f}s (Retry-After), longer than "
-            f"QTWATCH_HTTP_MAX_RETRY_AFTER_S={limits.max_retry_after_s:g}s: not waited; try again later")
+    return (
+        f"HTTP {response.status_code}: the server asked to wait {asked:,.0f}s (Retry-After), longer than "
+        f"QTWATCH_HTTP_MAX_RETRY_AFTER_S={limits.max_retry_after_s:g}s: not waited; try again later"
+    )
 
 
 class CutBody(Exception):
     """The connection ended before the whole body arrived (says how much did)."""
 
 
-def _get_once(session: requests.Session, url: str, params: Mapping[str, str] | None, *, source: str,
-              limits: Limits, guard: http_limits.Guard) -> tuple[requests.Response, bytes]:
+def _get_once(
+    session: requests.Session,
+    url: str,
+    params: Mapping[str, str] | None,
+    *,
+    source: str,
+    limits: Limits,
+    guard: http_limits.Guard,
+) -> tuple[requests.Response, bytes]:
     """One request (urllib3 retries its connection and 429/5xx failures) and its whole body, read within limits."""
     policy: HttpPolicy | None = getattr(session, "qtwatch_policy", None)
     timeout = (10.0, policy.timeout_s if policy else 30.0)
@@ -221,25 +248,33 @@ def _get_once(session: requests.Session, url: str, params: Mapping[str, str] | N
         response = session.get(url, params=params, timeout=timeout, stream=True)
     except requests.exceptions.RetryError as exc:
         raise _out_of_bounds(source, url, guard) or SourceError(
-            source, url, f"gave up after retries: {_reason(exc)}", transient=True) from None
+            source, url, f"gave up after retries: {_reason(exc)}", transient=True
+        ) from None
     except requests.exceptions.RequestException as exc:
         if (bounded := _out_of_bounds(source, url, guard)) is not None:
             raise bounded from None
         if _timed_out(exc):
-            raise SourceError(source, url, f"timed out (read timeout {timeout[1]:g}s) after retries",
-                              transient=True) from None
+            raise SourceError(
+                source, url, f"timed out (read timeout {timeout[1]:g}s) after retries", transient=True
+            ) from None
         spent = time.monotonic() - clock
-        raise SourceError(source, url, f"cannot reach {_host(url)}: {_connection_reason(exc)} (gave up after "
-                          f"{spent:.1f}s; check the network, a proxy, or the source's base-URL setting)",
-                          transient=True, connection=True) from None
+        raise SourceError(
+            source,
+            url,
+            f"cannot reach {_host(url)}: {_connection_reason(exc)} (gave up after "
+            f"{spent:.1f}s; check the network, a proxy, or the source's base-URL setting)",
+            transient=True,
+            connection=True,
+        ) from None
     try:
         return response, read_body(response, limits.max_bytes, source=source, url=url, guard=guard)
     finally:
         response.close()
 
 
-def read_body(response: requests.Response, max_bytes: int, *, source: str, url: str,
-              guard: http_limits.Guard | None = None) -> bytes:
+def read_body(
+    response: requests.Response, max_bytes: int, *, source: str, url: str, guard: http_limits.Guard | None = None
+) -> bytes:
     """The decompressed body, refused past `max_bytes` (a gzip bomb never inflates further than that); a cut
     connection raises CutBody, a request past its total time or stopped by a signal a SourceError."""
     body = bytearray()
@@ -247,21 +282,29 @@ def read_body(response: requests.Response, max_bytes: int, *, source: str, url: 
         for chunk in response.iter_content(http_limits.CHUNK):
             body += chunk
             if len(body) > max_bytes:
-                raise SourceError(source, url, f"response larger than {max_bytes / http_limits.MB:g} MB decompressed "
-                                  "(QTWATCH_MAX_RESPONSE_MB): refused; raise the setting only if the source really "
-                                  "grew")
+                raise SourceError(
+                    source,
+                    url,
+                    f"response larger than {max_bytes / http_limits.MB:g} MB decompressed "
+                    "(QTWATCH_MAX_RESPONSE_MB): refused; raise the setting only if the source really "
+                    "grew",
+                )
     except requests.exceptions.ContentDecodingError as exc:
         raise SourceError(source, url, f"the body could not be decompressed: {_reason(exc)[:200]}") from None
     except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError) as exc:
         if guard is not None and (bounded := _out_of_bounds(source, url, guard)) is not None:
             raise bounded from None
         if _timed_out(exc):
-            raise CutBody(f"no byte within the read timeout (QTWATCH_HTTP_TIMEOUT_S) after {len(body):,} "
-                          "bytes") from None
+            raise CutBody(
+                f"no byte within the read timeout (QTWATCH_HTTP_TIMEOUT_S) after {len(body):,} bytes"
+            ) from None
         expected = response.headers.get("Content-Length")
         got = f"after {len(body):,} bytes" if body else "early"
-        raise CutBody(f"ended {got}, of {int(expected):,} announced" if expected and expected.isdigit() else
-                      f"ended {got}: {_reason(exc)[:120]}") from None
+        raise CutBody(
+            f"ended {got}, of {int(expected):,} announced"
+            if expected and expected.isdigit()
+            else f"ended {got}: {_reason(exc)[:120]}"
+        ) from None
     if guard is not None and (bounded := _out_of_bounds(source, url, guard)) is not None:
         raise bounded  # the deadline shut the socket of a body without a length: what came is not all of it
     return bytes(body)
@@ -272,9 +315,13 @@ def _out_of_bounds(source: str, url: str, guard: http_limits.Guard) -> SourceErr
     if http_limits.interrupts.STOP.is_set():
         return SourceError(source, url, "stopped by a signal")
     if guard.expired or guard.remaining() <= 0:
-        return SourceError(source, url, f"gave up after {guard.total_s:g}s in all (QTWATCH_HTTP_TOTAL_S bounds "
-                           "one request with its retries and body); the source is too slow now, try later",
-                           transient=True)
+        return SourceError(
+            source,
+            url,
+            f"gave up after {guard.total_s:g}s in all (QTWATCH_HTTP_TOTAL_S bounds "
+            "one request with its retries and body); the source is too slow now, try later",
+            transient=True,
+        )
     return None
 
 
@@ -302,11 +349,16 @@ def _host(url: str) -> str:
 def _connection_reason(exc: Exception) -> str:
     """A short name for a connection-level failure: DNS, refused, reset, else the innermost reason."""
     text = _reason(exc)
-    for marker, name in (("Failed to resolve", "DNS lookup failed"), ("Name or service not known", "DNS lookup failed"),
-                         ("Temporary failure in name resolution", "DNS lookup failed"),
-                         ("Connection refused", "connection refused"), ("Connection reset", "connection reset"),
-                         ("Connection aborted", "connection reset"), ("Network is unreachable", "no route to host"),
-                         ("No route to host", "no route to host")):
+    for marker, name in (
+        ("Failed to resolve", "DNS lookup failed"),
+        ("Name or service not known", "DNS lookup failed"),
+        ("Temporary failure in name resolution", "DNS lookup failed"),
+        ("Connection refused", "connection refused"),
+        ("Connection reset", "connection reset"),
+        ("Connection aborted", "connection reset"),
+        ("Network is unreachable", "no route to host"),
+        ("No route to host", "no route to host"),
+    ):
         if marker in text:
             return name
     return text

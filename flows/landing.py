@@ -50,19 +50,41 @@ def _is_transient(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's re
     return False
 
 
-@task(name="extract", task_run_name="extract-{source}", retries=2, retry_delay_seconds=[10, 60],
-      retry_condition_fn=_is_transient, timeout_seconds=900, cache_policy=NO_CACHE)
-def extract(source: str, windows: dict[str, Window], config: RunConfig, as_of: date,
-            catalog: pl.DataFrame | None = None) -> Batch:
+@task(
+    name="extract",
+    task_run_name="extract-{source}",
+    retries=2,
+    retry_delay_seconds=[10, 60],
+    retry_condition_fn=_is_transient,
+    timeout_seconds=900,
+    cache_policy=NO_CACHE,
+)
+def extract(
+    source: str, windows: dict[str, Window], config: RunConfig, as_of: date, catalog: pl.DataFrame | None = None
+) -> Batch:
     """Fetch and parse one source for the planned windows (network or replay)."""
     logger = get_run_logger()
     spec = SOURCES[source]
-    session = session_for(spec, user_agent=config.user_agent, retries=config.http_retries,
-                          timeout_s=config.http_timeout_s, replay_dir=config.replay_dir, as_of=as_of,
-                          urls=config.urls)
+    session = session_for(
+        spec,
+        user_agent=config.user_agent,
+        retries=config.http_retries,
+        timeout_s=config.http_timeout_s,
+        replay_dir=config.replay_dir,
+        as_of=as_of,
+        urls=config.urls,
+    )
     api_key = config.api_keys[source].get_secret_value() if source in config.api_keys else None
-    request = FetchRequest(spec, windows, config.urls[spec.http.base_url_setting], as_of, urls=config.urls,
-                           api_key=api_key, catalog=catalog, progress=logger.debug)
+    request = FetchRequest(
+        spec,
+        windows,
+        config.urls[spec.http.base_url_setting],
+        as_of,
+        urls=config.urls,
+        api_key=api_key,
+        catalog=catalog,
+        progress=logger.debug,
+    )
     batch = fetch_source(session, request)
     faults.point(f"extract-{source}")
     logger.info("%s: fetched %s rows from %s request(s)", source, f"{batch.frame.height:,}", len(batch.urls))
@@ -82,8 +104,14 @@ class LandJob:
 
     def new_record(self) -> LoadRecord:
         """The source's meta.loads row, 'failed' until landing says otherwise."""
-        record = LoadRecord(f"{self.run_id}-{self.source.name}", self.run_id, self.source.name,
-                            self.source.dataset.name, LoadStatus.FAILED, started_at=datetime.now(UTC))
+        record = LoadRecord(
+            f"{self.run_id}-{self.source.name}",
+            self.run_id,
+            self.source.name,
+            self.source.dataset.name,
+            LoadStatus.FAILED,
+            started_at=datetime.now(UTC),
+        )
         starts = [w.start for w in self.windows.values()]
         record.window_start = None if None in starts else min(s for s in starts if s is not None)
         record.window_end = max(w.end for w in self.windows.values())
@@ -119,8 +147,16 @@ class Prepared:
     left: dict[str, str] = field(default_factory=dict)  # groups that failed alone (flows.groups), with why
 
 
-def prepare_sources(con: duckdb.DuckDBPyConnection, *, names: list[str], run_id: str, as_of: date,
-                    full_refresh: bool, config: RunConfig, validator: LazyValidator) -> list[Prepared]:
+def prepare_sources(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    names: list[str],
+    run_id: str,
+    as_of: date,
+    full_refresh: bool,
+    config: RunConfig,
+    validator: LazyValidator,
+) -> list[Prepared]:
     """Plan each source's windows against `con`, fetch all sources concurrently (one task each), then check and
     validate each batch against `con`. Writes nothing: `con` may be the published warehouse, read-only."""
     plans = {}
@@ -160,8 +196,9 @@ def check_batch(con: duckdb.DuckDBPyConnection, item: Prepared, validator: LazyV
         held, coverage = _held(con, job, frame)
         item.left = groups.left_out(coverage, frame, _split_column(job), item.batch.errors, job.catalog)
         held, coverage = groups.without(item.left, held, coverage)  # a group that failed alone is judged alone
-        item.verdicts = validate(validator, job.source.dataset.name, frame,
-                                 dict(as_of=job.as_of, held=held, coverage=coverage))
+        item.verdicts = validate(
+            validator, job.source.dataset.name, frame, dict(as_of=job.as_of, held=held, coverage=coverage)
+        )
         item.frame = frame
     except Exception as exc:  # noqa: BLE001 - one failing source must not drop the others
         fail(item.record, exc)
@@ -177,21 +214,36 @@ def land_prepared(con: duckdb.DuckDBPyConnection, item: Prepared) -> LoadRecord:
             return record
         if item.held:
             record.status = LoadStatus.UNCHANGED
-            get_run_logger().info("%s: %s rows fetched, %s: nothing to land", name, f"{record.rows_fetched:,}",
-                                  "all already held" if record.rows_fetched else "none held in its window either")
+            get_run_logger().info(
+                "%s: %s rows fetched, %s: nothing to land",
+                name,
+                f"{record.rows_fetched:,}",
+                "all already held" if record.rows_fetched else "none held in its window either",
+            )
             return record
         if not record_verdict(con, item.verdicts[0], record.load_id, item.frame):
             record.status, record.error = LoadStatus.QUARANTINED, quarantine_message(item.verdicts[0].outcome)
             return record
         record.rows_landed = land_task.with_options(task_run_name=f"land-{name}")(
-            con, name, item.frame, record.load_id, record.started_at, item.job.as_of, catalog=item.job.catalog,
-            live=item.job.config.replay_dir is None)
+            con,
+            name,
+            item.frame,
+            record.load_id,
+            record.started_at,
+            item.job.as_of,
+            catalog=item.job.catalog,
+            live=item.job.config.replay_dir is None,
+        )
         faults.point(f"land-{name}")
         record.status = LoadStatus.PUBLISHED if record.rows_landed else LoadStatus.UNCHANGED
         if item.batch.errors or item.left:  # some groups (FRED series, rate types, contracts) failed alone
             record.status, record.error = LoadStatus.PARTIAL, groups.error_line(item.batch.errors, item.left)
-        get_run_logger().info("%s: %s rows fetched, %s new or revised rows landed", name,
-                              f"{record.rows_fetched:,}", f"{record.rows_landed:,}")
+        get_run_logger().info(
+            "%s: %s rows fetched, %s new or revised rows landed",
+            name,
+            f"{record.rows_fetched:,}",
+            f"{record.rows_landed:,}",
+        )
     return item.record
 
 
@@ -204,16 +256,30 @@ def before_land(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFram
 
 
 @task(name="land", cache_policy=NO_CACHE)
-def land_task(con: duckdb.DuckDBPyConnection, source: str, frame: pl.DataFrame, load_id: str,
-              fetched_at: datetime | None, as_of: date, catalog: pl.DataFrame | None = None,
-              live: bool = True) -> int:
+def land_task(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    frame: pl.DataFrame,
+    load_id: str,
+    fetched_at: datetime | None,
+    as_of: date,
+    catalog: pl.DataFrame | None = None,
+    live: bool = True,
+) -> int:
     """Append the batch's new or revised rows to raw in one transaction, each stamped with when it became public
     (its release rule; a live run: never after the fetch, and a revision at the fetch); returns the rows landed."""
     fetched_at = fetched_at or datetime.now(UTC)
     frame = with_published_at(frame, SOURCES[source], catalog, fetched_at=fetched_at if live else None)
     with db.transaction(con):
-        return load.land(con, SOURCES[source].dataset, frame, load_id=load_id, fetched_at=fetched_at, as_of=as_of,
-                         revised_published_at=fetched_at if live else None)
+        return load.land(
+            con,
+            SOURCES[source].dataset,
+            frame,
+            load_id=load_id,
+            fetched_at=fetched_at,
+            as_of=as_of,
+            revised_published_at=fetched_at if live else None,
+        )
 
 
 def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> tuple[Any, pl.DataFrame | None]:
@@ -250,15 +316,17 @@ def validate(validator: LazyValidator, dataset: str, frame: pl.DataFrame, contex
     """Run the dataset's suite as a task `validate-<dataset>` (Failed when the batch fails it); [its verdict]."""
     verdicts: list[Verdict] = []
     state = validate_task.with_options(task_run_name=f"validate-{dataset}")(
-        validator, dataset, frame, context, verdicts, return_state=True)
+        validator, dataset, frame, context, verdicts, return_state=True
+    )
     if not verdicts:  # the suite itself broke
         raise RuntimeError(state.message or f"{dataset} could not be validated")
     return verdicts
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(validator: LazyValidator, dataset: str, frame: pl.DataFrame, context: dict[str, Any],
-                  verdicts: list[Verdict]) -> State:
+def validate_task(
+    validator: LazyValidator, dataset: str, frame: pl.DataFrame, context: dict[str, Any], verdicts: list[Verdict]
+) -> State:
     """Validate one batch (its verdict goes into `verdicts`); a failing batch is to be quarantined: Failed state."""
     outcome = validator.validate(dataset, frame, **context)
     verdicts.append(Verdict(outcome, datetime.now(UTC)))
@@ -276,10 +344,25 @@ def quarantine_message(outcome: ValidationOutcome) -> str:
 def record_verdict(con: duckdb.DuckDBPyConnection, verdict: Verdict, load_id: str, frame: pl.DataFrame) -> bool:
     """Record a validation in meta.validations and a failing batch in meta.quarantine; True when it may publish."""
     outcome = verdict.outcome
-    meta.record_validation(con, load_id=load_id, dataset=outcome.dataset, success=outcome.success,
-                           evaluated=outcome.evaluated, failed=outcome.failed, failed_rules=outcome.failed_rules,
-                           seconds=outcome.seconds, validated_at=verdict.at)
+    meta.record_validation(
+        con,
+        load_id=load_id,
+        dataset=outcome.dataset,
+        success=outcome.success,
+        evaluated=outcome.evaluated,
+        failed=outcome.failed,
+        failed_rules=outcome.failed_rules,
+        seconds=outcome.seconds,
+        validated_at=verdict.at,
+    )
     if not outcome.success:
-        meta.quarantine(con, load_id=load_id, dataset=outcome.dataset, frame=frame,
-                        failed_rules=outcome.failed_rules, result_json=outcome.result_json, at=verdict.at)
+        meta.quarantine(
+            con,
+            load_id=load_id,
+            dataset=outcome.dataset,
+            frame=frame,
+            failed_rules=outcome.failed_rules,
+            result_json=outcome.result_json,
+            at=verdict.at,
+        )
     return outcome.success

@@ -52,12 +52,17 @@ def read_inputs(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> dict[st
 
 def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:
     """Every held FRED row must carry the units the catalog declares (the catalog drives the conversion)."""
-    joined = fred.select("series_id", "units").unique().join(
-        catalog.select("series_id", pl.col("units").alias("catalog_units")), on="series_id", how="left")
+    joined = (
+        fred.select("series_id", "units")
+        .unique()
+        .join(catalog.select("series_id", pl.col("units").alias("catalog_units")), on="series_id", how="left")
+    )
     # By meaning: FRED writes "Billions of US Dollars" where the catalog says "Billions of U.S. Dollars".
     differs = [not same_units(a, b) for a, b in joined.select("units", "catalog_units").iter_rows()]
     bad = joined.filter(pl.Series(differs, dtype=pl.Boolean))
     if not bad.is_empty():
         row = bad.row(0, named=True)
-        raise CatalogMismatch(f"{row['series_id']} is held in '{row['units']}' but warehouse/seeds/fred_series.csv "
-                              f"declares '{row['catalog_units']}': update the catalog's units and unit_scale_bn")
+        raise CatalogMismatch(
+            f"{row['series_id']} is held in '{row['units']}' but warehouse/seeds/fred_series.csv "
+            f"declares '{row['catalog_units']}': update the catalog's units and unit_scale_bn"
+        )

@@ -61,9 +61,13 @@ def _block(webhook_url: str | None) -> tuple[UUID | None, str]:
     if webhook_url:
         register_webhook(webhook_url)
         block = CustomWebhookNotificationBlock(
-            name="qtwatch", url="{{ webhook_url }}", secrets={"webhook_url": webhook_url},  # type: ignore[arg-type]
+            name="qtwatch",
+            url="{{ webhook_url }}",
+            secrets={"webhook_url": webhook_url},  # type: ignore[arg-type]
             json_data={"text": "{{ subject }}: {{ body }}", "subject": "{{ subject }}", "body": "{{ body }}"},
-            headers=None, cookies=None)
+            headers=None,
+            cookies=None,
+        )
         return block.save(BLOCK, overwrite=True), "Custom Webhook"  # type: ignore[return-value]
     try:
         saved = _load_any(BLOCK)
@@ -90,15 +94,22 @@ def _automations(block_id: UUID) -> dict:
     from prefect.events.actions import SendNotification
 
     failed = Automation(
-        name=FAILED, description="A qtwatch-pipeline run failed or crashed: send its state and message.",
-        trigger=EventTrigger(expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
-                             match_related={"prefect.resource.role": "flow", "prefect.resource.name": FLOW},
-                             posture=Posture.Reactive, threshold=1),
-        actions=[SendNotification(block_document_id=block_id, subject=FAILED_SUBJECT, body=FAILED_BODY)])
+        name=FAILED,
+        description="A qtwatch-pipeline run failed or crashed: send its state and message.",
+        trigger=EventTrigger(
+            expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
+            match_related={"prefect.resource.role": "flow", "prefect.resource.name": FLOW},
+            posture=Posture.Reactive,
+            threshold=1,
+        ),
+        actions=[SendNotification(block_document_id=block_id, subject=FAILED_SUBJECT, body=FAILED_BODY)],
+    )
     stress = Automation(
-        name=STRESS, description="A newly flagged funding-stress day (SOFR above IORB, or SRF take-up above $5bn).",
+        name=STRESS,
+        description="A newly flagged funding-stress day (SOFR above IORB, or SRF take-up above $5bn).",
         trigger=EventTrigger(expect={STRESS_NEW_EVENT}, posture=Posture.Reactive, threshold=1),
-        actions=[SendNotification(block_document_id=block_id, subject="qtwatch funding stress", body=STRESS_BODY)])
+        actions=[SendNotification(block_document_id=block_id, subject="qtwatch funding stress", body=STRESS_BODY)],
+    )
     return {FAILED: failed, STRESS: stress}
 
 

@@ -58,10 +58,20 @@ def _default_as_of(replay: bool, replay_dir: str | Path | None) -> date:
     return datetime.now(NEW_YORK).date()
 
 
-@flow(name="qtwatch-pipeline", flow_run_name=_run_name, log_prints=False, on_failure=[notify_failure],
-      on_crashed=[notify_failure])
-def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_of: date | None = None,
-                     full_refresh: bool = False, replay_dir: str | None = None) -> RunSummary | State:
+@flow(
+    name="qtwatch-pipeline",
+    flow_run_name=_run_name,
+    log_prints=False,
+    on_failure=[notify_failure],
+    on_crashed=[notify_failure],
+)
+def qtwatch_pipeline(
+    sources: list[str] | None = None,
+    replay: bool = False,
+    as_of: date | None = None,
+    full_refresh: bool = False,
+    replay_dir: str | None = None,
+) -> RunSummary | State:
     """Fetch every registered source (FRED, Treasury auctions, NY Fed rates and operations, the DTS TGA, ...) and
     validate every batch; then, holding the writer lock, land raw, rebuild core and marts and publish the DuckDB
     warehouse atomically. Fails if any source failed or was quarantined."""
@@ -81,8 +91,10 @@ def qtwatch_pipeline(sources: list[str] | None = None, replay: bool = False, as_
 def _start(config: RunConfig, sources: list[str] | None, as_of: date | None, replay: bool) -> tuple[list[str], date]:
     """Check the replay snapshot and the source names, guard the API keys; the sources and the as-of date."""
     if config.replay_dir is not None and not config.replay_dir.is_dir():  # said once here, not once per source task
-        raise FileNotFoundError(f"replay directory {config.replay_dir} not found: set QTWATCH_REPLAY_DIR or run "
-                                f"`python -m scripts.build_replay` to build the snapshot")
+        raise FileNotFoundError(
+            f"replay directory {config.replay_dir} not found: set QTWATCH_REPLAY_DIR or run "
+            f"`python -m scripts.build_replay` to build the snapshot"
+        )
     guard_secrets(config)
     return check_sources(sources), as_of or _default_as_of(replay, config.replay_dir)
 
@@ -90,23 +102,46 @@ def _start(config: RunConfig, sources: list[str] | None, as_of: date | None, rep
 def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh: bool) -> RunSummary | State:
     """Fetch and check before the lock; land, rebuild and publish under it; then the after-publish steps."""
     started = datetime.now(UTC)
-    get_run_logger().info("run %s: %s as of %s, sources %s -> %s", summary.run_id, summary.mode, summary.as_of,
-                          ", ".join(names), config.warehouse)
-    validator = _new_validator(root=outputs_dir(config.warehouse.resolve()), run_name=summary.run_id,
-                               keep_runs=config.gx_keep_runs)
-    prepare = functools.partial(prepare_sources, names=names, run_id=summary.run_id, as_of=summary.as_of,
-                                full_refresh=full_refresh, config=config, validator=validator)
+    get_run_logger().info(
+        "run %s: %s as of %s, sources %s -> %s",
+        summary.run_id,
+        summary.mode,
+        summary.as_of,
+        ", ".join(names),
+        config.warehouse,
+    )
+    validator = _new_validator(
+        root=outputs_dir(config.warehouse.resolve()), run_name=summary.run_id, keep_runs=config.gx_keep_runs
+    )
+    prepare = functools.partial(
+        prepare_sources,
+        names=names,
+        run_id=summary.run_id,
+        as_of=summary.as_of,
+        full_refresh=full_refresh,
+        config=config,
+        validator=validator,
+    )
     with published.reading(config.warehouse) as (reader, seen):  # no writer slot, no staging copy yet
         prepared = prepare(reader) if reader is not None else None
-    with writer_slot(config.writer_wait_s), db.staged(config.warehouse, wait_s=config.writer_wait_s,
-                                                      on_wait=get_run_logger().warning) as con:
+    with (
+        writer_slot(config.writer_wait_s),
+        db.staged(config.warehouse, wait_s=config.writer_wait_s, on_wait=get_run_logger().warning) as con,
+    ):
         if prepared is None:  # a warehouse to upgrade (or unreadable) first: plan and fetch against the copy
             prepared = prepare(con)
         elif published.identity(config.warehouse) != seen:
             _check_again(con, prepared, validator)
         summary.loads.extend(land_prepared(con, item) for item in prepared)
-        publish_run(con, summary, sources=names, started=started, full_refresh=full_refresh, validator=validator,
-                    warehouse=config.warehouse)
+        publish_run(
+            con,
+            summary,
+            sources=names,
+            started=started,
+            full_refresh=full_refresh,
+            validator=validator,
+            warehouse=config.warehouse,
+        )
     get_run_logger().info("published %s", config.warehouse)
     faults.point("published")
     _after_publish(summary, config, validator)
@@ -130,8 +165,9 @@ def _after_publish(summary: RunSummary, config: RunConfig, validator: LazyValida
         summary.docs_path = after_publish(summary, f"Data Docs in {docs}", lambda: str(validator.build_data_docs(docs)))
     faults.point("docs-built")
     if any(r.source == "marts" and r.status == LoadStatus.PUBLISHED for r in summary.loads):
-        summary.report_path = after_publish(summary, f"report {config.report_path}",
-                                            lambda: write_report(config.warehouse, config.report_path))
+        summary.report_path = after_publish(
+            summary, f"report {config.report_path}", lambda: write_report(config.warehouse, config.report_path)
+        )
     faults.point("report-written")
     publish_artifact(summary)
     raise_stress_event(config.warehouse, summary.as_of, config.alert_webhook_url)
@@ -143,8 +179,12 @@ def _new_validator(*, root: Path, run_name: str, keep_runs: int) -> LazyValidato
     last `keep_runs` runs, named by run id), set up at the first batch that needs validating (its import and set-up
     cost seconds: pay them once, and not at all when nothing needs validating)."""
     logger = get_run_logger()
-    return LazyValidator(on_ready=lambda seconds: logger.info("great-expectations ready in %.1fs", seconds),
-                         project_root=root, run_name=run_name, keep_runs=keep_runs)
+    return LazyValidator(
+        on_ready=lambda seconds: logger.info("great-expectations ready in %.1fs", seconds),
+        project_root=root,
+        run_name=run_name,
+        keep_runs=keep_runs,
+    )
 
 
 def check_sources(sources: list[str] | None) -> list[str]:

@@ -13,8 +13,9 @@ from warehouse.db import query_pl
 from warehouse.load import held_max_dates
 
 
-def plan_windows(con: duckdb.DuckDBPyConnection, source: Source, as_of: date, *, full_refresh: bool,
-                 groups: list[str] | None = None) -> dict[str, Window]:
+def plan_windows(
+    con: duckdb.DuckDBPyConnection, source: Source, as_of: date, *, full_refresh: bool, groups: list[str] | None = None
+) -> dict[str, Window]:
     """Per group (FRED series, or '*'): from (latest held - revision window), or full history when none is held. A
     source fetched whole (no `groups`) starts from its latest row held in any group (e.g. any CFTC contract)."""
     held = {} if full_refresh else held_max_dates(con, source.dataset)

@@ -43,8 +43,9 @@ class Check:
         """A run can fetch this source (an unprobed source is not counted against the setup: see `verdict`)."""
         if not self.probed:
             return True
-        return (self.reachable and self.status == 200 and not self.missing and self.key != "rejected"
-                and not self.timed_out)
+        return (
+            self.reachable and self.status == 200 and not self.missing and self.key != "rejected" and not self.timed_out
+        )
 
     @property
     def verdict(self) -> str:

@@ -31,8 +31,16 @@ from warehouse import changes, faults, load, meta
 from warehouse.meta import LoadRecord, LoadStatus, RunSummary
 
 
-def publish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, *, sources: list[str], started: datetime,
-                full_refresh: bool, validator: LazyValidator, warehouse: Path) -> None:
+def publish_run(
+    con: duckdb.DuckDBPyConnection,
+    summary: RunSummary,
+    *,
+    sources: list[str],
+    started: datetime,
+    full_refresh: bool,
+    validator: LazyValidator,
+    warehouse: Path,
+) -> None:
     """After the sources landed: core and marts (when anything landed or a mart is missing), meta.runs, publish."""
     landed = {r.source for r in summary.loads if r.rows_landed}
     if full_refresh or landed or changes.marts_missing(con, MARTS):
@@ -40,12 +48,26 @@ def publish_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, *, sources:
     else:
         get_run_logger().info("nothing new landed: core, marts, report and Data Docs stay as published")
     faults.point("core-rebuilt")
-    summary.loads.extend(publish_marts(con, validator=validator, run_id=summary.run_id,
-                                       failed_sources={r.source for r in summary.failed},
-                                       landed=None if full_refresh else landed))
-    meta.record_run(con, run_id=summary.run_id, flow_run_id=str(flow_run.id or ""), mode=summary.mode,
-                    as_of=summary.as_of, started_at=started, finished_at=datetime.now(UTC),
-                    status="Failed" if summary.failed else "Completed", sources=sources)
+    summary.loads.extend(
+        publish_marts(
+            con,
+            validator=validator,
+            run_id=summary.run_id,
+            failed_sources={r.source for r in summary.failed},
+            landed=None if full_refresh else landed,
+        )
+    )
+    meta.record_run(
+        con,
+        run_id=summary.run_id,
+        flow_run_id=str(flow_run.id or ""),
+        mode=summary.mode,
+        as_of=summary.as_of,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        status="Failed" if summary.failed else "Completed",
+        sources=sources,
+    )
     faults.point("run-recorded")
     interrupts.check()  # a signal some step swallowed still stops the publish
     publish(con, warehouse)
@@ -62,8 +84,9 @@ def refresh_core(con: duckdb.DuckDBPyConnection, loads: list[LoadRecord], *, ful
 
 
 @task(name="core", cache_policy=NO_CACHE)
-def rebuild_core(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None,
-                 refresh: dict[str, list[str]] | None = None) -> None:
+def rebuild_core(
+    con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None, refresh: dict[str, list[str]] | None = None
+) -> None:
     """core.<dataset> (latest version), core.<dataset>_history and core.<dataset>_known_on built from all of raw for
     `datasets` (default every dataset; a new warehouse, a full refresh), and brought up to date for just the keys
     their loads landed for the datasets in `refresh` (dataset -> this run's load ids): a daily run's cost follows
@@ -86,8 +109,14 @@ class MartRun:
     built: dict[str, pl.DataFrame] = field(default_factory=dict)  # marts built this run and kept, passed on
 
 
-def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, run_id: str,
-                  failed_sources: Collection[str] = (), landed: Collection[str] | None = None) -> list[LoadRecord]:
+def publish_marts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    validator: LazyValidator,
+    run_id: str,
+    failed_sources: Collection[str] = (),
+    landed: Collection[str] | None = None,
+) -> list[LoadRecord]:
     """Build the marts from core (a task each, each once, in dependency order); publish each one that passes its
     suite, keep the previous one otherwise. A mart computed from a source that failed this run is not rebuilt: kept
     as it was, recorded skipped. With `landed` (the sources that landed rows) only marts computed from one of them,
@@ -99,14 +128,19 @@ def publish_marts(con: duckdb.DuckDBPyConnection, *, validator: LazyValidator, r
     run = MartRun(validator, wanted, read_inputs(con, wanted), set(failed_sources), compare=landed is not None)
     records = []
     for name in MARTS:
-        record = LoadRecord(f"{run_id}-mart-{name}", run_id, "marts", name, LoadStatus.FAILED,
-                            started_at=datetime.now(UTC))
+        record = LoadRecord(
+            f"{run_id}-mart-{name}", run_id, "marts", name, LoadStatus.FAILED, started_at=datetime.now(UTC)
+        )
         with step(con, record):
             publish_mart(con, run, record)
         records.append(record)
-    get_run_logger().info("marts: %s", ", ".join(f"{r.dataset} {r.rows_landed:,} rows"
-                                                 if r.status == LoadStatus.PUBLISHED else f"{r.dataset} {r.status}"
-                                                 for r in records))
+    get_run_logger().info(
+        "marts: %s",
+        ", ".join(
+            f"{r.dataset} {r.rows_landed:,} rows" if r.status == LoadStatus.PUBLISHED else f"{r.dataset} {r.status}"
+            for r in records
+        ),
+    )
     return records
 
 
@@ -144,8 +178,10 @@ def _not_rebuilt(run: MartRun, name: str) -> str | None:
     if blocked := sorted(mart_sources(name) & run.failed_sources):
         return f"not rebuilt: {', '.join(blocked)} failed this run; the previous marts.{name} is kept"
     if broken := [m for m in MARTS[name].main_inputs if m in run.wanted and m not in run.built]:
-        return (f"not rebuilt: {', '.join(f'marts.{m}' for m in broken)} was not published this run; the previous "
-                f"marts.{name} is kept")
+        return (
+            f"not rebuilt: {', '.join(f'marts.{m}' for m in broken)} was not published this run; the previous "
+            f"marts.{name} is kept"
+        )
     return None
 
 

@@ -86,8 +86,15 @@ class ReplayCall:
 class ReplayAdapter(BaseAdapter):
     """Serve GET requests for the registered sources' URLs from `root`, as the world stood on `as_of`."""
 
-    def __init__(self, root: Path, as_of: date | None = None, routes: Sequence[Route] | None = None, *,
-                 seed: int = 0, refusals: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        as_of: date | None = None,
+        routes: Sequence[Route] | None = None,
+        *,
+        seed: int = 0,
+        refusals: Mapping[str, int] | None = None,
+    ) -> None:
         """`refusals` maps a base-URL setting (e.g. "fredgraph_url") or a host to an HTTP status (403, 429, 5xx) that
         every request there gets instead of data, as a refusing server would answer (tests inject outages this way)."""
         super().__init__()
@@ -103,8 +110,15 @@ class ReplayAdapter(BaseAdapter):
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         bare = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
         route = next((r for r in self.routes if bare.startswith(r.base_url)), None)
-        call = ReplayCall(self.root, route.setting if route else "", bare[len(route.base_url):] if route else "",
-                          query, self.as_of, self.seed, self.files)
+        call = ReplayCall(
+            self.root,
+            route.setting if route else "",
+            bare[len(route.base_url) :] if route else "",
+            query,
+            self.as_of,
+            self.seed,
+            self.files,
+        )
         refusal = self.refusals.get(call.setting) or self.refusals.get(parts.hostname or "")
         if refusal:
             return _refused(request, refusal)
@@ -121,8 +135,10 @@ class ReplayAdapter(BaseAdapter):
         """Nothing to release."""
 
 
-_REFUSAL_BODIES = {403: b"<html><head><title>403 Forbidden</title></head><body>Forbidden</body></html>",
-                   429: b'{"error":"Too Many Requests"}'}
+_REFUSAL_BODIES = {
+    403: b"<html><head><title>403 Forbidden</title></head><body>Forbidden</body></html>",
+    429: b'{"error":"Too Many Requests"}',
+}
 
 
 def _refused(request, status: int) -> requests.Response:
@@ -154,12 +170,14 @@ def resolve(dotted: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
-def filter_dated_csv(text: str, low: date | None, high: date,
-                     public: Callable[[date], bool] | None = None) -> bytes:
+def filter_dated_csv(text: str, low: date | None, high: date, public: Callable[[date], bool] | None = None) -> bytes:
     """Keep the header and the rows whose first field (an ISO date) lies in [low, high] (and is `public`)."""
     header, *rows = text.splitlines()
-    kept = [r for r in rows if (low or date.min) <= (day := date.fromisoformat(r[:10])) <= high
-            and (public is None or public(day))]
+    kept = [
+        r
+        for r in rows
+        if (low or date.min) <= (day := date.fromisoformat(r[:10])) <= high and (public is None or public(day))
+    ]
     return ("\n".join([header, *kept]) + "\n").encode()
 
 
@@ -181,8 +199,9 @@ def fiscal_response(call: ReplayCall, file: str, *, auctions: bool, release: Rel
     unknown = [f for f in fields if f not in labels]
     if unknown:
         raise _BadQuery(f"Invalid query parameter 'fields' with value '{','.join(unknown)}'")
-    records = _sorted(_shuffled(_visible(call, file, auctions=auctions, release=release), call),
-                      call.query.get("sort", ""))
+    records = _sorted(
+        _shuffled(_visible(call, file, auctions=auctions, release=release), call), call.query.get("sort", "")
+    )
     if fields:
         records = _distinct(records, fields)
     page = _page(records, dataset["meta"], call.query)
@@ -263,8 +282,9 @@ def _auctions_as_of(records: list[dict], call: ReplayCall, release: Release) -> 
 
 def _without_results(record: dict) -> dict:
     """An announced auction as it looks before it is held: every result field is the string "null"."""
-    return {k: "null" if k.startswith(_RESULT_PREFIXES) or k.endswith(_RESULT_SUFFIXES) else v
-            for k, v in record.items()}
+    return {
+        k: "null" if k.startswith(_RESULT_PREFIXES) or k.endswith(_RESULT_SUFFIXES) else v for k, v in record.items()
+    }
 
 
 def _passes_filter(record: dict, clauses: list[str]) -> bool:
@@ -318,7 +338,7 @@ def _page(records: list[dict], meta: dict, query: dict[str, str]) -> dict:
     size = int(query.get("page[size]", "100"))
     number = int(query.get("page[number]", "1"))
     pages = max(1, math.ceil(len(records) / size))
-    chunk = records[(number - 1) * size: number * size]
+    chunk = records[(number - 1) * size : number * size]
 
     def link(n: int) -> str:
         return f"&page%5Bnumber%5D={n}&page%5Bsize%5D={size}"
@@ -326,15 +346,21 @@ def _page(records: list[dict], meta: dict, query: dict[str, str]) -> dict:
     return {
         "data": chunk,
         "meta": {"count": len(chunk), **meta, "total-count": len(records), "total-pages": pages},
-        "links": {"self": link(number), "first": link(1), "prev": link(number - 1) if number > 1 else None,
-                  "next": link(number + 1) if number < pages else None, "last": link(pages)},
+        "links": {
+            "self": link(number),
+            "first": link(1),
+            "prev": link(number - 1) if number > 1 else None,
+            "next": link(number + 1) if number < pages else None,
+            "last": link(pages),
+        },
     }
 
 
 def _project_meta(meta: dict, fields: list[str]) -> dict:
     """`fields=a,b`: meta's per-field maps list only those fields, as the API returns them."""
-    return {k: ({f: v[f] for f in fields} if k in ("labels", "dataTypes", "dataFormats") else v)
-            for k, v in meta.items()}
+    return {
+        k: ({f: v[f] for f in fields} if k in ("labels", "dataTypes", "dataFormats") else v) for k, v in meta.items()
+    }
 
 
 class _BadQuery(ValueError):

@@ -23,8 +23,10 @@ def renderer() -> Callable[..., Path]:
     """The installed `report(warehouse, out_path) -> path` renderer."""
     found = [e for e in entry_points(group=RENDERER_GROUP) if e.name == "report"]
     if not found:
-        raise NoRenderer(f"no report renderer installed (entry point group {RENDERER_GROUP!r}); "
-                         "install qtwatch with its CLI to get the HTML report")
+        raise NoRenderer(
+            f"no report renderer installed (entry point group {RENDERER_GROUP!r}); "
+            "install qtwatch with its CLI to get the HTML report"
+        )
     return found[0].load()
 
 
@@ -40,6 +42,9 @@ def attach_report_artifact(path: Path) -> UUID:
 
     path = Path(path).resolve()
     return create_link_artifact(  # type: ignore[return-value] # sync call in a sync flow: a UUID, not a coroutine
-        link=path.as_uri(), link_text=f"qtwatch report ({path.name})", key=ARTIFACT_KEY,
+        link=path.as_uri(),
+        link_text=f"qtwatch report ({path.name})",
+        key=ARTIFACT_KEY,
         description=f"HTML report of the marts written to {path} (plotly.js inlined, or in the "
-                    "plotly-<version>.min.js beside it); open it in a browser (no network needed).")
+        "plotly-<version>.min.js beside it); open it in a browser (no network needed).",
+    )

@@ -24,14 +24,16 @@ class Owner:
     path: str
 
 
-def owner_of(url: str, urls: Mapping[str, str] | None = None,
-             sources: Mapping[str, Source] = SOURCES) -> Owner | None:
+def owner_of(url: str, urls: Mapping[str, str] | None = None, sources: Mapping[str, Source] = SOURCES) -> Owner | None:
     """The registered source serving `url` (`urls` overrides the registry's base URLs), None for no source."""
     parts = urlsplit(url)
     bare = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    hits = [(base, setting, source) for source in sources.values()
-            for setting, default in source.http.url_settings().items()
-            if bare.startswith(base := (urls or {}).get(setting, default))]
+    hits = [
+        (base, setting, source)
+        for source in sources.values()
+        for setting, default in source.http.url_settings().items()
+        if bare.startswith(base := (urls or {}).get(setting, default))
+    ]
     if not hits:
         return None
     longest = max(len(base) for base, _, _ in hits)

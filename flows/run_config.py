@@ -32,13 +32,20 @@ class RunConfig:
     @classmethod
     def from_settings(cls, settings: BaseQtwatchSettings, *, replay: bool, replay_dir: str | None) -> RunConfig:
         """Plain values from the settings; a replay run uses `replay_dir` or the configured snapshot."""
-        return cls(warehouse=Path(settings.warehouse), replay_dir=Path(replay_dir or settings.replay_dir)
-                   if replay else None, urls=settings.base_urls(), user_agent=settings.user_agent,
-                   http_retries=settings.http_retries, http_timeout_s=settings.http_timeout_s,
-                   writer_wait_s=settings.writer_wait_s, gx_docs_dir=Path(settings.gx_docs_dir),
-                   report_path=Path(settings.report_path), alert_webhook_url=settings.alert_webhook_url,
-                   gx_keep_runs=settings.gx_keep_runs,
-                   api_keys=_api_keys(settings, blocks=not replay))
+        return cls(
+            warehouse=Path(settings.warehouse),
+            replay_dir=Path(replay_dir or settings.replay_dir) if replay else None,
+            urls=settings.base_urls(),
+            user_agent=settings.user_agent,
+            http_retries=settings.http_retries,
+            http_timeout_s=settings.http_timeout_s,
+            writer_wait_s=settings.writer_wait_s,
+            gx_docs_dir=Path(settings.gx_docs_dir),
+            report_path=Path(settings.report_path),
+            alert_webhook_url=settings.alert_webhook_url,
+            gx_keep_runs=settings.gx_keep_runs,
+            api_keys=_api_keys(settings, blocks=not replay),
+        )
 
 
 def _api_keys(settings: BaseQtwatchSettings, *, blocks: bool = True) -> dict[str, SecretStr]:

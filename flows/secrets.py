@@ -35,7 +35,7 @@ def register_secret(value: str | None) -> None:
     with _lock:
         forms = set(_forms) | encodings(value)
         _forms = tuple(sorted(forms, key=len, reverse=True))
-        _windows = frozenset(f[i:i + MIN_FRAGMENT] for f in forms for i in range(len(f) - MIN_FRAGMENT + 1))
+        _windows = frozenset(f[i : i + MIN_FRAGMENT] for f in forms for i in range(len(f) - MIN_FRAGMENT + 1))
 
 
 def register_webhook(url: str | None) -> None:
@@ -66,8 +66,17 @@ def encodings(value: str) -> set[str]:
     """The ways `value` can appear in text: raw, URL-encoded (either hex case, + or %20), JSON-, repr- and
     HTML-escaped, and JSON-escaped twice (a JSON body quoted inside another JSON string)."""
     json_once = json.dumps(value)[1:-1]
-    forms = {value, quote(value, safe=""), quote_plus(value, safe=""), quote(value), json_once, repr(value)[1:-1],
-             html.escape(value), json.dumps(json_once)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+    forms = {
+        value,
+        quote(value, safe=""),
+        quote_plus(value, safe=""),
+        quote(value),
+        json_once,
+        repr(value)[1:-1],
+        html.escape(value),
+        json.dumps(json_once)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+    }
     forms |= {re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), f) for f in forms}
     return {f for f in forms if len(f) >= MIN_FRAGMENT}
 
@@ -85,11 +94,11 @@ def _redact_values(text: str, forms: tuple[str, ...], windows: frozenset[str]) -
     """Replace each maximal stretch of `text` that lies inside one of `forms` and is at least MIN_FRAGMENT long."""
     out, start, i = [], 0, 0
     while i <= len(text) - MIN_FRAGMENT:
-        if text[i:i + MIN_FRAGMENT] not in windows:
+        if text[i : i + MIN_FRAGMENT] not in windows:
             i += 1
             continue
         end = i + MIN_FRAGMENT
-        while end < len(text) and any(text[i:end + 1] in f for f in forms):
+        while end < len(text) and any(text[i : end + 1] in f for f in forms):
             end += 1
         out += [text[start:i], REDACTED]
         start = i = end

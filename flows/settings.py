@@ -28,26 +28,52 @@ class BaseQtwatchSettings(BaseSettings):
     warehouse: Path = Field(default=Path("data/qtwatch.duckdb"), description="Published DuckDB file")
     replay_dir: Path = Field(default=REPO_ROOT / "replay", description="Recorded snapshot served in replay mode")
     fred_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("FRED_API_KEY", "QTWATCH_FRED_API_KEY"),
-        description="FRED API key (free); without it FRED is read keyless from fredgraph.csv")
-    user_agent: str = Field(default="qtwatch/0.1 (+https://github.com/qtwatch/qtwatch; data pipeline)",
-                            description="User-Agent sent to every source")
+        default=None,
+        validation_alias=AliasChoices("FRED_API_KEY", "QTWATCH_FRED_API_KEY"),
+        description="FRED API key (free); without it FRED is read keyless from fredgraph.csv",
+    )
+    user_agent: str = Field(
+        default="qtwatch/0.1 (+https://github.com/qtwatch/qtwatch; data pipeline)",
+        description="User-Agent sent to every source",
+    )
     http_timeout_s: float = Field(default=30.0, description="Read timeout of one HTTP request, seconds")
     http_retries: int = Field(default=4, description="Retries of one HTTP request on 429/5xx and network errors")
-    http_total_s: float = Field(default=300.0, gt=0, description="Total time of one HTTP request with its retries, "
-                                "waits and body, seconds (the read timeout bounds one socket read only)")
-    http_max_retry_after_s: float = Field(default=120.0, ge=0, description="Longest Retry-After a source may ask "
-                                          "for, seconds; a longer one fails the request at once")
-    max_response_mb: float = Field(default=256.0, gt=0, description="Largest response body once decompressed "
-                                   "(a CFTC zip's file too), MB; a larger one is refused")
+    http_total_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Total time of one HTTP request with its retries, "
+        "waits and body, seconds (the read timeout bounds one socket read only)",
+    )
+    http_max_retry_after_s: float = Field(
+        default=120.0,
+        ge=0,
+        description="Longest Retry-After a source may ask for, seconds; a longer one fails the request at once",
+    )
+    max_response_mb: float = Field(
+        default=256.0,
+        gt=0,
+        description="Largest response body once decompressed (a CFTC zip's file too), MB; a larger one is refused",
+    )
     alert_webhook_url: str | None = Field(default=None, description="Webhook that receives failure alerts")
-    gx_docs_dir: Path = Field(default=_FROM_WAREHOUSE, validate_default=False, description="Where GX Data Docs "
-                              "are built (default: gx_docs in the warehouse's outputs folder, see outputs_dir)")
+    gx_docs_dir: Path = Field(
+        default=_FROM_WAREHOUSE,
+        validate_default=False,
+        description="Where GX Data Docs "
+        "are built (default: gx_docs in the warehouse's outputs folder, see outputs_dir)",
+    )
     writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")
-    report_path: Path = Field(default=_FROM_WAREHOUSE, validate_default=False, description="HTML report written after "
-                              "each run (default: report.html in the warehouse's outputs folder, see outputs_dir)")
-    gx_keep_runs: int = Field(default=20, ge=1, description="Runs whose validation results the GX context (in the "
-                              "warehouse's outputs folder's gx/) keeps and Data Docs list")
+    report_path: Path = Field(
+        default=_FROM_WAREHOUSE,
+        validate_default=False,
+        description="HTML report written after "
+        "each run (default: report.html in the warehouse's outputs folder, see outputs_dir)",
+    )
+    gx_keep_runs: int = Field(
+        default=20,
+        ge=1,
+        description="Runs whose validation results the GX context (in the "
+        "warehouse's outputs folder's gx/) keeps and Data Docs list",
+    )
 
     @model_validator(mode="after")
     def _outputs_follow_the_warehouse(self) -> BaseQtwatchSettings:
@@ -89,8 +115,12 @@ def _url_field(name: str, default: str) -> Any:
 if TYPE_CHECKING:
     Settings = BaseQtwatchSettings
 else:
-    Settings = create_model("Settings", __base__=BaseQtwatchSettings, __doc__=BaseQtwatchSettings.__doc__,
-                            **{name: _url_field(name, default) for name, default in url_fields().items()})
+    Settings = create_model(
+        "Settings",
+        __base__=BaseQtwatchSettings,
+        __doc__=BaseQtwatchSettings.__doc__,
+        **{name: _url_field(name, default) for name, default in url_fields().items()},
+    )
 
 
 def get_settings(**overrides: Any) -> BaseQtwatchSettings:

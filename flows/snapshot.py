@@ -17,8 +17,10 @@ def source_last_days(root: Path) -> dict[str, date]:
     try:
         entries = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        raise SnapshotError(f"no replay snapshot at {Path(root)} ({type(exc).__name__}: manifest.json not readable); "
-                            "run from a checkout of qtwatch or set QTWATCH_REPLAY_DIR to its replay/ folder") from None
+        raise SnapshotError(
+            f"no replay snapshot at {Path(root)} ({type(exc).__name__}: manifest.json not readable); "
+            "run from a checkout of qtwatch or set QTWATCH_REPLAY_DIR to its replay/ folder"
+        ) from None
     days: dict[str, date] = {}
     for entry in entries:
         last = date.fromisoformat(entry["last_date"])

@@ -35,8 +35,11 @@ class ServerStartError(RuntimeError):
 
 
 @contextlib.contextmanager
-def temporary_server(timeout_s: float = 120.0, on_wait: Callable[[str], None] | None = None,
-                     while_starting: Callable[[], None] | None = None) -> Iterator[str | None]:
+def temporary_server(
+    timeout_s: float = 120.0,
+    on_wait: Callable[[str], None] | None = None,
+    while_starting: Callable[[], None] | None = None,
+) -> Iterator[str | None]:
     """Point Prefect at a temporary server that cannot outlive this process; yield its API URL (None, and nothing
     started, when PREFECT_API_URL already names a server). `while_starting` runs in this process while the server
     starts in its own (e.g. the run's heavy imports: seconds of CPU that then cost no waiting)."""
@@ -78,8 +81,9 @@ def _no_heartbeats() -> dict[Any, None]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings
 
     flows = get_current_settings().flows
-    chosen = ({"PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"} & set(os.environ)
-              or flows.heartbeat_frequency != type(flows).model_fields["heartbeat_frequency"].default)  # a profile
+    chosen = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"} & set(
+        os.environ
+    ) or flows.heartbeat_frequency != type(flows).model_fields["heartbeat_frequency"].default  # a profile
     return {} if chosen else {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
 
@@ -128,8 +132,13 @@ def _start(home: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     log = open(home / "qtwatch-temporary-server.log", "ab")  # noqa: SIM115 - the child keeps it; closed below
     try:
-        process = subprocess.Popen(server_argv(port, os.getpid()), env=server_env(), stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            server_argv(port, os.getpid()),
+            env=server_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     finally:
         log.close()
     return process, f"http://127.0.0.1:{port}/api"
@@ -139,9 +148,27 @@ def server_argv(port: int, parent_pid: int) -> list[str]:
     """The command Prefect's SubprocessASGIServer runs, behind the launcher that ties it to `parent_pid`."""
     import prefect
 
-    return [sys.executable, "-m", "flows.server_child", str(parent_pid), sys.executable, "-m", "uvicorn",
-            "--app-dir", str(prefect.__module_path__.parent), "--factory", "prefect.server.api.server:create_app",
-            "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+    return [
+        sys.executable,
+        "-m",
+        "flows.server_child",
+        str(parent_pid),
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(prefect.__module_path__.parent),
+        "--factory",
+        "prefect.server.api.server:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "error",
+        "--lifespan",
+        "on",
+    ]
 
 
 def server_env() -> dict[str, str]:
@@ -157,8 +184,10 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None:
     with httpx.Client(timeout=2.0) as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise ServerStartError(f"Prefect's temporary server exited with code {process.returncode} while "
-                                       f"starting; see qtwatch-temporary-server.log in PREFECT_HOME")
+                raise ServerStartError(
+                    f"Prefect's temporary server exited with code {process.returncode} while "
+                    f"starting; see qtwatch-temporary-server.log in PREFECT_HOME"
+                )
             with contextlib.suppress(httpx.HTTPError):
                 if client.get(f"{url}/health").status_code == 200:
                     return

@@ -39,19 +39,24 @@ class VintagesNeedAKey(ValueError):
     """ALFRED is only served through the FRED API, which takes a key."""
 
 
-def fetch_series_vintages(session: requests.Session, series_id: str, api_key: str, base_url: str,
-                          limit: int = MAX_VINTAGES) -> tuple[pl.DataFrame, list[str]]:
+def fetch_series_vintages(
+    session: requests.Session, series_id: str, api_key: str, base_url: str, limit: int = MAX_VINTAGES
+) -> tuple[pl.DataFrame, list[str]]:
     """Every vintage of one series (VINTAGE_SCHEMA rows) and the URLs read (key redacted)."""
     base = {"series_id": series_id, "api_key": api_key, "file_type": "json"}
-    body, url = get_bytes(session, base_url + "series/vintagedates", {**base, "limit": "10000"}, source="fred",
-                          expect="json")
+    body, url = get_bytes(
+        session, base_url + "series/vintagedates", {**base, "limit": "10000"}, source="fred", expect="json"
+    )
     dates = parse_or_raise(parse.parse_vintage_dates, body, series_id, source="fred", url=url)
     frames, urls = [], [url]
     for start, end in parse.vintage_windows(dates, limit):
         params = {**base, "realtime_start": start.isoformat(), "realtime_end": end}
         body, url = get_bytes(session, base_url + "series/observations", params, source="fred", expect="json")
-        frames.append(parse_or_raise(parse.parse_alfred_observations, body, series_id, start, end, source="fred",
-                                     url=url).with_columns(source_url=pl.lit(url)))
+        frames.append(
+            parse_or_raise(
+                parse.parse_alfred_observations, body, series_id, start, end, source="fred", url=url
+            ).with_columns(source_url=pl.lit(url))
+        )
         urls.append(url)
     empty = pl.DataFrame(schema={**parse.VINTAGE_SCHEMA, "source_url": pl.Utf8})
     return (pl.concat(frames) if frames else empty), urls
@@ -62,17 +67,29 @@ def stamp_vintages(frame: pl.DataFrame, release_kind: str | None, units: str) ->
     period (New York midnight), never before the observation's own release time; `units` from the catalog."""
     release = release_of(SOURCE, release_kind)
     pairs = frame.select("date", "realtime_start").unique()
-    stamps = [max(release.published_at(d), at_new_york(start, "00:00")).astimezone(UTC)
-              for d, start in pairs.iter_rows()]
+    stamps = [
+        max(release.published_at(d), at_new_york(start, "00:00")).astimezone(UTC) for d, start in pairs.iter_rows()
+    ]
     pairs = pairs.with_columns(published_at=pl.Series(stamps, dtype=pl.Datetime("us", "UTC")))
-    return (frame.join(pairs, on=["date", "realtime_start"], how="left", maintain_order="left")
-            .with_columns(units=pl.lit(units))
-            .select("series_id", "date", "value", "units", "source_url", "published_at"))
+    return (
+        frame.join(pairs, on=["date", "realtime_start"], how="left", maintain_order="left")
+        .with_columns(units=pl.lit(units))
+        .select("series_id", "date", "value", "units", "source_url", "published_at")
+    )
 
 
-def load_vintages(con: duckdb.DuckDBPyConnection, session: requests.Session, catalog: pl.DataFrame, *,
-                  api_key: str, base_url: str, load_id: str, fetched_at: datetime, as_of: date,
-                  limit: int = MAX_VINTAGES) -> tuple[int, int]:
+def load_vintages(
+    con: duckdb.DuckDBPyConnection,
+    session: requests.Session,
+    catalog: pl.DataFrame,
+    *,
+    api_key: str,
+    base_url: str,
+    load_id: str,
+    fetched_at: datetime,
+    as_of: date,
+    limit: int = MAX_VINTAGES,
+) -> tuple[int, int]:
     """Fetch and land every vintage of every catalog series in one transaction; returns (rows fetched, landed)."""
     fetched = landed = 0
     with db.transaction(con):
@@ -80,8 +97,7 @@ def load_vintages(con: duckdb.DuckDBPyConnection, session: requests.Session, cat
             frame, _ = fetch_series_vintages(session, row["series_id"], api_key, base_url, limit)
             frame = stamp_vintages(frame, row.get("release"), row["units"])
             fetched += frame.height
-            landed += land_vintages(con, SOURCE.dataset, frame, load_id=load_id, fetched_at=fetched_at,
-                                    as_of=as_of)
+            landed += land_vintages(con, SOURCE.dataset, frame, load_id=load_id, fetched_at=fetched_at, as_of=as_of)
     return fetched, landed
 
 
@@ -93,14 +109,17 @@ def fred_vintages(series: list[str] | None = None) -> LoadRecord | State:
     settings = get_settings()
     api_key = settings.fred_api_key.get_secret_value() if settings.fred_api_key else None
     if api_key is None:
-        message = ("FRED vintages need an API key: set FRED_API_KEY (free at "
-                   "https://fred.stlouisfed.org/docs/api/api_key.html); ALFRED has no keyless download")
+        message = (
+            "FRED vintages need an API key: set FRED_API_KEY (free at "
+            "https://fred.stlouisfed.org/docs/api/api_key.html); ALFRED has no keyless download"
+        )
         logger.error(message)
         return Failed(message=message)
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     today, started = datetime.now(NEW_YORK).date(), datetime.now(UTC)
-    record = LoadRecord(f"{run_id}-fred-vintages", run_id, "fred", SOURCE.dataset.name, LoadStatus.FAILED,
-                        started_at=started)
+    record = LoadRecord(
+        f"{run_id}-fred-vintages", run_id, "fred", SOURCE.dataset.name, LoadStatus.FAILED, started_at=started
+    )
     session = make_session(SOURCE.http, settings.user_agent)
     warehouse = Path(settings.warehouse)
     try:
@@ -108,25 +127,51 @@ def fred_vintages(series: list[str] | None = None) -> LoadRecord | State:
     except SourceError as exc:  # nothing is published: the staged copy is dropped
         logger.error("fred vintages failed: %s", exc)
         return Failed(message=f"fred vintages failed: {exc}")
-    logger.info("fred vintages: %s rows fetched, %s versions landed in %s", f"{record.rows_fetched:,}",
-                f"{record.rows_landed:,}", warehouse)
+    logger.info(
+        "fred vintages: %s rows fetched, %s versions landed in %s",
+        f"{record.rows_fetched:,}",
+        f"{record.rows_landed:,}",
+        warehouse,
+    )
     return record
 
 
-def _publish_vintages(warehouse: Path, settings: BaseQtwatchSettings, session: requests.Session, record: LoadRecord,
-                      series: list[str] | None, today: date, api_key: str) -> None:
+def _publish_vintages(
+    warehouse: Path,
+    settings: BaseQtwatchSettings,
+    session: requests.Session,
+    record: LoadRecord,
+    series: list[str] | None,
+    today: date,
+    api_key: str,
+) -> None:
     started = record.started_at or datetime.now(UTC)
     with writer_slot(settings.writer_wait_s), db.staged(warehouse, wait_s=settings.writer_wait_s) as con:
         catalog = db.query_pl(con, "SELECT * FROM ref.fred_series ORDER BY series_id")
         if series:
             catalog = catalog.filter(pl.col("series_id").is_in(series))
         record.rows_fetched, record.rows_landed = load_vintages(
-            con, session, catalog, api_key=api_key,
-            base_url=settings.base_urls()[SOURCE.http.base_url_setting], load_id=record.load_id,
-            fetched_at=started, as_of=today)
+            con,
+            session,
+            catalog,
+            api_key=api_key,
+            base_url=settings.base_urls()[SOURCE.http.base_url_setting],
+            load_id=record.load_id,
+            fetched_at=started,
+            as_of=today,
+        )
         load.rebuild_core(con)
         record.status = LoadStatus.PUBLISHED if record.rows_landed else LoadStatus.UNCHANGED
         record.finished_at = datetime.now(UTC)
         meta.record_load(con, record)
-        meta.record_run(con, run_id=record.run_id, flow_run_id=None, mode="vintages", as_of=today,
-                        started_at=started, finished_at=record.finished_at, status="Completed", sources=["fred"])
+        meta.record_run(
+            con,
+            run_id=record.run_id,
+            flow_run_id=None,
+            mode="vintages",
+            as_of=today,
+            started_at=started,
+            finished_at=record.finished_at,
+            status="Completed",
+            sources=["fred"],
+        )

@@ -43,8 +43,9 @@ def ensure_writer_limit() -> bool:
                     client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=1))
         return True
     except Exception as exc:  # noqa: BLE001 - e.g. no permission on Prefect Cloud: fall back to the file lock
-        _logger().warning("cannot create the Prefect concurrency limit %s (%s); relying on the warehouse file lock",
-                          WRITER_LIMIT, exc)
+        _logger().warning(
+            "cannot create the Prefect concurrency limit %s (%s); relying on the warehouse file lock", WRITER_LIMIT, exc
+        )
         return False
 
 
@@ -63,8 +64,10 @@ def writer_slot(wait_s: float = DEFAULT_WAIT_S) -> Iterator[None]:
     try:
         stack.enter_context(concurrency(WRITER_LIMIT, timeout_seconds=wait_s, strict=True, lease_duration=LEASE_S))
     except TimeoutError:
-        raise WarehouseBusy(f"another qtwatch run held the warehouse writer slot '{WRITER_LIMIT}' for more than "
-                            f"{wait_s:.0f}s; this run wrote nothing (the published warehouse is unchanged)") from None
+        raise WarehouseBusy(
+            f"another qtwatch run held the warehouse writer slot '{WRITER_LIMIT}' for more than "
+            f"{wait_s:.0f}s; this run wrote nothing (the published warehouse is unchanged)"
+        ) from None
     with stack:
         logger.info("holding the warehouse writer slot (waited %.1fs)", time.perf_counter() - clock)
         yield

@@ -35,9 +35,26 @@ from warehouse.status import (
     previous_business_day,
 )
 
-__all__ = ["DICTIONARY_PATH", "RELEASES", "RUN_HINT", "SCHEMA_ORDER", "Freshness", "QueryError", "SourceStatus",
-           "WarehouseStatus", "collect_status", "data_dictionary", "empty_marts", "expected_latest", "explain_error",
-           "one_line", "parse_params", "previous_business_day", "read_only_statement", "run_query"]
+__all__ = [
+    "DICTIONARY_PATH",
+    "RELEASES",
+    "RUN_HINT",
+    "SCHEMA_ORDER",
+    "Freshness",
+    "QueryError",
+    "SourceStatus",
+    "WarehouseStatus",
+    "collect_status",
+    "data_dictionary",
+    "empty_marts",
+    "expected_latest",
+    "explain_error",
+    "one_line",
+    "parse_params",
+    "previous_business_day",
+    "read_only_statement",
+    "run_query",
+]
 
 QUERIES_DIR = SCHEMA_DIR.parent / "queries"
 FORMATS = ("table", "csv", "json", "parquet")
@@ -51,8 +68,11 @@ def write_result(frame: pl.DataFrame, fmt: str, output: Path | None) -> str | No
         raise QueryError("--format parquet needs --output FILE.parquet (parquet is binary)")
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        writers: dict[str, Callable[[Path], object]] = {"csv": frame.write_csv, "json": frame.write_json,
-                                                        "parquet": frame.write_parquet}
+        writers: dict[str, Callable[[Path], object]] = {
+            "csv": frame.write_csv,
+            "json": frame.write_json,
+            "parquet": frame.write_parquet,
+        }
         writers[fmt](output)
         return None
     return frame.write_csv() if fmt == "csv" else frame.write_json() + "\n"
@@ -85,8 +105,9 @@ def fit_columns(widths: Mapping[str, int], total: int) -> list[str]:
 GETVARIABLE = re.compile(r"getvariable\s*\(\s*'([^']+)'\s*\)", re.IGNORECASE)
 
 
-def shorten_text(cells: Mapping[str, list[str]], numeric: set[str], total: int,
-                 floor: int = 16) -> dict[str, list[str]]:
+def shorten_text(
+    cells: Mapping[str, list[str]], numeric: set[str], total: int, floor: int = 16
+) -> dict[str, list[str]]:
     """Cut the widest text columns (never below `floor` characters or their header, ending in "…") until every column
     fits side by side in `total` characters, so a long text column does not push the numbers off the table."""
     widths = {n: max([len(n), *map(len, c)]) for n, c in cells.items()}
@@ -177,8 +198,9 @@ def query_header(sql: str) -> dict[str, str]:
 def duckdb_cli_problem(binary: str, path: Path) -> str | None:
     """None when the DuckDB CLI at `binary` can open `path` read-only, else its one-line complaint."""
     try:
-        probe = subprocess.run([binary, "-readonly", str(path), "-c", "SELECT 1"], capture_output=True, text=True,
-                               timeout=30, check=False)
+        probe = subprocess.run(
+            [binary, "-readonly", str(path), "-c", "SELECT 1"], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{binary} did not start: {exc}"
     if probe.returncode == 0:
@@ -194,9 +216,9 @@ def find_duckdb_cli() -> str | None:
 
 def no_cli_message(path: Path) -> str:
     """How to get an interactive shell on the warehouse when no usable DuckDB CLI is installed."""
-    return (f"no DuckDB CLI on PATH: install one that matches the Python library (duckdb {duckdb.__version__}) "
-            f"from https://duckdb.org/docs/installation, or `pip install duckdb-cli` (qtwatch writes the 1.4 storage "
-            f"format, which it reads); then `duckdb -readonly {path}`. Meanwhile: "
-            f"`qtwatch sql \"SELECT ...\"` or `python -c \"import duckdb; duckdb.connect('{path}', read_only=True)\"`")
-
-
+    return (
+        f"no DuckDB CLI on PATH: install one that matches the Python library (duckdb {duckdb.__version__}) "
+        f"from https://duckdb.org/docs/installation, or `pip install duckdb-cli` (qtwatch writes the 1.4 storage "
+        f"format, which it reads); then `duckdb -readonly {path}`. Meanwhile: "
+        f'`qtwatch sql "SELECT ..."` or `python -c "import duckdb; duckdb.connect(\'{path}\', read_only=True)"`'
+    )

@@ -15,8 +15,12 @@ from typing import Annotated
 
 import typer
 
-WarehouseOpt = Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file (default: "
-                                                   "QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).")]
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse", metavar="FILE", help="Warehouse file (default: QTWATCH_WAREHOUSE, else data/qtwatch.duckdb)."
+    ),
+]
 
 
 def _as_of(value: str | None) -> date | None:
@@ -56,8 +60,9 @@ def _catalog(path: Path) -> Iterator:
             yield con
         except (duckdb.CatalogException, duckdb.BinderException) as exc:  # another release's tables, or not ours
             older_or_newer = advice.schema_problem(con, path, exc)
-            raise _fail(older_or_newer or f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); "
-                        f"{analyst.RUN_HINT}") from None
+            raise _fail(
+                older_or_newer or f"{path} is not a qtwatch warehouse ({analyst.one_line(exc)}); {analyst.RUN_HINT}"
+            ) from None
         except duckdb.Error as exc:  # e.g. a block whose checksum fails: damaged, not a bug to trace
             raise _fail(advice.cannot_open(path, exc)) from None
 
@@ -67,18 +72,43 @@ def _exec(argv: list[str]) -> None:  # pragma: no cover - replaced in tests: it 
 
 
 def sql(
-    query: Annotated[str | None, typer.Argument(help="One read-only SQL statement ('-' reads it from stdin). "
-                                                "Without QUERY or --file: an interactive DuckDB shell.")] = None,
-    file: Annotated[str | None, typer.Option("--file", "-f", metavar="FILE", help="Run a .sql file: a path, or "
-                                             "the name of an example in warehouse/queries.")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", metavar="NAME=VALUE", help="Bind $NAME or "
-                                                    "set getvariable('NAME') (repeatable; dates as YYYY-MM-DD).")]
-    = None,
-    fmt: Annotated[str | None, typer.Option("--format", metavar="table|csv|json|parquet", help="Output format "
-                                            "(default: from --output's suffix, else table on a terminal and csv "
-                                            "when piped).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the whole result "
-                                                "to FILE instead of the terminal.")] = None,
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="One read-only SQL statement ('-' reads it from stdin). "
+            "Without QUERY or --file: an interactive DuckDB shell."
+        ),
+    ] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            "-f",
+            metavar="FILE",
+            help="Run a .sql file: a path, or the name of an example in warehouse/queries.",
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="Bind $NAME or set getvariable('NAME') (repeatable; dates as YYYY-MM-DD).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="table|csv|json|parquet",
+            help="Output format (default: from --output's suffix, else table on a terminal and csv when piped).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the whole result to FILE instead of the terminal."),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown in table format.")] = 40,
     list_queries: Annotated[bool, typer.Option("--list", help="List the example queries and exit.")] = False,
     warehouse: WarehouseOpt = None,
@@ -190,8 +220,9 @@ def _print_examples() -> None:
 
     from qtwatch import analyst
 
-    table = Table("file", "question", "parameters (--param NAME=VALUE)", title=f"example queries in "
-                  f"{analyst.QUERIES_DIR}")
+    table = Table(
+        "file", "question", "parameters (--param NAME=VALUE)", title=f"example queries in {analyst.QUERIES_DIR}"
+    )
     parameters = analyst.example_query_parameters()
     for name, question in analyst.example_queries():
         table.add_row(name, question, parameters[name])
@@ -217,9 +248,14 @@ def _interactive(path: Path) -> None:
 
 
 def status(
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge freshness as of DATE "
-                                              "(default: the last run's as-of for replay runs, else today).")]
-    = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Judge freshness as of DATE (default: the last run's as-of for replay runs, else today).",
+        ),
+    ] = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Last run per source, data freshness against the release calendar, rows, marts, quarantined batches."""
@@ -243,12 +279,17 @@ def _print_status(report) -> None:
     console = _console(highlight=False)
     run = report.last_run
     console.print(f"warehouse: [bold]{report.path.resolve()}[/] ({report.size_bytes / 1e6:,.1f} MB)")
-    console.print(f"last run: {run['run_id']} ({run['mode']}, as of {run['as_of']}) {run['status']}, finished "
-                  f"{run['finished_at']:%Y-%m-%d %H:%M} UTC" if run else "last run: none recorded")
+    console.print(
+        f"last run: {run['run_id']} ({run['mode']}, as of {run['as_of']}) {run['status']}, finished "
+        f"{run['finished_at']:%Y-%m-%d %H:%M} UTC"
+        if run
+        else "last run: none recorded"
+    )
     console.print(_sources_table(report))
     console.print(_fred_table(report))
-    marts = ", ".join(f"{name} {rows:,}" if rows else f"[red]{name} not built yet[/]"
-                      for name, rows in report.marts.items())
+    marts = ", ".join(
+        f"{name} {rows:,}" if rows else f"[red]{name} not built yet[/]" for name, rows in report.marts.items()
+    )
     console.print(f"marts (rows): {marts or '[red]none built yet[/]'}")
     _print_holes(console, report.holes)
     _print_quarantine(console, report.quarantined)
@@ -261,8 +302,12 @@ def _print_holes(console, holes: list) -> None:
         return
     from rich.table import Table
 
-    table = Table("dataset", "missing inside its history", title=f"holes inside the history: {len(holes)} (answers "
-                  "spanning them rest on incomplete data)", title_justify="left")
+    table = Table(
+        "dataset",
+        "missing inside its history",
+        title=f"holes inside the history: {len(holes)} (answers spanning them rest on incomplete data)",
+        title_justify="left",
+    )
     for hole in holes:
         table.add_row(hole.dataset, hole.text())
     console.print(table)
@@ -271,10 +316,10 @@ def _print_holes(console, holes: list) -> None:
 def _sources_table(report):
     from rich.table import Table
 
-    table = Table(title=f"sources — freshness as of {report.reference} ({report.reference_reason})",
-                  title_justify="left")
-    for column in ("source", "last load", "finished (UTC)", "landed", "rows held", "latest", "expected",
-                   "freshness"):
+    table = Table(
+        title=f"sources — freshness as of {report.reference} ({report.reference_reason})", title_justify="left"
+    )
+    for column in ("source", "last load", "finished (UTC)", "landed", "rows held", "latest", "expected", "freshness"):
         table.add_column(column, justify="right" if column in ("landed", "rows held") else "left")
     for s in report.sources:
         state = _freshness_text(s.freshness)
@@ -286,8 +331,16 @@ def _sources_table(report):
             last = f"[red]{last}[/]: {s.error[:60]}"
         finished = f"{s.last_finished_at:%Y-%m-%d %H:%M}" if s.last_finished_at else ""
         landed = f"{s.rows_landed:,}" if s.rows_landed is not None else ""
-        table.add_row(s.source, last, finished, landed, f"{s.rows_held:,}", str(s.freshness.latest or ""),
-                      str(s.freshness.expected), state)
+        table.add_row(
+            s.source,
+            last,
+            finished,
+            landed,
+            f"{s.rows_held:,}",
+            str(s.freshness.latest or ""),
+            str(s.freshness.expected),
+            state,
+        )
     return table
 
 
@@ -297,8 +350,7 @@ def _fred_table(report):
     table = Table("FRED series", "latest", "expected", "freshness", title_justify="left")
     for s in report.sources:
         for f in s.series:
-            table.add_row(f.name.removeprefix(f"{s.source}:"), str(f.latest or ""), str(f.expected),
-                          _freshness_text(f))
+            table.add_row(f.name.removeprefix(f"{s.source}:"), str(f.latest or ""), str(f.expected), _freshness_text(f))
     return table
 
 
@@ -313,18 +365,30 @@ def _print_quarantine(console, quarantined: list[dict]) -> None:
         return
     from rich.table import Table
 
-    table = Table("load", "dataset", "quarantined (UTC)", "rows", "failed rules",
-                  title=f"quarantined batches: {len(quarantined)} (never merged; rows in meta.quarantine.payload)",
-                  title_justify="left")
+    table = Table(
+        "load",
+        "dataset",
+        "quarantined (UTC)",
+        "rows",
+        "failed rules",
+        title=f"quarantined batches: {len(quarantined)} (never merged; rows in meta.quarantine.payload)",
+        title_justify="left",
+    )
     for q in quarantined[:10]:
-        table.add_row(q["load_id"], q["dataset"], f"{q['quarantined_at']:%Y-%m-%d %H:%M}", f"{q['row_count']:,}",
-                      "; ".join(q["failed_rules"] or [])[:120])
+        table.add_row(
+            q["load_id"],
+            q["dataset"],
+            f"{q['quarantined_at']:%Y-%m-%d %H:%M}",
+            f"{q['row_count']:,}",
+            "; ".join(q["failed_rules"] or [])[:120],
+        )
     console.print(table)
 
 
 def docs(
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the data "
-                                         "dictionary.")] = Path("docs/warehouse.md"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the data dictionary.")
+    ] = Path("docs/warehouse.md"),
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if FILE is out of date.")] = False,
     warehouse: WarehouseOpt = None,
 ) -> None:

@@ -20,8 +20,11 @@ from qtwatch import analyst_commands, deployments_commands, doctor_commands, ops
 from qtwatch.analyst_commands import WarehouseOpt
 from transforms.registry import SOURCES
 
-app = typer.Typer(help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
-                  no_args_is_help=True, add_completion=True)
+app = typer.Typer(
+    help="qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing.",
+    no_args_is_help=True,
+    add_completion=True,
+)
 console = Console(width=None if Console().is_terminal else 130)
 err = Console(stderr=True)
 
@@ -42,10 +45,11 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks instead of one line per error.")]
-    = False,
-    _version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
-                                           help="Print the qtwatch version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks instead of one line per error.")] = False,
+    _version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the qtwatch version and exit."),
+    ] = False,
 ) -> None:
     """qtwatch: watch the Fed's balance-sheet runoff (QT) and the money-market plumbing it strains."""
     from qtwatch import errors
@@ -87,17 +91,33 @@ def parse_as_of(value: str | None) -> date | None:
 
 @app.command()
 def run(
-    replay: Annotated[bool, typer.Option("--replay", help="Serve the sources from the bundled recorded snapshot "
-                                         "(QTWATCH_REPLAY_DIR) instead of the network.")] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Treat DATE (YYYY-MM-DD) as today: "
-                                              "nothing observed after it is fetched.")] = None,
-    source: Annotated[list[Source] | None, typer.Option("--source", help="Load only this source (repeatable).")]
-    = None,
-    full_refresh: Annotated[bool, typer.Option("--full-refresh", help="Re-read every source's full history instead "
-                                               "of the incremental window.")] = False,
-    vintages: Annotated[bool, typer.Option("--vintages", help="With --source fred and FRED_API_KEY: land every "
-                                           "ALFRED vintage of the catalog series, so known_on(day) is right for "
-                                           "days before qtwatch ran.")] = False,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--replay",
+            help="Serve the sources from the bundled recorded snapshot (QTWATCH_REPLAY_DIR) instead of the network.",
+        ),
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", metavar="DATE", help="Treat DATE (YYYY-MM-DD) as today: nothing observed after it is fetched."
+        ),
+    ] = None,
+    source: Annotated[list[Source] | None, typer.Option("--source", help="Load only this source (repeatable).")] = None,
+    full_refresh: Annotated[
+        bool,
+        typer.Option("--full-refresh", help="Re-read every source's full history instead of the incremental window."),
+    ] = False,
+    vintages: Annotated[
+        bool,
+        typer.Option(
+            "--vintages",
+            help="With --source fred and FRED_API_KEY: land every "
+            "ALFRED vintage of the catalog series, so known_on(day) is right for "
+            "days before qtwatch ran.",
+        ),
+    ] = False,
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Fetch every source, validate, land raw, rebuild core and marts, and publish the DuckDB warehouse."""
@@ -139,8 +159,7 @@ def refuse_rewriting_history(as_of: date | None, sources: list[str] | None, *, r
     from warehouse.pit import AsOfRefused, check_as_of
 
     settings = get_settings()
-    day = as_of or (snapshot_as_of(Path(settings.replay_dir)) if replay
-                    else new_york_today())
+    day = as_of or (snapshot_as_of(Path(settings.replay_dir)) if replay else new_york_today())
     try:
         check_as_of(Path(settings.warehouse), day, sources or list(SOURCES))
     except AsOfRefused as exc:

@@ -13,8 +13,9 @@ DEFAULT_PATH = Path("prefect.yaml")
 def deployments(
     write: Annotated[bool, typer.Option("--write", help="Write the file from the registry.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 if the file differs from the registry's.")] = False,
-    path: Annotated[Path, typer.Option("--path", metavar="FILE", help="The file (default: ./prefect.yaml).")]
-    = DEFAULT_PATH,
+    path: Annotated[
+        Path, typer.Option("--path", metavar="FILE", help="The file (default: ./prefect.yaml).")
+    ] = DEFAULT_PATH,
 ) -> None:
     """Print prefect.yaml as the source registry makes it; --write writes it, --check fails when it is stale."""
     from flows.deployment_file import render
@@ -26,8 +27,11 @@ def deployments(
     elif check:
         current = path.read_text(encoding="utf-8") if path.is_file() else None
         if current != text:
-            typer.echo(f"{path} is {'missing' if current is None else 'stale'}: run `qtwatch deployments --write` "
-                       "and commit it", err=True)
+            typer.echo(
+                f"{path} is {'missing' if current is None else 'stale'}: run `qtwatch deployments --write` "
+                "and commit it",
+                err=True,
+            )
             raise typer.Exit(1)
         typer.echo(f"{path} matches the registry ({text.count('  - name: ')} deployments)")
     else:

@@ -25,13 +25,17 @@ def doctor(
     keys = {name: secret.get_secret_value() for name, secret in _api_keys(settings, blocks=False).items()}
     console = Console(width=None if Console().is_terminal else 160)
     console.print(f"qtwatch doctor: one small request per source, at most {timeout:g}s each", soft_wrap=True)
-    checks = run_doctor(settings.base_urls(), api_keys=keys, user_agent=settings.user_agent, timeout_s=timeout,
-                        on_check=lambda c: console.print(_progress(c), soft_wrap=True))
+    checks = run_doctor(
+        settings.base_urls(),
+        api_keys=keys,
+        user_agent=settings.user_agent,
+        timeout_s=timeout,
+        on_check=lambda c: console.print(_progress(c), soft_wrap=True),
+    )
     console.print(_table(checks))
     for c in checks:
         if not c.usable:
-            console.print(f"[bold red]{c.source}[/]: {escape(c.note or 'unusable')} [{escape(c.url)}]",
-                          soft_wrap=True)
+            console.print(f"[bold red]{c.source}[/]: {escape(c.note or 'unusable')} [{escape(c.url)}]", soft_wrap=True)
     if any(not c.usable for c in checks):
         raise typer.Exit(1)
 
@@ -58,8 +62,16 @@ def _table(checks: list[Check]) -> Table:
     for column in ("source", "usable", "status", "ms", "key", "missing fields", "new fields", "note"):
         table.add_column(column)
     for c in checks:
-        table.add_row(c.source, "[bold red]NO[/]" if c.verdict == "NO" else c.verdict, _status(c), _ms(c), c.key,
-                      ", ".join(c.missing) or "-", ", ".join(c.new) or "-", escape(c.note))
+        table.add_row(
+            c.source,
+            "[bold red]NO[/]" if c.verdict == "NO" else c.verdict,
+            _status(c),
+            _ms(c),
+            c.key,
+            ", ".join(c.missing) or "-",
+            ", ".join(c.new) or "-",
+            escape(c.note),
+        )
     return table
 
 

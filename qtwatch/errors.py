@@ -76,8 +76,10 @@ def quiet_prefect_tracebacks() -> None:
         return
     from prefect.logging.handlers import PrefectConsoleHandler
 
-    loggers = [logging.getLogger(), *(lg for lg in logging.root.manager.loggerDict.values()
-                                      if isinstance(lg, logging.Logger))]
+    loggers = [
+        logging.getLogger(),
+        *(lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)),
+    ]
     for logger in loggers:
         for handler in logger.handlers:
             if isinstance(handler, PrefectConsoleHandler) and not getattr(handler, "_qtwatch_quiet", False):
@@ -92,8 +94,11 @@ class _Repeats(logging.Filter):
     urllib3's per-retry warnings are dropped (the error after the last retry says how long it tried). The Prefect
     UI still gets every record."""
 
-    REPEATS = ("Finished in state Failed(", "Finished in state Crashed(",
-               "Encountered exception during execution: PipelineFailed(")
+    REPEATS = (
+        "Finished in state Failed(",
+        "Finished in state Crashed(",
+        "Encountered exception during execution: PipelineFailed(",
+    )
     SAID_AT_THE_END = re.compile(r"^(mart )?\w+ (failed|quarantined|partial|quarantined, not published): ")
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -113,8 +118,10 @@ def quiet_repeats() -> None:
         return
     from prefect.logging.handlers import PrefectConsoleHandler
 
-    loggers = [logging.getLogger(), *(lg for lg in logging.root.manager.loggerDict.values()
-                                      if isinstance(lg, logging.Logger))]
+    loggers = [
+        logging.getLogger(),
+        *(lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)),
+    ]
     for logger in loggers:
         for handler in logger.handlers:
             if isinstance(handler, PrefectConsoleHandler) and not any(isinstance(f, _Repeats) for f in handler.filters):

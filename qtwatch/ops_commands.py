@@ -24,8 +24,10 @@ def alerts() -> None:
     from qtwatch import errors
 
     if not os.environ.get("PREFECT_API_URL"):
-        raise errors.fail("qtwatch alerts needs a running Prefect API: set PREFECT_API_URL (e.g. "
-                          "http://127.0.0.1:4200/api while `qtwatch serve` runs), or let `qtwatch serve` do it")
+        raise errors.fail(
+            "qtwatch alerts needs a running Prefect API: set PREFECT_API_URL (e.g. "
+            "http://127.0.0.1:4200/api while `qtwatch serve` runs), or let `qtwatch serve` do it"
+        )
     typer.echo(_set_up_alerts())
 
 
@@ -40,26 +42,47 @@ def _set_up_alerts() -> str:
         from flows.secrets import redact
         from qtwatch.errors import one_line
 
-        return (f"alerts: Prefect automations not set up ({redact(one_line(exc))}); a failed run posts to "
-                f"QTWATCH_ALERT_WEBHOOK_URL itself")
+        return (
+            f"alerts: Prefect automations not set up ({redact(one_line(exc))}); a failed run posts to "
+            f"QTWATCH_ALERT_WEBHOOK_URL itself"
+        )
     if made is None:
-        return (f"alerts: none (set QTWATCH_ALERT_WEBHOOK_URL, or save a Prefect notification block named {BLOCK}: "
-                f"Slack, Microsoft Teams, email, ...)")
-    return (f"alerts: Prefect automations {', '.join(repr(a) for a in made.automations)} send to the "
-            f"{made.block_type} block {made.block!r}")
+        return (
+            f"alerts: none (set QTWATCH_ALERT_WEBHOOK_URL, or save a Prefect notification block named {BLOCK}: "
+            f"Slack, Microsoft Teams, email, ...)"
+        )
+    return (
+        f"alerts: Prefect automations {', '.join(repr(a) for a in made.automations)} send to the "
+        f"{made.block_type} block {made.block!r}"
+    )
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address the local Prefect server listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port of the local Prefect server (UI and API).")] = 4200,
-    server: Annotated[bool, typer.Option("--server/--no-server", help="Start a local Prefect server; with "
-                                         "--no-server use PREFECT_API_URL (Prefect Cloud or a shared server).")]
-    = True,
-    replay: Annotated[bool, typer.Option("--replay", help="Make replay (the bundled recorded snapshot) the "
-                                         "deployments' default, for an offline demo.")] = False,
-    warehouse: Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file the served "
-                                                   "runs publish (default: QTWATCH_WAREHOUSE, else "
-                                                   "data/qtwatch.duckdb).")] = None,
+    server: Annotated[
+        bool,
+        typer.Option(
+            "--server/--no-server",
+            help="Start a local Prefect server; with "
+            "--no-server use PREFECT_API_URL (Prefect Cloud or a shared server).",
+        ),
+    ] = True,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            "--replay",
+            help="Make replay (the bundled recorded snapshot) the deployments' default, for an offline demo.",
+        ),
+    ] = False,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--warehouse",
+            metavar="FILE",
+            help="Warehouse file the served runs publish (default: QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).",
+        ),
+    ] = None,
 ) -> None:
     """Start the Prefect server with its UI and serve the scheduled qtwatch deployments (Ctrl-C stops both)."""
     import signal
@@ -119,10 +142,13 @@ def _refuse_busy_port(host: str, port: int) -> None:
             sock.bind((host, port))
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
-                raise errors.fail(f"cannot listen on {host}:{port} ({exc.strerror}): choose another --host or "
-                                  f"--port") from None
-            raise errors.fail(f"port {port} on {host} is already in use (another Prefect server or a second "
-                              f"`qtwatch serve`? `ss -ltnp 'sport = :{port}'` shows which process): stop it, or "
-                              f"start on another port with --port {port + 1}; to serve the deployments on a Prefect "
-                              f"server that is already running use --no-server with "
-                              f"PREFECT_API_URL=http://{host}:{port}/api") from None
+                raise errors.fail(
+                    f"cannot listen on {host}:{port} ({exc.strerror}): choose another --host or --port"
+                ) from None
+            raise errors.fail(
+                f"port {port} on {host} is already in use (another Prefect server or a second "
+                f"`qtwatch serve`? `ss -ltnp 'sport = :{port}'` shows which process): stop it, or "
+                f"start on another port with --port {port + 1}; to serve the deployments on a Prefect "
+                f"server that is already running use --no-server with "
+                f"PREFECT_API_URL=http://{host}:{port}/api"
+            ) from None

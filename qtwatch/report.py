@@ -56,23 +56,23 @@ COVERAGE = tuple((m.name, m.date_column) for m in MARTS.values() if m.in_report)
 
 CAPTIONS = {
     "runoff": "Bars: how much the Fed's Treasury (top) and agency MBS (bottom) holdings fell each month "
-              "(H.4.1, $bn; negative = holdings grew). Step line: the FOMC monthly cap in force. Shaded: QT "
-              "episodes; dotted lines: cap regime changes. The axis is clipped to 1.5x the largest cap, so the "
-              "2020-21 purchases (hundreds of $bn of growth) run off the bottom: hover or zoom to see them. "
-              "Treasury runoff sits slightly under its cap because TIPS inflation accretion adds to holdings; in "
-              "QT2 MBS runoff stayed well under its cap because mortgage paydowns were slow.",
+    "(H.4.1, $bn; negative = holdings grew). Step line: the FOMC monthly cap in force. Shaded: QT "
+    "episodes; dotted lines: cap regime changes. The axis is clipped to 1.5x the largest cap, so the "
+    "2020-21 purchases (hundreds of $bn of growth) run off the bottom: hover or zoom to see them. "
+    "Treasury runoff sits slightly under its cap because TIPS inflation accretion adds to holdings; in "
+    "QT2 MBS runoff stayed well under its cap because mortgage paydowns were slow.",
     "liquidity": "Wednesday levels, $bn (reserves: week average). Net liquidity = Fed total assets - TGA - ON RRP. "
-                 "A TGA build or ON RRP inflow drains reserves; QT shrinks total assets. Watch reserves once ON RRP "
-                 "is near zero: runoff then drains reserves roughly one-for-one (TGA swings aside).",
+    "A TGA build or ON RRP inflow drains reserves; QT shrinks total assets. Watch reserves once ON RRP "
+    "is near zero: runoff then drains reserves roughly one-for-one (TGA swings aside).",
     "funding": "Top: SOFR minus the interest on reserve balances (IORB), basis points; thin lines: the 1st and 99th "
-               "volume-weighted SOFR percentiles minus IORB where the NY Fed data is loaded. Above zero, repo pays "
-               "more than reserves: reserves are no longer abundant. Bottom: Standing Repo Facility (and temporary "
-               "repo) take-up, $bn: the Fed's backstop being used.",
+    "volume-weighted SOFR percentiles minus IORB where the NY Fed data is loaded. Above zero, repo pays "
+    "more than reserves: reserves are no longer abundant. Bottom: Standing Repo Facility (and temporary "
+    "repo) take-up, $bn: the Fed's backstop being used.",
     "auctions": "Bid-to-cover = bids tendered / amount accepted, per auction, one line per tenor in three panels: "
-                "bills, nominal notes and bonds, TIPS and FRNs. A falling ratio for a tenor means weaker demand for "
-                "new supply; compare a tenor with its own history, not across tenors. A line stops where auctions "
-                "are missing from the data (most 2025 bill auctions have no recorded results); TIPS are shown "
-                "apart only where the data flags them.",
+    "bills, nominal notes and bonds, TIPS and FRNs. A falling ratio for a tenor means weaker demand for "
+    "new supply; compare a tenor with its own history, not across tenors. A line stops where auctions "
+    "are missing from the data (most 2025 bill auctions have no recorded results); TIPS are shown "
+    "apart only where the data flags them.",
     "basis": report_basis.CAPTION,
     "reserves": report_reserves.CAPTION,
     "plumbing": report_plumbing.CAPTION,
@@ -95,8 +95,7 @@ class Section:
 
 def _finish(fig: go.Figure, height: int, **layout: object) -> go.Figure:
     """Common look: fixed height (the page gives each chart its own), white template, tight margins."""
-    fig.update_layout(height=height, template=white_template(), margin={"t": 40, "b": 30, "l": 70, "r": 20},
-                      **layout)
+    fig.update_layout(height=height, template=white_template(), margin={"t": 40, "b": 30, "l": 70, "r": 20}, **layout)
     return fig
 
 
@@ -115,18 +114,39 @@ def white_template() -> go.layout.Template:
 
 def runoff_figure(runoff: pl.DataFrame, regimes: pl.DataFrame) -> go.Figure:
     """Monthly Treasury and MBS runoff bars ($bn) vs their cap steps, QT episodes shaded, regime changes marked."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06,
-                        subplot_titles=("Treasury securities", "Agency MBS"))
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, subplot_titles=("Treasury securities", "Agency MBS")
+    )
     months = runoff["month"].to_list()
     for row, (asset, label) in enumerate((("ust", "Treasury"), ("mbs", "MBS")), start=1):
-        fig.add_trace(go.Bar(x=months, y=runoff[f"{asset}_runoff_bn"].to_list(), name=f"{label} runoff",
-                             marker_color="#1f77b4" if asset == "ust" else "#2ca02c", xperiod="M1",
-                             xperiodalignment="middle", hovertemplate="%{x|%b %Y}: %{y:.1f} $bn"), row=row, col=1)
+        fig.add_trace(
+            go.Bar(
+                x=months,
+                y=runoff[f"{asset}_runoff_bn"].to_list(),
+                name=f"{label} runoff",
+                marker_color="#1f77b4" if asset == "ust" else "#2ca02c",
+                xperiod="M1",
+                xperiodalignment="middle",
+                hovertemplate="%{x|%b %Y}: %{y:.1f} $bn",
+            ),
+            row=row,
+            col=1,
+        )
         # "hvh" steps half-way between mid-month points, i.e. at the month boundary where the cap changes.
-        fig.add_trace(go.Scatter(x=months, y=runoff[f"{asset}_cap_bn"].to_list(), name=f"{label} cap",
-                                 mode="lines", line={"shape": "hvh", "color": "#d62728", "width": 2},
-                                 xperiod="M1", xperiodalignment="middle",
-                                 hovertemplate="%{x|%b %Y} cap: %{y:.1f} $bn"), row=row, col=1)
+        fig.add_trace(
+            go.Scatter(
+                x=months,
+                y=runoff[f"{asset}_cap_bn"].to_list(),
+                name=f"{label} cap",
+                mode="lines",
+                line={"shape": "hvh", "color": "#d62728", "width": 2},
+                xperiod="M1",
+                xperiodalignment="middle",
+                hovertemplate="%{x|%b %Y} cap: %{y:.1f} $bn",
+            ),
+            row=row,
+            col=1,
+        )
         fig.update_yaxes(title_text="$bn per month", range=_runoff_range(runoff, asset), row=row, col=1)
     _mark_regimes(fig, regimes, until=max(months, default=SINCE))
     return _finish(fig, 640, barmode="overlay", bargap=0.1)
@@ -151,14 +171,46 @@ def _mark_regimes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
     episodes = capped.group_by("episode").agg(pl.col("effective_from").min(), pl.col("effective_to").max())
     for episode, start, end in episodes.sort("effective_from").iter_rows():
         # Episode names sit at the bottom of their band, clear of the regime labels along the top.
-        fig.add_vrect(x0=start, x1=end or until, fillcolor="#ff7f0e", opacity=0.08, line_width=0,
-                      layer="below", annotation_text=episode, annotation_position="bottom left")
+        fig.add_vrect(
+            x0=start,
+            x1=end or until,
+            fillcolor="#ff7f0e",
+            opacity=0.08,
+            line_width=0,
+            layer="below",
+            annotation_text=episode,
+            annotation_position="bottom left",
+        )
     starts = list(regimes.select("regime", "effective_from").iter_rows())
-    lines = [{"type": "line", "x0": start, "x1": start, "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
-              "line": {"color": "#7f7f7f", "width": 1, "dash": "dot"}, "name": regime} for regime, start in starts]
-    labels = [{"x": start, "y": 1.0, "xref": "x", "yref": "paper", "text": text, "showarrow": False,
-               "textangle": -90, "xanchor": "right", "yanchor": "top", "font": {"size": 9, "color": "#555"}}
-              for text, start in regime_labels(regimes)]  # close starts share one label: none print over another
+    lines = [
+        {
+            "type": "line",
+            "x0": start,
+            "x1": start,
+            "xref": "x",
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#7f7f7f", "width": 1, "dash": "dot"},
+            "name": regime,
+        }
+        for regime, start in starts
+    ]
+    labels = [
+        {
+            "x": start,
+            "y": 1.0,
+            "xref": "x",
+            "yref": "paper",
+            "text": text,
+            "showarrow": False,
+            "textangle": -90,
+            "xanchor": "right",
+            "yanchor": "top",
+            "font": {"size": 9, "color": "#555"},
+        }
+        for text, start in regime_labels(regimes)
+    ]  # close starts share one label: none print over another
     # One layout update: add_shape/add_annotation per regime re-validate and copy the whole layout each time.
     fig.update_layout(shapes=[*fig.layout.shapes, *lines], annotations=[*fig.layout.annotations, *labels])
 
@@ -182,29 +234,68 @@ def liquidity_figure(liquidity: pl.DataFrame) -> go.Figure:
     """Weekly reserves, ON RRP, TGA and net liquidity, $bn, one line each on one axis."""
     fig = go.Figure()
     weeks = liquidity["week"].to_list()
-    series = (("net_liquidity_bn", "Net liquidity", "#000000"), ("reserves_bn", "Reserves", "#1f77b4"),
-              ("on_rrp_bn", "ON RRP", "#9467bd"), ("tga_bn", "TGA", "#ff7f0e"))
+    series = (
+        ("net_liquidity_bn", "Net liquidity", "#000000"),
+        ("reserves_bn", "Reserves", "#1f77b4"),
+        ("on_rrp_bn", "ON RRP", "#9467bd"),
+        ("tga_bn", "TGA", "#ff7f0e"),
+    )
     for column, name, color in series:
-        fig.add_trace(go.Scatter(x=weeks, y=liquidity[column].to_list(), name=name, mode="lines",
-                                 line={"color": color, "width": 2 if column == "net_liquidity_bn" else 1.5},
-                                 hovertemplate=f"{name} %{{x|%Y-%m-%d}}: %{{y:,.0f}} $bn"))
+        fig.add_trace(
+            go.Scatter(
+                x=weeks,
+                y=liquidity[column].to_list(),
+                name=name,
+                mode="lines",
+                line={"color": color, "width": 2 if column == "net_liquidity_bn" else 1.5},
+                hovertemplate=f"{name} %{{x|%Y-%m-%d}}: %{{y:,.0f}} $bn",
+            )
+        )
     return _finish(fig, 460, yaxis_title="$ billions", hovermode="x unified")
 
 
 def funding_figure(funding: pl.DataFrame) -> go.Figure:
     """Daily SOFR-IORB with its p1/p99 tails (bp) over Standing Repo Facility take-up bars ($bn)."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.65, 0.35],
-                        subplot_titles=("SOFR - IORB (bp)", "Standing Repo Facility take-up ($bn)"))
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.06,
+        row_heights=[0.65, 0.35],
+        subplot_titles=("SOFR - IORB (bp)", "Standing Repo Facility take-up ($bn)"),
+    )
     days = funding["date"].to_list()
     tails = (("sofr_p99_iorb_bp", "SOFR p99 - IORB", "#d62728"), ("sofr_p1_iorb_bp", "SOFR p1 - IORB", "#2ca02c"))
     for column, name, color in tails:
-        fig.add_trace(go.Scatter(x=days, y=funding[column].to_list(), name=name, mode="lines",
-                                 line={"color": color, "width": 1}), row=1, col=1)
-    fig.add_trace(go.Scatter(x=days, y=funding["sofr_iorb_bp"].to_list(), name="SOFR - IORB", mode="lines",
-                             line={"color": "#1f77b4", "width": 1.5}), row=1, col=1)
+        fig.add_trace(
+            go.Scatter(x=days, y=funding[column].to_list(), name=name, mode="lines", line={"color": color, "width": 1}),
+            row=1,
+            col=1,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=days,
+            y=funding["sofr_iorb_bp"].to_list(),
+            name="SOFR - IORB",
+            mode="lines",
+            line={"color": "#1f77b4", "width": 1.5},
+        ),
+        row=1,
+        col=1,
+    )
     # A filled step line, not bars: 1,000+ daily bars are thinner than a pixel and the spikes vanish.
-    fig.add_trace(go.Scatter(x=days, y=funding["srf_takeup_bn"].to_list(), name="SRF take-up", mode="lines",
-                             line={"color": "#8c564b", "width": 1, "shape": "hv"}, fill="tozeroy"), row=2, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=days,
+            y=funding["srf_takeup_bn"].to_list(),
+            name="SRF take-up",
+            mode="lines",
+            line={"color": "#8c564b", "width": 1, "shape": "hv"},
+            fill="tozeroy",
+        ),
+        row=2,
+        col=1,
+    )
     fig.add_hline(y=0, line={"color": "#444", "width": 1}, row=1, col=1)
     fig.update_yaxes(title_text="bp", row=1, col=1)
     fig.update_yaxes(title_text="$bn", row=2, col=1)
@@ -268,37 +359,53 @@ def auction_figure(auctions: pl.DataFrame) -> go.Figure:
     """Bid-to-cover per auction in three panels (bills, nominal coupons, TIPS/FRN), one line and one colour per
     tenor within a panel, lines broken across missing auctions, each panel with its own legend beside it."""
     classes = [c for c in AUCTION_CLASSES if c in set(_classes(auctions))] or list(AUCTION_CLASSES[:1])
-    fig = make_subplots(rows=len(classes), cols=1, shared_xaxes=True, vertical_spacing=0.07,
-                        subplot_titles=classes)
+    fig = make_subplots(rows=len(classes), cols=1, shared_xaxes=True, vertical_spacing=0.07, subplot_titles=classes)
     labelled = auctions.with_columns(
         label=pl.struct("security_kind", "tenor").map_elements(
-            lambda r: auction_series_label(r["security_kind"], r["tenor"]), return_dtype=pl.Utf8),
-        panel=pl.Series(_classes(auctions), dtype=pl.Utf8))
+            lambda r: auction_series_label(r["security_kind"], r["tenor"]), return_dtype=pl.Utf8
+        ),
+        panel=pl.Series(_classes(auctions), dtype=pl.Utf8),
+    )
     for row, panel in enumerate(classes, start=1):
         legend = "legend" if row == 1 else f"legend{row}"
         for i, (label, group) in enumerate(_groups_by_tenor(labelled.filter(pl.col("panel") == panel))):
             drawn = with_gaps(group)
-            fig.add_trace(go.Scatter(x=drawn["auction_date"].to_list(), y=drawn["bid_to_cover"].to_list(),
-                                     name=label, legend=legend, mode="lines+markers", connectgaps=False,
-                                     marker={"size": 5, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
-                                     line={"width": 1.2, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
-                                     text=drawn["security_term"].to_list(), customdata=drawn["cusip"].to_list(),
-                                     hovertemplate=f"{label} %{{x|%Y-%m-%d}}: %{{y:.2f}}x"
-                                                   "<br>%{text}, %{customdata}<extra></extra>"),
-                          row=row, col=1)
+            fig.add_trace(
+                go.Scatter(
+                    x=drawn["auction_date"].to_list(),
+                    y=drawn["bid_to_cover"].to_list(),
+                    name=label,
+                    legend=legend,
+                    mode="lines+markers",
+                    connectgaps=False,
+                    marker={"size": 5, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
+                    line={"width": 1.2, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
+                    text=drawn["security_term"].to_list(),
+                    customdata=drawn["cusip"].to_list(),
+                    hovertemplate=f"{label} %{{x|%Y-%m-%d}}: %{{y:.2f}}x<br>%{{text}}, %{{customdata}}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
         fig.update_yaxes(title_text="bid-to-cover (x)", row=row, col=1)
     height = 260 * len(classes) + 80
     # Each panel's legend beside it: the panel domains run top to bottom.
-    legends = {("legend" if row == 1 else f"legend{row}"): {
-        "y": fig.layout[f"yaxis{'' if row == 1 else row}"].domain[1], "yanchor": "top", "x": 1.02,
-        "xanchor": "left", "tracegroupgap": 2} for row in range(1, len(classes) + 1)}
+    legends = {
+        ("legend" if row == 1 else f"legend{row}"): {
+            "y": fig.layout[f"yaxis{'' if row == 1 else row}"].domain[1],
+            "yanchor": "top",
+            "x": 1.02,
+            "xanchor": "left",
+            "tracegroupgap": 2,
+        }
+        for row in range(1, len(classes) + 1)
+    }
     return _finish(fig, height, **legends)
 
 
 def _classes(auctions: pl.DataFrame) -> list[str]:
     """The panel of every auction row (security_class when the mart carries it)."""
-    classes = auctions["security_class"].to_list() if "security_class" in auctions.columns else [None] * \
-        auctions.height
+    classes = auctions["security_class"].to_list() if "security_class" in auctions.columns else [None] * auctions.height
     return [auction_class(k, c) for k, c in zip(auctions["security_kind"].to_list(), classes, strict=True)]
 
 
@@ -316,81 +423,155 @@ def read_marts(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     """The frames behind the charts (keys runoff, regimes, liquidity, funding, auctions, basis, calendar); clear
     error if a mart or ref table is missing."""
     _require_tables(con, ["marts." + m for m, _ in COVERAGE] + ["ref.qt_cap_regimes", "meta.runs"])
-    has_class = con.execute("SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = "
-                            "'auction_health' AND column_name = 'security_class'").fetchall()[0][0]
-    auctions_sql = AUCTIONS_SQL.replace("security_kind,", "security_kind, security_class,") if has_class \
-        else AUCTIONS_SQL
+    has_class = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = "
+        "'auction_health' AND column_name = 'security_class'"
+    ).fetchall()[0][0]
+    auctions_sql = (
+        AUCTIONS_SQL.replace("security_kind,", "security_kind, security_class,") if has_class else AUCTIONS_SQL
+    )
     # con.sql(params=) rather than warehouse.db.query_pl: its execute().to_arrow_table() path makes DuckDB 2 warn
     # on stderr, which `qtwatch report` users would see.
-    return {**{key: con.sql(sql, params=params).pl() for key, sql, params in (
-        ("runoff", RUNOFF_SQL, [SINCE]), ("regimes", REGIMES_SQL, [SINCE]), ("liquidity", LIQUIDITY_SQL, [SINCE]),
-        ("funding", FUNDING_SQL, None), ("auctions", auctions_sql, None),
-        ("basis", report_basis.BASIS_SQL, None), ("calendar", report_basis.CALENDAR_SQL, None))},
-        **report_plumbing.read_frames(con), **report_reserves.read_frames(con)}
+    return {
+        **{
+            key: con.sql(sql, params=params).pl()
+            for key, sql, params in (
+                ("runoff", RUNOFF_SQL, [SINCE]),
+                ("regimes", REGIMES_SQL, [SINCE]),
+                ("liquidity", LIQUIDITY_SQL, [SINCE]),
+                ("funding", FUNDING_SQL, None),
+                ("auctions", auctions_sql, None),
+                ("basis", report_basis.BASIS_SQL, None),
+                ("calendar", report_basis.CALENDAR_SQL, None),
+            )
+        },
+        **report_plumbing.read_frames(con),
+        **report_reserves.read_frames(con),
+    }
 
 
 def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-    present = {f"{s}.{t}" for s, t in con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
+    present = {f"{s}.{t}" for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
     missing = [t for t in tables if t not in present]
     if missing:
-        raise WarehouseError(f"{', '.join(missing)} not built yet in this warehouse: "
-                             "run `qtwatch run --replay` (or `qtwatch run`) first")
+        raise WarehouseError(
+            f"{', '.join(missing)} not built yet in this warehouse: run `qtwatch run --replay` (or `qtwatch run`) first"
+        )
 
 
 def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
     """The report sections in page order; a section whose frame is empty carries a note instead of a chart."""
     # a caller without the CFTC, plumbing or reserves marts gets those sections' notes
-    frames = {"basis": pl.DataFrame(), "dealers": pl.DataFrame(), "events": pl.DataFrame(),
-              "reserves": pl.DataFrame(), "ampleness": pl.DataFrame(), "rmp": pl.DataFrame(), **frames}
+    frames = {
+        "basis": pl.DataFrame(),
+        "dealers": pl.DataFrame(),
+        "events": pl.DataFrame(),
+        "reserves": pl.DataFrame(),
+        "ampleness": pl.DataFrame(),
+        "rmp": pl.DataFrame(),
+        **frames,
+    }
     frames["plumbing"] = frames["dealers"] if frames["events"].is_empty() else frames["events"]
-    specs = (("runoff", "QT runoff vs caps (monthly)", "qt_runoff_monthly",
-              lambda: runoff_figure(frames["runoff"], frames["regimes"])),
-             ("liquidity", "Reserves, ON RRP, TGA and net liquidity (weekly)", "liquidity_weekly",
-              lambda: liquidity_figure(frames["liquidity"])),
-             ("funding", "Funding stress: SOFR - IORB and SRF take-up (daily)", "funding_daily",
-              lambda: funding_figure(frames["funding"])),
-             ("auctions", "Treasury auction bid-to-cover by tenor", "auction_health",
-              lambda: auction_figure(frames["auctions"])),
-             ("basis", "Basis trade: leveraged funds' Treasury-futures shorts and the funding calendar (weekly)",
-              "basis_weekly", lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680)),
-             ("plumbing", "Plumbing: dealer balance sheets and funding stress events (weekly, daily)", "funding_events",
-              lambda: _finish(report_plumbing.plumbing_figure(frames["dealers"], frames["events"]), 640)),
-             ("reserves", "Reserves: why they moved, are they ample, RMP pace (weekly)", "reserves_weekly",
-              lambda: _finish(report_reserves.reserves_figure(frames), 720)))
-    return [Section(key, heading, None, f"marts.{mart} has no rows yet: run `qtwatch run --replay`.")
-            if frames[key].is_empty() else Section(key, heading, build())
-            for key, heading, mart, build in specs]
+    specs = (
+        (
+            "runoff",
+            "QT runoff vs caps (monthly)",
+            "qt_runoff_monthly",
+            lambda: runoff_figure(frames["runoff"], frames["regimes"]),
+        ),
+        (
+            "liquidity",
+            "Reserves, ON RRP, TGA and net liquidity (weekly)",
+            "liquidity_weekly",
+            lambda: liquidity_figure(frames["liquidity"]),
+        ),
+        (
+            "funding",
+            "Funding stress: SOFR - IORB and SRF take-up (daily)",
+            "funding_daily",
+            lambda: funding_figure(frames["funding"]),
+        ),
+        (
+            "auctions",
+            "Treasury auction bid-to-cover by tenor",
+            "auction_health",
+            lambda: auction_figure(frames["auctions"]),
+        ),
+        (
+            "basis",
+            "Basis trade: leveraged funds' Treasury-futures shorts and the funding calendar (weekly)",
+            "basis_weekly",
+            lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680),
+        ),
+        (
+            "plumbing",
+            "Plumbing: dealer balance sheets and funding stress events (weekly, daily)",
+            "funding_events",
+            lambda: _finish(report_plumbing.plumbing_figure(frames["dealers"], frames["events"]), 640),
+        ),
+        (
+            "reserves",
+            "Reserves: why they moved, are they ample, RMP pace (weekly)",
+            "reserves_weekly",
+            lambda: _finish(report_reserves.reserves_figure(frames), 720),
+        ),
+    )
+    return [
+        Section(key, heading, None, f"marts.{mart} has no rows yet: run `qtwatch run --replay`.")
+        if frames[key].is_empty()
+        else Section(key, heading, build())
+        for key, heading, mart, build in specs
+    ]
 
 
 def read_header(con: duckdb.DuckDBPyConnection) -> tuple[tuple | None, list[tuple]]:
     """(latest meta.runs row or None, [(mart, rows, first date, last date)]) for the page header."""
     runs = con.execute(LATEST_RUN_SQL).fetchall()
-    coverage = [(mart, *con.execute(f"SELECT count(*), min({col}), max({col}) FROM marts.{mart}").fetchall()[0])
-                for mart, col in COVERAGE]  # names come from the COVERAGE constant, never from input
+    coverage = [
+        (mart, *con.execute(f"SELECT count(*), min({col}), max({col}) FROM marts.{mart}").fetchall()[0])
+        for mart, col in COVERAGE
+    ]  # names come from the COVERAGE constant, never from input
     return (runs[0] if runs else None), coverage
 
 
-def render_html(sections: list[Section], run: tuple | None, coverage: list[tuple], title: str,
-                bundle: str | None = None, holes: list | None = None) -> str:
+def render_html(
+    sections: list[Section],
+    run: tuple | None,
+    coverage: list[tuple],
+    title: str,
+    bundle: str | None = None,
+    holes: list | None = None,
+) -> str:
     """One HTML document: header (latest run, coverage), then each section's heading, caption and chart; plotly.js
     is inlined with the first chart only, or loaded from the file `bundle` beside the page."""
     body, js_done = [], bundle is not None
     if bundle is not None:
         body.append(f'<script src="{html.escape(bundle)}" charset="utf-8"></script>')
     for section in sections:
-        body.append(f'<section id="{section.key}"><h2>{html.escape(section.heading)}</h2>'
-                    f'<p class="how">How to read: {html.escape(CAPTIONS[section.key])}</p>')
+        body.append(
+            f'<section id="{section.key}"><h2>{html.escape(section.heading)}</h2>'
+            f'<p class="how">How to read: {html.escape(CAPTIONS[section.key])}</p>'
+        )
         if section.figure is None:
             body.append(f'<p class="empty">{html.escape(section.empty_note)}</p></section>')
             continue
         height = f"{section.figure.layout.height or 500}px"
-        body.append(section.figure.to_html(full_html=False, include_plotlyjs=not js_done, default_height=height,
-                                           config={"displaylogo": False, "responsive": True}))
+        body.append(
+            section.figure.to_html(
+                full_html=False,
+                include_plotlyjs=not js_done,
+                default_height=height,
+                config={"displaylogo": False, "responsive": True},
+            )
+        )
         body.append("</section>")
         js_done = True
-    return PAGE.format(title=html.escape(title), run=_run_line(run, coverage),
-                       coverage=_coverage_table(coverage) + _holes_table(holes or []), body="\n".join(body))
+    return PAGE.format(
+        title=html.escape(title),
+        run=_run_line(run, coverage),
+        coverage=_coverage_table(coverage) + _holes_table(holes or []),
+        body="\n".join(body),
+    )
 
 
 def _holes_table(holes: list) -> str:
@@ -398,16 +579,19 @@ def _holes_table(holes: list) -> str:
     if not holes:
         return ""
     rows = "".join(f"<tr><td>{html.escape(h.dataset)}</td><td>{html.escape(h.text())}</td></tr>" for h in holes)
-    return ('<p class="empty">Holes inside the data: a figure spanning one rests on incomplete inputs (marts print '
-            'NULL or say so in a coverage column).</p>'
-            f"<table><tr><th>dataset</th><th>missing inside its history</th></tr>{rows}</table>")
+    return (
+        '<p class="empty">Holes inside the data: a figure spanning one rests on incomplete inputs (marts print '
+        "NULL or say so in a coverage column).</p>"
+        f"<table><tr><th>dataset</th><th>missing inside its history</th></tr>{rows}</table>"
+    )
 
 
 def _run_line(run: tuple | None, coverage: list[tuple] | None = None) -> str:
     span = data_span(coverage or [])
     if run is None:
-        return html.escape((f"Data {span[0]} to {span[1]}. " if span else "") + "No pipeline run recorded in "
-                           "meta.runs.")
+        return html.escape(
+            (f"Data {span[0]} to {span[1]}. " if span else "") + "No pipeline run recorded in meta.runs."
+        )
     run_id, mode, as_of, finished_at, status = run
     finished = finished_at.strftime("%Y-%m-%d %H:%M UTC") if finished_at else "unfinished"
     dates = f"Data {span[0]} to {span[1]}, as of {as_of}" if span else f"Data as of {as_of}"
@@ -427,8 +611,10 @@ def data_span(coverage: list[tuple]) -> tuple[date, date] | None:
 
 
 def _coverage_table(coverage: list[tuple]) -> str:
-    rows = "".join(f"<tr><td>marts.{m}</td><td>{n:,}</td><td>{first or '-'}</td><td>{last or '-'}</td></tr>"
-                   for m, n, first, last in coverage)
+    rows = "".join(
+        f"<tr><td>marts.{m}</td><td>{n:,}</td><td>{first or '-'}</td><td>{last or '-'}</td></tr>"
+        for m, n, first, last in coverage
+    )
     return f"<table><tr><th>mart</th><th>rows</th><th>from</th><th>to</th></tr>{rows}</table>"
 
 
@@ -449,8 +635,13 @@ td, th {{ border: 1px solid #ddd; padding: 2px 8px; text-align: left; }}
 """
 
 
-def build_report(con_or_path: duckdb.DuckDBPyConnection | Path | str, out_path: Path, *,
-                 title: str = DEFAULT_TITLE, bundle_beside: bool = False) -> Path:
+def build_report(
+    con_or_path: duckdb.DuckDBPyConnection | Path | str,
+    out_path: Path,
+    *,
+    title: str = DEFAULT_TITLE,
+    bundle_beside: bool = False,
+) -> Path:
     """Read the marts (a connection, or a warehouse path opened read-only) and write ONE self-contained HTML
     report to `out_path`; returns the path. Raises WarehouseError when the warehouse or a mart is missing.
     `bundle_beside`: load plotly.js from `plotly-<version>.min.js` beside the page (written once, kept while the
@@ -482,4 +673,3 @@ def write_bundle(folder: Path) -> str:
         partial.write_text(get_plotlyjs(), encoding="utf-8")
         os.replace(partial, path)
     return name
-

@@ -20,45 +20,104 @@ FROM marts.basis_weekly
 WHERE tenor <> 'total' AND report_date >= DATE '2021-07-29' ORDER BY report_date, tenor"""
 CALENDAR_SQL = """SELECT date, sofr_iorb_bp, is_treasury_settlement, is_tax_date, is_quarter_end, is_month_end
 FROM marts.funding_calendar WHERE sofr_iorb_bp IS NOT NULL ORDER BY date"""
-CAPTION = ("Top: leveraged funds' net short in the six CBOT Treasury futures (CFTC Traders in Financial Futures, "
-           "Tuesday positions, $bn of face value, stacked by tenor; the basis trade's futures leg: hedge funds short "
-           "futures against cash bonds financed in repo), with the week's average SOFR - IORB (bp, right axis). Gaps "
-           "are weeks the recording misses (2023-10..12, 2024-06..12, 2025-05..12), not zero positions. Bottom: "
-           "daily SOFR - IORB with the funding calendar marked: coupon settlement days, estimated-tax dates and "
-           "quarter ends, the days repo pressure concentrates on.")
-TENOR_LABELS = {"2y": "2-year", "5y": "5-year", "10y": "10-year", "ultra_10y": "Ultra 10-year", "bond": "Bond",
-                "ultra_bond": "Ultra Bond"}
-TENOR_COLORS = {"2y": "#4c78a8", "5y": "#f58518", "10y": "#54a24b", "ultra_10y": "#b279a2", "bond": "#e45756",
-                "ultra_bond": "#72b7b2"}
+CAPTION = (
+    "Top: leveraged funds' net short in the six CBOT Treasury futures (CFTC Traders in Financial Futures, "
+    "Tuesday positions, $bn of face value, stacked by tenor; the basis trade's futures leg: hedge funds short "
+    "futures against cash bonds financed in repo), with the week's average SOFR - IORB (bp, right axis). Gaps "
+    "are weeks the recording misses (2023-10..12, 2024-06..12, 2025-05..12), not zero positions. Bottom: "
+    "daily SOFR - IORB with the funding calendar marked: coupon settlement days, estimated-tax dates and "
+    "quarter ends, the days repo pressure concentrates on."
+)
+TENOR_LABELS = {
+    "2y": "2-year",
+    "5y": "5-year",
+    "10y": "10-year",
+    "ultra_10y": "Ultra 10-year",
+    "bond": "Bond",
+    "ultra_bond": "Ultra Bond",
+}
+TENOR_COLORS = {
+    "2y": "#4c78a8",
+    "5y": "#f58518",
+    "10y": "#54a24b",
+    "ultra_10y": "#b279a2",
+    "bond": "#e45756",
+    "ultra_bond": "#72b7b2",
+}
 # (flag column, legend label, marker symbol, colour), drawn in this order (a day with several flags shows each).
-MARKED_DAYS = (("is_treasury_settlement", "Treasury coupon settlement", "circle-open", "#1f77b4"),
-               ("is_tax_date", "Estimated-tax date", "diamond", "#2ca02c"),
-               ("is_quarter_end", "Quarter end", "x", "#d62728"))
+MARKED_DAYS = (
+    ("is_treasury_settlement", "Treasury coupon settlement", "circle-open", "#1f77b4"),
+    ("is_tax_date", "Estimated-tax date", "diamond", "#2ca02c"),
+    ("is_quarter_end", "Quarter end", "x", "#d62728"),
+)
 
 
 def basis_figure(basis: pl.DataFrame, calendar: pl.DataFrame) -> go.Figure:
     """Stacked weekly net short notional by tenor + weekly SOFR-IORB (2nd axis) over daily SOFR-IORB with the
     funding-calendar days marked."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.07, row_heights=[0.6, 0.4],
-                        specs=[[{"secondary_y": True}], [{}]],
-                        subplot_titles=("Leveraged funds' net short by tenor ($bn) and SOFR - IORB (bp)",
-                                        "SOFR - IORB (bp) on funding-calendar days"))
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.07,
+        row_heights=[0.6, 0.4],
+        specs=[[{"secondary_y": True}], [{}]],
+        subplot_titles=(
+            "Leveraged funds' net short by tenor ($bn) and SOFR - IORB (bp)",
+            "SOFR - IORB (bp) on funding-calendar days",
+        ),
+    )
     for tenor in TENORS:
         rows = basis.filter(pl.col("tenor") == tenor)
-        fig.add_trace(go.Bar(x=rows["report_date"].to_list(), y=(-rows["lev_net_notional_bn"]).to_list(),
-                             name=f"{TENOR_LABELS[tenor]} net short", marker_color=TENOR_COLORS[tenor],
-                             hovertemplate="%{x|%Y-%m-%d}: %{y:,.1f} $bn"),
-                      row=1, col=1, secondary_y=False)
+        fig.add_trace(
+            go.Bar(
+                x=rows["report_date"].to_list(),
+                y=(-rows["lev_net_notional_bn"]).to_list(),
+                name=f"{TENOR_LABELS[tenor]} net short",
+                marker_color=TENOR_COLORS[tenor],
+                hovertemplate="%{x|%Y-%m-%d}: %{y:,.1f} $bn",
+            ),
+            row=1,
+            col=1,
+            secondary_y=False,
+        )
     weekly = basis.filter(pl.col("tenor") == TENORS[0])
-    fig.add_trace(go.Scatter(x=weekly["report_date"].to_list(), y=weekly["sofr_iorb_avg_bp"].to_list(),
-                             name="SOFR - IORB, week average", mode="lines", line={"color": "#000", "width": 1.5}),
-                  row=1, col=1, secondary_y=True)
-    fig.add_trace(go.Scatter(x=calendar["date"].to_list(), y=calendar["sofr_iorb_bp"].to_list(), name="SOFR - IORB",
-                             mode="lines", line={"color": "#7f7f7f", "width": 1}), row=2, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=weekly["report_date"].to_list(),
+            y=weekly["sofr_iorb_avg_bp"].to_list(),
+            name="SOFR - IORB, week average",
+            mode="lines",
+            line={"color": "#000", "width": 1.5},
+        ),
+        row=1,
+        col=1,
+        secondary_y=True,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=calendar["date"].to_list(),
+            y=calendar["sofr_iorb_bp"].to_list(),
+            name="SOFR - IORB",
+            mode="lines",
+            line={"color": "#7f7f7f", "width": 1},
+        ),
+        row=2,
+        col=1,
+    )
     for flag, label, symbol, color in MARKED_DAYS:
         days = calendar.filter(pl.col(flag))
-        fig.add_trace(go.Scatter(x=days["date"].to_list(), y=days["sofr_iorb_bp"].to_list(), name=label,
-                                 mode="markers", marker={"symbol": symbol, "color": color, "size": 6}), row=2, col=1)
+        fig.add_trace(
+            go.Scatter(
+                x=days["date"].to_list(),
+                y=days["sofr_iorb_bp"].to_list(),
+                name=label,
+                mode="markers",
+                marker={"symbol": symbol, "color": color, "size": 6},
+            ),
+            row=2,
+            col=1,
+        )
     fig.add_hline(y=0, line={"color": "#444", "width": 1}, row=2, col=1)
     (left, left_step), (right, right_step) = aligned_axes(_stacked_span(basis), _span(weekly["sofr_iorb_avg_bp"]))
     fig.update_yaxes(title_text="$bn net short", row=1, col=1, secondary_y=False, range=left, dtick=left_step)
@@ -80,8 +139,11 @@ def nice_step(at_least: float) -> float:
     return next(m * power for m in NICE_STEPS if m * power >= at_least * (1 - 1e-12))
 
 
-def aligned_axes(left: tuple[float, float], right: tuple[float, float], intervals: int = AXIS_INTERVALS,
-                 ) -> tuple[tuple[list[float], float], tuple[list[float], float]]:
+def aligned_axes(
+    left: tuple[float, float],
+    right: tuple[float, float],
+    intervals: int = AXIS_INTERVALS,
+) -> tuple[tuple[list[float], float], tuple[list[float], float]]:
     """Ranges and round tick steps of two y axes sharing one plot: the same number of tick intervals (about
     `intervals`, whichever wastes least height) below and above zero on both, so both zeros (and every gridline)
     sit at the same height; each range covers its data."""
@@ -90,8 +152,8 @@ def aligned_axes(left: tuple[float, float], right: tuple[float, float], interval
         axes = [_fit(lo, hi, below, above) for lo, hi in (left, right)]
         if any(axis is None for axis in axes):
             continue
-        waste = sum((b - a) / max(hi - lo, 1e-9) for ((a, b), _), (lo, hi) in zip(axes, (left, right),  # type: ignore[misc]
-                                                                                 strict=True))
+        pairs = zip(axes, (left, right), strict=True)
+        waste = sum((b - a) / max(hi - lo, 1e-9) for ((a, b), _), (lo, hi) in pairs)  # type: ignore[misc]
         if best is None or waste < best[0]:
             best = (waste, axes)
     assert best is not None  # one interval each side always fits a span that includes zero
@@ -118,7 +180,8 @@ def _stacked_span(basis: pl.DataFrame) -> tuple[float, float]:
     """(lowest, highest) of the stacked net-short bars: per week, the sum of the negative and of the positive."""
     shorts = basis.with_columns(short=-pl.col("lev_net_notional_bn"))
     per_week = shorts.group_by("report_date").agg(
-        low=pl.col("short").clip(upper_bound=0).sum(), high=pl.col("short").clip(lower_bound=0).sum())
+        low=pl.col("short").clip(upper_bound=0).sum(), high=pl.col("short").clip(lower_bound=0).sum()
+    )
     if per_week.is_empty():
         return 0.0, 1.0
     return min(0.0, float(per_week["low"].min())), max(0.0, float(per_week["high"].max()))  # type: ignore[arg-type]

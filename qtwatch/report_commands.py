@@ -12,13 +12,25 @@ import typer
 
 
 def report_command(
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Where to write the HTML "
-                                                "report (default: QTWATCH_REPORT_PATH, else report.html of the "
-                                                "warehouse: beside qtwatch.duckdb, else in a folder named after "
-                                                "it).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write the HTML "
+            "report (default: QTWATCH_REPORT_PATH, else report.html of the "
+            "warehouse: beside qtwatch.duckdb, else in a folder named after "
+            "it).",
+        ),
+    ] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the report in the default browser.")] = False,
-    warehouse: Annotated[Path | None, typer.Option("--warehouse", metavar="FILE", help="Warehouse file (default: "
-                                                   "QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).")] = None,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--warehouse", metavar="FILE", help="Warehouse file (default: QTWATCH_WAREHOUSE, else data/qtwatch.duckdb)."
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report (QT runoff vs caps, liquidity, funding stress, auctions) from the
     warehouse marts; it opens offline."""

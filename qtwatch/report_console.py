@@ -26,8 +26,10 @@ def held_sql(source: str) -> str | None:
 
 
 DEFAULT_WAREHOUSE = Path("data/qtwatch.duckdb")
-QUERY_TO_TRY = ("SELECT month, ust_runoff_bn, ust_cap_bn, ust_cap_attainment, regime FROM marts.qt_runoff_monthly "
-                "WHERE month >= DATE '2024-01-01' ORDER BY month;")
+QUERY_TO_TRY = (
+    "SELECT month, ust_runoff_bn, ust_cap_bn, ust_cap_attainment, regime FROM marts.qt_runoff_monthly "
+    "WHERE month >= DATE '2024-01-01' ORDER BY month;"
+)
 
 
 def latest_run_id(path) -> str | None:
@@ -55,23 +57,36 @@ def print_run_summary(console: Console, flow_run_id: str | None = None) -> None:
         return
     with con:
         mine = "WHERE flow_run_id = ?" if flow_run_id else ""
-        run = con.execute(f"SELECT run_id, mode, as_of, status FROM meta.runs {mine} "
-                          "ORDER BY started_at DESC LIMIT 1", [flow_run_id] if flow_run_id else None).fetchall()
+        run = con.execute(
+            f"SELECT run_id, mode, as_of, status FROM meta.runs {mine} ORDER BY started_at DESC LIMIT 1",
+            [flow_run_id] if flow_run_id else None,
+        ).fetchall()
         if not run:
             console.print(f"this run published nothing to {path}")
             return
         run_id, mode, as_of, status = run[0]
-        loads = con.execute("SELECT CASE WHEN source = 'marts' THEN 'marts.' || dataset ELSE source END, status, "
-                            "rows_fetched, rows_landed, seconds, error FROM meta.loads "
-                            "WHERE run_id = ? ORDER BY source = 'marts', 1", [run_id]).fetchall()
+        loads = con.execute(
+            "SELECT CASE WHEN source = 'marts' THEN 'marts.' || dataset ELSE source END, status, "
+            "rows_fetched, rows_landed, seconds, error FROM meta.loads "
+            "WHERE run_id = ? ORDER BY source = 'marts', 1",
+            [run_id],
+        ).fetchall()
         table = Table(title=f"run {run_id} ({mode}, as of {as_of}): {status}")
         for column in ("source", "status", "fetched", "landed", "held from", "held to", "held", "seconds"):
             table.add_column(column, justify="right" if column in ("fetched", "landed", "seconds") else "left")
         for source, state, fetched, landed, seconds, error in loads:
             sql = held_sql(source)
             first, last, held = con.execute(sql).fetchall()[0] if sql else ("", "", "")
-            table.add_row(source, status_cell(source, state, error), f"{fetched:,}", f"{landed:,}",
-                          _cell(first), _cell(last), _cell(held), f"{seconds:.2f}")
+            table.add_row(
+                source,
+                status_cell(source, state, error),
+                f"{fetched:,}",
+                f"{landed:,}",
+                _cell(first),
+                _cell(last),
+                _cell(held),
+                f"{seconds:.2f}",
+            )
     console.print(table)
     console.print(f"warehouse: [bold]{path.resolve()}[/]")
     settings = get_settings()
@@ -94,7 +109,7 @@ def shorten(text: str, width: int) -> str:
     """`text` cut to at most `width` characters at a word boundary, with an ellipsis when cut."""
     if len(text) <= width:
         return text
-    cut = text[:width - 1]
+    cut = text[: width - 1]
     head = cut.rsplit(" ", 1)[0] if " " in cut else cut
     return f"{head.rstrip(' ,;:(')}…"
 

@@ -13,8 +13,9 @@ from rich.console import Console
 from qtwatch import errors
 
 
-def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refresh: bool, console: Console,
-        err: Console) -> None:
+def run(
+    sources: list[str] | None, replay: bool, as_of: date | None, full_refresh: bool, console: Console, err: Console
+) -> None:
     """Run the pipeline once; exit 1 on a failed run, 128+N on signal N, with one line and no traceback."""
     from flows.settings import get_settings
 
@@ -27,15 +28,18 @@ def run(sources: list[str] | None, replay: bool, as_of: date | None, full_refres
     before = report_console.latest_run_id(settings.warehouse)
     state = None
     try:
-        with interrupts.handling_signals(), temporary_server(on_wait=lambda m: err.print(f"[yellow]{m}[/]"),
-                                                             while_starting=_import_pipeline), \
-                console.status("running the qtwatch pipeline (Prefect logs below)…"):
+        with (
+            interrupts.handling_signals(),
+            temporary_server(on_wait=lambda m: err.print(f"[yellow]{m}[/]"), while_starting=_import_pipeline),
+            console.status("running the qtwatch pipeline (Prefect logs below)…"),
+        ):
             from flows.pipeline import qtwatch_pipeline
 
             errors.quiet_prefect_tracebacks()  # Prefect's console handlers exist once the flow's modules are loaded
             errors.quiet_repeats()
-            state = qtwatch_pipeline(sources=sources, replay=replay, as_of=as_of, full_refresh=full_refresh,
-                                     return_state=True)
+            state = qtwatch_pipeline(
+                sources=sources, replay=replay, as_of=as_of, full_refresh=full_refresh, return_state=True
+            )
     except interrupts.Interrupted as exc:
         raise _interrupted(exc.signum, settings.warehouse, before, err) from None
     except ServerStartError as exc:
@@ -71,8 +75,10 @@ def _preflight(warehouse: Path, replay_dir: Path | None) -> None:
     from warehouse.db import WarehouseError, check_publishable
 
     if replay_dir is not None and not replay_dir.is_dir():
-        raise errors.fail(f"replay directory {replay_dir} not found: set QTWATCH_REPLAY_DIR or run "
-                          f"`python -m scripts.build_replay` to build the snapshot")
+        raise errors.fail(
+            f"replay directory {replay_dir} not found: set QTWATCH_REPLAY_DIR or run "
+            f"`python -m scripts.build_replay` to build the snapshot"
+        )
     try:
         check_publishable(warehouse)
     except WarehouseError as exc:

@@ -49,8 +49,10 @@ def provenance(entries: list[dict]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for e in entries:
-        lines.append(f"| `{e['file']}` | {e['source']} | {e['rows']:,} | {e['first_date']} | {e['last_date']} | "
-                     f"{e['bytes']:,} | {', '.join(f'`{p}`' for p in e['recorded_from'])} |")
+        lines.append(
+            f"| `{e['file']}` | {e['source']} | {e['rows']:,} | {e['first_date']} | {e['last_date']} | "
+            f"{e['bytes']:,} | {', '.join(f'`{p}`' for p in e['recorded_from'])} |"
+        )
     lines += ["", "## Notes per file", ""]
     lines += [f"- `{e['file']}`: {e['notes']}" for e in entries if e.get("notes")]
     lines += ["", "## Not recorded", "", *fred.not_recorded(), *ofr.not_recorded()]

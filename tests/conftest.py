@@ -25,9 +25,11 @@ SANDBOX = Path(tempfile.mkdtemp(prefix="qtwatch-tests-"))
 atexit.register(shutil.rmtree, SANDBOX, ignore_errors=True)
 USER_PREFECT_HOME = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect"))
 os.environ["PREFECT_HOME"] = str(SANDBOX / "prefect")
-os.environ.update(QTWATCH_WAREHOUSE=str(SANDBOX / "data" / "qtwatch.duckdb"),
-                  QTWATCH_GX_DOCS_DIR=str(SANDBOX / "data" / "gx_docs"),
-                  QTWATCH_REPORT_PATH=str(SANDBOX / "data" / "report.html"))
+os.environ.update(
+    QTWATCH_WAREHOUSE=str(SANDBOX / "data" / "qtwatch.duckdb"),
+    QTWATCH_GX_DOCS_DIR=str(SANDBOX / "data" / "gx_docs"),
+    QTWATCH_REPORT_PATH=str(SANDBOX / "data" / "report.html"),
+)
 
 
 def _files(folder: Path) -> dict[str, tuple[float, int]]:
@@ -41,8 +43,11 @@ def users_files_untouched():
     watched = [ROOT / "data", USER_PREFECT_HOME]
     before = [_files(folder) for folder in watched]
     yield
-    changed = [f"{folder}: {sorted(set(now.items()) ^ set(then.items()))[:3]}"
-               for folder, then in zip(watched, before, strict=True) if (now := _files(folder)) != then]
+    changed = [
+        f"{folder}: {sorted(set(now.items()) ^ set(then.items()))[:3]}"
+        for folder, then in zip(watched, before, strict=True)
+        if (now := _files(folder)) != then
+    ]
     assert not changed, f"the tests wrote into the user's files: {changed}"
 
 
@@ -97,8 +102,11 @@ def chromium() -> str:
     """Path of a headless Chromium for screenshot checks; fails (never skips) with how to install one."""
     found = find_chromium()
     if found is None:
-        pytest.fail("headless Chromium not found: install it (`apt-get install -y chromium`, which `make test` and "
-                    ".ci/run do when run as root) or set CHROMIUM=/path/to/chromium", pytrace=False)
+        pytest.fail(
+            "headless Chromium not found: install it (`apt-get install -y chromium`, which `make test` and "
+            ".ci/run do when run as root) or set CHROMIUM=/path/to/chromium",
+            pytrace=False,
+        )
     return found
 
 

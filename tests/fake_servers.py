@@ -27,11 +27,21 @@ from transforms.registry import SOURCES
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 REPLAY = ROOT / "replay"
-_RECORDED = {"fred_api_url": "/fred/", "fredgraph_url": "/fredgraph.csv", "fiscaldata_url": "/fiscal/",
-             "nyfed_url": "/nyfed/", "cftc_url": "/cftc/"}  # the settings answered from tests/fixtures/ (above)
+_RECORDED = {
+    "fred_api_url": "/fred/",
+    "fredgraph_url": "/fredgraph.csv",
+    "fiscaldata_url": "/fiscal/",
+    "nyfed_url": "/nyfed/",
+    "cftc_url": "/cftc/",
+}  # the settings answered from tests/fixtures/ (above)
 # Every other base-URL setting of the registry (a source added later) is answered by its source's replay handler.
-_REPLAYED = {setting: (f"/{setting}/", source) for source in SOURCES.values() if source.replay
-             for setting in source.http.url_settings() if setting not in _RECORDED}
+_REPLAYED = {
+    setting: (f"/{setting}/", source)
+    for source in SOURCES.values()
+    if source.replay
+    for setting in source.http.url_settings()
+    if setting not in _RECORDED
+}
 PREFIXES = {**_RECORDED, **{setting: prefix for setting, (prefix, _) in _REPLAYED.items()}}
 
 
@@ -45,8 +55,13 @@ def environment(server: HTTPServer) -> dict[str, str]:
     return {f"QTWATCH_{name.upper()}": url for name, url in base_urls(server).items()}
 
 
-def serve(server: HTTPServer, tmp: Path, refuse: Mapping[str, int] | None = None,
-          overrides: Mapping[str, bytes] | None = None, as_of: date | None = None) -> None:
+def serve(
+    server: HTTPServer,
+    tmp: Path,
+    refuse: Mapping[str, int] | None = None,
+    overrides: Mapping[str, bytes] | None = None,
+    as_of: date | None = None,
+) -> None:
     """Register one handler answering every path like the real server would, from real recorded bodies.
 
     `overrides` maps a path (e.g. "/nyfed/rates/all/search.csv") to a body served instead (a drifted payload);
@@ -57,18 +72,23 @@ def serve(server: HTTPServer, tmp: Path, refuse: Mapping[str, int] | None = None
         query = {k: v for k, v in request.args.items()}
         for prefix, status in (refuse or {}).items():
             if request.path.startswith(prefix):
-                return Response("<html><body>Forbidden</body></html>" if status == 403 else "busy", status=status,
-                                content_type="text/html", headers={"Retry-After": "1"} if status in (429, 503) else {})
+                return Response(
+                    "<html><body>Forbidden</body></html>" if status == 403 else "busy",
+                    status=status,
+                    content_type="text/html",
+                    headers={"Retry-After": "1"} if status in (429, 503) else {},
+                )
         if overrides and request.path in overrides:
             return Response(overrides[request.path], content_type="application/octet-stream")
         if request.path.startswith("/cftc/"):  # the snapshot's real CFTC rows, as published by `as_of`
-            status, body, ctype = cftc_source.replay(ReplayCall(REPLAY, "cftc_url", request.path[len("/cftc/"):],
-                                                                query, as_of))
+            status, body, ctype = cftc_source.replay(
+                ReplayCall(REPLAY, "cftc_url", request.path[len("/cftc/") :], query, as_of)
+            )
             return Response(body, status=status, content_type=ctype)
         replayed = next(((s, p, src) for s, (p, src) in _REPLAYED.items() if request.path.startswith(p)), None)
         if replayed:
             setting, prefix, source = replayed
-            call = ReplayCall(REPLAY, setting, request.path[len(prefix):], query, as_of)
+            call = ReplayCall(REPLAY, setting, request.path[len(prefix) :], query, as_of)
             status, body, ctype = resolve(source.replay or "")(call)
         else:
             status, body, ctype = _answer(request.path, query, root)
@@ -88,16 +108,22 @@ def _answer(path: str, query: dict[str, str], root: Path) -> tuple[int, bytes, s
     if path.startswith("/fredgraph.csv"):
         return _fredgraph(query)
     if path.startswith("/fred/"):
-        return fred_source.replay(ReplayCall(REPLAY, "fred_api_url", path[len("/fred/"):], query, None))
+        return fred_source.replay(ReplayCall(REPLAY, "fred_api_url", path[len("/fred/") :], query, None))
     if path.startswith("/fiscal/"):
-        endpoint = path[len("/fiscal/"):].strip("/")
-        files = {"v1/accounting/od/auctions_query": "auctions.json.gz",
-                 "v1/accounting/dts/operating_cash_balance": "dts.json.gz"}
+        endpoint = path[len("/fiscal/") :].strip("/")
+        files = {
+            "v1/accounting/od/auctions_query": "auctions.json.gz",
+            "v1/accounting/dts/operating_cash_balance": "dts.json.gz",
+        }
         if endpoint not in files:
             return 404, b'{"error":"Not Found"}', "application/json"
         try:
-            page = fiscal_response(ReplayCall(root, "fiscaldata_url", endpoint, query, None, seed=3), files[endpoint],
-                                   auctions=endpoint.endswith("auctions_query"), release=SOURCES["auctions"].release)
+            page = fiscal_response(
+                ReplayCall(root, "fiscaldata_url", endpoint, query, None, seed=3),
+                files[endpoint],
+                auctions=endpoint.endswith("auctions_query"),
+                release=SOURCES["auctions"].release,
+            )
         except ValueError as exc:  # the strict rules' 400
             return 400, json.dumps({"error": "Invalid Query Param", "message": str(exc)}).encode(), "application/json"
         return 200, json.dumps(page).encode(), "application/json"
@@ -106,7 +132,7 @@ def _answer(path: str, query: dict[str, str], root: Path) -> tuple[int, bytes, s
     if path == "/nyfed/rp/results/search.json":
         return 200, _operations(query), "application/json"
     if path.startswith("/nyfed/pd/"):  # the recorded primary dealer bodies (replay/nyfed/pd_get.json, real)
-        return pd_source.replay(ReplayCall(REPLAY, "nyfed_url", path[len("/nyfed/"):], query, None))
+        return pd_source.replay(ReplayCall(REPLAY, "nyfed_url", path[len("/nyfed/") :], query, None))
     return 404, b"not found", "text/plain"
 
 

@@ -39,8 +39,7 @@ def imported_roots(path: Path) -> set[str]:
 def test_layer_imports_only_what_it_may(layer: str) -> None:
     allowed = ALLOWED[layer] | STDLIB | {layer}
     offenders = {
-        str(path.relative_to(ROOT)): sorted(imported_roots(path) - allowed)
-        for path in (ROOT / layer).rglob("*.py")
+        str(path.relative_to(ROOT)): sorted(imported_roots(path) - allowed) for path in (ROOT / layer).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
 
@@ -52,8 +51,12 @@ def test_no_layer_below_the_cli_imports_it(layer: str) -> None:
 
 
 def test_prefect_is_imported_only_by_flows_and_the_cli() -> None:
-    offenders = [str(p.relative_to(ROOT)) for layer in ("transforms", "warehouse", "expectations")
-                 for p in (ROOT / layer).rglob("*.py") if imported_roots(p) & {"prefect", "requests", "qtwatch"}]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for layer in ("transforms", "warehouse", "expectations")
+        for p in (ROOT / layer).rglob("*.py")
+        if imported_roots(p) & {"prefect", "requests", "qtwatch"}
+    ]
     assert offenders == []
 
 
@@ -121,17 +124,23 @@ def test_no_test_file_lists_mart_names_by_hand() -> None:
     from transforms.marts_registry import MARTS
 
     files = sorted((ROOT / "tests").rglob("*.py"))
-    found = [f"{path.relative_to(ROOT)}:{line} lists {', '.join(names)}" for path in files
-             for line, names in hand_listed_marts(path.read_text(), MARTS)]
+    found = [
+        f"{path.relative_to(ROOT)}:{line} lists {', '.join(names)}"
+        for path in files
+        for line, names in hand_listed_marts(path.read_text(), MARTS)
+    ]
     assert found == []
 
 
 def test_the_hand_list_check_finds_the_lists_it_replaced() -> None:
     """SYNTHETIC sources in the shapes the registry replaced: a list, a dict by mart, (mart, column) pairs."""
     marts = {"a_mart", "b_mart", "c_mart"}
-    for source in ('M = ["a_mart", "b_mart", "c_mart"]', 'M = {"a_mart": 1, "b_mart": 2, "c_mart": 3}',
-                   'M = (("a_mart", "d"), ("b_mart", "d"), ("c_mart", "d"))',
-                   'M = {("marts", "a_mart"): 1, ("marts", "b_mart"): 2, ("marts", "c_mart"): 3}'):
+    for source in (
+        'M = ["a_mart", "b_mart", "c_mart"]',
+        'M = {"a_mart": 1, "b_mart": 2, "c_mart": 3}',
+        'M = (("a_mart", "d"), ("b_mart", "d"), ("c_mart", "d"))',
+        'M = {("marts", "a_mart"): 1, ("marts", "b_mart"): 2, ("marts", "c_mart"): 3}',
+    ):
         assert hand_listed_marts(source, marts) == [(1, sorted(marts))], source
     cases = 'B = [("a_mart", f, "rule 1"), ("b_mart", g, "rule 2"), ("c_mart", h, "rule 3")]'
     assert hand_listed_marts(cases, marts) == []

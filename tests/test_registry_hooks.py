@@ -79,8 +79,11 @@ def test_no_hand_written_list_of_sources_in_tests() -> None:
 
 def test_the_scan_finds_a_hand_written_list(tmp_path: Path) -> None:
     listed = tmp_path / "x.py"
-    listed.write_text(f"SOURCES = {list(SOURCES)[:3]!r}\nOK = {list(SOURCES)[:2]!r}\n"
-                      f"SCENARIO = {list(SOURCES)[:3]!r}  {CHOSEN}, a test of three\n", encoding="utf-8")
+    listed.write_text(
+        f"SOURCES = {list(SOURCES)[:3]!r}\nOK = {list(SOURCES)[:2]!r}\n"
+        f"SCENARIO = {list(SOURCES)[:3]!r}  {CHOSEN}, a test of three\n",
+        encoding="utf-8",
+    )
     assert len(_hand_written_lists(listed)) == 1
 
 

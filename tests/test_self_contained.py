@@ -15,8 +15,12 @@ OUTSIDE = re.compile(r"\.\./shared|/work/|[\"']shared[\"']\s*/|/\s*[\"']shared[\
 
 def test_no_test_reads_outside_the_repository() -> None:
     tests = [p for p in sorted((ROOT / "tests").rglob("*.py")) if p not in (CUTTER, Path(__file__))]
-    offenders = [f"{path.relative_to(ROOT)}:{n}" for path in tests
-                 for n, line in enumerate(path.read_text().splitlines(), 1) if OUTSIDE.search(line)]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in tests
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
     assert not offenders, f"tests must read only the repository (replay/ or tests/fixtures/): {offenders}"
 
 
@@ -40,14 +44,21 @@ def test_runs_started_by_tests_write_outside_the_users_data_folder() -> None:
 
 def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
-    names = [(field.validation_alias.choices[0] if field.validation_alias is not None else f"QTWATCH_{name.upper()}")
-             for name, field in Settings.model_fields.items()]
+    names = [
+        (field.validation_alias.choices[0] if field.validation_alias is not None else f"QTWATCH_{name.upper()}")
+        for name, field in Settings.model_fields.items()
+    ]
     missing = [n for n in names if f"`{n}`" not in readme]
     assert not missing, f"settings not documented in README.md (as `NAME`): {missing}"
 
 
 def test_no_machine_specific_paths_in_docs_or_code() -> None:
-    files = [p for p in ROOT.rglob("*") if p.suffix in (".md", ".py", ".yaml", ".toml") and p.is_file()
-             and not {".venv", ".git", "fixtures", "data"} & set(p.relative_to(ROOT).parts)]
+    files = [
+        p
+        for p in ROOT.rglob("*")
+        if p.suffix in (".md", ".py", ".yaml", ".toml")
+        and p.is_file()
+        and not {".venv", ".git", "fixtures", "data"} & set(p.relative_to(ROOT).parts)
+    ]
     offenders = [str(p.relative_to(ROOT)) for p in files if p != Path(__file__) and "/work/" in p.read_text()]
     assert not offenders, f"machine-specific paths (/work/...) in: {offenders}"

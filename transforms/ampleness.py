@@ -63,9 +63,13 @@ def weekly_spreads(fred_bn: pl.DataFrame) -> pl.DataFrame:
     for series in ("EFFR", "SOFR"):
         daily = daily.join(select_series(fred_bn, series, series.lower(), column="value"), on="date", how="left")
     ahead = (WEDNESDAY - pl.col("date").dt.weekday() + 7) % 7
-    return daily.with_columns((pl.col("date") + pl.duration(days=ahead)).alias("week")).group_by("week").agg(
-        ((pl.col("effr") - pl.col("iorb")) * BP_PER_PCT).mean().alias("effr_iorb_bp"),
-        ((pl.col("sofr") - pl.col("iorb")) * BP_PER_PCT).mean().alias("sofr_iorb_bp"),
+    return (
+        daily.with_columns((pl.col("date") + pl.duration(days=ahead)).alias("week"))
+        .group_by("week")
+        .agg(
+            ((pl.col("effr") - pl.col("iorb")) * BP_PER_PCT).mean().alias("effr_iorb_bp"),
+            ((pl.col("sofr") - pl.col("iorb")) * BP_PER_PCT).mean().alias("sofr_iorb_bp"),
+        )
     )
 
 
@@ -74,7 +78,8 @@ def weekly_ratio(fred_bn: pl.DataFrame) -> pl.DataFrame:
     reserves = select_series(fred_bn, "WRESBAL", "reserves_bn").rename({"date": "week"})
     assets = select_series(fred_bn, "TLAACBW027SBOG", "bank_assets_bn").rename({"date": "week"})
     return reserves.join(assets, on="week", how="left").with_columns(
-        (pl.col("reserves_bn") / pl.col("bank_assets_bn") * 100).alias("reserves_to_assets_pct"))
+        (pl.col("reserves_bn") / pl.col("bank_assets_bn") * 100).alias("reserves_to_assets_pct")
+    )
 
 
 def ols_slope(xs: list[float], ys: list[float]) -> tuple[float | None, float | None]:
@@ -95,32 +100,57 @@ def add_elasticity(weekly: pl.DataFrame) -> pl.DataFrame:
     xs, ys = weekly["reserves_to_assets_pct"].to_list(), weekly["effr_iorb_bp"].to_list()
     slopes, ts, counts = [], [], []
     for i in range(len(xs)):
-        pairs = [(x, y) for x, y in zip(xs[max(0, i - ELASTICITY_WEEKS + 1):i + 1],
-                                        ys[max(0, i - ELASTICITY_WEEKS + 1):i + 1], strict=True)
-                 if x is not None and y is not None]
+        pairs = [
+            (x, y)
+            for x, y in zip(
+                xs[max(0, i - ELASTICITY_WEEKS + 1) : i + 1], ys[max(0, i - ELASTICITY_WEEKS + 1) : i + 1], strict=True
+            )
+            if x is not None and y is not None
+        ]
         fit = ols_slope([p[0] for p in pairs], [p[1] for p in pairs]) if len(pairs) >= MIN_WEEKS else (None, None)
         slopes.append(fit[0])
         ts.append(fit[1])
         counts.append(len(pairs))
-    return weekly.with_columns(pl.Series("elasticity_bp_per_pp", slopes, pl.Float64),
-                               pl.Series("elasticity_t", ts, pl.Float64),
-                               pl.Series("elasticity_weeks", counts, pl.Int32))
+    return weekly.with_columns(
+        pl.Series("elasticity_bp_per_pp", slopes, pl.Float64),
+        pl.Series("elasticity_t", ts, pl.Float64),
+        pl.Series("elasticity_weeks", counts, pl.Int32),
+    )
 
 
 def add_regime(weekly: pl.DataFrame) -> pl.DataFrame:
     """The regime label by the cited thresholds, and what it rests on (or which input is missing)."""
     ratio, t = pl.col("reserves_to_assets_pct"), pl.col("elasticity_t")
-    regime = (pl.when(ratio.is_null()).then(None)
-              .when(ratio >= ABUNDANT_RATIO_PCT).then(pl.lit("abundant"))
-              .when(t.is_null()).then(None)
-              .when(t <= -SIGNIFICANT_T).then(pl.lit("approaching_scarce"))
-              .otherwise(pl.lit("ample")))
-    basis = (pl.when(ratio.is_null()).then(pl.lit("no H.8 bank assets (TLAACBW027SBOG) for this week"))
-             .when(ratio >= ABUNDANT_RATIO_PCT).then(pl.lit(f"ratio >= {ABUNDANT_RATIO_PCT:g}% ({CITATION})"))
-             .when(t.is_null()).then(pl.lit(f"ratio < {ABUNDANT_RATIO_PCT:g}% but fewer than {MIN_WEEKS} weeks "
-                                            "of EFFR-IORB and the ratio: slope unknown"))
-             .otherwise(pl.lit(f"ratio < {ABUNDANT_RATIO_PCT:g}%; slope t {'<='} -{SIGNIFICANT_T:g} = approaching "
-                               f"scarce, else ample ({CITATION})")))
+    regime = (
+        pl.when(ratio.is_null())
+        .then(None)
+        .when(ratio >= ABUNDANT_RATIO_PCT)
+        .then(pl.lit("abundant"))
+        .when(t.is_null())
+        .then(None)
+        .when(t <= -SIGNIFICANT_T)
+        .then(pl.lit("approaching_scarce"))
+        .otherwise(pl.lit("ample"))
+    )
+    basis = (
+        pl.when(ratio.is_null())
+        .then(pl.lit("no H.8 bank assets (TLAACBW027SBOG) for this week"))
+        .when(ratio >= ABUNDANT_RATIO_PCT)
+        .then(pl.lit(f"ratio >= {ABUNDANT_RATIO_PCT:g}% ({CITATION})"))
+        .when(t.is_null())
+        .then(
+            pl.lit(
+                f"ratio < {ABUNDANT_RATIO_PCT:g}% but fewer than {MIN_WEEKS} weeks "
+                "of EFFR-IORB and the ratio: slope unknown"
+            )
+        )
+        .otherwise(
+            pl.lit(
+                f"ratio < {ABUNDANT_RATIO_PCT:g}%; slope t {'<='} -{SIGNIFICANT_T:g} = approaching "
+                f"scarce, else ample ({CITATION})"
+            )
+        )
+    )
     return weekly.with_columns(regime.alias("regime"), basis.alias("regime_basis"))
 
 

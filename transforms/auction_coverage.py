@@ -43,11 +43,16 @@ def _issue_days(month: dt.date, weekday: int, every: int) -> int:
 
 def expected_regular_bills(months: list[dt.date]) -> pl.DataFrame:
     """(month, security_term, calendar_expected): regular bill issues the calendar puts in each month."""
-    rows = [(m, term, _issue_days(m, weekday, every))
-            for m in months if m >= CALENDAR_FROM
-            for term, (weekday, first, every) in REGULAR_BILLS.items() if first <= m]
-    return pl.DataFrame(rows, schema={"month": pl.Date, "security_term": pl.Utf8, "calendar_expected": pl.Int64},
-                        orient="row")
+    rows = [
+        (m, term, _issue_days(m, weekday, every))
+        for m in months
+        if m >= CALENDAR_FROM
+        for term, (weekday, first, every) in REGULAR_BILLS.items()
+        if first <= m
+    ]
+    return pl.DataFrame(
+        rows, schema={"month": pl.Date, "security_term": pl.Utf8, "calendar_expected": pl.Int64}, orient="row"
+    )
 
 
 def month_coverage(auctions: pl.DataFrame, is_bill: pl.Expr) -> pl.DataFrame:
@@ -56,25 +61,48 @@ def month_coverage(auctions: pl.DataFrame, is_bill: pl.Expr) -> pl.DataFrame:
     regular = is_bill & pl.col("security_term").is_in(list(REGULAR_BILLS))
     rows = auctions.unique(["cusip", "auction_date"], keep="last").with_columns(
         pl.coalesce("issue_date", "auction_date").dt.truncate("1mo").alias("month"),
-        pl.when(regular).then(pl.col("security_term")).when(is_bill).then(pl.lit("other bill"))
-        .otherwise(pl.lit("coupon")).alias("bucket"))
+        pl.when(regular)
+        .then(pl.col("security_term"))
+        .when(is_bill)
+        .then(pl.lit("other bill"))
+        .otherwise(pl.lit("coupon"))
+        .alias("bucket"),
+    )
     counted = rows.group_by("month", "bucket").agg(
-        pl.len().alias("announced"), pl.col("total_accepted").is_not_null().sum().alias("with_results"))
+        pl.len().alias("announced"), pl.col("total_accepted").is_not_null().sum().alias("with_results")
+    )
     calendar = expected_regular_bills(counted["month"].unique().to_list()).rename({"security_term": "bucket"})
     per_bucket = counted.join(calendar, on=["month", "bucket"], how="full", coalesce=True).with_columns(
         pl.max_horizontal(pl.col("announced").fill_null(0), pl.col("calendar_expected").fill_null(0)).alias("exp"),
-        pl.col("with_results").fill_null(0), (pl.col("bucket") != "coupon").alias("bill"))
-    return per_bucket.group_by("month").agg(
-        pl.col("exp").sum().alias("auctions_expected"), pl.col("with_results").sum().alias("auctions_with_results"),
-        pl.col("exp").filter("bill").sum().alias("bill_auctions_expected"),
-        pl.col("with_results").filter("bill").sum().alias("bill_with_results"),
-    ).with_columns(coverage_text()).drop("bill_with_results")
+        pl.col("with_results").fill_null(0),
+        (pl.col("bucket") != "coupon").alias("bill"),
+    )
+    return (
+        per_bucket.group_by("month")
+        .agg(
+            pl.col("exp").sum().alias("auctions_expected"),
+            pl.col("with_results").sum().alias("auctions_with_results"),
+            pl.col("exp").filter("bill").sum().alias("bill_auctions_expected"),
+            pl.col("with_results").filter("bill").sum().alias("bill_with_results"),
+        )
+        .with_columns(coverage_text())
+        .drop("bill_with_results")
+    )
 
 
 def coverage_text() -> pl.Expr:
     """'complete: N of N auctions have results' or 'incomplete: n of N auctions have results (bills b of B)'."""
     complete = pl.col("auctions_with_results") >= pl.col("auctions_expected")
-    counts = pl.format("{} of {} auctions have results (bills {} of {})", "auctions_with_results",
-                       "auctions_expected", "bill_with_results", "bill_auctions_expected")
-    return pl.when(complete).then(pl.format("complete: {}", counts)).otherwise(
-        pl.format("incomplete: {}", counts)).alias("coverage")
+    counts = pl.format(
+        "{} of {} auctions have results (bills {} of {})",
+        "auctions_with_results",
+        "auctions_expected",
+        "bill_with_results",
+        "bill_auctions_expected",
+    )
+    return (
+        pl.when(complete)
+        .then(pl.format("complete: {}", counts))
+        .otherwise(pl.format("incomplete: {}", counts))
+        .alias("coverage")
+    )

@@ -87,8 +87,17 @@ def classify_security(auctions: pl.DataFrame) -> pl.DataFrame:
     # A CUSIP is one security: a reopening whose record lacks the flags is what its first auction said it was.
     is_tips, is_frn = tips_row.any().over("cusip"), frn_row.any().over("cusip")
     is_cmb = (pl.col("cash_management_bill_cmb") == "Yes").fill_null(False) | (pl.col("security_type") == "CMB")
-    kind = (pl.when(is_cmb).then(pl.lit("CMB")).when(pl.col("security_type") == "Bill").then(pl.lit("Bill"))
-            .when(is_tips).then(pl.lit("TIPS")).when(is_frn).then(pl.lit("FRN")).otherwise(pl.col("security_type")))
+    kind = (
+        pl.when(is_cmb)
+        .then(pl.lit("CMB"))
+        .when(pl.col("security_type") == "Bill")
+        .then(pl.lit("Bill"))
+        .when(is_tips)
+        .then(pl.lit("TIPS"))
+        .when(is_frn)
+        .then(pl.lit("FRN"))
+        .otherwise(pl.col("security_type"))
+    )
     return auctions.with_columns(kind.alias("security_kind")).with_columns(
         pl.col("security_kind").replace({"Bill": "bill", "Note": "nominal", "Bond": "nominal"}).alias("security_class")
     )
@@ -111,8 +120,11 @@ def coupon_tenor(columns: list[str]) -> pl.Expr:
     first_whole = whole.sort_by("auction_date").drop_nulls().first().over("cusip")
     dated = {"issue_date", "maturity_date"} <= set(columns)
     nearest = _nearest_standard_tenor() if dated else pl.lit(None, pl.Utf8)
-    return pl.when(announced).then(pl.col("security_term")).otherwise(
-        pl.coalesce(pl.col("original_security_term"), first_whole, nearest))
+    return (
+        pl.when(announced)
+        .then(pl.col("security_term"))
+        .otherwise(pl.coalesce(pl.col("original_security_term"), first_whole, nearest))
+    )
 
 
 def add_auction_fields(auctions: pl.DataFrame) -> pl.DataFrame:
@@ -124,8 +136,10 @@ def add_auction_fields(auctions: pl.DataFrame) -> pl.DataFrame:
         (pl.col("soma_accepted") / USD_PER_BN).alias("soma_addon_bn"),
         pl.col("bid_to_cover_ratio").alias("bid_to_cover"),
         pl.coalesce("high_yield", "high_discnt_rate").alias("high_yield_pct"),
-        pl.when(pl.col("high_yield").is_not_null()).then(pl.lit("high_yield"))
-        .when(pl.col("high_discnt_rate").is_not_null()).then(pl.lit("high_discount_rate"))
+        pl.when(pl.col("high_yield").is_not_null())
+        .then(pl.lit("high_yield"))
+        .when(pl.col("high_discnt_rate").is_not_null())
+        .then(pl.lit("high_discount_rate"))
         .alias("rate_basis"),
         # A 13-week bill is a reopening of a 26-week bill and carries original_security_term "26-Week": for bills the
         # auctioned term is the comparable one; for coupons see coupon_tenor (cross-term reopenings).
@@ -137,8 +151,11 @@ def add_auction_fields(auctions: pl.DataFrame) -> pl.DataFrame:
 
 def add_bidder_shares(auctions: pl.DataFrame) -> pl.DataFrame:
     """Primary dealer / direct / indirect shares of the accepted competitive amount (their sum)."""
-    bidders = {"primary_dealer_share": "primary_dealer_accepted", "direct_share": "direct_bidder_accepted",
-               "indirect_share": "indirect_bidder_accepted"}
+    bidders = {
+        "primary_dealer_share": "primary_dealer_accepted",
+        "direct_share": "direct_bidder_accepted",
+        "indirect_share": "indirect_bidder_accepted",
+    }
     competitive = pl.sum_horizontal(*bidders.values())
     return auctions.with_columns(
         pl.when(competitive > 0).then(pl.col(col) / competitive).alias(name) for name, col in bidders.items()
@@ -162,18 +179,40 @@ def add_btc_vs_previous(auctions: pl.DataFrame) -> pl.DataFrame:
     span = (pl.col("auction_date") - pl.col("auction_date").shift(PREVIOUS_AUCTIONS)).dt.total_days()
     cadence = pl.col("tenor").replace_strict(REGULAR_BILL_CADENCE_DAYS, default=None, return_dtype=pl.Int64)
     gap = (pl.col("security_class") == "bill") & (pl.col("_span") > cadence * PREVIOUS_AUCTIONS + 3)
-    return auctions.sort("auction_date", "cusip").with_columns(
-        held.over(group, order_by=order).alias("baseline_auctions"), span.over(group, order_by=order).alias("_span"),
-        (pl.col("bid_to_cover") - previous.rolling_mean(PREVIOUS_AUCTIONS).over(group, order_by=order)).alias("_btc"),
-    ).with_columns(
-        pl.when(gap.fill_null(False)).then(pl.format("incomplete: the {} previous auctions span {} days; auctions "
-                                                     "missing from the data", pl.lit(PREVIOUS_AUCTIONS), "_span"))
-        .when(pl.col("baseline_auctions") < PREVIOUS_AUCTIONS).then(pl.format(
-            "incomplete: {} of the {} previous auctions have results", "baseline_auctions", pl.lit(PREVIOUS_AUCTIONS)))
-        .otherwise(pl.lit("complete")).alias("baseline_coverage"),
-    ).with_columns(
-        pl.when(pl.col("baseline_coverage") == "complete").then(pl.col("_btc")).alias("btc_vs_prev6"),
-    ).drop("_span", "_btc")
+    return (
+        auctions.sort("auction_date", "cusip")
+        .with_columns(
+            held.over(group, order_by=order).alias("baseline_auctions"),
+            span.over(group, order_by=order).alias("_span"),
+            (pl.col("bid_to_cover") - previous.rolling_mean(PREVIOUS_AUCTIONS).over(group, order_by=order)).alias(
+                "_btc"
+            ),
+        )
+        .with_columns(
+            pl.when(gap.fill_null(False))
+            .then(
+                pl.format(
+                    "incomplete: the {} previous auctions span {} days; auctions missing from the data",
+                    pl.lit(PREVIOUS_AUCTIONS),
+                    "_span",
+                )
+            )
+            .when(pl.col("baseline_auctions") < PREVIOUS_AUCTIONS)
+            .then(
+                pl.format(
+                    "incomplete: {} of the {} previous auctions have results",
+                    "baseline_auctions",
+                    pl.lit(PREVIOUS_AUCTIONS),
+                )
+            )
+            .otherwise(pl.lit("complete"))
+            .alias("baseline_coverage"),
+        )
+        .with_columns(
+            pl.when(pl.col("baseline_coverage") == "complete").then(pl.col("_btc")).alias("btc_vs_prev6"),
+        )
+        .drop("_span", "_btc")
+    )
 
 
 def build_auction_health(auctions: pl.DataFrame) -> pl.DataFrame:
@@ -212,8 +251,9 @@ def build_bill_share_monthly(auctions: pl.DataFrame) -> pl.DataFrame:
             is_bill.sum().alias("bill_auctions"),
         )
         .with_columns((pl.col("bills_bn") / pl.col("gross_issuance_bn")).alias("bill_share"))
-        .join(coverage.select("month", "auctions_expected", "bill_auctions_expected", "coverage"), on="month",
-              how="left")
+        .join(
+            coverage.select("month", "auctions_expected", "bill_auctions_expected", "coverage"), on="month", how="left"
+        )
         .with_columns(pl.when(complete).then(pl.col(c)).alias(c) for c in BILL_SHARE_SUMS)
         .sort("month")
         .pipe(conform, BILL_SHARE_SCHEMA)

@@ -57,8 +57,11 @@ SCHEMA: SchemaDict = {
     "pctile_weeks_missing": pl.Int64,
 }
 _CONTRACTS = pl.DataFrame(
-    {"cftc_contract_market_code": list(TREASURY_CONTRACTS), "tenor": [t for t, _ in TREASURY_CONTRACTS.values()],
-     "face_usd": [f for _, f in TREASURY_CONTRACTS.values()]},
+    {
+        "cftc_contract_market_code": list(TREASURY_CONTRACTS),
+        "tenor": [t for t, _ in TREASURY_CONTRACTS.values()],
+        "face_usd": [f for _, f in TREASURY_CONTRACTS.values()],
+    },
     schema={"cftc_contract_market_code": pl.Utf8, "tenor": pl.Utf8, "face_usd": pl.Int64},
 )
 
@@ -70,15 +73,24 @@ def _tuesday(day: pl.Expr) -> pl.Expr:
 
 def select_positions(tff: pl.DataFrame) -> pl.DataFrame:
     """Per (week, tenor): the reported date and the long/short positions of leveraged funds, asset managers, dealers."""
-    return tff.join(_CONTRACTS, on="cftc_contract_market_code", how="inner").select(
-        _tuesday(pl.col("report_date")).alias("week"),
-        "report_date", "tenor", "cftc_contract_market_code", "face_usd",
-        pl.col("lev_money_positions_long_all").alias("lev_long_contracts"),
-        pl.col("lev_money_positions_short_all").alias("lev_short_contracts"),
-        (pl.col("asset_mgr_positions_long_all") - pl.col("asset_mgr_positions_short_all")).alias("am_net_contracts"),
-        (pl.col("dealer_positions_long_all") - pl.col("dealer_positions_short_all")).alias("dealer_net_contracts"),
-        pl.col("open_interest_all").alias("open_interest"),
-    ).unique(["week", "tenor"], keep="last")
+    return (
+        tff.join(_CONTRACTS, on="cftc_contract_market_code", how="inner")
+        .select(
+            _tuesday(pl.col("report_date")).alias("week"),
+            "report_date",
+            "tenor",
+            "cftc_contract_market_code",
+            "face_usd",
+            pl.col("lev_money_positions_long_all").alias("lev_long_contracts"),
+            pl.col("lev_money_positions_short_all").alias("lev_short_contracts"),
+            (pl.col("asset_mgr_positions_long_all") - pl.col("asset_mgr_positions_short_all")).alias(
+                "am_net_contracts"
+            ),
+            (pl.col("dealer_positions_long_all") - pl.col("dealer_positions_short_all")).alias("dealer_net_contracts"),
+            pl.col("open_interest_all").alias("open_interest"),
+        )
+        .unique(["week", "tenor"], keep="last")
+    )
 
 
 def weekly_spine(positions: pl.DataFrame) -> pl.DataFrame:
@@ -88,8 +100,12 @@ def weekly_spine(positions: pl.DataFrame) -> pl.DataFrame:
     first, last = (cast(date, positions["week"].min()), cast(date, positions["week"].max()))
     weeks = pl.date_range(first, last, "1w", eager=True).alias("week")
     reported = positions.select(pl.col("week").unique(), pl.lit(True).alias("week_reported"))
-    return (weeks.to_frame().join(pl.DataFrame({"tenor": list(TENORS)}), how="cross")
-            .join(reported, on="week", how="left").with_columns(pl.col("week_reported").fill_null(False)))
+    return (
+        weeks.to_frame()
+        .join(pl.DataFrame({"tenor": list(TENORS)}), how="cross")
+        .join(reported, on="week", how="left")
+        .with_columns(pl.col("week_reported").fill_null(False))
+    )
 
 
 def add_tenor_rows(spine: pl.DataFrame, positions: pl.DataFrame) -> pl.DataFrame:
@@ -98,25 +114,42 @@ def add_tenor_rows(spine: pl.DataFrame, positions: pl.DataFrame) -> pl.DataFrame
     rows = spine.join(positions.drop("cftc_contract_market_code", "face_usd"), on=["week", "tenor"], how="left")
     return rows.join(codes, on="tenor", how="left").with_columns(
         pl.coalesce("report_date", pl.col("report_date").max().over("week"), "week").alias("report_date"),
-        pl.when(pl.col("lev_long_contracts").is_not_null()).then(pl.lit("reported"))
-        .when(pl.col("week_reported")).then(pl.lit("tenor missing from the week's report"))
-        .otherwise(pl.lit("gap: no TFF report loaded for this week")).alias("coverage"),
+        pl.when(pl.col("lev_long_contracts").is_not_null())
+        .then(pl.lit("reported"))
+        .when(pl.col("week_reported"))
+        .then(pl.lit("tenor missing from the week's report"))
+        .otherwise(pl.lit("gap: no TFF report loaded for this week"))
+        .alias("coverage"),
     )
 
 
 def add_total_rows(rows: pl.DataFrame) -> pl.DataFrame:
     """A `total` row per week: sums over the six tenors, NULL unless every tenor was reported that week."""
-    summed = ("lev_long_contracts", "lev_short_contracts", "am_net_contracts", "dealer_net_contracts",
-              "open_interest", "lev_net_notional_bn", "am_net_notional_bn")
+    summed = (
+        "lev_long_contracts",
+        "lev_short_contracts",
+        "am_net_contracts",
+        "dealer_net_contracts",
+        "open_interest",
+        "lev_net_notional_bn",
+        "am_net_notional_bn",
+    )
     missing = pl.col("tenor").filter(pl.col("coverage") != "reported")
     complete = missing.len() == 0
-    total = rows.group_by("week").agg(
-        pl.col("report_date").max(),
-        *(pl.when(complete).then(pl.col(c).sum()).alias(c) for c in summed),
-        pl.when(complete).then(pl.lit("reported")).when(pl.col("week_reported").first())
-        .then(pl.lit("partial: missing ") + missing.str.join(", "))
-        .otherwise(pl.lit("gap: no TFF report loaded for this week")).alias("coverage"),
-    ).with_columns(pl.lit(TOTAL).alias("tenor"), pl.lit(None, pl.Utf8).alias("cftc_contract_market_code"))
+    total = (
+        rows.group_by("week")
+        .agg(
+            pl.col("report_date").max(),
+            *(pl.when(complete).then(pl.col(c).sum()).alias(c) for c in summed),
+            pl.when(complete)
+            .then(pl.lit("reported"))
+            .when(pl.col("week_reported").first())
+            .then(pl.lit("partial: missing ") + missing.str.join(", "))
+            .otherwise(pl.lit("gap: no TFF report loaded for this week"))
+            .alias("coverage"),
+        )
+        .with_columns(pl.lit(TOTAL).alias("tenor"), pl.lit(None, pl.Utf8).alias("cftc_contract_market_code"))
+    )
     return pl.concat([rows, total], how="diagonal_relaxed")
 
 
@@ -146,10 +179,16 @@ def add_week_changes(rows: pl.DataFrame) -> pl.DataFrame:
 def add_percentile(rows: pl.DataFrame) -> pl.DataFrame:
     """lev_net_pctile_since_2017: share of the tenor's reported weeks from 2017 up to this one (no look-ahead) whose
     leveraged net notional was at or below this week's; 0..1, low = a record net short."""
-    held = (rows.filter(pl.col("lev_net_notional_bn").is_not_null() & (pl.col("week") >= PERCENTILE_SINCE))
-            .select("tenor", "week", "lev_net_notional_bn").sort("tenor", "week"))
-    shares = [share for part in held.partition_by("tenor", maintain_order=True)
-              for share in expanding_share_at_or_below(part["lev_net_notional_bn"].to_list())]
+    held = (
+        rows.filter(pl.col("lev_net_notional_bn").is_not_null() & (pl.col("week") >= PERCENTILE_SINCE))
+        .select("tenor", "week", "lev_net_notional_bn")
+        .sort("tenor", "week")
+    )
+    shares = [
+        share
+        for part in held.partition_by("tenor", maintain_order=True)
+        for share in expanding_share_at_or_below(part["lev_net_notional_bn"].to_list())
+    ]
     ranks = held.select("tenor", "week", pl.Series("lev_net_pctile_since_2017", shares, dtype=pl.Float64))
     return rows.join(ranks, on=["tenor", "week"], how="left")
 
@@ -175,15 +214,20 @@ def expanding_share_at_or_below(values: list[float]) -> list[float]:
 def weekly_funding(funding_daily: pl.DataFrame, weeks: pl.DataFrame) -> pl.DataFrame:
     """Per report date: SOFR-IORB average and max (bp) and SRF take-up summed ($bn) over (report - 6d, report],
     and ON RRP on the last Wednesday on or before the report date."""
-    reports = weeks.select("report_date").unique().with_columns(
-        (pl.col("report_date") - pl.duration(days=WEEK_DAYS - 1)).alias("_window_start"))
+    reports = (
+        weeks.select("report_date")
+        .unique()
+        .with_columns((pl.col("report_date") - pl.duration(days=WEEK_DAYS - 1)).alias("_window_start"))
+    )
     # an inequality join (rows ~ 7 x weeks), not a cross join filtered afterwards (rows = weeks x days)
-    days = reports.join_where(funding_daily, pl.col("date") >= pl.col("_window_start"),
-                              pl.col("date") <= pl.col("report_date"))
+    days = reports.join_where(
+        funding_daily, pl.col("date") >= pl.col("_window_start"), pl.col("date") <= pl.col("report_date")
+    )
     summary = days.group_by("report_date").agg(
         pl.col("sofr_iorb_bp").mean().alias("sofr_iorb_avg_bp"),
         pl.col("sofr_iorb_bp").max().alias("sofr_iorb_max_bp"),
-        pl.when(pl.col("srf_takeup_bn").is_not_null().any()).then(pl.col("srf_takeup_bn").sum())
+        pl.when(pl.col("srf_takeup_bn").is_not_null().any())
+        .then(pl.col("srf_takeup_bn").sum())
         .alias("srf_takeup_sum_bn"),
         pl.col("on_rrp_bn").filter(pl.col("date").dt.weekday() == 3).last().alias("on_rrp_wed_bn"),
     )
@@ -194,7 +238,8 @@ def flag_stress(rows: pl.DataFrame) -> pl.DataFrame:
     """stress_flag: the leveraged net short shrank by >= UNWIND_SHARE in a week with repo pressure (see module doc);
     missing inputs never raise it."""
     unwinding = (pl.col("_previous_net_bn") < 0) & (
-        pl.col("lev_net_notional_wow_bn") >= UNWIND_SHARE * -pl.col("_previous_net_bn"))
+        pl.col("lev_net_notional_wow_bn") >= UNWIND_SHARE * -pl.col("_previous_net_bn")
+    )
     tight = (pl.col("sofr_iorb_max_bp") > SOFR_IORB_STRESS_BP) | (pl.col("srf_takeup_sum_bn") > SRF_STRESS_BN)
     return rows.with_columns((unwinding.fill_null(False) & tight.fill_null(False)).alias("stress_flag"))
 
@@ -202,8 +247,16 @@ def flag_stress(rows: pl.DataFrame) -> pl.DataFrame:
 def build_basis_weekly(tff: pl.DataFrame, funding_daily: pl.DataFrame) -> pl.DataFrame:
     """marts.basis_weekly from core.cftc_tff and marts.funding_daily (see the module doc for grain and units)."""
     positions = select_positions(tff)
-    rows = (weekly_spine(positions).pipe(add_tenor_rows, positions).pipe(add_net_positions).pipe(add_total_rows)
-            .pipe(add_net_positions_total).pipe(add_week_changes).pipe(add_percentile).pipe(add_percentile_coverage))
+    rows = (
+        weekly_spine(positions)
+        .pipe(add_tenor_rows, positions)
+        .pipe(add_net_positions)
+        .pipe(add_total_rows)
+        .pipe(add_net_positions_total)
+        .pipe(add_week_changes)
+        .pipe(add_percentile)
+        .pipe(add_percentile_coverage)
+    )
     funded = rows.join(weekly_funding(funding_daily, rows), on="report_date", how="left")
     order = pl.col("tenor").replace_strict({t: i for i, t in enumerate((*TENORS, TOTAL))}, return_dtype=pl.Int8)
     return funded.pipe(flag_stress).sort("report_date", order).pipe(conform, SCHEMA)
@@ -214,8 +267,12 @@ def add_net_positions_total(rows: pl.DataFrame) -> pl.DataFrame:
     face value)."""
     total = pl.col("tenor") == TOTAL
     return rows.with_columns(
-        pl.when(total).then(pl.col("lev_long_contracts") - pl.col("lev_short_contracts"))
-        .otherwise(pl.col("lev_net_contracts")).alias("lev_net_contracts"),
-        pl.when(total).then(pl.col("lev_short_contracts") / pl.col("open_interest"))
-        .otherwise(pl.col("lev_short_share_oi")).alias("lev_short_share_oi"),
+        pl.when(total)
+        .then(pl.col("lev_long_contracts") - pl.col("lev_short_contracts"))
+        .otherwise(pl.col("lev_net_contracts"))
+        .alias("lev_net_contracts"),
+        pl.when(total)
+        .then(pl.col("lev_short_contracts") / pl.col("open_interest"))
+        .otherwise(pl.col("lev_short_share_oi"))
+        .alias("lev_short_share_oi"),
     )

@@ -26,27 +26,39 @@ SCHEMA: SchemaDict = {
 
 def _dealer_week(dealers: pl.DataFrame) -> pl.DataFrame:
     """Dealer rows keyed by the report Tuesday before their as-of Wednesday."""
-    return dealers.select((pl.col("as_of_date") - pl.duration(days=1)).alias("_tuesday"),
-                          pl.col("net_total_bn").alias("pd_net_total_bn"),
-                          pl.col("net_coupons_bn").alias("pd_net_coupons_bn"),
-                          pl.col("series_break").alias("pd_series_break"))
+    return dealers.select(
+        (pl.col("as_of_date") - pl.duration(days=1)).alias("_tuesday"),
+        pl.col("net_total_bn").alias("pd_net_total_bn"),
+        pl.col("net_coupons_bn").alias("pd_net_coupons_bn"),
+        pl.col("series_break").alias("pd_series_break"),
+    )
 
 
 def _weekly_volumes(segments: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
     """Per report date: the OFR DVP and the NY Fed DVP-share volume averaged over the report week."""
     windows = reports.with_columns((pl.col("report_date") - pl.duration(days=WEEK_DAYS - 1)).alias("_start"))
-    days = windows.join_where(segments.select("date", "dvp_volume_bn", "nyfed_dvp_volume_bn"),
-                              pl.col("date") >= pl.col("_start"), pl.col("date") <= pl.col("report_date"))
-    return days.group_by("report_date").agg(pl.col("dvp_volume_bn").mean().alias("dvp_volume_avg_bn"),
-                                            pl.col("nyfed_dvp_volume_bn").mean().alias("nyfed_dvp_volume_avg_bn"))
+    days = windows.join_where(
+        segments.select("date", "dvp_volume_bn", "nyfed_dvp_volume_bn"),
+        pl.col("date") >= pl.col("_start"),
+        pl.col("date") <= pl.col("report_date"),
+    )
+    return days.group_by("report_date").agg(
+        pl.col("dvp_volume_bn").mean().alias("dvp_volume_avg_bn"),
+        pl.col("nyfed_dvp_volume_bn").mean().alias("nyfed_dvp_volume_avg_bn"),
+    )
 
 
 def add_plumbing_columns(basis: pl.DataFrame, dealers: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
     """basis_weekly rows + SCHEMA's columns (appended in that order)."""
-    tuesday = pl.when(pl.col("report_date").dt.weekday() == 1).then(pl.col("report_date") + pl.duration(days=1)) \
+    tuesday = (
+        pl.when(pl.col("report_date").dt.weekday() == 1)
+        .then(pl.col("report_date") + pl.duration(days=1))
         .otherwise(pl.col("report_date"))
+    )
     reports = basis.select("report_date").unique()
-    out = (basis.with_columns(tuesday.alias("_tuesday"))
-           .join(_dealer_week(dealers), on="_tuesday", how="left")
-           .join(_weekly_volumes(segments, reports), on="report_date", how="left"))
+    out = (
+        basis.with_columns(tuesday.alias("_tuesday"))
+        .join(_dealer_week(dealers), on="_tuesday", how="left")
+        .join(_weekly_volumes(segments, reports), on="report_date", how="left")
+    )
     return out.select(*basis.columns, *(pl.col(c).cast(t) for c, t in SCHEMA.items()))

@@ -36,40 +36,62 @@ TENORS: tuple[str, ...] = tuple(t for t, _ in TREASURY_CONTRACTS.values())
 # File header -> column. Only the two date headers are not valid identifiers; every other column is the header
 # lower-cased, so an analyst finds `lev_money_positions_short_all` under the CFTC's own name.
 _RENAMED = {"As_of_Date_In_Form_YYMMDD": "as_of_date_yymmdd", "Report_Date_as_YYYY-MM-DD": "report_date"}
-_TEXT = ("Market_and_Exchange_Names", "As_of_Date_In_Form_YYMMDD", "CFTC_Contract_Market_Code", "CFTC_Market_Code",
-         "CFTC_Region_Code", "CFTC_Commodity_Code")
+_TEXT = (
+    "Market_and_Exchange_Names",
+    "As_of_Date_In_Form_YYMMDD",
+    "CFTC_Contract_Market_Code",
+    "CFTC_Market_Code",
+    "CFTC_Region_Code",
+    "CFTC_Commodity_Code",
+)
 _GROUPS = ("Dealer", "Asset_Mgr", "Lev_Money", "Other_Rept")
 _POSITIONS = (
     "Open_Interest_All",
     *(f"{g}_Positions_{side}_All" for g in _GROUPS for side in ("Long", "Short", "Spread")),
-    "Tot_Rept_Positions_Long_All", "Tot_Rept_Positions_Short_All",
-    "NonRept_Positions_Long_All", "NonRept_Positions_Short_All",
+    "Tot_Rept_Positions_Long_All",
+    "Tot_Rept_Positions_Short_All",
+    "NonRept_Positions_Long_All",
+    "NonRept_Positions_Short_All",
 )
 _CHANGES = (
     "Change_in_Open_Interest_All",
     *(f"Change_in_{g}_{side}_All" for g in _GROUPS for side in ("Long", "Short", "Spread")),
-    "Change_in_Tot_Rept_Long_All", "Change_in_Tot_Rept_Short_All",
-    "Change_in_NonRept_Long_All", "Change_in_NonRept_Short_All",
+    "Change_in_Tot_Rept_Long_All",
+    "Change_in_Tot_Rept_Short_All",
+    "Change_in_NonRept_Long_All",
+    "Change_in_NonRept_Short_All",
 )
 _PERCENTS = (
     "Pct_of_Open_Interest_All",
     *(f"Pct_of_OI_{g}_{side}_All" for g in _GROUPS for side in ("Long", "Short", "Spread")),
-    "Pct_of_OI_Tot_Rept_Long_All", "Pct_of_OI_Tot_Rept_Short_All",
-    "Pct_of_OI_NonRept_Long_All", "Pct_of_OI_NonRept_Short_All",
+    "Pct_of_OI_Tot_Rept_Long_All",
+    "Pct_of_OI_Tot_Rept_Short_All",
+    "Pct_of_OI_NonRept_Long_All",
+    "Pct_of_OI_NonRept_Short_All",
 )
 _TRADERS = (
     "Traders_Tot_All",
     *(f"Traders_{g}_{side}_All" for g in _GROUPS for side in ("Long", "Short", "Spread")),
-    "Traders_Tot_Rept_Long_All", "Traders_Tot_Rept_Short_All",
+    "Traders_Tot_Rept_Long_All",
+    "Traders_Tot_Rept_Short_All",
 )
-_CONCENTRATION = tuple(f"Conc_{kind}_LE_{n}_TDR_{side}_All" for kind in ("Gross", "Net") for n in (4, 8)
-                       for side in ("Long", "Short"))
-_TRAILER = ("Contract_Units", "CFTC_Contract_Market_Code_Quotes", "CFTC_Market_Code_Quotes",
-            "CFTC_Commodity_Code_Quotes", "CFTC_SubGroup_Code", "FutOnly_or_Combined")
+_CONCENTRATION = tuple(
+    f"Conc_{kind}_LE_{n}_TDR_{side}_All" for kind in ("Gross", "Net") for n in (4, 8) for side in ("Long", "Short")
+)
+_TRAILER = (
+    "Contract_Units",
+    "CFTC_Contract_Market_Code_Quotes",
+    "CFTC_Market_Code_Quotes",
+    "CFTC_Commodity_Code_Quotes",
+    "CFTC_SubGroup_Code",
+    "FutOnly_or_Combined",
+)
 
 # The file's 87 headers in file order, each with its type.
 HEADERS: SchemaDict = {
-    _TEXT[0]: pl.Utf8(), _TEXT[1]: pl.Utf8(), "Report_Date_as_YYYY-MM-DD": pl.Date(),
+    _TEXT[0]: pl.Utf8(),
+    _TEXT[1]: pl.Utf8(),
+    "Report_Date_as_YYYY-MM-DD": pl.Date(),
     **{h: pl.Utf8() for h in _TEXT[2:]},
     **{h: pl.Int64() for h in (*_POSITIONS, *_CHANGES)},
     **{h: pl.Float64() for h in _PERCENTS},
@@ -118,8 +140,10 @@ def _read_member(archive: zipfile.ZipFile, member: str, max_bytes: int | None) -
         text = handle.read(max_bytes + 1) if declared <= max_bytes else b""
     if declared > max_bytes or len(text) > max_bytes:
         size = f"{declared / 2**20:,.0f} MB, " if declared > max_bytes else ""
-        raise ParseError(f"CFTC TFF zip inflates to {size}more than the {max_bytes / 2**20:g} MB limit "
-                         "(QTWATCH_MAX_RESPONSE_MB): refused")
+        raise ParseError(
+            f"CFTC TFF zip inflates to {size}more than the {max_bytes / 2**20:g} MB limit "
+            "(QTWATCH_MAX_RESPONSE_MB): refused"
+        )
     return text
 
 
@@ -128,8 +152,10 @@ def parse_tff_text(payload: bytes) -> pl.DataFrame:
     frame = read_text_csv(payload, "CFTC TFF text")
     missing = [h for h in HEADERS if h not in frame.columns]
     if missing:
-        raise ParseError(f"CFTC TFF file lacks the column(s) {', '.join(missing[:5])}"
-                         f"{' ...' if len(missing) > 5 else ''}; header was {frame.columns[:4]}...")
+        raise ParseError(
+            f"CFTC TFF file lacks the column(s) {', '.join(missing[:5])}"
+            f"{' ...' if len(missing) > 5 else ''}; header was {frame.columns[:4]}..."
+        )
     _note_extra([c for c in frame.columns if c not in HEADERS])
     treasury = frame.select(list(HEADERS)).filter(pl.col(_CODE).str.strip_chars().is_in(list(TREASURY_CONTRACTS)))
     return _cast(treasury).rename(column_name).select(list(SCHEMA)).cast(SCHEMA).sort(KEY)
@@ -163,7 +189,6 @@ def release_date(report_date: pl.Expr) -> pl.Expr:
     of Tuesday (Monday or Wednesday in some holiday weeks); a federal holiday can push the release to Monday, which
     this rule does not know (freshness allows for it with a grace period)."""
     return report_date + pl.duration(days=(FRIDAY - report_date.dt.weekday() - 1) % 7 + 1)
-
 
 
 def published_on(report: date) -> date:

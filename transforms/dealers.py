@@ -19,8 +19,7 @@ from transforms.units import conform
 
 MN_PER_BN = 1_000.0
 # Coupon buckets of each era (the >11-year bucket split in two at SBN2022).
-COUPONS_BEFORE_2022 = ("coupons_le2y", "coupons_2_3y", "coupons_3_6y", "coupons_6_7y", "coupons_7_11y",
-                       "coupons_gt11y")
+COUPONS_BEFORE_2022 = ("coupons_le2y", "coupons_2_3y", "coupons_3_6y", "coupons_6_7y", "coupons_7_11y", "coupons_gt11y")
 COUPONS_FROM_2022 = (*COUPONS_BEFORE_2022[:-1], "coupons_11_21y", "coupons_gt21y")
 TIPS = ("tips_le2y", "tips_2_6y", "tips_6_11y", "tips_gt11y")
 ERAS_WITH_SPLIT_LONG_COUPONS = ("SBN2022", "SBN2024")
@@ -58,10 +57,15 @@ SCHEMA: SchemaDict = {
     "suppressed_items": pl.Utf8,
 }
 _WIDE = {
-    "total": "net_total_bn", "bills": "net_bills_bn", "frn": "net_frn_bn",
-    "securities_out_repo": "repo_bn", "securities_in_reverse_repo": "reverse_repo_bn",
-    "securities_in_borrowed": "securities_borrowed_bn", "securities_out_lent": "securities_lent_bn",
-    "fails_to_deliver": "fails_to_deliver_bn", "fails_to_receive": "fails_to_receive_bn",
+    "total": "net_total_bn",
+    "bills": "net_bills_bn",
+    "frn": "net_frn_bn",
+    "securities_out_repo": "repo_bn",
+    "securities_in_reverse_repo": "reverse_repo_bn",
+    "securities_in_borrowed": "securities_borrowed_bn",
+    "securities_out_lent": "securities_lent_bn",
+    "fails_to_deliver": "fails_to_deliver_bn",
+    "fails_to_receive": "fails_to_receive_bn",
     "ust_ex_tips_volume": "transactions_bn",
 }
 
@@ -75,20 +79,31 @@ def _long(pd_core: pl.DataFrame) -> pl.DataFrame:
 def _wide(long: pl.DataFrame) -> pl.DataFrame:
     """One row per as-of date, one column per bucket (NULL where absent or suppressed) and the suppressed list."""
     buckets = sorted({b for _, b in KEYIDS.values()})
-    return long.group_by("as_of_date").agg(
-        pl.col("series_break").drop_nulls().first(),
-        *(pl.col("bn").filter(pl.col("bucket") == b).first().alias(b) for b in buckets),
-        pl.col("keyid").filter(pl.col("suppressed")).sort().str.join(", ").alias("suppressed_items"),
-    ).with_columns(pl.when(pl.col("suppressed_items") == "").then(None).otherwise(pl.col("suppressed_items"))
-                   .alias("suppressed_items"))
+    return (
+        long.group_by("as_of_date")
+        .agg(
+            pl.col("series_break").drop_nulls().first(),
+            *(pl.col("bn").filter(pl.col("bucket") == b).first().alias(b) for b in buckets),
+            pl.col("keyid").filter(pl.col("suppressed")).sort().str.join(", ").alias("suppressed_items"),
+        )
+        .with_columns(
+            pl.when(pl.col("suppressed_items") == "")
+            .then(None)
+            .otherwise(pl.col("suppressed_items"))
+            .alias("suppressed_items")
+        )
+    )
 
 
 def _era_sum(parts_by_era: tuple[tuple[str, ...], tuple[str, ...]]) -> pl.Expr:
     """Sum of the era's parts (before / from SBN2022): NULL if one is NULL (never a partial total)."""
     before, after = parts_by_era
     split = pl.col("series_break").is_in(ERAS_WITH_SPLIT_LONG_COUPONS)
-    return pl.when(split).then(pl.sum_horizontal(*after).mul(_all_present(after))).otherwise(
-        pl.sum_horizontal(*before).mul(_all_present(before)))
+    return (
+        pl.when(split)
+        .then(pl.sum_horizontal(*after).mul(_all_present(after)))
+        .otherwise(pl.sum_horizontal(*before).mul(_all_present(before)))
+    )
 
 
 def _all_present(columns: tuple[str, ...]) -> pl.Expr:
@@ -98,10 +113,12 @@ def _all_present(columns: tuple[str, ...]) -> pl.Expr:
 
 def _coverage(required: list[str]) -> pl.Expr:
     """'complete', or 'partial: missing <bucket>, ...' for the buckets of the week's era that are not held."""
-    missing = pl.concat_str([pl.when(pl.col(c).is_null()).then(pl.lit(c + ",")) for c in required],
-                            ignore_nulls=True)
-    return pl.when(missing == "").then(pl.lit("complete")).otherwise(
-        pl.lit("partial: missing ") + missing.str.strip_chars_end(",").str.replace_all(",", ", "))
+    missing = pl.concat_str([pl.when(pl.col(c).is_null()).then(pl.lit(c + ",")) for c in required], ignore_nulls=True)
+    return (
+        pl.when(missing == "")
+        .then(pl.lit("complete"))
+        .otherwise(pl.lit("partial: missing ") + missing.str.strip_chars_end(",").str.replace_all(",", ", "))
+    )
 
 
 def _coverage_by_era() -> pl.Expr:
@@ -109,15 +126,20 @@ def _coverage_by_era() -> pl.Expr:
     split = pl.col("series_break").is_in(ERAS_WITH_SPLIT_LONG_COUPONS)
     base = ["bills", *TIPS]
     with_frn = ["frn", *base]
-    return (pl.when(split).then(_coverage([*with_frn, *COUPONS_FROM_2022]))
-            .when(pl.col("series_break").is_in(ERAS_WITHOUT_FRN)).then(_coverage([*base, *COUPONS_BEFORE_2022]))
-            .otherwise(_coverage([*with_frn, *COUPONS_BEFORE_2022])))
+    return (
+        pl.when(split)
+        .then(_coverage([*with_frn, *COUPONS_FROM_2022]))
+        .when(pl.col("series_break").is_in(ERAS_WITHOUT_FRN))
+        .then(_coverage([*base, *COUPONS_BEFORE_2022]))
+        .otherwise(_coverage([*with_frn, *COUPONS_BEFORE_2022]))
+    )
 
 
 def _wow(column: str) -> pl.Expr:
     """Change from the week 7 days before in the same era; NULL across a series break or a missing week."""
     same = (pl.col("series_break") == pl.col("series_break").shift(1)) & (
-        (pl.col("as_of_date") - pl.col("as_of_date").shift(1)) == pl.duration(days=7))
+        (pl.col("as_of_date") - pl.col("as_of_date").shift(1)) == pl.duration(days=7)
+    )
     return pl.when(same).then(pl.col(column) - pl.col(column).shift(1))
 
 
@@ -129,8 +151,11 @@ def build_dealer_positions_weekly(pd_core: pl.DataFrame) -> pl.DataFrame:
     for name in (*COUPONS_FROM_2022, "coupons_gt11y", *TIPS, "frn"):
         if name not in wide.columns:
             wide = wide.with_columns(pl.lit(None, pl.Float64).alias(name))
-    long_coupons = pl.when(pl.col("series_break").is_in(ERAS_WITH_SPLIT_LONG_COUPONS)).then(
-        pl.col("coupons_11_21y") + pl.col("coupons_gt21y")).otherwise(pl.col("coupons_gt11y"))
+    long_coupons = (
+        pl.when(pl.col("series_break").is_in(ERAS_WITH_SPLIT_LONG_COUPONS))
+        .then(pl.col("coupons_11_21y") + pl.col("coupons_gt21y"))
+        .otherwise(pl.col("coupons_gt11y"))
+    )
     frn = pl.when(pl.col("series_break").is_in(ERAS_WITHOUT_FRN)).then(0.0).otherwise(pl.col("frn"))
     out = wide.with_columns(
         long_coupons.alias("net_coupons_gt11y_bn"),
@@ -141,13 +166,17 @@ def build_dealer_positions_weekly(pd_core: pl.DataFrame) -> pl.DataFrame:
         *(pl.col(b).alias(f"net_{b}_bn") for b in COUPONS_BEFORE_2022[:-1]),
         *(pl.col(src).alias(dst) for src, dst in _WIDE.items() if src in wide.columns),
     ).with_columns(
-        (pl.col("net_bills_bn") + pl.col("frn_part") + pl.col("net_coupons_bn") + pl.col("net_tips_bn"))
-        .alias("components_sum_bn"),
+        (pl.col("net_bills_bn") + pl.col("frn_part") + pl.col("net_coupons_bn") + pl.col("net_tips_bn")).alias(
+            "components_sum_bn"
+        ),
         (pl.col("repo_bn") - pl.col("reverse_repo_bn")).alias("net_repo_financing_bn"),
         (pl.col("fails_to_deliver_bn") + pl.col("fails_to_receive_bn")).alias("fails_total_bn"),
     )
-    out = out.with_columns(_wow("net_total_bn").alias("net_total_wow_bn"), _wow("repo_bn").alias("repo_wow_bn"),
-                           _wow("fails_total_bn").alias("fails_total_wow_bn"))
+    out = out.with_columns(
+        _wow("net_total_bn").alias("net_total_wow_bn"),
+        _wow("repo_bn").alias("repo_wow_bn"),
+        _wow("fails_total_bn").alias("fails_total_wow_bn"),
+    )
     return out.pipe(_fill_missing).pipe(conform, SCHEMA)
 
 

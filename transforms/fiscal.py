@@ -87,8 +87,7 @@ def parse_fiscal_page(payload: bytes) -> tuple[pl.DataFrame, dict]:
     body = _load_envelope(payload)
     data_types: dict = body["meta"].get("dataTypes") or {}
     fields = list(body["data"][0]) if body["data"] else list(data_types)
-    columns = [_typed_column(name, _raw_values(body["data"], name), data_types.get(name, "STRING"))
-               for name in fields]
+    columns = [_typed_column(name, _raw_values(body["data"], name), data_types.get(name, "STRING")) for name in fields]
     return pl.DataFrame(columns), _page_meta(body)
 
 
@@ -206,8 +205,12 @@ def _number(text: pl.Series) -> pl.Series:
 
 def _page_meta(body: dict) -> dict:
     meta = dict(body["meta"])
-    return {**meta, "total-count": meta.get("total-count"), "total-pages": meta.get("total-pages"),
-            "links": body.get("links") or {}}
+    return {
+        **meta,
+        "total-count": meta.get("total-count"),
+        "total-pages": meta.get("total-pages"),
+        "links": body.get("links") or {},
+    }
 
 
 def _require_fields(frame: pl.DataFrame, schema: SchemaDict, dataset: str) -> None:

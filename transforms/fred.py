@@ -19,7 +19,6 @@ _MISSING = [".", ""]
 _META_KEYS = ("id", "title", "units", "frequency", "last_updated")
 
 
-
 def _check_header(header: str, series_id: str) -> None:
     """Raise unless the header is `<date column>,<series_id>` (two columns, matched by position)."""
     columns = [c.strip() for c in header.split(",")]

@@ -78,8 +78,12 @@ SCHEMA: SchemaDict = {
 
 SOFR_AVERAGES = ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct", "sofr_index")
 # The same four values on FRED (dated as the NY Fed dates them: the morning they are published).
-FRED_SOFR_AVERAGES = {"sofr_avg_30d_pct": "SOFR30DAYAVG", "sofr_avg_90d_pct": "SOFR90DAYAVG",
-                      "sofr_avg_180d_pct": "SOFR180DAYAVG", "sofr_index": "SOFRINDEX"}
+FRED_SOFR_AVERAGES = {
+    "sofr_avg_30d_pct": "SOFR30DAYAVG",
+    "sofr_avg_90d_pct": "SOFR90DAYAVG",
+    "sofr_avg_180d_pct": "SOFR180DAYAVG",
+    "sofr_index": "SOFRINDEX",
+}
 
 
 def _with_sofr_averages(rates: pl.DataFrame) -> pl.DataFrame:
@@ -94,17 +98,21 @@ def _rate_of(rate_type: str, column: str) -> pl.Expr:
 
 def pivot_nyfed_rates(rates: pl.DataFrame) -> pl.DataFrame:
     """NY Fed long rates -> one row per date: SOFR rate/percentiles/volume, TGCR, BGCR and EFFR rates (percent)."""
-    return rates.pipe(_with_sofr_averages).group_by(pl.col("effective_date").alias("date")).agg(
-        _rate_of("SOFR", "rate_pct").alias("nyfed_sofr_pct"),
-        _rate_of("SOFR", "percentile_1_pct").alias("sofr_p1_pct"),
-        _rate_of("SOFR", "percentile_99_pct").alias("sofr_p99_pct"),
-        _rate_of("SOFR", "volume_bn").alias("sofr_volume_bn"),
-        _rate_of("TGCR", "rate_pct").alias("tgcr_pct"),
-        _rate_of("BGCR", "rate_pct").alias("bgcr_pct"),
-        _rate_of("EFFR", "rate_pct").alias("nyfed_effr_pct"),
-        # SOFRAI: the NY Fed's SOFR averages and index, dated the day they are published (from SOFR up to the
-        # previous business day), so one business day after the SOFR fixing they include.
-        *[_rate_of("SOFRAI", c).alias(c) for c in SOFR_AVERAGES],
+    return (
+        rates.pipe(_with_sofr_averages)
+        .group_by(pl.col("effective_date").alias("date"))
+        .agg(
+            _rate_of("SOFR", "rate_pct").alias("nyfed_sofr_pct"),
+            _rate_of("SOFR", "percentile_1_pct").alias("sofr_p1_pct"),
+            _rate_of("SOFR", "percentile_99_pct").alias("sofr_p99_pct"),
+            _rate_of("SOFR", "volume_bn").alias("sofr_volume_bn"),
+            _rate_of("TGCR", "rate_pct").alias("tgcr_pct"),
+            _rate_of("BGCR", "rate_pct").alias("bgcr_pct"),
+            _rate_of("EFFR", "rate_pct").alias("nyfed_effr_pct"),
+            # SOFRAI: the NY Fed's SOFR averages and index, dated the day they are published (from SOFR up to the
+            # previous business day), so one business day after the SOFR fixing they include.
+            *[_rate_of("SOFRAI", c).alias(c) for c in SOFR_AVERAGES],
+        )
     )
 
 
@@ -124,8 +132,11 @@ def join_daily_rates(fred_bn: pl.DataFrame, rates: pl.DataFrame, rp_ops: pl.Data
     ON RRP and the NY Fed detail on the same date; SOFR-derived columns null until SOFR is published."""
     nyfed = pivot_nyfed_rates(rates)
     sofr = select_series(fred_bn, "SOFR", "fred_sofr_pct", column="value").join(
-        nyfed.filter(pl.col("nyfed_sofr_pct").is_not_null()).select("date", "nyfed_sofr_pct"), on="date",
-        how="full", coalesce=True)
+        nyfed.filter(pl.col("nyfed_sofr_pct").is_not_null()).select("date", "nyfed_sofr_pct"),
+        on="date",
+        how="full",
+        coalesce=True,
+    )
     on_rrp = select_series(fred_bn, "RRPONTSYD", "on_rrp_bn")
     ops = rp_ops.select(pl.col("operation_date").alias("date")) if rp_ops is not None else on_rrp.clear()
     spine = business_day_spine(sofr["date"], nyfed["date"], on_rrp["date"], ops["date"])
@@ -150,10 +161,14 @@ def attach_sofr_averages(daily: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataF
         fred = fred.join(select_series(fred_bn, series_id, f"fred_{column}", column="value"), on="date", how="left")
     from_nyfed = pl.any_horizontal(pl.col(c).is_not_null() for c in SOFR_AVERAGES)
     from_fred = pl.any_horizontal(pl.col(f"fred_{c}").is_not_null() for c in SOFR_AVERAGES)
-    return daily.join(fred, on="date", how="left").with_columns(
-        *[pl.when(from_nyfed).then(pl.col(c)).otherwise(pl.col(f"fred_{c}")).alias(c) for c in SOFR_AVERAGES],
-        pl.when(from_nyfed).then(pl.lit("nyfed")).when(from_fred).then(pl.lit("fred")).alias("sofr_avg_source"),
-    ).drop(f"fred_{c}" for c in SOFR_AVERAGES)
+    return (
+        daily.join(fred, on="date", how="left")
+        .with_columns(
+            *[pl.when(from_nyfed).then(pl.col(c)).otherwise(pl.col(f"fred_{c}")).alias(c) for c in SOFR_AVERAGES],
+            pl.when(from_nyfed).then(pl.lit("nyfed")).when(from_fred).then(pl.lit("fred")).alias("sofr_avg_source"),
+        )
+        .drop(f"fred_{c}" for c in SOFR_AVERAGES)
+    )
 
 
 def attach_iorb(daily: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame:
@@ -166,8 +181,14 @@ def attach_iorb(daily: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame:
 
 def add_iorb_spreads(daily: pl.DataFrame) -> pl.DataFrame:
     """<rate>_iorb_bp = (rate - IORB) x 100, for SOFR, EFFR, SOFR 1st/99th percentiles, TGCR and BGCR."""
-    rates = {"sofr": "sofr_pct", "effr": "effr_pct", "sofr_p1": "sofr_p1_pct", "sofr_p99": "sofr_p99_pct",
-             "tgcr": "tgcr_pct", "bgcr": "bgcr_pct"}
+    rates = {
+        "sofr": "sofr_pct",
+        "effr": "effr_pct",
+        "sofr_p1": "sofr_p1_pct",
+        "sofr_p99": "sofr_p99_pct",
+        "tgcr": "tgcr_pct",
+        "bgcr": "bgcr_pct",
+    }
     return daily.with_columns(
         ((pl.col(col) - pl.col("iorb_pct")) * 100).round(2).alias(f"{name}_iorb_bp") for name, col in rates.items()
     )
@@ -187,8 +208,10 @@ def sum_srf_takeup(rp_ops: pl.DataFrame) -> pl.DataFrame:
     date, $ billions; every covered date present (0 if none)."""
     exercise = is_small_value_exercise() if "note" in rp_ops.columns else pl.lit(False)
     take_up = (pl.col("operation_type") == "Repo") & ~exercise
-    repo = rp_ops.filter(take_up).group_by(pl.col("operation_date").alias("date")).agg(
-        (pl.col("total_amt_accepted_usd").fill_null(0).sum() / USD_PER_BN).alias("srf_takeup_bn")
+    repo = (
+        rp_ops.filter(take_up)
+        .group_by(pl.col("operation_date").alias("date"))
+        .agg((pl.col("total_amt_accepted_usd").fill_null(0).sum() / USD_PER_BN).alias("srf_takeup_bn"))
     )
     covered = rp_ops.select(pl.col("operation_date").unique().alias("date"))
     return covered.join(repo, on="date", how="left").with_columns(pl.col("srf_takeup_bn").fill_null(0.0))
@@ -211,8 +234,11 @@ def attach_srf_takeup(daily: pl.DataFrame, rp_ops: pl.DataFrame) -> pl.DataFrame
     inside = pl.col("date").is_between(first, last) if first is not None else pl.lit(False)
     scheduled = _is_market_day(daily)
     return daily.join(takeup, on="date", how="left").with_columns(
-        pl.when(inside & pl.col("srf_takeup_bn").is_null() & ~scheduled).then(pl.lit(0.0))
-        .when(inside).then(pl.col("srf_takeup_bn")).alias("srf_takeup_bn")
+        pl.when(inside & pl.col("srf_takeup_bn").is_null() & ~scheduled)
+        .then(pl.lit(0.0))
+        .when(inside)
+        .then(pl.col("srf_takeup_bn"))
+        .alias("srf_takeup_bn")
     )
 
 
@@ -251,8 +277,11 @@ def flag_stress(daily: pl.DataFrame) -> pl.DataFrame:
     tests = stress_tests()
     # The trailing median runs over the SOFR fixings in date order (days without SOFR do not count).
     ordered = daily.sort("date")
-    fixed = ordered.filter(pl.col("sofr_iorb_bp").is_not_null()).with_columns(
-        tests["sofr_jump"].alias("_sofr_jump")).select("date", "_sofr_jump")
+    fixed = (
+        ordered.filter(pl.col("sofr_iorb_bp").is_not_null())
+        .with_columns(tests["sofr_jump"].alias("_sofr_jump"))
+        .select("date", "_sofr_jump")
+    )
     ordered = ordered.join(fixed, on="date", how="left")
     tests["sofr_jump"] = pl.col("_sofr_jump")
     fired = [pl.when(test.fill_null(False)).then(pl.lit(name)) for name, test in tests.items()]

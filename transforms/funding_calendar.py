@@ -101,7 +101,8 @@ def outstanding_by_cusip(auctions: pl.DataFrame) -> pl.DataFrame:
     return ordered.group_by("cusip").agg(
         pl.col("maturity_date").last(),
         pl.when(pl.col("total_accepted").is_not_null().all() & (pl.col("reopening").first() != "Yes"))
-        .then(pl.col("total_accepted").sum() / USD_PER_BN).alias("amount_bn"),
+        .then(pl.col("total_accepted").sum() / USD_PER_BN)
+        .alias("amount_bn"),
     )
 
 
@@ -110,14 +111,18 @@ def settlements(auctions: pl.DataFrame) -> pl.DataFrame:
     return auctions.group_by(pl.col("issue_date").alias("date")).agg(
         pl.col("security_type").is_in(COUPON_TYPES).any().alias("is_treasury_settlement"),
         pl.when(pl.col("total_accepted").is_not_null().all())
-        .then(pl.col("total_accepted").sum() / USD_PER_BN).alias("settling_bn"),
+        .then(pl.col("total_accepted").sum() / USD_PER_BN)
+        .alias("settling_bn"),
     )
 
 
 def maturities(auctions: pl.DataFrame) -> pl.DataFrame:
     """Per maturity date: the amount maturing, NULL when any maturing security's issued amount is unknown."""
-    return outstanding_by_cusip(auctions).group_by(pl.col("maturity_date").alias("date")).agg(
-        pl.when(pl.col("amount_bn").is_not_null().all()).then(pl.col("amount_bn").sum()).alias("maturing_bn"))
+    return (
+        outstanding_by_cusip(auctions)
+        .group_by(pl.col("maturity_date").alias("date"))
+        .agg(pl.when(pl.col("amount_bn").is_not_null().all()).then(pl.col("amount_bn").sum()).alias("maturing_bn"))
+    )
 
 
 def attach_settlements(days: pl.DataFrame, auctions: pl.DataFrame) -> pl.DataFrame:
@@ -126,8 +131,9 @@ def attach_settlements(days: pl.DataFrame, auctions: pl.DataFrame) -> pl.DataFra
     known = auctions.filter(pl.col("total_accepted").is_not_null())["issue_date"]
     covered = pl.col("date").is_between(known.min(), known.max()) if known.len() else pl.lit(False)
     settled, matured = settlements(auctions), maturities(auctions)
-    joined = (days.join(settled.with_columns(pl.lit(True).alias("_settles")), on="date", how="left")
-              .join(matured.with_columns(pl.lit(True).alias("_matures")), on="date", how="left"))
+    joined = days.join(settled.with_columns(pl.lit(True).alias("_settles")), on="date", how="left").join(
+        matured.with_columns(pl.lit(True).alias("_matures")), on="date", how="left"
+    )
     gross = pl.when(covered).then(pl.when(pl.col("_settles")).then(pl.col("settling_bn")).otherwise(0.0))
     maturing = pl.when(pl.col("_matures")).then(pl.col("maturing_bn")).otherwise(0.0)
     return joined.with_columns(
@@ -139,8 +145,9 @@ def attach_settlements(days: pl.DataFrame, auctions: pl.DataFrame) -> pl.DataFra
 def attach_gauges(days: pl.DataFrame, funding_daily: pl.DataFrame, tga_daily: pl.DataFrame) -> pl.DataFrame:
     """That day's SOFR-IORB and SOFR p99-IORB (bp), SRF take-up and ON RRP ($bn) and TGA change ($bn)."""
     gauges = funding_daily.select("date", "sofr_iorb_bp", "sofr_p99_iorb_bp", "srf_takeup_bn", "on_rrp_bn")
-    return days.join(gauges, on="date", how="left").join(tga_daily.select("date", "tga_change_bn"), on="date",
-                                                         how="left")
+    return days.join(gauges, on="date", how="left").join(
+        tga_daily.select("date", "tga_change_bn"), on="date", how="left"
+    )
 
 
 def data_span(funding_daily: pl.DataFrame, tga_daily: pl.DataFrame, auctions: pl.DataFrame) -> tuple[date, date] | None:
@@ -154,8 +161,13 @@ def data_span(funding_daily: pl.DataFrame, tga_daily: pl.DataFrame, auctions: pl
     return first, max(last, settles) if settles else last
 
 
-def build_funding_calendar(funding_daily: pl.DataFrame, auctions: pl.DataFrame, tga_daily: pl.DataFrame,
-                           fed_holidays: list[date], legal_holidays: list[date]) -> pl.DataFrame:
+def build_funding_calendar(
+    funding_daily: pl.DataFrame,
+    auctions: pl.DataFrame,
+    tga_daily: pl.DataFrame,
+    fed_holidays: list[date],
+    legal_holidays: list[date],
+) -> pl.DataFrame:
     """marts.funding_calendar: one row per Fed business day (see the module doc for each flag's rule)."""
     span = data_span(funding_daily, tga_daily, auctions)
     if span is None:

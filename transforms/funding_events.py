@@ -43,9 +43,14 @@ FAILS_MIN_WEEKS = 13
 HIGH_SRF_BN = 25.0
 HIGH_SOFR_IORB_BP = 20.0
 SIGNALS = ("sofr_iorb", "sofr_p99_iorb", "srf", "segment_spread", "dealer_fails")
-CALENDAR = {"is_quarter_end": "quarter end", "is_month_end": "month end", "is_year_end": "year end",
-            "is_mid_month_settlement": "mid-month coupon settlement", "is_tax_date": "tax date",
-            "is_treasury_settlement": "Treasury settlement"}
+CALENDAR = {
+    "is_quarter_end": "quarter end",
+    "is_month_end": "month end",
+    "is_year_end": "year end",
+    "is_mid_month_settlement": "mid-month coupon settlement",
+    "is_tax_date": "tax date",
+    "is_treasury_settlement": "Treasury settlement",
+}
 
 SCHEMA: SchemaDict = {
     "date": pl.Date,
@@ -88,8 +93,7 @@ def _days(funding_daily: pl.DataFrame, segments: pl.DataFrame, fails: pl.DataFra
     """Every day with a funding gauge, a segment spread or a dealer week, with the signals' inputs."""
     gauges = funding_daily.select("date", "sofr_iorb_bp", "sofr_p99_iorb_bp", "srf_takeup_bn")
     spreads = segments.select("date", "sofr_tgcr_bp", "dvp_tri_bp", "gcf_tri_bp")
-    return gauges.join(spreads, on="date", how="full", coalesce=True).join(fails, on="date", how="full",
-                                                                           coalesce=True)
+    return gauges.join(spreads, on="date", how="full", coalesce=True).join(fails, on="date", how="full", coalesce=True)
 
 
 def _context(calendar: pl.DataFrame) -> pl.DataFrame:
@@ -100,21 +104,32 @@ def _context(calendar: pl.DataFrame) -> pl.DataFrame:
 
 
 def _severity() -> pl.Expr:
-    high = ((pl.col("srf_takeup_bn") >= HIGH_SRF_BN).fill_null(False)
-            | (pl.col("sofr_iorb_bp") >= HIGH_SOFR_IORB_BP).fill_null(False) | (pl.col("n_signals") >= 3))
-    return pl.when(high).then(pl.lit("high")).when(pl.col("n_signals") == 2).then(pl.lit("medium")).otherwise(
-        pl.lit("low"))
+    high = (
+        (pl.col("srf_takeup_bn") >= HIGH_SRF_BN).fill_null(False)
+        | (pl.col("sofr_iorb_bp") >= HIGH_SOFR_IORB_BP).fill_null(False)
+        | (pl.col("n_signals") >= 3)
+    )
+    return (
+        pl.when(high)
+        .then(pl.lit("high"))
+        .when(pl.col("n_signals") == 2)
+        .then(pl.lit("medium"))
+        .otherwise(pl.lit("low"))
+    )
 
 
-def build_funding_events(funding_daily: pl.DataFrame, segments: pl.DataFrame, dealers: pl.DataFrame,
-                         calendar: pl.DataFrame) -> pl.DataFrame:
+def build_funding_events(
+    funding_daily: pl.DataFrame, segments: pl.DataFrame, dealers: pl.DataFrame, calendar: pl.DataFrame
+) -> pl.DataFrame:
     """marts.funding_events (see the module docstring)."""
     days = _days(funding_daily, segments, dealer_fails(dealers))
     fired = {name: rule.fill_null(False) for name, rule in _fired().items()}
     days = days.with_columns(**{f"_{n}": e for n, e in fired.items()})
-    names = pl.concat_str([pl.when(pl.col(f"_{n}")).then(pl.lit(n)) for n in SIGNALS], separator=", ",
-                          ignore_nulls=True)
-    events = days.with_columns(names.alias("signals"),
-                               pl.sum_horizontal(pl.col(f"_{n}").cast(pl.Int64) for n in SIGNALS).alias("n_signals"))
+    names = pl.concat_str(
+        [pl.when(pl.col(f"_{n}")).then(pl.lit(n)) for n in SIGNALS], separator=", ", ignore_nulls=True
+    )
+    events = days.with_columns(
+        names.alias("signals"), pl.sum_horizontal(pl.col(f"_{n}").cast(pl.Int64) for n in SIGNALS).alias("n_signals")
+    )
     events = events.filter(pl.col("n_signals") > 0).with_columns(_severity().alias("severity"))
     return events.join(_context(calendar), on="date", how="left").sort("date").pipe(conform, SCHEMA)

@@ -49,17 +49,24 @@ def join_h41_levels(weekly: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame
     """Wednesday-level reserves (WRBWFRBL) and net liquidity on the H.4.1 basis (WALCL - WDTGAL - WLRRAOL)."""
     reserves = select_series(fred_bn, "WRBWFRBL", "reserves_wed_bn").rename({"date": "week"})
     others_rrp = select_series(fred_bn, "WLRRAOL", "_rrp_others_bn").rename({"date": "week"})
-    return weekly.join(reserves, on="week", how="left").join(others_rrp, on="week", how="left").with_columns(
-        (pl.col("total_assets_bn") - pl.col("tga_bn") - pl.col("_rrp_others_bn")).alias("net_liquidity_h41_bn")
-    ).drop("_rrp_others_bn")
+    return (
+        weekly.join(reserves, on="week", how="left")
+        .join(others_rrp, on="week", how="left")
+        .with_columns(
+            (pl.col("total_assets_bn") - pl.col("tga_bn") - pl.col("_rrp_others_bn")).alias("net_liquidity_h41_bn")
+        )
+        .drop("_rrp_others_bn")
+    )
 
 
 def attach_on_rrp(weekly: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame:
     """ON RRP (RRPONTSYD) of the Wednesday, or of the last operation day on/before it within the staleness limit."""
     on_rrp = select_series(fred_bn, "RRPONTSYD", "on_rrp_bn").with_columns(pl.col("date").alias("on_rrp_date"))
-    return weekly.sort("week").join_asof(
-        on_rrp, left_on="week", right_on="date", strategy="backward", tolerance=ON_RRP_MAX_STALENESS
-    ).drop("date")
+    return (
+        weekly.sort("week")
+        .join_asof(on_rrp, left_on="week", right_on="date", strategy="backward", tolerance=ON_RRP_MAX_STALENESS)
+        .drop("date")
+    )
 
 
 def add_net_liquidity(weekly: pl.DataFrame) -> pl.DataFrame:
@@ -75,9 +82,11 @@ def add_changes(weekly: pl.DataFrame) -> pl.DataFrame:
         earlier = weekly.select(
             (pl.col("week") + lag).alias("week"), *(pl.col(c).alias(f"_prev_{c}") for c in CHANGE_COLUMNS)
         )
-        weekly = weekly.join(earlier, on="week", how="left").with_columns(
-            (pl.col(c) - pl.col(f"_prev_{c}")).alias(f"{c}_{suffix}") for c in CHANGE_COLUMNS
-        ).drop(f"_prev_{c}" for c in CHANGE_COLUMNS)
+        weekly = (
+            weekly.join(earlier, on="week", how="left")
+            .with_columns((pl.col(c) - pl.col(f"_prev_{c}")).alias(f"{c}_{suffix}") for c in CHANGE_COLUMNS)
+            .drop(f"_prev_{c}" for c in CHANGE_COLUMNS)
+        )
     return weekly
 
 

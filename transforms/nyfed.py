@@ -82,8 +82,7 @@ _OPTIONAL_RATE_COLUMNS = ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d
 # Rate types qtwatch models; any other (a new benchmark) is kept as it comes and reported by `unknown_rate_types`.
 KNOWN_RATE_TYPES = ("EFFR", "OBFR", "SOFR", "BGCR", "TGCR", "SOFRAI")
 # Download columns qtwatch knows but does not model: kept in `extra`, not reported as new.
-KNOWN_UNMODELLED_RATE_FIELDS = ("Intra Day - Low (%)", "Intra Day - High (%)", "Standard Deviation (%)",
-                                "Footnote ID")
+KNOWN_UNMODELLED_RATE_FIELDS = ("Intra Day - Low (%)", "Intra Day - High (%)", "Standard Deviation (%)", "Footnote ID")
 _PERCENTILES = {"1", "25", "75", "99"}
 _TEXT_COLUMNS = {"rate_type", "revision_indicator", "extra"}
 
@@ -109,11 +108,19 @@ _RP_REQUIRED = ("operationId", "operationDate", "operationType")
 # Fields read into columns (details -> award_rate_pct); every other non-empty field goes to `extra` as it came.
 _RP_MODELLED = frozenset({*_RP_FIELDS, "details"})
 # Operation fields qtwatch knows but does not model: kept in `extra`, not reported as new (NY Fed API docs).
-KNOWN_UNMODELLED_RP_FIELDS = ("auctionStatus", "operationLimit", "totalAmtSubmittedPar", "totalAmtAcceptedPar",
-                              "propositions", "lastUpdated", "settlementType", "operationDirection", MIN_BID)
+KNOWN_UNMODELLED_RP_FIELDS = (
+    "auctionStatus",
+    "operationLimit",
+    "totalAmtSubmittedPar",
+    "totalAmtAcceptedPar",
+    "propositions",
+    "lastUpdated",
+    "settlementType",
+    "operationDirection",
+    MIN_BID,
+)
 # RRP details carry percentAwardRate; repo (SRF) details carry percentWeightedAverageRate (absent if none accepted).
 _AWARD_KEYS = ("percentAwardRate", "percentWeightedAverageRate")
-
 
 
 def _rate_column(header: str) -> str | None:
@@ -132,16 +139,17 @@ def _rename_rate_headers(headers: list[str]) -> dict[str, str]:
     mapping = {h: c for h in headers if (c := _rate_column(h)) is not None}
     missing = [c for c in RATES_SCHEMA if c not in mapping.values() and c not in _OPTIONAL_RATE_COLUMNS]
     if missing:
-        raise ParseError(f"NY Fed rates CSV lacks the column(s) {', '.join(missing)}; header was "
-                         f"{headers[:6]}...")
+        raise ParseError(f"NY Fed rates CSV lacks the column(s) {', '.join(missing)}; header was {headers[:6]}...")
     return mapping
 
 
 def _extra_json(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
     """One JSON object per row of the non-empty values of `columns` (fields kept but not modelled), else null."""
     rows = frame.select(columns).to_dicts() if columns else [{}] * frame.height
-    texts = [json.dumps(kept, sort_keys=True) if (kept := {k: v for k, v in row.items() if v not in (None, "")})
-             else None for row in rows]
+    texts = [
+        json.dumps(kept, sort_keys=True) if (kept := {k: v for k, v in row.items() if v not in (None, "")}) else None
+        for row in rows
+    ]
     return pl.Series("extra", texts, dtype=pl.Utf8)
 
 
@@ -149,10 +157,14 @@ def _cast_rates(frame: pl.DataFrame) -> pl.DataFrame:
     """Cast the all-string rates frame to RATES_SCHEMA (dates are MM/DD/YYYY); bad text raises ParseError."""
     numeric = [c for c in RATES_SCHEMA if c not in _TEXT_COLUMNS and c != "effective_date"]
     try:
-        return frame.with_columns(
-            pl.col("effective_date").str.strip_chars().str.to_date("%m/%d/%Y", strict=True),
-            *(pl.col(c).str.strip_chars().cast(pl.Float64, strict=True) for c in numeric),
-        ).select(list(RATES_SCHEMA)).cast(RATES_SCHEMA)
+        return (
+            frame.with_columns(
+                pl.col("effective_date").str.strip_chars().str.to_date("%m/%d/%Y", strict=True),
+                *(pl.col(c).str.strip_chars().cast(pl.Float64, strict=True) for c in numeric),
+            )
+            .select(list(RATES_SCHEMA))
+            .cast(RATES_SCHEMA)
+        )
     except pl.exceptions.PolarsError as exc:
         raise ParseError(f"NY Fed rates CSV has an unparseable date or number: {first_line(exc)}") from exc
 
@@ -188,8 +200,9 @@ def _operation_row(op: Any) -> dict[str, Any]:
         raise ParseError(f"NY Fed operation is not an object: {str(op)[:120]}")
     missing = [k for k in _RP_REQUIRED if op.get(k) in (None, "")]
     if missing:
-        raise ParseError(f"NY Fed operation {op.get('operationId') or '(no id)'} lacks required field(s) "
-                         f"{', '.join(missing)}")
+        raise ParseError(
+            f"NY Fed operation {op.get('operationId') or '(no id)'} lacks required field(s) {', '.join(missing)}"
+        )
     row = {column: op.get(field) for field, column in _RP_FIELDS.items()}
     row["award_rate_pct"] = _award_rate(op.get("details"))
     kept = {k: v for k, v in op.items() if k not in _RP_MODELLED and v not in (None, "")}

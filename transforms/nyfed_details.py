@@ -13,9 +13,20 @@ import polars as pl
 MIN_BID = "minimumBidRate"
 # Detail fields qtwatch reads (award rates) or knows and leaves out (per-security amounts, the spread of accepted
 # rates, the ON RRP offering rate, which equals its award rate): not reported as drift.
-KNOWN_DETAIL_FIELDS = frozenset({"securityType", "amtSubmitted", "amtAccepted", "percentAwardRate",
-                                 "percentWeightedAverageRate", "percentHighRate", "percentLowRate",
-                                 "percentStopOutRate", "percentOfferingRate", MIN_BID})
+KNOWN_DETAIL_FIELDS = frozenset(
+    {
+        "securityType",
+        "amtSubmitted",
+        "amtAccepted",
+        "percentAwardRate",
+        "percentWeightedAverageRate",
+        "percentHighRate",
+        "percentLowRate",
+        "percentStopOutRate",
+        "percentOfferingRate",
+        MIN_BID,
+    }
+)
 
 
 def detail_extras(details: Any) -> dict[str, Any]:
@@ -37,8 +48,11 @@ def minimum_bid_changes(frame: pl.DataFrame) -> list[str]:
     """One line per change of the SRF minimum bid rate within a batch of operations, in date order."""
     if frame.is_empty() or "extra" not in frame.columns:
         return []
-    rates = (frame.filter(pl.col("extra").str.contains(MIN_BID, literal=True))
-             .sort("operation_date", "operation_id").select("operation_date", "extra"))
+    rates = (
+        frame.filter(pl.col("extra").str.contains(MIN_BID, literal=True))
+        .sort("operation_date", "operation_id")
+        .select("operation_date", "extra")
+    )
     lines, previous = [], None
     for day, extra in rates.iter_rows():
         rate = json.loads(extra).get(MIN_BID)

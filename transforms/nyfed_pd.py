@@ -114,8 +114,11 @@ def parse_pd_json(payload: bytes) -> pl.DataFrame:
         frame = frame.with_columns(
             pl.col("as_of_date").str.to_date("%Y-%m-%d", strict=True),
             (value == SUPPRESSED).fill_null(False).alias("suppressed"),
-            pl.when(value == SUPPRESSED).then(None).otherwise(value.str.replace_all(",", ""))
-            .cast(pl.Float64, strict=True).alias("value_mn"),
+            pl.when(value == SUPPRESSED)
+            .then(None)
+            .otherwise(value.str.replace_all(",", ""))
+            .cast(pl.Float64, strict=True)
+            .alias("value_mn"),
         )
     except pl.exceptions.PolarsError as exc:
         raise ParseError(f"NY Fed primary dealer JSON has an unparseable date or value: {first_line(exc)}") from exc
@@ -126,4 +129,3 @@ def parse_pd_json(payload: bytes) -> pl.DataFrame:
 def unknown_keyids(frame: pl.DataFrame) -> list[str]:
     """Key ids in a parsed frame that qtwatch does not model (kept in raw as sent; worth one log line)."""
     return sorted(set(frame["keyid"].unique().to_list()) - set(KEYIDS))
-

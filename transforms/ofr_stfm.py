@@ -40,8 +40,12 @@ DATE_COLUMN = "date"
 SEGMENTS = ("DVP", "GCF", "TRI")
 VINTAGES = ("P", "F")
 # What qtwatch asks for: each segment's overnight/open average rate and its total transaction volume, both vintages.
-MNEMONICS: tuple[str, ...] = tuple(f"REPO-{segment}_{measure}-{vintage}" for segment in SEGMENTS
-                                   for measure in ("AR_OO", "TV_TOT") for vintage in VINTAGES)
+MNEMONICS: tuple[str, ...] = tuple(
+    f"REPO-{segment}_{measure}-{vintage}"
+    for segment in SEGMENTS
+    for measure in ("AR_OO", "TV_TOT")
+    for vintage in VINTAGES
+)
 _MNEMONIC = re.compile(r"REPO-(?P<segment>[A-Z0-9]+)_(?P<measure>[A-Z]+)_(?P<tenor>[A-Z0-9]+)-(?P<vintage>[PF])")
 
 
@@ -72,11 +76,14 @@ def parse_timeseries_json(payload: bytes, mnemonic: str) -> pl.DataFrame:
     pairs = _pairs(body, mnemonic)
     parts = split_mnemonic(mnemonic)
     try:
-        frame = pl.DataFrame({"date": pl.Series([str(p[0]) for p in pairs], dtype=pl.Utf8),
-                              "value": pl.Series([p[1] for p in pairs], dtype=pl.Float64, strict=True)})
+        frame = pl.DataFrame(
+            {
+                "date": pl.Series([str(p[0]) for p in pairs], dtype=pl.Utf8),
+                "value": pl.Series([p[1] for p in pairs], dtype=pl.Float64, strict=True),
+            }
+        )
         frame = frame.with_columns(pl.col("date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=True))
     except (pl.exceptions.PolarsError, TypeError) as exc:
         raise ParseError(f"OFR response for {mnemonic} has a bad date or value: {first_line(exc)}") from exc
     frame = frame.with_columns(pl.lit(mnemonic).alias("mnemonic"), *(pl.lit(v).alias(k) for k, v in parts.items()))
     return frame.select(list(SCHEMA)).cast(SCHEMA).unique(KEY, keep="last", maintain_order=True).sort(KEY)
-

@@ -28,8 +28,7 @@ def row_kinds(frame: pl.DataFrame, source: Source, catalog: pl.DataFrame | None 
     if catalog is None or group is None or column not in catalog.columns:
         return pl.repeat(None, frame.height, dtype=pl.Utf8, eager=True).alias("kind")
     lookup = catalog.select(pl.col(group).cast(pl.Utf8), pl.col(column).cast(pl.Utf8).alias("kind"))
-    return frame.select(pl.col(group).cast(pl.Utf8)).join(lookup, on=group, how="left",
-                                                          maintain_order="left")["kind"]
+    return frame.select(pl.col(group).cast(pl.Utf8)).join(lookup, on=group, how="left", maintain_order="left")["kind"]
 
 
 def published_at(frame: pl.DataFrame, source: Source, catalog: pl.DataFrame | None = None) -> pl.Series:
@@ -37,8 +36,10 @@ def published_at(frame: pl.DataFrame, source: Source, catalog: pl.DataFrame | No
     the dataset's date column (plus the announcement and row-time columns the rule names)."""
     inputs = _rule_inputs(frame, source, catalog)
     unique = inputs.unique()
-    stamps = [_published(release_of(source, kind), observed, announced, hhmm)
-              for kind, observed, announced, hhmm in unique.iter_rows()]
+    stamps = [
+        _published(release_of(source, kind), observed, announced, hhmm)
+        for kind, observed, announced, hhmm in unique.iter_rows()
+    ]
     unique = unique.with_columns(published_at=pl.Series(stamps, dtype=PUBLISHED_AT))
     joined = inputs.join(unique, on=list(inputs.columns), how="left", nulls_equal=True, maintain_order="left")
     return joined["published_at"]
@@ -52,9 +53,12 @@ def _rule_inputs(frame: pl.DataFrame, source: Source, catalog: pl.DataFrame | No
         results, announcement = release.announced
         announced = pl.when(pl.col(results).is_null()).then(pl.col(announcement)).otherwise(None)
     hhmm = pl.col(release.row_time) if release.row_time in frame.columns else pl.lit(None, pl.Utf8)
-    return frame.select(kind=row_kinds(frame, source, catalog),
-                        observed=pl.col(source.dataset.date_column).cast(pl.Date),
-                        announced=announced.cast(pl.Date), hhmm=hhmm.cast(pl.Utf8))
+    return frame.select(
+        kind=row_kinds(frame, source, catalog),
+        observed=pl.col(source.dataset.date_column).cast(pl.Date),
+        announced=announced.cast(pl.Date),
+        hhmm=hhmm.cast(pl.Utf8),
+    )
 
 
 def _published(release: Release, observed: date | None, announced: date | None, hhmm: str | None):
@@ -66,9 +70,9 @@ def _published(release: Release, observed: date | None, announced: date | None, 
     return release.published_at(day, own).astimezone(UTC)
 
 
-
-def with_published_at(frame: pl.DataFrame, source: Source, catalog: pl.DataFrame | None = None, *,
-                      fetched_at: datetime | None = None) -> pl.DataFrame:
+def with_published_at(
+    frame: pl.DataFrame, source: Source, catalog: pl.DataFrame | None = None, *, fetched_at: datetime | None = None
+) -> pl.DataFrame:
     """`frame` with `published_at`: the rule's time per row; for a live fetch (`fetched_at` given) never later than
     the fetch (we held it then, whatever the rule says). A `published_at` the fetcher set (ALFRED vintages) wins."""
     rule = published_at(frame, source, catalog) if not frame.is_empty() else pl.Series([], dtype=PUBLISHED_AT)

@@ -59,12 +59,24 @@ def measurement_bounds(rounds: pl.DataFrame, latest: dt.date | None) -> pl.DataF
     start = last_wednesday_on_or_before(pl.col("window_from") - pl.duration(days=1))
     end = last_wednesday_on_or_before(pl.col("window_to"))
     held = pl.lit(latest, pl.Date)
-    status = (pl.when(held.is_null() | (held <= start)).then(pl.lit("not_started"))
-              .when(held < end).then(pl.lit("in_progress")).otherwise(pl.lit("complete")))
-    return rounds.with_columns(start.alias("start_wednesday"), end.alias("_end"), status.alias("status")).with_columns(
-        pl.when(pl.col("status") == "in_progress").then(held)
-        .when(pl.col("status") == "complete").then(pl.col("_end")).alias("end_wednesday")
-    ).drop("_end")
+    status = (
+        pl.when(held.is_null() | (held <= start))
+        .then(pl.lit("not_started"))
+        .when(held < end)
+        .then(pl.lit("in_progress"))
+        .otherwise(pl.lit("complete"))
+    )
+    return (
+        rounds.with_columns(start.alias("start_wednesday"), end.alias("_end"), status.alias("status"))
+        .with_columns(
+            pl.when(pl.col("status") == "in_progress")
+            .then(held)
+            .when(pl.col("status") == "complete")
+            .then(pl.col("_end"))
+            .alias("end_wednesday")
+        )
+        .drop("_end")
+    )
 
 
 def add_growth(rounds: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame:
@@ -72,8 +84,9 @@ def add_growth(rounds: pl.DataFrame, fred_bn: pl.DataFrame) -> pl.DataFrame:
     for column, series in MEASURES.items():
         levels = select_series(fred_bn, series, "_level")
         rounds = (
-            rounds.join(levels.rename({"date": "start_wednesday", "_level": "_start"}), on="start_wednesday",
-                        how="left")
+            rounds.join(
+                levels.rename({"date": "start_wednesday", "_level": "_start"}), on="start_wednesday", how="left"
+            )
             .join(levels.rename({"date": "end_wednesday", "_level": "_end"}), on="end_wednesday", how="left")
             .with_columns((pl.col("_end") - pl.col("_start")).alias(column))
             .drop("_start", "_end")

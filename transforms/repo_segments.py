@@ -63,8 +63,12 @@ def nyfed_split(rates: pl.DataFrame) -> pl.DataFrame:
     """One row per date: SOFR/BGCR/TGCR rates and volumes and the volume split they imply."""
     wanted = rates.filter(pl.col("rate_type").is_in(["SOFR", "BGCR", "TGCR"]))
     wide = wanted.group_by(pl.col("effective_date").alias("date")).agg(
-        *(pl.col(c).filter(pl.col("rate_type") == t).first().alias(f"{t.lower()}_{s}")
-          for t in ("SOFR", "BGCR", "TGCR") for c, s in (("rate_pct", "pct"), ("volume_bn", "volume_bn"))))
+        *(
+            pl.col(c).filter(pl.col("rate_type") == t).first().alias(f"{t.lower()}_{s}")
+            for t in ("SOFR", "BGCR", "TGCR")
+            for c, s in (("rate_pct", "pct"), ("volume_bn", "volume_bn"))
+        )
+    )
     return wide.with_columns(
         (pl.col("sofr_volume_bn") - pl.col("bgcr_volume_bn")).alias("nyfed_dvp_volume_bn"),
         (pl.col("bgcr_volume_bn") - pl.col("tgcr_volume_bn")).alias("nyfed_gcf_volume_bn"),
@@ -84,11 +88,18 @@ def ofr_segments(ofr: pl.DataFrame) -> pl.DataFrame:
     wide = picked.group_by("date").agg(columns)
     finals = [pl.col(f"{s}_rate_pct_F").is_not_null() for s in SEGMENTS.values()]
     return wide.with_columns(
-        *(pl.coalesce(f"{s}_{n}_F", f"{s}_{n}_P").alias(f"{s}_{n}") for s in SEGMENTS.values()
-          for n in ("rate_pct", "volume_bn")),
+        *(
+            pl.coalesce(f"{s}_{n}_F", f"{s}_{n}_P").alias(f"{s}_{n}")
+            for s in SEGMENTS.values()
+            for n in ("rate_pct", "volume_bn")
+        ),
         _bp("dvp_rate_pct_F", "dvp_rate_pct_P").alias("dvp_rate_revision_bp"),
-        pl.when(pl.all_horizontal(finals)).then(pl.lit("final")).when(pl.any_horizontal(finals))
-        .then(pl.lit("mixed")).otherwise(pl.lit("preliminary")).alias("ofr_vintage"),
+        pl.when(pl.all_horizontal(finals))
+        .then(pl.lit("final"))
+        .when(pl.any_horizontal(finals))
+        .then(pl.lit("mixed"))
+        .otherwise(pl.lit("preliminary"))
+        .alias("ofr_vintage"),
     )
 
 
@@ -101,10 +112,13 @@ def build_repo_segments_daily(ofr: pl.DataFrame, rates: pl.DataFrame, funding_da
     for column in SCHEMA:
         if column not in days.columns:
             days = days.with_columns(pl.lit(None, SCHEMA[column]).alias(column))
-    spreads = [_bp("sofr_pct", "tgcr_pct").alias("sofr_tgcr_bp"), _bp("bgcr_pct", "tgcr_pct").alias("bgcr_tgcr_bp"),
-               _bp("tgcr_pct", "iorb_pct").alias("tgcr_iorb_bp"),
-               _bp("gcf_rate_pct", "tri_rate_pct").alias("gcf_tri_bp"),
-               _bp("dvp_rate_pct", "tri_rate_pct").alias("dvp_tri_bp")]
+    spreads = [
+        _bp("sofr_pct", "tgcr_pct").alias("sofr_tgcr_bp"),
+        _bp("bgcr_pct", "tgcr_pct").alias("bgcr_tgcr_bp"),
+        _bp("tgcr_pct", "iorb_pct").alias("tgcr_iorb_bp"),
+        _bp("gcf_rate_pct", "tri_rate_pct").alias("gcf_tri_bp"),
+        _bp("dvp_rate_pct", "tri_rate_pct").alias("dvp_tri_bp"),
+    ]
     spreads += [_bp(f"{s}_rate_pct", "iorb_pct").alias(f"{s}_iorb_bp") for s in SEGMENTS.values()]
     spreads += [_bp(f"{s}_rate_pct", "tgcr_pct").alias(f"{s}_tgcr_bp") for s in SEGMENTS.values()]
     return days.with_columns(spreads).sort("date").pipe(conform, SCHEMA)

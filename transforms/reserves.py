@@ -45,12 +45,28 @@ LEVELS: dict[str, str] = {
     "tga_bn": "WDTGAL",
 }
 # Inputs of the identity and the attribution (the securities split by kind is shown, not needed for the sums).
-ATTRIBUTION_INPUTS = ("reserves_bn", "factors_supplying_bn", "factors_absorbing_bn", "securities_bn", "repo_bn",
-                      "loans_bn", "currency_bn", "reverse_repo_foreign_bn", "reverse_repo_others_bn", "tga_bn")
+ATTRIBUTION_INPUTS = (
+    "reserves_bn",
+    "factors_supplying_bn",
+    "factors_absorbing_bn",
+    "securities_bn",
+    "repo_bn",
+    "loans_bn",
+    "currency_bn",
+    "reverse_repo_foreign_bn",
+    "reverse_repo_others_bn",
+    "tga_bn",
+)
 # Contribution of each factor to the week's change of reserves: +1 supplying, -1 absorbing.
 FACTORS: dict[str, int] = {
-    "securities_bn": 1, "repo_bn": 1, "loans_bn": 1, "other_supplying_bn": 1,
-    "currency_bn": -1, "reverse_repo_foreign_bn": -1, "reverse_repo_others_bn": -1, "tga_bn": -1,
+    "securities_bn": 1,
+    "repo_bn": 1,
+    "loans_bn": 1,
+    "other_supplying_bn": 1,
+    "currency_bn": -1,
+    "reverse_repo_foreign_bn": -1,
+    "reverse_repo_others_bn": -1,
+    "tga_bn": -1,
     "other_absorbing_bn": -1,
 }
 
@@ -83,13 +99,15 @@ def weekly_levels(fred_bn: pl.DataFrame) -> pl.DataFrame:
 def add_residual_lines(weekly: pl.DataFrame) -> pl.DataFrame:
     """other_supplying/other_absorbing as residuals of the published totals; the identity's residual."""
     supplying_named = pl.col("securities_bn") + pl.col("repo_bn") + pl.col("loans_bn")
-    absorbing_named = (pl.col("currency_bn") + pl.col("reverse_repo_foreign_bn") + pl.col("reverse_repo_others_bn")
-                       + pl.col("tga_bn"))
+    absorbing_named = (
+        pl.col("currency_bn") + pl.col("reverse_repo_foreign_bn") + pl.col("reverse_repo_others_bn") + pl.col("tga_bn")
+    )
     return weekly.with_columns(
         (pl.col("factors_supplying_bn") - supplying_named).alias("other_supplying_bn"),
         (pl.col("factors_absorbing_bn") - absorbing_named).alias("other_absorbing_bn"),
-        (pl.col("reserves_bn") - (pl.col("factors_supplying_bn") - pl.col("factors_absorbing_bn")))
-        .alias("identity_residual_bn"),
+        (pl.col("reserves_bn") - (pl.col("factors_supplying_bn") - pl.col("factors_absorbing_bn"))).alias(
+            "identity_residual_bn"
+        ),
     )
 
 
@@ -106,18 +124,24 @@ def add_attribution(weekly: pl.DataFrame) -> pl.DataFrame:
 
 def add_missing_inputs(weekly: pl.DataFrame) -> pl.DataFrame:
     """missing_inputs: the FRED series lacking this week or the week before (NULL when the week is complete)."""
-    previous = weekly.select((pl.col("week") + WEEK).alias("week"), pl.lit(True).alias("_has_prev"),
-                             *(pl.col(c).is_null().alias(f"_prev_null_{c}") for c in ATTRIBUTION_INPUTS))
+    previous = weekly.select(
+        (pl.col("week") + WEEK).alias("week"),
+        pl.lit(True).alias("_has_prev"),
+        *(pl.col(c).is_null().alias(f"_prev_null_{c}") for c in ATTRIBUTION_INPUTS),
+    )
     joined = weekly.join(previous, on="week", how="left")
     names = [
-        pl.when(pl.col(c).is_null()).then(pl.lit(LEVELS[c]))
-        .when(pl.col(f"_prev_null_{c}")).then(pl.lit(f"{LEVELS[c]} (previous week)"))
+        pl.when(pl.col(c).is_null())
+        .then(pl.lit(LEVELS[c]))
+        .when(pl.col(f"_prev_null_{c}"))
+        .then(pl.lit(f"{LEVELS[c]} (previous week)"))
         for c in ATTRIBUTION_INPUTS
     ]
     no_prev = pl.when(pl.col("_has_prev").is_null()).then(pl.lit("previous week not held"))
     listed = pl.concat_str([*names, no_prev], separator=", ", ignore_nulls=True)
     return joined.with_columns(pl.when(listed == "").then(None).otherwise(listed).alias("missing_inputs")).drop(
-        "_has_prev", *(f"_prev_null_{c}" for c in ATTRIBUTION_INPUTS))
+        "_has_prev", *(f"_prev_null_{c}" for c in ATTRIBUTION_INPUTS)
+    )
 
 
 def build_reserves_weekly(fred_bn: pl.DataFrame) -> pl.DataFrame:

@@ -11,8 +11,13 @@ from transforms.units import same_units
 # A scale slip is a power of 1000 (billions <-> millions); real revisions are a few percent at most.
 SCALE_STEPS = (1e-6, 1e-3, 1e3, 1e6)
 SCALE_TOLERANCE = 0.05
-UNIT_CHANGE_SCHEMA: SchemaDict = {"series_id": pl.Utf8, "held_units": pl.Utf8, "new_units": pl.Utf8,
-                      "median_ratio": pl.Float64, "kind": pl.Utf8}
+UNIT_CHANGE_SCHEMA: SchemaDict = {
+    "series_id": pl.Utf8,
+    "held_units": pl.Utf8,
+    "new_units": pl.Utf8,
+    "median_ratio": pl.Float64,
+    "kind": pl.Utf8,
+}
 
 
 def detect_unit_changes(held: pl.DataFrame, batch: pl.DataFrame) -> pl.DataFrame:

@@ -114,8 +114,9 @@ def compare_purchases(monthly: pl.DataFrame, cap_regimes: pl.DataFrame) -> pl.Da
     seed cites one; purchase_attainment: securities growth (-total_runoff_bn: agency paydowns are reinvested in
     bills, so Treasury + MBS growth is the net purchase) / that amount."""
     if "purchase_target_bn" not in cap_regimes.columns:
-        return monthly.with_columns(pl.lit(None, pl.Float64).alias(c) for c in ("purchase_target_bn",
-                                                                                 "purchase_attainment"))
+        return monthly.with_columns(
+            pl.lit(None, pl.Float64).alias(c) for c in ("purchase_target_bn", "purchase_attainment")
+        )
     rounds = cap_regimes.select(
         pl.col("effective_from").cast(pl.Date).alias("round_from"),
         pl.col("effective_to").cast(pl.Date).alias("round_to"),
@@ -125,9 +126,12 @@ def compare_purchases(monthly: pl.DataFrame, cap_regimes: pl.DataFrame) -> pl.Da
     joined = mid.join_asof(rounds, left_on="_mid", right_on="round_from", strategy="backward")
     expired = pl.col("round_to").is_not_null() & (pl.col("_mid") > pl.col("round_to"))
     target = pl.when(expired).then(None).otherwise(pl.col("purchase_target_bn"))
-    return joined.with_columns(target.alias("purchase_target_bn")).with_columns(
-        (-pl.col("total_runoff_bn") / pl.col("purchase_target_bn")).alias("purchase_attainment")
-    ).drop("_mid", "round_from", "round_to").sort("month")
+    return (
+        joined.with_columns(target.alias("purchase_target_bn"))
+        .with_columns((-pl.col("total_runoff_bn") / pl.col("purchase_target_bn")).alias("purchase_attainment"))
+        .drop("_mid", "round_from", "round_to")
+        .sort("month")
+    )
 
 
 def build_qt_runoff_monthly(fred_bn: pl.DataFrame, cap_regimes: pl.DataFrame) -> pl.DataFrame:

@@ -32,20 +32,33 @@ SCHEMA: SchemaDict = {
 def attach_debt_limit(daily: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """The regime of the latest debt-limit event on or before each day, and since when it holds."""
     if events.is_empty():  # no reviewed event: the regime is unknown, never guessed
-        return daily.with_columns(pl.lit(None, pl.Utf8).alias("debt_limit_regime"),
-                                  pl.lit(None, pl.Date).alias("debt_limit_since"))
-    regimes = events.select(pl.col("event_date").cast(pl.Date).alias("debt_limit_since"),
-                            pl.col("regime").cast(pl.Utf8).alias("debt_limit_regime")).sort("debt_limit_since")
+        return daily.with_columns(
+            pl.lit(None, pl.Utf8).alias("debt_limit_regime"), pl.lit(None, pl.Date).alias("debt_limit_since")
+        )
+    regimes = events.select(
+        pl.col("event_date").cast(pl.Date).alias("debt_limit_since"),
+        pl.col("regime").cast(pl.Utf8).alias("debt_limit_regime"),
+    ).sort("debt_limit_since")
     return daily.sort("date").join_asof(regimes, left_on="date", right_on="debt_limit_since", strategy="backward")
 
 
 def attach_assumption(daily: pl.DataFrame, assumptions: pl.DataFrame) -> pl.DataFrame:
     """The quarter's assumed end-of-quarter cash; the gap on the quarter's last DTS day."""
     if assumptions.is_empty():
-        assumptions = pl.DataFrame(schema={"quarter_end": pl.Date, "assumed_cash_bn": pl.Float64,
-                                           "announced_on": pl.Date, "reported_cash_bn": pl.Float64})
-    seeded = assumptions.select(pl.col("quarter_end").cast(pl.Date), pl.col("assumed_cash_bn").cast(pl.Float64),
-                                pl.col("announced_on").cast(pl.Date), pl.col("reported_cash_bn").cast(pl.Float64))
+        assumptions = pl.DataFrame(
+            schema={
+                "quarter_end": pl.Date,
+                "assumed_cash_bn": pl.Float64,
+                "announced_on": pl.Date,
+                "reported_cash_bn": pl.Float64,
+            }
+        )
+    seeded = assumptions.select(
+        pl.col("quarter_end").cast(pl.Date),
+        pl.col("assumed_cash_bn").cast(pl.Float64),
+        pl.col("announced_on").cast(pl.Date),
+        pl.col("reported_cash_bn").cast(pl.Float64),
+    )
     quarter_end = pl.col("date").dt.truncate("1q").dt.offset_by("1q").dt.offset_by("-1d")
     with_quarter = daily.with_columns(quarter_end.alias("quarter_end"))
     last_day = pl.col("date") == pl.col("date").max().over("quarter_end")
@@ -54,18 +67,24 @@ def attach_assumption(daily: pl.DataFrame, assumptions: pl.DataFrame) -> pl.Data
     quarter_complete = pl.col("date").max().over("quarter_end") >= pl.col("quarter_end") - pl.duration(days=2)
     # Only from the day it was announced (a day before it, the assumption was not known yet).
     known = pl.col("announced_on").is_null() | (pl.col("date") >= pl.col("announced_on"))
-    return with_quarter.join(seeded, on="quarter_end", how="left").with_columns(
-        (last_day & quarter_complete).alias("is_quarter_end"),
-        pl.when(known).then(pl.col("assumed_cash_bn")).alias("assumed_cash_bn"),
-    ).with_columns(
-        pl.when(pl.col("is_quarter_end")).then(pl.col("tga_bn") - pl.col("assumed_cash_bn"))
-        .alias("gap_to_assumption_bn"),
-        pl.when(pl.col("is_quarter_end")).then(pl.col("reported_cash_bn")).alias("reported_cash_bn"),
+    return (
+        with_quarter.join(seeded, on="quarter_end", how="left")
+        .with_columns(
+            (last_day & quarter_complete).alias("is_quarter_end"),
+            pl.when(known).then(pl.col("assumed_cash_bn")).alias("assumed_cash_bn"),
+        )
+        .with_columns(
+            pl.when(pl.col("is_quarter_end"))
+            .then(pl.col("tga_bn") - pl.col("assumed_cash_bn"))
+            .alias("gap_to_assumption_bn"),
+            pl.when(pl.col("is_quarter_end")).then(pl.col("reported_cash_bn")).alias("reported_cash_bn"),
+        )
     )
 
 
-def build_treasury_cash_daily(tga_daily: pl.DataFrame, debt_limit_events: pl.DataFrame,
-                              cash_assumptions: pl.DataFrame) -> pl.DataFrame:
+def build_treasury_cash_daily(
+    tga_daily: pl.DataFrame, debt_limit_events: pl.DataFrame, cash_assumptions: pl.DataFrame
+) -> pl.DataFrame:
     """marts.treasury_cash_daily: the TGA per DTS day with the debt-limit regime and the quarter's assumption."""
     return (
         tga_daily.select("date", "tga_bn")

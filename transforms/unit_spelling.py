@@ -24,5 +24,8 @@ def keep_held_spelling(batch: pl.DataFrame, held: pl.DataFrame) -> pl.DataFrame:
         return pl.col(column).replace_strict(meanings, default=None, return_dtype=pl.Utf8)
 
     respelled = pl.col("_held_units").is_not_null() & (meaning("units") == meaning("_held_units"))
-    return joined.with_columns(units=pl.when(respelled).then(pl.col("_held_units")).otherwise(pl.col("units"))
-                               ).drop("_held_units").select(batch.columns)
+    return (
+        joined.with_columns(units=pl.when(respelled).then(pl.col("_held_units")).otherwise(pl.col("units")))
+        .drop("_held_units")
+        .select(batch.columns)
+    )

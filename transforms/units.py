@@ -13,8 +13,16 @@ DOLLAR_UNIT_PATTERN = r"(?i)dollar"
 
 # FRED spells one unit several ways: "Millions of U.S. Dollars" (WALCL), "Billions of US Dollars" (RRPONTSYD),
 # "Mil. of U.S. $" (units_short). A unit is compared by its meaning: the scale word and the currency.
-_SCALES = {"thousand": "thousands", "thous": "thousands", "mil": "millions", "million": "millions",
-           "bil": "billions", "billion": "billions", "tril": "trillions", "trillion": "trillions"}
+_SCALES = {
+    "thousand": "thousands",
+    "thous": "thousands",
+    "mil": "millions",
+    "million": "millions",
+    "bil": "billions",
+    "billion": "billions",
+    "tril": "trillions",
+    "trillion": "trillions",
+}
 _SCALE_WORD = re.compile(r"^(thousands?|thous|millions?|mil|billions?|bil|trillions?|tril)\b\.?\s*(of\s+)?")
 _USD = re.compile(r"^(u\.?\s?s\.?\s*)?(dollars?|\$)$")
 
@@ -27,15 +35,19 @@ def unit_meaning(units: str | None) -> str | None:
     text = re.sub(r"\s+", " ", units.strip().lower())
     match = _SCALE_WORD.match(text)
     scale = _SCALES.get(match.group(1).rstrip("s")) if match else None
-    rest = text[match.end():] if match else text
+    rest = text[match.end() :] if match else text
     if _USD.match(rest.strip()):
         return f"USD {scale}" if scale else "USD"
     return text.rstrip(".")
 
 
 # Non-capturing groups: GX matches with pandas str.contains, which warns about capture groups.
-_SCALE_SPELLINGS = {"thousands": r"thousands?|thous\.?", "millions": r"millions?|mil\.?",
-                    "billions": r"billions?|bil\.?", "trillions": r"trillions?|tril\.?"}
+_SCALE_SPELLINGS = {
+    "thousands": r"thousands?|thous\.?",
+    "millions": r"millions?|mil\.?",
+    "billions": r"billions?|bil\.?",
+    "trillions": r"trillions?|tril\.?",
+}
 
 
 def unit_pattern(units: str) -> str:
@@ -56,8 +68,7 @@ def same_units(a: str | None, b: str | None) -> bool:
 def meaning_of(frame: pl.DataFrame, column: str) -> pl.Expr:
     """An expression giving `unit_meaning` of `frame[column]` (mapped once per distinct spelling)."""
     spellings = frame[column].unique().drop_nulls().to_list()
-    return pl.col(column).replace_strict({s: unit_meaning(s) for s in spellings}, default=None,
-                                         return_dtype=pl.Utf8)
+    return pl.col(column).replace_strict({s: unit_meaning(s) for s in spellings}, default=None, return_dtype=pl.Utf8)
 
 
 def _dollar_scales(catalog: pl.DataFrame) -> pl.DataFrame:
@@ -81,9 +92,7 @@ def to_billions(fred: pl.DataFrame, catalog: pl.DataFrame) -> pl.DataFrame:
         raise ValueError(f"series not in the FRED catalog, unit unknown: {unknown}")
     return (
         fred.join(scales, on="series_id", how="left")
-        .with_columns(
-            pl.when(pl.col("is_dollar")).then(pl.col("value") * pl.col("unit_scale_bn")).alias("value_bn")
-        )
+        .with_columns(pl.when(pl.col("is_dollar")).then(pl.col("value") * pl.col("unit_scale_bn")).alias("value_bn"))
         .drop("is_dollar", "unit_scale_bn")
     )
 

@@ -17,8 +17,13 @@ from transforms.errors import ParseError
 from transforms.fred import parse_fred_api_observations
 from transforms.schema import SchemaDict
 
-VINTAGE_SCHEMA: SchemaDict = {"series_id": pl.Utf8(), "date": pl.Date(), "value": pl.Float64(),
-                                          "realtime_start": pl.Date(), "realtime_end": pl.Date()}
+VINTAGE_SCHEMA: SchemaDict = {
+    "series_id": pl.Utf8(),
+    "date": pl.Date(),
+    "value": pl.Float64(),
+    "realtime_start": pl.Date(),
+    "realtime_end": pl.Date(),
+}
 
 
 def _json(payload: bytes, what: str) -> dict:
@@ -39,20 +44,24 @@ def parse_vintage_dates(payload: bytes, series_id: str) -> list[date]:
     return sorted(date.fromisoformat(d) for d in dates)
 
 
-def parse_alfred_observations(payload: bytes, series_id: str, realtime_start: date,
-                              realtime_end: str) -> pl.DataFrame:
+def parse_alfred_observations(payload: bytes, series_id: str, realtime_start: date, realtime_end: str) -> pl.DataFrame:
     """`series/observations` JSON over a real-time window -> VINTAGE_SCHEMA rows; refuses an answer whose window is
     not the one asked for (the parameter was ignored: these would be today's values, not the vintages)."""
     body = _json(payload, f"FRED real-time observations of {series_id}")
     echoed = (body.get("realtime_start"), body.get("realtime_end"))
     if echoed != (realtime_start.isoformat(), realtime_end):
-        raise ParseError(f"FRED answered {series_id} for real-time {echoed[0]}..{echoed[1]}, not the "
-                         f"{realtime_start}..{realtime_end} asked: the window was ignored, refusing revised values")
+        raise ParseError(
+            f"FRED answered {series_id} for real-time {echoed[0]}..{echoed[1]}, not the "
+            f"{realtime_start}..{realtime_end} asked: the window was ignored, refusing revised values"
+        )
     observations = body.get("observations") or []
     periods = pl.DataFrame(
-        {"realtime_start": [str(o.get("realtime_start")) for o in observations],
-         "realtime_end": [str(o.get("realtime_end")) for o in observations]}, schema={
-            "realtime_start": pl.Utf8, "realtime_end": pl.Utf8})
+        {
+            "realtime_start": [str(o.get("realtime_start")) for o in observations],
+            "realtime_end": [str(o.get("realtime_end")) for o in observations],
+        },
+        schema={"realtime_start": pl.Utf8, "realtime_end": pl.Utf8},
+    )
     values = parse_fred_api_observations(payload, series_id)
     try:
         periods = periods.select(pl.all().str.to_date("%Y-%m-%d", strict=True))

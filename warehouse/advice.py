@@ -44,35 +44,46 @@ def locked(path: Path, cause: BaseException | str = "") -> str:
     pid = _PID.search(str(cause))
     holder = f"pid {pid.group(1)}" if pid else "another process"
     find = f"`ps -p {pid.group(1)} -o pid,args` shows it" if pid else f"`fuser -v {path}` or `lsof {path}` shows it"
-    return (f"warehouse {path} is held open for writing by {holder} (e.g. a DuckDB shell opened without -readonly; "
-            f"{find}): the file is fine and nothing was changed; close that program (or reopen it with -readonly, "
-            f"or use `qtwatch sql`) and run again")
+    return (
+        f"warehouse {path} is held open for writing by {holder} (e.g. a DuckDB shell opened without -readonly; "
+        f"{find}): the file is fine and nothing was changed; close that program (or reopen it with -readonly, "
+        f"or use `qtwatch sql`) and run again"
+    )
 
 
 def other_duckdb(path: Path, cause: BaseException | str) -> str:
     """The file was written by a DuckDB this qtwatch cannot read: intact, so keep it and use a matching release."""
-    return (f"warehouse {path} cannot be opened by this qtwatch's DuckDB ({first_line(cause)}): it was written by "
-            f"another DuckDB release and is not damaged; keep it as it is and open it with the qtwatch (and DuckDB) "
-            f"release that wrote it, or upgrade this one")
+    return (
+        f"warehouse {path} cannot be opened by this qtwatch's DuckDB ({first_line(cause)}): it was written by "
+        f"another DuckDB release and is not damaged; keep it as it is and open it with the qtwatch (and DuckDB) "
+        f"release that wrote it, or upgrade this one"
+    )
 
 
 def damaged(path: Path, cause: BaseException | str) -> str:
     """The file is not a whole DuckDB file: keep a copy first; only then move it aside and build a new one."""
-    return (f"warehouse {path} cannot be opened ({first_line(cause)}); it is not a valid DuckDB file. Keep what is "
-            f"there first: restore it from a backup if you have one, else move it aside and keep it (`mv {path} "
-            f"{path}.bad`), then build a new one with `qtwatch run --replay` or `qtwatch run` (the new file starts "
-            f"without the old one's history and revisions)")
+    return (
+        f"warehouse {path} cannot be opened ({first_line(cause)}); it is not a valid DuckDB file. Keep what is "
+        f"there first: restore it from a backup if you have one, else move it aside and keep it (`mv {path} "
+        f"{path}.bad`), then build a new one with `qtwatch run --replay` or `qtwatch run` (the new file starts "
+        f"without the old one's history and revisions)"
+    )
 
 
 def other_schema(path: Path, newer: bool | None, detail: str = "") -> str:
     """A valid qtwatch warehouse built by an older or newer qtwatch release: nothing is wrong with the data."""
     which = {True: "a newer", False: "an older", None: "another"}[newer]
     said = f" ({detail})" if detail else ""
-    todo = ("open it with that newer qtwatch, or upgrade this one" if newer
-            else "open it with the qtwatch release that built it (or a release that migrates it in place)")
-    return (f"warehouse {path} is a valid qtwatch warehouse built by {which} qtwatch release: its schema differs "
-            f"from this release's{said}. Keep it as it is (do not move or rebuild it: it holds the kept history); "
-            f"{todo}")
+    todo = (
+        "open it with that newer qtwatch, or upgrade this one"
+        if newer
+        else "open it with the qtwatch release that built it (or a release that migrates it in place)"
+    )
+    return (
+        f"warehouse {path} is a valid qtwatch warehouse built by {which} qtwatch release: its schema differs "
+        f"from this release's{said}. Keep it as it is (do not move or rebuild it: it holds the kept history); "
+        f"{todo}"
+    )
 
 
 def schema_problem(con: duckdb.DuckDBPyConnection, path: Path, cause: BaseException) -> str | None:
@@ -94,6 +105,7 @@ def schema_problem(con: duckdb.DuckDBPyConnection, path: Path, cause: BaseExcept
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-                       "WHERE database_name = current_database()").fetchall()
+    rows = con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()
     return {name for (name,) in rows}

@@ -55,8 +55,11 @@ def schema_version() -> int:
 
 def held_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The schema version of the open file: None for an empty file, 0 for one built before versions were recorded."""
-    tables = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                             "WHERE database_name = current_database()").fetchall())
+    tables = set(
+        con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    )
     if ("meta", "schema_version") in tables:
         return con.execute("SELECT coalesce(max(version), 0) FROM meta.schema_version").fetchall()[0][0]
     return 0 if tables else None
@@ -66,9 +69,11 @@ def refuse_newer(con: duckdb.DuckDBPyConnection, where: str | Path = "this wareh
     """The file's schema version; WarehouseError (one line, what to run) when a newer qtwatch wrote it."""
     held, known = held_version(con), schema_version()
     if held is not None and held > known:
-        raise WarehouseError(f"{where} was written by a newer qtwatch (warehouse schema version {held}; this qtwatch "
-                             f"knows versions up to {known}): upgrade qtwatch (`git pull && make install`, or pip "
-                             f"install -U qtwatch) and run it again; nothing was changed")
+        raise WarehouseError(
+            f"{where} was written by a newer qtwatch (warehouse schema version {held}; this qtwatch "
+            f"knows versions up to {known}): upgrade qtwatch (`git pull && make install`, or pip "
+            f"install -U qtwatch) and run it again; nothing was changed"
+        )
     return held
 
 
@@ -85,8 +90,9 @@ def expected_tables() -> set[str]:
     with duckdb.connect() as scratch:
         for _, statements in schema_scripts():
             scratch.execute(statements)
-        rows = scratch.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-                               "WHERE database_name = current_database()").fetchall()
+        rows = scratch.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
     return {name for (name,) in rows}
 
 
@@ -95,8 +101,10 @@ def build_fingerprint() -> str:
     names and contents: what a warehouse is built from."""
     digest = hashlib.sha256()
     others = [*sorted(MIGRATIONS_DIR.glob("*.sql")), *sorted(SEED_DIR.glob("*.csv"))]
-    named = [*((n, t.encode()) for n, t in schema_scripts()), *((f"{p.parent.name}/{p.name}", p.read_bytes())
-                                                                 for p in others)]
+    named = [
+        *((n, t.encode()) for n, t in schema_scripts()),
+        *((f"{p.parent.name}/{p.name}", p.read_bytes()) for p in others),
+    ]
     for name, content in named:
         digest.update(f"{name}\0".encode())
         digest.update(content)
@@ -136,8 +144,10 @@ def _apply(con: duckdb.DuckDBPyConnection, where: str | Path) -> None:
             con.execute(migration.path.read_text())
         except duckdb.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-            raise WarehouseError(f"migration {migration.name} failed on {where} ({first}): nothing was changed "
-                                 f"(the migrations run in one transaction); report it with this line") from exc
+            raise WarehouseError(
+                f"migration {migration.name} failed on {where} ({first}): nothing was changed "
+                f"(the migrations run in one transaction); report it with this line"
+            ) from exc
         added += [(table, column, migration.version) for table, column in _added(before, _columns(con, "raw"))]
     ddl = [text for _, text in schema_scripts()]
     _drop_changed_marts(con, ddl)
@@ -152,15 +162,22 @@ def _apply(con: duckdb.DuckDBPyConnection, where: str | Path) -> None:
 
 def _added(before: _Columns, after: _Columns) -> list[tuple[str, str]]:
     """(schema.table, column) of every column `after` has in a table `before` already had."""
-    return [(f"{schema}.{table}", column) for (schema, table), columns in after.items() if (schema, table) in before
-            for column, _type in columns if column not in {c for c, _ in before[(schema, table)]}]
+    return [
+        (f"{schema}.{table}", column)
+        for (schema, table), columns in after.items()
+        if (schema, table) in before
+        for column, _type in columns
+        if column not in {c for c, _ in before[(schema, table)]}
+    ]
 
 
 def _record_versions(con: duckdb.DuckDBPyConnection, done: list[Migration], how: str) -> None:
     now = datetime.now(UTC)
     for migration in done:
-        con.execute("INSERT OR REPLACE INTO meta.schema_version VALUES (?, ?, ?, ?)",
-                    [migration.version, migration.name, now, how])
+        con.execute(
+            "INSERT OR REPLACE INTO meta.schema_version VALUES (?, ?, ?, ?)",
+            [migration.version, migration.name, now, how],
+        )
 
 
 def _built_with(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -193,9 +210,12 @@ def _drop_stale_core(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str) -> _Columns:
-    rows = con.execute("SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() "
-                       "WHERE database_name = current_database() AND schema_name = ? "
-                       "ORDER BY table_name, column_index", [schema]).fetchall()
+    rows = con.execute(
+        "SELECT schema_name, table_name, column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = ? "
+        "ORDER BY table_name, column_index",
+        [schema],
+    ).fetchall()
     columns: _Columns = {}
     for schema_name, table, column, data_type in rows:
         columns.setdefault((schema_name, table), []).append((column, data_type))
@@ -207,5 +227,6 @@ def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
     for path in sorted(SEED_DIR.glob("*.csv")):
         table = f"ref.{path.stem}"
         con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header=true, auto_detect=true)",
-                    [str(path)])
+        con.execute(
+            f"INSERT INTO {table} BY NAME SELECT * FROM read_csv(?, header=true, auto_detect=true)", [str(path)]
+        )

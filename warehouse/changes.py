@@ -16,8 +16,12 @@ from transforms.registry import LINEAGE, Dataset
 from warehouse.load import _latest_sql
 
 
-def batch_is_held(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame,
-                  windows: Mapping[str, tuple[date | None, date]]) -> bool:
+def batch_is_held(
+    con: duckdb.DuckDBPyConnection,
+    dataset: Dataset,
+    frame: pl.DataFrame,
+    windows: Mapping[str, tuple[date | None, date]],
+) -> bool:
     """True when `frame` holds exactly the latest held rows of its windows (per group, or '*'): same keys, same
     values, none missing, none extra. Such a batch would land nothing and every rule would see what it saw when
     these rows landed, so it needs no validation. An empty batch is held when nothing is held in its windows either
@@ -27,12 +31,15 @@ def batch_is_held(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.Da
     if any(c not in frame.columns for c in needed) or frame.select(key).is_duplicated().any():
         return False
     values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
-    bounds = pl.DataFrame({"g": list(windows), "lo": [w[0] for w in windows.values()],
-                           "hi": [w[1] for w in windows.values()]},
-                          schema={"g": pl.Utf8, "lo": pl.Date, "hi": pl.Date})
+    bounds = pl.DataFrame(
+        {"g": list(windows), "lo": [w[0] for w in windows.values()], "hi": [w[1] for w in windows.values()]},
+        schema={"g": pl.Utf8, "lo": pl.Date, "hi": pl.Date},
+    )
     group = f"CAST(l.{dataset.group_column} AS VARCHAR)" if dataset.group_column and "*" not in windows else "'*'"
-    held = (f"SELECT l.* FROM ({_latest_sql(dataset)}) l JOIN _windows w ON w.g = {group} "
-            f"AND l.{dataset.date_column} <= w.hi AND (w.lo IS NULL OR l.{dataset.date_column} >= w.lo)")
+    held = (
+        f"SELECT l.* FROM ({_latest_sql(dataset)}) l JOIN _windows w ON w.g = {group} "
+        f"AND l.{dataset.date_column} <= w.hi AND (w.lo IS NULL OR l.{dataset.date_column} >= w.lo)"
+    )
     same = " AND ".join([*(f"h.{k} = b.{k}" for k in key), *(f"h.{c} IS NOT DISTINCT FROM b.{c}" for c in values)])
     con.register("_held_batch", frame.to_arrow())
     con.register("_windows", bounds.to_arrow())
@@ -50,8 +57,9 @@ def batch_is_held(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.Da
 
 def stale_core(con: duckdb.DuckDBPyConnection, datasets: Mapping[str, Dataset], landed: Iterable[str]) -> list[str]:
     """Datasets whose core tables must be rebuilt: those that landed rows, and any whose core table is missing."""
-    present = {t for (t,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'core'").fetchall()}
+    present = {
+        t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'core'").fetchall()
+    }
     landed = set(landed)
     return [name for name in datasets if name in landed or name not in present or f"{name}_history" not in present]
 
@@ -60,17 +68,23 @@ def marts_missing(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> list[
     """Marts that must be built: absent, or empty although their last build had rows (a new warehouse, or a mart
     recreated because its DDL changed). A mart whose last build was empty (no funding event yet, no OFR row in the
     window) is current, not missing: it does not force a rebuild of core and the marts on every run."""
-    built_empty = {m for (m,) in con.execute(
-        "SELECT dataset FROM meta.loads WHERE source = 'marts' AND status IN ('published', 'unchanged') "
-        "QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY started_at DESC) = 1 "
-        "AND coalesce(rows_fetched, 0) = 0").fetchall()}
+    built_empty = {
+        m
+        for (m,) in con.execute(
+            "SELECT dataset FROM meta.loads WHERE source = 'marts' AND status IN ('published', 'unchanged') "
+            "QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY started_at DESC) = 1 "
+            "AND coalesce(rows_fetched, 0) = 0"
+        ).fetchall()
+    }
     missing = []
     for mart in marts:
-        rows = con.execute("SELECT estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' AND "
-                           "table_name = ?", [mart]).fetchall()
+        rows = con.execute(
+            "SELECT estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?", [mart]
+        ).fetchall()
         # mart names come from transforms.marts_registry.MARTS, never from input
-        if not rows or (mart not in built_empty
-                        and not con.execute(f"SELECT EXISTS (SELECT 1 FROM marts.{mart})").fetchall()[0][0]):
+        if not rows or (
+            mart not in built_empty and not con.execute(f"SELECT EXISTS (SELECT 1 FROM marts.{mart})").fetchall()[0][0]
+        ):
             missing.append(mart)
     return missing
 
@@ -83,8 +97,9 @@ def same_as_published(con: duckdb.DuckDBPyConnection, mart: str, frame: pl.DataF
         published = con.execute(f"SELECT count(*) FROM marts.{mart}").fetchall()[0][0]
         if published != frame.height:
             return False
-        extra = con.execute(f"SELECT count(*) FROM (SELECT {columns} FROM _mart_new EXCEPT ALL "
-                            f"SELECT {columns} FROM marts.{mart})").fetchall()[0][0]
+        extra = con.execute(
+            f"SELECT count(*) FROM (SELECT {columns} FROM _mart_new EXCEPT ALL SELECT {columns} FROM marts.{mart})"
+        ).fetchall()[0][0]
         return extra == 0
     finally:
         con.unregister("_mart_new")

@@ -100,8 +100,12 @@ def seed_rows(name: str) -> tuple[dict[str, str], ...]:
 # local file (read_text('/proc/self/environ') would print the API key), no URL, no extension download, no COPY/ATTACH
 # — and no statement can switch that back on. (One config for every reader: DuckDB refuses a second connection to the
 # same file with a different configuration in one process.) The DuckDB CLI stays the power tool for anything else.
-LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
-               "autoload_known_extensions": False, "lock_configuration": True}
+LOCKED_DOWN = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
@@ -109,8 +113,9 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     missing, locked or corrupt."""
     path = Path(path)
     if blocker := _file_in_the_way(path):
-        raise WarehouseError(f"no warehouse at {path}: {blocker} is a file, not a folder (check QTWATCH_WAREHOUSE "
-                             f"or --warehouse)")
+        raise WarehouseError(
+            f"no warehouse at {path}: {blocker} is a file, not a folder (check QTWATCH_WAREHOUSE or --warehouse)"
+        )
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `make demo` or `qtwatch run --replay` first")
     if not path.is_file():
@@ -128,8 +133,11 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 @contextlib.contextmanager
-def staged(path: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | None = None,
-           ) -> Iterator[duckdb.DuckDBPyConnection]:
+def staged(
+    path: Path,
+    wait_s: float = 600.0,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy of `path`; publish it atomically when the block succeeds.
 
     Under the writer lock every stale staging file (any PID's, WALs included) is removed first; a staging file is
@@ -188,9 +196,13 @@ def _discard_staging(exc: BaseException, con: duckdb.DuckDBPyConnection | None, 
             con.close()
     _remove(staging)
     if full:
-        raise WarehouseError(f"no space left on the disk of {path.parent} while writing the warehouse: "
-                             f"nothing was published ({path.name} is unchanged) and the partial copy was "
-                             f"removed; free at least {_needed_mb(path)} MB there and run again") from exc
+        raise WarehouseError(
+            f"no space left on the disk of {path.parent} while writing the warehouse: "
+            f"nothing was published ({path.name} is unchanged) and the partial copy was "
+            f"removed; free at least {_needed_mb(path)} MB there and run again"
+        ) from exc
+
+
 def publish_target(path: Path) -> Path:
     """The file a publish replaces: `path`, or the file a symbolic link at `path` points to (through every link).
     Renaming the new file over the link itself would fork the warehouse: the link's target would never change again."""
@@ -275,8 +287,9 @@ def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Non
 
 
 def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:
-    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                         "WHERE database_name = current_database()").fetchall()
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()
     highest = -1
     for schema, table in tables:
         used = con.execute("SELECT max(block_id) FROM pragma_storage_info(?)", [f'"{schema}"."{table}"']).fetchall()
@@ -285,8 +298,9 @@ def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _read_every_block(con: duckdb.DuckDBPyConnection) -> None:
-    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                         "WHERE database_name = current_database()").fetchall()
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()
     for schema, table in tables:  # hashing every column makes DuckDB read (and checksum) every block of the table
         con.execute(f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{schema}"."{table}"').fetchall()
 
@@ -301,12 +315,16 @@ def check_publishable(path: Path) -> None:
     written, or a published file that is not a whole DuckDB file. Creates and changes nothing."""
     path = publish_target(path)
     if blocker := _file_in_the_way(path):
-        raise WarehouseError(f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
-                             f"QTWATCH_WAREHOUSE to a path in a folder")
+        raise WarehouseError(
+            f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
+            f"QTWATCH_WAREHOUSE to a path in a folder"
+        )
     folder = next(p for p in [path.parent.absolute(), *path.parent.absolute().parents] if p.exists())
     if not os.access(folder, os.W_OK):
-        raise WarehouseError(f"cannot write in {folder}: a run needs its lock file and a staging copy beside the "
-                             f"warehouse; nothing was changed")
+        raise WarehouseError(
+            f"cannot write in {folder}: a run needs its lock file and a staging copy beside the "
+            f"warehouse; nothing was changed"
+        )
     if path.exists():
         if not path.is_file():
             raise WarehouseError(f"{path} is not a file: point QTWATCH_WAREHOUSE at the warehouse file")
@@ -318,8 +336,10 @@ def check_publishable(path: Path) -> None:
 def _ensure_directory(path: Path) -> None:
     """Create the warehouse's folder; a path under a regular file or an unwritable place is one clear error."""
     if blocker := _file_in_the_way(path):
-        raise WarehouseError(f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
-                             f"QTWATCH_WAREHOUSE to a path in a folder")
+        raise WarehouseError(
+            f"warehouse path {path} is under {blocker}, which is a file, not a folder: set "
+            f"QTWATCH_WAREHOUSE to a path in a folder"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -388,11 +408,15 @@ def _needed_mb(path: Path) -> int:
 
 def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """A DuckDB file with tables but no meta.runs belongs to someone else: never write qtwatch's tables into it."""
-    ours, tables = con.execute("SELECT count(*) FILTER (WHERE schema_name = 'meta' AND table_name = 'runs'), "
-                               "count(*) FROM duckdb_tables() WHERE database_name = current_database()").fetchall()[0]
+    ours, tables = con.execute(
+        "SELECT count(*) FILTER (WHERE schema_name = 'meta' AND table_name = 'runs'), "
+        "count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()[0]
     if tables and not ours:
-        raise WarehouseError(f"{path} is a DuckDB database but not a qtwatch warehouse ({tables} tables, no "
-                             f"meta.runs): qtwatch will not write into it; set QTWATCH_WAREHOUSE to another path")
+        raise WarehouseError(
+            f"{path} is a DuckDB database but not a qtwatch warehouse ({tables} tables, no "
+            f"meta.runs): qtwatch will not write into it; set QTWATCH_WAREHOUSE to another path"
+        )
 
 
 # A new warehouse is written in the 1.4 storage format so that DuckDB 1.x clients (the PyPI `duckdb-cli`, DBeaver's
@@ -417,8 +441,10 @@ def _writer_lock(path: Path, wait_s: float, on_wait: Callable[[str], None]) -> I
     try:
         handle = open(lock_path, "a+")  # noqa: SIM115 - closed below; "a+" so a waiter never truncates the holder's PID
     except OSError as exc:
-        raise WarehouseError(f"cannot write beside the warehouse in {path.parent} ({exc.strerror}): a run needs "
-                             f"its lock file and a staging copy there; nothing was changed") from None
+        raise WarehouseError(
+            f"cannot write beside the warehouse in {path.parent} ({exc.strerror}): a run needs "
+            f"its lock file and a staging copy there; nothing was changed"
+        ) from None
     with handle:
         _acquire(handle, path, wait_s, on_wait)
         handle.seek(0)
@@ -441,13 +467,17 @@ def _acquire(handle, path: Path, wait_s: float, on_wait: Callable[[str], None]) 
         except BlockingIOError:
             waited = time.monotonic() - clock
             if waited > wait_s:
-                raise WarehouseError(f"another qtwatch run is writing {path} ({_holder(handle)}); waited "
-                                     f"{waited:.0f}s (QTWATCH_WRITER_WAIT_S={wait_s:g}); nothing was "
-                                     f"changed") from None
+                raise WarehouseError(
+                    f"another qtwatch run is writing {path} ({_holder(handle)}); waited "
+                    f"{waited:.0f}s (QTWATCH_WRITER_WAIT_S={wait_s:g}); nothing was "
+                    f"changed"
+                ) from None
             if int(waited // 30) > told:
                 told = int(waited // 30)
-                on_wait(f"waiting for the warehouse writer lock on {path}: {_holder(handle)} is writing it; "
-                        f"waited {waited:.0f}s of at most {wait_s:g}s (QTWATCH_WRITER_WAIT_S)")
+                on_wait(
+                    f"waiting for the warehouse writer lock on {path}: {_holder(handle)} is writing it; "
+                    f"waited {waited:.0f}s of at most {wait_s:g}s (QTWATCH_WRITER_WAIT_S)"
+                )
             time.sleep(min(0.5, max(0.0, wait_s - waited)) or 0.05)
     if told >= 0:
         on_wait(f"got the warehouse writer lock on {path} after waiting {time.monotonic() - clock:.1f}s")

@@ -111,29 +111,55 @@ def auction_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
         return []
     inside = months.filter(pl.col("month").is_between(results["month"].min(), results["month"].max(), closed="left"))
     short = inside.with_columns((pl.col("auctions_with_results") < pl.col("auctions_expected")).alias("short"))
-    runs = short.with_columns(pl.col("short").rle_id().alias("run")).filter("short").group_by("run").agg(
-        pl.col("month").min().alias("first"), pl.col("month").max().alias("last"),
-        (pl.col("auctions_expected") - pl.col("auctions_with_results")).sum().alias("missing"),
-        pl.col("auctions_with_results").sum().alias("held"), pl.col("auctions_expected").sum().alias("expected"),
-    ).sort("first")
-    return [Hole("treasury_auctions", r["first"], r["last"], r["missing"], "auction results",
-                 f"months {r['first']:%Y-%m}..{r['last']:%Y-%m}: {r['held']} of {r['expected']} auctions have results")
-            for r in runs.iter_rows(named=True)]
+    runs = (
+        short.with_columns(pl.col("short").rle_id().alias("run"))
+        .filter("short")
+        .group_by("run")
+        .agg(
+            pl.col("month").min().alias("first"),
+            pl.col("month").max().alias("last"),
+            (pl.col("auctions_expected") - pl.col("auctions_with_results")).sum().alias("missing"),
+            pl.col("auctions_with_results").sum().alias("held"),
+            pl.col("auctions_expected").sum().alias("expected"),
+        )
+        .sort("first")
+    )
+    return [
+        Hole(
+            "treasury_auctions",
+            r["first"],
+            r["last"],
+            r["missing"],
+            "auction results",
+            f"months {r['first']:%Y-%m}..{r['last']:%Y-%m}: {r['held']} of {r['expected']} auctions have results",
+        )
+        for r in runs.iter_rows(named=True)
+    ]
 
 
 def find_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
     """Every hole of every dataset the warehouse holds (a table not built yet has none)."""
     finders = [
         lambda: fred_holes(con),
-        lambda: daily_holes("nyfed_reference_rates (SOFR)", _dates(
-            con, "SELECT DISTINCT effective_date FROM core.nyfed_reference_rates WHERE rate_type = 'SOFR' ORDER BY 1"),
-            "USGS"),
-        lambda: daily_holes("nyfed_rp_operations", _dates(
-            con, "SELECT DISTINCT operation_date FROM core.nyfed_rp_operations ORDER BY 1"), "USGS"),
-        lambda: daily_holes("dts_operating_cash_balance", _dates(
-            con, "SELECT DISTINCT record_date FROM core.dts_operating_cash_balance ORDER BY 1"), "US"),
-        lambda: weekly_holes("cftc_tff", _dates(
-            con, "SELECT DISTINCT report_date FROM core.cftc_tff ORDER BY 1")),
+        lambda: daily_holes(
+            "nyfed_reference_rates (SOFR)",
+            _dates(
+                con,
+                "SELECT DISTINCT effective_date FROM core.nyfed_reference_rates WHERE rate_type = 'SOFR' ORDER BY 1",
+            ),
+            "USGS",
+        ),
+        lambda: daily_holes(
+            "nyfed_rp_operations",
+            _dates(con, "SELECT DISTINCT operation_date FROM core.nyfed_rp_operations ORDER BY 1"),
+            "USGS",
+        ),
+        lambda: daily_holes(
+            "dts_operating_cash_balance",
+            _dates(con, "SELECT DISTINCT record_date FROM core.dts_operating_cash_balance ORDER BY 1"),
+            "US",
+        ),
+        lambda: weekly_holes("cftc_tff", _dates(con, "SELECT DISTINCT report_date FROM core.cftc_tff ORDER BY 1")),
         lambda: auction_holes(con),
     ]
     holes: list[Hole] = []

@@ -13,8 +13,16 @@ from warehouse.db import query_pl
 from warehouse.unrecorded import fill_unrecorded
 
 
-def land(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, *, load_id: str,
-         fetched_at: datetime, as_of: date, revised_published_at: datetime | None = None) -> int:
+def land(
+    con: duckdb.DuckDBPyConnection,
+    dataset: Dataset,
+    frame: pl.DataFrame,
+    *,
+    load_id: str,
+    fetched_at: datetime,
+    as_of: date,
+    revised_published_at: datetime | None = None,
+) -> int:
     """Append the batch rows whose key is new or whose values differ from the latest held version; return count.
 
     `published_at` (when the frame has it) says when each row became public; `revised_published_at`, when given
@@ -30,20 +38,25 @@ def land(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, 
     select, params = "b.*", []
     if "published_at" in batch.columns:
         # a new version of a held key is never placed before the version it revises
-        select = (f"b.* REPLACE (coalesce(greatest(coalesce(?::TIMESTAMPTZ, b.published_at), (SELECT "
-                  f"max(coalesce(l.published_at, l.fetched_at)) FROM {dataset.raw_table} l WHERE {same_key})), "
-                  f"b.published_at) AS published_at)")
+        select = (
+            f"b.* REPLACE (coalesce(greatest(coalesce(?::TIMESTAMPTZ, b.published_at), (SELECT "
+            f"max(coalesce(l.published_at, l.fetched_at)) FROM {dataset.raw_table} l WHERE {same_key})), "
+            f"b.published_at) AS published_at)"
+        )
         params = [revised_published_at]
     con.register("_batch", batch.to_arrow())
     try:
         fill_unrecorded(con, dataset, "_batch", values)  # columns a migration added: a value there is no revision
         before = _count(con, dataset.raw_table)
-        con.execute(f"""
+        con.execute(
+            f"""
             INSERT INTO {dataset.raw_table} BY NAME
             SELECT {select} FROM _batch b
             WHERE NOT EXISTS (
                 SELECT 1 FROM ({_latest_sql(dataset)}) l WHERE {same_key} AND {same_values})
-        """, params).fetchall()
+        """,
+            params,
+        ).fetchall()
         return _count(con, dataset.raw_table) - before
     finally:
         con.unregister("_batch")
@@ -52,8 +65,7 @@ def land(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, 
 def held_max_dates(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> dict[str, date]:
     """Latest date held per group (e.g. per FRED series), or under '*' for ungrouped datasets."""
     group = dataset.group_column or "'*'"
-    rows = con.execute(
-        f"SELECT {group}, max({dataset.date_column}) FROM {dataset.raw_table} GROUP BY 1").fetchall()
+    rows = con.execute(f"SELECT {group}, max({dataset.date_column}) FROM {dataset.raw_table} GROUP BY 1").fetchall()
     return {str(g): d for g, d in rows}
 
 
@@ -65,9 +77,11 @@ def held_latest(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> pl.DataFram
 def rebuild_core(con: duckdb.DuckDBPyConnection, names: Mapping[str, Dataset] = DATASETS) -> None:
     """core.<d> = latest version per key; core.<d>_history adds valid_from/valid_to; core.<d>_known_on(day)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS core")
-    con.execute("INSERT OR REPLACE INTO meta.schema_comments VALUES ('core', 'Clean, typed, de-duplicated current "
-                "values (core.<dataset>) and their revision history (core.<dataset>_history with valid_from/valid_to; "
-                "core.<dataset>_known_on(day)).')")
+    con.execute(
+        "INSERT OR REPLACE INTO meta.schema_comments VALUES ('core', 'Clean, typed, de-duplicated current "
+        "values (core.<dataset>) and their revision history (core.<dataset>_history with valid_from/valid_to; "
+        "core.<dataset>_known_on(day)).')"
+    )
     for dataset in names.values():
         _build_core_tables(con, dataset)
 
@@ -78,8 +92,11 @@ def refresh_core(con: duckdb.DuckDBPyConnection, d: Dataset, load_ids: list[str]
     keys refreshed. Same rows as `rebuild_core` (a test keeps them equal); the physical order is no longer sorted."""
     keys = ", ".join(d.key)
     same = " AND ".join(f"x.{k} = t.{k}" for k in d.key)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _touched AS SELECT DISTINCT {keys} FROM {d.raw_table} "
-                f"WHERE load_id IN (SELECT unnest(?::VARCHAR[]))", [load_ids])
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _touched AS SELECT DISTINCT {keys} FROM {d.raw_table} "
+        f"WHERE load_id IN (SELECT unnest(?::VARCHAR[]))",
+        [load_ids],
+    )
     try:
         touched = con.execute("SELECT count(*) FROM _touched").fetchall()[0][0]
         if not touched:
@@ -99,8 +116,10 @@ def _build_core_tables(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {d.core_table} AS {_latest_sql(d)} ORDER BY {keys}")
     # valid_from: the New York day the version became public (published_at), else (rows landed before it was
     # recorded) the as-of of the run that landed it; versions follow each other in the order they became public
-    con.execute(f"CREATE OR REPLACE TABLE {d.core_table}_history AS {_history_sql(d, d.raw_table)} "
-                f"ORDER BY {keys}, {_VERSION_ORDER}")
+    con.execute(
+        f"CREATE OR REPLACE TABLE {d.core_table}_history AS {_history_sql(d, d.raw_table)} "
+        f"ORDER BY {keys}, {_VERSION_ORDER}"
+    )
     con.execute(f"""
         CREATE OR REPLACE MACRO {d.core_table}_known_on(day) AS TABLE
         SELECT * EXCLUDE (valid_from, valid_to) FROM {d.core_table}_history
@@ -124,8 +143,8 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
         f"COMMENT ON COLUMN {history}.valid_to IS 'Day a newer version replaced it (NULL = still current).'",
     ]
     comments = con.execute(
-        "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?",
-        [d.name]).fetchall()
+        "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ?", [d.name]
+    ).fetchall()
     for column, comment in comments:
         text = (comment or "").replace("'", "''")
         statements += [f"COMMENT ON COLUMN {table}.{column} IS '{text}'" for table in (d.core_table, history)]
@@ -143,15 +162,19 @@ def _latest_sql(d: Dataset, versions: str | None = None) -> str:
     """The latest version of every key in `versions` (a table or subquery of raw rows; default all of raw)."""
     keys = ", ".join(d.key)
     latest_first = ", ".join(f"{c} DESC" for c in _VERSION_KEYS)
-    return (f"SELECT * FROM {versions or d.raw_table} "
-            f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {latest_first}) = 1")
+    return (
+        f"SELECT * FROM {versions or d.raw_table} "
+        f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {latest_first}) = 1"
+    )
 
 
 def _history_sql(d: Dataset, versions: str) -> str:
     """Every version in `versions` with the days it was known: valid_from, and valid_to = the next one's."""
     keys = ", ".join(d.key)
-    return (f"SELECT *, lead(valid_from) OVER (PARTITION BY {keys} ORDER BY {_VERSION_ORDER}) AS valid_to "
-            f"FROM (SELECT *, {_VALID_FROM} AS valid_from FROM {versions})")
+    return (
+        f"SELECT *, lead(valid_from) OVER (PARTITION BY {keys} ORDER BY {_VERSION_ORDER}) AS valid_to "
+        f"FROM (SELECT *, {_VALID_FROM} AS valid_from FROM {versions})"
+    )
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -173,20 +196,33 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 # query for every group, not one per series): held rows and dates, held keys the batch lacks, held non-null values
 # the batch brings back as NULL, and where the batch itself ends. Column types are fixed so an empty result is typed.
 COVERAGE_SCHEMA: dict[str, pl.DataType] = {
-    "grp": pl.Utf8(), "held_rows": pl.Int64(), "held_first": pl.Date(), "held_last": pl.Date(),
-    "missing_rows": pl.Int64(), "newest_missing": pl.Date(), "nulled_values": pl.Int64(), "newest_nulled": pl.Date(),
-    "batch_rows": pl.Int64(), "batch_last": pl.Date(),
+    "grp": pl.Utf8(),
+    "held_rows": pl.Int64(),
+    "held_first": pl.Date(),
+    "held_last": pl.Date(),
+    "missing_rows": pl.Int64(),
+    "newest_missing": pl.Date(),
+    "nulled_values": pl.Int64(),
+    "newest_nulled": pl.Date(),
+    "batch_rows": pl.Int64(),
+    "batch_last": pl.Date(),
 }
 
 
-def coverage(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame,
-             windows: Mapping[str, tuple[date | None, date]], group_column: str | None,
-             value_columns: tuple[str, ...] = ()) -> pl.DataFrame | None:
+def coverage(
+    con: duckdb.DuckDBPyConnection,
+    dataset: Dataset,
+    frame: pl.DataFrame,
+    windows: Mapping[str, tuple[date | None, date]],
+    group_column: str | None,
+    value_columns: tuple[str, ...] = (),
+) -> pl.DataFrame | None:
     """Per group of `group_column` ('*' when None), what is held in the window vs what `frame` brings (see
     COVERAGE_SCHEMA). `windows` maps the dataset's window group (FRED series, or '*') to (start or None, end).
     None when the batch lacks a needed column or has a mistyped one (its suite's structural rules name it)."""
-    needed = list(dict.fromkeys([*dataset.key, dataset.date_column, *value_columns,
-                                 *([group_column] if group_column else [])]))
+    needed = list(
+        dict.fromkeys([*dataset.key, dataset.date_column, *value_columns, *([group_column] if group_column else [])])
+    )
     if any(c not in frame.columns for c in needed) or frame.schema[dataset.date_column] != pl.Date:
         return None
     keys = " AND ".join(f"h.{k} = b.{k}" for k in dataset.key)
@@ -196,11 +232,15 @@ def coverage(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFra
     on_window = f"w.grp = l.{dataset.group_column}" if dataset.group_column and "*" not in windows else "w.grp = '*'"
     picked = ", ".join(dict.fromkeys([*dataset.key, dataset.date_column, *value_columns]))
     window_rows = [{"grp": g, "start_date": s, "end_date": e} for g, (s, e) in windows.items()]
-    con.register("_windows", pl.DataFrame(window_rows, schema={"grp": pl.Utf8, "start_date": pl.Date,
-                                                               "end_date": pl.Date}).to_arrow())
+    con.register(
+        "_windows",
+        pl.DataFrame(window_rows, schema={"grp": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date}).to_arrow(),
+    )
     con.register("_cover_batch", frame.select(needed).to_arrow())
     try:
-        return query_pl(con, f"""
+        return query_pl(
+            con,
+            f"""
             WITH held AS (
                 SELECT {grp} AS grp, {dataset.date_column} AS d, {picked}
                 FROM ({_latest_sql(dataset)}) l JOIN _windows w ON {on_window}
@@ -219,7 +259,8 @@ def coverage(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFra
             batch_side AS (SELECT grp, count(*) AS batch_rows, max(d) AS batch_last FROM batch GROUP BY grp)
             SELECT h.*, coalesce(b.batch_rows, 0) AS batch_rows, b.batch_last
             FROM held_side h LEFT JOIN batch_side b USING (grp) ORDER BY h.grp
-        """).cast(COVERAGE_SCHEMA)
+        """,
+        ).cast(COVERAGE_SCHEMA)
     finally:
         con.unregister("_windows")
         con.unregister("_cover_batch")

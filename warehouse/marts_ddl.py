@@ -11,8 +11,14 @@ from transforms.marts_registry import MARTS, Mart
 
 # The virtual schema file the generated DDL runs as, in the name order of warehouse/schema/*.sql.
 SCRIPT_NAME = "031_marts_registry.sql"
-_DUCKDB_TYPES = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN",
-                 pl.Int32: "INTEGER", pl.Int64: "BIGINT"}
+_DUCKDB_TYPES = {
+    pl.Date: "DATE",
+    pl.Float64: "DOUBLE",
+    pl.Utf8: "VARCHAR",
+    pl.Boolean: "BOOLEAN",
+    pl.Int32: "INTEGER",
+    pl.Int64: "BIGINT",
+}
 
 
 def duckdb_type(dtype: object) -> str:
@@ -34,9 +40,12 @@ def mart_ddl(mart: Mart) -> str:
     if missing or set(mart.columns) - set(mart.schema):
         raise ValueError(f"mart {mart.name}: comment every schema column and only those (missing: {missing})")
     columns = [f"    {name} {duckdb_type(dtype)}" for name, dtype in mart.schema.items()]
-    lines = [f"CREATE TABLE IF NOT EXISTS {mart.table} (", ",\n".join([*columns, f"    PRIMARY KEY "
-                                                                           f"({', '.join(mart.key)})"]), ");",
-             f"COMMENT ON TABLE {mart.table} IS {_text(mart.comment)};"]
+    lines = [
+        f"CREATE TABLE IF NOT EXISTS {mart.table} (",
+        ",\n".join([*columns, f"    PRIMARY KEY ({', '.join(mart.key)})"]),
+        ");",
+        f"COMMENT ON TABLE {mart.table} IS {_text(mart.comment)};",
+    ]
     lines += [f"COMMENT ON COLUMN {mart.table}.{name} IS {_text(text)};" for name, text in mart.columns.items()]
     return "\n".join(lines) + "\n"
 

@@ -71,11 +71,23 @@ class RunSummary:
         return [r for r in self.loads if r.status in LoadStatus.failing()]
 
 
-def record_run(con: duckdb.DuckDBPyConnection, *, run_id: str, flow_run_id: str | None, mode: str, as_of: date,
-               started_at: datetime, finished_at: datetime, status: str, sources: Sequence[str]) -> None:
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    flow_run_id: str | None,
+    mode: str,
+    as_of: date,
+    started_at: datetime,
+    finished_at: datetime,
+    status: str,
+    sources: Sequence[str],
+) -> None:
     """Insert (or replace) the run's row in meta.runs."""
-    con.execute("INSERT OR REPLACE INTO meta.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, flow_run_id, mode, as_of, started_at, finished_at, status, list(sources)]).fetchall()
+    con.execute(
+        "INSERT OR REPLACE INTO meta.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, flow_run_id, mode, as_of, started_at, finished_at, status, list(sources)],
+    ).fetchall()
 
 
 def record_load(con: duckdb.DuckDBPyConnection, load: LoadRecord) -> None:
@@ -84,16 +96,38 @@ def record_load(con: duckdb.DuckDBPyConnection, load: LoadRecord) -> None:
     con.execute(f"INSERT OR REPLACE INTO meta.loads VALUES ({', '.join('?' * len(values))})", values).fetchall()
 
 
-def record_validation(con: duckdb.DuckDBPyConnection, *, load_id: str, dataset: str, success: bool, evaluated: int,
-                      failed: int, failed_rules: Sequence[str], seconds: float, validated_at: datetime) -> None:
+def record_validation(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    load_id: str,
+    dataset: str,
+    success: bool,
+    evaluated: int,
+    failed: int,
+    failed_rules: Sequence[str],
+    seconds: float,
+    validated_at: datetime,
+) -> None:
     """Append one validation outcome to meta.validations."""
-    con.execute("INSERT INTO meta.validations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [load_id, dataset, success, evaluated, failed, list(failed_rules), seconds, validated_at]).fetchall()
+    con.execute(
+        "INSERT INTO meta.validations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, dataset, success, evaluated, failed, list(failed_rules), seconds, validated_at],
+    ).fetchall()
 
 
-def quarantine(con: duckdb.DuckDBPyConnection, *, load_id: str, dataset: str, frame: pl.DataFrame,
-               failed_rules: Sequence[str], result_json: str, at: datetime) -> None:
+def quarantine(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    load_id: str,
+    dataset: str,
+    frame: pl.DataFrame,
+    failed_rules: Sequence[str],
+    result_json: str,
+    at: datetime,
+) -> None:
     """Keep a failing batch (its rows, the failed rules and the GX result) in meta.quarantine; it is never merged."""
     payload = json.dumps(frame.to_dicts(), default=str)
-    con.execute("INSERT INTO meta.quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [load_id, dataset, at, list(failed_rules), result_json, frame.height, payload]).fetchall()
+    con.execute(
+        "INSERT INTO meta.quarantine VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [load_id, dataset, at, list(failed_rules), result_json, frame.height, payload],
+    ).fetchall()

@@ -32,15 +32,19 @@ class KnownAsOf:
 
 # A run "published" when one of its loads landed rows: a run that landed nothing (e.g. a live run with no network)
 # leaves the world the warehouse knows as it was, so it must not move the as-of a later run is compared with.
-_PUBLISHED = ("EXISTS (SELECT 1 FROM meta.loads l WHERE l.run_id = r.run_id AND (l.rows_landed > 0 "
-              "OR l.status IN ('published', 'partial')))")
+_PUBLISHED = (
+    "EXISTS (SELECT 1 FROM meta.loads l WHERE l.run_id = r.run_id AND (l.rows_landed > 0 "
+    "OR l.status IN ('published', 'partial')))"
+)
 
 
 def latest_as_of(con: duckdb.DuckDBPyConnection) -> KnownAsOf | None:
     """The run with the latest as-of in meta.runs among those that published something (None when there is none)."""
     try:
-        rows = con.execute(f"SELECT as_of, run_id FROM meta.runs r WHERE as_of IS NOT NULL AND {_PUBLISHED} "
-                           "ORDER BY as_of DESC, started_at DESC LIMIT 1").fetchall()
+        rows = con.execute(
+            f"SELECT as_of, run_id FROM meta.runs r WHERE as_of IS NOT NULL AND {_PUBLISHED} "
+            "ORDER BY as_of DESC, started_at DESC LIMIT 1"
+        ).fetchall()
     except duckdb.CatalogException:  # not a qtwatch warehouse yet: nothing to rewrite
         return None
     return KnownAsOf(*rows[0]) if rows else None
@@ -52,8 +56,10 @@ def check_as_of(warehouse: Path, as_of: date, sources: list[str]) -> None:
     starts = {name: SOURCES[name].history_start for name in sources}
     if starts and as_of < min(starts.values()):
         first = min(starts, key=starts.__getitem__)
-        raise AsOfRefused(f"as-of {as_of} is before any data: the earliest history ({first}) starts on "
-                          f"{starts[first]}; choose a later --as-of")
+        raise AsOfRefused(
+            f"as-of {as_of} is before any data: the earliest history ({first}) starts on "
+            f"{starts[first]}; choose a later --as-of"
+        )
     path = Path(warehouse)
     if not path.exists():
         return
@@ -68,7 +74,8 @@ def check_as_of(warehouse: Path, as_of: date, sources: list[str]) -> None:
             f"{path} already knows the world as of {known.as_of} (run {known.run_id}); a run as of {as_of} would "
             f"rewrite its history. For a backtest use a fresh warehouse, e.g. "
             f"QTWATCH_WAREHOUSE=data/backtest-{as_of}.duckdb qtwatch run --replay --as-of {as_of}; to ask what "
-            f"this one knew then, query core.<dataset>_known_on(DATE '{as_of}')")
+            f"this one knew then, query core.<dataset>_known_on(DATE '{as_of}')"
+        )
 
 
 def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
@@ -78,8 +85,9 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None
         d = source.dataset
         where = d.observed or "TRUE"
         try:
-            first, last = con.execute(f"SELECT min({d.date_column}), max({d.date_column}) FROM {d.core_table} "
-                                      f"WHERE {where}").fetchall()[0]
+            first, last = con.execute(
+                f"SELECT min({d.date_column}), max({d.date_column}) FROM {d.core_table} WHERE {where}"
+            ).fetchall()[0]
         except duckdb.CatalogException:
             continue
         firsts += [first] if first else []
@@ -87,8 +95,15 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None
     return (min(firsts) if firsts else None, max(lasts) if lasts else None)
 
 
-def land_vintages(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.DataFrame, *, load_id: str,
-                  fetched_at: datetime, as_of: date) -> int:
+def land_vintages(
+    con: duckdb.DuckDBPyConnection,
+    dataset: Dataset,
+    frame: pl.DataFrame,
+    *,
+    load_id: str,
+    fetched_at: datetime,
+    as_of: date,
+) -> int:
     """Append every vintage in `frame` (one row per key and `published_at`, the time it became public) that raw
     does not already hold with the same values and time; consecutive vintages with equal values are one version.
     Returns the rows appended."""
@@ -96,17 +111,28 @@ def land_vintages(con: duckdb.DuckDBPyConnection, dataset: Dataset, frame: pl.Da
         return 0
     values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
     ordered = frame.sort([*dataset.key, "published_at"])
-    changed = pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1).over(list(dataset.key)))
-                                 for c in values]) if values else pl.lit(True)
+    changed = (
+        pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1).over(list(dataset.key))) for c in values])
+        if values
+        else pl.lit(True)
+    )
     batch = ordered.filter(changed.fill_null(True)).with_columns(
-        load_id=pl.lit(load_id), fetched_at=pl.lit(fetched_at), as_of=pl.lit(as_of))
-    same = " AND ".join([*(f"r.{k} = b.{k}" for k in dataset.key), "r.published_at = b.published_at",
-                         *(f"r.{c} IS NOT DISTINCT FROM b.{c}" for c in values)])
+        load_id=pl.lit(load_id), fetched_at=pl.lit(fetched_at), as_of=pl.lit(as_of)
+    )
+    same = " AND ".join(
+        [
+            *(f"r.{k} = b.{k}" for k in dataset.key),
+            "r.published_at = b.published_at",
+            *(f"r.{c} IS NOT DISTINCT FROM b.{c}" for c in values),
+        ]
+    )
     con.register("_vintages", batch.to_arrow())
     try:
         before = con.execute(f"SELECT count(*) FROM {dataset.raw_table}").fetchall()[0][0]
-        con.execute(f"INSERT INTO {dataset.raw_table} BY NAME SELECT b.* FROM _vintages b "
-                    f"WHERE NOT EXISTS (SELECT 1 FROM {dataset.raw_table} r WHERE {same})").fetchall()
+        con.execute(
+            f"INSERT INTO {dataset.raw_table} BY NAME SELECT b.* FROM _vintages b "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {dataset.raw_table} r WHERE {same})"
+        ).fetchall()
         return con.execute(f"SELECT count(*) FROM {dataset.raw_table}").fetchall()[0][0] - before
     finally:
         con.unregister("_vintages")

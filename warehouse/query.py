@@ -29,14 +29,17 @@ def read_only_statement(sql: str) -> duckdb.Statement:
     except duckdb.Error as exc:
         raise QueryError(f"SQL syntax error: {one_line(exc)}") from None
     if len(statements) != 1:
-        raise QueryError("no SQL statement given" if not statements else
-                         f"pass one statement at a time ({len(statements)} given)")
+        raise QueryError(
+            "no SQL statement given" if not statements else f"pass one statement at a time ({len(statements)} given)"
+        )
     statement = statements[0]
     if statement.type == duckdb.StatementType.EXPLAIN:
         read_only_statement(_EXPLAIN.sub("", statement.query.strip(), count=1))
     elif statement.type not in _READ_ONLY:
-        raise QueryError(f"qtwatch sql is read-only: {statement.type.name} statements are refused (only SELECT, "
-                         "DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); the pipeline is the only writer")
+        raise QueryError(
+            f"qtwatch sql is read-only: {statement.type.name} statements are refused (only SELECT, "
+            "DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); the pipeline is the only writer"
+        )
     return statement
 
 
@@ -100,11 +103,15 @@ def explain_error(exc: duckdb.Error, path: Path) -> str:
     """One line for a failed query: DuckDB's message and, for a missing table, what to run."""
     message = one_line(exc)
     if isinstance(exc, duckdb.CatalogException) and "does not exist" in message:
-        return (f"{message} — the warehouse at {path} does not have it: `qtwatch docs` lists every table; if it "
-                f"should exist, the warehouse predates it: {RUN_HINT}")
+        return (
+            f"{message} — the warehouse at {path} does not have it: `qtwatch docs` lists every table; if it "
+            f"should exist, the warehouse predates it: {RUN_HINT}"
+        )
     if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message:
-        return (f"qtwatch sql reads only the warehouse: files, URLs, extensions and settings are off ({message}); "
-                f"for anything else open the file with the DuckDB CLI (`duckdb -readonly {path}`)")
+        return (
+            f"qtwatch sql reads only the warehouse: files, URLs, extensions and settings are off ({message}); "
+            f"for anything else open the file with the DuckDB CLI (`duckdb -readonly {path}`)"
+        )
     return message
 
 
@@ -113,5 +120,3 @@ def one_line(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
     kept = lines[:1] + [line for line in lines[1:2] if line.startswith(("Did you mean", "Candidate"))]
     return " ".join(kept)[:400] or type(exc).__name__
-
-

@@ -17,8 +17,11 @@ from warehouse.meta import LoadStatus
 # the day's release, so "expected" is the latest observation published *before* the reference day.
 RELEASES: dict[str, Release] = {
     **{name: source.release for name, source in SOURCES.items()},
-    **{f"{name}:{group}": release for name, source in SOURCES.items()
-       for group, release in source.group_releases.items()},
+    **{
+        f"{name}:{group}": release
+        for name, source in SOURCES.items()
+        for group, release in source.group_releases.items()
+    },
 }
 
 
@@ -110,10 +113,9 @@ class WarehouseStatus:
         return [f.name for f in rows if f.is_stale]
 
 
-
-
-def collect_status(con: duckdb.DuckDBPyConnection, path: Path, as_of: date | None = None,
-                   today: date | None = None) -> WarehouseStatus:
+def collect_status(
+    con: duckdb.DuckDBPyConnection, path: Path, as_of: date | None = None, today: date | None = None
+) -> WarehouseStatus:
     """Last run, per-source last load and freshness, mart rows and quarantined batches of the warehouse at `path`.
     Freshness is judged on `as_of`, else the last run's as-of for a replay run, else today."""
     last_run = _last_run(con)
@@ -121,8 +123,9 @@ def collect_status(con: duckdb.DuckDBPyConnection, path: Path, as_of: date | Non
     loads = _last_loads(con)
     sources = [_source_status(con, source, loads.get(name), reference) for name, source in SOURCES.items()]
     size = path.stat().st_size if path.exists() else 0
-    return WarehouseStatus(path, size, reference, reason, last_run, sources, _mart_rows(con), _quarantined(con),
-                           find_holes(con))
+    return WarehouseStatus(
+        path, size, reference, reason, last_run, sources, _mart_rows(con), _quarantined(con), find_holes(con)
+    )
 
 
 def _reference(as_of: date | None, last_run: dict | None, today: date) -> tuple[date, str]:
@@ -140,8 +143,10 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 
 
 def _last_run(con: duckdb.DuckDBPyConnection) -> dict | None:
-    runs = _rows(con, "SELECT run_id, mode, as_of, status, started_at, finished_at FROM meta.runs "
-                      "ORDER BY started_at DESC LIMIT 1")
+    runs = _rows(
+        con,
+        "SELECT run_id, mode, as_of, status, started_at, finished_at FROM meta.runs ORDER BY started_at DESC LIMIT 1",
+    )
     return runs[0] if runs else None
 
 
@@ -149,29 +154,40 @@ _GOOD = ", ".join(f"'{status}'" for status in LoadStatus.good())  # constants, n
 
 
 def _last_loads(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    rows = _rows(con, f"""
+    rows = _rows(
+        con,
+        f"""
         SELECT source, status, finished_at, rows_landed, error,
                max(finished_at) FILTER (WHERE status IN ({_GOOD}))
                    OVER (PARTITION BY source) AS last_good_at
         FROM meta.loads WHERE source <> 'marts'
-        QUALIFY row_number() OVER (PARTITION BY source ORDER BY started_at DESC) = 1""")
+        QUALIFY row_number() OVER (PARTITION BY source ORDER BY started_at DESC) = 1""",
+    )
     return {row["source"]: row for row in rows}
 
 
-def _source_status(con: duckdb.DuckDBPyConnection, source: Source, load: dict | None,
-                   reference: date) -> SourceStatus:
+def _source_status(con: duckdb.DuckDBPyConnection, source: Source, load: dict | None, reference: date) -> SourceStatus:
     d = source.dataset
     where = d.observed or "TRUE"
     try:
-        held, latest = con.execute(f"SELECT count(*), max({d.date_column}) FILTER (WHERE {where}) "
-                                   f"FROM {d.core_table}").fetchall()[0]
+        held, latest = con.execute(
+            f"SELECT count(*), max({d.date_column}) FILTER (WHERE {where}) FROM {d.core_table}"
+        ).fetchall()[0]
     except duckdb.CatalogException:  # a source registered after this warehouse was last built
         held, latest = 0, None
     series = _group_freshness(con, source, reference) if source.group_releases and source.groups_table else []
     release = source.release
-    status = SourceStatus(source.name, d.name, None, None, None, None, held,
-                          Freshness(source.name, latest, expected_latest(release, reference), release.grace_days),
-                          series=series)
+    status = SourceStatus(
+        source.name,
+        d.name,
+        None,
+        None,
+        None,
+        None,
+        held,
+        Freshness(source.name, latest, expected_latest(release, reference), release.grace_days),
+        series=series,
+    )
     if load:
         status.last_status, status.last_finished_at = load["status"], load["finished_at"]
         status.last_good_at, status.rows_landed, status.error = load["last_good_at"], load["rows_landed"], load["error"]
@@ -188,19 +204,23 @@ def _group_freshness(con: duckdb.DuckDBPyConnection, source: Source, reference: 
     out = []
     for name, kind, latest in rows:
         release = source.group_releases.get(kind, source.release)
-        out.append(Freshness(f"{source.name}:{name}", latest, expected_latest(release, reference),
-                             release.grace_days))
+        out.append(Freshness(f"{source.name}:{name}", latest, expected_latest(release, reference), release.grace_days))
     return out
 
 
 def _mart_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
-                                        "ORDER BY table_name").fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY table_name"
+        ).fetchall()
+    ]
     return {t: con.execute(f"SELECT count(*) FROM marts.{t}").fetchall()[0][0] for t in tables}
 
 
 def _quarantined(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    return _rows(con, "SELECT load_id, dataset, quarantined_at, row_count, failed_rules FROM meta.quarantine "
-                      "ORDER BY quarantined_at DESC")
-
-
+    return _rows(
+        con,
+        "SELECT load_id, dataset, quarantined_at, row_count, failed_rules FROM meta.quarantine "
+        "ORDER BY quarantined_at DESC",
+    )

@@ -18,8 +18,10 @@ _log = logging.getLogger(__name__)
 def unrecorded_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, datetime]:
     """Column -> when a migration added it to `table` (schema.table), from meta.schema_columns."""
     try:
-        rows = con.execute("SELECT column_name, min(added_at) FROM meta.schema_columns WHERE table_name = ? "
-                           "GROUP BY column_name", [table]).fetchall()
+        rows = con.execute(
+            "SELECT column_name, min(added_at) FROM meta.schema_columns WHERE table_name = ? GROUP BY column_name",
+            [table],
+        ).fetchall()
     except duckdb.CatalogException:  # a file built before meta.schema_columns existed
         return {}
     return dict(rows)
@@ -35,17 +37,30 @@ def fill_unrecorded(con: duckdb.DuckDBPyConnection, dataset: Dataset, batch: str
     same = [f"l.{k} = b.{k}" for k in dataset.key]
     same += [f"l.{c} IS NOT DISTINCT FROM b.{c}" for c in values if c not in added]
     fills = " OR ".join(f"(l.{c} IS NULL AND b.{c} IS NOT NULL)" for c in added)
-    sets = ", ".join(f"{c} = CASE WHEN l.{c} IS NULL AND l.load_id IN (SELECT load_id FROM meta.loads "
-                     f"WHERE finished_at < ?) THEN b.{c} ELSE l.{c} END" for c in added)
-    present = {f"{s}.{t}" for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
-                                                  "WHERE database_name = current_database()").fetchall()}
+    sets = ", ".join(
+        f"{c} = CASE WHEN l.{c} IS NULL AND l.load_id IN (SELECT load_id FROM meta.loads "
+        f"WHERE finished_at < ?) THEN b.{c} ELSE l.{c} END"
+        for c in added
+    )
+    present = {
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
     filled = 0
     for table in (dataset.raw_table, dataset.core_table, f"{dataset.core_table}_history"):
         if table in present:
-            rows = con.execute(f"UPDATE {table} AS l SET {sets} FROM {batch} AS b WHERE {' AND '.join(same)} "
-                               f"AND ({fills})", list(added.values())).fetchall()
+            rows = con.execute(
+                f"UPDATE {table} AS l SET {sets} FROM {batch} AS b WHERE {' AND '.join(same)} AND ({fills})",
+                list(added.values()),
+            ).fetchall()
             filled = filled or rows[0][0]
     if filled:
-        _log.info("%s: %d rows landed before %s existed got their value filled in (not a revision)",
-                  dataset.name, filled, ", ".join(added))
+        _log.info(
+            "%s: %d rows landed before %s existed got their value filled in (not a revision)",
+            dataset.name,
+            filled,
+            ", ".join(added),
+        )
     return filled

@@ -54,8 +54,11 @@ def fetch_cftc(session: requests.Session, request: FetchRequest) -> Batch:
             if _not_published_yet(exc, year, window.end):
                 continue
             raise
-        frames.append(parse_or_raise(parse.parse_tff_zip, body, limits_of(session).max_bytes, source=name, url=url)
-                      .with_columns(source_url=pl.lit(url)))
+        frames.append(
+            parse_or_raise(parse.parse_tff_zip, body, limits_of(session).max_bytes, source=name, url=url).with_columns(
+                source_url=pl.lit(url)
+            )
+        )
         urls.append(url)
     frame = pl.concat(frames) if frames else _empty()
     return Batch(name, request.source.dataset.name, _in_window(frame, window), urls, {"*": window})

@@ -21,8 +21,10 @@ AUCTIONS_ENDPOINT = "v1/accounting/od/auctions_query"
 DTS_ENDPOINT = "v1/accounting/dts/operating_cash_balance"
 PAGE_SIZE = 10000  # the largest page public clients use; a full auctions history is two pages
 MAX_PAGES = 100  # a guard against a server that keeps announcing more pages
-REPLAY_FILES = {AUCTIONS_ENDPOINT: "fiscaldata/auctions_query.json.gz",
-                DTS_ENDPOINT: "fiscaldata/operating_cash_balance.json.gz"}
+REPLAY_FILES = {
+    AUCTIONS_ENDPOINT: "fiscaldata/auctions_query.json.gz",
+    DTS_ENDPOINT: "fiscaldata/operating_cash_balance.json.gz",
+}
 
 
 def sort_key(date_field: str, key: tuple[str, ...]) -> str:
@@ -31,10 +33,17 @@ def sort_key(date_field: str, key: tuple[str, ...]) -> str:
     return ",".join([date_field, *(k for k in key if k != date_field)])
 
 
-def fetch_pages(session: requests.Session, url: str, date_field: str, window: Window, source: str,
-                parser: Callable[[pl.DataFrame], pl.DataFrame], fields: list[str],
-                on_page: Callable[[int, int], None] | None = None,
-                key: tuple[str, ...] = ()) -> tuple[pl.DataFrame, list[str]]:
+def fetch_pages(
+    session: requests.Session,
+    url: str,
+    date_field: str,
+    window: Window,
+    source: str,
+    parser: Callable[[pl.DataFrame], pl.DataFrame],
+    fields: list[str],
+    on_page: Callable[[int, int], None] | None = None,
+    key: tuple[str, ...] = (),
+) -> tuple[pl.DataFrame, list[str]]:
     """Every page of one endpoint filtered to the window on `date_field`, sorted by the unique `key`, parsed page by
     page and stacked; follows `links.next` (and stops at `meta.total-pages`).
 
@@ -44,17 +53,21 @@ def fetch_pages(session: requests.Session, url: str, date_field: str, window: Wi
     if window.start:
         clauses.insert(0, f"{date_field}:gte:{window.start.isoformat()}")
     fields = [*fields, *(k for k in key if k not in fields)]
-    params = {"fields": ",".join(fields), "filter": ",".join(clauses), "sort": sort_key(date_field, key),
-              "page[size]": str(PAGE_SIZE)}
+    params = {
+        "fields": ",".join(fields),
+        "filter": ",".join(clauses),
+        "sort": sort_key(date_field, key),
+        "page[size]": str(PAGE_SIZE),
+    }
     frames: list[pl.DataFrame] = []
     urls: list[str] = []
     number: int | None = 1
     while number is not None and len(urls) < MAX_PAGES:
-        body, final_url = get_bytes(session, url, {**params, "page[number]": str(number)}, source=source,
-                                    expect="json")
+        body, final_url = get_bytes(session, url, {**params, "page[number]": str(number)}, source=source, expect="json")
         page, meta = parse_or_raise(parse.parse_fiscal_page, body, source=source, url=final_url)
-        frames.append(parse_or_raise(parser, page, source=source, url=final_url)
-                      .with_columns(source_url=pl.lit(final_url)))
+        frames.append(
+            parse_or_raise(parser, page, source=source, url=final_url).with_columns(source_url=pl.lit(final_url))
+        )
         urls.append(final_url)
         pages = int(meta.get("total-pages") or 1)
         if on_page:
@@ -85,13 +98,23 @@ def fetch_dts(session: requests.Session, request: FetchRequest) -> Batch:
     return _fetch(session, request, DTS_ENDPOINT, parse.parse_operating_cash_balance)
 
 
-def _fetch(session: requests.Session, request: FetchRequest, endpoint: str,
-           parser: Callable[[pl.DataFrame], pl.DataFrame]) -> Batch:
+def _fetch(
+    session: requests.Session, request: FetchRequest, endpoint: str, parser: Callable[[pl.DataFrame], pl.DataFrame]
+) -> Batch:
     source = request.source
     progress = request.progress
     on_page = (lambda n, total: progress(f"{source.name}: page {n}/{total}")) if progress else None
-    frame, urls = fetch_pages(session, request.base_url + endpoint, source.dataset.date_column, request.window,
-                              source.name, parser, list(source.dataset.schema), on_page, key=source.dataset.key)
+    frame, urls = fetch_pages(
+        session,
+        request.base_url + endpoint,
+        source.dataset.date_column,
+        request.window,
+        source.name,
+        parser,
+        list(source.dataset.schema),
+        on_page,
+        key=source.dataset.key,
+    )
     return Batch(source.name, source.dataset.name, frame, urls, {"*": request.window})
 
 
@@ -102,8 +125,7 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     if endpoint not in REPLAY_FILES:
         return call.not_found()
     source = next(s for s in SOURCES.values() if s.endpoint and resolve(s.endpoint) == endpoint)
-    body = fiscal_response(call, REPLAY_FILES[endpoint], auctions=endpoint == AUCTIONS_ENDPOINT,
-                           release=source.release)
+    body = fiscal_response(call, REPLAY_FILES[endpoint], auctions=endpoint == AUCTIONS_ENDPOINT, release=source.release)
     return 200, json.dumps(body, separators=(",", ":")).encode(), "application/json"
 
 

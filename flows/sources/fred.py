@@ -37,8 +37,9 @@ class SeriesError(SourceError):
     """One FRED series could not be fetched (unknown series, bad payload) while the host itself answers."""
 
 
-def fetch_fredgraph(session: requests.Session, series_id: str, window: Window,
-                    url: str = FREDGRAPH_URL) -> tuple[pl.DataFrame, str]:
+def fetch_fredgraph(
+    session: requests.Session, series_id: str, window: Window, url: str = FREDGRAPH_URL
+) -> tuple[pl.DataFrame, str]:
     """One series from the keyless CSV download, observations in [window.start, window.end]."""
     params = {"id": series_id, "coed": window.end.isoformat()}
     if window.start:
@@ -48,8 +49,9 @@ def fetch_fredgraph(session: requests.Session, series_id: str, window: Window,
     except SourceError as exc:
         if exc.cause.startswith("HTTP 403"):
             # fredgraph.csv turns programmatic clients away at times (2026 reports); the API with a key does not.
-            raise SourceError(SOURCE, exc.url, f"fredgraph.csv refused the keyless download (HTTP 403); "
-                              f"{KEY_HELP}") from None
+            raise SourceError(
+                SOURCE, exc.url, f"fredgraph.csv refused the keyless download (HTTP 403); {KEY_HELP}"
+            ) from None
         if exc.cause.startswith(("HTTP 400", "HTTP 404")):
             raise SeriesError(SOURCE, exc.url, exc.cause) from None
         raise
@@ -57,8 +59,9 @@ def fetch_fredgraph(session: requests.Session, series_id: str, window: Window,
     return frame, final_url
 
 
-def fetch_api(session: requests.Session, series_id: str, window: Window, api_key: str,
-              base_url: str = FRED_API_URL) -> tuple[pl.DataFrame, str, str]:
+def fetch_api(
+    session: requests.Session, series_id: str, window: Window, api_key: str, base_url: str = FRED_API_URL
+) -> tuple[pl.DataFrame, str, str]:
     """One series through the FRED API: returns (observations, URL, units read from the series metadata)."""
     base = {"series_id": series_id, "api_key": api_key, "file_type": "json"}
     meta_body, meta_url = _api_get(session, base_url, "series", base, api_key)
@@ -109,8 +112,9 @@ def fetch_fred(session: requests.Session, request: FetchRequest) -> Batch:
     return batch
 
 
-def _api_get(session: requests.Session, base_url: str, endpoint: str, params: dict[str, str],
-             api_key: str) -> tuple[bytes, str]:
+def _api_get(
+    session: requests.Session, base_url: str, endpoint: str, params: dict[str, str], api_key: str
+) -> tuple[bytes, str]:
     """GET a FRED API endpoint; an error body (`error_code`/`error_message`) becomes FRED's own message, key
     redacted: a key problem fails FRED as a whole, anything else (unknown series) that series alone."""
     try:
@@ -121,8 +125,11 @@ def _api_get(session: requests.Session, base_url: str, endpoint: str, params: di
             raise
         message = message.replace(api_key, "REDACTED") if api_key else message
         if "api_key" in message:
-            raise SourceError(SOURCE, exc.url, f"FRED rejected the API key ({message}); check FRED_API_KEY or "
-                              "unset it to use keyless downloads") from None
+            raise SourceError(
+                SOURCE,
+                exc.url,
+                f"FRED rejected the API key ({message}); check FRED_API_KEY or unset it to use keyless downloads",
+            ) from None
         if exc.transient:
             raise SourceError(SOURCE, exc.url, f"FRED said: {message}", transient=True) from None
         raise SeriesError(SOURCE, exc.url, f"FRED said: {message}") from None
@@ -145,9 +152,13 @@ class UnitChangeError(ValueError):
     """A FRED series changed scale without saying so: landing it would mix units."""
 
 
-def check_units(con: duckdb.DuckDBPyConnection, request: FetchRequest, frame: pl.DataFrame,
-                refetch: Callable[[list[str]], pl.DataFrame],
-                log: logging.Logger | logging.LoggerAdapter) -> pl.DataFrame:
+def check_units(
+    con: duckdb.DuckDBPyConnection,
+    request: FetchRequest,
+    frame: pl.DataFrame,
+    refetch: Callable[[list[str]], pl.DataFrame],
+    log: logging.Logger | logging.LoggerAdapter,
+) -> pl.DataFrame:
     """Refuse an undeclared scale change; a declared one (units string changed) revises the whole series: its full
     history is fetched again (`refetch(series) -> frame`) so core never mixes units."""
     if frame.is_empty():
@@ -161,7 +172,8 @@ def check_units(con: duckdb.DuckDBPyConnection, request: FetchRequest, frame: pl
         raise UnitChangeError(
             f"{row['series_id']}: new values are {row['median_ratio']:,.0f}x the held ones on the same dates while "
             f"both are declared '{row['new_units']}'; not landed. Update units in warehouse/seeds/fred_series.csv "
-            f"and run `qtwatch run --source fred --full-refresh`")
+            f"and run `qtwatch run --source fred --full-refresh`"
+        )
     declared = changes.filter(pl.col("kind") == "declared")["series_id"].to_list()
     if not declared:
         return frame
@@ -190,14 +202,16 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
         return call.not_found()
     series = call.query.get("id", "")
     if series in not_recorded(call.root):  # the snapshot has no recording: no observations, never invented ones
-        log.warning("fred: %s is not recorded in the replay snapshot (replay/PROVENANCE.md): no observations",
-                    series)
+        log.warning("fred: %s is not recorded in the replay snapshot (replay/PROVENANCE.md): no observations", series)
         return 200, f"observation_date,{series}\n".encode(), "text/csv"
     text = (call.root / "fred" / "fredgraph" / f"{series}.csv").read_text()
     low = date_or_none(call.query.get("cosd"))
     release = series_release(series)
-    return 200, filter_dated_csv(text, low, call.upper(call.query.get("coed")),
-                                 lambda day: call.published(day, release)), "text/csv"
+    return (
+        200,
+        filter_dated_csv(text, low, call.upper(call.query.get("coed")), lambda day: call.published(day, release)),
+        "text/csv",
+    )
 
 
 def not_recorded(root: Path) -> dict[str, str]:
@@ -220,8 +234,10 @@ def _replay_api(call: ReplayCall) -> tuple[int, bytes, str]:
     if not key:
         return _api_error(f"Bad Request.  Variable api_key is not set.  {_KEY_HINT}")
     if not _KEY_SHAPE.match(key):
-        return _api_error("Bad Request.  The value for variable api_key is not a 32 character alpha-numeric "
-                          f"lower-case string.  {_KEY_HINT}")
+        return _api_error(
+            "Bad Request.  The value for variable api_key is not a 32 character alpha-numeric "
+            f"lower-case string.  {_KEY_HINT}"
+        )
     if call.query.get("file_type") != "json":
         return _api_error("Bad Request.  qtwatch's replay serves file_type=json only.")
     series = call.query.get("series_id", "")
@@ -243,9 +259,16 @@ def _api_error(message: str) -> tuple[int, bytes, str]:
 
 def _series_meta(entry: dict[str, str], call: ReplayCall) -> dict[str, str]:
     day = (call.as_of or date.today()).isoformat()
-    return {"id": entry["series_id"], "realtime_start": day, "realtime_end": day, "title": entry["title"],
-            "frequency": entry["frequency"].capitalize(), "units": API_UNITS.get(entry["series_id"], entry["units"]),
-            "last_updated": f"{day} 07:01:06-05", "seasonal_adjustment_short": "NSA"}
+    return {
+        "id": entry["series_id"],
+        "realtime_start": day,
+        "realtime_end": day,
+        "title": entry["title"],
+        "frequency": entry["frequency"].capitalize(),
+        "units": API_UNITS.get(entry["series_id"], entry["units"]),
+        "last_updated": f"{day} 07:01:06-05",
+        "seasonal_adjustment_short": "NSA",
+    }
 
 
 def _observations(path: Path, call: ReplayCall, unrecorded: bool = False) -> dict:
@@ -254,33 +277,68 @@ def _observations(path: Path, call: ReplayCall, unrecorded: bool = False) -> dic
     low = date_or_none(call.query.get("observation_start"))
     release = series_release(path.stem)
     text = f"observation_date,{path.stem}\n" if unrecorded else path.read_text()
-    rows = filter_dated_csv(text, low, call.upper(call.query.get("observation_end")),
-                            lambda day: call.published(day, release)).decode()
+    rows = filter_dated_csv(
+        text, low, call.upper(call.query.get("observation_end")), lambda day: call.published(day, release)
+    ).decode()
     day = (call.as_of or date.today()).isoformat()
-    observations = [{"realtime_start": day, "realtime_end": day, "date": line[:10], "value": line[11:] or "."}
-                    for line in rows.splitlines()[1:]]
-    return {"realtime_start": day, "realtime_end": day, "units": "lin", "output_type": 1, "file_type": "json",
-            "order_by": "observation_date", "sort_order": "asc", "count": len(observations), "offset": 0,
-            "limit": 100000, "observations": observations}
+    observations = [
+        {"realtime_start": day, "realtime_end": day, "date": line[:10], "value": line[11:] or "."}
+        for line in rows.splitlines()[1:]
+    ]
+    return {
+        "realtime_start": day,
+        "realtime_end": day,
+        "units": "lin",
+        "output_type": 1,
+        "file_type": "json",
+        "order_by": "observation_date",
+        "sort_order": "asc",
+        "count": len(observations),
+        "offset": 0,
+        "limit": 100000,
+        "observations": observations,
+    }
 
 
 # ------------------------------------------------------------------------------------------------ doctor's probe
 PROBE_SERIES = "WALCL"  # weekly, small, on every FRED mirror
 # Fields FRED's `series` metadata carries today (cassettes/fred/series_*.json): anything else is new.
-FRED_SERIES_FIELDS = frozenset({
-    "id", "realtime_start", "realtime_end", "title", "observation_start", "observation_end", "frequency",
-    "frequency_short", "units", "units_short", "seasonal_adjustment", "seasonal_adjustment_short", "last_updated",
-    "popularity", "notes", "group_popularity"})
+FRED_SERIES_FIELDS = frozenset(
+    {
+        "id",
+        "realtime_start",
+        "realtime_end",
+        "title",
+        "observation_start",
+        "observation_end",
+        "frequency",
+        "frequency_short",
+        "units",
+        "units_short",
+        "seasonal_adjustment",
+        "seasonal_adjustment_short",
+        "last_updated",
+        "popularity",
+        "notes",
+        "group_popularity",
+    }
+)
 
 
 def probe(source: Source, api_key: str | None, today: date) -> Probe:
     """With a key: the API's `series` metadata of WALCL (checks the key too); keyless: two weeks of fredgraph.csv."""
     if api_key:
-        return Probe(source.http.base_url_setting, "series", {"series_id": PROBE_SERIES, "api_key": api_key,
-                                                               "file_type": "json"}, "json", _inspect_meta)
+        return Probe(
+            source.http.base_url_setting,
+            "series",
+            {"series_id": PROBE_SERIES, "api_key": api_key, "file_type": "json"},
+            "json",
+            _inspect_meta,
+        )
     refused = {403: f"fredgraph.csv refused the keyless download (HTTP 403); {KEY_HELP}"}
-    return Probe("fredgraph_url", "", {"id": PROBE_SERIES, "cosd": probe_window(today)[0]}, "csv", _inspect_graph,
-                 refused)
+    return Probe(
+        "fredgraph_url", "", {"id": PROBE_SERIES, "cosd": probe_window(today)[0]}, "csv", _inspect_graph, refused
+    )
 
 
 def _inspect_graph(body: bytes, check: Check) -> None:

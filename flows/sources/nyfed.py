@@ -26,8 +26,11 @@ RP_PATH = "rp/results/search.json"
 def fetch_rates(session: requests.Session, request: FetchRequest) -> Batch:
     """All reference rates, one row per (rate type, effective date), with percentiles and volumes."""
     batch = _fetch(session, request, RATES_PATH, "csv", parse.parse_reference_rates_csv)
-    note_drift(request.source.name, unknown_fields(batch.frame, parse.KNOWN_UNMODELLED_RATE_FIELDS),
-               parse.unknown_rate_types(batch.frame))
+    note_drift(
+        request.source.name,
+        unknown_fields(batch.frame, parse.KNOWN_UNMODELLED_RATE_FIELDS),
+        parse.unknown_rate_types(batch.frame),
+    )
     return batch
 
 
@@ -50,15 +53,15 @@ def note_drift(source: str, fields: list[str], rate_types: list[str]) -> None:
         run_logger().warning("%s: %s", source, "; ".join(parts))
 
 
-def _fetch(session: requests.Session, request: FetchRequest, path: str, expect: str,
-           parser: Callable[[bytes], pl.DataFrame]) -> Batch:
+def _fetch(
+    session: requests.Session, request: FetchRequest, path: str, expect: str, parser: Callable[[bytes], pl.DataFrame]
+) -> Batch:
     """One NY Fed search request over the window, parsed, each row carrying the request URL."""
     source, window = request.source, request.window
     params = {"startDate": (window.start or source.history_start).isoformat(), "endDate": window.end.isoformat()}
     body, url = get_bytes(session, request.base_url + path, params, source=source.name, expect=expect)
     frame = parse_or_raise(parser, body, source=source.name, url=url)
-    return Batch(source.name, source.dataset.name, frame.with_columns(source_url=pl.lit(url)), [url],
-                 {"*": window})
+    return Batch(source.name, source.dataset.name, frame.with_columns(source_url=pl.lit(url)), [url], {"*": window})
 
 
 # ------------------------------------------------------------------------------------------------------ replay
@@ -72,15 +75,25 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
     low, high = date_or_none(call.query.get("startDate")) or date.min, call.upper(call.query.get("endDate"))
     if call.path == RATES_PATH:
         header, *rows = (call.root / "nyfed" / "rates_all.csv").read_text().splitlines()
-        kept = [r for r in rows if r.strip(",") and low <= (day := us_date(r.split(",", 1)[0])) <= high
-                and call.published(day, release_of(SOURCES["nyfed_rates"], r.split(",", 2)[1]))]
+        kept = [
+            r
+            for r in rows
+            if r.strip(",")
+            and low <= (day := us_date(r.split(",", 1)[0])) <= high
+            and call.published(day, release_of(SOURCES["nyfed_rates"], r.split(",", 2)[1]))
+        ]
         return 200, ("\n".join([header, *kept, "," * header.count(",")])).encode(), "text/csv"
     if call.path == RP_PATH:
         operations = call.json_gz("nyfed/rp_operations.json.gz")["repo"]["operations"]
         release = SOURCES["nyfed_repo"].release
         wanted = call.query.get("operationTypes")
-        ops = [op for op in operations if low <= (day := date.fromisoformat(op["operationDate"])) <= high
-               and call.published(day, release) and _matches_type(op, wanted)]
+        ops = [
+            op
+            for op in operations
+            if low <= (day := date.fromisoformat(op["operationDate"])) <= high
+            and call.published(day, release)
+            and _matches_type(op, wanted)
+        ]
         return 200, json.dumps({"repo": {"operations": ops}}).encode(), "application/json"
     return call.not_found()
 
@@ -93,21 +106,23 @@ def _matches_type(op: dict, wanted: str | None) -> bool:
 def probe_rates(source: Source, api_key: str | None, today: date) -> Probe:  # noqa: ARG001 - no key
     """The last two weeks of every reference rate (a few dozen CSV rows)."""
     start, end = probe_window(today)
-    return Probe(source.http.base_url_setting, RATES_PATH, {"startDate": start, "endDate": end}, "csv",
-                 _inspect_rates)
+    return Probe(source.http.base_url_setting, RATES_PATH, {"startDate": start, "endDate": end}, "csv", _inspect_rates)
 
 
 def probe_operations(source: Source, api_key: str | None, today: date) -> Probe:  # noqa: ARG001 - no key
     """The last two weeks of repo and reverse repo operations."""
     start, end = probe_window(today)
-    return Probe(source.http.base_url_setting, RP_PATH, {"startDate": start, "endDate": end}, "json",
-                 _inspect_operations)
+    return Probe(
+        source.http.base_url_setting, RP_PATH, {"startDate": start, "endDate": end}, "json", _inspect_operations
+    )
 
 
 def _inspect_rates(body: bytes, check: Check) -> None:
     frame = parse.parse_reference_rates_csv(body)
-    check.new = [*parse.unknown_fields(frame, parse.KNOWN_UNMODELLED_RATE_FIELDS),
-                 *(f"rate type {t}" for t in parse.unknown_rate_types(frame))]
+    check.new = [
+        *parse.unknown_fields(frame, parse.KNOWN_UNMODELLED_RATE_FIELDS),
+        *(f"rate type {t}" for t in parse.unknown_rate_types(frame)),
+    ]
     check.note = f"{frame.height} rows, rate types {', '.join(sorted(frame['rate_type'].unique()))}"
 
 

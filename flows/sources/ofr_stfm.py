@@ -33,10 +33,12 @@ def fetch_ofr(session: requests.Session, request: FetchRequest) -> Batch:
     source, window = request.source, request.window
     frames, urls = [], []
     for mnemonic in parse.MNEMONICS:
-        params = {"mnemonic": mnemonic, "start_date": (window.start or source.history_start).isoformat(),
-                  "end_date": window.end.isoformat()}
-        body, url = get_bytes(session, request.base_url + TIMESERIES_PATH, params, source=source.name,
-                              expect="json")
+        params = {
+            "mnemonic": mnemonic,
+            "start_date": (window.start or source.history_start).isoformat(),
+            "end_date": window.end.isoformat(),
+        }
+        body, url = get_bytes(session, request.base_url + TIMESERIES_PATH, params, source=source.name, expect="json")
         frame = parse_or_raise(parse.parse_timeseries_json, body, mnemonic, source=source.name, url=url)
         frames.append(frame.with_columns(source_url=pl.lit(url)))
         urls.append(url)
@@ -60,8 +62,11 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
         return 200, b"[]", "application/json"
     low, high = date_or_none(call.query.get("start_date")) or date.min, call.upper(call.query.get("end_date"))
     release = release_of(SOURCES["ofr_stfm"], parse.split_mnemonic(mnemonic)["vintage"])
-    kept = [pair for pair in json.loads(path.read_bytes())
-            if low <= (day := date.fromisoformat(pair[0])) <= high and call.published(day, release)]
+    kept = [
+        pair
+        for pair in json.loads(path.read_bytes())
+        if low <= (day := date.fromisoformat(pair[0])) <= high and call.published(day, release)
+    ]
     return 200, json.dumps(kept).encode(), "application/json"
 
 
@@ -69,8 +74,13 @@ def replay(call: ReplayCall) -> tuple[int, bytes, str]:
 def probe(source: Source, api_key: str | None, today: date) -> Probe:  # noqa: ARG001 - no key
     """The last two weeks of one repo series (the DVP overnight rate, preliminary)."""
     start, _ = probe_window(today)
-    return Probe(source.http.base_url_setting, TIMESERIES_PATH, {"mnemonic": PROBE_MNEMONIC, "start_date": start},
-                 "json", _inspect)
+    return Probe(
+        source.http.base_url_setting,
+        TIMESERIES_PATH,
+        {"mnemonic": PROBE_MNEMONIC, "start_date": start},
+        "json",
+        _inspect,
+    )
 
 
 def _inspect(body: bytes, check: Check) -> None:

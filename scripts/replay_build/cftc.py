@@ -33,7 +33,7 @@ GAPS: dict[int, str] = {
     2023: "2023-10-17..2023-12-26 missing (downloaded 2023-10-12)",
     2024: "2024-06-18..2024-12-31 missing (downloaded mid-June 2024)",
     2025: "2025-05-06..2025-12-30 missing (downloaded early May 2025); no other public recording of these weeks was "
-          "found",
+    "found",
 }
 TREASURY_CODES = ("042601", "044601", "043602", "043607", "020601", "020604")
 MEMBER = "FinFutYY.txt"
@@ -88,9 +88,18 @@ def _build_year(real_dir: Path, out_dir: Path, year: int, rel: str) -> dict:
     (out_dir / target).write_bytes(zip_bytes(header + b"".join(rows)))
     dates = sorted({_field(row, DATE_FIELD) for row in rows})
     endings = "CRLF" if header.endswith(b"\r\n") else "LF"
-    notes = (f"Treasury rows only ({len(rows)} of the recorded file's market rows; codes {', '.join(TREASURY_CODES)}) "
-             f"with the recorded header, lines byte for byte ({endings} as recorded), {len(dates)} report dates")
+    notes = (
+        f"Treasury rows only ({len(rows)} of the recorded file's market rows; codes {', '.join(TREASURY_CODES)}) "
+        f"with the recorded header, lines byte for byte ({endings} as recorded), {len(dates)} report dates"
+    )
     if year in GAPS:
         notes += f"; {GAPS[year]}"
-    return {"file": target, "source": "cftc", "recorded_from": [rel], "rows": len(rows), "first_date": dates[0],
-            "last_date": dates[-1], "notes": notes}
+    return {
+        "file": target,
+        "source": "cftc",
+        "recorded_from": [rel],
+        "rows": len(rows),
+        "first_date": dates[0],
+        "last_date": dates[-1],
+        "notes": notes,
+    }

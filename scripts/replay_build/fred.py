@@ -33,8 +33,10 @@ RECORDINGS: dict[str, tuple[str, ...]] = {
     "T10Y2Y": ("fred/fredgraph/qie2003/T10Y2Y.csv",),
     # SOFR averages and index (issue 22): no long public recording; one contiguous run each (the FRED suite refuses
     # a gap beyond a business week inside a daily series), the other real values stay in recordings/ as test evidence.
-    "SOFR30DAYAVG": ("recordings/fred/massey007/SOFR30DAYAVG.csv",
-                     "recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR30DAYAVG"),
+    "SOFR30DAYAVG": (
+        "recordings/fred/massey007/SOFR30DAYAVG.csv",
+        "recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR30DAYAVG",
+    ),
     "SOFR90DAYAVG": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR90DAYAVG",),
     "SOFR180DAYAVG": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFR180DAYAVG",),
     "SOFRINDEX": ("recordings/nyfed/pages/sofr-avg-ind_print-page_2020-03-06_2020-04-09.csv#SOFRINDEX",),
@@ -46,8 +48,21 @@ RECORDINGS: dict[str, tuple[str, ...]] = {
 # (tests/fixtures/h41/).
 NOT_RECORDED: dict[str, str] = {
     series: "H.4.1 Wednesday-level factor line: no committed fredgraph.csv download found in public repositories"
-    for series in ("WRBWFRBL", "WTFSRFL", "WTFORBAFL", "WSHOBL", "WSHONBNL", "WSHONBIIL", "WSHOICL", "WORAL",
-                   "WLCFLL", "WCICL", "WLRRAL", "WLRRAFOIAL", "WLRRAOL")
+    for series in (
+        "WRBWFRBL",
+        "WTFSRFL",
+        "WTFORBAFL",
+        "WSHOBL",
+        "WSHONBNL",
+        "WSHONBIIL",
+        "WSHOICL",
+        "WORAL",
+        "WLCFLL",
+        "WCICL",
+        "WLRRAL",
+        "WLRRAFOIAL",
+        "WLRRAOL",
+    )
 }
 # Decimals FRED publishes for the SOFR averages (5) and index (8): a pandas float artefact
 # ('1.5869799999999998') is rounded back to them; FRED's missing marker '.' becomes blank.
@@ -177,8 +192,13 @@ def build_series(real_dir: Path, out_dir: Path, series_id: str) -> dict:
     (out_dir / rel).write_text(render_fredgraph(series_id, values), newline="")
     dates = sorted(values)
     return {
-        "file": rel, "source": "fred", "recorded_from": [r.path for r in recordings], "rows": len(dates),
-        "first_date": dates[0], "last_date": dates[-1], "notes": _notes(series_id, recordings, added, values),
+        "file": rel,
+        "source": "fred",
+        "recorded_from": [r.path for r in recordings],
+        "rows": len(dates),
+        "first_date": dates[0],
+        "last_date": dates[-1],
+        "notes": _notes(series_id, recordings, added, values),
     }
 
 

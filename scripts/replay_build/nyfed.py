@@ -16,8 +16,14 @@ RATES_PIVOT = "nyfed/Jaggerxtrm/nyfed_reference_rates.csv"
 # SOFR search 2025-09-01..2026-09-18 with percentiles and volumes (cassettes/PROVENANCE.md, A-file by SHA-256).
 SOFR_SEARCH = "cassettes/nyfed/rates_secured_sofr_search_2025-09-01_2026-09-18_fetched-2026-09-18.json"
 # rates/all/search.csv columns filled from a search.json row (the others empty: not sent for SOFR).
-_SEARCH_COLUMNS = ("percentRate", "percentPercentile1", "percentPercentile25", "percentPercentile75",
-                   "percentPercentile99", "volumeInBillions")
+_SEARCH_COLUMNS = (
+    "percentRate",
+    "percentPercentile1",
+    "percentPercentile25",
+    "percentPercentile75",
+    "percentPercentile99",
+    "volumeInBillions",
+)
 RRP_OPS = "nyfed/Jaggerxtrm/nyfed_rrp_ops.csv"
 REPO_OPS = "nyfed/Jaggerxtrm/nyfed_repo_ops.csv"
 
@@ -27,13 +33,26 @@ _PANDAS_INT = re.compile(r"^(-?\d+)\.0$")
 
 # Recorded columns that are not API fields: the pandas index and the recorder's derived series.
 _DROPPED = {"date", "repo_change", "ma5_repo", "ma20_repo"}
-_INT_FIELDS = {"termCalenderDays", "participatingCpty", "acceptedCpty", "operationLimit",
-               "totalAmtSubmitted", "totalAmtAccepted"}
+_INT_FIELDS = {
+    "termCalenderDays",
+    "participatingCpty",
+    "acceptedCpty",
+    "operationLimit",
+    "totalAmtSubmitted",
+    "totalAmtAccepted",
+}
 _DATE_FIELDS = {"operationDate", "settlementDate", "maturityDate"}
 _LIST_FIELDS = {"details", "propositions"}
 # On a day whose operations the recorder summed, these are sums or concatenations without meaning for one record.
-_MEANINGLESS_WHEN_MERGED = {"termCalenderDays", "operationLimit", "participatingCpty", "acceptedCpty",
-                            "releaseTime", "closeTime", "lastUpdated"}
+_MEANINGLESS_WHEN_MERGED = {
+    "termCalenderDays",
+    "operationLimit",
+    "participatingCpty",
+    "acceptedCpty",
+    "releaseTime",
+    "closeTime",
+    "lastUpdated",
+}
 # String fields whose concatenation is a repetition of one value when the day's operations agree.
 _REPEATED_STRINGS = {"auctionStatus", "operationType", "operationMethod", "settlementType", "term"}
 _PART_WIDTH = {"operationDate": 10, "settlementDate": 10, "maturityDate": 10}
@@ -45,6 +64,7 @@ def _date_range(iso_dates: list[str]) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------- reference rates CSV
+
 
 def _us_date(iso: str) -> str:
     """ISO date -> the download's MM/DD/YYYY."""
@@ -65,8 +85,10 @@ def _pivot_rows(real_dir: Path, n_columns: int) -> list[list[str]]:
                 rate = record[column].strip()
                 if rate:  # a blank cell is a type not published that day (e.g. SOFR on Good Friday): no row
                     match = _PANDAS_INT.match(rate)
-                    rows.append([_us_date(record["date"]), rate_type, match.group(1) if match else rate]
-                                + [""] * (n_columns - 3))
+                    rows.append(
+                        [_us_date(record["date"]), rate_type, match.group(1) if match else rate]
+                        + [""] * (n_columns - 3)
+                    )
     return rows
 
 
@@ -92,8 +114,11 @@ def _search_rows(real_dir: Path, n_columns: int) -> list[list[str]]:
 def _check_agrees(rows: list[list[str]], body: list[str]) -> None:
     """Search rows on a date the download also holds must carry the same rate and percentiles."""
     held = {(r[0], r[1]): r[2:7] for r in csv.reader(body)}
-    clashes = [r[:2] for r in rows if (r[0], r[1]) in held
-               and [float(x) for x in held[r[0], r[1]] if x] != [float(x) for x in r[2:7] if x]]
+    clashes = [
+        r[:2]
+        for r in rows
+        if (r[0], r[1]) in held and [float(x) for x in held[r[0], r[1]] if x] != [float(x) for x in r[2:7] if x]
+    ]
     if clashes:
         raise ValueError(f"{SOFR_SEARCH} disagrees with {RATES_CSV} on {clashes[:5]}")
 
@@ -117,8 +142,12 @@ def build_rates(real_dir: Path, out_dir: Path) -> dict:
     (out_dir / rel).write_text("\n".join([header, *(line for _, line in lines), trailer]) + "\n", newline="")
     first, last = _date_range([d for d, _ in lines])
     return {
-        "file": rel, "source": "nyfed_rates", "recorded_from": [RATES_CSV, SOFR_SEARCH, RATES_PIVOT],
-        "rows": len(lines), "first_date": first, "last_date": last,
+        "file": rel,
+        "source": "nyfed_rates",
+        "recorded_from": [RATES_CSV, SOFR_SEARCH, RATES_PIVOT],
+        "rows": len(lines),
+        "first_date": first,
+        "last_date": last,
         "notes": f"{len(body)} rows of the recorded download as is; {len(searched)} SOFR rows of the SOFR search "
         f"download (rate, percentiles, volume as sent; {len(search) - len(searched)} dates the download also holds, "
         f"equal there, left to it); {len(extra)} rows re-expressed from the {RATES_PIVOT} pivot (rate only: "
@@ -128,6 +157,7 @@ def build_rates(real_dir: Path, out_dir: Path) -> dict:
 
 
 # ---------------------------------------------------------------- repo / reverse repo operations JSON
+
 
 def _n_operations(record: dict[str, str]) -> int:
     """How many API operations the recorder merged into this row (operation ids are 'RP mmddyy n')."""
@@ -139,7 +169,7 @@ def _collapse(value: str, n_ops: int, width: int | None) -> str | None:
     if n_ops == 1:
         return value
     size = width if width else (len(value) // n_ops if len(value) % n_ops == 0 else 0)
-    parts = {value[i:i + size] for i in range(0, len(value), size)} if size else set()
+    parts = {value[i : i + size] for i in range(0, len(value), size)} if size else set()
     return parts.pop() if len(parts) == 1 else None
 
 
@@ -200,16 +230,22 @@ def _gzip_json(obj: Any) -> bytes:
 def build_operations(real_dir: Path, out_dir: Path) -> dict:
     """Write `nyfed/rp_operations.json.gz` from the recorded RRP and repo rows, newest first."""
     rrp, repo = read_operations(real_dir, RRP_OPS), read_operations(real_dir, REPO_OPS)
-    operations = sorted(rrp + repo, key=lambda op: (op["operationDate"], op["operationType"], op["operationId"]),
-                        reverse=True)
+    operations = sorted(
+        rrp + repo, key=lambda op: (op["operationDate"], op["operationType"], op["operationId"]), reverse=True
+    )
     rel = "nyfed/rp_operations.json.gz"
     (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
     (out_dir / rel).write_bytes(_gzip_json({"repo": {"operations": operations}}))
     merged = [op for op in operations if op["operationId"].count("RP ") > 1]
     first, last = _date_range([op["operationDate"] for op in operations])
     return {
-        "file": rel, "source": "nyfed_repo", "recorded_from": [RRP_OPS, REPO_OPS], "rows": len(operations),
-        "first_date": first, "last_date": last, "notes": _operations_notes(rrp, repo, merged),
+        "file": rel,
+        "source": "nyfed_repo",
+        "recorded_from": [RRP_OPS, REPO_OPS],
+        "rows": len(operations),
+        "first_date": first,
+        "last_date": last,
+        "notes": _operations_notes(rrp, repo, merged),
     }
 
 

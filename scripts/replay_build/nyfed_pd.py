@@ -8,8 +8,13 @@ from pathlib import Path
 RECORDING = "cassettes/nyfed/pd_get_16-keyids_2021-12-01_2022-02-16-excerpt_fetched-2026-09-11.payload.json"
 # Lines of the NY Fed's primary-dealer history export kept by eleonorabjornberg/repo-market-model (see
 # tests/fixtures/nyfed/README.md): the positions key ids of seven weeks of 2025 and 2026, committed in the checkout.
-EXPORT_EXTRACT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "nyfed" / (
-    "pd_positions_export_extract_2025-03-26_2026-04-08.csv")
+EXPORT_EXTRACT = (
+    Path(__file__).resolve().parents[2]
+    / "tests"
+    / "fixtures"
+    / "nyfed"
+    / ("pd_positions_export_extract_2025-03-26_2026-04-08.csv")
+)
 TARGET = "nyfed/pd_get.json"
 
 
@@ -35,12 +40,22 @@ def build(real_dir: Path, out_dir: Path) -> list[dict]:
     dates = sorted({r["asofdate"] for r in rows})
     keyids = sorted({r["keyid"] for r in rows})
     suppressed = sum(r["value"] == "*" for r in rows)
-    notes = (f"the recorder's 16 `pd/get/{{keyid}}.json` bodies (class B excerpt: weeks 2021-12-01..2022-02-16) and "
-             "the 14 positions key ids (bills, FRNs, coupon and TIPS buckets, total) of 2025-03-26..04-16 and "
-             "2026-03-25..04-08 from a public copy of the NY Fed history export (tests/fixtures/nyfed/README.md), "
-             f"merged into the one body `pd/get/{{K1_K2_...}}.json` returns; {len(keyids)} key ids, {suppressed} "
-             "suppressed cells kept as \"*\"; no week between 2022-02-16 and 2025-03-26 nor between 2025-04-16 and "
-             "2026-03-25; financing and fails only in 2021-22")
-    return [{"file": TARGET, "source": "nyfed_pd", "recorded_from": [RECORDING, EXPORT_EXTRACT.name],
-             "rows": len(rows),
-             "first_date": dates[0], "last_date": dates[-1], "notes": notes}]
+    notes = (
+        f"the recorder's 16 `pd/get/{{keyid}}.json` bodies (class B excerpt: weeks 2021-12-01..2022-02-16) and "
+        "the 14 positions key ids (bills, FRNs, coupon and TIPS buckets, total) of 2025-03-26..04-16 and "
+        "2026-03-25..04-08 from a public copy of the NY Fed history export (tests/fixtures/nyfed/README.md), "
+        f"merged into the one body `pd/get/{{K1_K2_...}}.json` returns; {len(keyids)} key ids, {suppressed} "
+        'suppressed cells kept as "*"; no week between 2022-02-16 and 2025-03-26 nor between 2025-04-16 and '
+        "2026-03-25; financing and fails only in 2021-22"
+    )
+    return [
+        {
+            "file": TARGET,
+            "source": "nyfed_pd",
+            "recorded_from": [RECORDING, EXPORT_EXTRACT.name],
+            "rows": len(rows),
+            "first_date": dates[0],
+            "last_date": dates[-1],
+            "notes": notes,
+        }
+    ]

@@ -33,9 +33,13 @@ def target(mnemonic: str) -> str:
 
 def not_recorded() -> list[str]:
     """PROVENANCE.md lines for the mnemonics qtwatch asks for that no recording holds."""
-    return [f"- OFR `{m}`: not recorded (no committed `series/timeseries` body found in public repositories; "
-            "eleonorabjornberg/repo-market-model records the overnight/open volumes `*_TV_OO-F`, not the totals; the "
-            "replay answers `[]`)" for m in MNEMONICS if m not in RECORDINGS]
+    return [
+        f"- OFR `{m}`: not recorded (no committed `series/timeseries` body found in public repositories; "
+        "eleonorabjornberg/repo-market-model records the overnight/open volumes `*_TV_OO-F`, not the totals; the "
+        "replay answers `[]`)"
+        for m in MNEMONICS
+        if m not in RECORDINGS
+    ]
 
 
 def build(real_dir: Path, out_dir: Path) -> list[dict]:  # noqa: ARG001 - the recordings are committed with qtwatch
@@ -47,10 +51,17 @@ def build(real_dir: Path, out_dir: Path) -> list[dict]:  # noqa: ARG001 - the re
         pairs = json.loads(body)
         (out_dir / target(mnemonic)).write_bytes(body)
         nulls = sum(value is None for _, value in pairs)
-        entries.append({
-            "file": target(mnemonic), "source": "ofr_stfm", "recorded_from": [rel], "rows": len(pairs),
-            "first_date": pairs[0][0], "last_date": pairs[-1][0],
-            "notes": f"the recorded `series/timeseries?mnemonic={mnemonic}` body from 2025-06-02 to its end, byte for "
-                     f"byte (its earlier pairs not copied); {nulls} null values (days the OFR publishes no "
-                     "rate) kept null"})
+        entries.append(
+            {
+                "file": target(mnemonic),
+                "source": "ofr_stfm",
+                "recorded_from": [rel],
+                "rows": len(pairs),
+                "first_date": pairs[0][0],
+                "last_date": pairs[-1][0],
+                "notes": f"the recorded `series/timeseries?mnemonic={mnemonic}` body from 2025-06-02 to its end, "
+                f"byte for byte (its earlier pairs not copied); {nulls} null values (days the OFR publishes no "
+                "rate) kept null",
+            }
+        )
     return entries

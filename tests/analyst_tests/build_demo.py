@@ -64,8 +64,9 @@ def main(work: Path) -> None:
     from prefect.testing.utilities import prefect_test_harness
 
     path = work / "qtwatch.duckdb"
-    os.environ.update(QTWATCH_WAREHOUSE=str(path), QTWATCH_REPLAY_DIR=str(REPLAY),
-                      QTWATCH_GX_DOCS_DIR=str(work / "gx_docs"))
+    os.environ.update(
+        QTWATCH_WAREHOUSE=str(path), QTWATCH_REPLAY_DIR=str(REPLAY), QTWATCH_GX_DOCS_DIR=str(work / "gx_docs")
+    )
     with prefect_test_harness(server_startup_timeout=180):  # 2 shared cores: the default 30 s is not always enough
         first = _run(FIRST_AS_OF)
         procs = _start_readers(path, work)
@@ -76,8 +77,7 @@ def main(work: Path) -> None:
             time.sleep(0.5)  # let every reader open the newly published file at least once
         finally:
             readers = _stop_readers(procs, work)
-    report = {"first": first, "second": second, "readers": readers, "load_started": started,
-              "load_finished": finished}
+    report = {"first": first, "second": second, "readers": readers, "load_started": started, "load_finished": finished}
     (work / "report.json").write_text(json.dumps(report))
 
 

@@ -31,16 +31,33 @@ class Demo:
 def demo(tmp_path_factory) -> Demo:
     """Build the demo warehouse once per session (about 25 s)."""
     work = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, "PREFECT_HOME": tempfile.mkdtemp(prefix="qtwatch-analyst-prefect-"),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PYTHONPATH": str(ROOT)}
-    built = subprocess.run([sys.executable, str(BUILDER), str(work)], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=300, check=False)
+    env = {
+        **os.environ,
+        "PREFECT_HOME": tempfile.mkdtemp(prefix="qtwatch-analyst-prefect-"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    built = subprocess.run(
+        [sys.executable, str(BUILDER), str(work)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     report = work / "report.json"
     if built.returncode != 0 or not report.exists():
         pytest.fail(f"building the demo warehouse failed ({built.returncode}):\n{built.stderr[-3000:]}")
     data = json.loads(report.read_text())
-    return Demo(work / "qtwatch.duckdb", data["first"], data["second"], data["readers"], data["load_started"],
-                data["load_finished"])
+    return Demo(
+        work / "qtwatch.duckdb",
+        data["first"],
+        data["second"],
+        data["readers"],
+        data["load_started"],
+        data["load_finished"],
+    )
 
 
 @pytest.fixture(scope="session")

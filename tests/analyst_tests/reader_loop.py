@@ -17,8 +17,11 @@ from transforms.registry import DATASETS, source_of
 from warehouse.db import connect_readonly
 
 # sources the replay snapshot holds rows for (OFR has no public recording: its tables stay empty in the demo)
-RECORDED = {e["source"] for e in json.loads((Path(__file__).resolve().parents[2] / "replay" / "manifest.json")
-                                            .read_text()) if e.get("rows")}
+RECORDED = {
+    e["source"]
+    for e in json.loads((Path(__file__).resolve().parents[2] / "replay" / "manifest.json").read_text())
+    if e.get("rows")
+}
 
 # Marts that are rightly empty in a backtest before their first event: no reserve-management purchase round had been
 # announced before 2025-12-11, so the demo's first publish (as of 2025-06-30) has none.
@@ -36,12 +39,16 @@ def check(con) -> str:
     loads = _one(con, f"SELECT count(*) FROM meta.loads WHERE run_id = '{run_id}'")[0]
     assert loads == len(DATASETS) + len(MARTS), f"run {run_id} has {loads} loads"
     for d in DATASETS.values():
-        orphans = _one(con, f"SELECT count(*) FROM {d.raw_table} WHERE load_id NOT IN "
-                            "(SELECT load_id FROM meta.loads)")[0]
+        orphans = _one(
+            con, f"SELECT count(*) FROM {d.raw_table} WHERE load_id NOT IN (SELECT load_id FROM meta.loads)"
+        )[0]
         assert orphans == 0, f"{d.raw_table}: {orphans} rows whose load is not in meta.loads"
         keys = ", ".join(d.key)
-        core, distinct = _one(con, f"SELECT (SELECT count(*) FROM {d.core_table}), "
-                                   f"(SELECT count(*) FROM (SELECT DISTINCT {keys} FROM {d.raw_table}))")
+        core, distinct = _one(
+            con,
+            f"SELECT (SELECT count(*) FROM {d.core_table}), "
+            f"(SELECT count(*) FROM (SELECT DISTINCT {keys} FROM {d.raw_table}))",
+        )
         assert core == distinct, f"{d.core_table} has {core} rows for {distinct} keys in raw"
         assert distinct > 0 or source_of(d.name).name not in RECORDED, f"{d.raw_table} is empty"
     for mart in sorted(set(MARTS) - EMPTY_BEFORE_FIRST_EVENT):

@@ -29,7 +29,8 @@ def test_every_table_and_column_has_a_comment(con):
         "WHERE schema_name IN ? AND coalesce(trim(comment), '') = '' "
         "UNION ALL SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
         "WHERE schema_name IN ? AND coalesce(trim(comment), '') = '' ORDER BY 1",
-        [list(SCHEMAS), list(SCHEMAS)]).fetchall()
+        [list(SCHEMAS), list(SCHEMAS)],
+    ).fetchall()
     assert missing == []
 
 
@@ -45,8 +46,9 @@ def test_committed_dictionary_is_current(con):
 
 def test_dictionary_names_every_table_and_column(con):
     text = analyst.data_dictionary(con)
-    for schema, table, column in con.execute("SELECT schema_name, table_name, column_name FROM duckdb_columns() "
-                                             "WHERE schema_name IN ?", [list(SCHEMAS)]).fetchall():
+    for schema, table, column in con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE schema_name IN ?", [list(SCHEMAS)]
+    ).fetchall():
         section = text.split(f"### `{schema}.{table}`\n", 1)[1].split("\n### ", 1)[0]
         assert f"| `{column}` |" in section
 

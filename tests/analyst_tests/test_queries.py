@@ -61,8 +61,11 @@ def test_known_as_of_never_shows_a_later_observation(con):
 
 
 def test_cli_runs_a_query_file_to_csv(demo_path):
-    result = CliRunner().invoke(app, ["sql", "--file", "runoff_by_cap_regime", "--format", "csv",
-                                      "--warehouse", str(demo_path)], prog_name="qtwatch")
+    result = CliRunner().invoke(
+        app,
+        ["sql", "--file", "runoff_by_cap_regime", "--format", "csv", "--warehouse", str(demo_path)],
+        prog_name="qtwatch",
+    )
     assert result.exit_code == 0, result.output
     header, *rows = result.stdout.strip().splitlines()
     assert header.startswith("regime,episode,first_month")

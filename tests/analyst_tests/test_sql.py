@@ -33,18 +33,34 @@ def tiny(tmp_path) -> Path:
     """A small synthetic warehouse: one mart with rows, one empty mart."""
     path = tmp_path / "tiny.duckdb"
     with duckdb.connect(str(path)) as con:
-        con.execute("CREATE SCHEMA marts; CREATE TABLE marts.t (d DATE, x DOUBLE, s VARCHAR); "
-                    "INSERT INTO marts.t VALUES ('2025-01-01', 1.5, 'a'), ('2025-02-01', NULL, 'b'), "
-                    "('2025-03-01', 3.25, 'c'); CREATE TABLE marts.unbuilt (d DATE)")
+        con.execute(
+            "CREATE SCHEMA marts; CREATE TABLE marts.t (d DATE, x DOUBLE, s VARCHAR); "
+            "INSERT INTO marts.t VALUES ('2025-01-01', 1.5, 'a'), ('2025-02-01', NULL, 'b'), "
+            "('2025-03-01', 3.25, 'c'); CREATE TABLE marts.unbuilt (d DATE)"
+        )
     return path
 
 
 @pytest.mark.parametrize(
     "statement",
-    ["DELETE FROM marts.t", "ATTACH 'other.duckdb'", "COPY (SELECT 1) TO 'x.csv'", "INSTALL httpfs",
-     "SET threads = 1", "SET VARIABLE a = 1", "CREATE TABLE x AS SELECT 1", "DROP TABLE marts.t",
-     "UPDATE marts.t SET x = 0", "PRAGMA threads = 1", "CALL pragma_version()", "CHECKPOINT",
-     "EXPLAIN ANALYZE DELETE FROM marts.t", "EXPORT DATABASE 'dump'", "LOAD httpfs", "DETACH x"],
+    [
+        "DELETE FROM marts.t",
+        "ATTACH 'other.duckdb'",
+        "COPY (SELECT 1) TO 'x.csv'",
+        "INSTALL httpfs",
+        "SET threads = 1",
+        "SET VARIABLE a = 1",
+        "CREATE TABLE x AS SELECT 1",
+        "DROP TABLE marts.t",
+        "UPDATE marts.t SET x = 0",
+        "PRAGMA threads = 1",
+        "CALL pragma_version()",
+        "CHECKPOINT",
+        "EXPLAIN ANALYZE DELETE FROM marts.t",
+        "EXPORT DATABASE 'dump'",
+        "LOAD httpfs",
+        "DETACH x",
+    ],
 )
 def test_write_statements_are_refused_before_the_warehouse_is_opened(statement, tmp_path):
     result = sql(statement, "--warehouse", str(tmp_path / "absent.duckdb"))
@@ -58,10 +74,20 @@ def test_several_statements_are_refused():
         analyst.read_only_statement("SELECT 1; DELETE FROM marts.t")
 
 
-@pytest.mark.parametrize("statement", ["SELECT 1", "FROM marts.t", "WITH a AS (SELECT 1) SELECT * FROM a",
-                                       "DESCRIBE marts.t", "SHOW ALL TABLES", "SUMMARIZE marts.t", "EXPLAIN SELECT 1",
-                                       "EXPLAIN (FORMAT json) SELECT 1",
-                                       "-- a comment\nSELECT 1;\n"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT 1",
+        "FROM marts.t",
+        "WITH a AS (SELECT 1) SELECT * FROM a",
+        "DESCRIBE marts.t",
+        "SHOW ALL TABLES",
+        "SUMMARIZE marts.t",
+        "EXPLAIN SELECT 1",
+        "EXPLAIN (FORMAT json) SELECT 1",
+        "-- a comment\nSELECT 1;\n",
+    ],
+)
 def test_reads_are_allowed(statement, tiny):
     with duckdb.connect(str(tiny), read_only=True) as con:
         assert analyst.run_query(con, statement).height > 0
@@ -69,16 +95,24 @@ def test_reads_are_allowed(statement, tiny):
 
 @pytest.mark.parametrize(
     ("pair", "value"),
-    [("as_of=2025-06-30", date(2025, 6, 30)), ("n=5", 5), ("min_bn=1.5", 1.5), ("kind=Note", "Note"),
-     ("$start=2024-01-01", date(2024, 1, 1)), ("text= spaced ", "spaced")],
+    [
+        ("as_of=2025-06-30", date(2025, 6, 30)),
+        ("n=5", 5),
+        ("min_bn=1.5", 1.5),
+        ("kind=Note", "Note"),
+        ("$start=2024-01-01", date(2024, 1, 1)),
+        ("text= spaced ", "spaced"),
+    ],
     ids=["date", "int", "float", "text", "dollar-prefix", "stripped"],
 )
 def test_params_are_typed(pair, value):
     assert analyst.parse_params([pair]) == {pair.split("=")[0].lstrip("$"): value}
 
 
-@pytest.mark.parametrize(("pair", "message"), [("as_of=2025-13-01", "not a valid date"),
-                                               ("novalue", "is not name=value"), ("bad name=1", "is not name=value")])
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [("as_of=2025-13-01", "not a valid date"), ("novalue", "is not name=value"), ("bad name=1", "is not name=value")],
+)
 def test_bad_params_say_why(pair, message):
     with pytest.raises(analyst.QueryError, match=message):
         analyst.parse_params([pair])
@@ -87,22 +121,29 @@ def test_bad_params_say_why(pair, message):
 def test_named_placeholders_are_bound_not_formatted(tiny):
     hostile = "x'; DROP TABLE marts.t; --"
     with duckdb.connect(str(tiny), read_only=True) as con:
-        frame = analyst.run_query(con, "SELECT $s AS s, count(*) AS n FROM marts.t WHERE d >= $d",
-                                  {"s": hostile, "d": date(2025, 2, 1)})
+        frame = analyst.run_query(
+            con, "SELECT $s AS s, count(*) AS n FROM marts.t WHERE d >= $d", {"s": hostile, "d": date(2025, 2, 1)}
+        )
     assert frame.rows() == [(hostile, 2)]
 
 
 def test_getvariable_params_are_set_as_variables(tiny):
     with duckdb.connect(str(tiny), read_only=True) as con:
-        frame = analyst.run_query(con, "SELECT s FROM marts.t WHERE d >= coalesce(getvariable('since')::DATE, "
-                                       "DATE '2000-01-01') ORDER BY d", {"since": date(2025, 3, 1)})
+        frame = analyst.run_query(
+            con,
+            "SELECT s FROM marts.t WHERE d >= coalesce(getvariable('since')::DATE, DATE '2000-01-01') ORDER BY d",
+            {"since": date(2025, 3, 1)},
+        )
     assert frame["s"].to_list() == ["c"]
 
 
 @pytest.mark.parametrize(
     ("statement", "params", "message"),
-    [("SELECT $a", {}, "needs --param a=VALUE"), ("SELECT 1", {"a": 1}, "--param a is not used"),
-     ("SELECT ?", {}, "named placeholders")],
+    [
+        ("SELECT $a", {}, "needs --param a=VALUE"),
+        ("SELECT 1", {"a": 1}, "--param a is not used"),
+        ("SELECT ?", {}, "named placeholders"),
+    ],
     ids=["missing", "unused", "positional"],
 )
 def test_param_mismatches_are_explained(statement, params, message, tiny):
@@ -196,8 +237,15 @@ def test_a_shell_that_cannot_open_the_file_is_explained(tiny, tmp_path, monkeypa
 
 
 def test_analyst_commands_import_nothing_heavy():
-    code = ("import sys, qtwatch.analyst_commands; "
-            "print(sorted(m for m in ('duckdb', 'polars', 'prefect', 'great_expectations') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    code = (
+        "import sys, qtwatch.analyst_commands; "
+        "print(sorted(m for m in ('duckdb', 'polars', 'prefect', 'great_expectations') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
     assert out.stdout.strip() == "[]"

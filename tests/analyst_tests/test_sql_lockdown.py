@@ -64,16 +64,20 @@ def test_select_cannot_reach_the_network(tiny, local_server) -> None:
     assert local_server.log == []  # refused before any request left the process
 
 
-@pytest.mark.parametrize("statement", [
-    "SELECT * FROM read_text('/proc/self/environ')",
-    "COPY marts.t TO '{tmp}/leak.csv'",
-    "INSTALL httpfs",
-    "LOAD httpfs",
-    "SET enable_external_access = true",
-    "RESET enable_external_access",
-    "ATTACH '{tmp}/other.duckdb' AS other",
-    "SELECT * FROM glob('/*')",
-], ids=["read_text", "copy_to", "install", "load", "set", "reset", "attach", "glob"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT * FROM read_text('/proc/self/environ')",
+        "COPY marts.t TO '{tmp}/leak.csv'",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "RESET enable_external_access",
+        "ATTACH '{tmp}/other.duckdb' AS other",
+        "SELECT * FROM glob('/*')",
+    ],
+    ids=["read_text", "copy_to", "install", "load", "set", "reset", "attach", "glob"],
+)
 def test_the_connection_itself_refuses_escapes(tiny, tmp_path, statement) -> None:
     """Even past the statement guard (e.g. another caller of connect_readonly), DuckDB refuses each escape."""
     with connect_readonly(tiny) as con, pytest.raises(duckdb.Error):
@@ -92,7 +96,18 @@ def test_an_https_read_installs_no_extension(tiny, tmp_path) -> None:
 
 
 def test_warehouse_queries_and_variables_still_work(tiny) -> None:
-    result = runner.invoke(app, ["sql", "SELECT sum(x) AS s FROM marts.t WHERE x >= getvariable('low')",
-                                 "--param", "low=1", "--format", "csv", "--warehouse", str(tiny)])
+    result = runner.invoke(
+        app,
+        [
+            "sql",
+            "SELECT sum(x) AS s FROM marts.t WHERE x >= getvariable('low')",
+            "--param",
+            "low=1",
+            "--format",
+            "csv",
+            "--warehouse",
+            str(tiny),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == ["s", "3"]

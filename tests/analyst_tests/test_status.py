@@ -21,10 +21,10 @@ runner = CliRunner()
 @pytest.mark.parametrize(
     ("release", "reference", "expected"),
     [
-        ("fred:h41", date(2025, 6, 27), date(2025, 6, 25)),    # Fri: Thursday's release is in
-        ("fred:h41", date(2025, 6, 26), date(2025, 6, 18)),    # Thu: that day's release may be later
+        ("fred:h41", date(2025, 6, 27), date(2025, 6, 25)),  # Fri: Thursday's release is in
+        ("fred:h41", date(2025, 6, 26), date(2025, 6, 18)),  # Thu: that day's release may be later
         ("fred:nyfed_unsecured", date(2025, 6, 30), date(2025, 6, 26)),  # Mon: Friday's T+1 print is Monday's
-        ("nyfed_repo", date(2025, 6, 30), date(2025, 6, 27)),    # same-day results: the previous weekday
+        ("nyfed_repo", date(2025, 6, 30), date(2025, 6, 27)),  # same-day results: the previous weekday
         ("fred:administered", date(2025, 6, 30), date(2025, 6, 29)),
         ("dts", date(2025, 7, 2), date(2025, 6, 30)),
     ],
@@ -34,8 +34,15 @@ def test_expected_latest_follows_the_release_calendar(release, reference, expect
     assert analyst.expected_latest(analyst.RELEASES[release], reference) == expected
 
 
-@pytest.mark.parametrize(("latest", "state"), [(date(2025, 6, 26), "fresh"), (date(2025, 6, 25), "fresh"),
-                                                (date(2025, 6, 20), "stale: 6 d behind"), (None, "no data")])
+@pytest.mark.parametrize(
+    ("latest", "state"),
+    [
+        (date(2025, 6, 26), "fresh"),
+        (date(2025, 6, 25), "fresh"),
+        (date(2025, 6, 20), "stale: 6 d behind"),
+        (None, "no data"),
+    ],
+)
 def test_freshness_allows_one_day_of_grace(latest, state):
     freshness = analyst.Freshness("x", latest, date(2025, 6, 26), grace_days=1)
     assert freshness.state == state
@@ -75,7 +82,6 @@ def test_every_fred_series_in_the_catalog_has_a_freshness_row(report, demo_path)
     assert {f.name.removeprefix("fred:") for f in fred.series} == catalog
 
 
-
 def test_cli_status_prints_path_sources_marts_and_quarantine(demo_path):
     result = runner.invoke(app, ["status", "--warehouse", str(demo_path)], prog_name="qtwatch")
     assert result.exit_code == 0, result.output
@@ -88,15 +94,18 @@ def test_cli_status_lists_quarantined_batches(demo_path, tmp_path):
     copy = tmp_path / "q.duckdb"
     shutil.copyfile(demo_path, copy)
     with duckdb.connect(str(copy)) as con:  # a synthetic quarantined batch
-        con.execute("INSERT INTO meta.quarantine VALUES ('synthetic-load', 'dts_operating_cash_balance', "
-                    "TIMESTAMPTZ '2026-01-02 03:04:05+00', ['synthetic rule'], '{}', 7, '[]')")
+        con.execute(
+            "INSERT INTO meta.quarantine VALUES ('synthetic-load', 'dts_operating_cash_balance', "
+            "TIMESTAMPTZ '2026-01-02 03:04:05+00', ['synthetic rule'], '{}', 7, '[]')"
+        )
     result = runner.invoke(app, ["status", "--warehouse", str(copy)], prog_name="qtwatch")
     assert result.exit_code == 0, result.output
     assert "quarantined batches: 1" in result.output and "synthetic-load" in result.output
 
 
-@pytest.mark.parametrize(("args", "message"), [(["--as-of", "2025-02-30"], "is not a date"),
-                                               (["--as-of", "2999-01-01"], "is in the future")])
+@pytest.mark.parametrize(
+    ("args", "message"), [(["--as-of", "2025-02-30"], "is not a date"), (["--as-of", "2999-01-01"], "is in the future")]
+)
 def test_cli_status_refuses_a_bad_as_of(args, message):
     result = runner.invoke(app, ["status", *args], prog_name="qtwatch")
     assert result.exit_code == 2

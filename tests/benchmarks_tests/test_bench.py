@@ -8,8 +8,7 @@ CSV = "observation_date,WALCL\n2024-01-03,100\n2024-01-10,\n2024-01-17,300\n"
 
 def test_shifted_copy_moves_dates_back_whole_weeks_and_scales_values() -> None:
     out = synth.shifted_csv(CSV, "SYNTH_WALCL_2", 2)
-    assert out.splitlines() == ["observation_date,SYNTH_WALCL_2", "2023-12-20,101", "2023-12-27,",
-                                "2024-01-03,303"]
+    assert out.splitlines() == ["observation_date,SYNTH_WALCL_2", "2023-12-20,101", "2023-12-27,", "2024-01-03,303"]
 
 
 def test_copies_bring_the_snapshot_to_the_factor() -> None:

@@ -31,8 +31,11 @@ def replay_core() -> dict[str, pl.DataFrame]:
     """Every source of the replay snapshot parsed as the pipeline would land it (latest version = the only one), by
     dataset name as the marts read them (FRED in $ billions), with the ref table they read (OFR: none recorded)."""
     catalog = pl.read_csv(SEEDS / "fred_series.csv", try_parse_dates=True)
-    series = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
-              for s in catalog["series_id"] if (REPLAY / "fred" / "fredgraph" / f"{s}.csv").exists()]
+    series = [
+        fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
+        for s in catalog["series_id"]
+        if (REPLAY / "fred" / "fredgraph" / f"{s}.csv").exists()
+    ]
     observations = pl.concat(series).join(catalog.select("series_id", "units"), on="series_id")
     return {
         "fred_observations": to_billions(observations.drop("units"), catalog),
@@ -42,7 +45,8 @@ def replay_core() -> dict[str, pl.DataFrame]:
         "ref.treasury_cash_assumptions": pl.read_csv(SEEDS / "treasury_cash_assumptions.csv", try_parse_dates=True),
         "nyfed_reference_rates": nyfed.parse_reference_rates_csv((REPLAY / "nyfed" / "rates_all.csv").read_bytes()),
         "nyfed_rp_operations": nyfed.parse_rp_operations_json(
-            gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes())),
+            gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes())
+        ),
         "treasury_auctions": _fiscal("auctions_query.json.gz", fiscal.parse_auctions),
         "dts_operating_cash_balance": _fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance),
         "cftc_tff": pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ROOT / "warehouse" / "queries"
 GUIDE = (ROOT / "docs" / "analyst-guide.md").read_text()
 # The answer's text with line breaks folded, so a figure may wrap across lines in the guide.
-ANSWER = " ".join(GUIDE[GUIDE.index("## The basis trade and the funding calendar"):].split())
+ANSWER = " ".join(GUIDE[GUIDE.index("## The basis trade and the funding calendar") :].split())
 
 
 def query(con, name: str, **params) -> pl.DataFrame:
@@ -39,8 +39,9 @@ def stated(value: float, decimals: int = 1, money: bool = False) -> str:
 def test_shorts_grew_every_week_of_the_sell_off(weeks):
     reported = weeks.filter(pl.col("coverage") == "reported")
     nets = reported["lev_net_total_bn"].to_list()
-    assert reported["report_date"].to_list() == [date(2025, 3, 25) + i * (date(2025, 4, 1) - date(2025, 3, 25))
-                                                 for i in range(6)]
+    assert reported["report_date"].to_list() == [
+        date(2025, 3, 25) + i * (date(2025, 4, 1) - date(2025, 3, 25)) for i in range(6)
+    ]
     assert nets == sorted(nets, reverse=True)
     assert stated(nets[0], money=True) in ANSWER and stated(nets[-1], money=True) in ANSWER
     first_record = reported.filter(pl.col("pctile_total") == reported["pctile_total"].min())["report_date"].min()

@@ -14,22 +14,33 @@ TEN, TWO = "043602", "042601"
 
 def tff(rows: list[tuple]) -> pl.DataFrame:
     """SYNTHETIC core.cftc_tff rows: (report_date, code, name, lev_long, lev_short, am_long, am_short, oi)."""
-    names = ("report_date", "cftc_contract_market_code", "market_and_exchange_names", "lev_money_positions_long_all",
-             "lev_money_positions_short_all", "asset_mgr_positions_long_all", "asset_mgr_positions_short_all",
-             "open_interest_all")
+    names = (
+        "report_date",
+        "cftc_contract_market_code",
+        "market_and_exchange_names",
+        "lev_money_positions_long_all",
+        "lev_money_positions_short_all",
+        "asset_mgr_positions_long_all",
+        "asset_mgr_positions_short_all",
+        "open_interest_all",
+    )
     frame = pl.DataFrame(rows, schema=[(n, cftc.SCHEMA[n]) for n in names], orient="row")
-    return frame.with_columns(dealer_positions_long_all=pl.lit(10, pl.Int64), dealer_positions_short_all=pl.lit(30,
-                                                                                                                pl.Int64))
+    return frame.with_columns(
+        dealer_positions_long_all=pl.lit(10, pl.Int64), dealer_positions_short_all=pl.lit(30, pl.Int64)
+    )
 
 
 def all_six(day: date, ten_name: str = "UST 10Y NOTE - CHICAGO BOARD OF TRADE", ten_short: int = 500) -> list[tuple]:
     """One week of all six contracts (SYNTHETIC): every contract 100 long / 300 short, the 10-year's short varies."""
-    return [(day, code, ten_name if code == TEN else "X", 100, ten_short if code == TEN else 300, 400, 100, 2000)
-            for code in cftc.TREASURY_CONTRACTS]
+    return [
+        (day, code, ten_name if code == TEN else "X", 100, ten_short if code == TEN else 300, 400, 100, 2000)
+        for code in cftc.TREASURY_CONTRACTS
+    ]
 
 
-NO_FUNDING = pl.DataFrame(schema={"date": pl.Date, "sofr_iorb_bp": pl.Float64, "srf_takeup_bn": pl.Float64,
-                                  "on_rrp_bn": pl.Float64})
+NO_FUNDING = pl.DataFrame(
+    schema={"date": pl.Date, "sofr_iorb_bp": pl.Float64, "srf_takeup_bn": pl.Float64, "on_rrp_bn": pl.Float64}
+)
 
 
 def row(mart: pl.DataFrame, day: date, tenor: str) -> dict:
@@ -92,12 +103,14 @@ def test_percentile_counts_only_weeks_up_to_the_row():
 
 
 def test_funding_week_is_wednesday_to_tuesday_and_the_stress_flag_needs_both_signals():
-    funding = pl.DataFrame({  # SYNTHETIC daily gauges around T2
-        "date": [T1, T1 + timedelta(days=1), T2 - timedelta(days=1), T2, T2 + timedelta(days=1)],
-        "sofr_iorb_bp": [50.0, -2.0, 3.0, 1.0, 90.0],
-        "srf_takeup_bn": [0.0, 0.0, 1.5, 0.5, 9.0],
-        "on_rrp_bn": [100.0, 80.0, 70.0, 60.0, 50.0],
-    })
+    funding = pl.DataFrame(
+        {  # SYNTHETIC daily gauges around T2
+            "date": [T1, T1 + timedelta(days=1), T2 - timedelta(days=1), T2, T2 + timedelta(days=1)],
+            "sofr_iorb_bp": [50.0, -2.0, 3.0, 1.0, 90.0],
+            "srf_takeup_bn": [0.0, 0.0, 1.5, 0.5, 9.0],
+            "on_rrp_bn": [100.0, 80.0, 70.0, 60.0, 50.0],
+        }
+    )
     core = tff(all_six(T1, ten_short=500) + all_six(T2, ten_short=450))  # 10y net short cut by 12.5%
     mart = basis.build_basis_weekly(core, funding)
     ten = row(mart, T2, "10y")

@@ -54,13 +54,25 @@ def test_headless_chromium_renders_the_section_with_data(section, tmp_path, chro
     page = tmp_path / "basis.html"
     page.write_text(report.render_html([section], None, [], "basis section"), encoding="utf-8")
     shot = tmp_path / "basis.png"
-    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=15000",
-                    "--window-size=1280,900", f"--screenshot={shot}", page.as_uri()],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=15000",
+            "--window-size=1280,900",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     image = Image.open(shot).convert("RGB")
     colours = image.getcolors(maxcolors=1 << 20)
     for tenor in ("2y", "5y", "10y"):  # the three largest stacks are drawn in their colours
-        rgb = tuple(int(report_basis.TENOR_COLORS[tenor][i:i + 2], 16) for i in (1, 3, 5))
+        rgb = tuple(int(report_basis.TENOR_COLORS[tenor][i : i + 2], 16) for i in (1, 3, 5))
         assert sum(n for n, c in colours if _near(c, rgb)) > 2000, f"the {tenor} bars did not render"
     assert len(colours) > 200  # axes, text, lines and markers: a drawn chart, not a blank or error page
 

@@ -10,11 +10,22 @@ from transforms import cftc
 from transforms.marts_registry import MARTS
 from warehouse.db import apply_schema
 
-DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int64: "BIGINT",
-               pl.Int32: "INTEGER"}
+DUCKDB_TYPE = {
+    pl.Date: "DATE",
+    pl.Float64: "DOUBLE",
+    pl.Utf8: "VARCHAR",
+    pl.Boolean: "BOOLEAN",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+}
 TABLES = {("raw", "cftc_tff"): cftc.SCHEMA, **{("marts", m.name): m.schema for m in MARTS.values()}}
-LINEAGE = [("load_id", "VARCHAR"), ("fetched_at", "TIMESTAMP WITH TIME ZONE"), ("as_of", "DATE"),
-           ("source_url", "VARCHAR"), ("published_at", "TIMESTAMP WITH TIME ZONE")]
+LINEAGE = [
+    ("load_id", "VARCHAR"),
+    ("fetched_at", "TIMESTAMP WITH TIME ZONE"),
+    ("as_of", "DATE"),
+    ("source_url", "VARCHAR"),
+    ("published_at", "TIMESTAMP WITH TIME ZONE"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +36,11 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 def columns(con, schema: str, table: str) -> list[tuple[str, str, str | None]]:
-    return con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND "
-                       "table_name = ? ORDER BY column_index", [schema, table]).fetchall()
+    return con.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND "
+        "table_name = ? ORDER BY column_index",
+        [schema, table],
+    ).fetchall()
 
 
 @pytest.mark.parametrize(("schema", "table"), list(TABLES), ids=[t for _, t in TABLES])
@@ -39,8 +53,9 @@ def test_ddl_matches_schema_constant(con, schema, table):
 @pytest.mark.parametrize(("schema", "table"), list(TABLES), ids=[t for _, t in TABLES])
 def test_every_column_and_the_table_are_commented(con, schema, table):
     assert [c for c, _, comment in columns(con, schema, table) if not comment] == []
-    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                          [schema, table]).fetchone()
+    comment = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
+    ).fetchone()
     assert comment and comment[0]
 
 

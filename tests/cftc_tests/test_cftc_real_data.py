@@ -46,9 +46,15 @@ def test_reuters_10y_net_short_week_of_2025_01_14(basis_weekly):
 def test_pionline_10y_first_net_short_since_january_2021(basis_weekly):
     week = at(basis_weekly, date(2022, 5, 31), "10y")
     assert (week["lev_long_contracts"], week["lev_short_contracts"], week["lev_net_contracts"]) == (
-        353_883, 396_679, -42_796)
-    before = basis_weekly.filter((pl.col("tenor") == "10y") & pl.col("report_date").is_between(
-        date(2021, 2, 1), date(2022, 5, 24)) & pl.col("lev_net_contracts").is_not_null())
+        353_883,
+        396_679,
+        -42_796,
+    )
+    before = basis_weekly.filter(
+        (pl.col("tenor") == "10y")
+        & pl.col("report_date").is_between(date(2021, 2, 1), date(2022, 5, 24))
+        & pl.col("lev_net_contracts").is_not_null()
+    )
     assert before.height > 60 and before["lev_net_contracts"].min() >= 0  # net long every week in between
 
 
@@ -63,8 +69,9 @@ def test_risk_net_10y_short_face_value_and_its_12_month_peak(basis_weekly):
 
 
 def test_april_2025_sell_off_shorts_grew_to_a_record_since_2017(basis_weekly):
-    total = basis_weekly.filter((pl.col("tenor") == "total") & pl.col("report_date").is_between(
-        date(2025, 3, 25), date(2025, 4, 29))).sort("report_date")
+    total = basis_weekly.filter(
+        (pl.col("tenor") == "total") & pl.col("report_date").is_between(date(2025, 3, 25), date(2025, 4, 29))
+    ).sort("report_date")
     nets = total["lev_net_notional_bn"].to_list()
     assert nets == sorted(nets, reverse=True)  # the net short grew every week of the sell-off
     assert total["lev_net_pctile_since_2017"][-1] < 0.01  # a near-record short since 2017
@@ -101,14 +108,19 @@ def test_mart_suites_pass_on_the_recorded_data(validator, replay_marts, mart):
 
 BREAKS = [
     ("basis_weekly", lambda f: pl.concat([f, f.head(1)]), "key (report_date, tenor): unique"),
-    ("basis_weekly", lambda f: f.with_columns(lev_net_notional_bn=pl.col("lev_net_notional_bn") * 1e9),
-     "lev_net_notional_bn = lev_net_contracts x face value"),
+    (
+        "basis_weekly",
+        lambda f: f.with_columns(lev_net_notional_bn=pl.col("lev_net_notional_bn") * 1e9),
+        "lev_net_notional_bn = lev_net_contracts x face value",
+    ),
     ("basis_weekly", lambda f: f.with_columns(coverage=pl.lit("ok")), "coverage: one of the documented values"),
-    ("funding_calendar", lambda f: f.with_columns(is_quarter_end=pl.lit(False)),
-     "is_year_end: implies is_quarter_end"),
+    ("funding_calendar", lambda f: f.with_columns(is_quarter_end=pl.lit(False)), "is_year_end: implies is_quarter_end"),
     ("funding_calendar", lambda f: f.with_columns(date=pl.col("date") + pl.duration(days=1)), "date: a weekday"),
-    ("funding_calendar", lambda f: f.with_columns(is_month_end=pl.lit(False)),
-     "is_month_end: exactly one per complete month"),
+    (
+        "funding_calendar",
+        lambda f: f.with_columns(is_month_end=pl.lit(False)),
+        "is_month_end: exactly one per complete month",
+    ),
 ]
 
 

@@ -45,30 +45,41 @@ def test_treasury_rows_keep_every_column_and_join_on_the_code_across_the_rename(
     assert frame.height == 24  # 6 contracts x 4 weeks; the Canadian dollar rows are dropped
     names = frame.group_by("cftc_contract_market_code").agg(pl.col("market_and_exchange_names").unique().sort())
     ten_year = names.filter(pl.col("cftc_contract_market_code") == "043602")["market_and_exchange_names"][0]
-    assert ten_year.to_list() == ["10-YEAR U.S. TREASURY NOTES - CHICAGO BOARD OF TRADE",
-                                  "UST 10Y NOTE - CHICAGO BOARD OF TRADE"]
+    assert ten_year.to_list() == [
+        "10-YEAR U.S. TREASURY NOTES - CHICAGO BOARD OF TRADE",
+        "UST 10Y NOTE - CHICAGO BOARD OF TRADE",
+    ]
     assert frame.group_by("cftc_contract_market_code").len()["len"].to_list() == [4] * 6
 
 
 def test_recorded_row_values():
     frame = cftc.parse_tff_zip(APRIL_ZIP.read_bytes())
-    row = frame.filter((pl.col("cftc_contract_market_code") == "043602")
-                       & (pl.col("report_date") == date(2025, 4, 8))).row(0, named=True)
+    row = frame.filter(
+        (pl.col("cftc_contract_market_code") == "043602") & (pl.col("report_date") == date(2025, 4, 8))
+    ).row(0, named=True)
     # The recorded line: "UST 10Y NOTE - CHICAGO BOARD OF TRADE",250408,2025-04-08,043602,CBT ,00,043 , ...
     assert (row["as_of_date_yymmdd"], row["cftc_market_code"], row["cftc_commodity_code"]) == ("250408", "CBT", "043")
     assert row["contract_units"] == "(CONTRACTS OF $100,000 FACE VALUE)"
     assert row["futonly_or_combined"] == "FutOnly"
     oi = row["open_interest_all"]
-    longs = sum(row[f"{g}_positions_{s}_all"] for g in ("dealer", "asset_mgr", "lev_money", "other_rept")
-                for s in ("long", "spread")) + row["nonrept_positions_long_all"]
+    longs = (
+        sum(
+            row[f"{g}_positions_{s}_all"]
+            for g in ("dealer", "asset_mgr", "lev_money", "other_rept")
+            for s in ("long", "spread")
+        )
+        + row["nonrept_positions_long_all"]
+    )
     assert longs == oi
 
 
 def test_suppressed_trader_counts_are_null_not_zero():
     frame = cftc.parse_tff_text(RENAME_WEEKS.read_bytes())
-    raw_dots = sum(line.count(b",.,") + line.count(b",.\n")
-                   for line in RENAME_WEEKS.read_bytes().splitlines(keepends=True)[1:]
-                   if line.split(b",")[3] in {c.encode() for c in cftc.TREASURY_CONTRACTS})
+    raw_dots = sum(
+        line.count(b",.,") + line.count(b",.\n")
+        for line in RENAME_WEEKS.read_bytes().splitlines(keepends=True)[1:]
+        if line.split(b",")[3] in {c.encode() for c in cftc.TREASURY_CONTRACTS}
+    )
     traders = [c for c in cftc.SCHEMA if c.startswith("traders_")]
     assert raw_dots > 0
     assert frame.select(pl.sum_horizontal(pl.col(traders).null_count())).item() >= raw_dots
@@ -134,8 +145,11 @@ def test_unparseable_number_is_a_parse_error():
 
 @pytest.mark.parametrize(
     ("report", "published"),
-    [(date(2025, 4, 29), date(2025, 5, 2)), (date(2018, 12, 31), date(2019, 1, 4)),
-     (date(2023, 7, 3), date(2023, 7, 7))],
+    [
+        (date(2025, 4, 29), date(2025, 5, 2)),
+        (date(2018, 12, 31), date(2019, 1, 4)),
+        (date(2023, 7, 3), date(2023, 7, 7)),
+    ],
     ids=["tuesday", "holiday-monday-new-year", "holiday-monday-july-4"],
 )
 def test_publication_friday(report, published):
@@ -147,10 +161,12 @@ def test_publication_friday(report, published):
 # ------------------------------------------------------------------------------------------------ fetcher
 @pytest.mark.parametrize(
     ("window", "years"),
-    [(Window(date(2026, 7, 20), date(2026, 8, 4)), [2026]),
-     (Window(date(2026, 12, 20), date(2027, 1, 5)), [2026, 2027]),
-     (Window(date(2027, 1, 2), date(2027, 1, 9)), [2026, 2027]),
-     (Window(None, date(2019, 3, 1)), [2017, 2018, 2019])],
+    [
+        (Window(date(2026, 7, 20), date(2026, 8, 4)), [2026]),
+        (Window(date(2026, 12, 20), date(2027, 1, 5)), [2026, 2027]),
+        (Window(date(2027, 1, 2), date(2027, 1, 9)), [2026, 2027]),
+        (Window(None, date(2019, 3, 1)), [2017, 2018, 2019]),
+    ],
     ids=["incremental", "window-spans-new-year", "early-january", "full-history"],
 )
 def test_years_to_fetch(window, years):
@@ -197,8 +213,12 @@ def test_html_instead_of_a_zip_fails_with_one_line():
 def test_base_url_setting_is_used():
     responses.get("http://mirror.test/cot/fut_fin_txt_2025.zip", body=APRIL_ZIP.read_bytes())
     session = make_session(FAST, "qtwatch-tests")
-    req = FetchRequest(SOURCES["cftc"], {"*": Window(date(2025, 4, 1), date(2025, 4, 30))},
-                       "http://mirror.test/cot/", date(2025, 4, 30))
+    req = FetchRequest(
+        SOURCES["cftc"],
+        {"*": Window(date(2025, 4, 1), date(2025, 4, 30))},
+        "http://mirror.test/cot/",
+        date(2025, 4, 30),
+    )
     assert source.fetch_cftc(session, req).frame.height == 18
 
 
@@ -216,8 +236,11 @@ def test_replay_serves_the_recorded_year_whole_without_as_of():
 
 @pytest.mark.parametrize(
     ("as_of", "last"),
-    [(date(2025, 4, 24), date(2025, 4, 15)), (date(2025, 4, 25), date(2025, 4, 22)),
-     (date(2025, 6, 30), date(2025, 4, 29))],
+    [
+        (date(2025, 4, 24), date(2025, 4, 15)),
+        (date(2025, 4, 25), date(2025, 4, 22)),
+        (date(2025, 6, 30), date(2025, 4, 29)),
+    ],
     ids=["thursday-before-release", "release-friday", "after-the-recording"],
 )
 def test_replay_shows_a_report_only_from_its_friday(as_of, last):

@@ -9,11 +9,26 @@ import pytest
 from transforms import funding_calendar as fc
 from transforms.calendar import fed_holidays, legal_holidays
 
-NO_FUNDING = pl.DataFrame(schema={"date": pl.Date, "sofr_iorb_bp": pl.Float64, "sofr_p99_iorb_bp": pl.Float64,
-                                  "srf_takeup_bn": pl.Float64, "on_rrp_bn": pl.Float64})
-NO_AUCTIONS = pl.DataFrame(schema={"cusip": pl.Utf8, "auction_date": pl.Date, "issue_date": pl.Date,
-                                   "maturity_date": pl.Date, "security_type": pl.Utf8, "reopening": pl.Utf8,
-                                   "total_accepted": pl.Float64})
+NO_FUNDING = pl.DataFrame(
+    schema={
+        "date": pl.Date,
+        "sofr_iorb_bp": pl.Float64,
+        "sofr_p99_iorb_bp": pl.Float64,
+        "srf_takeup_bn": pl.Float64,
+        "on_rrp_bn": pl.Float64,
+    }
+)
+NO_AUCTIONS = pl.DataFrame(
+    schema={
+        "cusip": pl.Utf8,
+        "auction_date": pl.Date,
+        "issue_date": pl.Date,
+        "maturity_date": pl.Date,
+        "security_type": pl.Utf8,
+        "reopening": pl.Utf8,
+        "total_accepted": pl.Float64,
+    }
+)
 
 
 def tga(first: date, last: date) -> pl.DataFrame:
@@ -38,8 +53,12 @@ def test_period_ends_are_the_last_business_days_by_the_calendar():
     year = calendar(date(2025, 1, 2), date(2025, 12, 31))
     assert len(flagged(year, "is_month_end")) == 12
     assert date(2025, 5, 30) in flagged(year, "is_month_end")  # May 31 is a Saturday
-    assert flagged(year, "is_quarter_end") == [date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30),
-                                                date(2025, 12, 31)]
+    assert flagged(year, "is_quarter_end") == [
+        date(2025, 3, 31),
+        date(2025, 6, 30),
+        date(2025, 9, 30),
+        date(2025, 12, 31),
+    ]
     assert flagged(year, "is_year_end") == [date(2025, 12, 31)]
 
 
@@ -50,15 +69,23 @@ def test_a_span_ending_mid_month_does_not_make_its_last_day_a_month_end():
 def test_mid_month_settlement_moves_past_a_weekend():
     days = calendar(date(2025, 6, 2), date(2025, 11, 28))
     # June 15 2025 is a Sunday, November 15 a Saturday.
-    assert flagged(days, "is_mid_month_settlement") == [date(2025, 6, 16), date(2025, 7, 15), date(2025, 8, 15),
-                                                         date(2025, 9, 15), date(2025, 10, 15), date(2025, 11, 17)]
+    assert flagged(days, "is_mid_month_settlement") == [
+        date(2025, 6, 16),
+        date(2025, 7, 15),
+        date(2025, 8, 15),
+        date(2025, 9, 15),
+        date(2025, 10, 15),
+        date(2025, 11, 17),
+    ]
 
 
 @pytest.mark.parametrize(
     ("year", "expected"),
-    [(2025, [date(2025, 1, 15), date(2025, 4, 15), date(2025, 6, 16), date(2025, 9, 15), date(2025, 12, 15)]),
-     (2017, [date(2017, 1, 17), date(2017, 4, 18), date(2017, 6, 15), date(2017, 9, 15), date(2017, 12, 15)]),
-     (2022, [date(2022, 1, 18), date(2022, 4, 18), date(2022, 6, 15), date(2022, 9, 15), date(2022, 12, 15)])],
+    [
+        (2025, [date(2025, 1, 15), date(2025, 4, 15), date(2025, 6, 16), date(2025, 9, 15), date(2025, 12, 15)]),
+        (2017, [date(2017, 1, 17), date(2017, 4, 18), date(2017, 6, 15), date(2017, 9, 15), date(2017, 12, 15)]),
+        (2022, [date(2022, 1, 18), date(2022, 4, 18), date(2022, 6, 15), date(2022, 9, 15), date(2022, 12, 15)]),
+    ],
     ids=["2025", "2017-emancipation-day", "2022-emancipation-day-observed"],
 )
 def test_tax_dates_follow_the_irs_calendar(year, expected):
@@ -69,13 +96,16 @@ def test_tax_dates_follow_the_irs_calendar(year, expected):
 
 
 AUCTIONS = pl.DataFrame(  # SYNTHETIC auctions: a reopened note, a bill, a bill without amounts yet
-    {"cusip": ["N1", "N1", "B1", "B2", "B3"],
-     "auction_date": [date(2025, 1, 8), date(2025, 2, 10), date(2025, 2, 11), date(2025, 2, 12), date(2025, 2, 20)],
-     "issue_date": [date(2025, 1, 15), date(2025, 2, 18), date(2025, 2, 18), date(2025, 2, 20), date(2025, 2, 25)],
-     "maturity_date": [date(2035, 2, 15), date(2035, 2, 15), date(2025, 2, 20), date(2025, 5, 22), date(2025, 3, 4)],
-     "security_type": ["Note", "Note", "Bill", "Bill", "Bill"],
-     "reopening": ["No", "Yes", "No", "No", "No"],
-     "total_accepted": [40e9, 20e9, 60e9, 65e9, None]})
+    {
+        "cusip": ["N1", "N1", "B1", "B2", "B3"],
+        "auction_date": [date(2025, 1, 8), date(2025, 2, 10), date(2025, 2, 11), date(2025, 2, 12), date(2025, 2, 20)],
+        "issue_date": [date(2025, 1, 15), date(2025, 2, 18), date(2025, 2, 18), date(2025, 2, 20), date(2025, 2, 25)],
+        "maturity_date": [date(2035, 2, 15), date(2035, 2, 15), date(2025, 2, 20), date(2025, 5, 22), date(2025, 3, 4)],
+        "security_type": ["Note", "Note", "Bill", "Bill", "Bill"],
+        "reopening": ["No", "Yes", "No", "No", "No"],
+        "total_accepted": [40e9, 20e9, 60e9, 65e9, None],
+    }
+)
 
 
 def test_settlement_flags_and_gross_net_amounts():
@@ -92,17 +122,33 @@ def test_settlement_flags_and_gross_net_amounts():
 
 
 def test_unknown_maturing_amount_leaves_net_null():
-    reopened_only = AUCTIONS.filter(pl.col("cusip") != "B1").vstack(pl.DataFrame(
-        {"cusip": ["B1"], "auction_date": [date(2025, 2, 11)], "issue_date": [date(2025, 2, 18)],
-         "maturity_date": [date(2025, 2, 20)], "security_type": ["Bill"], "reopening": ["Yes"],
-         "total_accepted": [60e9]}))  # B1's original auction is not in the data
+    reopened_only = AUCTIONS.filter(pl.col("cusip") != "B1").vstack(
+        pl.DataFrame(
+            {
+                "cusip": ["B1"],
+                "auction_date": [date(2025, 2, 11)],
+                "issue_date": [date(2025, 2, 18)],
+                "maturity_date": [date(2025, 2, 20)],
+                "security_type": ["Bill"],
+                "reopening": ["Yes"],
+                "total_accepted": [60e9],
+            }
+        )
+    )  # B1's original auction is not in the data
     days = calendar(date(2025, 1, 13), date(2025, 2, 28), reopened_only)
     assert days.filter(pl.col("date") == date(2025, 2, 20))["settlement_net_bn"].to_list() == [None]
 
 
 def test_gauges_are_that_days_values():
-    funding = pl.DataFrame({"date": [date(2025, 9, 15)], "sofr_iorb_bp": [11.0], "sofr_p99_iorb_bp": [25.0],
-                            "srf_takeup_bn": [1.5], "on_rrp_bn": [16.9]})  # SYNTHETIC
+    funding = pl.DataFrame(
+        {
+            "date": [date(2025, 9, 15)],
+            "sofr_iorb_bp": [11.0],
+            "sofr_p99_iorb_bp": [25.0],
+            "srf_takeup_bn": [1.5],
+            "on_rrp_bn": [16.9],
+        }
+    )  # SYNTHETIC
     days = calendar(date(2025, 9, 12), date(2025, 9, 16), funding=funding)
     sept15 = days.filter(pl.col("date") == date(2025, 9, 15)).row(0, named=True)
     assert (sept15["sofr_iorb_bp"], sept15["sofr_p99_iorb_bp"], sept15["srf_takeup_bn"]) == (11.0, 25.0, 1.5)
@@ -117,6 +163,3 @@ def test_no_input_gives_an_empty_calendar_of_the_schema():
 
 def pd_day(y: int, m: int, d: int):
     return pd.Timestamp(y, m, d)
-
-
-

@@ -13,19 +13,24 @@ d = dt.date
 WEDNESDAYS = [d(2030, 12, 4), d(2031, 1, 1), d(2031, 2, 5), d(2031, 3, 5)]
 TREAST_MN = [4_000_000.0, 4_040_000.0, 4_070_000.0, 4_100_000.0]
 WSHOMCB_MN = [2_000_000.0, 1_990_000.0, 1_980_000.0, 1_970_000.0]
-REGIMES = pl.DataFrame({  # SYNTHETIC seed rows in the shape of warehouse/seeds/qt_cap_regimes.csv
-    "regime": ["END", "P-1", "P"], "episode": ["QTX", "P", "P"],
-    "effective_from": [d(2030, 11, 1), d(2030, 12, 12), d(2031, 1, 14)],
-    "effective_to": [d(2030, 12, 11), d(2031, 1, 13), None],
-    "ust_cap_bn": [None, None, None], "mbs_cap_bn": [None, None, None],
-    "purchase_target_bn": [None, 40.0, None],
-})
+REGIMES = pl.DataFrame(
+    {  # SYNTHETIC seed rows in the shape of warehouse/seeds/qt_cap_regimes.csv
+        "regime": ["END", "P-1", "P"],
+        "episode": ["QTX", "P", "P"],
+        "effective_from": [d(2030, 11, 1), d(2030, 12, 12), d(2031, 1, 14)],
+        "effective_to": [d(2030, 12, 11), d(2031, 1, 13), None],
+        "ust_cap_bn": [None, None, None],
+        "mbs_cap_bn": [None, None, None],
+        "purchase_target_bn": [None, 40.0, None],
+    }
+)
 
 
 def fred_bn() -> pl.DataFrame:
     n = len(WEDNESDAYS)
-    return pl.DataFrame({"series_id": ["TREAST"] * n + ["WSHOMCB"] * n, "date": WEDNESDAYS * 2,
-                         "value": TREAST_MN + WSHOMCB_MN}).with_columns(value_bn=pl.col("value") / 1000)
+    return pl.DataFrame(
+        {"series_id": ["TREAST"] * n + ["WSHOMCB"] * n, "date": WEDNESDAYS * 2, "value": TREAST_MN + WSHOMCB_MN}
+    ).with_columns(value_bn=pl.col("value") / 1000)
 
 
 def test_growth_months_carry_the_regime_and_only_the_cited_round_is_compared():

@@ -74,8 +74,17 @@ def fred_bn(fred_batch: pl.DataFrame) -> pl.DataFrame:
 
 
 # The datasets (as the marts read them) and ref tables the recorded batches below stand for.
-RECORDED_INPUTS = ("fred_observations", "nyfed_reference_rates", "nyfed_rp_operations", "dts_operating_cash_balance",
-                   "treasury_auctions", "cftc_tff", "ref.qt_cap_regimes", "nyfed_pd", "ofr_stfm")
+RECORDED_INPUTS = (
+    "fred_observations",
+    "nyfed_reference_rates",
+    "nyfed_rp_operations",
+    "dts_operating_cash_balance",
+    "treasury_auctions",
+    "cftc_tff",
+    "ref.qt_cap_regimes",
+    "nyfed_pd",
+    "ofr_stfm",
+)
 
 
 def buildable_marts() -> list[str]:

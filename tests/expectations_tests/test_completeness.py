@@ -36,8 +36,9 @@ def con() -> duckdb.DuckDBPyConnection:
     """An in-memory warehouse holding HELD."""
     connection = duckdb.connect()
     db.apply_schema(connection)
-    load.land(connection, FRED, HELD, load_id="held", fetched_at=datetime(2025, 6, 6, tzinfo=UTC),
-              as_of=date(2025, 6, 6))
+    load.land(
+        connection, FRED, HELD, load_id="held", fetched_at=datetime(2025, 6, 6, tzinfo=UTC), as_of=date(2025, 6, 6)
+    )
     return connection
 
 
@@ -59,7 +60,8 @@ def test_a_batch_with_no_rows_fails_for_every_held_group(con) -> None:
 
 def test_a_lost_group_is_named(con) -> None:
     assert failures(con, HELD.filter(pl.col("series_id") == "S2")) == [
-        "completeness: series_id S1: no rows, where 3 are held (2025-05-21..2025-06-04)"]
+        "completeness: series_id S1: no rows, where 3 are held (2025-05-21..2025-06-04)"
+    ]
 
 
 def test_a_series_that_ends_early_with_a_plausible_value_fails(con) -> None:
@@ -77,8 +79,11 @@ def test_missing_rows_are_caught_even_when_newer_rows_make_up_the_count(con) -> 
 
 
 def test_a_held_value_that_comes_back_null_fails(con) -> None:
-    nulled = HELD.with_columns(value=pl.when((pl.col("series_id") == "S2") & (pl.col("date") == DAYS[-1]))
-                               .then(None).otherwise(pl.col("value")))
+    nulled = HELD.with_columns(
+        value=pl.when((pl.col("series_id") == "S2") & (pl.col("date") == DAYS[-1]))
+        .then(None)
+        .otherwise(pl.col("value"))
+    )
     assert failures(con, nulled) == ["completeness: series_id S2: 1 held value(s) came back NULL (newest 2025-06-04)"]
 
 
@@ -94,9 +99,14 @@ def test_only_rows_inside_the_window_are_owed(con) -> None:
 def test_one_window_for_an_ungrouped_source_covers_every_group(con) -> None:
     """Sources fetched as a whole (rates, DTS) have one '*' window but are judged per their own group column."""
     rates = DATASETS["nyfed_reference_rates"]
-    cover = load.coverage(con, rates, pl.DataFrame(schema={"rate_type": pl.Utf8, "effective_date": pl.Date,
-                                                           "rate_pct": pl.Float64}),
-                          {"*": (None, date(2025, 6, 13))}, "rate_type", ("rate_pct",))
+    cover = load.coverage(
+        con,
+        rates,
+        pl.DataFrame(schema={"rate_type": pl.Utf8, "effective_date": pl.Date, "rate_pct": pl.Float64}),
+        {"*": (None, date(2025, 6, 13))},
+        "rate_type",
+        ("rate_pct",),
+    )
     assert cover is not None and cover.is_empty()  # nothing held yet: nothing owed
 
 
@@ -113,4 +123,5 @@ def test_empty_batch_fails_validation_through_the_validator(con, validator) -> N
     assert not outcome.success
     assert outcome.failed_rules[:2] == [
         "completeness: series_id S1: no rows, where 3 are held (2025-05-21..2025-06-04)",
-        "completeness: series_id S2: no rows, where 3 are held (2025-05-21..2025-06-04)"]
+        "completeness: series_id S2: no rows, where 3 are held (2025-05-21..2025-06-04)",
+    ]

@@ -35,6 +35,7 @@ def test_the_finder_is_gone_after_the_block_and_leaves_other_imports_alone():
     before = list(sys.meta_path)
     with lazy_imports.deferred():
         import json  # noqa: F401 - any other import goes through the usual finders
+
         assert len(sys.meta_path) == len(before) + 1
     assert sys.meta_path == before
 

@@ -24,17 +24,25 @@ def _last_rows(column: str, delta: float):
 
 
 BREAKS = [
-    ("liquidity_weekly", _last_rows("net_liquidity_bn", 10.0),
-     "net_liquidity_bn = total_assets_bn - tga_bn - on_rrp_bn (+-0.5)"),
+    (
+        "liquidity_weekly",
+        _last_rows("net_liquidity_bn", 10.0),
+        "net_liquidity_bn = total_assets_bn - tga_bn - on_rrp_bn (+-0.5)",
+    ),
     ("liquidity_weekly", lambda f: f.with_columns(pl.col("tga_bn") * 1000), "tga_bn: in [0, 5000]"),
     ("liquidity_weekly", lambda f: pl.concat([f, f.tail(1)]), "key (week): unique"),
     ("liquidity_weekly", lambda f: f.drop("reserves_bn"), "reserves_bn: present"),
-    ("qt_runoff_monthly", _last_rows("ust_runoff_bn", 50.0),
-     "ust_runoff_bn: <= fall in ust_holdings_bn + 5 (TIPS accretion)"),
-    ("qt_runoff_monthly", lambda f: f.with_columns(pl.col("ust_holdings_bn") * 1000),
-     "ust_holdings_bn: in [0, 20000]"),
-    ("funding_daily", lambda f: f.with_columns(pl.col("sofr_iorb_bp") / 100),
-     "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100 (+-0.5)"),
+    (
+        "qt_runoff_monthly",
+        _last_rows("ust_runoff_bn", 50.0),
+        "ust_runoff_bn: <= fall in ust_holdings_bn + 5 (TIPS accretion)",
+    ),
+    ("qt_runoff_monthly", lambda f: f.with_columns(pl.col("ust_holdings_bn") * 1000), "ust_holdings_bn: in [0, 20000]"),
+    (
+        "funding_daily",
+        lambda f: f.with_columns(pl.col("sofr_iorb_bp") / 100),
+        "sofr_iorb_bp = (sofr_pct - iorb_pct) x 100 (+-0.5)",
+    ),
     ("funding_daily", _first_row("is_quarter_end", True), "is_quarter_end: implies is_month_end"),
     ("tga_daily", _last_rows("tga_change_bn", 3.0), "tga_change_bn = tga_bn - previous tga_bn (+-0.5)"),
     ("tga_daily", _first_row("tga_bn", -1.0), "tga_bn: in [0, 5000]"),

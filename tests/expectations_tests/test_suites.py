@@ -66,8 +66,11 @@ BREAKS = [
     ("fred_observations", _series_times("RRPONTSYD", 1000.0), "value: in [0, 5000] when series_id = RRPONTSYD"),
     ("fred_observations", _series_times("SOFR", 100.0), "value: in [-5, 25] when series_id = SOFR"),
     ("fred_observations", _first_row("series_id", "WALCLX"), "series_id: one of"),
-    ("fred_observations", _drop_window("date", date(2024, 3, 1), date(2024, 3, 31)),
-     "date: no gap beyond the series frequency"),
+    (
+        "fred_observations",
+        _drop_window("date", date(2024, 3, 1), date(2024, 3, 31)),
+        "date: no gap beyond the series frequency",
+    ),
     ("treasury_auctions", _first_row("offering_amt", -1.0), "offering_amt: >= 0"),
     ("treasury_auctions", _first_row("bid_to_cover_ratio", 0.5), "bid_to_cover_ratio: in [1, 10]"),
     ("treasury_auctions", lambda f: f.with_columns(pl.col("offering_amt") / 1e6), "offering_amt: in [1e+08, 1e+12]"),
@@ -81,28 +84,42 @@ BREAKS = [
     ("nyfed_reference_rates", _p99_below_p1, "percentile_75_pct <= percentile_99_pct"),
     ("nyfed_reference_rates", _first_row("rate_pct", 375.0), "rate_pct: in [-1, 25]"),
     ("nyfed_reference_rates", lambda f: pl.concat([f, f.head(1)]), "key (rate_type, effective_date): unique"),
-    ("nyfed_reference_rates", lambda f: f.with_columns(pl.col("effective_date").cast(pl.Utf8)),
-     "effective_date: date"),
+    ("nyfed_reference_rates", lambda f: f.with_columns(pl.col("effective_date").cast(pl.Utf8)), "effective_date: date"),
     ("nyfed_reference_rates", lambda f: f.with_columns(pl.col("volume_bn") * 1000), "volume_bn: in [0, 10000]"),
     ("nyfed_reference_rates", _first_row("percentile_25_pct", 40.0), "percentile_25_pct: in [-1, 25]"),
     ("nyfed_reference_rates", _first_row("rate_type", None), "rate_type: not null"),
     ("nyfed_rp_operations", _first_row("total_amt_accepted_usd", -5e9), "total_amt_accepted_usd: >= 0"),
     ("nyfed_rp_operations", lambda f: pl.concat([f, f.head(1)]), "key (operation_id): unique"),
-    ("nyfed_rp_operations", _first_row("total_amt_accepted_usd", 9e15),
-     "total_amt_accepted_usd <= total_amt_submitted_usd"),
+    (
+        "nyfed_rp_operations",
+        _first_row("total_amt_accepted_usd", 9e15),
+        "total_amt_accepted_usd <= total_amt_submitted_usd",
+    ),
     ("nyfed_rp_operations", lambda f: f.drop("award_rate_pct"), "award_rate_pct: present"),
     ("nyfed_rp_operations", lambda f: f.with_columns(pl.col("maturity_date").cast(pl.Utf8)), "maturity_date: date"),
     ("nyfed_rp_operations", _first_row("accepted_cpty", -1), "accepted_cpty: >= 0"),
-    ("dts_operating_cash_balance", lambda f: f.with_columns(pl.col("open_today_bal") * 1000),
-     "open_today_bal: in [0, 5e+06]"),
+    (
+        "dts_operating_cash_balance",
+        lambda f: f.with_columns(pl.col("open_today_bal") * 1000),
+        "open_today_bal: in [0, 5e+06]",
+    ),
     ("dts_operating_cash_balance", _first_row("open_today_bal", -1.0), "open_today_bal: in [0, 5e+06]"),
     ("dts_operating_cash_balance", lambda f: pl.concat([f, f.head(1)]), "key (record_date, account_type): unique"),
-    ("dts_operating_cash_balance", lambda f: f.with_columns(pl.col("open_month_bal") * 1e6),
-     "open_month_bal: in [0, 1e+08]"),
-    ("dts_operating_cash_balance", lambda f: f.with_columns(pl.col("close_today_bal").cast(pl.Utf8)),
-     "close_today_bal: numeric"),
-    ("dts_operating_cash_balance", _drop_window("record_date", date(2025, 7, 1), date(2025, 7, 10)),
-     "record_date: no gap beyond the series frequency"),
+    (
+        "dts_operating_cash_balance",
+        lambda f: f.with_columns(pl.col("open_month_bal") * 1e6),
+        "open_month_bal: in [0, 1e+08]",
+    ),
+    (
+        "dts_operating_cash_balance",
+        lambda f: f.with_columns(pl.col("close_today_bal").cast(pl.Utf8)),
+        "close_today_bal: numeric",
+    ),
+    (
+        "dts_operating_cash_balance",
+        _drop_window("record_date", date(2025, 7, 1), date(2025, 7, 10)),
+        "record_date: no gap beyond the series frequency",
+    ),
 ]
 BREAK_IDS = [f"{d}-{rule}" for d, _, rule in BREAKS]
 
@@ -159,24 +176,29 @@ def test_full_history_with_held_passes(fred_batch: pl.DataFrame, validator: Vali
 def test_truncated_dataset_history_fails(dts_batch: pl.DataFrame, validator: Validator) -> None:
     held = Held(rows=dts_batch.height, first_date=dts_batch["record_date"].min())
     truncated = dts_batch.filter(pl.col("record_date") >= date(2023, 1, 1))
-    _assert_fails(validator.validate("dts_operating_cash_balance", truncated, held=held),
-                  "history: not fewer rows than already held")
+    _assert_fails(
+        validator.validate("dts_operating_cash_balance", truncated, held=held),
+        "history: not fewer rows than already held",
+    )
 
 
 def test_legacy_billions_download_fails_units(recorded, validator: Validator) -> None:
     fred = importlib.import_module("transforms.fred")
     payload = (recorded / "fred/fredgraph_legacy/Khagendra01/WRESBAL.csv").read_bytes()
     legacy = fred.parse_fredgraph_csv(payload, "WRESBAL").with_columns(units=pl.lit("Billions of U.S. Dollars"))
-    _assert_fails(validator.validate("fred_observations", legacy),
-                  "units: means 'Millions of U.S. Dollars' when series_id = WRESBAL")
+    _assert_fails(
+        validator.validate("fred_observations", legacy),
+        "units: means 'Millions of U.S. Dollars' when series_id = WRESBAL",
+    )
 
 
 def _replay_fred(*series: str) -> pl.DataFrame:
     """The last 60 recorded rows of some series from the bundled replay snapshot, units from the catalog."""
     fred = importlib.import_module("transforms.fred")
     units = {e["series_id"]: e["units"] for e in catalog()}
-    frames = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s).tail(60)
-              for s in series]
+    frames = [
+        fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s).tail(60) for s in series
+    ]
     return pl.concat(frames).with_columns(units=pl.col("series_id").replace_strict(units))
 
 
@@ -190,8 +212,10 @@ def test_fred_api_units_spellings_pass_the_units_rule(validator: Validator) -> N
 
 def test_fred_units_of_another_scale_still_fail(validator: Validator) -> None:
     frame = _replay_fred("RRPONTSYD").with_columns(units=pl.lit("Millions of US Dollars"))
-    _assert_fails(validator.validate("fred_observations", frame),
-                  "units: means 'Billions of U.S. Dollars' when series_id = RRPONTSYD")
+    _assert_fails(
+        validator.validate("fred_observations", frame),
+        "units: means 'Billions of U.S. Dollars' when series_id = RRPONTSYD",
+    )
 
 
 def test_every_catalog_series_has_a_band() -> None:
@@ -200,8 +224,11 @@ def test_every_catalog_series_has_a_band() -> None:
 
     lookups = fred_observations.context().lookups
     suite = registry["fred_observations"]()
-    names = [e.meta[rules.NAMES]["names"] for e in suite.expectations
-             if e.description.startswith("value:") and e.meta and "names" in e.meta[rules.NAMES]]
+    names = [
+        e.meta[rules.NAMES]["names"]
+        for e in suite.expectations
+        if e.description.startswith("value:") and e.meta and "names" in e.meta[rules.NAMES]
+    ]
     assert len(names) == 2  # lower and upper bound
     for entry in catalog():
         sid = entry["series_id"]
@@ -213,8 +240,9 @@ def test_every_catalog_series_has_a_band() -> None:
 def test_one_rule_checks_every_series_band_and_names_each_failing_one(fred_batch, validator: Validator) -> None:
     broken = _series_times("WALCL", 1000.0)(_series_times("SOFR", 100.0)(fred_batch))
     outcome = validator.validate("fred_observations", broken)
-    assert {"value: in [100000, 2e+07] when series_id = WALCL",
-            "value: in [-5, 25] when series_id = SOFR"} <= set(outcome.failed_rules)
+    assert {"value: in [100000, 2e+07] when series_id = WALCL", "value: in [-5, 25] when series_id = SOFR"} <= set(
+        outcome.failed_rules
+    )
     assert not any("RRPONTSYD" in r for r in outcome.failed_rules)
 
 
@@ -232,9 +260,21 @@ def test_every_rule_has_a_readable_name(dataset: str) -> None:
 
 
 # Spellings of one unit FRED has used (catalog, API, legacy downloads) and some of another unit.
-UNITS_SPELLINGS = ("Millions of U.S. Dollars", "Mil. of U.S. $", "Millions of US Dollars", " millions of dollars ",
-                   "Billions of U.S. Dollars", "Billions of US Dollars", "Bil. of $", "Thousands of U.S. Dollars",
-                   "Percent", "percent.", "Percent per annum", "Index", "")
+UNITS_SPELLINGS = (
+    "Millions of U.S. Dollars",
+    "Mil. of U.S. $",
+    "Millions of US Dollars",
+    " millions of dollars ",
+    "Billions of U.S. Dollars",
+    "Billions of US Dollars",
+    "Bil. of $",
+    "Thousands of U.S. Dollars",
+    "Percent",
+    "percent.",
+    "Percent per annum",
+    "Index",
+    "",
+)
 
 
 def test_units_check_matches_as_python_re_did(fred_batch: pl.DataFrame) -> None:
@@ -253,30 +293,43 @@ def test_units_check_matches_as_python_re_did(fred_batch: pl.DataFrame) -> None:
 
 def test_one_units_rule_names_each_series_with_other_units(fred_batch: pl.DataFrame, validator: Validator) -> None:
     series = pl.col("series_id")
-    broken = fred_batch.with_columns(units=pl.when(series == "WALCL").then(pl.lit("Billions of U.S. Dollars"))
-                                     .when(series == "SOFR").then(pl.lit("Basis Points")).otherwise(pl.col("units")))
+    broken = fred_batch.with_columns(
+        units=pl.when(series == "WALCL")
+        .then(pl.lit("Billions of U.S. Dollars"))
+        .when(series == "SOFR")
+        .then(pl.lit("Basis Points"))
+        .otherwise(pl.col("units"))
+    )
     outcome = validator.validate("fred_observations", broken)
     assert [r for r in outcome.failed_rules if r.startswith("units:")] == [
         "units: means 'Percent' when series_id = SOFR",
-        "units: means 'Millions of U.S. Dollars' when series_id = WALCL"]
+        "units: means 'Millions of U.S. Dollars' when series_id = WALCL",
+    ]
 
 
-def test_one_rule_names_each_rate_type_missing_its_published_value(rates_batch: pl.DataFrame,
-                                                                    validator: Validator) -> None:
+def test_one_rule_names_each_rate_type_missing_its_published_value(
+    rates_batch: pl.DataFrame, validator: Validator
+) -> None:
     first = pl.int_range(pl.len()).over("rate_type") == 0
-    broken = rates_batch.with_columns(rate_pct=pl.when(first & pl.col("rate_type").is_in(["EFFR", "TGCR"]))
-                                      .then(float("nan")).otherwise(pl.col("rate_pct")))  # NaN: missing, as in pandas
+    broken = rates_batch.with_columns(
+        rate_pct=pl.when(first & pl.col("rate_type").is_in(["EFFR", "TGCR"]))
+        .then(float("nan"))
+        .otherwise(pl.col("rate_pct"))
+    )  # NaN: missing, as in pandas
     outcome = validator.validate("nyfed_reference_rates", broken)
     assert [r for r in outcome.failed_rules if "not null when" in r] == [
-        "rate_pct: not null when rate_type = EFFR", "rate_pct: not null when rate_type = TGCR"]
+        "rate_pct: not null when rate_type = EFFR",
+        "rate_pct: not null when rate_type = TGCR",
+    ]
 
 
 def test_sofrai_without_its_index_is_named(validator: Validator) -> None:
     nyfed = importlib.import_module("transforms.nyfed")
     # Real recorded SOFRAI download (tests/fixtures/nyfed/, see its README.md).
     frame = nyfed.parse_reference_rates_csv((FIXTURES / "nyfed/rates_all_sofrai_2026-02-05_06.csv").read_bytes())
-    broken = frame.with_columns(sofr_index=pl.when(pl.col("rate_type") == "SOFRAI").then(None)
-                                .otherwise(pl.col("sofr_index")))
+    broken = frame.with_columns(
+        sofr_index=pl.when(pl.col("rate_type") == "SOFRAI").then(None).otherwise(pl.col("sofr_index"))
+    )
     assert validator.validate("nyfed_reference_rates", frame).success
     outcome = validator.validate("nyfed_reference_rates", broken)
     assert [r for r in outcome.failed_rules if "not null when" in r] == ["sofr_index: not null when rate_type = SOFRAI"]

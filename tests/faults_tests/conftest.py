@@ -66,9 +66,15 @@ def kill_series(tmp_path_factory, prepared, prefect_api) -> dict[str, dict]:
     warehouse = copy_of(prepared, work / "wh")
     out = work / "results.json"
     env = {**shared_api_env(work, warehouse, prefect_api), "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "tests.faults_tests.kill_series", str(warehouse), str(work / "logs"),
-                           str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=SERIES_TIMEOUT_S,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.faults_tests.kill_series", str(warehouse), str(work / "logs"), str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SERIES_TIMEOUT_S,
+        check=False,
+    )
     if done.returncode != 0 or not out.exists():
         pytest.fail(f"the kill series did not finish ({done.returncode}):\n{done.stderr[-3000:]}")
     results = json.loads(out.read_text())

@@ -38,9 +38,16 @@ Fault = Callable[[str, str, Mapping[str, str], bytes], tuple[int, bytes]]
 # The wire format of the answers under each base-URL setting (the NY Fed's by the source owning the endpoint): a
 # source on a new setting needs its format here (and, for the payload faults, its rows in payload_faults.Rows, unless
 # its registry entry says why the payload faults cannot break it: Source.payload_faults_excluded).
-WIRE_FORMATS = {"fred_api_url": "fred_api", "fredgraph_url": "fredgraph", "fiscaldata_url": "fiscal_json",
-                "cftc_url": "cftc_zip", "nyfed_url.nyfed_rates": "rates_csv", "nyfed_url.nyfed_repo": "rp_json",
-                "nyfed_url.nyfed_pd": "pd_json", "ofr_url": "ofr_json"}
+WIRE_FORMATS = {
+    "fred_api_url": "fred_api",
+    "fredgraph_url": "fredgraph",
+    "fiscaldata_url": "fiscal_json",
+    "cftc_url": "cftc_zip",
+    "nyfed_url.nyfed_rates": "rates_csv",
+    "nyfed_url.nyfed_repo": "rp_json",
+    "nyfed_url.nyfed_pd": "pd_json",
+    "ofr_url": "ofr_json",
+}
 
 
 class UnknownURL(LookupError):
@@ -96,8 +103,13 @@ class FakeSources:
         """`fred/series` from the catalog, `fred/series/observations` from the recorded fredgraph file."""
         series = self.catalog[query["series_id"]]
         if urlsplit(url).path.endswith("/series"):
-            meta = {"id": series["series_id"], "title": series["title"], "units": series["units"],
-                    "frequency": series["frequency"].title(), "last_updated": "2025-06-12 15:31:02-05"}
+            meta = {
+                "id": series["series_id"],
+                "title": series["title"],
+                "units": series["units"],
+                "frequency": series["frequency"].title(),
+                "last_updated": "2025-06-12 15:31:02-05",
+            }
             return 200, json.dumps({"seriess": [meta]}).encode()
         params = {"id": series["series_id"], "coed": query["observation_end"]}
         if query.get("observation_start"):
@@ -116,8 +128,10 @@ def serving(fake: FakeSources) -> Iterator[responses.RequestsMock]:
     def unpaced(policy, user_agent, adapter=None):  # no pacing, no backoff: tests must not sleep
         return real(replace(policy, min_interval_s=0.0, backoff_factor=0.0), user_agent, adapter)
 
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps, \
-            mock.patch.object(extract, "make_session", unpaced):
+    with (
+        responses.RequestsMock(assert_all_requests_are_fired=False) as rsps,
+        mock.patch.object(extract, "make_session", unpaced),
+    ):
         rsps.add_passthru(LOCAL)
         rsps.add_callback(responses.GET, re.compile(r"https://.*"), callback=fake.respond)
         yield rsps

@@ -30,10 +30,17 @@ def sha256(path: Path) -> str:
 def case_env(work: Path, warehouse: Path, **extra: str) -> dict[str, str]:
     """Environment for one case: its own warehouse, docs and report under `work`, offline Prefect, a fresh marker."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QTWATCH_", "PREFECT_"))}
-    env.update(PREFECT_HOME=str(work / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               DO_NOT_TRACK="1", GX_ANALYTICS_ENABLED="false", QTWATCH_WAREHOUSE=str(warehouse),
-               QTWATCH_REPLAY_DIR=str(REPLAY), QTWATCH_GX_DOCS_DIR=str(work / "gx_docs"),
-               QTWATCH_REPORT_PATH=str(work / "report.html"), COLUMNS="200")
+    env.update(
+        PREFECT_HOME=str(work / "prefect-home"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        GX_ANALYTICS_ENABLED="false",
+        QTWATCH_WAREHOUSE=str(warehouse),
+        QTWATCH_REPLAY_DIR=str(REPLAY),
+        QTWATCH_GX_DOCS_DIR=str(work / "gx_docs"),
+        QTWATCH_REPORT_PATH=str(work / "report.html"),
+        COLUMNS="200",
+    )
     env[MARKER] = uuid.uuid4().hex
     env.update(extra)
     return env
@@ -41,8 +48,9 @@ def case_env(work: Path, warehouse: Path, **extra: str) -> dict[str, str]:
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 240) -> subprocess.CompletedProcess:
     """`qtwatch ARGS` in a process of its own; returns code and output (never raises on a non-zero exit)."""
-    return subprocess.run([QTWATCH, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
-                          check=False)
+    return subprocess.run(
+        [QTWATCH, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def processes_with(marker: str) -> list[int]:
@@ -74,8 +82,11 @@ def _zombie(entry: Path) -> bool:
 
 def leftovers(warehouse: Path) -> list[str]:
     """Files a write left beside the warehouse: staging copies and WALs (the lock file is meant to stay)."""
-    return sorted(p.name for p in warehouse.parent.iterdir()
-                  if p.name.startswith(f".{warehouse.name}.building-") or p.name.endswith(".wal"))
+    return sorted(
+        p.name
+        for p in warehouse.parent.iterdir()
+        if p.name.startswith(f".{warehouse.name}.building-") or p.name.endswith(".wal")
+    )
 
 
 def inspect(path: Path) -> dict:
@@ -93,16 +104,25 @@ def inspect(path: Path) -> dict:
     with con:
         try:
             run = con.execute("SELECT run_id, status, as_of FROM meta.runs ORDER BY started_at DESC LIMIT 1").fetchall()
-            report = {"ok": True, "run_id": run[0][0] if run else None, "status": run[0][1] if run else None,
-                      "runs": con.execute("SELECT count(*) FROM meta.runs").fetchall()[0][0], "rows": {},
-                      "unrecorded_rows": 0, "core_mismatch": [], "max_date": None}
+            report = {
+                "ok": True,
+                "run_id": run[0][0] if run else None,
+                "status": run[0][1] if run else None,
+                "runs": con.execute("SELECT count(*) FROM meta.runs").fetchall()[0][0],
+                "rows": {},
+                "unrecorded_rows": 0,
+                "core_mismatch": [],
+                "max_date": None,
+            }
             for name, d in DATASETS.items():
                 report["rows"][name] = con.execute(f"SELECT count(*) FROM {d.raw_table}").fetchall()[0][0]
                 report["unrecorded_rows"] += con.execute(
                     f"SELECT count(*) FROM {d.raw_table} WHERE load_id NOT IN (SELECT load_id FROM meta.loads)"
                 ).fetchall()[0][0]
-                core, keys = con.execute(f"SELECT (SELECT count(*) FROM {d.core_table}), (SELECT count(*) FROM "
-                                         f"(SELECT DISTINCT {', '.join(d.key)} FROM {d.raw_table}))").fetchall()[0]
+                core, keys = con.execute(
+                    f"SELECT (SELECT count(*) FROM {d.core_table}), (SELECT count(*) FROM "
+                    f"(SELECT DISTINCT {', '.join(d.key)} FROM {d.raw_table}))"
+                ).fetchall()[0]
                 if core != keys:
                     report["core_mismatch"].append(name)
             newest = con.execute("SELECT max(date) FROM raw.fred_observations").fetchall()[0][0]

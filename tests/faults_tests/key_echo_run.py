@@ -23,8 +23,10 @@ def echo_fault(source: str, fmt: str, query, body: bytes) -> tuple[int, bytes]: 
         return 200, body
     key = query["api_key"]
     params = {"series_id": query["series_id"], "api_key": key, "file_type": "json"}
-    message = (f"Bad Request. The value for variable api_key is not registered. api_key={key} bare {key} "
-               f"encoded {quote(key, safe='')} params {params!r} head {key[:12]} tail {key[-9:]}")
+    message = (
+        f"Bad Request. The value for variable api_key is not registered. api_key={key} bare {key} "
+        f"encoded {quote(key, safe='')} params {params!r} head {key[:12]} tail {key[-9:]}"
+    )
     return 400, json.dumps({"error_code": 400, "error_message": message, "request": {"api_key": key}}).encode()
 
 
@@ -34,8 +36,19 @@ def main(workdir: Path, as_of: date) -> int:
     with serving(FakeSources(as_of, {"fred": echo_fault})):
         try:
             # dts lands and rebuilds marts.tga_daily (its only source), so the run also writes its report
-            app(["run", "--source", "fred", "--source", "nyfed_repo", "--source", "dts",  # sources: chosen, above
-                 "--as-of", as_of.isoformat()])
+            app(
+                [
+                    "run",
+                    "--source",
+                    "fred",
+                    "--source",
+                    "nyfed_repo",
+                    "--source",
+                    "dts",  # sources: chosen, above
+                    "--as-of",
+                    as_of.isoformat(),
+                ]
+            )
         except SystemExit as exc:
             return int(exc.code or 0)
     return 0

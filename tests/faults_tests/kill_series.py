@@ -31,8 +31,10 @@ MANIFEST = Path(__file__).resolve().parents[2] / "replay" / "manifest.json"
 def recorded_on(day: date) -> list[str]:
     """The registered sources whose replay snapshot has a file spanning `day` (replay/manifest.json): only they have
     news to land around it (the CFTC's recorded 2025 file ends with the report of 2025-04-29)."""
-    spans = [(e["source"], date.fromisoformat(e["first_date"]), date.fromisoformat(e["last_date"]))
-             for e in json.loads(MANIFEST.read_text())]
+    spans = [
+        (e["source"], date.fromisoformat(e["first_date"]), date.fromisoformat(e["last_date"]))
+        for e in json.loads(MANIFEST.read_text())
+    ]
     spanning = [s for s in REGISTRY if any(name == s and first <= day <= last for name, first, last in spans)]
     return [s for s in spanning if _serves_rows_near(s, day)]
 
@@ -52,8 +54,15 @@ def _serves_rows_near(source: str, day: date) -> bool:
     if REGISTRY[source].groups_table is not None:  # fetched group by group from its catalog (FRED)
         return True
     spec, end = REGISTRY[source], day + timedelta(days=3)
-    policy = HttpPolicy("kill-series", "http://replay.invalid/", "replay_url", min_interval_s=0.0, retries=0,
-                        backoff_factor=0.0, timeout_s=5.0)
+    policy = HttpPolicy(
+        "kill-series",
+        "http://replay.invalid/",
+        "replay_url",
+        min_interval_s=0.0,
+        retries=0,
+        backoff_factor=0.0,
+        timeout_s=5.0,
+    )
     session = make_session(policy, "qtwatch-kill-series", adapter=ReplayAdapter(MANIFEST.parent, end))
     urls = url_fields()
     try:
@@ -75,12 +84,15 @@ def points() -> dict[str, list[str]]:
     sources = recorded_on(FIRST_AS_OF)
     return {
         **{p: ["nyfed_rates"] for p in DB},
-        "extract-fred": ["fred"], "extract-dts": ["dts"],
+        "extract-fred": ["fred"],
+        "extract-dts": ["dts"],
         **{f"land-{s}": [s] for s in sources},
         # a source with nothing to land in the replayed days is killed in its extract instead (it runs, fetches, parses)
         **{f"extract-{s}": [s] for s in REGISTRY if s not in sources},
         # a mart is rebuilt only when one of its sources landed rows: kill there with a source that feeds it
-        "core-rebuilt": ["nyfed_rates"], "mart-qt_runoff_monthly": ["fred"], "mart-tga_daily": ["dts"],
+        "core-rebuilt": ["nyfed_rates"],
+        "mart-qt_runoff_monthly": ["fred"],
+        "mart-tga_daily": ["dts"],
         **{p: ["nyfed_rates"] for p in PUBLISH},
     }
 
@@ -108,19 +120,29 @@ def _case(point: str, args: list[str], warehouse: Path, logs: Path) -> dict:
     killed = _run(args, logs / f"{point}.kill.log", fault=point)
     after_sha, after = sha256(warehouse), _inspect(warehouse)
     whole = after.get("ok") and not after["unrecorded_rows"] and not after["core_mismatch"]
-    published = "unchanged" if after_sha == before_sha else (
-        "new" if whole and after["run_id"] != before["run_id"] else "broken")
+    published = (
+        "unchanged"
+        if after_sha == before_sha
+        else ("new" if whole and after["run_id"] != before["run_id"] else "broken")
+    )
     stale = leftovers(warehouse)
     nxt = _run(args, logs / f"{point}.next.log")
     final = _inspect(warehouse)
-    return {"args": args, "kill_exit": killed["exit"], "kill_orphans": killed["orphans"], "published": published,
-            "after_kill": after, "stale_after_kill": stale,
-            "rows_lost": sum(max(0, before["rows"][k] - after.get("rows", {}).get(k, 0)) for k in before["rows"]),
-            "next_exit": nxt["exit"], "next_orphans": nxt["orphans"], "after_next": final,
-            "leftovers_after_next": leftovers(warehouse),
-            "rows_lost_next": sum(max(0, before["rows"][k] - final.get("rows", {}).get(k, 0))
-                                  for k in before["rows"]),
-            "seconds": round(time.monotonic() - clock, 1)}
+    return {
+        "args": args,
+        "kill_exit": killed["exit"],
+        "kill_orphans": killed["orphans"],
+        "published": published,
+        "after_kill": after,
+        "stale_after_kill": stale,
+        "rows_lost": sum(max(0, before["rows"][k] - after.get("rows", {}).get(k, 0)) for k in before["rows"]),
+        "next_exit": nxt["exit"],
+        "next_orphans": nxt["orphans"],
+        "after_next": final,
+        "leftovers_after_next": leftovers(warehouse),
+        "rows_lost_next": sum(max(0, before["rows"][k] - final.get("rows", {}).get(k, 0)) for k in before["rows"]),
+        "seconds": round(time.monotonic() - clock, 1),
+    }
 
 
 def _run(args: list[str], log: Path, fault: str | None = None) -> dict:
@@ -164,7 +186,7 @@ def _in_child(fn: Callable[..., Any], *args: Any, failed: Any = None) -> Any:
         try:
             data = json.dumps(fn(*args)).encode()
             while data:
-                data = data[os.write(write, data):]
+                data = data[os.write(write, data) :]
         finally:
             os._exit(0)
     os.close(write)

@@ -56,8 +56,11 @@ class Rows:
             self.rows = self._records()
 
     def _records(self) -> list[dict]:
-        return {"fred_api": lambda d: d["observations"], "rp_json": lambda d: d["repo"]["operations"],
-                "fiscal_json": lambda d: d["data"]}[self.fmt](self.doc)
+        return {
+            "fred_api": lambda d: d["observations"],
+            "rp_json": lambda d: d["repo"]["operations"],
+            "fiscal_json": lambda d: d["data"],
+        }[self.fmt](self.doc)
 
     def dump(self) -> bytes:
         if self.fmt in ("fredgraph", "rates_csv", "cftc_zip"):
@@ -93,15 +96,22 @@ class Rows:
 
     def value_field(self, source: str):
         """Where the row's guarded value sits: a CSV column index or a JSON key."""
-        return {"fredgraph": 1, "rates_csv": 2, "fred_api": "value", "rp_json": "totalAmtAccepted",
-                "cftc_zip": CFTC_OPEN_INTEREST}.get(
-            self.fmt, "open_today_bal" if source == "dts" else "total_accepted")
+        return {
+            "fredgraph": 1,
+            "rates_csv": 2,
+            "fred_api": "value",
+            "rp_json": "totalAmtAccepted",
+            "cftc_zip": CFTC_OPEN_INTEREST,
+        }.get(self.fmt, "open_today_bal" if source == "dts" else "total_accepted")
 
     def held_targets(self, source: str, *, with_value: bool = False) -> list:
         """Target rows the warehouse holds, newest first (optionally only those with a value to break)."""
         field = self.value_field(source)
-        rows = [r for r in self.rows if self.in_target(source, r) and self.day(r) <= HELD_UNTIL
-                and _public_by_held_until(source, self.day(r))]
+        rows = [
+            r
+            for r in self.rows
+            if self.in_target(source, r) and self.day(r) <= HELD_UNTIL and _public_by_held_until(source, self.day(r))
+        ]
         if with_value:
             rows = [r for r in rows if str(r[field]).strip() not in ("", ".", "null", "None")]
         return sorted(rows, key=self.day, reverse=True)
@@ -154,10 +164,14 @@ def _truncated(fmt: str, body: bytes) -> bytes:
     return cut[:-3] if cut.endswith(b"\n") else cut
 
 
-_RENAMED = {"fredgraph": ("observation_date", "period"), "rates_csv": ("Rate (%)", "Rate Percent"),
-            "cftc_zip": ("Report_Date_as_YYYY-MM-DD", "Report_Date"),
-            "fred_api": ('"date"', '"obs_date"'), "rp_json": ('"operationDate"', '"opDate"'),
-            "fiscal_json": ('"record_date"', '"record_dt"')}
+_RENAMED = {
+    "fredgraph": ("observation_date", "period"),
+    "rates_csv": ("Rate (%)", "Rate Percent"),
+    "cftc_zip": ("Report_Date_as_YYYY-MM-DD", "Report_Date"),
+    "fred_api": ('"date"', '"obs_date"'),
+    "rp_json": ('"operationDate"', '"opDate"'),
+    "fiscal_json": ('"record_date"', '"record_dt"'),
+}
 
 
 def _renamed(fmt: str, body: bytes) -> bytes:
@@ -190,15 +204,21 @@ def _date_format(source: str, rows: Rows) -> None:
             row[0] = day.isoformat()
         else:
             key = {"fred_api": "date", "rp_json": "operationDate"}.get(
-                rows.fmt, "record_date" if source == "dts" else "auction_date")
+                rows.fmt, "record_date" if source == "dts" else "auction_date"
+            )
             row[key] = day.strftime("%m/%d/%Y")
 
 
 def _held_value_null(source: str, rows: Rows) -> None:
     """The newest held value comes back missing ('.' / '' / "null" / null)."""
     row = rows.held_targets(source, with_value=True)[0]
-    row[rows.value_field(source)] = {"fredgraph": "", "rates_csv": "", "fred_api": ".", "rp_json": None,
-                                     "cftc_zip": "."}.get(rows.fmt, "null")
+    row[rows.value_field(source)] = {
+        "fredgraph": "",
+        "rates_csv": "",
+        "fred_api": ".",
+        "rp_json": None,
+        "cftc_zip": ".",
+    }.get(rows.fmt, "null")
 
 
 def _newest_missing(source: str, rows: Rows) -> None:

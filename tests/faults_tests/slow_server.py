@@ -60,12 +60,18 @@ class _Handler(socketserver.BaseRequestHandler):
             self._send("200 OK", {"Content-Type": "text/csv", "Content-Length": str(len(BODY))}, BODY)
 
     def _bomb(self) -> None:
-        self._send("200 OK", {"Content-Type": "text/csv", "Content-Encoding": "gzip",
-                              "Content-Length": str(len(self.server.bomb))}, self.server.bomb)
+        self._send(
+            "200 OK",
+            {"Content-Type": "text/csv", "Content-Encoding": "gzip", "Content-Length": str(len(self.server.bomb))},
+            self.server.bomb,
+        )
 
     def _zip(self) -> None:
-        self._send("200 OK", {"Content-Type": "application/x-zip-compressed",
-                              "Content-Length": str(len(self.server.zip_body))}, self.server.zip_body)
+        self._send(
+            "200 OK",
+            {"Content-Type": "application/x-zip-compressed", "Content-Length": str(len(self.server.zip_body))},
+            self.server.zip_body,
+        )
 
 
 class FaultServer(socketserver.ThreadingTCPServer):

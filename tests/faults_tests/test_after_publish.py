@@ -18,13 +18,19 @@ RUN = ["run", "--replay", "--as-of", KILL_AS_OF, "--source", "nyfed_rates"]
 
 
 def test_a_full_disk_for_data_docs_after_the_publish_says_what_was_published_and_what_was_not(
-        prepared, prefect_api, tmp_path):
+    prepared, prefect_api, tmp_path
+):
     warehouse = copy_of(prepared, tmp_path / "wh")
     before = inspect(warehouse)
     with small_disk(tmp_path / "full", "64k") as full:
         (full / "filler").write_bytes(b"\0" * 60_000)  # what is left cannot hold one Data Docs page
-        env = shared_api_env(tmp_path, warehouse, prefect_api, QTWATCH_GX_DOCS_DIR=str(full / "gx_docs"),
-                             QTWATCH_REPORT_PATH=str(full / "report.html"))
+        env = shared_api_env(
+            tmp_path,
+            warehouse,
+            prefect_api,
+            QTWATCH_GX_DOCS_DIR=str(full / "gx_docs"),
+            QTWATCH_REPORT_PATH=str(full / "report.html"),
+        )
         done = run_cli(RUN, env)
     output = done.stdout + done.stderr
     assert done.returncode == 0, done.stderr[-2000:]

@@ -34,15 +34,19 @@ def test_errors_great_expectations_only_logs_are_collected_not_printed(caplog):
 
     def renders_with_errors() -> str:
         site = logging.getLogger("great_expectations.render.renderer.site_builder")
-        site.error('An unexpected Exception occurred during data docs rendering.\n  OSError: "[Errno 28] No space '
-                   'left on device".  Traceback: "Traceback (most recent call last): ..."')
+        site.error(
+            'An unexpected Exception occurred during data docs rendering.\n  OSError: "[Errno 28] No space '
+            'left on device".  Traceback: "Traceback (most recent call last): ..."'
+        )
         site.warning("a warning still reaches the log")
         return "/data/gx_docs/index.html"
 
     with caplog.at_level(logging.WARNING):
         assert after_publish(run, "Data Docs in /data/gx_docs", renders_with_errors) == "/data/gx_docs/index.html"
-    assert run.warnings == ['incomplete: Data Docs in /data/gx_docs (1 pages not rendered; first: OSError: "[Errno 28] '
-                            'No space left on device".)']
+    assert run.warnings == [
+        'incomplete: Data Docs in /data/gx_docs (1 pages not rendered; first: OSError: "[Errno 28] '
+        'No space left on device".)'
+    ]
     assert "Traceback" not in caplog.text and "a warning still reaches the log" in caplog.text
 
 

@@ -54,8 +54,14 @@ def empty_file(_prepared: Path, target: Path) -> None:
     target.write_bytes(b"")
 
 
-DAMAGE = {"truncated": truncated, "truncated-to-half": truncated_to_half, "bit-flipped": bit_flipped,
-          "text-file": text_file, "sqlite-file": sqlite_header, "empty-file": empty_file}
+DAMAGE = {
+    "truncated": truncated,
+    "truncated-to-half": truncated_to_half,
+    "bit-flipped": bit_flipped,
+    "text-file": text_file,
+    "sqlite-file": sqlite_header,
+    "empty-file": empty_file,
+}
 
 
 def assert_one_line_refusal(done, warehouse: Path, before: str, expected: str) -> None:

@@ -29,8 +29,12 @@ def test_two_first_runs_at_once_on_a_fresh_prefect_home_both_complete(prepared, 
     logs = [tmp_path / f"run{i}.err" for i in range(2)]
     with open(fresh_home / SETUP_LOCK, "a") as gate:
         fcntl.flock(gate, fcntl.LOCK_EX)
-        runs = [subprocess.Popen([QTWATCH, *RUN], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log.open("w"),
-                                 text=True) for env, log in zip(envs, logs, strict=True)]
+        runs = [
+            subprocess.Popen(
+                [QTWATCH, *RUN], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log.open("w"), text=True
+            )
+            for env, log in zip(envs, logs, strict=True)
+        ]
         deadline = time.monotonic() + 180
         while not all(WAITING in log.read_text() for log in logs):
             alive = all(r.poll() is None for r in runs)
@@ -45,8 +49,7 @@ def test_two_first_runs_at_once_on_a_fresh_prefect_home_both_complete(prepared, 
     assert leftovers(warehouse) == [] and all(orphans_after(env["QTWATCH_FAULT_CASE"]) == [] for env in envs)
 
 
-def test_a_run_waits_for_the_writer_as_long_as_qtwatch_writer_wait_s_and_says_for_whom(prepared, prefect_api,
-                                                                                          tmp_path):
+def test_a_run_waits_for_the_writer_as_long_as_qtwatch_writer_wait_s_and_says_for_whom(prepared, prefect_api, tmp_path):
     warehouse = copy_of(prepared, tmp_path / "wh")
     with open(warehouse.with_name(f".{warehouse.name}.lock"), "a+") as holder:
         fcntl.flock(holder, fcntl.LOCK_EX)
@@ -65,9 +68,18 @@ def test_readers_polling_during_a_full_load_never_fail_and_see_the_new_publish(p
     readers = []
     for i in range(2):
         out = tmp_path / f"reader{i}.json"
-        readers.append((subprocess.Popen([sys.executable, str(READER), str(warehouse), str(out), str(tmp_path / "stop"),
-                                          "300", "0.02"], cwd=ROOT, env={"PYTHONPATH": str(ROOT)},
-                                         stderr=subprocess.PIPE, text=True), out))
+        readers.append(
+            (
+                subprocess.Popen(
+                    [sys.executable, str(READER), str(warehouse), str(out), str(tmp_path / "stop"), "300", "0.02"],
+                    cwd=ROOT,
+                    env={"PYTHONPATH": str(ROOT)},
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+                out,
+            )
+        )
     deadline = time.monotonic() + 60
     while not all(out.with_name(f"{out.name}.ready").exists() for _, out in readers):
         assert time.monotonic() < deadline, "readers never started"

@@ -26,8 +26,11 @@ pytestmark = pytest.mark.slow
 SOURCES = ["fred", "nyfed_rates", "cftc"]  # sources: chosen, one per kind of group with a recorded group to drop
 BASE_AS_OF, RUN_AS_OF = date(2026, 6, 15), date(2026, 7, 1)
 LEFT_OUT = {"fred": "DGS10", "nyfed_rates": "OBFR", "cftc": "044601"}
-TABLES = {"fred": ("fred_observations", "series_id"), "nyfed_rates": ("nyfed_reference_rates", "rate_type"),
-          "cftc": ("cftc_tff", "cftc_contract_market_code")}
+TABLES = {
+    "fred": ("fred_observations", "series_id"),
+    "nyfed_rates": ("nyfed_reference_rates", "rate_type"),
+    "cftc": ("cftc_tff", "cftc_contract_market_code"),
+}
 
 
 def _snapshot_without_groups(folder: Path) -> Path:
@@ -36,8 +39,9 @@ def _snapshot_without_groups(folder: Path) -> Path:
     shutil.copytree(REPLAY, snapshot)
     (snapshot / "fred" / "fredgraph" / "DGS10.csv").unlink()
     rates = snapshot / "nyfed" / "rates_all.csv"
-    rates.write_text("".join(line for line in rates.read_text().splitlines(keepends=True)
-                             if line.split(",")[1:2] != ["OBFR"]))
+    rates.write_text(
+        "".join(line for line in rates.read_text().splitlines(keepends=True) if line.split(",")[1:2] != ["OBFR"])
+    )
     cftc = snapshot / "cftc" / "fut_fin_txt_2026.zip"
     with zipfile.ZipFile(cftc) as archive:
         member = archive.namelist()[0]
@@ -63,8 +67,10 @@ def outcome(prefect_harness, tmp_path_factory):
     folder = tmp_path_factory.mktemp("group-failures")
     warehouse = folder / "qtwatch.duckdb"
     assert run_flow(warehouse, BASE_AS_OF, SOURCES).status == "Completed"
-    before = {s: _count(warehouse, f"SELECT count(*) FROM raw.{t} WHERE {c} <> '{LEFT_OUT[s]}'")
-              for s, (t, c) in TABLES.items()}
+    before = {
+        s: _count(warehouse, f"SELECT count(*) FROM raw.{t} WHERE {c} <> '{LEFT_OUT[s]}'")
+        for s, (t, c) in TABLES.items()
+    }
     import os
     from unittest import mock
 
@@ -73,8 +79,9 @@ def outcome(prefect_harness, tmp_path_factory):
     snapshot = _snapshot_without_groups(folder)
     env = {"QTWATCH_WAREHOUSE": str(warehouse), "QTWATCH_GX_DOCS_DIR": str(folder / "gx_docs")}
     with mock.patch.dict(os.environ, env):
-        state = qtwatch_pipeline(sources=SOURCES, replay=True, as_of=RUN_AS_OF, replay_dir=str(snapshot),
-                                 return_state=True)
+        state = qtwatch_pipeline(
+            sources=SOURCES, replay=True, as_of=RUN_AS_OF, replay_dir=str(snapshot), return_state=True
+        )
     con = connect_readonly(warehouse)
     try:
         run_id = con.execute("SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1").fetchall()[0][0]
@@ -103,8 +110,15 @@ def test_the_left_out_group_keeps_what_was_held(outcome) -> None:
 
 def test_a_required_group_missing_still_fails_the_source() -> None:
     # SYNTHETIC coverage: WALCL (required) held and absent from a batch that brought SOFR.
-    coverage = pl.DataFrame({"grp": ["WALCL", "SOFR"], "held_rows": [3, 5], "batch_rows": [0, 5],
-                             "held_first": [date(2026, 6, 3)] * 2, "held_last": [date(2026, 6, 17)] * 2})
+    coverage = pl.DataFrame(
+        {
+            "grp": ["WALCL", "SOFR"],
+            "held_rows": [3, 5],
+            "batch_rows": [0, 5],
+            "held_first": [date(2026, 6, 3)] * 2,
+            "held_last": [date(2026, 6, 17)] * 2,
+        }
+    )
     frame = pl.DataFrame({"series_id": ["SOFR"]})
     catalog = pl.DataFrame({"series_id": ["WALCL", "SOFR"], "required": [True, False]})
     with pytest.raises(groups.RequiredGroupMissing, match="WALCL .required by the marts."):

@@ -28,14 +28,22 @@ AS_OF = "2025-06-13"
 
 def forms(value: str) -> set[str]:
     """The key as text can carry it: raw, URL-encoded (both cases, +/%20), JSON/repr/HTML-escaped."""
-    escaped = {value, quote(value, safe=""), quote_plus(value, safe=""), quote(value), json.dumps(value)[1:-1],
-               repr(value)[1:-1], html.escape(value), json.dumps(json.dumps(value)[1:-1])[1:-1]}
+    escaped = {
+        value,
+        quote(value, safe=""),
+        quote_plus(value, safe=""),
+        quote(value),
+        json.dumps(value)[1:-1],
+        repr(value)[1:-1],
+        html.escape(value),
+        json.dumps(json.dumps(value)[1:-1])[1:-1],
+    }
     return escaped | {f.lower() for f in escaped if "%" in f}
 
 
 def pieces(value: str, size: int = 8) -> set[str]:
     """Every `size`-character piece of every form of the key (a partial echo is a leak too)."""
-    return {f[i:i + size] for f in forms(value) for i in range(len(f) - size + 1)}
+    return {f[i : i + size] for f in forms(value) for i in range(len(f) - size + 1)}
 
 
 NEEDLES = sorted(pieces(KEY))
@@ -74,15 +82,29 @@ def leak_run(tmp_path_factory):
     receiver = HTTPServer(host="127.0.0.1", port=0)
     receiver.expect_request("/hook", method="POST").respond_with_data("ok")
     receiver.start()
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("QTWATCH_", "PREFECT_", "FRED_"))},
-           "PREFECT_HOME": str(work / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "FRED_API_KEY": KEY, "QTWATCH_WAREHOUSE": str(work / "qtwatch.duckdb"),
-           "QTWATCH_GX_DOCS_DIR": str(work / "gx_docs"), "QTWATCH_REPORT_PATH": str(work / "report.html"),
-           "QTWATCH_ALERT_WEBHOOK_URL": receiver.url_for("/hook"), "QTWATCH_HTTP_RETRIES": "0",
-           "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("QTWATCH_", "PREFECT_", "FRED_"))},
+        "PREFECT_HOME": str(work / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "FRED_API_KEY": KEY,
+        "QTWATCH_WAREHOUSE": str(work / "qtwatch.duckdb"),
+        "QTWATCH_GX_DOCS_DIR": str(work / "gx_docs"),
+        "QTWATCH_REPORT_PATH": str(work / "report.html"),
+        "QTWATCH_ALERT_WEBHOOK_URL": receiver.url_for("/hook"),
+        "QTWATCH_HTTP_RETRIES": "0",
+        "PYTHONPATH": str(ROOT),
+        "COLUMNS": "200",
+    }
     try:
-        done = subprocess.run([sys.executable, str(HERE / "key_echo_run.py"), str(work), AS_OF], cwd=work, env=env,
-                              capture_output=True, text=True, timeout=400, check=False)
+        done = subprocess.run(
+            [sys.executable, str(HERE / "key_echo_run.py"), str(work), AS_OF],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=400,
+            check=False,
+        )
         webhooks = [entry[0].get_data(as_text=True) for entry in receiver.log]
     finally:
         receiver.clear()

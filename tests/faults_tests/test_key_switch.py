@@ -45,12 +45,21 @@ def test_switching_between_keyless_and_keyed_lands_no_fake_revisions(prefect_har
 
 def test_a_respelled_unit_keeps_the_held_spelling_and_a_new_meaning_does_not() -> None:
     # SYNTHETIC rows: one respelled (same meaning), one with a new scale, one key not held.
-    held = pl.DataFrame({"series_id": ["RRPONTSYD", "WALCL"], "date": [date(2025, 6, 2)] * 2,
-                         "units": ["Billions of U.S. Dollars", "Millions of U.S. Dollars"]})
-    batch = pl.DataFrame({"series_id": ["RRPONTSYD", "WALCL", "RRPONTSYD"],
-                          "date": [date(2025, 6, 2), date(2025, 6, 2), date(2025, 6, 3)], "value": [1.0, 2.0, 3.0],
-                          "units": ["Billions of US Dollars", "Billions of U.S. Dollars", "Billions of US Dollars"]})
+    held = pl.DataFrame(
+        {
+            "series_id": ["RRPONTSYD", "WALCL"],
+            "date": [date(2025, 6, 2)] * 2,
+            "units": ["Billions of U.S. Dollars", "Millions of U.S. Dollars"],
+        }
+    )
+    batch = pl.DataFrame(
+        {
+            "series_id": ["RRPONTSYD", "WALCL", "RRPONTSYD"],
+            "date": [date(2025, 6, 2), date(2025, 6, 2), date(2025, 6, 3)],
+            "value": [1.0, 2.0, 3.0],
+            "units": ["Billions of US Dollars", "Billions of U.S. Dollars", "Billions of US Dollars"],
+        }
+    )
     kept = keep_held_spelling(batch, held)
-    assert kept["units"].to_list() == ["Billions of U.S. Dollars", "Billions of U.S. Dollars",
-                                       "Billions of US Dollars"]
+    assert kept["units"].to_list() == ["Billions of U.S. Dollars", "Billions of U.S. Dollars", "Billions of US Dollars"]
     assert kept.columns == batch.columns and kept["value"].to_list() == [1.0, 2.0, 3.0]

@@ -25,8 +25,9 @@ from tests.faults_tests.harness import ROOT
 from tests.faults_tests.slow_server import BODY, fault_server, gzip_bomb
 from transforms.registry import HttpPolicy
 
-POLICY = HttpPolicy("faults", "http://127.0.0.1/", "faults_url", min_interval_s=0.0, retries=4, backoff_factor=0.0,
-                    timeout_s=5.0)
+POLICY = HttpPolicy(
+    "faults", "http://127.0.0.1/", "faults_url", min_interval_s=0.0, retries=4, backoff_factor=0.0, timeout_s=5.0
+)
 
 
 def session(**limits: float):
@@ -48,8 +49,9 @@ def test_a_long_retry_after_gives_up_at_once_in_one_line() -> None:
     with fault_server() as server:
         clock = time.monotonic()
         with pytest.raises(SourceError) as caught:
-            get_bytes(session(max_retry_after_s=60.0), server.url("throttle/x.csv"), None, source="faults",
-                      expect="csv")
+            get_bytes(
+                session(max_retry_after_s=60.0), server.url("throttle/x.csv"), None, source="faults", expect="csv"
+            )
         spent = time.monotonic() - clock
         hits = server.hits["throttle"]
     assert spent < 3 and hits == 1, (spent, hits)
@@ -82,8 +84,7 @@ def test_a_gzip_bomb_is_refused_past_the_cap_with_bounded_memory() -> None:
         tracemalloc.start()
         try:
             with pytest.raises(SourceError) as caught:
-                get_bytes(session(max_bytes=16 * MB), server.url("bomb/x.csv"), None, source="faults",
-                          expect="csv")
+                get_bytes(session(max_bytes=16 * MB), server.url("bomb/x.csv"), None, source="faults", expect="csv")
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
@@ -100,8 +101,9 @@ def test_a_cftc_zip_bomb_is_refused_not_reported_as_an_empty_body() -> None:
             member.write(zeros)
     with fault_server() as server:
         server.zip_body = buffer.getvalue()
-        request = replace(fetch_request("cftc", window=Window(date(2026, 3, 1), date(2026, 6, 30))),
-                          base_url=server.url("zip/"))
+        request = replace(
+            fetch_request("cftc", window=Window(date(2026, 3, 1), date(2026, 6, 30))), base_url=server.url("zip/")
+        )
         tracemalloc.start()
         try:
             with pytest.raises(SourceError) as caught:
@@ -136,8 +138,13 @@ except interrupts.Interrupted as exc:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_ends_a_process_whose_worker_is_stuck_in_a_read(signum: int) -> None:
     with fault_server() as server:
-        process = subprocess.Popen([sys.executable, "-c", STUCK_WORKER, server.url("slow/x.csv")], cwd=ROOT,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", STUCK_WORKER, server.url("slow/x.csv")],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "started"
         deadline = time.monotonic() + 60
@@ -164,12 +171,22 @@ def test_sigterm_ends_qtwatch_run_stuck_on_a_slow_source_within_seconds(tmp_path
     from tests.faults_tests.harness import QTWATCH, case_env, orphans_after
 
     with fault_server() as server:
-        env = case_env(tmp_path, tmp_path / "wh" / "qtwatch.duckdb", QTWATCH_NYFED_URL=server.url("slow/"),
-                       QTWATCH_HTTP_TOTAL_S="600")
+        env = case_env(
+            tmp_path,
+            tmp_path / "wh" / "qtwatch.duckdb",
+            QTWATCH_NYFED_URL=server.url("slow/"),
+            QTWATCH_HTTP_TOTAL_S="600",
+        )
         err = tmp_path / "stderr.log"
         with open(err, "w") as handle:
-            process = subprocess.Popen([QTWATCH, "run", "--source", "nyfed_rates"], cwd=ROOT, env=env,
-                                       stdout=subprocess.PIPE, stderr=handle, text=True)
+            process = subprocess.Popen(
+                [QTWATCH, "run", "--source", "nyfed_rates"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=handle,
+                text=True,
+            )
         deadline = time.monotonic() + 240
         while not server.hits.get("slow"):
             assert process.poll() is None and time.monotonic() < deadline, err.read_text()[-2000:]

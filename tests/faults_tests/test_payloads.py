@@ -40,8 +40,11 @@ _OTHERS = [s for s in SOURCES if s != KEYED]
 # The other sources alternate between the runs in registry order, so each run keeps healthy sources beside the broken.
 BROKEN = {"A": (KEYED, *_OTHERS[1::2]), "B": (KEYED, *_OTHERS[0::2])}
 # (variant id, source, run): every source once per case, FRED both keyless and through the API.
-VARIANTS = [(f"{KEYED}_csv", KEYED, "A"), (f"{KEYED}_api", KEYED, "B"),
-            *((s, s, run) for run, broken in BROKEN.items() for s in broken if s != KEYED)]
+VARIANTS = [
+    (f"{KEYED}_csv", KEYED, "A"),
+    (f"{KEYED}_api", KEYED, "B"),
+    *((s, s, run) for run, broken in BROKEN.items() for s in broken if s != KEYED),
+]
 TEST_KEY = "0123456789abcdef0123456789abcdef"  # synthetic FRED key, only ever sent to the fake
 ROW_FAULTS = ("no_rows", "held_value_null", "newest_missing", "ends_early")  # judged per group, so named per group
 
@@ -58,8 +61,12 @@ class Outcome:
 
 
 def _env(warehouse: Path, keyed: bool) -> dict[str, str]:
-    env = {"QTWATCH_WAREHOUSE": str(warehouse), "QTWATCH_GX_DOCS_DIR": str(warehouse.parent / "gx_docs"),
-           "QTWATCH_REPORT_PATH": str(warehouse.parent / "report.html"), "QTWATCH_HTTP_RETRIES": "0"}
+    env = {
+        "QTWATCH_WAREHOUSE": str(warehouse),
+        "QTWATCH_GX_DOCS_DIR": str(warehouse.parent / "gx_docs"),
+        "QTWATCH_REPORT_PATH": str(warehouse.parent / "report.html"),
+        "QTWATCH_HTTP_RETRIES": "0",
+    }
     return {**env, "FRED_API_KEY": TEST_KEY} if keyed else env
 
 
@@ -76,13 +83,17 @@ def run_live(warehouse: Path, as_of: date, fake: FakeSources, *, keyed: bool):
 def _loads(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
     con = connect_readonly(path)
     try:
-        frame = query_pl(con, "SELECT * FROM meta.loads WHERE run_id = (SELECT run_id FROM meta.runs "
-                              "ORDER BY started_at DESC LIMIT 1)")
+        frame = query_pl(
+            con,
+            "SELECT * FROM meta.loads WHERE run_id = (SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1)",
+        )
     finally:
         con.close()
     rows = list(frame.iter_rows(named=True))
-    return ({r["source"]: r for r in rows if r["source"] != "marts"},
-            {r["dataset"]: r for r in rows if r["source"] == "marts"})
+    return (
+        {r["source"]: r for r in rows if r["source"] != "marts"},
+        {r["dataset"]: r for r in rows if r["source"] == "marts"},
+    )
 
 
 @pytest.fixture(scope="module")

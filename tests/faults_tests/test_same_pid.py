@@ -26,8 +26,15 @@ pytestmark = pytest.mark.slow
 def as_pid_1(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """`qtwatch ARGS` as PID 1 of a new PID namespace (needs root, like the container it stands for)."""
     command = f"exec {shlex.join([QTWATCH, *args])}"
-    return subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", command], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        ["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def newest_rate(warehouse) -> str:

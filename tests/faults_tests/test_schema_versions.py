@@ -26,8 +26,11 @@ LANDED_AT = datetime(2026, 1, 2, 14, tzinfo=UTC)
 
 def columns(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, list[tuple[str, str]]]:
     """Table -> [(column, type)] of one schema, in column order."""
-    rows = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = ? "
-                       "ORDER BY table_name, column_index", [schema]).fetchall()
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = ? "
+        "ORDER BY table_name, column_index",
+        [schema],
+    ).fetchall()
     found: dict[str, list[tuple[str, str]]] = {}
     for table, column, data_type in rows:
         found.setdefault(table, []).append((column, data_type))
@@ -65,18 +68,30 @@ def as_built_before_versions(con: duckdb.DuckDBPyConnection) -> None:
 
 def land_synthetic_operation(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
     """SYNTHETIC: one repo operation landed by a load recorded in meta.loads, as the previous release landed it."""
-    con.execute("INSERT INTO meta.loads (load_id, run_id, source, dataset, status, finished_at) "
-                "VALUES (?, 'run-1', 'nyfed_repo', 'nyfed_rp_operations', 'published', ?)", [load_id, LANDED_AT])
-    con.execute("INSERT INTO raw.nyfed_rp_operations (operation_id, operation_date, operation_type, "
-                "total_amt_accepted_usd, load_id, fetched_at, as_of) VALUES ('RP 010226 1', DATE '2026-01-02', "
-                "'Repo', 5e9, ?, ?, DATE '2026-01-02')", [load_id, LANDED_AT])
+    con.execute(
+        "INSERT INTO meta.loads (load_id, run_id, source, dataset, status, finished_at) "
+        "VALUES (?, 'run-1', 'nyfed_repo', 'nyfed_rp_operations', 'published', ?)",
+        [load_id, LANDED_AT],
+    )
+    con.execute(
+        "INSERT INTO raw.nyfed_rp_operations (operation_id, operation_date, operation_type, "
+        "total_amt_accepted_usd, load_id, fetched_at, as_of) VALUES ('RP 010226 1', DATE '2026-01-02', "
+        "'Repo', 5e9, ?, ?, DATE '2026-01-02')",
+        [load_id, LANDED_AT],
+    )
 
 
 def synthetic_batch(accepted_usd: float) -> pl.DataFrame:
     """SYNTHETIC: the same operation fetched again by the current release, which also keeps `extra`."""
-    return pl.DataFrame({"operation_id": ["RP 010226 1"], "operation_date": [date(2026, 1, 2)],
-                         "operation_type": ["Repo"], "total_amt_accepted_usd": [accepted_usd],
-                         "extra": ['{"auctionStatus": "Results"}']})
+    return pl.DataFrame(
+        {
+            "operation_id": ["RP 010226 1"],
+            "operation_date": [date(2026, 1, 2)],
+            "operation_type": ["Repo"],
+            "total_amt_accepted_usd": [accepted_usd],
+            "extra": ['{"auctionStatus": "Results"}'],
+        }
+    )
 
 
 def versions(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
@@ -108,13 +123,21 @@ def test_a_warehouse_of_the_previous_release_is_migrated_in_place_without_fake_r
 
     # the current release fetches the operation again: `extra` is filled in, not landed as a revision
     now = datetime(2026, 12, 6, tzinfo=UTC)
-    assert load.land(con, OPERATIONS, synthetic_batch(5e9), load_id="run-2-nyfed_repo", fetched_at=now,
-                     as_of=date(2026, 12, 6)) == 0
+    assert (
+        load.land(
+            con, OPERATIONS, synthetic_batch(5e9), load_id="run-2-nyfed_repo", fetched_at=now, as_of=date(2026, 12, 6)
+        )
+        == 0
+    )
     for table in ("raw.nyfed_rp_operations", "core.nyfed_rp_operations", "core.nyfed_rp_operations_history"):
         assert con.execute(f"SELECT count(*), count(extra) FROM {table}").fetchall() == [(1, 1)], table
     # a change of value still is a revision
-    assert load.land(con, OPERATIONS, synthetic_batch(6e9), load_id="run-3-nyfed_repo", fetched_at=now,
-                     as_of=date(2026, 12, 6)) == 1
+    assert (
+        load.land(
+            con, OPERATIONS, synthetic_batch(6e9), load_id="run-3-nyfed_repo", fetched_at=now, as_of=date(2026, 12, 6)
+        )
+        == 1
+    )
 
 
 def test_a_row_landed_after_the_migration_keeps_its_null_as_a_value():
@@ -123,8 +146,17 @@ def test_a_row_landed_after_the_migration_keeps_its_null_as_a_value():
     db.ensure_built(con)
     land_synthetic_operation(con, "run-1-nyfed_repo")  # landed after the column existed: its NULL was sent
     con.execute("UPDATE meta.loads SET finished_at = now() + INTERVAL 1 MINUTE")
-    assert load.land(con, OPERATIONS, synthetic_batch(5e9), load_id="run-2-nyfed_repo",
-                     fetched_at=datetime.now(UTC), as_of=date(2026, 12, 6)) == 1
+    assert (
+        load.land(
+            con,
+            OPERATIONS,
+            synthetic_batch(5e9),
+            load_id="run-2-nyfed_repo",
+            fetched_at=datetime.now(UTC),
+            as_of=date(2026, 12, 6),
+        )
+        == 1
+    )
 
 
 def test_a_migrated_warehouse_has_every_table_and_column_a_new_one_has():
@@ -181,8 +213,10 @@ def test_a_migration_that_fails_half_way_changes_nothing(tmp_path, monkeypatch):
     db.ensure_built(con)
     before = build.held_version(con)
     folder = Path(shutil.copytree(build.MIGRATIONS_DIR, tmp_path / "migrations"))
-    (folder / "900_half_way.sql").write_text("ALTER TABLE raw.nyfed_rp_operations ADD COLUMN half_done VARCHAR;\n"
-                                             "CREATE TABLE raw.half (x INTEGER);\nSELECT * FROM raw.no_such_table;\n")
+    (folder / "900_half_way.sql").write_text(
+        "ALTER TABLE raw.nyfed_rp_operations ADD COLUMN half_done VARCHAR;\n"
+        "CREATE TABLE raw.half (x INTEGER);\nSELECT * FROM raw.no_such_table;\n"
+    )
     monkeypatch.setattr(build, "MIGRATIONS_DIR", folder)
     with pytest.raises(db.WarehouseError, match="migration 900_half_way.sql failed.*nothing was changed"):
         db.ensure_built(con)
@@ -196,7 +230,8 @@ def test_a_new_table_in_a_new_ddl_file_needs_no_migration(tmp_path, monkeypatch)
     db.ensure_built(con)
     folder = Path(shutil.copytree(build.SCHEMA_DIR, tmp_path / "schema"))
     (folder / "045_raw_new_source.sql").write_text(
-        "CREATE TABLE IF NOT EXISTS raw.new_source (date DATE NOT NULL, value DOUBLE, load_id VARCHAR NOT NULL);\n")
+        "CREATE TABLE IF NOT EXISTS raw.new_source (date DATE NOT NULL, value DOUBLE, load_id VARCHAR NOT NULL);\n"
+    )
     monkeypatch.setattr(build, "SCHEMA_DIR", folder)
     assert db.ensure_built(con) is True
     assert "new_source" in columns(con, "raw")

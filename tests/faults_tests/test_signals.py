@@ -33,10 +33,15 @@ def wait_for(text: str, log: Path, process: subprocess.Popen, timeout_s: float =
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize(("how", "signum"), [("land-nyfed_rates:TERM", signal.SIGTERM),
-                                             ("mart-funding_daily:INT", signal.SIGINT),
-                                             ("external-TERM-while-loading", signal.SIGTERM)],
-                         ids=["sigterm-after-landing", "sigint-while-building-marts", "sigterm-from-outside"])
+@pytest.mark.parametrize(
+    ("how", "signum"),
+    [
+        ("land-nyfed_rates:TERM", signal.SIGTERM),
+        ("mart-funding_daily:INT", signal.SIGINT),
+        ("external-TERM-while-loading", signal.SIGTERM),
+    ],
+    ids=["sigterm-after-landing", "sigint-while-building-marts", "sigterm-from-outside"],
+)
 def test_a_signal_during_a_load_stops_it_in_one_line_and_publishes_nothing(prepared, tmp_path, how, signum):
     warehouse = copy_of(prepared, tmp_path / "wh")
     before = sha256(warehouse)
@@ -74,8 +79,14 @@ def test_kill_9_of_qtwatch_serve_takes_its_prefect_server_with_it(tmp_path):
     env = case_env(tmp_path, tmp_path / "wh" / "qtwatch.duckdb")
     log = tmp_path / "serve.log"
     with open(log, "w") as handle:
-        process = subprocess.Popen([QTWATCH, "serve", "--replay", "--port", str(free_port())], cwd=ROOT, env=env,
-                                   stdout=handle, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [QTWATCH, "serve", "--replay", "--port", str(free_port())],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         wait_for("Prefect UI ready", log, process)
     finally:

@@ -22,8 +22,9 @@ from tests.conftest import fetch_request
 from tests.spine_tests.conftest import replay_session
 from transforms.nyfed import KNOWN_UNMODELLED_RP_FIELDS, parse_rp_operations_json, unknown_fields
 
-OPS_2026 = (Path(__file__).resolve().parents[1] / "fixtures" / "nyfed"
-            / "rp_all_all_results_lastTwoWeeks_2026-02-06.json")
+OPS_2026 = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "nyfed" / "rp_all_all_results_lastTwoWeeks_2026-02-06.json"
+)
 
 
 def _extra(frame: pl.DataFrame, operation_id: str) -> dict:
@@ -45,8 +46,10 @@ def test_a_change_of_the_srf_rate_is_reported(caplog) -> None:
     rates = {json.loads(e)["minimumBidRate"] for e in batch.frame["extra"].drop_nulls() if "minimumBid" in e}
     assert rates == {4.5, 4.25, 4.0}
     text = caplog.text
-    assert ("SRF minimum bid rate 4.50% -> 4.25% from 2025-09-18; SRF minimum bid rate 4.25% -> 4.00% from 2025-10-30 "
-            "(kept in raw extra.minimumBidRate)") in text
+    assert (
+        "SRF minimum bid rate 4.50% -> 4.25% from 2025-09-18; SRF minimum bid rate 4.25% -> 4.00% from 2025-10-30 "
+        "(kept in raw extra.minimumBidRate)"
+    ) in text
     assert sum("minimumBidRate" in r.getMessage() for r in caplog.records) == 1  # one line for all the changes
 
 

@@ -15,9 +15,11 @@ import pytest
 from tests.faults_tests.harness import leftovers, sha256
 from warehouse import db
 
-INSERT_DEAD = ("INSERT INTO raw.fred_observations BY NAME SELECT 'DEAD' AS series_id, DATE '2099-01-01' AS date, "
-               "1.0 AS value, 'Synthetic units' AS units, ? AS load_id, now() AS fetched_at, "
-               "'synthetic' AS source_url")
+INSERT_DEAD = (
+    "INSERT INTO raw.fred_observations BY NAME SELECT 'DEAD' AS series_id, DATE '2099-01-01' AS date, "
+    "1.0 AS value, 'Synthetic units' AS units, ? AS load_id, now() AS fetched_at, "
+    "'synthetic' AS source_url"
+)
 FILLER_ROWS = 3_000_000  # synthetic: enough integers to spread a table over several 256 KB blocks
 
 
@@ -42,9 +44,15 @@ def dead_rows(path: Path) -> int:
         con.close()
 
 
-@pytest.mark.parametrize("name", [f".qtwatch.duckdb.building-{os.getpid()}", ".qtwatch.duckdb.building-1",
-                                  ".qtwatch.duckdb.building-99999-0a1b2c3d"],
-                         ids=["same-pid-old-name", "pid-1-of-a-container", "another-pid"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        f".qtwatch.duckdb.building-{os.getpid()}",
+        ".qtwatch.duckdb.building-1",
+        ".qtwatch.duckdb.building-99999-0a1b2c3d",
+    ],
+    ids=["same-pid-old-name", "pid-1-of-a-container", "another-pid"],
+)
 def test_a_dead_runs_staging_file_and_wal_are_removed_and_never_replayed(published, name):
     dead_run_staging(published, name)
     with db.staged(published):
@@ -57,8 +65,13 @@ def test_a_staging_file_is_never_reused(published):
     names = []
     for _ in range(2):
         with db.staged(published) as con:
-            names.append(Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = "
-                                          "current_database()").fetchall()[0][0]).name)
+            names.append(
+                Path(
+                    con.execute(
+                        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                    ).fetchall()[0][0]
+                ).name
+            )
     assert names[0] != names[1] and all(n.startswith(f".qtwatch.duckdb.building-{os.getpid()}-") for n in names)
 
 
@@ -115,9 +128,11 @@ def test_a_truncated_warehouse_is_refused_for_writing_and_left_as_it_is(truncate
 def test_a_warehouse_path_under_a_regular_file_says_which_file(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file\n")
-    for attempt in (lambda: db.connect_readonly(blocker / "qtwatch.duckdb"),
-                    lambda: db.staged(blocker / "qtwatch.duckdb").__enter__(),
-                    lambda: db.check_publishable(blocker / "qtwatch.duckdb")):
+    for attempt in (
+        lambda: db.connect_readonly(blocker / "qtwatch.duckdb"),
+        lambda: db.staged(blocker / "qtwatch.duckdb").__enter__(),
+        lambda: db.check_publishable(blocker / "qtwatch.duckdb"),
+    ):
         with pytest.raises(db.WarehouseError, match="a file, not a folder") as caught:
             attempt()
         assert str(blocker) in str(caught.value)

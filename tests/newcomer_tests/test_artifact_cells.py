@@ -14,15 +14,20 @@ def test_runoff_note_without_a_cap_says_no_cap() -> None:
     con = duckdb.connect()
     con.execute("CREATE SCHEMA marts")
     # synthetic: the month after runoff ended has no cap and no attainment
-    con.execute("CREATE TABLE marts.qt_runoff_monthly AS SELECT * FROM (VALUES "
-                "(DATE '2025-11-01', 4.8, 5.0, 0.96, 'QT2-slow2'), (DATE '2025-12-01', -20.0, NULL, NULL, 'QT2-end')"
-                ") t(month, ust_runoff_bn, ust_cap_bn, ust_cap_attainment, regime)")
+    con.execute(
+        "CREATE TABLE marts.qt_runoff_monthly AS SELECT * FROM (VALUES "
+        "(DATE '2025-11-01', 4.8, 5.0, 0.96, 'QT2-slow2'), (DATE '2025-12-01', -20.0, NULL, NULL, 'QT2-end')"
+        ") t(month, ust_runoff_bn, ust_cap_bn, ust_cap_attainment, regime)"
+    )
     row = artifacts._first(con, artifacts.HEADLINES["Treasury runoff vs cap, last month (bn)"])
     assert row[3] == "no cap in force (QT2-end)"
-    con.execute("UPDATE marts.qt_runoff_monthly SET ust_cap_bn = 5.0, ust_cap_attainment = 0.5 "
-                "WHERE month = DATE '2025-12-01'")
-    assert artifacts._first(con, artifacts.HEADLINES["Treasury runoff vs cap, last month (bn)"])[3] == \
-        "cap 5.0 bn, 50% of cap (QT2-end)"
+    con.execute(
+        "UPDATE marts.qt_runoff_monthly SET ust_cap_bn = 5.0, ust_cap_attainment = 0.5 WHERE month = DATE '2025-12-01'"
+    )
+    assert (
+        artifacts._first(con, artifacts.HEADLINES["Treasury runoff vs cap, last month (bn)"])[3]
+        == "cap 5.0 bn, 50% of cap (QT2-end)"
+    )
 
 
 def test_missing_values_are_empty_cells() -> None:

@@ -35,8 +35,12 @@ def test_every_command_takes_warehouse() -> None:
     commands = typer.main.get_command(app).commands
     # `doctor` probes the sources over HTTP, `alerts` sets up Prefect automations and `deployments` writes
     # prefect.yaml: none reads or writes a warehouse, so they have nothing to point --warehouse at
-    missing = [name for name, cmd in commands.items() if name not in ("doctor", "alerts", "deployments")
-               and "--warehouse" not in {o for p in cmd.params for o in p.opts}]
+    missing = [
+        name
+        for name, cmd in commands.items()
+        if name not in ("doctor", "alerts", "deployments")
+        and "--warehouse" not in {o for p in cmd.params for o in p.opts}
+    ]
     assert set(commands) >= {"run", "sql", "status", "docs", "report", "serve"} and not missing
 
 
@@ -48,8 +52,12 @@ def test_run_warehouse_reaches_the_flow(monkeypatch, tmp_path) -> None:
         from flows.settings import get_settings
 
         seen.update(kwargs, warehouse=get_settings().warehouse)
-        return SimpleNamespace(name="Completed", is_failed=lambda: False, is_crashed=lambda: False,
-                               state_details=SimpleNamespace(flow_run_id=None))
+        return SimpleNamespace(
+            name="Completed",
+            is_failed=lambda: False,
+            is_crashed=lambda: False,
+            state_details=SimpleNamespace(flow_run_id=None),
+        )
 
     monkeypatch.setattr("flows.pipeline.qtwatch_pipeline", fake_flow)
     monkeypatch.setattr(report_console, "print_run_summary", lambda console, **_: None)
@@ -62,8 +70,9 @@ def test_run_warehouse_reaches_the_flow(monkeypatch, tmp_path) -> None:
 
 def test_report_reads_the_warehouse_it_is_given(tmp_path) -> None:
     missing = tmp_path / "absent.duckdb"
-    result = runner.invoke(app, ["report", "--warehouse", str(missing), "-o", str(tmp_path / "r.html")],
-                           prog_name="qtwatch")
+    result = runner.invoke(
+        app, ["report", "--warehouse", str(missing), "-o", str(tmp_path / "r.html")], prog_name="qtwatch"
+    )
     assert result.exit_code == 1 and str(missing) in " ".join(result.output.split())
     assert not (tmp_path / "r.html").exists()
 
@@ -101,9 +110,12 @@ def test_long_text_is_cut_before_numbers_are_dropped() -> None:
 
 def test_replay_as_of_is_the_day_most_sources_reach(tmp_path) -> None:
     # synthetic manifest: three sources, the middle last day wins
-    entries = [{"file": "a1", "source": "a", "last_date": "2026-08-26"}, {"file": "a2", "source": "a",
-               "last_date": "2026-06-17"}, {"file": "b", "source": "b", "last_date": "2026-06-24"},
-               {"file": "c", "source": "c", "last_date": "2025-11-24"}]
+    entries = [
+        {"file": "a1", "source": "a", "last_date": "2026-08-26"},
+        {"file": "a2", "source": "a", "last_date": "2026-06-17"},
+        {"file": "b", "source": "b", "last_date": "2026-06-24"},
+        {"file": "c", "source": "c", "last_date": "2025-11-24"},
+    ]
     (tmp_path / "manifest.json").write_text(json.dumps(entries))
     assert source_last_days(tmp_path) == {"a": date(2026, 8, 26), "b": date(2026, 6, 24), "c": date(2025, 11, 24)}
     assert snapshot_as_of(tmp_path) == date(2026, 6, 24)

@@ -12,8 +12,14 @@ import polars as pl
 from expectations.runner import Validator
 
 # synthetic one-row batch of the fred_observations shape (value in the series' declared units)
-BATCH = pl.DataFrame({"series_id": ["WALCL"], "date": [dt.date(2026, 1, 7)], "value": [6_700_000.0],
-                      "units": ["Millions of U.S. Dollars"]})
+BATCH = pl.DataFrame(
+    {
+        "series_id": ["WALCL"],
+        "date": [dt.date(2026, 1, 7)],
+        "value": [6_700_000.0],
+        "units": ["Millions of U.S. Dollars"],
+    }
+)
 
 
 def _run(root: Path, docs: Path, name: str, keep: int) -> Validator:
@@ -69,8 +75,11 @@ def test_a_site_without_its_index_is_rendered_whole(tmp_path) -> None:
 def _stored(root: Path) -> dict[str, int]:
     """mtime of every suite, validation definition and the GX config a context keeps on disk."""
     gx_dir = root / "gx"
-    files = [*gx_dir.glob("expectations/*.json"), *gx_dir.glob("validation_definitions/*"),
-             gx_dir / "great_expectations.yml"]
+    files = [
+        *gx_dir.glob("expectations/*.json"),
+        *gx_dir.glob("validation_definitions/*"),
+        gx_dir / "great_expectations.yml",
+    ]
     return {str(p.relative_to(gx_dir)): p.stat().st_mtime_ns for p in files}
 
 

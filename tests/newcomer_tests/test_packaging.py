@@ -20,11 +20,32 @@ ROOT = Path(__file__).resolve().parents[2]
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     source = out / "src"  # a copy: setuptools writes build/ and *.egg-info beside the sources it builds
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "data", "build", "*.egg-info",
-                                                                 "__pycache__", ".pytest_cache", ".ruff_cache"))
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                            "-w", str(out), str(source)], capture_output=True, text=True, timeout=300, check=False,
-                           cwd=out)
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "data", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache"
+        ),
+    )
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=out,
+    )
     assert build.returncode == 0, build.stderr[-2000:]
     return next(out.glob("qtwatch-*.whl"))
 
@@ -51,9 +72,20 @@ def test_installed_wheel_answers_version(wheel, tmp_path) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     env = {**os.environ, "PYTHONPATH": str(site)}
-    run = subprocess.run([sys.executable, "-c", "import qtwatch.cli, sys; print(qtwatch.cli.__file__); "
-                          "sys.argv = ['qtwatch', '--version']; qtwatch.cli.app()"], capture_output=True, text=True,
-                         timeout=120, check=False, cwd=tmp_path, env=env)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import qtwatch.cli, sys; print(qtwatch.cli.__file__); "
+            "sys.argv = ['qtwatch', '--version']; qtwatch.cli.app()",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env=env,
+    )
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert run.returncode == 0, run.stderr[-2000:]
     module, answer = run.stdout.strip().splitlines()

@@ -24,8 +24,15 @@ DESTRUCTIVE = ("move it aside", "rebuild", "mv ", "delete", "rm ")
 @pytest.fixture
 def held_open(published: Path) -> Iterator[subprocess.Popen]:
     """Another process holds the published warehouse open read-write (the DuckDB CLI's default)."""
-    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(published)!r}); "
-                               "print('open', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(published)!r}); print('open', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
     yield holder
     holder.kill()

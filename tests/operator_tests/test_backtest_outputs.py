@@ -63,8 +63,9 @@ def test_report_command_with_warehouse_writes_beside_that_warehouse(default_outp
 
 
 @pytest.mark.slow
-def test_a_backtest_run_leaves_the_main_warehouse_outputs_alone(default_outputs, monkeypatch, tmp_path,
-                                                               prefect_harness) -> None:
+def test_a_backtest_run_leaves_the_main_warehouse_outputs_alone(
+    default_outputs, monkeypatch, tmp_path, prefect_harness
+) -> None:
     from flows.pipeline import qtwatch_pipeline
 
     main_folder = tmp_path / "data"

@@ -33,9 +33,11 @@ def site(tmp_path_factory) -> Path:
     fred = importlib.import_module("transforms.fred")
     units = {e["series_id"]: e["units"] for e in catalog()}
     walcl = fred.parse_fredgraph_csv(replay_bytes("fred/fredgraph/WALCL.csv"), "WALCL").with_columns(
-        units=pl.col("series_id").replace_strict(units))
-    broken = walcl.with_columns(value=pl.when(pl.col("date") == walcl["date"].max()).then(-5.0)
-                                .otherwise(pl.col("value")))
+        units=pl.col("series_id").replace_strict(units)
+    )
+    broken = walcl.with_columns(
+        value=pl.when(pl.col("date") == walcl["date"].max()).then(-5.0).otherwise(pl.col("value"))
+    )
     root = tmp_path_factory.mktemp("gx")
     for run, frame in (("run-1", walcl), ("run-2", broken)):
         validator = Validator(root, run_name=run)
@@ -78,16 +80,31 @@ def test_pages_name_rules_as_a_reader_does(site) -> None:
 
 def test_rewrites_keep_scripts_and_attributes() -> None:
     page = '<a id="chk_x" href="#chk_x">chk_all_ordered_0d6d2659</a><script>var c = "ctx_as_of";</script>'
-    assert readable(page) == ('<a id="chk_x" href="#chk_x">order, as-of and history rules</a>'
-                              '<script>var c = "ctx_as_of";</script>')
+    assert readable(page) == (
+        '<a id="chk_x" href="#chk_x">order, as-of and history rules</a><script>var c = "ctx_as_of";</script>'
+    )
     cdn = '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>'
     assert localize_page(cdn, "../static/vendor") == '<script src="../static/vendor/jquery/jquery.min.js"></script>'
 
 
 def test_the_index_lists_the_runs_in_a_browser_with_no_network(site, chromium) -> None:
-    done = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * "
-                           "~NOTFOUND", "--proxy-server=127.0.0.1:9", "--virtual-time-budget=10000", "--dump-dom",
-                           (site / "index.html").as_uri()], capture_output=True, text=True, timeout=180, check=False)
+    done = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--proxy-server=127.0.0.1:9",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            (site / "index.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     rows = set(re.findall(r'<tr[^>]*data-index="(\d+)"', done.stdout))  # rows bootstrap-table built from its data
     assert rows == {"0", "1"}, rows

@@ -17,17 +17,44 @@ from flows.deployments import CADENCES
 from transforms.registry import SOURCES
 
 ROOT = Path(__file__).resolve().parents[2]
-WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
 # "<count> [qualifier] <thing>"; a count in braces (a list of kill points) or "(five at the time)" is not a claim
-CLAIM = re.compile(r"(?<![{\w])(\d+|" + "|".join(WORDS) + r") (?:scheduled |qtwatch |example |worked example |"
-                   r"registered |data )?(deployments|queries|sources)\b", re.IGNORECASE)
+CLAIM = re.compile(
+    r"(?<![{\w])(\d+|" + "|".join(WORDS) + r") (?:scheduled |qtwatch |example |worked example |"
+    r"registered |data )?(deployments|queries|sources)\b",
+    re.IGNORECASE,
+)
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def actual() -> dict[str, int]:
-    return {"deployments": len(CADENCES), "queries": len(list((ROOT / "warehouse" / "queries").glob("*.sql"))),
-            "sources": len(SOURCES)}
+    return {
+        "deployments": len(CADENCES),
+        "queries": len(list((ROOT / "warehouse" / "queries").glob("*.sql"))),
+        "sources": len(SOURCES),
+    }
 
 
 def number(text: str) -> int:
@@ -36,8 +63,11 @@ def number(text: str) -> int:
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
 def test_every_stated_count_is_the_codes(doc) -> None:
-    wrong = [f"{m.group(0)!r} (the code has {actual()[m.group(2).lower()]})"
-             for m in CLAIM.finditer(doc.read_text()) if number(m.group(1)) != actual()[m.group(2).lower()]]
+    wrong = [
+        f"{m.group(0)!r} (the code has {actual()[m.group(2).lower()]})"
+        for m in CLAIM.finditer(doc.read_text())
+        if number(m.group(1)) != actual()[m.group(2).lower()]
+    ]
     assert not wrong, f"{doc.name}: {wrong}"
 
 
@@ -48,8 +78,13 @@ def test_the_counts_are_what_the_docs_now_say() -> None:
 
 
 def test_the_claim_pattern_finds_what_it_should() -> None:
-    found = [m.group(0) for m in CLAIM.finditer("serves 6 deployments; fourteen example queries; land-{5 sources}; "
-                                                 "every source (five at the time); Six deployments follow")]
+    found = [
+        m.group(0)
+        for m in CLAIM.finditer(
+            "serves 6 deployments; fourteen example queries; land-{5 sources}; "
+            "every source (five at the time); Six deployments follow"
+        )
+    ]
     assert found == ["6 deployments", "fourteen example queries", "Six deployments"]
 
 

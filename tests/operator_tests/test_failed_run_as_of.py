@@ -23,11 +23,30 @@ def record(path: Path, run_id: str, as_of: date, status: str, landed: int) -> No
     """Write one run with one FRED load (SYNTHETIC bookkeeping) into the warehouse."""
     now = datetime.now(UTC)
     with db.staged(path) as con:
-        meta.record_load(con, meta.LoadRecord(load_id=f"{run_id}-fred", run_id=run_id, source="fred",
-                                              dataset="fred_observations", status=status, rows_landed=landed,
-                                              started_at=now, finished_at=now))
-        meta.record_run(con, run_id=run_id, flow_run_id=None, mode="live", as_of=as_of, started_at=now,
-                        finished_at=now, status="Failed" if status == "failed" else "Completed", sources=["fred"])
+        meta.record_load(
+            con,
+            meta.LoadRecord(
+                load_id=f"{run_id}-fred",
+                run_id=run_id,
+                source="fred",
+                dataset="fred_observations",
+                status=status,
+                rows_landed=landed,
+                started_at=now,
+                finished_at=now,
+            ),
+        )
+        meta.record_run(
+            con,
+            run_id=run_id,
+            flow_run_id=None,
+            mode="live",
+            as_of=as_of,
+            started_at=now,
+            finished_at=now,
+            status="Failed" if status == "failed" else "Completed",
+            sources=["fred"],
+        )
 
 
 def test_a_failed_run_that_landed_nothing_does_not_lock_the_demo(published) -> None:

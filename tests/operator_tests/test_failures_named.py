@@ -53,8 +53,10 @@ def test_a_helper_column_rule_shows_the_rows_data_not_the_helper(walcl) -> None:
 
 
 def test_the_summary_table_cuts_a_cause_at_a_word() -> None:
-    error = ("auctions: cannot reach 127.0.0.1:9: connection refused (gave up after 2.1s; check the network, a proxy, "
-             "or the source's base-URL setting)")
+    error = (
+        "auctions: cannot reach 127.0.0.1:9: connection refused (gave up after 2.1s; check the network, a proxy, "
+        "or the source's base-URL setting)"
+    )
     cell = status_cell("auctions", "failed", error)
     assert cell == "failed: cannot reach 127.0.0.1:9: connection refused (gave up…"
     assert shorten("short", 60) == "short"
@@ -75,16 +77,27 @@ def test_the_terminal_shows_each_cause_once() -> None:
     assert not repeats.filter(record("prefect.task_runs", "funding_daily quarantined, not published: date: ..."))
     assert not repeats.filter(record("prefect.flow_runs", "mart funding_daily failed: BinderException ..."))
     assert repeats.filter(record("prefect.flow_runs", "fred failed: this is a warning", logging.WARNING))
-    assert not repeats.filter(record("prefect.task_runs", f'Finished in state Failed("Task run encountered an '
-                                                          f'exception SourceError: {cause}")'))
-    assert not repeats.filter(record("prefect.flow_runs", f'Encountered exception during execution: '
-                                                          f'PipelineFailed("{cause}")'))
-    assert not repeats.filter(record("prefect.flow_runs", f"Finished in state Failed('Flow run encountered an "
-                                                          f"exception: PipelineFailed: {cause}')"))
+    assert not repeats.filter(
+        record(
+            "prefect.task_runs", f'Finished in state Failed("Task run encountered an exception SourceError: {cause}")'
+        )
+    )
+    assert not repeats.filter(
+        record("prefect.flow_runs", f'Encountered exception during execution: PipelineFailed("{cause}")')
+    )
+    assert not repeats.filter(
+        record(
+            "prefect.flow_runs",
+            f"Finished in state Failed('Flow run encountered an exception: PipelineFailed: {cause}')",
+        )
+    )
     assert not repeats.filter(record("urllib3.connectionpool", "Retrying (BoundedRetry(total=3 ...", logging.WARNING))
     assert repeats.filter(record("prefect.flow_runs", "Finished in state Completed()", logging.INFO))
-    assert not repeats.filter(record("prefect.task_runs", "Task run failed with state: Failed(message='funding_daily "
-                                                          "failed validation: ...')"))
+    assert not repeats.filter(
+        record(
+            "prefect.task_runs", "Task run failed with state: Failed(message='funding_daily failed validation: ...')"
+        )
+    )
     assert repeats.filter(record("prefect.task_runs", "Task run failed with SourceError: ... - Retry 1/2 will start"))
 
 
@@ -94,7 +107,8 @@ def test_a_failed_state_logged_with_exc_info_adds_no_nonetype_line() -> None:
     from flows.secrets import scrub
 
     logger = logging.getLogger("prefect.task_runs")
-    rec = logger.makeRecord("prefect.task_runs", logging.ERROR, __file__, 1, "Task run failed with state: Failed()",
-                            (), (None, None, None))
+    rec = logger.makeRecord(
+        "prefect.task_runs", logging.ERROR, __file__, 1, "Task run failed with state: Failed()", (), (None, None, None)
+    )
     text = logging.Formatter().format(scrub(rec))
     assert "NoneType" not in text and text == "Task run failed with state: Failed()"

@@ -28,8 +28,16 @@ def regimes() -> pl.DataFrame:
 
 def runoff_months(frame: pl.DataFrame) -> pl.DataFrame:
     months = pl.date_range(date(2017, 1, 1), date(2026, 9, 1), "1mo", eager=True)  # the report's span
-    return pl.DataFrame({"month": months, "ust_runoff_bn": 0.0, "ust_cap_bn": 10.0, "mbs_runoff_bn": 0.0,
-                         "mbs_cap_bn": 5.0, "regime": None})
+    return pl.DataFrame(
+        {
+            "month": months,
+            "ust_runoff_bn": 0.0,
+            "ust_cap_bn": 10.0,
+            "mbs_runoff_bn": 0.0,
+            "mbs_cap_bn": 5.0,
+            "regime": None,
+        }
+    )
 
 
 def boxes(fig, span: tuple[date, date]) -> list[tuple[str, float, float, float, float]]:
@@ -47,8 +55,12 @@ def boxes(fig, span: tuple[date, date]) -> list[tuple[str, float, float, float, 
 
 
 def overlapping(found: list[tuple[str, float, float, float, float]]) -> list[tuple[str, str]]:
-    return [(a[0], b[0]) for i, a in enumerate(found) for b in found[i + 1:]
-            if a[1] < b[2] and b[1] < a[2] and a[3] < b[4] and b[3] < a[4]]
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(found)
+        for b in found[i + 1 :]
+        if a[1] < b[2] and b[1] < a[2] and a[3] < b[4] and b[3] < a[4]
+    ]
 
 
 def test_no_two_regime_labels_overlap_on_the_real_regimes() -> None:
@@ -63,8 +75,10 @@ def test_the_check_catches_one_label_per_regime() -> None:
     """The regression this guards: one label per regime start (regime_labels() unused) overlapped."""
     frame = regimes()
     fig = report.runoff_figure(runoff_months(frame), frame)
-    per_regime = [{"x": start, "text": name, "textangle": -90, "font": {"size": 9}}
-                  for name, start in frame.select("regime", "effective_from").iter_rows()]
+    per_regime = [
+        {"x": start, "text": name, "textangle": -90, "font": {"size": 9}}
+        for name, start in frame.select("regime", "effective_from").iter_rows()
+    ]
     fig.update_layout(annotations=per_regime)
     assert overlapping(boxes(fig, (date(2017, 1, 1), date(2026, 9, 1))))
 
@@ -91,11 +105,25 @@ def test_the_basis_charts_two_axes_have_round_ticks_and_one_zero() -> None:
 def test_the_basis_figure_uses_the_aligned_axes() -> None:
     from qtwatch.report_basis import basis_figure
 
-    basis = pl.DataFrame({"report_date": [date(2024, 1, 2)] * 2 + [date(2024, 1, 9)] * 2,  # SYNTHETIC
-                          "tenor": ["2y", "5y"] * 2, "lev_net_notional_bn": [-300.0, 40.0, -310.0, -20.0],
-                          "sofr_iorb_avg_bp": [-3.0, -3.0, 4.5, 4.5], "coverage": ["reported"] * 4})
-    calendar = pl.DataFrame({"date": [date(2024, 1, 2)], "sofr_iorb_bp": [-3.0], "is_treasury_settlement": [True],
-                             "is_tax_date": [False], "is_quarter_end": [False], "is_month_end": [False]})
+    basis = pl.DataFrame(
+        {
+            "report_date": [date(2024, 1, 2)] * 2 + [date(2024, 1, 9)] * 2,  # SYNTHETIC
+            "tenor": ["2y", "5y"] * 2,
+            "lev_net_notional_bn": [-300.0, 40.0, -310.0, -20.0],
+            "sofr_iorb_avg_bp": [-3.0, -3.0, 4.5, 4.5],
+            "coverage": ["reported"] * 4,
+        }
+    )
+    calendar = pl.DataFrame(
+        {
+            "date": [date(2024, 1, 2)],
+            "sofr_iorb_bp": [-3.0],
+            "is_treasury_settlement": [True],
+            "is_tax_date": [False],
+            "is_quarter_end": [False],
+            "is_month_end": [False],
+        }
+    )
     fig = basis_figure(basis, calendar)
     left, right = fig.layout.yaxis, fig.layout.yaxis2
     assert left.dtick and right.dtick and left.range and right.range

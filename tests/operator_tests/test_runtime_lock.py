@@ -24,8 +24,11 @@ def normal(name: str) -> str:
 
 def pins(lock: str) -> dict[str, str]:
     """name -> pinned version of a uv-compiled lock file."""
-    return {normal(line.split("==")[0]): line.split("==")[1].split(";")[0].strip()
-            for line in (ROOT / lock).read_text().splitlines() if "==" in line and not line.startswith("#")}
+    return {
+        normal(line.split("==")[0]): line.split("==")[1].split(";")[0].strip()
+        for line in (ROOT / lock).read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
 
 
 def test_every_runtime_dependency_is_pinned_in_the_runtime_lock() -> None:
@@ -54,4 +57,4 @@ def test_ci_installs_the_runtime_lock_alone_and_runs_it() -> None:
     script = (ROOT / ".ci" / "runtime-lock").read_text()
     assert ".ci/runtime-lock" in (ROOT / ".ci" / "run").read_text()
     assert "-m venv" in script and "install --quiet -r requirements.lock" in script
-    assert "--no-deps" in script and "qtwatch\" --version" in script and "qtwatch\" run --replay" in script
+    assert "--no-deps" in script and 'qtwatch" --version' in script and 'qtwatch" run --replay' in script

@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_main(*argv: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
     """The `qtwatch` console script (qtwatch.cli.main) in a child, with its stdout a pipe."""
     code = f"from qtwatch.cli import main; main({list(argv)!r})"
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          input=stdin, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120, input=stdin, check=False
+    )
 
 
 @pytest.fixture
@@ -74,8 +75,9 @@ def make_dir(tmp_path) -> Path:
 
 
 def make(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "-s", "-C", str(folder), *args], capture_output=True, text=True, input=stdin,
-                          timeout=60, check=False)
+    return subprocess.run(
+        ["make", "-s", "-C", str(folder), *args], capture_output=True, text=True, input=stdin, timeout=60, check=False
+    )
 
 
 def test_make_clean_keeps_data(make_dir) -> None:
@@ -113,8 +115,9 @@ def test_env_example_only_names_real_settings() -> None:
     from flows.settings import Settings
 
     known = {f"QTWATCH_{n.upper()}" for n in Settings.model_fields} | {"FRED_API_KEY"}
-    heads = [line.lstrip("# ").split("=")[0] for line in (ROOT / ".env.example").read_text().splitlines()
-             if "=" in line]
+    heads = [
+        line.lstrip("# ").split("=")[0] for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line
+    ]
     named = {head for head in heads if head.isupper() and " " not in head}
     assert named <= known, named - known
 
@@ -125,8 +128,15 @@ def test_dot_env_example_is_valid_settings(tmp_path) -> None:
         print(get_settings().warehouse)
     """)
     shutil.copy(ROOT / ".env.example", tmp_path / ".env")
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
     assert done.returncode == 0 and done.stdout.strip() == "data/qtwatch.duckdb", done.stderr
 
 
@@ -149,9 +159,15 @@ def test_sigint_to_serves_pid_alone_stops_it(tmp_path) -> None:
         from qtwatch.cli import main
         main(["serve", "--no-server"])
     """)
-    child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env={**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"},
-                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))  # noqa: PLW1509
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # noqa: PLW1509
     try:
         assert child.stdout is not None
         assert "alerts: none" in child.stdout.readline() and "serving" in child.stdout.readline()

@@ -55,8 +55,9 @@ def test_the_prefect_database_never_gets_the_url(dead_webhook, prefect_harness) 
 
     async def stored_logs() -> list[str]:
         async with get_client() as client:
-            logs = await client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(
-                any_=[state.state_details.flow_run_id])))
+            logs = await client.read_logs(
+                LogFilter(flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id]))
+            )
         return [log.message for log in logs]
 
     text = " ".join(asyncio.run(stored_logs()))

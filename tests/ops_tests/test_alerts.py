@@ -53,15 +53,29 @@ def test_stress_signal_respects_as_of_and_missing_mart(funding):
 
 
 def test_stress_text_names_srf_take_up_and_quarter_end():
-    signal = {"date": "2030-03-31", "sofr_iorb_bp": -1.0, "srf_takeup_bn": 12.5, "is_quarter_end": True,
-              "is_month_end": True, "stress_days_recent": 2, "recent_days": 10}
-    assert alerts.stress_text(signal) == ("qtwatch funding stress on 2030-03-31 (quarter end): SRF take-up $12.5bn; "
-                                          "2 of the last 10 funding days flagged")
+    signal = {
+        "date": "2030-03-31",
+        "sofr_iorb_bp": -1.0,
+        "srf_takeup_bn": 12.5,
+        "is_quarter_end": True,
+        "is_month_end": True,
+        "stress_days_recent": 2,
+        "recent_days": 10,
+    }
+    assert alerts.stress_text(signal) == (
+        "qtwatch funding stress on 2030-03-31 (quarter end): SRF take-up $12.5bn; 2 of the last 10 funding days flagged"
+    )
 
 
 def test_failure_payload_is_readable_and_json_safe():
-    payload = alerts.failure_payload("qtwatch-pipeline", "replay-dts-asof-2030-01-03", "Failed", "PipelineFailed: dts",
-                                     "http://ui/runs/flow-run/1", {"as_of": date(2030, 1, 3), "sources": ["dts"]})
+    payload = alerts.failure_payload(
+        "qtwatch-pipeline",
+        "replay-dts-asof-2030-01-03",
+        "Failed",
+        "PipelineFailed: dts",
+        "http://ui/runs/flow-run/1",
+        {"as_of": date(2030, 1, 3), "sources": ["dts"]},
+    )
     assert payload["text"].startswith("qtwatch run replay-dts-asof-2030-01-03 (qtwatch-pipeline) ended Failed")
     assert json.loads(json.dumps(payload))["parameters"] == {"as_of": "2030-01-03", "sources": ["dts"]}
 
@@ -69,7 +83,7 @@ def test_failure_payload_is_readable_and_json_safe():
 def test_post_alert_delivers_json(httpserver):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     assert alerts.post_alert(httpserver.url_for("/hook"), {"kind": "failure", "text": "x"})
-    (request, _), = httpserver.log
+    ((request, _),) = httpserver.log
     assert request.get_json() == {"kind": "failure", "text": "x"}
 
 
@@ -94,7 +108,7 @@ def test_failure_hook_posts_when_configured(httpserver, monkeypatch):
     httpserver.expect_request("/alert", method="POST").respond_with_data("ok")
     monkeypatch.setenv("QTWATCH_ALERT_WEBHOOK_URL", httpserver.url_for("/alert"))
     alerts.notify_failure(*_hook_args())
-    (request, _), = httpserver.log
+    ((request, _),) = httpserver.log
     body = request.get_json()
     assert (body["kind"], body["state"], body["flow_run"]) == ("failure", "Failed", "replay-fred-asof-2030-01-03")
     assert "PipelineFailed: fred failed" in body["text"]
@@ -108,6 +122,7 @@ def test_failure_hook_without_webhook_sends_nothing(httpserver, monkeypatch):
 
 def test_writer_wait_comes_from_the_environment(monkeypatch):
     monkeypatch.delenv(WAIT_ENV, raising=False)
+
     def wait() -> float:
         return RunConfig.from_settings(get_settings(), replay=True, replay_dir=None).writer_wait_s
 
@@ -119,7 +134,8 @@ def test_writer_wait_comes_from_the_environment(monkeypatch):
 def test_the_as_of_day_without_its_sofr_yet_does_not_hide_the_day_before(funding):
     """As of a day the mart holds a row for, but whose SOFR comes the next morning, the newest published day rules:
     as of 2025-07-01 the quarter end 2025-06-30 is the day to alert on (SYNTHETIC rows)."""
-    funding.execute("INSERT INTO marts.funding_daily VALUES "
-                    "('2030-01-04', NULL, NULL, NULL, 90.0, false, false, false)")
+    funding.execute(
+        "INSERT INTO marts.funding_daily VALUES ('2030-01-04', NULL, NULL, NULL, 90.0, false, false, false)"
+    )
     signal = alerts.stress_signal(funding, date(2030, 1, 4))
     assert signal is not None and signal["date"] == "2030-01-03"

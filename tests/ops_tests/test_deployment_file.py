@@ -13,16 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_committed_prefect_yaml_is_the_registrys():
-    assert (ROOT / "prefect.yaml").read_text(encoding="utf-8") == render(), \
+    assert (ROOT / "prefect.yaml").read_text(encoding="utf-8") == render(), (
         "prefect.yaml is stale: run `qtwatch deployments --write` and commit it"
+    )
 
 
 def test_rendered_file_is_yaml_with_one_deployment_per_cadence():
     spec = yaml.safe_load(render())
     assert [d["name"] for d in spec["deployments"]] == [c.name for c in CADENCES]
     assert spec["definitions"]["common"]["entrypoint"] == "flows/pipeline.py:qtwatch_pipeline"
-    assert spec["pull"][0]["prefect.deployments.steps.set_working_directory"]["directory"] == \
-        "{{ $QTWATCH_REPO_DIR }}"
+    assert spec["pull"][0]["prefect.deployments.steps.set_working_directory"]["directory"] == "{{ $QTWATCH_REPO_DIR }}"
 
 
 def test_check_fails_on_a_stale_file_and_write_fixes_it(tmp_path: Path):

@@ -80,6 +80,7 @@ def test_cli_lists_serve_without_importing_prefect():
     code = "import sys, qtwatch.cli; print('prefect' in sys.modules)"
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert imported.stdout.strip() == "False", imported.stderr
-    helped = subprocess.run([sys.executable, "-m", "qtwatch.cli", "serve", "--help"], capture_output=True, text=True,
-                            timeout=60, cwd=ROOT)
+    helped = subprocess.run(
+        [sys.executable, "-m", "qtwatch.cli", "serve", "--help"], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert "--no-server" in helped.stdout and "--replay" in helped.stdout

@@ -27,8 +27,12 @@ TODAY = date(2026, 2, 6)  # the NY Fed recordings' last day
 
 
 def checks(server: HTTPServer, **kw) -> dict:
-    return {c.source: c for c in run_doctor(fake_servers.base_urls(server), user_agent="qtwatch-tests", today=TODAY,
-                                            **{"api_keys": {}, **kw})}
+    return {
+        c.source: c
+        for c in run_doctor(
+            fake_servers.base_urls(server), user_agent="qtwatch-tests", today=TODAY, **{"api_keys": {}, **kw}
+        )
+    }
 
 
 def test_every_source_usable_against_real_bodies(httpserver: HTTPServer, tmp_path: Path):
@@ -61,8 +65,9 @@ def test_a_rejected_key_is_unusable(httpserver: HTTPServer, tmp_path: Path):
 def test_keyless_403_and_drift_are_reported(httpserver: HTTPServer, tmp_path: Path):
     rates = (fake_servers.FIXTURES / "nyfed" / "rates_all_2026-08-03.csv").read_text().splitlines()
     drifted = "\n".join([rates[0].replace("Rate Type,", "Kind,") + ",Settlement Window", *rates[1:]]).encode()
-    fake_servers.serve(httpserver, tmp_path, refuse={"/fredgraph.csv": 403},
-                       overrides={"/nyfed/rates/all/search.csv": drifted})
+    fake_servers.serve(
+        httpserver, tmp_path, refuse={"/fredgraph.csv": 403}, overrides={"/nyfed/rates/all/search.csv": drifted}
+    )
     found = checks(httpserver)
     assert not found["fred"].usable and found["fred"].status == 403 and "set FRED_API_KEY" in found["fred"].note
     assert not found["nyfed_rates"].usable and "rate_type" in found["nyfed_rates"].note
@@ -108,8 +113,10 @@ def test_cftc_is_probed_with_the_current_yearly_file(httpserver: HTTPServer, tmp
 
 def test_cftc_probe_reads_last_years_file_in_early_january(httpserver: HTTPServer, tmp_path: Path):
     fake_servers.serve(httpserver, tmp_path)
-    found = {c.source: c for c in run_doctor(fake_servers.base_urls(httpserver), api_keys={}, user_agent="t",
-                                             today=date(2026, 1, 5))}
+    found = {
+        c.source: c
+        for c in run_doctor(fake_servers.base_urls(httpserver), api_keys={}, user_agent="t", today=date(2026, 1, 5))
+    }
     assert found["cftc"].url.endswith("/cftc/fut_fin_txt_2025.zip") and found["cftc"].usable, found["cftc"].note
 
 
@@ -171,8 +178,17 @@ def test_a_slow_source_is_bounded_and_each_source_reported_as_it_goes(httpserver
     urls = {**fake_servers.base_urls(httpserver), "nyfed_url": slow_server + "api/"}
     reported: list[tuple[str, float]] = []
     clock = time.monotonic()
-    found = {c.source: c for c in run_doctor(urls, api_keys={}, user_agent="t", today=TODAY, timeout_s=1.0,
-                                             on_check=lambda c: reported.append((c.source, time.monotonic())))}
+    found = {
+        c.source: c
+        for c in run_doctor(
+            urls,
+            api_keys={},
+            user_agent="t",
+            today=TODAY,
+            timeout_s=1.0,
+            on_check=lambda c: reported.append((c.source, time.monotonic())),
+        )
+    }
     spent = time.monotonic() - clock
     assert [s for s, _ in reported] == list(SOURCES)  # one report per source, in registry order, as each ends
     assert spent < 8, spent  # the NY Fed's slow probes of at most 1 s each, plus quick ones; unbounded it was minutes
@@ -186,8 +202,11 @@ def test_a_slow_source_is_bounded_and_each_source_reported_as_it_goes(httpserver
 
 def test_cli_doctor_prints_each_source_and_ends_on_a_slow_source(httpserver, tmp_path, slow_server):
     fake_servers.serve(httpserver, tmp_path)
-    env = {**fake_servers.environment(httpserver), "QTWATCH_NYFED_URL": slow_server + "api/",
-           "QTWATCH_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    env = {
+        **fake_servers.environment(httpserver),
+        "QTWATCH_NYFED_URL": slow_server + "api/",
+        "QTWATCH_WAREHOUSE": str(tmp_path / "w.duckdb"),
+    }
     clock = time.monotonic()
     with mock.patch.dict(os.environ, env), mock.patch("flows.doctor.date") as fake_date:
         fake_date.today.return_value = TODAY

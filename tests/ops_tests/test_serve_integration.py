@@ -38,19 +38,28 @@ def _free_port() -> int:
 def _environment(home: Path, api_url: str, alert_url: str, tmp: Path) -> dict[str, str]:
     """A clean Prefect/qtwatch environment: temporary home and warehouse, no scheduler, fast runner polling."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "QTWATCH_"))}
-    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
-               # the schedules must exist, but no scheduled (live, networked) run may start during the test
-               PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false", PREFECT_RUNNER_POLL_FREQUENCY="1",
-               QTWATCH_WAREHOUSE=str(tmp / "qtwatch.duckdb"), QTWATCH_GX_DOCS_DIR=str(tmp / "gx_docs"),
-               QTWATCH_REPORT_PATH=str(tmp / "report.html"),  # never the user's data/report.html
-               QTWATCH_ALERT_WEBHOOK_URL=alert_url, GX_ANALYTICS_ENABLED="false")
+    env.update(
+        PREFECT_HOME=str(home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        # the schedules must exist, but no scheduled (live, networked) run may start during the test
+        PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false",
+        PREFECT_RUNNER_POLL_FREQUENCY="1",
+        QTWATCH_WAREHOUSE=str(tmp / "qtwatch.duckdb"),
+        QTWATCH_GX_DOCS_DIR=str(tmp / "gx_docs"),
+        QTWATCH_REPORT_PATH=str(tmp / "report.html"),  # never the user's data/report.html
+        QTWATCH_ALERT_WEBHOOK_URL=alert_url,
+        GX_ANALYTICS_ENABLED="false",
+    )
     return env
 
 
 # A busy test server (2 cores, two flow runs writing to its SQLite) answers 503 now and then: retry those.
 _SESSION = requests.Session()
-_SESSION.mount("http://", HTTPAdapter(max_retries=Retry(total=6, backoff_factor=0.5, status_forcelist=(502, 503),
-                                                        allowed_methods=None)))
+_SESSION.mount(
+    "http://",
+    HTTPAdapter(max_retries=Retry(total=6, backoff_factor=0.5, status_forcelist=(502, 503), allowed_methods=None)),
+)
 
 
 def _api(base: str, method: str, path: str, **body):
@@ -81,8 +90,9 @@ def _broken_replay(tmp: Path) -> Path:
 def _start_serving(env: dict[str, str], log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "qtwatch.cli", "serve", "--no-server"]
     with open(log, "ab") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def _trigger(api: str, deployment: str, **parameters) -> str:
@@ -111,16 +121,25 @@ def stack(tmp_path_factory):
         server = start_server("127.0.0.1", port, tmp / "server.log", env=env)
         timings["server_start_s"] = wait_healthy(api, timeout_s=60, process=server)
         serving = _start_serving({**env, "PREFECT_API_URL": api}, tmp / "serve.log")
-        _wait(lambda: len(_api(api, "POST", "/deployments/filter")) == len(CADENCES), 60, "the deployments",
-              tmp / "serve.log")
+        _wait(
+            lambda: len(_api(api, "POST", "/deployments/filter")) == len(CADENCES),
+            60,
+            "the deployments",
+            tmp / "serve.log",
+        )
         clock = time.monotonic()
         good = _trigger(api, "catch-up-daily", replay=True, as_of=AS_OF)
-        broken = _trigger(api, "nyfed-rates-morning", replay=True, as_of=AS_OF,
-                          replay_dir=str(_broken_replay(tmp)))
+        broken = _trigger(api, "nyfed-rates-morning", replay=True, as_of=AS_OF, replay_dir=str(_broken_replay(tmp)))
         runs = _wait(lambda: _terminal(api, [good, broken]), RUN_TIMEOUT_S, "both runs", tmp / "serve.log")
         timings["two_runs_s"] = time.monotonic() - clock
-        yield {"api": api, "good": runs[good], "broken": runs[broken], "receiver": receiver, "timings": timings,
-               "env": env}
+        yield {
+            "api": api,
+            "good": runs[good],
+            "broken": runs[broken],
+            "receiver": receiver,
+            "timings": timings,
+            "env": env,
+        }
     finally:
         for process in (serving, server):
             if process is not None:
@@ -146,12 +165,21 @@ def test_replay_run_completes_with_logs_and_artifact(stack):
     logs = _api(stack["api"], "POST", "/logs/filter", logs={"flow_run_id": {"any_": [run["id"]]}}, limit=200)
     messages = "\n".join(entry["message"] for entry in logs)
     assert "holding the warehouse writer slot" in messages and "published" in messages
-    artifacts = _api(stack["api"], "POST", "/artifacts/filter",
-                     artifacts={"flow_run_id": {"any_": [run["id"]]}, "key": {"any_": ["qtwatch-run"]}})
+    artifacts = _api(
+        stack["api"],
+        "POST",
+        "/artifacts/filter",
+        artifacts={"flow_run_id": {"any_": [run["id"]]}, "key": {"any_": ["qtwatch-run"]}},
+    )
     (artifact,) = artifacts
     assert artifact["type"] == "markdown"
-    for section in ("| fred | published |", "## Validation", "## Headline metrics", "Reserves (WRESBAL",
-                    "## Freshness"):
+    for section in (
+        "| fred | published |",
+        "## Validation",
+        "## Headline metrics",
+        "Reserves (WRESBAL",
+        "## Freshness",
+    ):
         assert section in artifact["data"]
 
 
@@ -165,8 +193,11 @@ def test_broken_source_fails_and_alerts(stack):
     run = stack["broken"]
     assert run["state"]["type"] == "FAILED"
     assert "nyfed_rates" in run["state"]["message"]
-    failures = _wait(lambda: [b for b in _posts(stack) if run["name"] in b.get("subject", "")], 60,
-                     f"the automation's message about {run['name']}")
+    failures = _wait(
+        lambda: [b for b in _posts(stack) if run["name"] in b.get("subject", "")],
+        60,
+        f"the automation's message about {run['name']}",
+    )
     assert len(failures) == 1 and failures[0]["subject"] == f"qtwatch run {run['name']} ended Failed"
     assert "nyfed_rates" in failures[0]["text"] and f"/runs/flow-run/{run['id']}" in failures[0]["body"]
     assert not [b for b in _posts(stack) if stack["good"]["name"] in b.get("subject", "")]  # it completed
@@ -182,8 +213,11 @@ def test_stress_day_raises_an_event_and_a_message(stack):
     events = _wait(lambda: _stress_events(stack["api"]), 30, f"a {STRESS_EVENT} event")  # persisted in batches
     day = events[0]["payload"]["date"]
     assert day == "2025-06-30" and events[0]["resource"]["prefect.resource.id"] == "qtwatch.mart.funding_daily"
-    stress = _wait(lambda: [b for b in _posts(stack) if b.get("subject") == "qtwatch funding stress"], 60,
-                   "the automation's stress message")
+    stress = _wait(
+        lambda: [b for b in _posts(stack) if b.get("subject") == "qtwatch funding stress"],
+        60,
+        "the automation's stress message",
+    )
     assert len(stress) == 1 and f"funding stress on {day} (quarter end)" in stress[0]["text"]
 
 
@@ -191,16 +225,14 @@ def _in_fresh_process(stack, code: str) -> str:
     """Run `code` in a new interpreter against the test server. Not in this process: Prefect keeps per-process
     clients (the concurrency service singleton) bound to the API they first used, which would outlive this server."""
     env = {**stack["env"], "PREFECT_API_URL": stack["api"]}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.strip().splitlines()[-1]
 
 
 def test_stress_message_once_per_flagged_day(stack):
     day = _wait(lambda: _stress_events(stack["api"]), 30, f"a {STRESS_EVENT} event")[0]["payload"]["date"]
-    code = (f"from flows.alerts import _first_alert_for as f; "
-            f"print(f('{day}'), f('2099-01-02'), f('2099-01-02'))")
+    code = f"from flows.alerts import _first_alert_for as f; print(f('{day}'), f('2099-01-02'), f('2099-01-02'))"
     assert _in_fresh_process(stack, code) == "False True False"
 
 

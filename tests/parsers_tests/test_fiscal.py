@@ -78,14 +78,21 @@ def test_recorded_auctions_schema_and_key(recorded):
 
 def test_null_strings_and_thousands_separators():
     page = _page(
-        [{"d": "2026-01-05", "n": "1,234,567", "c": "86000000000", "p": "2.5", "s": "null"},
-         {"d": "null", "n": "null", "c": "null", "p": "null", "s": "text"}],
+        [
+            {"d": "2026-01-05", "n": "1,234,567", "c": "86000000000", "p": "2.5", "s": "null"},
+            {"d": "null", "n": "null", "c": "null", "p": "null", "s": "text"},
+        ],
         {"d": "DATE", "n": "NUMBER", "c": "CURRENCY0", "p": "PERCENTAGE", "s": "STRING"},
     )
     frame, _ = parse_fiscal_page(page)
     expected = pl.DataFrame(
-        {"d": [dt.date(2026, 1, 5), None], "n": [1234567.0, None], "c": [86e9, None], "p": [2.5, None],
-         "s": [None, "text"]},
+        {
+            "d": [dt.date(2026, 1, 5), None],
+            "n": [1234567.0, None],
+            "c": [86e9, None],
+            "p": [2.5, None],
+            "s": [None, "text"],
+        },
         schema={"d": pl.Date, "n": pl.Float64, "c": pl.Float64, "p": pl.Float64, "s": pl.Utf8},
     )
     assert_frame_equal(frame, expected)
@@ -139,7 +146,8 @@ def test_malformed_payloads(payload, message):
 
 
 @pytest.mark.parametrize(
-    ("value", "data_type"), [("1,75754E+11", "NUMBER"), ("abc", "CURRENCY0"), ("2026-13-01", "DATE")],
+    ("value", "data_type"),
+    [("1,75754E+11", "NUMBER"), ("abc", "CURRENCY0"), ("2026-13-01", "DATE")],
     ids=["excel-mangled", "text-as-currency", "bad-date"],
 )
 def test_value_not_of_declared_type_names_the_field(value, data_type):
@@ -176,43 +184,61 @@ def test_dts_missing_field_is_named():
 
 # ---------------------------------------------------------------- tga_closing_balance (synthetic)
 
-OLD, NEW_OPEN, NEW_CLOSE = "Treasury General Account (TGA)", "Treasury General Account (TGA) Opening Balance", (
-    "Treasury General Account (TGA) Closing Balance")
+OLD, NEW_OPEN, NEW_CLOSE = (
+    "Treasury General Account (TGA)",
+    "Treasury General Account (TGA) Opening Balance",
+    ("Treasury General Account (TGA) Closing Balance"),
+)
 
 
 def _dts(rows: list[tuple]) -> pl.DataFrame:
     """Synthetic DTS rows (record_date, account_type, open_today_bal, close_today_bal, src_line_nbr)."""
-    frame = pl.DataFrame(rows, schema=["record_date", "account_type", "open_today_bal", "close_today_bal",
-                                       "src_line_nbr"], orient="row")
-    return frame.with_columns(open_month_bal=pl.lit(None), open_fiscal_year_bal=pl.lit(None),
-                              sub_table_name=pl.lit("synthetic")).select(list(DTS_SCHEMA)).cast(DTS_SCHEMA)
+    frame = pl.DataFrame(
+        rows, schema=["record_date", "account_type", "open_today_bal", "close_today_bal", "src_line_nbr"], orient="row"
+    )
+    return (
+        frame.with_columns(
+            open_month_bal=pl.lit(None), open_fiscal_year_bal=pl.lit(None), sub_table_name=pl.lit("synthetic")
+        )
+        .select(list(DTS_SCHEMA))
+        .cast(DTS_SCHEMA)
+    )
 
 
 def test_tga_seam_synthetic():
     d = dt.date
-    dts = _dts([
-        (d(2022, 4, 14), OLD, 100.0, None, 1),
-        (d(2022, 4, 14), "Supplementary Financing Program Account", 0.0, None, 2),
-        (d(2022, 4, 15), OLD, 110.0, None, 1),
-        (d(2022, 4, 18), NEW_OPEN, 120.0, None, 1),
-        (d(2022, 4, 18), "Total TGA Deposits (Table II)", 50.0, None, 2),
-        (d(2022, 4, 18), NEW_CLOSE, 170.0, None, 4),
-        (d(2022, 4, 19), NEW_OPEN, 170.0, None, 1),
-        (d(2022, 4, 19), NEW_CLOSE, 175.0, 180.0, 4),  # a reported close_today_bal wins over open_today_bal
-    ])
-    expected = pl.DataFrame({"date": [d(2022, 4, 14), d(2022, 4, 15), d(2022, 4, 18), d(2022, 4, 19)],
-                             "tga_mn": [110.0, 120.0, 170.0, 180.0]}, schema=TGA_SCHEMA)
+    dts = _dts(
+        [
+            (d(2022, 4, 14), OLD, 100.0, None, 1),
+            (d(2022, 4, 14), "Supplementary Financing Program Account", 0.0, None, 2),
+            (d(2022, 4, 15), OLD, 110.0, None, 1),
+            (d(2022, 4, 18), NEW_OPEN, 120.0, None, 1),
+            (d(2022, 4, 18), "Total TGA Deposits (Table II)", 50.0, None, 2),
+            (d(2022, 4, 18), NEW_CLOSE, 170.0, None, 4),
+            (d(2022, 4, 19), NEW_OPEN, 170.0, None, 1),
+            (d(2022, 4, 19), NEW_CLOSE, 175.0, 180.0, 4),  # a reported close_today_bal wins over open_today_bal
+        ]
+    )
+    expected = pl.DataFrame(
+        {
+            "date": [d(2022, 4, 14), d(2022, 4, 15), d(2022, 4, 18), d(2022, 4, 19)],
+            "tga_mn": [110.0, 120.0, 170.0, 180.0],
+        },
+        schema=TGA_SCHEMA,
+    )
     assert_frame_equal(tga_closing_balance(dts), expected)
 
 
 def test_tga_old_era_never_invented():
     d = dt.date
-    dts = _dts([
-        (d(2021, 9, 30), "Federal Reserve Account", 100.0, None, 1),
-        (d(2021, 10, 1), OLD, 200.0, 205.0, 1),  # the live API's old-era rows carry close_today_bal
-        (d(2021, 10, 4), OLD, 205.0, None, 1),
-        (d(2021, 10, 20), OLD, 300.0, None, 1),  # a 16-day hole: 10-04's successor is not its next business day
-    ])
+    dts = _dts(
+        [
+            (d(2021, 9, 30), "Federal Reserve Account", 100.0, None, 1),
+            (d(2021, 10, 1), OLD, 200.0, 205.0, 1),  # the live API's old-era rows carry close_today_bal
+            (d(2021, 10, 4), OLD, 205.0, None, 1),
+            (d(2021, 10, 20), OLD, 300.0, None, 1),  # a 16-day hole: 10-04's successor is not its next business day
+        ]
+    )
     assert tga_closing_balance(dts)["tga_mn"].to_list() == [200.0, 205.0, None, None]
 
 
@@ -228,9 +254,15 @@ def test_tga_unordered_input_and_empty_frame():
 
 @pytest.mark.parametrize(
     ("cell", "api_text"),
-    [("", "null"), ("1,75754E+11", "null"), ("2026-06-30T00:00:00", "2026-06-30"), ("1:00 PM", "01:00 PM"),
-     ("11:30 AM", "11:30 AM"), ("3.770000", "3.770000"), ("R_20260624_1.pdf, R_20260624_2.pdf",
-                                                          "R_20260624_1.pdf, R_20260624_2.pdf")],
+    [
+        ("", "null"),
+        ("1,75754E+11", "null"),
+        ("2026-06-30T00:00:00", "2026-06-30"),
+        ("1:00 PM", "01:00 PM"),
+        ("11:30 AM", "11:30 AM"),
+        ("3.770000", "3.770000"),
+        ("R_20260624_1.pdf, R_20260624_2.pdf", "R_20260624_1.pdf, R_20260624_2.pdf"),
+    ],
     ids=["empty", "excel-mangled", "midnight-stamp", "unpadded-time", "padded-time", "rate-kept", "file-list"],
 )
 def test_treasurydirect_cells(cell, api_text):
@@ -244,8 +276,10 @@ def test_treasurydirect_timestamp_with_a_time_is_refused():
 
 def test_merge_precedence_and_clash():
     better = [{"cusip": "X", "auction_date": "2026-01-02", "v": "2.840000", "w": "null"}]
-    lower = [{"cusip": "X", "auction_date": "2026-01-02", "v": "2.84", "w": "kept-out"},
-             {"cusip": "Y", "auction_date": "2026-01-01", "v": "1", "w": "null"}]
+    lower = [
+        {"cusip": "X", "auction_date": "2026-01-02", "v": "2.84", "w": "kept-out"},
+        {"cusip": "Y", "auction_date": "2026-01-01", "v": "1", "w": "null"},
+    ]
     merged, counts = replay_fiscal.merge_by_key([("better", better), ("lower", lower)])
     assert merged == [lower[1], better[0]] and counts == {"better": 1, "lower": 1}
     with pytest.raises(ValueError, match="lower disagrees"):
@@ -297,8 +331,11 @@ def test_snapshot_auctions_cover_every_recorded_auction(built, recorded):
         td = list(csv.DictReader(fh, delimiter=";"))
     with gzip.open(recorded / replay_fiscal.AUCTIONS_WEBSITE, "rt", encoding="utf-8-sig") as fh:
         web = list(csv.DictReader(fh))
-    keys = ({(r["cusip"], r["auction_date"]) for r in raw["data"]} | {(r["Cusip"], r["AuctionDate"][:10]) for r in td}
-            | {(r["CUSIP"], r["Auction Date"]) for r in web})
+    keys = (
+        {(r["cusip"], r["auction_date"]) for r in raw["data"]}
+        | {(r["Cusip"], r["AuctionDate"][:10]) for r in td}
+        | {(r["CUSIP"], r["Auction Date"]) for r in web}
+    )
     auctions = parse_auctions(_snapshot_page(built, replay_fiscal.AUCTIONS_FILE)[0])
     assert auctions.height == len(keys) and auctions.select(AUCTIONS_KEY).is_unique().all()
     assert auctions["auction_date"].min() == min(dt.date.fromisoformat(k[1]) for k in keys)
@@ -317,7 +354,8 @@ def test_snapshot_treasurydirect_and_website_values(built, recorded):
         td = next(csv.DictReader(fh, delimiter=";"))  # first row: 17-week bill auctioned 2026-06-24
     auctions = parse_auctions(_snapshot_page(built, replay_fiscal.AUCTIONS_FILE)[0])
     row = auctions.filter(pl.col("cusip") == td["Cusip"], pl.col("auction_date") == dt.date(2026, 6, 24)).row(
-        0, named=True)
+        0, named=True
+    )
     assert row["offering_amt"] == float(td["OfferingAmount"])
     assert row["bid_to_cover_ratio"] == float(td["BidToCoverRatio"])
     assert "E+" in td["TotalTendered"] and row["total_tendered"] is None  # Excel-mangled -> null, not a guess
@@ -344,8 +382,11 @@ def snapshot_dts(replay_dir) -> pl.DataFrame:
 
 def test_tga_seam_on_recorded_dts(snapshot_dts):
     tga = tga_closing_balance(snapshot_dts)
-    opening = {r["record_date"]: r["open_today_bal"] for r in snapshot_dts.iter_rows(named=True)
-               if r["account_type"] in (OLD, NEW_OPEN, "Federal Reserve Account")}
+    opening = {
+        r["record_date"]: r["open_today_bal"]
+        for r in snapshot_dts.iter_rows(named=True)
+        if r["account_type"] in (OLD, NEW_OPEN, "Federal Reserve Account")
+    }
     by_date = dict(tga.iter_rows())
     # Old era: closing of D = opening of the next record date (2022-04-15's comes from the first new-era row).
     assert by_date[dt.date(2022, 4, 14)] == opening[dt.date(2022, 4, 15)]
@@ -368,8 +409,9 @@ def test_tga_rule_reproduces_reported_closings(snapshot_dts):
 
 def test_tga_matches_fred_wdtgal_on_wednesdays(snapshot_dts, replay_dir):
     """FRED WDTGAL is the Wednesday TGA level: it must equal our closing balance on every shared Wednesday."""
-    wdtgal = pl.read_csv(replay_dir / "fred/fredgraph/WDTGAL.csv", try_parse_dates=True,
-                         schema_overrides={"WDTGAL": pl.Float64})
+    wdtgal = pl.read_csv(
+        replay_dir / "fred/fredgraph/WDTGAL.csv", try_parse_dates=True, schema_overrides={"WDTGAL": pl.Float64}
+    )
     tga = tga_closing_balance(snapshot_dts)
     both = tga.join(wdtgal.rename({"observation_date": "date"}), on="date")
     assert both.height > 250
@@ -380,9 +422,11 @@ def test_replay_adapter_serves_the_snapshot_to_the_fetchers(built):
     """The lead's replay adapter + fetchers read these files like the live API (pagination, filter, as-of)."""
     session = make_session(SOURCES["auctions"].http, "qtwatch-test", adapter=ReplayAdapter(built[0]))
     january = fiscal_source.fetch_auctions(
-        session, fetch_request("auctions", Window(dt.date(2026, 1, 1), dt.date(2026, 1, 31)))).frame
+        session, fetch_request("auctions", Window(dt.date(2026, 1, 1), dt.date(2026, 1, 31)))
+    ).frame
     assert january.filter(pl.col("security_type") == "Bill").height == 25
     dts = fiscal_source.fetch_dts(
-        session, fetch_request("dts", Window(dt.date(2022, 4, 11), dt.date(2022, 4, 22)))).frame
+        session, fetch_request("dts", Window(dt.date(2022, 4, 11), dt.date(2022, 4, 22)))
+    ).frame
     tga = tga_closing_balance(dts)
     assert tga.filter(pl.col("date") == dt.date(2022, 4, 15))["tga_mn"].to_list() == [578473.0]

@@ -118,7 +118,10 @@ def test_fredgraph_rejects(payload, message):
 # Observations shaped like the FRED API answer (FORMATS.md 1d); values copied from the recorded
 # fred/fredgraph/qie2003/WALCL.csv rows 2026-07-22 and 2026-07-29; the '.' row is synthetic.
 API_OBSERVATIONS = {
-    "realtime_start": "2026-08-01", "realtime_end": "2026-08-01", "units": "lin", "count": 3,
+    "realtime_start": "2026-08-01",
+    "realtime_end": "2026-08-01",
+    "units": "lin",
+    "count": 3,
     "observations": [
         {"realtime_start": "2026-08-01", "realtime_end": "2026-08-01", "date": "2026-07-15", "value": "."},
         {"realtime_start": "2026-08-01", "realtime_end": "2026-08-01", "date": "2026-07-22", "value": "6747378"},
@@ -155,9 +158,12 @@ def test_series_meta():
     # id/title/units from warehouse/seeds/fred_series.csv, frequency as FORMATS.md 1c quotes the FRED catalog;
     # last_updated is an illustrative timestamp in FRED's format, not a recorded one.
     series = {
-        "id": "WALCL", "title": "Assets: Total Assets: Total Assets (Less Eliminations from Consolidation): "
-        "Wednesday Level", "units": "Millions of U.S. Dollars", "frequency": "Weekly, As of Wednesday",
-        "last_updated": "2026-01-01 00:00:00-06", "observation_start": "2002-12-18",
+        "id": "WALCL",
+        "title": "Assets: Total Assets: Total Assets (Less Eliminations from Consolidation): Wednesday Level",
+        "units": "Millions of U.S. Dollars",
+        "frequency": "Weekly, As of Wednesday",
+        "last_updated": "2026-01-01 00:00:00-06",
+        "observation_start": "2002-12-18",
     }
     meta = parse_fred_series_meta(json.dumps({"seriess": [series]}).encode())
     assert meta == {k: series[k] for k in ("id", "title", "units", "frequency", "last_updated")}
@@ -221,7 +227,9 @@ def test_snapshot_round_trips_to_recordings(recorded, fred_snapshot):
             expected = pl.concat([expected, _recorded(recorded, rel, series).join(expected, on="date", how="anti")])
         assert_frame_equal(written, expected.sort("date"), check_dtypes=True)
         assert (entry["rows"], entry["first_date"], entry["last_date"]) == (
-            written.height, str(written["date"].min()), str(written["date"].max())
+            written.height,
+            str(written["date"].min()),
+            str(written["date"].max()),
         ), series
 
 

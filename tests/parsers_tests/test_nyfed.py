@@ -31,10 +31,21 @@ def test_rates_row_values():
     frame = parse_reference_rates_csv(RATES_FIXTURE.read_bytes())
     effr = frame.filter(pl.col("rate_type") == "EFFR").row(0, named=True)
     assert effr == {
-        "effective_date": dt.date(2026, 8, 3), "rate_type": "EFFR", "rate_pct": 3.63, "percentile_1_pct": 3.6,
-        "percentile_25_pct": 3.62, "percentile_75_pct": 3.63, "percentile_99_pct": 3.68, "volume_bn": 111.0,
-        "target_rate_from_pct": 3.5, "target_rate_to_pct": 3.75, "revision_indicator": None,
-        "sofr_avg_30d_pct": None, "sofr_avg_90d_pct": None, "sofr_avg_180d_pct": None, "sofr_index": None,
+        "effective_date": dt.date(2026, 8, 3),
+        "rate_type": "EFFR",
+        "rate_pct": 3.63,
+        "percentile_1_pct": 3.6,
+        "percentile_25_pct": 3.62,
+        "percentile_75_pct": 3.63,
+        "percentile_99_pct": 3.68,
+        "volume_bn": 111.0,
+        "target_rate_from_pct": 3.5,
+        "target_rate_to_pct": 3.75,
+        "revision_indicator": None,
+        "sofr_avg_30d_pct": None,
+        "sofr_avg_90d_pct": None,
+        "sofr_avg_180d_pct": None,
+        "sofr_index": None,
         "extra": None,
     }
     assert frame.filter(pl.col("rate_type") == "SOFR")["target_rate_from_pct"].to_list() == [None]
@@ -105,8 +116,13 @@ def _op(**fields) -> dict:
     ("details", "award"),
     [
         ([{"securityType": "Treasury", "percentAwardRate": 1.25}], 1.25),
-        ([{"securityType": "Agency", "percentWeightedAverageRate": 9.0},
-          {"securityType": "Treasury", "percentWeightedAverageRate": 1.5}], 1.5),
+        (
+            [
+                {"securityType": "Agency", "percentWeightedAverageRate": 9.0},
+                {"securityType": "Treasury", "percentWeightedAverageRate": 1.5},
+            ],
+            1.5,
+        ),
         ([{"securityType": "Treasury", "minimumBidRate": 2.0}], None),
         (None, None),
     ],
@@ -155,11 +171,13 @@ def _sofr_search(recorded: Path) -> pl.DataFrame:
     """The SOFR search download read independently of the builder: date, rate, 1st/99th percentiles, volume."""
     rows = json.loads((recorded / replay_nyfed.SOFR_SEARCH).read_text())["refRates"]
     return pl.DataFrame(rows).select(
-        pl.col("effectiveDate").str.to_date().alias("effective_date"), pl.col("type").alias("rate_type"),
+        pl.col("effectiveDate").str.to_date().alias("effective_date"),
+        pl.col("type").alias("rate_type"),
         pl.col("percentRate").cast(pl.Float64).alias("rate_pct"),
         pl.col("percentPercentile1").cast(pl.Float64).alias("percentile_1_pct"),
         pl.col("percentPercentile99").cast(pl.Float64).alias("percentile_99_pct"),
-        pl.col("volumeInBillions").cast(pl.Float64).alias("volume_bn"))
+        pl.col("volumeInBillions").cast(pl.Float64).alias("volume_bn"),
+    )
 
 
 def test_snapshot_rates_round_trip(recorded, nyfed_snapshot):
@@ -171,27 +189,34 @@ def test_snapshot_rates_round_trip(recorded, nyfed_snapshot):
         pl.read_csv(recorded / replay_nyfed.RATES_PIVOT, try_parse_dates=True)
         .unpivot(index="date", variable_name="column", value_name="rate_pct")
         .drop_nulls("rate_pct")
-        .select(pl.col("date").alias("effective_date"), pl.col("column").str.replace("_Rate", "").alias("rate_type"),
-                "rate_pct")
+        .select(
+            pl.col("date").alias("effective_date"),
+            pl.col("column").str.replace("_Rate", "").alias("rate_type"),
+            "rate_pct",
+        )
     )
     # the recorded download as is; the SOFR search where the download lacks the date; the pivot where neither has it
     key = ["effective_date", "rate_type"]
     in_download = written.join(as_recorded.select(key), on=key, how="semi")
     assert_frame_equal(in_download.sort(key), as_recorded.sort(key))
-    from_search = written.join(as_recorded.select(key), on=key, how="anti").join(search.select(key), on=key,
-                                                                                 how="semi")
-    assert_frame_equal(from_search.select(search.columns).sort(key),
-                       search.join(as_recorded.select(key), on=key, how="anti").sort(key))
+    from_search = written.join(as_recorded.select(key), on=key, how="anti").join(search.select(key), on=key, how="semi")
+    assert_frame_equal(
+        from_search.select(search.columns).sort(key), search.join(as_recorded.select(key), on=key, how="anti").sort(key)
+    )
     assert from_search["effective_date"].min() == dt.date(2025, 9, 2)
     older = written.join(as_recorded.select(key), on=key, how="anti").join(search.select(key), on=key, how="anti")
-    assert_frame_equal(older.select(pivot.columns).sort(key),
-                       pivot.join(search.select(key), on=key, how="anti").join(as_recorded.select(key), on=key,
-                                                                               how="anti").sort(key))
+    assert_frame_equal(
+        older.select(pivot.columns).sort(key),
+        pivot.join(search.select(key), on=key, how="anti").join(as_recorded.select(key), on=key, how="anti").sort(key),
+    )
     others = older.drop("effective_date", "rate_type", "rate_pct")  # the pivot recording has only the rate
     assert others.null_count().row(0) == (older.height,) * others.width
     entry = _entry(manifest, "nyfed/rates_all.csv")
     assert (entry["rows"], entry["first_date"], entry["last_date"]) == (
-        written.height, str(written["effective_date"].min()), str(written["effective_date"].max()))
+        written.height,
+        str(written["effective_date"].min()),
+        str(written["effective_date"].max()),
+    )
 
 
 def test_snapshot_rates_file_shape(recorded, nyfed_snapshot):
@@ -216,7 +241,8 @@ def test_snapshot_operations_round_trip(recorded, nyfed_snapshot):
     written = parse_rp_operations_json(payload)
     for rel, op_type in [(replay_nyfed.RRP_OPS, "Reverse Repo"), (replay_nyfed.REPO_OPS, "Repo")]:
         ops = _recorded_ops(recorded, rel).select(
-            pl.col("operationId").alias("operation_id"), pl.col("date").str.to_date().alias("operation_date"),
+            pl.col("operationId").alias("operation_id"),
+            pl.col("date").str.to_date().alias("operation_date"),
             pl.col("totalAmtSubmitted").cast(pl.Float64).alias("total_amt_submitted_usd"),
             pl.col("totalAmtAccepted").cast(pl.Float64).alias("total_amt_accepted_usd"),
         )
@@ -258,8 +284,13 @@ def test_snapshot_is_deterministic(recorded, nyfed_snapshot, tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "n_ops", "width", "expected"),
-    [("RepoRepo", 2, None, "Repo"), ("TermOvernight", 2, None, None), ("2025-11-032025-11-03", 2, 10, "2025-11-03"),
-     ("2025-11-032025-11-04", 2, 10, None), ("Overnight", 1, None, "Overnight")],
+    [
+        ("RepoRepo", 2, None, "Repo"),
+        ("TermOvernight", 2, None, None),
+        ("2025-11-032025-11-03", 2, 10, "2025-11-03"),
+        ("2025-11-032025-11-04", 2, 10, None),
+        ("Overnight", 1, None, "Overnight"),
+    ],
     ids=["repeated", "different", "dates-same", "dates-differ", "single"],
 )
 def test_collapse_concatenated_strings(text, n_ops, width, expected):

@@ -39,7 +39,11 @@ def test_sofrai_row_lands_in_its_own_columns():
     row = frame.filter(pl.col("rate_type") == "SOFRAI").row(0, named=True)
     assert row["effective_date"] == dt.date.fromisoformat(recorded["effectiveDate"])
     assert (row["sofr_avg_30d_pct"], row["sofr_avg_90d_pct"], row["sofr_avg_180d_pct"], row["sofr_index"]) == (
-        recorded["average30day"], recorded["average90day"], recorded["average180day"], recorded["index"])
+        recorded["average30day"],
+        recorded["average90day"],
+        recorded["average180day"],
+        recorded["index"],
+    )
     assert row["rate_pct"] is None
     assert frame.filter(pl.col("rate_type") != "SOFRAI")["sofr_index"].null_count() == 5
 
@@ -72,16 +76,19 @@ def test_unknown_rate_type_and_field_are_kept_not_quarantined(validator: Validat
 def test_drift_is_logged_once(caplog):
     frame = parse_reference_rates_csv(_with_new_type_and_field())
     caplog.set_level(logging.WARNING, logger="qtwatch")
-    fetch_nyfed.note_drift("nyfed_rates", unknown_fields(frame, KNOWN_UNMODELLED_RATE_FIELDS),
-                           unknown_rate_types(frame))
+    fetch_nyfed.note_drift(
+        "nyfed_rates", unknown_fields(frame, KNOWN_UNMODELLED_RATE_FIELDS), unknown_rate_types(frame)
+    )
     lines = [r.getMessage() for r in caplog.records if r.name == "qtwatch"]
-    assert lines == ["nyfed_rates: new field(s) kept in raw extra: Settlement Window; unknown rate type(s) kept as "
-                     "sent: NEWRATE"]
+    assert lines == [
+        "nyfed_rates: new field(s) kept in raw extra: Settlement Window; unknown rate type(s) kept as sent: NEWRATE"
+    ]
 
 
 def test_a_known_rate_without_its_rate_still_fails(validator: Validator):
     frame = parse_reference_rates_csv(SOFRAI_CSV.read_bytes()).with_columns(
-        rate_pct=pl.when(pl.col("rate_type") == "SOFR").then(None).otherwise(pl.col("rate_pct")))
+        rate_pct=pl.when(pl.col("rate_type") == "SOFR").then(None).otherwise(pl.col("rate_pct"))
+    )
     outcome = validator.validate("nyfed_reference_rates", frame)
     assert "rate_pct: not null when rate_type = SOFR" in outcome.failed_rules
 
@@ -103,8 +110,14 @@ def test_two_standing_repo_operations_a_day_parse_and_count():
     # a standing repo operation nobody used has no award rate: null, not an error
     unused = frame.filter(pl.col("operation_id") == "RP 020626 27")
     assert unused["total_amt_accepted_usd"].to_list() == [0.0] and unused["award_rate_pct"].to_list() == [None]
-    expected = sum(o["totalAmtAccepted"] for o in recorded
-                   if o["operationDate"] == "2026-02-05" and o["operationType"] == "Repo") / 1e9
+    expected = (
+        sum(
+            o["totalAmtAccepted"]
+            for o in recorded
+            if o["operationDate"] == "2026-02-05" and o["operationType"] == "Repo"
+        )
+        / 1e9
+    )
     takeup = sum_srf_takeup(frame).filter(pl.col("date") == dt.date(2026, 2, 5))["srf_takeup_bn"].item()
     assert takeup == pytest.approx(expected)  # morning + afternoon: 0.001 + 0.002
     assert unknown_fields(frame, KNOWN_UNMODELLED_RP_FIELDS) == []

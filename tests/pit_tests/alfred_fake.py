@@ -25,7 +25,7 @@ def periods(versions: list[tuple[str, str, str]]) -> list[dict]:
     """Each version with its real-time period: from its vintage to the day before the next version of its date."""
     out = []
     for n, (day, start, value) in enumerate(versions):
-        later = [v[1] for v in versions[n + 1:] if v[0] == day]
+        later = [v[1] for v in versions[n + 1 :] if v[0] == day]
         end = date.fromordinal(date.fromisoformat(later[0]).toordinal() - 1).isoformat() if later else FAR
         out.append({"date": day, "value": value, "realtime_start": start, "realtime_end": end})
     return out
@@ -34,8 +34,9 @@ def periods(versions: list[tuple[str, str, str]]) -> list[dict]:
 class AlfredFake:
     """Handlers for `series/vintagedates` and `series/observations`; `requests` keeps every query string seen."""
 
-    def __init__(self, versions=WALCL_VERSIONS, max_vintages: int = 2000, today: date | None = None,
-                 honour_window: bool = True) -> None:
+    def __init__(
+        self, versions=WALCL_VERSIONS, max_vintages: int = 2000, today: date | None = None, honour_window: bool = True
+    ) -> None:
         self.rows, self.max_vintages = periods(versions), max_vintages
         self.vintages = sorted({v[1] for v in versions})
         self.today, self.honour_window, self.requests = today or date.today(), honour_window, []
@@ -49,9 +50,18 @@ class AlfredFake:
         if not request.args.get("api_key"):
             return _error("Bad Request.  Variable api_key is not set.")
         dates = self.vintages if request.args.get("series_id") == "WALCL" else []  # only WALCL is faked
-        return _json({"realtime_start": str(self.today), "realtime_end": FAR, "order_by": "vintage_date",
-                      "sort_order": "asc", "count": len(dates), "offset": 0, "limit": 10000,
-                      "vintage_dates": dates})
+        return _json(
+            {
+                "realtime_start": str(self.today),
+                "realtime_end": FAR,
+                "order_by": "vintage_date",
+                "sort_order": "asc",
+                "count": len(dates),
+                "offset": 0,
+                "limit": 10000,
+                "vintage_dates": dates,
+            }
+        )
 
     def observations(self, request: Request) -> Response:
         self.requests.append(request.query_string.decode())
@@ -64,15 +74,33 @@ class AlfredFake:
             return _error(f"Bad Request.  The real-time end date ({end}) must be on or before today ({today}).")
         inside = [v for v in self.vintages if start <= v <= end]
         if len(inside) > self.max_vintages:
-            return _error(f"Bad Request.  There are {len(inside)} vintage dates in the specified real-time period: "
-                          f"{start} to {end}.  This exceeds the maximum number of vintage dates allowed "
-                          f"({self.max_vintages}).")
-        rows = [{**r, "realtime_start": max(r["realtime_start"], start), "realtime_end": min(r["realtime_end"], end)}
-                for r in self.rows if r["realtime_start"] <= end and r["realtime_end"] >= start]
-        return _json({"realtime_start": start, "realtime_end": end, "observation_start": "1776-07-04",
-                      "observation_end": FAR, "units": "lin", "output_type": 1, "file_type": "json",
-                      "order_by": "observation_date", "sort_order": "asc", "count": len(rows), "offset": 0,
-                      "limit": 100000, "observations": sorted(rows, key=lambda r: (r["date"], r["realtime_start"]))})
+            return _error(
+                f"Bad Request.  There are {len(inside)} vintage dates in the specified real-time period: "
+                f"{start} to {end}.  This exceeds the maximum number of vintage dates allowed "
+                f"({self.max_vintages})."
+            )
+        rows = [
+            {**r, "realtime_start": max(r["realtime_start"], start), "realtime_end": min(r["realtime_end"], end)}
+            for r in self.rows
+            if r["realtime_start"] <= end and r["realtime_end"] >= start
+        ]
+        return _json(
+            {
+                "realtime_start": start,
+                "realtime_end": end,
+                "observation_start": "1776-07-04",
+                "observation_end": FAR,
+                "units": "lin",
+                "output_type": 1,
+                "file_type": "json",
+                "order_by": "observation_date",
+                "sort_order": "asc",
+                "count": len(rows),
+                "offset": 0,
+                "limit": 100000,
+                "observations": sorted(rows, key=lambda r: (r["date"], r["realtime_start"])),
+            }
+        )
 
 
 def _json(body: dict) -> Response:
@@ -80,5 +108,6 @@ def _json(body: dict) -> Response:
 
 
 def _error(message: str) -> Response:
-    return Response(json.dumps({"error_code": 400, "error_message": message}), status=400,
-                    content_type="application/json")
+    return Response(
+        json.dumps({"error_code": 400, "error_message": message}), status=400, content_type="application/json"
+    )

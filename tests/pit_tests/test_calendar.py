@@ -22,8 +22,15 @@ NY = calendar.NEW_YORK
         (date(2025, 7, 5), "XFED", False),  # a Saturday
         (date(2025, 7, 7), "USGS", True),
     ],
-    ids=["good-friday-sifma", "good-friday-fed", "sat-holiday-fed", "sat-holiday-federal", "columbus", "saturday",
-         "monday"],
+    ids=[
+        "good-friday-sifma",
+        "good-friday-fed",
+        "sat-holiday-fed",
+        "sat-holiday-federal",
+        "columbus",
+        "saturday",
+        "monday",
+    ],
 )
 def test_business_days_follow_each_calendar(day, cal, expected):
     assert calendar.is_business_day(day, cal) is expected
@@ -65,8 +72,20 @@ FRED = SOURCES["fred"]
         (release_of(FRED, "on_rrp"), date(2025, 7, 1), datetime(2025, 7, 1, 13, 15, tzinfo=NY)),
         (release_of(FRED, "administered"), date(2025, 7, 5), datetime(2025, 7, 5, 0, 0, tzinfo=NY)),
     ],
-    ids=["h41", "h41-thursday-holiday", "sofr-t+1", "sofr-good-friday", "effr-good-friday", "dts-t+1",
-         "dts-federal-holiday", "repo-same-day", "auction-same-day", "h15-same-evening", "on-rrp", "iorb-ahead"],
+    ids=[
+        "h41",
+        "h41-thursday-holiday",
+        "sofr-t+1",
+        "sofr-good-friday",
+        "effr-good-friday",
+        "dts-t+1",
+        "dts-federal-holiday",
+        "repo-same-day",
+        "auction-same-day",
+        "h15-same-evening",
+        "on-rrp",
+        "iorb-ahead",
+    ],
 )
 def test_publication_time_of_each_rule(release, observed, published):
     assert release.published_at(observed) == published

@@ -51,11 +51,12 @@ def replay_run(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
         if catalog is not None:
             catalog = catalog.filter(pl.col("series_id").is_in(FRED_SERIES))
         groups = catalog["series_id"].to_list() if catalog is not None else None
-        windows = {group: Window(max(w.start or FLOOR, FLOOR), w.end)
-                   for group, w in plan_windows(con, source, as_of, full_refresh=False, groups=groups).items()}
+        windows = {
+            group: Window(max(w.start or FLOOR, FLOOR), w.end)
+            for group, w in plan_windows(con, source, as_of, full_refresh=False, groups=groups).items()
+        }
         session = make_session(FAST, "qtwatch-tests", adapter=ReplayAdapter(REPLAY, as_of))
-        request = FetchRequest(source, windows, urls[source.http.base_url_setting], as_of, urls=urls,
-                               catalog=catalog)
+        request = FetchRequest(source, windows, urls[source.http.base_url_setting], as_of, urls=urls, catalog=catalog)
         frame = with_published_at(fetch_source(session, request).frame, source, catalog)
         load.land(con, source.dataset, frame, load_id=f"{as_of}-{name}", fetched_at=FETCHED_AT, as_of=as_of)
     load.rebuild_core(con)
@@ -83,8 +84,13 @@ splits = st.lists(st.sampled_from(PERIOD), min_size=1, max_size=3, unique=True).
 
 
 # No shrinking: a failure already names its split, and shrinking would re-run replays for minutes
-@settings(max_examples=6, deadline=None, derandomize=True, phases=(Phase.explicit, Phase.generate),
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    phases=(Phase.explicit, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(splits)
 @example([date(2025, 7, 3), date(2025, 7, 9)])  # an auction announced on the 3rd is held with results on the 8th
 def test_run_by_run_equals_one_replay_as_of_each_split_day(days):
@@ -114,6 +120,8 @@ def test_the_period_holds_every_kind_of_change():
     con = new_warehouse()
     replay_run(con, date(2025, 7, 3))  # coupon auctions of July 8-10 announced that day
     replay_run(con, END)
-    revised = con.execute("SELECT count(*) FROM (SELECT cusip FROM core.treasury_auctions_history "
-                          "GROUP BY cusip, auction_date HAVING count(*) > 1)").fetchall()[0][0]
+    revised = con.execute(
+        "SELECT count(*) FROM (SELECT cusip FROM core.treasury_auctions_history "
+        "GROUP BY cusip, auction_date HAVING count(*) > 1)"
+    ).fetchall()[0][0]
     assert revised > 0  # announced, then held with results

@@ -17,10 +17,14 @@ def utc(*args) -> datetime:
 
 
 def test_fred_rows_follow_their_series_release_from_the_catalog():
-    frame = pl.DataFrame({"series_id": ["SOFR", "WALCL", "SOFR"],
-                          "date": [date(2025, 7, 1), date(2025, 7, 2), date(2025, 7, 3)]})
+    frame = pl.DataFrame(
+        {"series_id": ["SOFR", "WALCL", "SOFR"], "date": [date(2025, 7, 1), date(2025, 7, 2), date(2025, 7, 3)]}
+    )
     assert published_at(frame, SOURCES["fred"], CATALOG).to_list() == [
-        utc(2025, 7, 2, 12), utc(2025, 7, 3, 20, 30), utc(2025, 7, 7, 12)]  # 8:00 / 16:30 EDT; over July 4
+        utc(2025, 7, 2, 12),
+        utc(2025, 7, 3, 20, 30),
+        utc(2025, 7, 7, 12),
+    ]  # 8:00 / 16:30 EDT; over July 4
 
 
 def test_nyfed_rates_follow_the_rate_type():
@@ -29,19 +33,28 @@ def test_nyfed_rates_follow_the_rate_type():
 
 
 def test_an_announced_auction_is_public_on_its_announcement_day_and_results_on_the_auction_day():
-    frame = pl.DataFrame({"auction_date": [date(2025, 7, 8)] * 2, "bid_to_cover_ratio": [None, 2.5],
-                          "announcemt_date": [date(2025, 7, 3)] * 2})
+    frame = pl.DataFrame(
+        {
+            "auction_date": [date(2025, 7, 8)] * 2,
+            "bid_to_cover_ratio": [None, 2.5],
+            "announcemt_date": [date(2025, 7, 3)] * 2,
+        }
+    )
     assert published_at(frame, SOURCES["auctions"]).to_list() == [utc(2025, 7, 3, 17), utc(2025, 7, 8, 17)]
 
 
 def test_a_repo_operation_is_public_at_its_own_close_time():
     frame = pl.DataFrame({"operation_date": [date(2025, 7, 1)] * 3, "close_time": ["08:30", None, "08:30,13:45"]})
     assert published_at(frame, SOURCES["nyfed_repo"]).to_list() == [
-        utc(2025, 7, 1, 12, 30), utc(2025, 7, 1, 17, 45), utc(2025, 7, 1, 17, 45)]  # no / unusable time: the rule
+        utc(2025, 7, 1, 12, 30),
+        utc(2025, 7, 1, 17, 45),
+        utc(2025, 7, 1, 17, 45),
+    ]  # no / unusable time: the rule
 
 
 def test_a_live_fetch_is_never_published_after_it_was_fetched_and_a_fetcher_stamp_wins():
-    frame = pl.DataFrame({"record_date": [date(2025, 7, 1), date(2025, 6, 30)],
-                          "published_at": [None, utc(2025, 7, 1, 12)]})
+    frame = pl.DataFrame(
+        {"record_date": [date(2025, 7, 1), date(2025, 6, 30)], "published_at": [None, utc(2025, 7, 1, 12)]}
+    )
     stamped = with_published_at(frame, SOURCES["dts"], fetched_at=utc(2025, 7, 2, 18))
     assert stamped["published_at"].to_list() == [utc(2025, 7, 2, 18), utc(2025, 7, 1, 12)]  # rule: 20:00 UTC

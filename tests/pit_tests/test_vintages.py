@@ -23,10 +23,15 @@ CATALOG = pl.DataFrame({"series_id": ["WALCL"], "units": ["Millions of U.S. Doll
 
 @pytest.mark.parametrize(
     ("vintages", "limit", "windows"),
-    [([], 2000, []),
-     ([date(2025, 1, 2)], 2000, [(date(2025, 1, 2), "9999-12-31")]),
-     ([date(2025, 1, d) for d in (2, 3, 6, 7, 8)], 2,
-      [(date(2025, 1, 2), "2025-01-05"), (date(2025, 1, 6), "2025-01-07"), (date(2025, 1, 8), "9999-12-31")])],
+    [
+        ([], 2000, []),
+        ([date(2025, 1, 2)], 2000, [(date(2025, 1, 2), "9999-12-31")]),
+        (
+            [date(2025, 1, d) for d in (2, 3, 6, 7, 8)],
+            2,
+            [(date(2025, 1, 2), "2025-01-05"), (date(2025, 1, 6), "2025-01-07"), (date(2025, 1, 8), "9999-12-31")],
+        ),
+    ],
     ids=["none", "one", "chunked"],
 )
 def test_vintage_windows_cover_every_vintage_under_the_cap(vintages, limit, windows):
@@ -44,16 +49,25 @@ def warehouse() -> duckdb.DuckDBPyConnection:
 
 def land(con, httpserver, fake: AlfredFake, limit: int = 2000) -> tuple[int, int]:
     fake.install(httpserver)
-    counts = load_vintages(con, make_session(FAST, "qtwatch-tests"), CATALOG, api_key="k" * 32,
-                           base_url=httpserver.url_for("/fred/"), load_id=f"vintages-{limit}",
-                           fetched_at=FETCHED_AT, as_of=date(2025, 7, 20), limit=limit)
+    counts = load_vintages(
+        con,
+        make_session(FAST, "qtwatch-tests"),
+        CATALOG,
+        api_key="k" * 32,
+        base_url=httpserver.url_for("/fred/"),
+        load_id=f"vintages-{limit}",
+        fetched_at=FETCHED_AT,
+        as_of=date(2025, 7, 20),
+        limit=limit,
+    )
     load.rebuild_core(con)
     return counts
 
 
 def known(con, day: date) -> dict[str, float]:
-    rows = con.execute("SELECT date, value FROM core.fred_observations_known_on(?::DATE) WHERE series_id = 'WALCL'",
-                       [day]).fetchall()
+    rows = con.execute(
+        "SELECT date, value FROM core.fred_observations_known_on(?::DATE) WHERE series_id = 'WALCL'", [day]
+    ).fetchall()
     return {str(d): v for d, v in rows}
 
 
@@ -112,12 +126,19 @@ def test_an_answer_that_ignored_the_window_is_refused_and_lands_nothing(httpserv
 def test_vintages_correct_a_backfill_that_took_the_revised_value_for_the_first_print(httpserver):
     con = warehouse()
     # a keyless backfill fetched on 2025-07-20 holds only today's (revised) values, stamped with the release rule
-    backfill = pl.DataFrame({"series_id": ["WALCL"] * 3, "units": ["Millions of U.S. Dollars"] * 3,
-                             "date": [date(2025, 6, 18), date(2025, 6, 25), date(2025, 7, 2)],
-                             "value": [6701000.0, 6680000.0, 6662000.0], "source_url": ["fredgraph"] * 3})
+    backfill = pl.DataFrame(
+        {
+            "series_id": ["WALCL"] * 3,
+            "units": ["Millions of U.S. Dollars"] * 3,
+            "date": [date(2025, 6, 18), date(2025, 6, 25), date(2025, 7, 2)],
+            "value": [6701000.0, 6680000.0, 6662000.0],
+            "source_url": ["fredgraph"] * 3,
+        }
+    )
     backfill = with_published_at(backfill, SOURCES["fred"], CATALOG, fetched_at=FETCHED_AT)
-    load.land(con, SOURCES["fred"].dataset, backfill, load_id="backfill", fetched_at=FETCHED_AT,
-              as_of=date(2025, 7, 20))
+    load.land(
+        con, SOURCES["fred"].dataset, backfill, load_id="backfill", fetched_at=FETCHED_AT, as_of=date(2025, 7, 20)
+    )
     load.rebuild_core(con)
     assert known(con, date(2025, 6, 20)) == {"2025-06-18": 6701000.0}  # look-ahead: the revised value
     land(con, httpserver, AlfredFake())

@@ -30,15 +30,19 @@ def plumbing_core() -> dict[str, pl.DataFrame]:
     """Every source of the replay snapshot parsed as the pipeline lands it, by input name as the mart registry reads
     it (FRED in $ billions; no OFR recording: an empty frame)."""
     catalog = pl.read_csv(SEEDS / "fred_series.csv", try_parse_dates=True)
-    series = [fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
-              for s in catalog["series_id"] if (REPLAY / "fred" / "fredgraph" / f"{s}.csv").exists()]  # recorded
+    series = [
+        fred.parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
+        for s in catalog["series_id"]
+        if (REPLAY / "fred" / "fredgraph" / f"{s}.csv").exists()
+    ]  # recorded
     observations = pl.concat(series).join(catalog.select("series_id", "units"), on="series_id")
     return {
         "fred_observations": to_billions(observations.drop("units"), catalog),
         "ref.qt_cap_regimes": pl.read_csv(SEEDS / "qt_cap_regimes.csv", try_parse_dates=True),
         "nyfed_reference_rates": nyfed.parse_reference_rates_csv((REPLAY / "nyfed" / "rates_all.csv").read_bytes()),
         "nyfed_rp_operations": nyfed.parse_rp_operations_json(
-            gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes())),
+            gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes())
+        ),
         "treasury_auctions": _fiscal("auctions_query.json.gz", fiscal.parse_auctions),
         "dts_operating_cash_balance": _fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance),
         "cftc_tff": pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),

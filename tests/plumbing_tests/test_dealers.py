@@ -19,9 +19,14 @@ def row(weekly: pl.DataFrame, day: date) -> dict:
     return weekly.filter(pl.col("as_of_date") == day).row(0, named=True)
 
 
-@pytest.mark.parametrize(("day", "published_bn"), [
-    (date(2025, 4, 9), 406.950), (date(2025, 4, 16), 391.786), (date(2026, 4, 1), 539.632),
-])
+@pytest.mark.parametrize(
+    ("day", "published_bn"),
+    [
+        (date(2025, 4, 9), 406.950),
+        (date(2025, 4, 16), 391.786),
+        (date(2026, 4, 1), 539.632),
+    ],
+)
 def test_parts_reproduce_the_published_total(weekly, day, published_bn):
     # NY Fed primary dealer statistics, PDPOSGST-TOT as published ($ millions 406,950 / 391,786 / 539,632;
     # tests/fixtures/nyfed/pd_positions_export_extract_2025-03-26_2026-04-08.csv)
@@ -40,11 +45,13 @@ def test_every_complete_week_matches_the_total(weekly):
 def test_april_2025_sell_off_vs_2026(weekly):
     # Net positions fell $16.9bn from 2025-04-02 to 2025-04-16 while the sell-off ran; a year on they were ~$140bn
     # higher (2026-04-08: $530.7bn vs 2025-04-09: $407.0bn).
-    assert row(weekly, date(2025, 4, 16))["net_total_bn"] - row(weekly, date(2025, 4, 2))["net_total_bn"] == \
-        pytest.approx(-16.877)
+    assert row(weekly, date(2025, 4, 16))["net_total_bn"] - row(weekly, date(2025, 4, 2))[
+        "net_total_bn"
+    ] == pytest.approx(-16.877)
     assert row(weekly, date(2025, 4, 9))["net_total_wow_bn"] == pytest.approx(-1.713)
-    assert row(weekly, date(2026, 4, 8))["net_total_bn"] - row(weekly, date(2025, 4, 9))["net_total_bn"] == \
-        pytest.approx(123.768)
+    assert row(weekly, date(2026, 4, 8))["net_total_bn"] - row(weekly, date(2025, 4, 9))[
+        "net_total_bn"
+    ] == pytest.approx(123.768)
 
 
 def test_week_over_week_never_crosses_a_series_break_or_a_gap(weekly):

@@ -48,25 +48,39 @@ def test_2019_09_17_is_before_the_recorded_iorb(plumbing_marts, events):
 
 def test_thresholds_on_literal_days():
     # SYNTHETIC gauges: one day per rule, just over and just under
-    funding = pl.DataFrame({"date": [date(2026, 1, d) for d in (5, 6, 7, 8)],
-                            "sofr_iorb_bp": [5.0, 4.99, 20.0, None], "sofr_p99_iorb_bp": [None, 19.9, None, 20.0],
-                            "srf_takeup_bn": [0.0, 4.99, 25.0, 5.0]})
-    segments = pl.DataFrame({"date": [date(2026, 1, 6)], "sofr_tgcr_bp": [5.0], "dvp_tri_bp": [None],
-                             "gcf_tri_bp": [None]}, schema_overrides={"dvp_tri_bp": pl.Float64,
-                                                                      "gcf_tri_bp": pl.Float64})
+    funding = pl.DataFrame(
+        {
+            "date": [date(2026, 1, d) for d in (5, 6, 7, 8)],
+            "sofr_iorb_bp": [5.0, 4.99, 20.0, None],
+            "sofr_p99_iorb_bp": [None, 19.9, None, 20.0],
+            "srf_takeup_bn": [0.0, 4.99, 25.0, 5.0],
+        }
+    )
+    segments = pl.DataFrame(
+        {"date": [date(2026, 1, 6)], "sofr_tgcr_bp": [5.0], "dvp_tri_bp": [None], "gcf_tri_bp": [None]},
+        schema_overrides={"dvp_tri_bp": pl.Float64, "gcf_tri_bp": pl.Float64},
+    )
     dealers = pl.DataFrame(schema={"as_of_date": pl.Date, "fails_total_bn": pl.Float64})
     calendar = pl.DataFrame({"date": [date(2026, 1, 7)], "is_month_end": [True]})
     out = funding_events.build_funding_events(funding, segments, dealers, calendar)
     got = {r["date"].day: (r["signals"], r["severity"]) for r in out.iter_rows(named=True)}
-    assert got == {5: ("sofr_iorb", "low"), 6: ("segment_spread", "low"), 7: ("sofr_iorb, srf", "high"),
-                   8: ("sofr_p99_iorb, srf", "medium")}
+    assert got == {
+        5: ("sofr_iorb", "low"),
+        6: ("segment_spread", "low"),
+        7: ("sofr_iorb, srf", "high"),
+        8: ("sofr_p99_iorb, srf", "medium"),
+    }
     assert out.filter(pl.col("date") == date(2026, 1, 7))["calendar_context"].item() == "month end"
 
 
 def test_dealer_fails_rule_is_relative():
     # SYNTHETIC weekly fails: 13 quiet weeks at $100bn, then $149bn (1.49x: quiet) and $151bn (over 1.5x)
-    dealers = pl.DataFrame({"as_of_date": pl.date_range(date(2025, 1, 1), date(2025, 4, 9), "1w", eager=True),
-                            "fails_total_bn": [100.0] * 13 + [149.0, 151.0]})
+    dealers = pl.DataFrame(
+        {
+            "as_of_date": pl.date_range(date(2025, 1, 1), date(2025, 4, 9), "1w", eager=True),
+            "fails_total_bn": [100.0] * 13 + [149.0, 151.0],
+        }
+    )
     ratio = funding_events.dealer_fails(dealers)["fails_ratio"].to_list()
     assert ratio[:13] == [None] * 13 and ratio[13] == pytest.approx(1.49) and ratio[14] >= 1.5
 

@@ -71,8 +71,9 @@ def test_replay_serves_the_recording_byte_for_byte_without_as_of():
 
 
 def test_replay_cuts_the_preliminary_at_the_as_of_and_the_window():
-    status, body, _ = source.replay(_call("REPO-DVP_AR_OO-P", date(2025, 6, 13), start_date="2025-06-03",
-                                          end_date="2025-06-30"))
+    status, body, _ = source.replay(
+        _call("REPO-DVP_AR_OO-P", date(2025, 6, 13), start_date="2025-06-03", end_date="2025-06-30")
+    )
     frame = ofr_stfm.parse_timeseries_json(body, "REPO-DVP_AR_OO-P")
     # 2025-06-12's rate is out on 2025-06-13 (a business day after); 2025-06-13's only on 2025-06-16
     assert status == 200 and frame["date"].min() == date(2025, 6, 3) and frame["date"].max() == date(2025, 6, 12)
@@ -104,17 +105,30 @@ def test_the_segment_spread_thresholds_fire_on_the_recorded_pressure_days_only()
 
     rates = {seg: values(f"REPO-{seg}_AR_OO-P") for seg in ("DVP", "GCF", "TRI")}
     days = sorted(rates["TRI"])
-    frame = pl.DataFrame({
-        "date": days,
-        "dvp_tri_bp": [_bp(rates["DVP"].get(d), rates["TRI"][d]) for d in days],
-        "gcf_tri_bp": [_bp(rates["GCF"].get(d), rates["TRI"][d]) for d in days],
-    }, schema={"date": pl.Date, "dvp_tri_bp": pl.Float64, "gcf_tri_bp": pl.Float64})
+    frame = pl.DataFrame(
+        {
+            "date": days,
+            "dvp_tri_bp": [_bp(rates["DVP"].get(d), rates["TRI"][d]) for d in days],
+            "gcf_tri_bp": [_bp(rates["GCF"].get(d), rates["TRI"][d]) for d in days],
+        },
+        schema={"date": pl.Date, "dvp_tri_bp": pl.Float64, "gcf_tri_bp": pl.Float64},
+    )
     assert frame["dvp_tri_bp"].quantile(0.95) == 5.0 and frame["gcf_tri_bp"].quantile(0.95) == 11.0
     assert funding_events.OFR_DVP_TRI_BP > 5.0 and funding_events.OFR_GCF_TRI_BP > 11.0
-    fired = frame.filter((pl.col("dvp_tri_bp") >= funding_events.OFR_DVP_TRI_BP)
-                         | (pl.col("gcf_tri_bp") >= funding_events.OFR_GCF_TRI_BP))["date"].to_list()
-    assert [d.isoformat() for d in fired] == ["2025-06-30", "2025-07-01", "2025-09-30", "2025-10-17", "2025-10-31",
-                                             "2025-11-03", "2025-11-04", "2025-12-31"]
+    fired = frame.filter(
+        (pl.col("dvp_tri_bp") >= funding_events.OFR_DVP_TRI_BP)
+        | (pl.col("gcf_tri_bp") >= funding_events.OFR_GCF_TRI_BP)
+    )["date"].to_list()
+    assert [d.isoformat() for d in fired] == [
+        "2025-06-30",
+        "2025-07-01",
+        "2025-09-30",
+        "2025-10-17",
+        "2025-10-31",
+        "2025-11-03",
+        "2025-11-04",
+        "2025-12-31",
+    ]
 
 
 def _bp(rate: float | None, tri: float | None) -> float | None:

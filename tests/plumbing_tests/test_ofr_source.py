@@ -35,10 +35,17 @@ def test_timeseries_pairs_become_rows_with_the_mnemonic_split():
 
 
 def test_series_full_wrapper_parses_the_same():
-    wrapped = json.dumps({"REPO-DVP_AR_OO-P": {"timeseries": {"aggregation": json.loads(RATE)},
-                                               "metadata": {"mnemonic": "REPO-DVP_AR_OO-P"}}}).encode()
+    wrapped = json.dumps(
+        {
+            "REPO-DVP_AR_OO-P": {
+                "timeseries": {"aggregation": json.loads(RATE)},
+                "metadata": {"mnemonic": "REPO-DVP_AR_OO-P"},
+            }
+        }
+    ).encode()
     assert ofr_stfm.parse_timeseries_json(wrapped, "REPO-DVP_AR_OO-P").equals(
-        ofr_stfm.parse_timeseries_json(RATE, "REPO-DVP_AR_OO-P"))
+        ofr_stfm.parse_timeseries_json(RATE, "REPO-DVP_AR_OO-P")
+    )
 
 
 def test_both_vintages_of_every_segment_are_asked_for():
@@ -48,10 +55,18 @@ def test_both_vintages_of_every_segment_are_asked_for():
     assert SOURCES["ofr_stfm"].group_releases["F"].published_on(date(2025, 10, 31)) > date(2026, 2, 1)
 
 
-@pytest.mark.parametrize(("payload", "message"), [
-    (b"", "empty"), (b"<html>Forbidden</html>", "HTML"), (b'{"error": "x"}', "not a list"),
-    (b'[["2025-10-29"]]', "not a list"), (b'[["2025-13-45", 1.0]]', "bad date"), (b'[["2025-10-29", "x"]]', "bad"),
-], ids=["empty", "html", "object", "short-pair", "bad-date", "bad-value"])
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"", "empty"),
+        (b"<html>Forbidden</html>", "HTML"),
+        (b'{"error": "x"}', "not a list"),
+        (b'[["2025-10-29"]]', "not a list"),
+        (b'[["2025-13-45", 1.0]]', "bad date"),
+        (b'[["2025-10-29", "x"]]', "bad"),
+    ],
+    ids=["empty", "html", "object", "short-pair", "bad-date", "bad-value"],
+)
 def test_bad_payloads_raise_one_clear_parse_error(payload, message):
     with pytest.raises(ParseError, match=message):
         ofr_stfm.parse_timeseries_json(payload, "REPO-GCF_AR_OO-F")
@@ -65,9 +80,15 @@ def test_unknown_mnemonic_shape_is_refused():
 @responses.activate
 def test_fetcher_asks_each_mnemonic_over_the_window():
     for mnemonic in ofr_stfm.MNEMONICS:
-        responses.get(BASE + "series/timeseries", body=VOLUME if "_TV_" in mnemonic else RATE,
-                      match=[responses.matchers.query_param_matcher(
-                          {"mnemonic": mnemonic, "start_date": "2025-10-01", "end_date": "2025-10-31"})])
+        responses.get(
+            BASE + "series/timeseries",
+            body=VOLUME if "_TV_" in mnemonic else RATE,
+            match=[
+                responses.matchers.query_param_matcher(
+                    {"mnemonic": mnemonic, "start_date": "2025-10-01", "end_date": "2025-10-31"}
+                )
+            ],
+        )
     request = fetch_request("ofr_stfm", Window(date(2025, 10, 1), date(2025, 10, 31)))
     batch = source.fetch_ofr(make_session(FAST, "t"), request)
     assert len(responses.calls) == 12 and len(batch.urls) == 12
@@ -75,8 +96,9 @@ def test_fetcher_asks_each_mnemonic_over_the_window():
 
 
 def test_replay_of_an_unrecorded_series_lands_nothing():
-    status, body, _ = source.replay(ReplayCall(REPLAY_DIR, "ofr_url", "series/timeseries",
-                                               {"mnemonic": "REPO-DVP_TV_TOT-P"}, None))
+    status, body, _ = source.replay(
+        ReplayCall(REPLAY_DIR, "ofr_url", "series/timeseries", {"mnemonic": "REPO-DVP_TV_TOT-P"}, None)
+    )
     assert (status, body) == (200, b"[]")
     assert ofr_stfm.parse_timeseries_json(body, "REPO-DVP_TV_TOT-P").height == 0
     assert source.replay(ReplayCall(REPLAY_DIR, "ofr_url", "series/other", {}, None))[0] == 404
@@ -84,15 +106,20 @@ def test_replay_of_an_unrecorded_series_lands_nothing():
 
 @pytest.fixture(scope="module")
 def batch() -> pl.DataFrame:
-    return pl.concat([ofr_stfm.parse_timeseries_json(RATE, "REPO-DVP_AR_OO-P"),
-                      ofr_stfm.parse_timeseries_json(VOLUME, "REPO-DVP_TV_TOT-P")])
+    return pl.concat(
+        [
+            ofr_stfm.parse_timeseries_json(RATE, "REPO-DVP_AR_OO-P"),
+            ofr_stfm.parse_timeseries_json(VOLUME, "REPO-DVP_TV_TOT-P"),
+        ]
+    )
 
 
 def test_suite_passes_synthetic_batch_and_refuses_volumes_in_billions(batch):
     validator = Validator()
     assert validator.validate("ofr_stfm", batch, as_of=date(2025, 11, 3)).success
-    in_billions = batch.with_columns(pl.when(pl.col("measure") == "TV").then(pl.col("value") / 1e9)
-                                     .otherwise(pl.col("value")).alias("value"))
+    in_billions = batch.with_columns(
+        pl.when(pl.col("measure") == "TV").then(pl.col("value") / 1e9).otherwise(pl.col("value")).alias("value")
+    )
     outcome = validator.validate("ofr_stfm", in_billions, as_of=date(2025, 11, 3))
     assert not outcome.success and any("chk_volume_usd" in r for r in outcome.failed_rules), outcome.failed_rules
 

@@ -21,8 +21,13 @@ from transforms.errors import ParseError
 from transforms.registry import SOURCES, HttpPolicy
 
 ROOT = Path(__file__).resolve().parents[2]
-CASSETTE = ROOT / "tests" / "fixtures" / "nyfed" / (
-    "pd_get_16-keyids_2021-12-01_2022-02-16-excerpt_fetched-2026-09-11.payload.json")
+CASSETTE = (
+    ROOT
+    / "tests"
+    / "fixtures"
+    / "nyfed"
+    / ("pd_get_16-keyids_2021-12-01_2022-02-16-excerpt_fetched-2026-09-11.payload.json")
+)
 REPLAY = ROOT / "replay"
 BASE = "https://markets.newyorkfed.org/api/"
 FAST = HttpPolicy("test", BASE, "nyfed_url", min_interval_s=0.0, retries=0, backoff_factor=0.0, timeout_s=5.0)
@@ -73,13 +78,17 @@ def test_every_row_carries_its_series_break(frame):
     assert nyfed_pd.series_break_of(date(2012, 1, 4)) is None
 
 
-@pytest.mark.parametrize(("payload", "message"), [
-    (b"", "empty"),
-    (b"<html><body>Bad Request</body></html>", "HTML"),
-    (b'{"pd": {}}', "no pd.timeseries"),
-    (b'{"pd": {"timeseries": [{"asofdate": "2022-01-05", "value": "1"}]}}', "lacks asofdate or keyid"),
-    (b'{"pd": {"timeseries": [{"asofdate": "2022-01-05", "keyid": "X", "value": "n/a"}]}}', "unparseable"),
-], ids=["empty", "html", "no-list", "no-keyid", "bad-value"])
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"", "empty"),
+        (b"<html><body>Bad Request</body></html>", "HTML"),
+        (b'{"pd": {}}', "no pd.timeseries"),
+        (b'{"pd": {"timeseries": [{"asofdate": "2022-01-05", "value": "1"}]}}', "lacks asofdate or keyid"),
+        (b'{"pd": {"timeseries": [{"asofdate": "2022-01-05", "keyid": "X", "value": "n/a"}]}}', "unparseable"),
+    ],
+    ids=["empty", "html", "no-list", "no-keyid", "bad-value"],
+)
 def test_bad_payloads_raise_one_clear_parse_error(payload, message):
     with pytest.raises(ParseError, match=message):
         nyfed_pd.parse_pd_json(payload)
@@ -148,8 +157,12 @@ def test_suite_passes_the_recorded_batch(validator, frame):
 
 
 def _slip(f: pl.DataFrame) -> pl.DataFrame:
-    return f.with_columns(pl.when(pl.col("keyid") == "PDSORA-UTSETTOT").then(pl.col("value_mn") * 1e6)
-                          .otherwise(pl.col("value_mn")).alias("value_mn"))
+    return f.with_columns(
+        pl.when(pl.col("keyid") == "PDSORA-UTSETTOT")
+        .then(pl.col("value_mn") * 1e6)
+        .otherwise(pl.col("value_mn"))
+        .alias("value_mn")
+    )
 
 
 BREAKS = [

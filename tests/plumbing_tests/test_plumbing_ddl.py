@@ -9,13 +9,27 @@ from transforms import nyfed_pd, ofr_stfm
 from transforms.marts_registry import MARTS
 from warehouse.db import apply_schema
 
-DUCKDB_TYPE = {pl.Date: "DATE", pl.Float64: "DOUBLE", pl.Utf8: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int64: "BIGINT",
-               pl.Int32: "INTEGER"}
+DUCKDB_TYPE = {
+    pl.Date: "DATE",
+    pl.Float64: "DOUBLE",
+    pl.Utf8: "VARCHAR",
+    pl.Boolean: "BOOLEAN",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+}
 # raw: 013_raw_plumbing.sql; marts: generated from the registry (the three plumbing marts, basis_weekly's new columns)
-TABLES = {("raw", "nyfed_pd"): nyfed_pd.SCHEMA, ("raw", "ofr_stfm"): ofr_stfm.SCHEMA,
-          **{("marts", m.name): m.schema for m in MARTS.values()}}
-LINEAGE = [("load_id", "VARCHAR"), ("fetched_at", "TIMESTAMP WITH TIME ZONE"), ("as_of", "DATE"),
-           ("source_url", "VARCHAR"), ("published_at", "TIMESTAMP WITH TIME ZONE")]
+TABLES = {
+    ("raw", "nyfed_pd"): nyfed_pd.SCHEMA,
+    ("raw", "ofr_stfm"): ofr_stfm.SCHEMA,
+    **{("marts", m.name): m.schema for m in MARTS.values()},
+}
+LINEAGE = [
+    ("load_id", "VARCHAR"),
+    ("fetched_at", "TIMESTAMP WITH TIME ZONE"),
+    ("as_of", "DATE"),
+    ("source_url", "VARCHAR"),
+    ("published_at", "TIMESTAMP WITH TIME ZONE"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,20 +41,25 @@ def con() -> duckdb.DuckDBPyConnection:
 
 
 def columns(con, schema: str, table: str) -> list[tuple[str, str, str | None]]:
-    return con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND "
-                       "table_name = ? ORDER BY column_index", [schema, table]).fetchall()
+    return con.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE schema_name = ? AND "
+        "table_name = ? ORDER BY column_index",
+        [schema, table],
+    ).fetchall()
 
 
 @pytest.mark.parametrize(("schema", "table"), list(TABLES), ids=[t for _, t in TABLES])
 def test_ddl_matches_schema_constant_and_is_commented(con, schema, table):
-    expected = [(c, DUCKDB_TYPE[t.base_type() if isinstance(t, pl.DataType) else t])
-                for c, t in TABLES[(schema, table)].items()]
+    expected = [
+        (c, DUCKDB_TYPE[t.base_type() if isinstance(t, pl.DataType) else t]) for c, t in TABLES[(schema, table)].items()
+    ]
     expected += LINEAGE if schema == "raw" else []
     got = columns(con, schema, table)
     assert [(c, t) for c, t, _ in got] == expected
     assert [c for c, _, comment in got if not comment] == []
-    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                          [schema, table]).fetchone()
+    comment = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
+    ).fetchone()
     assert comment and comment[0]
 
 

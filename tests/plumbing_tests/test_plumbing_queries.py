@@ -54,8 +54,14 @@ def test_which_segment_is_paying_up(con):
 
 def test_what_fired_on_the_last_quarter_end(con):
     rows = run(con, "19_last_quarter_end_events.sql", quarter_end=date(2025, 9, 30))
-    assert [r["date"] for r in rows] == [date(2025, 9, 25), date(2025, 9, 26), date(2025, 9, 29), date(2025, 9, 30),
-                                         date(2025, 10, 1), date(2025, 10, 2)]
+    assert [r["date"] for r in rows] == [
+        date(2025, 9, 25),
+        date(2025, 9, 26),
+        date(2025, 9, 29),
+        date(2025, 9, 30),
+        date(2025, 10, 1),
+        date(2025, 10, 2),
+    ]
     qe = next(r for r in rows if r["is_the_quarter_end"])
     assert qe["signals"] == "sofr_iorb, sofr_p99_iorb, srf" and qe["severity"] == "high" and qe["srf_takeup_bn"] == 6.0
     assert run(con, "19_last_quarter_end_events.sql")  # default: the last quarter end with funding data

@@ -42,11 +42,15 @@ def _ofr(rows: list[tuple[str, str, float]]) -> pl.DataFrame:
 
 
 def test_ofr_final_wins_over_preliminary_and_the_revision_is_kept(plumbing_core, segments):
-    synthetic = _ofr([  # SYNTHETIC values
-        ("REPO-DVP_AR_OO-P", "2025-10-31", 4.30), ("REPO-DVP_AR_OO-F", "2025-10-31", 4.32),
-        ("REPO-TRI_AR_OO-P", "2025-10-31", 4.16), ("REPO-GCF_AR_OO-P", "2025-10-31", 4.21),
-        ("REPO-DVP_TV_TOT-P", "2025-10-31", 2.5e12),
-    ])
+    synthetic = _ofr(
+        [  # SYNTHETIC values
+            ("REPO-DVP_AR_OO-P", "2025-10-31", 4.30),
+            ("REPO-DVP_AR_OO-F", "2025-10-31", 4.32),
+            ("REPO-TRI_AR_OO-P", "2025-10-31", 4.16),
+            ("REPO-GCF_AR_OO-P", "2025-10-31", 4.21),
+            ("REPO-DVP_TV_TOT-P", "2025-10-31", 2.5e12),
+        ]
+    )
     funding = segments.select("date", "iorb_pct")
     built = build_repo_segments_daily(synthetic, plumbing_core["nyfed_reference_rates"], funding)
     day = row(built, date(2025, 10, 31))

@@ -25,12 +25,24 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return Path(reuse)
     tmp = tmp_path_factory.mktemp("report_warehouse")
     warehouse = tmp / "qtwatch.duckdb"
-    env = {**os.environ, "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "QTWATCH_WAREHOUSE": str(warehouse), "QTWATCH_REPLAY_DIR": str(ROOT / "replay"),
-           "QTWATCH_GX_DOCS_DIR": str(tmp / "gx_docs"), "GX_ANALYTICS_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp / "prefect"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "QTWATCH_WAREHOUSE": str(warehouse),
+        "QTWATCH_REPLAY_DIR": str(ROOT / "replay"),
+        "QTWATCH_GX_DOCS_DIR": str(tmp / "gx_docs"),
+        "GX_ANALYTICS_ENABLED": "false",
+    }
     env.pop("PREFECT_API_URL", None)  # never talk to a server someone else started
-    done = subprocess.run([sys.executable, "-m", "qtwatch.cli", "run", "--replay"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "qtwatch.cli", "run", "--replay"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0 or not warehouse.exists():
         pytest.fail(f"demo warehouse build failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     return warehouse

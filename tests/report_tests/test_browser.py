@@ -15,8 +15,20 @@ WIDTH, HEIGHT = 1400, 4300
 
 
 def _chromium(binary: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           "--virtual-time-budget=20000", *args], capture_output=True, timeout=180, check=False)
+    return subprocess.run(
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--virtual-time-budget=20000",
+            *args,
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +58,12 @@ def test_header_names_the_datas_real_date_range(rendered_dom: str) -> None:
 
 def test_screenshot_is_a_full_page_image(chromium: str, demo_report: dict, tmp_path: Path) -> None:
     shot = tmp_path / "report.png"
-    done = _chromium(chromium, f"--window-size={WIDTH},{HEIGHT}", f"--screenshot={shot}",
-                     Path(demo_report["path"]).resolve().as_uri())
+    done = _chromium(
+        chromium,
+        f"--window-size={WIDTH},{HEIGHT}",
+        f"--screenshot={shot}",
+        Path(demo_report["path"]).resolve().as_uri(),
+    )
     assert done.returncode == 0 and shot.exists(), done.stderr.decode()[-2000:]
     head = shot.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == (WIDTH, HEIGHT)

@@ -20,10 +20,13 @@ def frames() -> dict[str, pl.DataFrame]:
     con = duckdb.connect()
     apply_schema(con)
     load_seeds(con)
-    week = pl.DataFrame({"week": [dt.date(2030, 1, 8)]}).with_columns(
-        pl.lit(None, dtype).alias(c) for c, dtype in SCHEMA.items() if c != "week"
-    ).with_columns(securities_contrib_bn=pl.lit(10.0), tga_contrib_bn=pl.lit(-30.0),
-                   reserves_change_bn=pl.lit(-20.0))
+    week = (
+        pl.DataFrame({"week": [dt.date(2030, 1, 8)]})
+        .with_columns(pl.lit(None, dtype).alias(c) for c, dtype in SCHEMA.items() if c != "week")
+        .with_columns(
+            securities_contrib_bn=pl.lit(10.0), tga_contrib_bn=pl.lit(-30.0), reserves_change_bn=pl.lit(-20.0)
+        )
+    )
     con.register("synthetic_week", week.to_arrow())
     con.execute("INSERT INTO marts.reserves_weekly SELECT * FROM synthetic_week")
     return report_reserves.read_frames(con)

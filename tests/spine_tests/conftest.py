@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REPLAY = ROOT / "replay"
 FIXTURES = ROOT / "tests" / "fixtures"
 # No pacing, no backoff: tests must not sleep unless the behaviour under test is a wait.
-FAST = HttpPolicy("test", "http://test.invalid/", "test_url", min_interval_s=0.0, retries=2, backoff_factor=0.0,
-                  timeout_s=5.0)
+FAST = HttpPolicy(
+    "test", "http://test.invalid/", "test_url", min_interval_s=0.0, retries=2, backoff_factor=0.0, timeout_s=5.0
+)
 
 
 def fast_policy(**changes) -> HttpPolicy:
@@ -47,8 +48,11 @@ def replay_session(as_of: date | None) -> tuple[requests.Session, ReplayAdapter]
 @contextmanager
 def warehouse_env(path: Path) -> Iterator[None]:
     """Point qtwatch's settings at `path` (and its GX docs beside it) for the duration of the block."""
-    env = {"QTWATCH_WAREHOUSE": str(path), "QTWATCH_REPLAY_DIR": str(REPLAY),
-           "QTWATCH_GX_DOCS_DIR": str(path.parent / "gx_docs")}
+    env = {
+        "QTWATCH_WAREHOUSE": str(path),
+        "QTWATCH_REPLAY_DIR": str(REPLAY),
+        "QTWATCH_GX_DOCS_DIR": str(path.parent / "gx_docs"),
+    }
     with mock.patch.dict(os.environ, env):
         yield
 
@@ -67,12 +71,14 @@ def run_flow(warehouse: Path, as_of: date, sources: list[str], **kwargs) -> Flow
     from flows.pipeline import qtwatch_pipeline
 
     with warehouse_env(warehouse):
-        state = qtwatch_pipeline(sources=sources, replay=True, as_of=as_of, replay_dir=str(REPLAY),
-                                 return_state=True, **kwargs)
+        state = qtwatch_pipeline(
+            sources=sources, replay=True, as_of=as_of, replay_dir=str(REPLAY), return_state=True, **kwargs
+        )
     con = connect_readonly(warehouse)
     try:
         run_id, status = con.execute(
-            "SELECT run_id, status FROM meta.runs ORDER BY started_at DESC LIMIT 1").fetchall()[0]
+            "SELECT run_id, status FROM meta.runs ORDER BY started_at DESC LIMIT 1"
+        ).fetchall()[0]
     finally:
         con.close()
     return FlowRun(state, run_id, status)
@@ -80,8 +86,10 @@ def run_flow(warehouse: Path, as_of: date, sources: list[str], **kwargs) -> Flow
 
 def content_columns(con, dataset: str) -> list[str]:
     """The raw table's columns without lineage (what a version *says*, not when or how it was fetched)."""
-    rows = con.execute("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ? "
-                       "ORDER BY column_index", [dataset]).fetchall()
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = ? ORDER BY column_index",
+        [dataset],
+    ).fetchall()
     return [r[0] for r in rows if r[0] not in LINEAGE]
 
 

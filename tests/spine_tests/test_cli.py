@@ -21,8 +21,10 @@ def error_text(output: str) -> str:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["run", "--as-of", "notadate"], "Invalid value: 'notadate' is not a date; use YYYY-MM-DD, e.g. --as-of "
-                                         "2025-06-30"),
+        (
+            ["run", "--as-of", "notadate"],
+            "Invalid value: 'notadate' is not a date; use YYYY-MM-DD, e.g. --as-of 2025-06-30",
+        ),
         (["run", "--as-of", (date.today() + timedelta(days=1)).isoformat()], "is in the future"),
         (["run", "--source", "nope"], "Invalid value for '--source'"),
     ],

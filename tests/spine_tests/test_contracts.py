@@ -43,13 +43,15 @@ def test_fred_api_series_and_observations_with_dots():
     with responses.RequestsMock() as mocked:
         mocked.get(FRED_API_URL + "series", body=meta, content_type="application/json")
         mocked.get(FRED_API_URL + "series/observations", body=body, content_type="application/json")
-        frame, url, units = fred.fetch_api(session(), "RIFSPPAAAD30NB", Window(date(2024, 1, 1), date(2024, 2, 1)),
-                                           API_KEY)
+        frame, url, units = fred.fetch_api(
+            session(), "RIFSPPAAAD30NB", Window(date(2024, 1, 1), date(2024, 2, 1)), API_KEY
+        )
     assert units == json.loads(meta)["seriess"][0]["units"] == "Percent"
     assert frame.height == len(recorded)
     assert frame["value"].null_count() == sum(o["value"] == "." for o in recorded) > 0
     assert frame.filter(pl.col("value").is_not_null())["value"].to_list() == [
-        float(o["value"]) for o in recorded if o["value"] != "."]
+        float(o["value"]) for o in recorded if o["value"] != "."
+    ]
     assert API_KEY not in url
 
 
@@ -75,7 +77,8 @@ def test_nyfed_rates_csv_download_2026():
         mocked.get(NYFED.base_url + nyfed.RATES_PATH, body=body, content_type="text/csv")
         batch = nyfed.fetch_rates(session(), fetch_request("nyfed_rates", Window(date(2026, 8, 3), date(2026, 8, 3))))
     assert sorted(zip(batch.frame["rate_type"], batch.frame["rate_pct"], strict=True)) == sorted(
-        (r["Rate Type"], float(r["Rate (%)"])) for r in rows)
+        (r["Rate Type"], float(r["Rate (%)"])) for r in rows
+    )
 
 
 def test_nyfed_operations_2026():
@@ -83,8 +86,9 @@ def test_nyfed_operations_2026():
     recorded = json.loads(body)["repo"]["operations"]
     with responses.RequestsMock() as mocked:
         mocked.get(NYFED.base_url + nyfed.RP_PATH, body=body, content_type="application/json")
-        batch = nyfed.fetch_operations(session(), fetch_request("nyfed_repo",
-                                                                Window(date(2026, 1, 23), date(2026, 2, 6))))
+        batch = nyfed.fetch_operations(
+            session(), fetch_request("nyfed_repo", Window(date(2026, 1, 23), date(2026, 2, 6)))
+        )
     frame = batch.frame
     assert frame.height == len(recorded)
     for op in recorded:
@@ -105,8 +109,9 @@ def test_fiscal_dts_operating_cash_balance():
     closing = [r for r in recorded if r["account_type"].endswith("Closing Balance")]
     assert closing and all(r["close_today_bal"] == "null" for r in closing)  # the balance sits in open_today_bal
     got = frame.filter(pl.col("account_type").str.ends_with("Closing Balance")).sort("record_date")
-    assert got["open_today_bal"].to_list() == [float(r["open_today_bal"]) for r in sorted(
-        closing, key=lambda r: r["record_date"])]
+    assert got["open_today_bal"].to_list() == [
+        float(r["open_today_bal"]) for r in sorted(closing, key=lambda r: r["record_date"])
+    ]
 
 
 def test_fiscal_auctions_single_recorded_page():
@@ -114,8 +119,7 @@ def test_fiscal_auctions_single_recorded_page():
     recorded = json.loads(body)["data"]
     with responses.RequestsMock() as mocked:
         mocked.get(FISCALDATA.base_url + fiscal.AUCTIONS_ENDPOINT, body=body, content_type="application/json")
-        batch = fiscal.fetch_auctions(session(), fetch_request("auctions", Window(date(2026, 1, 1),
-                                                                                 date(2026, 1, 31))))
+        batch = fiscal.fetch_auctions(session(), fetch_request("auctions", Window(date(2026, 1, 1), date(2026, 1, 31))))
     assert batch.frame.height == len(recorded) == 25
     assert sorted(batch.frame["cusip"]) == sorted(r["cusip"] for r in recorded)
 
@@ -123,8 +127,11 @@ def test_fiscal_auctions_single_recorded_page():
 @pytest.mark.parametrize(("setting", "status"), [("fredgraph_url", 403), ("nyfed_url", 429), ("fiscaldata_url", 503)])
 def test_replay_injects_refusals_per_host(setting: str, status: int):
     adapter = ReplayAdapter(REPLAY, date(2026, 1, 5), refusals={setting: status})
-    url = {"fredgraph_url": FREDGRAPH_URL + "?id=WALCL", "nyfed_url": NYFED.base_url + nyfed.RATES_PATH,
-           "fiscaldata_url": FISCALDATA.base_url + fiscal.DTS_ENDPOINT}[setting]
+    url = {
+        "fredgraph_url": FREDGRAPH_URL + "?id=WALCL",
+        "nyfed_url": NYFED.base_url + nyfed.RATES_PATH,
+        "fiscaldata_url": FISCALDATA.base_url + fiscal.DTS_ENDPOINT,
+    }[setting]
     response = make_session(fast_policy(retries=0), "t", adapter=adapter).get(url)
     assert response.status_code == status
     assert (response.headers.get("Retry-After") == "1") == (status in (429, 503))

@@ -24,17 +24,24 @@ def obs(rows: list[tuple[str, date, float]]) -> pl.DataFrame:
 
 
 def land(con, load_id: str, day: int, rows) -> None:
-    load.land(con, FRED, obs(rows), load_id=load_id, fetched_at=datetime(2025, 6, day, 21, tzinfo=UTC),
-              as_of=date(2025, 6, day))
+    load.land(
+        con,
+        FRED,
+        obs(rows),
+        load_id=load_id,
+        fetched_at=datetime(2025, 6, day, 21, tzinfo=UTC),
+        as_of=date(2025, 6, day),
+    )
 
 
 def tables(con) -> dict[str, list[tuple]]:
     """Every core table of the dataset, and known_on for a few days, as sorted rows."""
-    out = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-           for t in (FRED.core_table, f"{FRED.core_table}_history")}
+    out = {
+        t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+        for t in (FRED.core_table, f"{FRED.core_table}_history")
+    }
     for day in (date(2025, 6, 2), date(2025, 6, 3), date(2025, 6, 9)):
-        out[str(day)] = sorted(con.execute(f"SELECT * FROM {FRED.core_table}_known_on(?)", [day]).fetchall(),
-                               key=repr)
+        out[str(day)] = sorted(con.execute(f"SELECT * FROM {FRED.core_table}_known_on(?)", [day]).fetchall(), key=repr)
     return out
 
 
@@ -42,8 +49,12 @@ def tables(con) -> dict[str, list[tuple]]:
 def con() -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     db.apply_schema(connection)
-    land(connection, "first", 2, [("S1", date(2025, 5, 28), 1.0), ("S1", date(2025, 6, 4), 2.0),
-                                  ("S2", date(2025, 5, 28), 10.0)])
+    land(
+        connection,
+        "first",
+        2,
+        [("S1", date(2025, 5, 28), 1.0), ("S1", date(2025, 6, 4), 2.0), ("S2", date(2025, 5, 28), 10.0)],
+    )
     load.rebuild_core(connection, {FRED.name: FRED})
     return connection
 
@@ -55,8 +66,9 @@ def test_refreshing_the_touched_keys_equals_a_rebuild_from_raw(con) -> None:
     refreshed = tables(con)
     load.rebuild_core(con, {FRED.name: FRED})
     assert refreshed == tables(con)
-    assert con.execute(f"SELECT value FROM {FRED.core_table} WHERE series_id = 'S1' AND date = '2025-06-04'"
-                       ).fetchall() == [(3.0,)]
+    assert con.execute(
+        f"SELECT value FROM {FRED.core_table} WHERE series_id = 'S1' AND date = '2025-06-04'"
+    ).fetchall() == [(3.0,)]
 
 
 def test_a_load_that_landed_nothing_changes_nothing(con) -> None:

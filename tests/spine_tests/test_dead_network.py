@@ -66,8 +66,9 @@ def test_refused_host_gives_up_within_seconds_with_one_line():
 def test_reset_connections_get_the_same_short_budget(resetting_url):
     url, accepted = resetting_url
     with pytest.raises(SourceError) as caught:
-        get_bytes(make_session(LIVE, "qtwatch-tests"), url + "rates/all/search.csv", None, source="nyfed_rates",
-                  expect="csv")
+        get_bytes(
+            make_session(LIVE, "qtwatch-tests"), url + "rates/all/search.csv", None, source="nyfed_rates", expect="csv"
+        )
     assert caught.value.connection and "\n" not in str(caught.value)
     assert len(accepted) <= CONNECT_RETRIES + 1
 

@@ -217,8 +217,10 @@ def test_fred_api_path_reads_observations_and_units():
                 )
             ],
         )
-        batch = fred.fetch_fred(make_session(fast_policy(), "qtwatch-tests"),
-                               fetch_request("fred", windows={"WALCL": window}, catalog=catalog, api_key=API_KEY))
+        batch = fred.fetch_fred(
+            make_session(fast_policy(), "qtwatch-tests"),
+            fetch_request("fred", windows={"WALCL": window}, catalog=catalog, api_key=API_KEY),
+        )
     expected = [(d, float(v)) for d, v in replay_rows("WALCL") if window.start <= d <= window.end]
     assert list(zip(batch.frame["date"], batch.frame["value"], strict=True)) == expected
     assert dict(batch.frame.schema) == {**fred_parse.SCHEMA, "units": pl.Utf8, "source_url": pl.Utf8}

@@ -34,8 +34,11 @@ def replay_session(**adapter) -> tuple:
 def recorded_keys(window: Window) -> set[tuple[str, str]]:
     """(cusip, auction_date) of every snapshot auction in the window, read from the file itself."""
     data = json.loads(gzip.decompress((REPLAY / "fiscaldata" / "auctions_query.json.gz").read_bytes()))["data"]
-    return {(r["cusip"], r["auction_date"]) for r in data
-            if window.start.isoformat() <= r["auction_date"] <= window.end.isoformat()}
+    return {
+        (r["cusip"], r["auction_date"])
+        for r in data
+        if window.start.isoformat() <= r["auction_date"] <= window.end.isoformat()
+    }
 
 
 def test_requests_sort_by_the_unique_key_and_name_it_in_fields():
@@ -62,16 +65,31 @@ def test_a_date_only_sort_loses_rows_on_the_strict_replay(monkeypatch):
     """The hazard itself: sorting on a non-unique field, ties come in another order on each page."""
     session, _ = replay_session(seed=11)
     monkeypatch.setattr(fiscal, "PAGE_SIZE", 7)
-    frame, _ = fiscal.fetch_pages(session, FISCALDATA.base_url + fiscal.AUCTIONS_ENDPOINT, "auction_date", JANUARY,
-                                  "auctions", parse.parse_auctions, list(parse.AUCTIONS_SCHEMA), key=())
+    frame, _ = fiscal.fetch_pages(
+        session,
+        FISCALDATA.base_url + fiscal.AUCTIONS_ENDPOINT,
+        "auction_date",
+        JANUARY,
+        "auctions",
+        parse.parse_auctions,
+        list(parse.AUCTIONS_SCHEMA),
+        key=(),
+    )
     keys = set(zip(frame["cusip"], frame["auction_date"].cast(pl.Utf8), strict=True))
     assert frame.height != len(keys) or keys != recorded_keys(JANUARY)
 
 
-@pytest.mark.parametrize(("param", "value"), [("sorts", "auction_date"), ("filter", "auction_day:gte:2026-01-01"),
-                                              ("sort", "-auction_day"), ("fields", "cusip,yield_pct"),
-                                              ("format", "xml")],
-                         ids=["unknown-parameter", "unknown-filter-field", "unknown-sort", "unknown-field", "format"])
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("sorts", "auction_date"),
+        ("filter", "auction_day:gte:2026-01-01"),
+        ("sort", "-auction_day"),
+        ("fields", "cusip,yield_pct"),
+        ("format", "xml"),
+    ],
+    ids=["unknown-parameter", "unknown-filter-field", "unknown-sort", "unknown-field", "format"],
+)
 def test_strict_replay_answers_400_like_the_api(param: str, value: str):
     session, _ = replay_session()
     url = FISCALDATA.base_url + fiscal.AUCTIONS_ENDPOINT
@@ -80,8 +98,9 @@ def test_strict_replay_answers_400_like_the_api(param: str, value: str):
     assert response.json()["error"] == "Invalid Query Param" and param in response.json()["message"]
 
 
-def _cassette_server(httpserver: HTTPServer, tmp_path: Path, page_size_cap: int | None = None,
-                     links: bool = True) -> None:
+def _cassette_server(
+    httpserver: HTTPServer, tmp_path: Path, page_size_cap: int | None = None, links: bool = True
+) -> None:
     """A local Fiscal Data serving the real cassette's 25 records with the replay's API rules (paging, ties)."""
     (tmp_path / "fiscaldata").mkdir()
     body = json.loads(gzip.decompress(CASSETTE.read_bytes()))
@@ -92,8 +111,12 @@ def _cassette_server(httpserver: HTTPServer, tmp_path: Path, page_size_cap: int 
         query = {k: v for k, v in request.args.items()}
         if page_size_cap:
             query["page[size]"] = str(page_size_cap)  # the server pages smaller than asked, as a proxy might
-        page = fiscal_response(ReplayCall(tmp_path, "fiscaldata_url", "", query, None, seed=5), "fiscaldata/a.json.gz",
-                               auctions=False, release=SOURCES["auctions"].release)
+        page = fiscal_response(
+            ReplayCall(tmp_path, "fiscaldata_url", "", query, None, seed=5),
+            "fiscaldata/a.json.gz",
+            auctions=False,
+            release=SOURCES["auctions"].release,
+        )
         if not links:
             page.pop("links")
         elif page_size_cap:
@@ -101,7 +124,8 @@ def _cassette_server(httpserver: HTTPServer, tmp_path: Path, page_size_cap: int 
         return Response(json.dumps(page), content_type="application/json")
 
     httpserver.expect_request("/services/api/fiscal_service/v1/accounting/od/auctions_query").respond_with_handler(
-        handler)
+        handler
+    )
 
 
 def test_contract_real_auctions_over_several_pages_with_ties(httpserver: HTTPServer, tmp_path: Path):
@@ -154,8 +178,12 @@ def test_fields_returns_one_record_per_distinct_value_even_where_a_record_lacks_
     dataset = {"data": records, "meta": {k: body["meta"][k] for k in ("labels", "dataTypes", "dataFormats")}}
     (tmp_path / "fiscaldata" / "a.json.gz").write_bytes(gzip.compress(json.dumps(dataset).encode()))
     query = {"fields": fields, "page[size]": "100"}
-    page = fiscal_response(ReplayCall(tmp_path, "fiscaldata_url", "", query, None), "fiscaldata/a.json.gz",
-                           auctions=False, release=SOURCES["auctions"].release)
+    page = fiscal_response(
+        ReplayCall(tmp_path, "fiscaldata_url", "", query, None),
+        "fiscaldata/a.json.gz",
+        auctions=False,
+        release=SOURCES["auctions"].release,
+    )
     names = fields.split(",")
     expected = {tuple(r.get(f, "null") for f in names) for r in records}
     assert [list(r) for r in page["data"]] == [names] * len(page["data"])

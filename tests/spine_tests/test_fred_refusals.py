@@ -20,10 +20,17 @@ from .conftest import FIXTURES, REPLAY, fast_policy
 API_KEY = "abcdefabcdef0123456789spinetests"  # synthetic, the shape of a FRED key
 WINDOW = Window(date(2025, 5, 28), date(2025, 6, 11))
 # Real FRED error bodies as quoted in public logs (fixtures/fred/error_bodies_observed_in_logs.txt).
-ERROR_BODIES = [line.split("\t")[0] for line in
-                (FIXTURES / "fred" / "error_bodies_observed_in_logs.txt").read_text().splitlines()[1:]]
-CATALOG = pl.DataFrame({"series_id": ["WALCL", "NOSUCH", "SOFR"], "units": ["Millions of U.S. Dollars", "Percent",
-                        "Percent"], "required": [True, False, False]})
+ERROR_BODIES = [
+    line.split("\t")[0]
+    for line in (FIXTURES / "fred" / "error_bodies_observed_in_logs.txt").read_text().splitlines()[1:]
+]
+CATALOG = pl.DataFrame(
+    {
+        "series_id": ["WALCL", "NOSUCH", "SOFR"],
+        "units": ["Millions of U.S. Dollars", "Percent", "Percent"],
+        "required": [True, False, False],
+    }
+)
 
 
 def session():
@@ -67,8 +74,7 @@ def test_a_key_echoed_in_an_error_body_is_redacted():
 
 def test_one_unknown_series_fails_alone_on_the_keyed_path():
     adapter = replay()
-    request = fetch_request("fred", windows={s: WINDOW for s in CATALOG["series_id"]}, catalog=CATALOG,
-                            api_key=API_KEY)
+    request = fetch_request("fred", windows={s: WINDOW for s in CATALOG["series_id"]}, catalog=CATALOG, api_key=API_KEY)
     batch = fred.fetch_fred(make_session(fast_policy(), "t", adapter=adapter), request)
     assert sorted(batch.frame["series_id"].unique()) == ["SOFR", "WALCL"]
     assert list(batch.errors) == ["NOSUCH"] and "The series does not exist" in batch.errors["NOSUCH"]
@@ -77,8 +83,7 @@ def test_one_unknown_series_fails_alone_on_the_keyed_path():
 
 def test_a_required_series_failing_fails_fred():
     catalog = CATALOG.with_columns(required=pl.col("series_id") == "NOSUCH")
-    request = fetch_request("fred", windows={s: WINDOW for s in catalog["series_id"]}, catalog=catalog,
-                            api_key=API_KEY)
+    request = fetch_request("fred", windows={s: WINDOW for s in catalog["series_id"]}, catalog=catalog, api_key=API_KEY)
     with pytest.raises(SourceError, match="NOSUCH .required by the marts."):
         fred.fetch_fred(make_session(fast_policy(), "t", adapter=replay()), request)
 
@@ -115,8 +120,9 @@ def test_flow_records_one_failed_series_as_partial(prefect_harness, tmp_path):
     (snapshot / "fred" / "fredgraph" / "DGS10.csv").unlink()
     warehouse = tmp_path / "qtwatch.duckdb"
     with warehouse_env(warehouse):
-        state = qtwatch_pipeline(sources=["fred"], replay=True, as_of=date(2025, 6, 13), replay_dir=str(snapshot),
-                                 return_state=True)
+        state = qtwatch_pipeline(
+            sources=["fred"], replay=True, as_of=date(2025, 6, 13), replay_dir=str(snapshot), return_state=True
+        )
     assert state.is_failed()  # the run says something failed ...
     con = connect_readonly(warehouse)
     try:
@@ -126,7 +132,9 @@ def test_flow_records_one_failed_series_as_partial(prefect_harness, tmp_path):
         con.close()
     load = read_loads(warehouse, run_id)["fred"]
     assert load["status"] == "partial" and "DGS10" in load["error"]  # ... and names the one series
-    catalog = {line.split(",")[0] for line in
-               (REPLAY.parent / "warehouse" / "seeds" / "fred_series.csv").read_text().splitlines()[1:]}
+    catalog = {
+        line.split(",")[0]
+        for line in (REPLAY.parent / "warehouse" / "seeds" / "fred_series.csv").read_text().splitlines()[1:]
+    }
     unrecorded = set(json.loads((REPLAY / "fred" / "not_recorded.json").read_text()))  # the snapshot serves none
     assert series == catalog - unrecorded - {"DGS10"}  # ... while every other recorded series landed

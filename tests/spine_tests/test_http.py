@@ -31,7 +31,10 @@ def session(**policy):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("https://x/y?series_id=A&api_key=k1&file_type=json", "https://x/y?series_id=A&api_key=REDACTED&file_type=json"),
+        (
+            "https://x/y?series_id=A&api_key=k1&file_type=json",
+            "https://x/y?series_id=A&api_key=REDACTED&file_type=json",
+        ),
         ("?APIKEY=k2", "?APIKEY=REDACTED"),
         ("token=k3 failed", "token=REDACTED failed"),
         ("'api_key=k4'", "'api_key=REDACTED'"),
@@ -44,8 +47,9 @@ def test_redact_hides_secret_parameters(text, expected):
 
 
 def test_429_with_retry_after_waits_then_succeeds(httpserver: HTTPServer):
-    httpserver.expect_ordered_request("/rates.csv").respond_with_data("slow down", status=429,
-                                                                      headers={"Retry-After": "1"})
+    httpserver.expect_ordered_request("/rates.csv").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "1"}
+    )
     httpserver.expect_ordered_request("/rates.csv").respond_with_data("a,b\n1,2\n", content_type="text/csv")
     started = time.monotonic()
     body, _ = get_bytes(session(), httpserver.url_for("/rates.csv"), None, source="nyfed_rates", expect="csv")
@@ -86,8 +90,9 @@ def slow_server():
 
 def test_read_timeout_becomes_transient_source_error(slow_server):
     with pytest.raises(SourceError) as caught:
-        get_bytes(session(retries=1, timeout_s=0.05), slow_server.url_for("/slow.csv"), None, source="fred",
-                  expect="csv")
+        get_bytes(
+            session(retries=1, timeout_s=0.05), slow_server.url_for("/slow.csv"), None, source="fred", expect="csv"
+        )
     assert caught.value.transient
     assert "timed out" in str(caught.value).lower()
     assert str(caught.value).startswith("fred: ")
@@ -95,8 +100,9 @@ def test_read_timeout_becomes_transient_source_error(slow_server):
 
 def test_read_timeout_uses_the_timeout_wording(slow_server):
     with pytest.raises(SourceError) as caught:
-        get_bytes(session(retries=1, timeout_s=0.05), slow_server.url_for("/slow.csv"), None, source="fred",
-                  expect="csv")
+        get_bytes(
+            session(retries=1, timeout_s=0.05), slow_server.url_for("/slow.csv"), None, source="fred", expect="csv"
+        )
     assert "timed out (read timeout" in caught.value.cause
 
 
@@ -129,15 +135,23 @@ def test_retried_request_never_logs_the_api_key(httpserver: HTTPServer, caplog):
     caplog.set_level(logging.DEBUG)  # urllib3 logs each retried URL (with its query string) at DEBUG or WARNING
     httpserver.expect_ordered_request("/fred/series").respond_with_data("busy", status=503)
     httpserver.expect_ordered_request("/fred/series").respond_with_json({"seriess": []})
-    body, url = get_bytes(session(), httpserver.url_for("/fred/series"), {"series_id": "WALCL", "api_key": API_KEY},
-                          source="fred", expect="json")
+    body, url = get_bytes(
+        session(),
+        httpserver.url_for("/fred/series"),
+        {"series_id": "WALCL", "api_key": API_KEY},
+        source="fred",
+        expect="json",
+    )
     assert len(httpserver.log) == 2 and json.loads(body) == {"seriess": []}
     assert API_KEY not in url
     retry_records = [r for r in caplog.records if r.name.startswith("urllib3")]
     assert retry_records, "urllib3 logged nothing: the test no longer exercises redaction"
     # werkzeug is the test server's own access log, not the client's
-    leaking = [f"{r.name}: {r.getMessage()}" for r in caplog.records
-               if API_KEY in r.getMessage() and not r.name.startswith("werkzeug")]
+    leaking = [
+        f"{r.name}: {r.getMessage()}"
+        for r in caplog.records
+        if API_KEY in r.getMessage() and not r.name.startswith("werkzeug")
+    ]
     assert leaking == []
 
 

@@ -21,8 +21,9 @@ from .conftest import FlowRun, read_loads, read_raw, run_flow
 D = date(2025, 6, 6)
 LATER = D + timedelta(days=7)
 SOURCES = list(REGISTRY)  # every registered source, CFTC and any added later
-UNRECORDED_GROUPS = json.loads((Path(__file__).resolve().parents[2] / "replay" / "fred" / "not_recorded.json")
-                               .read_text())
+UNRECORDED_GROUPS = json.loads(
+    (Path(__file__).resolve().parents[2] / "replay" / "fred" / "not_recorded.json").read_text()
+)
 
 
 @dataclass
@@ -76,7 +77,10 @@ def test_second_run_is_incremental(runs):
     for source in SOURCES:
         if source not in RECORDED:  # nothing held, so nothing to be incremental from: full history again, empty
             assert (second[source]["status"], second[source]["window_start"], second[source]["rows_fetched"]) == (
-                "unchanged", None, 0)
+                "unchanged",
+                None,
+                0,
+            )
             continue
         # a source with news between D and D+7 publishes them; one without (the CFTC's recorded 2025 file ends with
         # the report of 2025-04-29) re-reads its window and lands nothing
@@ -127,12 +131,15 @@ def test_rerun_lands_nothing(runs):
 def test_rerun_rebuilds_and_validates_nothing_and_says_so(runs):
     con = connect_readonly(runs.incremental)
     try:
-        marts = con.execute("SELECT dataset, status FROM meta.loads WHERE run_id = ? AND source = 'marts'",
-                            [runs.rerun.run_id]).fetchall()
-        validations = con.execute("SELECT count(*) FROM meta.validations WHERE starts_with(load_id, ?)",
-                                  [runs.rerun.run_id]).fetchall()[0][0]
-        second = con.execute("SELECT count(*) FROM meta.validations WHERE starts_with(load_id, ?)",
-                             [runs.second.run_id]).fetchall()[0][0]
+        marts = con.execute(
+            "SELECT dataset, status FROM meta.loads WHERE run_id = ? AND source = 'marts'", [runs.rerun.run_id]
+        ).fetchall()
+        validations = con.execute(
+            "SELECT count(*) FROM meta.validations WHERE starts_with(load_id, ?)", [runs.rerun.run_id]
+        ).fetchall()[0][0]
+        second = con.execute(
+            "SELECT count(*) FROM meta.validations WHERE starts_with(load_id, ?)", [runs.second.run_id]
+        ).fetchall()[0][0]
     finally:
         con.close()
     from transforms.marts_registry import MARTS

@@ -53,14 +53,27 @@ def test_keyed_replay_run_lands_every_series(keyed_after_keyless):
 
 def test_keyed_run_keeps_freds_units_and_reloads_no_history(keyed_after_keyless):
     warehouse, keyed, before = keyed_after_keyless
-    units = _rows(warehouse, f"SELECT DISTINCT units FROM raw.fred_observations WHERE series_id = 'RRPONTSYD' "
-                             f"AND load_id = '{keyed.run_id}-fred'")
+    units = _rows(
+        warehouse,
+        f"SELECT DISTINCT units FROM raw.fred_observations WHERE series_id = 'RRPONTSYD' "
+        f"AND load_id = '{keyed.run_id}-fred'",
+    )
     assert units == [("Billions of US Dollars",)]
-    newest_held = _rows(warehouse, f"SELECT max(date) FROM raw.fred_observations WHERE series_id = 'RRPONTSYD' "
-                                   f"AND load_id <> '{keyed.run_id}-fred'")[0][0]
-    assert newest_held <= AS_OF and _rows(warehouse, f"SELECT count(*) FROM raw.fred_observations WHERE series_id = "
-                                          f"'RRPONTSYD' AND load_id = '{keyed.run_id}-fred' AND date <= "
-                                          f"DATE '{newest_held}'")[0][0] == 0  # no respelled row landed again
+    newest_held = _rows(
+        warehouse,
+        f"SELECT max(date) FROM raw.fred_observations WHERE series_id = 'RRPONTSYD' "
+        f"AND load_id <> '{keyed.run_id}-fred'",
+    )[0][0]
+    assert (
+        newest_held <= AS_OF
+        and _rows(
+            warehouse,
+            f"SELECT count(*) FROM raw.fred_observations WHERE series_id = "
+            f"'RRPONTSYD' AND load_id = '{keyed.run_id}-fred' AND date <= "
+            f"DATE '{newest_held}'",
+        )[0][0]
+        == 0
+    )  # no respelled row landed again
     # A respelling is no declared unit change: only the incremental window is re-read, not the full history again.
     after = _rows(warehouse, "SELECT count(*) FROM raw.fred_observations WHERE series_id = 'RRPONTSYD'")[0][0]
     assert after - before < 100

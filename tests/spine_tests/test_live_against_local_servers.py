@@ -23,16 +23,26 @@ API_KEY = "abcdefabcdef0123456789spinetests"  # synthetic, the shape of a FRED k
 def _live_run(httpserver: HTTPServer, tmp_path, extra_env: dict[str, str] | None = None):
     fake_servers.serve(httpserver, tmp_path, as_of=AS_OF)
     warehouse = tmp_path / "qtwatch.duckdb"
-    env = {**fake_servers.environment(httpserver), "QTWATCH_REPORT_PATH": str(tmp_path / "report.html"),
-           **(extra_env or {})}
+    env = {
+        **fake_servers.environment(httpserver),
+        "QTWATCH_REPORT_PATH": str(tmp_path / "report.html"),
+        **(extra_env or {}),
+    }
     with warehouse_env(warehouse), mock.patch.dict(os.environ, env):
         result = CliRunner().invoke(app, ["run", "--as-of", AS_OF.isoformat()])
     con = connect_readonly(warehouse)
     try:
         run_id = con.execute("SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1").fetchall()[0][0]
-        counts = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchall()[0][0]  # noqa: S608 - fixed names
-                  for t in ("fred_observations", "treasury_auctions", "nyfed_reference_rates", "nyfed_rp_operations",
-                            "dts_operating_cash_balance")}
+        counts = {
+            t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchall()[0][0]  # noqa: S608 - fixed names
+            for t in (
+                "fred_observations",
+                "treasury_auctions",
+                "nyfed_reference_rates",
+                "nyfed_rp_operations",
+                "dts_operating_cash_balance",
+            )
+        }
         urls = [r[0] for r in con.execute("SELECT DISTINCT source_url FROM raw.fred_observations").fetchall()]
     finally:
         con.close()

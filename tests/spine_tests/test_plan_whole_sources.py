@@ -37,8 +37,14 @@ HELD = tff([(code, day) for code, days in HELD_DAYS.items() for day in days])
 def con() -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     db.apply_schema(connection)
-    load.land(connection, CFTC.dataset, HELD, load_id="held", fetched_at=datetime(2026, 6, 20, tzinfo=UTC),
-              as_of=date(2026, 6, 20))
+    load.land(
+        connection,
+        CFTC.dataset,
+        HELD,
+        load_id="held",
+        fetched_at=datetime(2026, 6, 20, tzinfo=UTC),
+        as_of=date(2026, 6, 20),
+    )
     return connection
 
 
@@ -59,8 +65,13 @@ def test_held_rows_in_the_whole_window_are_checked_for_completeness(con) -> None
     window = plan_windows(con, CFTC, AS_OF, full_refresh=False)["*"]
     lost = (pl.col("cftc_contract_market_code") == "S2") & (pl.col("report_date") == date(2026, 6, 9))
     lost_one = HELD.filter(~lost)
-    cover = load.coverage(con, CFTC.dataset, lost_one.filter(pl.col("report_date") >= window.start),
-                          {"*": (window.start, window.end)}, "cftc_contract_market_code")
+    cover = load.coverage(
+        con,
+        CFTC.dataset,
+        lost_one.filter(pl.col("report_date") >= window.start),
+        {"*": (window.start, window.end)},
+        "cftc_contract_market_code",
+    )
     assert window.start == date(2026, 6, 2)
     assert cover is not None and cover["held_rows"].sum() == 5  # every row held since the window's start
     assert completeness.shortfalls(cover, "cftc_contract_market_code") == [

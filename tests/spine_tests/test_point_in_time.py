@@ -36,10 +36,14 @@ def dates(path: Path, sql: str) -> set[date]:
 
 def test_sofr_and_the_dts_of_the_day_before_are_held_but_not_the_as_of_days(built):
     days = {AS_OF - timedelta(days=1), AS_OF}
-    fred_sofr = dates(built, "SELECT date FROM core.fred_observations "
-                             "WHERE series_id = 'SOFR' AND date >= '2025-07-01'")
-    nyfed_sofr = dates(built, "SELECT effective_date FROM core.nyfed_reference_rates "
-                              "WHERE rate_type = 'SOFR' AND effective_date >= '2025-07-01'")
+    fred_sofr = dates(
+        built, "SELECT date FROM core.fred_observations WHERE series_id = 'SOFR' AND date >= '2025-07-01'"
+    )
+    nyfed_sofr = dates(
+        built,
+        "SELECT effective_date FROM core.nyfed_reference_rates "
+        "WHERE rate_type = 'SOFR' AND effective_date >= '2025-07-01'",
+    )
     dts = dates(built, "SELECT record_date FROM core.dts_operating_cash_balance WHERE record_date >= '2025-07-01'")
     assert fred_sofr & days == nyfed_sofr & days == dts & days == {AS_OF - timedelta(days=1)}
 
@@ -59,15 +63,19 @@ def test_every_landed_row_says_when_it_became_public_and_none_after_the_as_of(bu
         for table in DATASETS:
             missing, late, rows = con.execute(
                 f"SELECT count(*) FILTER (WHERE published_at IS NULL), count(*) FILTER (WHERE published_at >= ?), "
-                f"count(*) FROM raw.{table}", [END_OF_AS_OF]).fetchall()[0]
+                f"count(*) FROM raw.{table}",
+                [END_OF_AS_OF],
+            ).fetchall()[0]
             assert (table, missing, late) == (table, 0, 0)
             assert (rows > 0) == (table in RECORDED_DATASETS), (table, rows)  # OFR: no recording, no row
 
 
 def test_valid_from_is_the_new_york_day_of_publication(built):
     with connect_readonly(built) as con:
-        sofr = con.execute("SELECT valid_from, published_at FROM core.fred_observations_history "
-                           "WHERE series_id = 'SOFR' AND date = '2025-07-01'").fetchall()
+        sofr = con.execute(
+            "SELECT valid_from, published_at FROM core.fred_observations_history "
+            "WHERE series_id = 'SOFR' AND date = '2025-07-01'"
+        ).fetchall()
     assert sofr == [(AS_OF, datetime(2025, 7, 2, 8, tzinfo=ZoneInfo("America/New_York")))]
 
 
@@ -97,8 +105,7 @@ def run_flow_refused(path: Path, as_of: date):
     from .conftest import REPLAY, warehouse_env
 
     with warehouse_env(path):
-        state = qtwatch_pipeline(sources=SOURCES, replay=True, as_of=as_of, replay_dir=str(REPLAY),
-                                 return_state=True)
+        state = qtwatch_pipeline(sources=SOURCES, replay=True, as_of=as_of, replay_dir=str(REPLAY), return_state=True)
     assert state.is_failed()
     return state
 
@@ -123,8 +130,12 @@ def test_cli_vintages_lands_every_alfred_vintage_through_the_flow(prefect_harnes
 
     AlfredFake().install(httpserver)
     path = tmp_path / "qtwatch.duckdb"
-    env = {"FRED_API_KEY": "k" * 32, "QTWATCH_FRED_API_URL": httpserver.url_for("/fred/"),
-           "QTWATCH_WAREHOUSE": str(path), "QTWATCH_GX_DOCS_DIR": str(tmp_path / "gx")}
+    env = {
+        "FRED_API_KEY": "k" * 32,
+        "QTWATCH_FRED_API_URL": httpserver.url_for("/fred/"),
+        "QTWATCH_WAREHOUSE": str(path),
+        "QTWATCH_GX_DOCS_DIR": str(tmp_path / "gx"),
+    }
     with mock.patch.dict(os.environ, env):
         result = CliRunner().invoke(app, ["run", "--source", "fred", "--vintages"], prog_name="qtwatch")
     assert result.exit_code == 0, result.output

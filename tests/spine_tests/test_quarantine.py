@@ -53,8 +53,10 @@ def published_tables(path: Path) -> dict[str, pl.DataFrame]:
     """Every core and mart table's full content, sorted, to compare before/after."""
     con = connect_readonly(path)
     try:
-        tables = con.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-                             "WHERE schema_name IN ('core', 'marts') ORDER BY 1").fetchall()
+        tables = con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('core', 'marts') ORDER BY 1"
+        ).fetchall()
         return {t: (f := query_pl(con, f"SELECT * FROM {t}")).sort(f.columns, nulls_last=True) for (t,) in tables}
     finally:
         con.close()
@@ -88,17 +90,24 @@ def test_cli_names_dataset_and_rule_and_other_sources_still_land(warehouse: Path
     from qtwatch.cli import app
 
     replay = corrupted_replay(tmp_path, duplicated_rate)
-    env = {"QTWATCH_WAREHOUSE": str(warehouse), "QTWATCH_REPLAY_DIR": str(replay),
-           "QTWATCH_GX_DOCS_DIR": str(warehouse.parent / "gx_docs")}
+    env = {
+        "QTWATCH_WAREHOUSE": str(warehouse),
+        "QTWATCH_REPLAY_DIR": str(replay),
+        "QTWATCH_GX_DOCS_DIR": str(warehouse.parent / "gx_docs"),
+    }
     result = CliRunner().invoke(app, ["run", "--replay", "--as-of", D_PLUS_7.isoformat()], env=env)
     assert result.exit_code == 1
     assert "nyfed_reference_rates failed validation" in result.output
     assert "key (rate_type, effective_date): unique" in result.output
     con = connect_readonly(warehouse)
     try:
-        statuses = dict(con.execute("SELECT source, status FROM meta.loads WHERE run_id = "
-                                    "(SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1) "
-                                    "AND source <> 'marts'").fetchall())
+        statuses = dict(
+            con.execute(
+                "SELECT source, status FROM meta.loads WHERE run_id = "
+                "(SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1) "
+                "AND source <> 'marts'"
+            ).fetchall()
+        )
     finally:
         con.close()
     assert statuses.pop("nyfed_rates") == "quarantined"
@@ -129,9 +138,13 @@ def test_the_failing_step_is_a_failed_task_in_the_ui(warehouse: Path, tmp_path: 
     assert not {name for name in states if name.startswith("mart-") or name.rsplit("-", 1)[0] == "core"}
     con = connect_readonly(warehouse)
     try:
-        marts = dict(con.execute("SELECT dataset, status || ': ' || coalesce(error, '') FROM meta.loads "
-                                 "WHERE source = 'marts' AND run_id = "
-                                 "(SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1)").fetchall())
+        marts = dict(
+            con.execute(
+                "SELECT dataset, status || ': ' || coalesce(error, '') FROM meta.loads "
+                "WHERE source = 'marts' AND run_id = "
+                "(SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1)"
+            ).fetchall()
+        )
     finally:
         con.close()
     assert all(status.startswith("skipped") for status in marts.values()), marts

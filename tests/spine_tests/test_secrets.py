@@ -49,7 +49,7 @@ def test_every_echo_of_a_registered_key_is_redacted(key, form) -> None:
     assert "REDACTED" in text
     for size in range(8, len(key) + 1):  # no piece of 8+ characters of any encoding survives
         for encoded in secrets.encodings(key):
-            assert not any(encoded[i:i + size] in text for i in range(len(encoded) - size + 1)), (form, text)
+            assert not any(encoded[i : i + size] in text for i in range(len(encoded) - size + 1)), (form, text)
 
 
 def test_text_without_secrets_is_untouched() -> None:

@@ -25,7 +25,8 @@ MILLIONS, BILLIONS = "Millions of U.S. Dollars", "Billions of U.S. Dollars"
 def legacy_batch(units: str) -> pl.DataFrame:
     """The legacy WRESBAL slice as FRED served it then, declared in `units`."""
     return parse_fredgraph_csv(LEGACY.read_bytes(), "WRESBAL").with_columns(
-        units=pl.lit(units), source_url=pl.lit(f"tests/fixtures/fred/{LEGACY.name}"))
+        units=pl.lit(units), source_url=pl.lit(f"tests/fixtures/fred/{LEGACY.name}")
+    )
 
 
 def current_batch() -> pl.DataFrame:
@@ -41,7 +42,8 @@ def current_batch() -> pl.DataFrame:
 def test_detect_unit_changes_classifies_the_wresbal_switch(held_units, kind):
     changes = detect_unit_changes(legacy_batch(held_units), current_batch())
     assert changes.select("series_id", "held_units", "new_units", "kind").rows() == [
-        ("WRESBAL", held_units, MILLIONS, kind)]
+        ("WRESBAL", held_units, MILLIONS, kind)
+    ]
     assert changes["median_ratio"][0] == pytest.approx(1000, rel=1e-3)
 
 
@@ -53,8 +55,14 @@ def test_same_units_and_values_are_no_change():
 def seeded_warehouse(path: Path, units: str) -> Path:
     """A published warehouse holding only the legacy WRESBAL slice, declared in `units`."""
     with db.staged(path) as con:
-        load.land(con, DATASETS["fred_observations"], legacy_batch(units), load_id="legacy-seed",
-                  fetched_at=datetime(2021, 7, 29, tzinfo=UTC), as_of=AS_OF)
+        load.land(
+            con,
+            DATASETS["fred_observations"],
+            legacy_batch(units),
+            load_id="legacy-seed",
+            fetched_at=datetime(2021, 7, 29, tzinfo=UTC),
+            as_of=AS_OF,
+        )
     return path
 
 
@@ -62,8 +70,7 @@ def replay_wresbal() -> pl.DataFrame:
     """WRESBAL as the replay holds it up to AS_OF (date, value in millions; blank -> null)."""
     with open(REPLAY / "fred" / "fredgraph" / "WRESBAL.csv") as handle:
         rows = [(date.fromisoformat(d), float(v) if v else None) for d, v in list(csv.reader(handle))[1:]]
-    return pl.DataFrame([r for r in rows if r[0] <= AS_OF], schema={"date": pl.Date, "value": pl.Float64},
-                        orient="row")
+    return pl.DataFrame([r for r in rows if r[0] <= AS_OF], schema={"date": pl.Date, "value": pl.Float64}, orient="row")
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +111,8 @@ def test_declared_unit_change_reloads_the_full_history(prefect_harness, tmp_path
     assert current.select("date", "value").sort("date").equals(replay_wresbal())
     assert set(current["units"]) == {MILLIONS}
     history = read_raw(path)["fred_observations"].filter(
-        (pl.col("series_id") == "WRESBAL") & pl.col("date").is_in(legacy_batch(BILLIONS)["date"].implode()))
-    assert history.group_by("date").agg(pl.col("units").sort()).get_column("units").to_list() == [
-        [BILLIONS, MILLIONS]] * 9  # each legacy date: the billions version and its millions revision
+        (pl.col("series_id") == "WRESBAL") & pl.col("date").is_in(legacy_batch(BILLIONS)["date"].implode())
+    )
+    assert (
+        history.group_by("date").agg(pl.col("units").sort()).get_column("units").to_list() == [[BILLIONS, MILLIONS]] * 9
+    )  # each legacy date: the billions version and its millions revision

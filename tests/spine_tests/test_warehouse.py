@@ -27,8 +27,15 @@ def leftovers(path: Path) -> list[str]:
 
 def obs(value: float, day: date = date(2024, 1, 3)) -> pl.DataFrame:
     """One synthetic FRED observation (series TEST), in the raw landing shape before lineage."""
-    return pl.DataFrame({"series_id": ["TEST"], "date": [day], "value": [value], "units": ["Synthetic units"],
-                         "source_url": ["synthetic"]})
+    return pl.DataFrame(
+        {
+            "series_id": ["TEST"],
+            "date": [day],
+            "value": [value],
+            "units": ["Synthetic units"],
+            "source_url": ["synthetic"],
+        }
+    )
 
 
 def land(con, value: float, as_of: date, load_id: str) -> int:
@@ -84,8 +91,11 @@ def test_missing_warehouse_says_what_to_run(tmp_path):
 
 def test_second_writer_is_refused_while_the_first_holds_the_lock(published):
     # the second staged() is entered while the first still holds the lock
-    with (db.staged(published), pytest.raises(db.WarehouseError, match="another qtwatch run is writing"),
-          db.staged(published, wait_s=0)):
+    with (
+        db.staged(published),
+        pytest.raises(db.WarehouseError, match="another qtwatch run is writing"),
+        db.staged(published, wait_s=0),
+    ):
         pass
     with db.staged(published, wait_s=0):  # released once the first writer is done
         pass
@@ -106,22 +116,29 @@ def revised() -> duckdb.DuckDBPyConnection:
 
 
 def test_revision_is_a_new_version_with_validity(revised):
-    rows = revised.execute("SELECT value, valid_from, valid_to FROM core.fred_observations_history "
-                           "WHERE series_id = 'TEST' ORDER BY valid_from").fetchall()
+    rows = revised.execute(
+        "SELECT value, valid_from, valid_to FROM core.fred_observations_history "
+        "WHERE series_id = 'TEST' ORDER BY valid_from"
+    ).fetchall()
     assert rows == [(100.0, date(2024, 1, 5), date(2024, 1, 12)), (101.0, date(2024, 1, 12), None)]
-    assert revised.execute("SELECT value FROM core.fred_observations WHERE series_id = 'TEST'").fetchall() == [
-        (101.0,)]
+    assert revised.execute("SELECT value FROM core.fred_observations WHERE series_id = 'TEST'").fetchall() == [(101.0,)]
 
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(date(2024, 1, 4), []), (date(2024, 1, 5), [(100.0,)]), (date(2024, 1, 11), [(100.0,)]),
-     (date(2024, 1, 12), [(101.0,)]), (date(2024, 6, 1), [(101.0,)])],
+    [
+        (date(2024, 1, 4), []),
+        (date(2024, 1, 5), [(100.0,)]),
+        (date(2024, 1, 11), [(100.0,)]),
+        (date(2024, 1, 12), [(101.0,)]),
+        (date(2024, 6, 1), [(101.0,)]),
+    ],
     ids=["before-first-load", "first-day", "day-before-revision", "revision-day", "later"],
 )
 def test_known_on_returns_what_was_known_that_day(revised, day, expected):
-    got = revised.execute("SELECT value FROM core.fred_observations_known_on(?) WHERE series_id = 'TEST'",
-                          [day]).fetchall()
+    got = revised.execute(
+        "SELECT value FROM core.fred_observations_known_on(?) WHERE series_id = 'TEST'", [day]
+    ).fetchall()
     assert got == expected
 
 

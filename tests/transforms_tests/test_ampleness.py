@@ -24,8 +24,10 @@ d = dt.date
 @pytest.fixture(scope="module")
 def real() -> pl.DataFrame:
     """The mart from the replay's real recordings of every input."""
-    frames = [parse_fredgraph_csv((REPLAY / f"{s}.csv").read_bytes(), s)
-              for s in ("WRESBAL", "TLAACBW027SBOG", "EFFR", "SOFR", "IORB")]
+    frames = [
+        parse_fredgraph_csv((REPLAY / f"{s}.csv").read_bytes(), s)
+        for s in ("WRESBAL", "TLAACBW027SBOG", "EFFR", "SOFR", "IORB")
+    ]
     return build_reserve_ampleness_weekly(to_billions(pl.concat(frames), pl.read_csv(SEEDS / "fred_series.csv")))
 
 
@@ -79,8 +81,9 @@ def synthetic(ratio: list[float], spread_bp: list[float]) -> pl.DataFrame:
     rows += [("TLAACBW027SBOG", w, 20_000.0, 20_000.0) for w in weeks]
     rows += [("IORB", w, 4.0, None) for w in weeks]
     rows += [("EFFR", w, 4.0 + s / 100, None) for w, s in zip(weeks, spread_bp, strict=True)]
-    return pl.DataFrame(rows, schema={"series_id": pl.Utf8, "date": pl.Date, "value": pl.Float64,
-                                      "value_bn": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"series_id": pl.Utf8, "date": pl.Date, "value": pl.Float64, "value_bn": pl.Float64}, orient="row"
+    )
 
 
 def test_regime_from_the_cited_thresholds_synthetic() -> None:

@@ -17,25 +17,104 @@ from transforms.auction_health import (
 
 d = dt.date
 COLUMNS = {
-    "cusip": pl.Utf8, "auction_date": pl.Date, "issue_date": pl.Date, "security_type": pl.Utf8,
-    "security_term": pl.Utf8, "original_security_term": pl.Utf8, "reopening": pl.Utf8,
-    "cash_management_bill_cmb": pl.Utf8, "offering_amt": pl.Float64, "total_accepted": pl.Float64,
-    "bid_to_cover_ratio": pl.Float64, "high_yield": pl.Float64, "high_discnt_rate": pl.Float64,
-    "primary_dealer_accepted": pl.Float64, "direct_bidder_accepted": pl.Float64,
-    "indirect_bidder_accepted": pl.Float64, "soma_accepted": pl.Float64,
+    "cusip": pl.Utf8,
+    "auction_date": pl.Date,
+    "issue_date": pl.Date,
+    "security_type": pl.Utf8,
+    "security_term": pl.Utf8,
+    "original_security_term": pl.Utf8,
+    "reopening": pl.Utf8,
+    "cash_management_bill_cmb": pl.Utf8,
+    "offering_amt": pl.Float64,
+    "total_accepted": pl.Float64,
+    "bid_to_cover_ratio": pl.Float64,
+    "high_yield": pl.Float64,
+    "high_discnt_rate": pl.Float64,
+    "primary_dealer_accepted": pl.Float64,
+    "direct_bidder_accepted": pl.Float64,
+    "indirect_bidder_accepted": pl.Float64,
+    "soma_accepted": pl.Float64,
 }
 # Synthetic rows in USD: a 13-week bill (reopening of a 26-week bill), a new 10-year note, a CMB and an announced
 # 10-year reopening without results yet.
 AUCTIONS = pl.DataFrame(
     [
-        ("BILL0001", d(2026, 1, 5), d(2026, 1, 8), "Bill", "13-Week", "26-Week", "Yes", "No",
-         80e9, 84e9, 2.8, None, 3.5, 20e9, 10e9, 50e9, 4e9),
-        ("NOTE0001", d(2026, 1, 12), d(2026, 1, 15), "Note", "10-Year", "10-Year", "No", "No",
-         40e9, 40e9, 2.5, 4.2, None, 5e9, 7e9, 28e9, 0.0),
-        ("CMB00001", d(2026, 1, 27), d(2026, 2, 3), "Bill", "42-Day", "42-Day", "No", "Yes",
-         30e9, 30e9, 3.0, None, 3.6, 15e9, 0.0, 15e9, None),
-        ("NOTE0001", d(2026, 2, 10), d(2026, 2, 17), "Note", "9-Year 11-Month", "10-Year", "Yes", "No",
-         39e9, None, None, None, None, None, None, None, None),
+        (
+            "BILL0001",
+            d(2026, 1, 5),
+            d(2026, 1, 8),
+            "Bill",
+            "13-Week",
+            "26-Week",
+            "Yes",
+            "No",
+            80e9,
+            84e9,
+            2.8,
+            None,
+            3.5,
+            20e9,
+            10e9,
+            50e9,
+            4e9,
+        ),
+        (
+            "NOTE0001",
+            d(2026, 1, 12),
+            d(2026, 1, 15),
+            "Note",
+            "10-Year",
+            "10-Year",
+            "No",
+            "No",
+            40e9,
+            40e9,
+            2.5,
+            4.2,
+            None,
+            5e9,
+            7e9,
+            28e9,
+            0.0,
+        ),
+        (
+            "CMB00001",
+            d(2026, 1, 27),
+            d(2026, 2, 3),
+            "Bill",
+            "42-Day",
+            "42-Day",
+            "No",
+            "Yes",
+            30e9,
+            30e9,
+            3.0,
+            None,
+            3.6,
+            15e9,
+            0.0,
+            15e9,
+            None,
+        ),
+        (
+            "NOTE0001",
+            d(2026, 2, 10),
+            d(2026, 2, 17),
+            "Note",
+            "9-Year 11-Month",
+            "10-Year",
+            "Yes",
+            "No",
+            39e9,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
     ],
     schema=COLUMNS,
     orient="row",
@@ -75,13 +154,15 @@ def test_auction_health_one_row_per_completed_auction() -> None:
 
 def test_btc_vs_prev6_compares_with_six_previous_of_same_kind_only() -> None:
     dates = [d(2025, 11, 4) + dt.timedelta(weeks=i) for i in range(7)]
-    frame = pl.DataFrame({
-        "auction_date": dates + [d(2025, 12, 9)],
-        "cusip": [f"B{i}" for i in range(8)],
-        "security_class": ["bill"] * 8,
-        "tenor": ["4-Week"] * 7 + ["8-Week"],  # the 8-week auction must not enter the 4-week baseline
-        "bid_to_cover": [2.5, 2.6, 2.7, 2.8, 2.9, 3.0, 3.3, 9.9],
-    })
+    frame = pl.DataFrame(
+        {
+            "auction_date": dates + [d(2025, 12, 9)],
+            "cusip": [f"B{i}" for i in range(8)],
+            "security_class": ["bill"] * 8,
+            "tenor": ["4-Week"] * 7 + ["8-Week"],  # the 8-week auction must not enter the 4-week baseline
+            "bid_to_cover": [2.5, 2.6, 2.7, 2.8, 2.9, 3.0, 3.3, 9.9],
+        }
+    )
     out = add_btc_vs_previous(frame).sort("cusip")["btc_vs_prev6"].to_list()
     assert out[:6] == [None] * 6
     assert out[6] == pytest.approx(3.3 - 2.75)
@@ -93,8 +174,15 @@ def test_btc_vs_prev6_is_null_when_a_previous_auction_lacks_results_or_a_week_is
     a week the data does not hold (the regular calendar says a 4-week bill is auctioned every week)."""
     dates = [d(2025, 11, 4) + dt.timedelta(weeks=i) for i in range(8)]
     btc = [2.5, 2.6, None, 2.8, 2.9, 3.0, 3.3, 3.1]  # the 3rd was announced, its results are not loaded
-    frame = pl.DataFrame({"auction_date": dates, "cusip": [f"B{i}" for i in range(8)], "security_class": "bill",
-                          "tenor": "4-Week", "bid_to_cover": btc})
+    frame = pl.DataFrame(
+        {
+            "auction_date": dates,
+            "cusip": [f"B{i}" for i in range(8)],
+            "security_class": "bill",
+            "tenor": "4-Week",
+            "bid_to_cover": btc,
+        }
+    )
     out = add_btc_vs_previous(frame).sort("cusip")
     assert out["btc_vs_prev6"][6] is None and out["baseline_auctions"][6] == 5
     assert out["baseline_coverage"][6] == "incomplete: 5 of the 6 previous auctions have results"
@@ -102,8 +190,9 @@ def test_btc_vs_prev6_is_null_when_a_previous_auction_lacks_results_or_a_week_is
     skipped = frame.filter(pl.col("cusip") != "B2").with_columns(pl.col("bid_to_cover").fill_null(2.7))
     late = add_btc_vs_previous(skipped).sort("cusip").row(-1, named=True)
     assert late["btc_vs_prev6"] is None and late["baseline_auctions"] == 6
-    assert late["baseline_coverage"] == ("incomplete: the 6 previous auctions span 49 days; auctions missing from "
-                                         "the data")
+    assert late["baseline_coverage"] == (
+        "incomplete: the 6 previous auctions span 49 days; auctions missing from the data"
+    )
 
 
 def test_bill_share_monthly_by_issue_month_excludes_unauctioned() -> None:
@@ -123,8 +212,10 @@ def test_bill_share_monthly_by_issue_month_excludes_unauctioned() -> None:
             "bill_auctions": [1, 1],
             "auctions_expected": [2, 2],
             "bill_auctions_expected": [1, 1],
-            "coverage": ["complete: 2 of 2 auctions have results (bills 1 of 1)",
-                         "incomplete: 1 of 2 auctions have results (bills 1 of 1)"],
+            "coverage": [
+                "complete: 2 of 2 auctions have results (bills 1 of 1)",
+                "incomplete: 1 of 2 auctions have results (bills 1 of 1)",
+            ],
         },
         schema=BILL_SHARE_SCHEMA,
     )
@@ -152,42 +243,56 @@ def test_bill_share_is_missing_not_zero_when_no_bill_result_is_loaded() -> None:
     ("extra", "expected"),
     [
         ({}, ["Note", "FRN", "Note"]),  # without the optional fields a TIPS cannot be told from a nominal note
-        ({"floating_rate": ["No", "Yes", "No"], "inflation_index_security": [None, None, "Yes"]},
-         ["Note", "FRN", "TIPS"]),
+        (
+            {"floating_rate": ["No", "Yes", "No"], "inflation_index_security": [None, None, "Yes"]},
+            ["Note", "FRN", "TIPS"],
+        ),
         ({"ref_cpi_on_dated_date": [None, None, 321.1]}, ["Note", "FRN", "TIPS"]),
     ],
     ids=["schema-fields-only", "api-flags", "reference-cpi"],
 )
 def test_classify_security_separates_tips_and_frn_from_nominal_notes(extra: dict, expected: list[str]) -> None:
-    coupons = pl.DataFrame({
-        "cusip": ["NOTE0001", "FRN00001", "TIPS0001"],
-        "security_type": ["Note", "Note", "Note"],
-        "cash_management_bill_cmb": ["No", "No", "No"],
-        "high_yield": [4.1, None, 1.8],  # the FRN is priced on a discount margin, no high yield
-        **extra,
-    })
+    coupons = pl.DataFrame(
+        {
+            "cusip": ["NOTE0001", "FRN00001", "TIPS0001"],
+            "security_type": ["Note", "Note", "Note"],
+            "cash_management_bill_cmb": ["No", "No", "No"],
+            "high_yield": [4.1, None, 1.8],  # the FRN is priced on a discount margin, no high yield
+            **extra,
+        }
+    )
     assert classify_security(coupons)["security_kind"].to_list() == expected
 
 
 def test_tips_and_frn_get_their_class_from_the_fields_or_their_cusip() -> None:
     """Synthetic 10-year coupons: a TIPS (flag), its reopening without flags (same CUSIP), an FRN, a nominal note."""
     rows = pl.DataFrame(
-        {"cusip": ["TIPS0001", "TIPS0001", "FRN00001", "NOTE0002"],
-         "security_type": ["Note"] * 4,
-         "inflation_index_security": ["Yes", None, "No", "No"],
-         "ref_cpi_on_dated_date": [321.1, None, None, None],
-         "floating_rate": ["No", None, "Yes", "No"],
-         "high_yield": [1.73, 1.84, None, 4.2], "total_accepted": [19e9, 17e9, 28e9, 42e9],
-         "cash_management_bill_cmb": ["No"] * 4})
+        {
+            "cusip": ["TIPS0001", "TIPS0001", "FRN00001", "NOTE0002"],
+            "security_type": ["Note"] * 4,
+            "inflation_index_security": ["Yes", None, "No", "No"],
+            "ref_cpi_on_dated_date": [321.1, None, None, None],
+            "floating_rate": ["No", None, "Yes", "No"],
+            "high_yield": [1.73, 1.84, None, 4.2],
+            "total_accepted": [19e9, 17e9, 28e9, 42e9],
+            "cash_management_bill_cmb": ["No"] * 4,
+        }
+    )
     assert classify_security(rows)["security_class"].to_list() == ["TIPS", "TIPS", "FRN", "nominal"]
 
 
 def test_tips_never_enter_the_nominal_baseline() -> None:
     """Six synthetic nominal 10-year notes then a TIPS reopening: the TIPS has no baseline of its own yet."""
     dates = [d(2025, 1, 8) + dt.timedelta(weeks=4 * i) for i in range(7)]
-    frame = pl.DataFrame({"auction_date": dates, "cusip": [f"N{i}" for i in range(6)] + ["T0"],
-                          "security_class": ["nominal"] * 6 + ["TIPS"], "tenor": ["10-Year"] * 7,
-                          "bid_to_cover": [2.5] * 6 + [2.3]})
+    frame = pl.DataFrame(
+        {
+            "auction_date": dates,
+            "cusip": [f"N{i}" for i in range(6)] + ["T0"],
+            "security_class": ["nominal"] * 6 + ["TIPS"],
+            "tenor": ["10-Year"] * 7,
+            "bid_to_cover": [2.5] * 6 + [2.3],
+        }
+    )
     assert add_btc_vs_previous(frame).sort("cusip")["btc_vs_prev6"].to_list()[-1] is None
 
 
@@ -201,10 +306,14 @@ def test_weakest_2025_auctions_hold_no_tips_among_nominal_notes() -> None:
 
     path = Path(__file__).resolve().parents[2] / "replay" / "fiscaldata" / "auctions_query.json.gz"
     records = json.loads(gzip.decompress(path.read_bytes()))["data"]
-    frame = pl.DataFrame([{k: (None if r.get(k) in (None, "null") else r[k]) for k in AUCTIONS_SCHEMA}
-                          for r in records], schema={k: pl.Utf8 for k in AUCTIONS_SCHEMA}, orient="row")
+    frame = pl.DataFrame(
+        [{k: (None if r.get(k) in (None, "null") else r[k]) for k in AUCTIONS_SCHEMA} for r in records],
+        schema={k: pl.Utf8 for k in AUCTIONS_SCHEMA},
+        orient="row",
+    )
     frame = frame.with_columns(
-        pl.col(c).str.to_date() if t == pl.Date else pl.col(c).cast(t) for c, t in AUCTIONS_SCHEMA.items())
+        pl.col(c).str.to_date() if t == pl.Date else pl.col(c).cast(t) for c, t in AUCTIONS_SCHEMA.items()
+    )
     mart = build_auction_health(frame).filter(pl.col("auction_date").dt.year() == 2025)
     weakest = mart.drop_nulls("btc_vs_prev6").sort("btc_vs_prev6").head(10)
     tips = mart.filter(pl.col("security_class") == "TIPS")

@@ -25,31 +25,56 @@ def fred_bn(rows: list[tuple[str, dt.date, float | None]]) -> pl.DataFrame:
     return frame.with_columns(pl.when(pl.col("series_id") == "RRPONTSYD").then(pl.col("value")).alias("value_bn"))
 
 
-FRED = fred_bn([
-    ("SOFR", D1, 4.30), ("SOFR", D2, 4.35), ("SOFR", D3, 4.45), ("SOFR", D4, None),  # D4 not yet on FRED
-    # Synthetic IORB published on non-business days only: an equi-join would find nothing.
-    ("IORB", d(2025, 6, 21), 4.40), ("IORB", d(2025, 6, 28), 4.30),
-    ("EFFR", D1, 4.33), ("EFFR", D2, 4.33), ("EFFR", D3, 4.33),
-    ("RRPONTSYD", D1, 200.0), ("RRPONTSYD", D2, 210.0), ("RRPONTSYD", D3, 460.0),
-])
+FRED = fred_bn(
+    [
+        ("SOFR", D1, 4.30),
+        ("SOFR", D2, 4.35),
+        ("SOFR", D3, 4.45),
+        ("SOFR", D4, None),  # D4 not yet on FRED
+        # Synthetic IORB published on non-business days only: an equi-join would find nothing.
+        ("IORB", d(2025, 6, 21), 4.40),
+        ("IORB", d(2025, 6, 28), 4.30),
+        ("EFFR", D1, 4.33),
+        ("EFFR", D2, 4.33),
+        ("EFFR", D3, 4.33),
+        ("RRPONTSYD", D1, 200.0),
+        ("RRPONTSYD", D2, 210.0),
+        ("RRPONTSYD", D3, 460.0),
+    ]
+)
 RATES = pl.DataFrame(
     [
-        (D3, "SOFR", 4.45, 4.30, 4.60, 2800.0), (D3, "TGCR", 4.42, None, None, None),
-        (D3, "BGCR", 4.43, None, None, None), (D4, "SOFR", 4.40, 4.28, 4.50, 2700.0),
+        (D3, "SOFR", 4.45, 4.30, 4.60, 2800.0),
+        (D3, "TGCR", 4.42, None, None, None),
+        (D3, "BGCR", 4.43, None, None, None),
+        (D4, "SOFR", 4.40, 4.28, 4.50, 2700.0),
         (D4, "EFFR", 4.33, 4.31, 4.40, 100.0),
     ],
-    schema={"effective_date": pl.Date, "rate_type": pl.Utf8, "rate_pct": pl.Float64, "percentile_1_pct": pl.Float64,
-            "percentile_99_pct": pl.Float64, "volume_bn": pl.Float64},
+    schema={
+        "effective_date": pl.Date,
+        "rate_type": pl.Utf8,
+        "rate_pct": pl.Float64,
+        "percentile_1_pct": pl.Float64,
+        "percentile_99_pct": pl.Float64,
+        "volume_bn": pl.Float64,
+    },
     orient="row",
 )
 RP_OPS = pl.DataFrame(
     [
-        ("RP1", D2, "Repo", 0.0), ("RRP1", D2, "Reverse Repo", 210e9),
-        ("RP2", D3, "Repo", 3e9), ("RP3", D3, "Repo", 8e9), ("RRP2", D3, "Reverse Repo", 460e9),  # AM + PM repo
+        ("RP1", D2, "Repo", 0.0),
+        ("RRP1", D2, "Reverse Repo", 210e9),
+        ("RP2", D3, "Repo", 3e9),
+        ("RP3", D3, "Repo", 8e9),
+        ("RRP2", D3, "Reverse Repo", 460e9),  # AM + PM repo
         ("RRP3", D4, "Reverse Repo", 190e9),
     ],
-    schema={"operation_id": pl.Utf8, "operation_date": pl.Date, "operation_type": pl.Utf8,
-            "total_amt_accepted_usd": pl.Float64},
+    schema={
+        "operation_id": pl.Utf8,
+        "operation_date": pl.Date,
+        "operation_type": pl.Utf8,
+        "total_amt_accepted_usd": pl.Float64,
+    },
     orient="row",
 )
 
@@ -111,28 +136,42 @@ def test_flag_period_ends(dates: list[dt.date], expected: list[bool]) -> None:
 
 def test_flag_stress_thresholds_and_nulls_never_flag() -> None:
     """SYNTHETIC: SOFR 9.99 / 10 bp over IORB, SRF 4.99 / 5 bn, p99 24.99 / 25 bp; missing inputs are named."""
-    frame = pl.DataFrame({
-        "date": [d(2026, 1, 5) + dt.timedelta(days=i) for i in range(5)],
-        "sofr_iorb_bp": [9.99, 10.0, None, None, 1.0], "srf_takeup_bn": [4.99, None, SRF_STRESS_BN, None, 0.0],
-        "sofr_p99_iorb_bp": [24.99, 1.0, None, None, 25.0], "iorb_pct": [3.0] * 5,
-        "sofr_p99_pct": [3.2499, 3.01, None, None, 3.25]}, schema_overrides={"srf_takeup_bn": pl.Float64})
+    frame = pl.DataFrame(
+        {
+            "date": [d(2026, 1, 5) + dt.timedelta(days=i) for i in range(5)],
+            "sofr_iorb_bp": [9.99, 10.0, None, None, 1.0],
+            "srf_takeup_bn": [4.99, None, SRF_STRESS_BN, None, 0.0],
+            "sofr_p99_iorb_bp": [24.99, 1.0, None, None, 25.0],
+            "iorb_pct": [3.0] * 5,
+            "sofr_p99_pct": [3.2499, 3.01, None, None, 3.25],
+        },
+        schema_overrides={"srf_takeup_bn": pl.Float64},
+    )
     out = flag_stress(frame)
     assert out["stress_flag"].to_list() == [False, True, True, False, True]
     assert out["stress_reasons"].to_list() == [None, "sofr_at_srf_rate", "srf_takeup", None, "sofr_p99_tail"]
     assert out["stress_inputs_missing"].to_list() == [
-        None, "SRF take-up", "SOFR or IORB,SOFR p99", "SOFR or IORB,SRF take-up,SOFR p99", None]
+        None,
+        "SRF take-up",
+        "SOFR or IORB,SOFR p99",
+        "SOFR or IORB,SRF take-up,SOFR p99",
+        None,
+    ]
 
 
 def test_iorb_is_not_carried_past_its_last_loaded_value() -> None:
     """Synthetic: IORB loaded to 2026-01-02 only; a SOFR print 10 days later gets no IORB (nor a spread)."""
     from transforms.funding import attach_iorb
 
-    fred_bn = pl.DataFrame({
-        "series_id": ["IORB", "IORB"],
-        "date": [dt.date(2026, 1, 1), dt.date(2026, 1, 2)],
-        "value": [3.65, 3.65],
-        "value_bn": [None, None],
-    }, schema_overrides={"value_bn": pl.Float64})
+    fred_bn = pl.DataFrame(
+        {
+            "series_id": ["IORB", "IORB"],
+            "date": [dt.date(2026, 1, 1), dt.date(2026, 1, 2)],
+            "value": [3.65, 3.65],
+            "value_bn": [None, None],
+        },
+        schema_overrides={"value_bn": pl.Float64},
+    )
     daily = pl.DataFrame({"date": [dt.date(2026, 1, 5), dt.date(2026, 1, 12)]})
     assert attach_iorb(daily, fred_bn)["iorb_pct"].to_list() == [3.65, None]
 
@@ -140,21 +179,49 @@ def test_iorb_is_not_carried_past_its_last_loaded_value() -> None:
 def test_small_value_exercises_are_not_srf_takeup() -> None:
     """Synthetic ops: a 10:30 Small Value Exercise (HTML note, as the NY Fed writes it) beside two SRF operations."""
     ops = pl.DataFrame(
-        [("RP 010526 1", D1, "Repo", 5e6, "<p>This operation is a Small Value Exercise (SVE); the daily SRF operation "
-                                           "will still take place at its regularly scheduled time.</p>"),
-         ("RP 010526 2", D1, "Repo", 1e9, ""), ("RP 010526 3", D1, "Repo", 2e9, None)],
-        schema={"operation_id": pl.Utf8, "operation_date": pl.Date, "operation_type": pl.Utf8,
-                "total_amt_accepted_usd": pl.Float64, "note": pl.Utf8}, orient="row")
+        [
+            (
+                "RP 010526 1",
+                D1,
+                "Repo",
+                5e6,
+                "<p>This operation is a Small Value Exercise (SVE); the daily SRF operation "
+                "will still take place at its regularly scheduled time.</p>",
+            ),
+            ("RP 010526 2", D1, "Repo", 1e9, ""),
+            ("RP 010526 3", D1, "Repo", 2e9, None),
+        ],
+        schema={
+            "operation_id": pl.Utf8,
+            "operation_date": pl.Date,
+            "operation_type": pl.Utf8,
+            "total_amt_accepted_usd": pl.Float64,
+            "note": pl.Utf8,
+        },
+        orient="row",
+    )
     assert sum_srf_takeup(ops)["srf_takeup_bn"].to_list() == [3.0]
 
 
 def test_sofr_averages_reach_the_mart_on_their_own_date() -> None:
-    sofrai = pl.DataFrame({"effective_date": [D3], "rate_type": ["SOFRAI"], "sofr_avg_30d_pct": [4.31],
-                           "sofr_avg_90d_pct": [4.32], "sofr_avg_180d_pct": [4.33], "sofr_index": [1.18]})
+    sofrai = pl.DataFrame(
+        {
+            "effective_date": [D3],
+            "rate_type": ["SOFRAI"],
+            "sofr_avg_30d_pct": [4.31],
+            "sofr_avg_90d_pct": [4.32],
+            "sofr_avg_180d_pct": [4.33],
+            "sofr_index": [1.18],
+        }
+    )
     out = build_funding_daily(FRED, pl.concat([RATES, sofrai], how="diagonal"), RP_OPS)
     row = out.filter(pl.col("date") == D3).row(0, named=True)
     assert (row["sofr_avg_30d_pct"], row["sofr_avg_90d_pct"], row["sofr_avg_180d_pct"], row["sofr_index"]) == (
-        4.31, 4.32, 4.33, 1.18)
+        4.31,
+        4.32,
+        4.33,
+        1.18,
+    )
     assert row["sofr_pct"] == 4.45  # the SOFRAI row (no rate) does not displace SOFR
 
 
@@ -163,8 +230,13 @@ def test_srf_takeup_is_null_on_a_scheduled_day_the_operations_data_lacks() -> No
     scheduled -> 0) nor Tue 04-22..Wed 04-23 before Thu 04-24 (scheduled days missing from the data -> NULL)."""
     from transforms.funding import attach_srf_takeup
 
-    ops = pl.DataFrame({"operation_id": ["a", "b", "c"], "operation_date": [d(2025, 4, 17), d(2025, 4, 21),
-                                                                         d(2025, 4, 24)],
-                        "operation_type": ["Repo", "Reverse Repo", "Repo"], "total_amt_accepted_usd": [1e9, 5e9, 0.0]})
+    ops = pl.DataFrame(
+        {
+            "operation_id": ["a", "b", "c"],
+            "operation_date": [d(2025, 4, 17), d(2025, 4, 21), d(2025, 4, 24)],
+            "operation_type": ["Repo", "Reverse Repo", "Repo"],
+            "total_amt_accepted_usd": [1e9, 5e9, 0.0],
+        }
+    )
     daily = pl.DataFrame({"date": [d(2025, 4, 17), d(2025, 4, 18), d(2025, 4, 21), d(2025, 4, 22), d(2025, 4, 24)]})
     assert attach_srf_takeup(daily, ops)["srf_takeup_bn"].to_list() == [1.0, 0.0, 0.0, None, 0.0]

@@ -18,10 +18,18 @@ def fred_bn(rows: list[tuple[str, dt.date, float | None]]) -> pl.DataFrame:
 
 
 ROWS = [
-    ("WALCL", W1, 7300.0), ("WALCL", W2, 7290.0), ("WALCL", W3, 7280.0),
-    ("WDTGAL", W1, 700.0), ("WDTGAL", W2, 750.0), ("WDTGAL", W3, 740.0),
-    ("WRESBAL", W1, 3300.0), ("WRESBAL", W2, None), ("WRESBAL", W3, 3250.0),
-    ("RRPONTSYD", W1, 400.0), ("RRPONTSYD", d(2024, 6, 18), 380.0), ("RRPONTSYD", W2, None),
+    ("WALCL", W1, 7300.0),
+    ("WALCL", W2, 7290.0),
+    ("WALCL", W3, 7280.0),
+    ("WDTGAL", W1, 700.0),
+    ("WDTGAL", W2, 750.0),
+    ("WDTGAL", W3, 740.0),
+    ("WRESBAL", W1, 3300.0),
+    ("WRESBAL", W2, None),
+    ("WRESBAL", W3, 3250.0),
+    ("RRPONTSYD", W1, 400.0),
+    ("RRPONTSYD", d(2024, 6, 18), 380.0),
+    ("RRPONTSYD", W2, None),
 ]
 
 
@@ -46,8 +54,9 @@ def test_liquidity_weekly_uses_last_operation_day_for_holiday_and_drops_stale_rr
         schema_overrides={c: pl.Float64 for c in ("reserves_bn_wow",)},
     ).with_columns(pl.lit(None, pl.Float64).alias(c) for c in SCHEMA if c.endswith("_4w"))
     # No WRBWFRBL / WLRRAOL rows here: the Wednesday-basis columns stay NULL (never computed from part of them).
-    expected = expected.with_columns(pl.lit(None, pl.Float64).alias(c) for c in ("reserves_wed_bn",
-                                                                                   "net_liquidity_h41_bn"))
+    expected = expected.with_columns(
+        pl.lit(None, pl.Float64).alias(c) for c in ("reserves_wed_bn", "net_liquidity_h41_bn")
+    )
     assert_frame_equal(out, expected.select(list(SCHEMA)).cast(SCHEMA))
 
 

@@ -33,11 +33,15 @@ def test_ddl_columns_types_and_comments_match_the_declaration(con: duckdb.DuckDB
 
 @pytest.mark.parametrize("table", list(MARTS))
 def test_table_comment_and_primary_key_match_the_declaration(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    comment = con.execute("SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?",
-                          [table]).fetchone()
+    comment = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?", [table]
+    ).fetchone()
     assert comment == (MARTS[table].comment,) and MARTS[table].comment
-    key = con.execute("SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = 'marts' AND "
-                      "table_name = ? AND constraint_type = 'PRIMARY KEY'", [table]).fetchall()
+    key = con.execute(
+        "SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = 'marts' AND "
+        "table_name = ? AND constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchall()
     assert key == [(list(MARTS[table].key),)]
 
 

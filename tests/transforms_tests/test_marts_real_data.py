@@ -43,9 +43,16 @@ def funding(fred_bn: pl.DataFrame) -> pl.DataFrame:
     # The snapshot's repo operations (the recording summed some days' several operations into one; the sum is the
     # day's SRF take-up in USD either way).
     ops = parse_rp_operations_json(gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes()))
-    rates = pl.DataFrame(schema={"effective_date": pl.Date, "rate_type": pl.Utf8, "rate_pct": pl.Float64,
-                                 "percentile_1_pct": pl.Float64, "percentile_99_pct": pl.Float64,
-                                 "volume_bn": pl.Float64})
+    rates = pl.DataFrame(
+        schema={
+            "effective_date": pl.Date,
+            "rate_type": pl.Utf8,
+            "rate_pct": pl.Float64,
+            "percentile_1_pct": pl.Float64,
+            "percentile_99_pct": pl.Float64,
+            "volume_bn": pl.Float64,
+        }
+    )
     return build_funding_daily(fred_bn, rates, ops)
 
 

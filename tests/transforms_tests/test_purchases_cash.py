@@ -31,8 +31,10 @@ def seed(name: str) -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def fred_bn() -> pl.DataFrame:
     """The replay's real FRED recordings of the securities lines, in $ billions."""
-    frames = [parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
-              for s in ("WSHOSHO", "TREAST", "WSHOMCB")]
+    frames = [
+        parse_fredgraph_csv((REPLAY / "fred" / "fredgraph" / f"{s}.csv").read_bytes(), s)
+        for s in ("WSHOSHO", "TREAST", "WSHOMCB")
+    ]
     return to_billions(pl.concat(frames), pl.read_csv(SEEDS / "fred_series.csv"))
 
 
@@ -46,8 +48,11 @@ def test_first_round_reproduces_the_published_h41_securities(rounds: pl.DataFram
     # Window 2025-12-12..2026-01-14 is measured Wednesday 2025-12-10 -> Wednesday 2026-01-14. H.4.1 table 1,
     # Wednesday column: securities held outright 6,244,987 (release of 2025-12-11) -> 6,284,624 (2026-01-15);
     # Treasury 4,188,975 -> 4,243,253; MBS 2,053,665 -> 2,039,024 ($ millions).
-    assert (first["start_wednesday"], first["end_wednesday"], first["status"]) == (d(2025, 12, 10),
-                                                                                   d(2026, 1, 14), "complete")
+    assert (first["start_wednesday"], first["end_wednesday"], first["status"]) == (
+        d(2025, 12, 10),
+        d(2026, 1, 14),
+        "complete",
+    )
     assert first["securities_growth_bn"] == pytest.approx(39.637)
     assert first["treasury_growth_bn"] == pytest.approx(54.278)
     assert first["mbs_change_bn"] == pytest.approx(-14.641)
@@ -76,11 +81,26 @@ def test_seed_dates_follow_the_desks_ninth_business_day_rule() -> None:
 
 def test_a_round_not_yet_finished_is_in_progress_synthetic() -> None:
     # SYNTHETIC: two Wednesdays of WSHOSHO ($ billions) inside a round still running.
-    fred = pl.DataFrame({"series_id": ["WSHOSHO"] * 2, "date": [d(2030, 1, 9), d(2030, 1, 23)],
-                         "value": [6000.0, 6020.0], "value_bn": [6000.0, 6020.0]})
-    rounds = pl.DataFrame({"round": ["R"], "announced_on": [d(2030, 1, 10)], "window_from": [d(2030, 1, 11)],
-                           "window_to": [d(2030, 2, 12)], "amount_bn": [40.0], "amount_basis": ["announced"],
-                           "citation_url": ["synthetic"], "note": [""]})
+    fred = pl.DataFrame(
+        {
+            "series_id": ["WSHOSHO"] * 2,
+            "date": [d(2030, 1, 9), d(2030, 1, 23)],
+            "value": [6000.0, 6020.0],
+            "value_bn": [6000.0, 6020.0],
+        }
+    )
+    rounds = pl.DataFrame(
+        {
+            "round": ["R"],
+            "announced_on": [d(2030, 1, 10)],
+            "window_from": [d(2030, 1, 11)],
+            "window_to": [d(2030, 2, 12)],
+            "amount_bn": [40.0],
+            "amount_basis": ["announced"],
+            "citation_url": ["synthetic"],
+            "note": [""],
+        }
+    )
     out = build_rmp_rounds(fred, rounds).row(0, named=True)
     assert (out["status"], out["end_wednesday"], out["securities_growth_bn"]) == ("in_progress", d(2030, 1, 23), 20.0)
 

@@ -27,19 +27,33 @@ def fred_bn(rows: list[tuple[str, dt.date, float]]) -> pl.DataFrame:
 # SYNTHETIC round numbers ($ millions) in which the H.4.1 identity holds exactly: supplying 7,000,000 -
 # absorbing 4,000,000 = reserves 3,000,000, then a week where securities +10,000, TGA +30,000, ON RRP -5,000.
 SYNTHETIC = {
-    "WALCL": (6_700_000, 6_710_000), "WRBWFRBL": (3_000_000, 2_985_000), "WTFSRFL": (7_000_000, 7_010_000),
-    "WTFORBAFL": (4_000_000, 4_025_000), "WSHOSHO": (6_300_000, 6_310_000), "WSHOBL": (240_000, 250_000),
-    "WSHONBNL": (3_500_000, 3_500_000), "WSHONBIIL": (300_000, 300_000), "WSHOICL": (110_000, 110_000),
-    "WSHOMCB": (2_000_000, 2_000_000), "WORAL": (1_000, 1_000), "WLCFLL": (5_000, 5_000),
-    "WCICL": (2_400_000, 2_400_000), "WLRRAFOIAL": (350_000, 350_000), "WLRRAOL": (50_000, 45_000),
+    "WALCL": (6_700_000, 6_710_000),
+    "WRBWFRBL": (3_000_000, 2_985_000),
+    "WTFSRFL": (7_000_000, 7_010_000),
+    "WTFORBAFL": (4_000_000, 4_025_000),
+    "WSHOSHO": (6_300_000, 6_310_000),
+    "WSHOBL": (240_000, 250_000),
+    "WSHONBNL": (3_500_000, 3_500_000),
+    "WSHONBIIL": (300_000, 300_000),
+    "WSHOICL": (110_000, 110_000),
+    "WSHOMCB": (2_000_000, 2_000_000),
+    "WORAL": (1_000, 1_000),
+    "WLCFLL": (5_000, 5_000),
+    "WCICL": (2_400_000, 2_400_000),
+    "WLRRAFOIAL": (350_000, 350_000),
+    "WLRRAOL": (50_000, 45_000),
     "WDTGAL": (800_000, 830_000),
 }
 
 
 def synthetic(drop: tuple[tuple[str, dt.date], ...] = ()) -> pl.DataFrame:
     """The SYNTHETIC weeks W1, W2 as core FRED rows, minus the (series, week) pairs in `drop`."""
-    rows = [(s, w, float(v)) for s, pair in SYNTHETIC.items() for w, v in zip((W1, W2), pair, strict=True)
-            if (s, w) not in drop]
+    rows = [
+        (s, w, float(v))
+        for s, pair in SYNTHETIC.items()
+        for w, v in zip((W1, W2), pair, strict=True)
+        if (s, w) not in drop
+    ]
     return fred_bn(rows)
 
 
@@ -69,8 +83,11 @@ def test_suite_rejects_a_broken_identity_synthetic() -> None:
     from expectations import Validator
 
     broken = synthetic().with_columns(
-        pl.when((pl.col("series_id") == "WRBWFRBL") & (pl.col("date") == W2)).then(pl.col("value_bn") + 0.5)
-        .otherwise(pl.col("value_bn")).alias("value_bn"))
+        pl.when((pl.col("series_id") == "WRBWFRBL") & (pl.col("date") == W2))
+        .then(pl.col("value_bn") + 0.5)
+        .otherwise(pl.col("value_bn"))
+        .alias("value_bn")
+    )
     outcome = Validator().validate("reserves_weekly", build_reserves_weekly(broken))
     assert not outcome.success
     assert "reserves_bn = factors_supplying_bn - factors_absorbing_bn (+-0.005)" in outcome.failed_rules
@@ -95,8 +112,7 @@ def test_transcribed_h41_lines_equal_the_real_fred_recordings(series: str) -> No
     published = published_h41().filter(pl.col("series_id") == series)
     recorded = replay_values(series)
     assert published.height == 6
-    assert {w: recorded[w] for w in published["date"]} == dict(zip(published["date"], published["value"],
-                                                                   strict=True))
+    assert {w: recorded[w] for w in published["date"]} == dict(zip(published["date"], published["value"], strict=True))
 
 
 def test_treasury_lines_add_up_to_the_published_total() -> None:

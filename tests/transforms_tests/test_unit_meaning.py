@@ -22,9 +22,14 @@ def test_spellings_of_one_unit_are_the_same(a: str, b: str) -> None:
     assert same_units(a, b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("Billions of US Dollars", "Millions of U.S. Dollars"),
-                                      ("Millions of U.S. Dollars", "Millions of Euros"),
-                                      ("Percent", "Index Apr 2, 2018 = 1")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Billions of US Dollars", "Millions of U.S. Dollars"),
+        ("Millions of U.S. Dollars", "Millions of Euros"),
+        ("Percent", "Index Apr 2, 2018 = 1"),
+    ],
+)
 def test_another_scale_or_currency_is_another_unit(a: str, b: str) -> None:
     assert not same_units(a, b)
 
@@ -35,8 +40,14 @@ def test_unit_meaning_names_scale_and_currency() -> None:
 
 
 def _rows(units: str, value: float) -> pl.DataFrame:
-    return pl.DataFrame({"series_id": ["RRPONTSYD"] * 2, "date": [date(2024, 6, 3), date(2024, 6, 4)],
-                         "value": [value, value + 1], "units": [units] * 2})
+    return pl.DataFrame(
+        {
+            "series_id": ["RRPONTSYD"] * 2,
+            "date": [date(2024, 6, 3), date(2024, 6, 4)],
+            "value": [value, value + 1],
+            "units": [units] * 2,
+        }
+    )
 
 
 def test_respelled_units_are_no_declared_change() -> None:

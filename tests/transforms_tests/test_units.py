@@ -36,15 +36,17 @@ def test_to_billions_rejects_series_missing_from_catalog() -> None:
 
 
 def test_to_billions_rejects_dollar_series_without_scale() -> None:
-    catalog = CATALOG.with_columns(pl.when(pl.col("series_id") == "WALCL").then(None).otherwise("unit_scale_bn")
-                                   .alias("unit_scale_bn"))
+    catalog = CATALOG.with_columns(
+        pl.when(pl.col("series_id") == "WALCL").then(None).otherwise("unit_scale_bn").alias("unit_scale_bn")
+    )
     with pytest.raises(ValueError, match="WALCL"):
         to_billions(fred(["RRPONTSYD"], [1.0]), catalog)
 
 
 def test_select_series_drops_nulls_and_duplicate_dates() -> None:
-    rows = pl.DataFrame({"series_id": ["A", "A", "A", "B"], "date": [D, D, dt.date(2024, 1, 4), D],
-                         "value_bn": [1.0, 2.0, None, 9.0]})
+    rows = pl.DataFrame(
+        {"series_id": ["A", "A", "A", "B"], "date": [D, D, dt.date(2024, 1, 4), D], "value_bn": [1.0, 2.0, None, 9.0]}
+    )
     assert_frame_equal(select_series(rows, "A", "a_bn"), pl.DataFrame({"date": [D], "a_bn": [2.0]}))
 
 

@@ -38,7 +38,8 @@ def load_replay_core() -> Frames:
         "ref.qt_cap_regimes": pl.read_csv(SEEDS / "qt_cap_regimes.csv", try_parse_dates=True),
         "nyfed_reference_rates": nyfed.parse_reference_rates_csv((REPLAY / "nyfed" / "rates_all.csv").read_bytes()),
         "nyfed_rp_operations": nyfed.parse_rp_operations_json(
-            gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes())),
+            gzip.decompress((REPLAY / "nyfed" / "rp_operations.json.gz").read_bytes())
+        ),
         "treasury_auctions": _fiscal("auctions_query.json.gz", fiscal.parse_auctions),
         "dts_operating_cash_balance": _fiscal("operating_cash_balance.json.gz", fiscal.parse_operating_cash_balance),
         "cftc_tff": pl.concat([cftc.parse_tff_zip(p.read_bytes()) for p in sorted((REPLAY / "cftc").glob("*.zip"))]),

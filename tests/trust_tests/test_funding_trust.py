@@ -19,26 +19,31 @@ SEEDS = Path(__file__).resolve().parents[2] / "warehouse" / "seeds"
 
 @pytest.fixture(scope="module")
 def funding(replay_core: Frames) -> pl.DataFrame:
-    return build_funding_daily(replay_core["fred_observations"], replay_core["nyfed_reference_rates"],
-                               replay_core["nyfed_rp_operations"])
+    return build_funding_daily(
+        replay_core["fred_observations"], replay_core["nyfed_reference_rates"], replay_core["nyfed_rp_operations"]
+    )
 
 
 def day(funding: pl.DataFrame, date: dt.date) -> dict:
     return funding.filter(pl.col("date") == date).row(0, named=True)
 
 
-@pytest.mark.parametrize(("date", "reasons"), [
-    # NY Fed SOFR 4.22% vs IORB 3.90%, SRF $50.35bn (Reuters 2025-12-31: the SRF's previous record, Oct 31 2025)
-    # and SOFR's 99th percentile 4.35%: +45 bp (NY Fed SOFR search, cassettes/PROVENANCE.md)
-    (d(2025, 10, 31), "sofr_at_srf_rate,sofr_jump,srf_takeup,sofr_p99_tail"),
-    # mid-September 2025 corporate-tax date and coupon settlement: SOFR 4.51% vs IORB 4.40%, p99 4.68% (NY Fed)
-    (d(2025, 9, 15), "sofr_at_srf_rate,sofr_jump,sofr_p99_tail"),
-    # quarter ends: 2025-06-30 SRF $11.1bn; 2025-09-30 SOFR 4.24% (IORB 4.15%) and SRF $6bn; year-end 2025 SOFR 3.87%
-    (d(2025, 6, 30), "sofr_jump,srf_takeup"),
-    (d(2025, 9, 30), "sofr_jump,srf_takeup"),
-    (d(2025, 12, 31), "sofr_at_srf_rate,sofr_jump,sofr_p99_tail"),  # p99 4.00% vs IORB 3.65%
-    (d(2024, 12, 31), "sofr_jump"),
-])
+@pytest.mark.parametrize(
+    ("date", "reasons"),
+    [
+        # NY Fed SOFR 4.22% vs IORB 3.90%, SRF $50.35bn (Reuters 2025-12-31: the SRF's previous record, Oct 31 2025)
+        # and SOFR's 99th percentile 4.35%: +45 bp (NY Fed SOFR search, cassettes/PROVENANCE.md)
+        (d(2025, 10, 31), "sofr_at_srf_rate,sofr_jump,srf_takeup,sofr_p99_tail"),
+        # mid-September 2025 corporate-tax date and coupon settlement: SOFR 4.51% vs IORB 4.40%, p99 4.68% (NY Fed)
+        (d(2025, 9, 15), "sofr_at_srf_rate,sofr_jump,sofr_p99_tail"),
+        # quarter ends: 2025-06-30 SRF $11.1bn; 2025-09-30 SOFR 4.24% (IORB 4.15%) and SRF $6bn;
+        # year-end 2025 SOFR 3.87%
+        (d(2025, 6, 30), "sofr_jump,srf_takeup"),
+        (d(2025, 9, 30), "sofr_jump,srf_takeup"),
+        (d(2025, 12, 31), "sofr_at_srf_rate,sofr_jump,sofr_p99_tail"),  # p99 4.00% vs IORB 3.65%
+        (d(2024, 12, 31), "sofr_jump"),
+    ],
+)
 def test_stress_flag_fires_on_the_known_stress_days(funding: pl.DataFrame, date: dt.date, reasons: str) -> None:
     row = day(funding, date)
     assert row["stress_flag"] and row["stress_reasons"] == reasons
@@ -84,8 +89,9 @@ def test_one_row_per_fed_business_day(funding: pl.DataFrame) -> None:
 def test_the_as_of_days_srf_takeup_is_visible_the_same_evening(replay_core: Frames) -> None:
     """The evening of Friday 2026-02-06: the day's operations are out (real lastTwoWeeks download), SOFR only to
     2026-02-05 (published 08:00 on the 6th) with the SOFRAI row dated the 6th (real NY Fed extract)."""
-    ops = parse_rp_operations_json((FIXTURES / "nyfed" / "rp_all_all_results_lastTwoWeeks_2026-02-06.json")
-                                   .read_bytes())
+    ops = parse_rp_operations_json(
+        (FIXTURES / "nyfed" / "rp_all_all_results_lastTwoWeeks_2026-02-06.json").read_bytes()
+    )
     rates = parse_reference_rates_csv((FIXTURES / "nyfed" / "rates_all_sofrai_2026-02-05_06.csv").read_bytes())
     known = replay_core["fred_observations"].filter((pl.col("series_id") == "IORB") | (pl.col("date") <= d(2026, 2, 5)))
     mart = build_funding_daily(known, rates, ops)
@@ -102,15 +108,23 @@ def test_sofr_index_comes_from_fred_when_the_nyfed_sent_none(replay_core: Frames
     """FRED SOFRINDEX 2024-06-03..06 (real API body, OpenBB cassette 2024-06-27); the replay's NY Fed rates of June
     2024 carry no SOFRAI rows, so the index comes from FRED and says so."""
     index = parse_fred_api_observations(
-        (FIXTURES / "fred" / "series_observations_SOFRINDEX_2024-06-01_2024-06-06.json").read_bytes(), "SOFRINDEX")
-    fred_bn = pl.concat([replay_core["fred_observations"], index.with_columns(value_bn=pl.lit(None, pl.Float64))
-                         .select(replay_core["fred_observations"].columns)])
+        (FIXTURES / "fred" / "series_observations_SOFRINDEX_2024-06-01_2024-06-06.json").read_bytes(), "SOFRINDEX"
+    )
+    fred_bn = pl.concat(
+        [
+            replay_core["fred_observations"],
+            index.with_columns(value_bn=pl.lit(None, pl.Float64)).select(replay_core["fred_observations"].columns),
+        ]
+    )
     mart = build_funding_daily(fred_bn, replay_core["nyfed_reference_rates"], replay_core["nyfed_rp_operations"])
     june = mart.filter(pl.col("date").is_between(d(2024, 6, 3), d(2024, 6, 6)))
     assert june["sofr_index"].to_list() == [1.14075319, 1.14092272, 1.14109164, 1.14126058]
     assert june["sofr_avg_source"].to_list() == ["fred"] * 4
-    none = mart.filter(pl.all_horizontal(pl.col(c).is_null() for c in
-                                         ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct", "sofr_index")))
+    none = mart.filter(
+        pl.all_horizontal(
+            pl.col(c).is_null() for c in ("sofr_avg_30d_pct", "sofr_avg_90d_pct", "sofr_avg_180d_pct", "sofr_index")
+        )
+    )
     assert none["sofr_avg_source"].null_count() == none.height
 
 
@@ -120,7 +134,11 @@ def test_replay_sofr_averages_reproduce_published_values(funding: pl.DataFrame) 
     2021-01-22 (30-day 0.08134; FRED's massey007 recording has the same value under the same date)."""
     april = day(funding, d(2020, 4, 9))
     assert (april["sofr_avg_30d_pct"], april["sofr_avg_90d_pct"], april["sofr_avg_180d_pct"], april["sofr_index"]) == (
-        0.26736, 1.10782, 1.37184, 1.04137051)
+        0.26736,
+        1.10782,
+        1.37184,
+        1.04137051,
+    )
     assert april["sofr_avg_source"] == "fred"
     assert day(funding, d(2021, 1, 22))["sofr_avg_30d_pct"] == 0.08134
     # the 30-day average 2019-06..2024-06 is FRED's whole series there (massey007 recording): ~1,250 business days

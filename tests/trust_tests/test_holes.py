@@ -91,11 +91,14 @@ def test_basis_rank_since_2017_says_how_many_weeks_it_could_not_see(replay_core:
     from transforms.basis import build_basis_weekly
     from transforms.funding import build_funding_daily
 
-    funding = build_funding_daily(replay_core["fred_observations"], replay_core["nyfed_reference_rates"],
-                                  replay_core["nyfed_rp_operations"])
+    funding = build_funding_daily(
+        replay_core["fred_observations"], replay_core["nyfed_reference_rates"], replay_core["nyfed_rp_operations"]
+    )
     total = build_basis_weekly(replay_core["cftc_tff"], funding).filter(pl.col("tenor") == "total")
     peak = total.sort("lev_net_notional_bn", nulls_last=True).row(0, named=True)
     assert (peak["report_date"], round(peak["lev_net_notional_bn"], 1)) == (d(2026, 1, 6), -1155.2)
-    assert peak["lev_net_pctile_since_2017"] == pytest.approx(1 / (total.filter(
-        pl.col("lev_net_notional_bn").is_not_null() & (pl.col("report_date") <= d(2026, 1, 6))).height))
+    assert peak["lev_net_pctile_since_2017"] == pytest.approx(
+        1
+        / (total.filter(pl.col("lev_net_notional_bn").is_not_null() & (pl.col("report_date") <= d(2026, 1, 6))).height)
+    )
     assert peak["pctile_weeks_missing"] == 80

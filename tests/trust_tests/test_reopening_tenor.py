@@ -26,8 +26,11 @@ def test_2026_01_26_two_year_reopening_of_a_five_year_note_compares_with_two_yea
     assert (row["bid_to_cover"], row["high_yield_pct"]) == (2.75, 3.58)
     # against the six previous 2-year auctions (2025-07-28 .. 2025-12-22), not against 5-year notes (+0.39)
     assert row["btc_vs_prev6"] == pytest.approx(0.145, abs=1e-9)
-    dec = health.filter((pl.col("auction_date") == d(2025, 12, 22)) & (pl.col("tenor") == "2-Year")
-                        & (pl.col("security_class") == "nominal"))
+    dec = health.filter(
+        (pl.col("auction_date") == d(2025, 12, 22))
+        & (pl.col("tenor") == "2-Year")
+        & (pl.col("security_class") == "nominal")
+    )
     assert dec["bid_to_cover"].to_list() == [2.54]
 
 
@@ -39,8 +42,7 @@ def test_five_year_baseline_no_longer_holds_the_two_year_auction(health: pl.Data
     assert feb["cusip"].to_list() == ["91282CGQ8"]
 
 
-def test_audit_every_reopening_gets_the_tenor_it_was_auctioned_as(replay_core: Frames,
-                                                                  health: pl.DataFrame) -> None:
+def test_audit_every_reopening_gets_the_tenor_it_was_auctioned_as(replay_core: Frames, health: pl.DataFrame) -> None:
     # Audit of the snapshot: of the coupon reopenings with results (2025-01..2026-06), exactly two were cross-term
     # (the auctioned whole-year term differs from the security's original term); every other one keeps its original
     # term (remaining terms like "9-Year 11-Month" of a 10-year note).
