@@ -36,19 +36,8 @@ def main(workdir: Path, as_of: date) -> int:
     with serving(FakeSources(as_of, {"fred": echo_fault})):
         try:
             # dts lands and rebuilds marts.tga_daily (its only source), so the run also writes its report
-            app(
-                [
-                    "run",
-                    "--source",
-                    "fred",
-                    "--source",
-                    "nyfed_repo",
-                    "--source",
-                    "dts",  # sources: chosen, above
-                    "--as-of",
-                    as_of.isoformat(),
-                ]
-            )
+            chosen = ["fred", "nyfed_repo", "dts"]  # sources: chosen, above
+            app(["run", *[arg for source in chosen for arg in ("--source", source)], "--as-of", as_of.isoformat()])
         except SystemExit as exc:
             return int(exc.code or 0)
     return 0
