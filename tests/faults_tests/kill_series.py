@@ -126,7 +126,8 @@ def _case(point: str, args: list[str], warehouse: Path, logs: Path) -> dict:
         else ("new" if whole and after["run_id"] != before["run_id"] else "broken")
     )
     stale = leftovers(warehouse)
-    nxt = _run(args, logs / f"{point}.next.log")
+    next_log = logs / f"{point}.next.log"
+    nxt = _run(args, next_log)
     final = _inspect(warehouse)
     return {
         "args": args,
@@ -142,6 +143,7 @@ def _case(point: str, args: list[str], warehouse: Path, logs: Path) -> dict:
         "leftovers_after_next": leftovers(warehouse),
         "rows_lost_next": sum(max(0, before["rows"][k] - final.get("rows", {}).get(k, 0)) for k in before["rows"]),
         "seconds": round(time.monotonic() - clock, 1),
+        "next_log_tail": next_log.read_text(errors="replace")[-2000:] if nxt["exit"] else "",
     }
 
 

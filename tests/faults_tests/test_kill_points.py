@@ -33,7 +33,7 @@ def test_kill_9_leaves_no_process_and_the_next_run_completes_and_cleans_up(kill_
     case = kill_series[point]
     assert case["kill_orphans"] == 0
     assert len(case["stale_after_kill"]) <= 2  # at most the killed run's staging copy and its WAL
-    assert case["next_exit"] == 0, f"the run after a kill at {point} failed"
+    assert case["next_exit"] == 0, f"the run after a kill at {point} failed:\n{case.get('next_log_tail', '')}"
     assert case["next_orphans"] == 0
     assert case["after_next"]["status"] == "Completed" and case["after_next"]["unrecorded_rows"] == 0
     assert case["leftovers_after_next"] == []
