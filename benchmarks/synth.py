@@ -85,8 +85,10 @@ def build(factor: int, dest: Path) -> Extension:
         reader = csv.DictReader(handle)
         fields, entries = reader.fieldnames, list(reader)
     added, rows = [], 0
+    # a catalog series the snapshot does not record (replay/fred/not_recorded.json) has nothing to copy
+    recorded = [e for e in entries if (replay / "fred/fredgraph" / f"{e['series_id']}.csv").is_file()]
     for k in range(1, copies + 1):
-        for entry in entries:
+        for entry in recorded:
             series_id = f"{PREFIX}{entry['series_id']}_{k}"
             text = shifted_csv((replay / "fred/fredgraph" / f"{entry['series_id']}.csv").read_text(), series_id, k)
             (replay / "fred/fredgraph" / f"{series_id}.csv").write_text(text)
