@@ -30,3 +30,10 @@ def test_stage_medians_split_the_run_into_engine_stages_and_rest() -> None:
     assert stages["validate"] == 1.5 and stages["flow body, other"] == 2.0
     assert stages["CLI summary + exit (temporary server stop)"] == 0.5
     assert sum(stages.values()) == 8.0
+
+
+def test_the_scale_up_builds_on_the_bundled_snapshot(tmp_path) -> None:
+    """Every synthetic series copies a recorded one (the catalog also lists series the snapshot does not record)."""
+    built = synth.build(2, tmp_path / "x2")
+    copied = {p.stem for p in (built.replay_dir / "fred/fredgraph").glob(f"{synth.PREFIX}*.csv")}
+    assert built.synthetic_series == len(copied) > 0 and built.synthetic_rows > 0
