@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -75,6 +75,9 @@ class Validator:
             Path(project_root).mkdir(parents=True, exist_ok=True)
             self._context = gx.get_context(mode="file", project_root_dir=str(project_root))
         self.run_name, self.keep_runs = run_name, max(1, keep_runs)
+        # GX reads a run time out of a run name given without one (dateutil): a run id whose random suffix is digits
+        # and "ad" ("...Z-8158ad": an era and an offset of +81:58) then fails every validation of the run
+        self.run_time = datetime.now(UTC)
         # Without this every validation draws a tqdm bar per metric batch into the run log.
         self._context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         self._source = self._pandas_source()
@@ -96,7 +99,7 @@ class Validator:
         started = time.perf_counter()
         module = suites.module(dataset)
         prepared = prepare(module, frame, as_of=as_of, held=held)
-        run_id = RunIdentifier(run_name=self.run_name) if self.run_name else None
+        run_id = RunIdentifier(run_name=self.run_name, run_time=self.run_time) if self.run_name else None
         result = self._definition(dataset).run(
             batch_parameters={"dataframe": prepared.to_pandas()},
             result_format=RESULT_FORMAT,  # type: ignore[arg-type]

@@ -44,6 +44,16 @@ def test_history_is_kept_named_and_pruned(tmp_path) -> None:
     assert re.search(r"Data asset:\s*fred_observations", page) and "__none__" not in page
 
 
+def test_a_run_id_that_reads_as_a_date_is_a_name_not_a_time(tmp_path) -> None:
+    # "8158ad" is digits and an era to dateutil, which GX uses to read a run time out of a bare run name: the time
+    # became 2026-12-07 02:48:34+81:58 and every validation of that run failed (CI, 2026-12-07: ~1 run id in 1,100)
+    started = dt.datetime.now(dt.UTC)
+    validator = _run(tmp_path / "data", tmp_path / "docs", "20261207T024834Z-8158ad", keep=2)
+    (key,) = validator._result_keys()
+    assert key.run_id.run_name == "20261207T024834Z-8158ad"
+    assert started <= key.run_id.run_time <= dt.datetime.now(dt.UTC)
+
+
 def test_a_new_validator_reuses_the_context_it_finds(tmp_path) -> None:
     root, docs = tmp_path / "data", tmp_path / "docs"
     _run(root, docs, "20260105T210000Z-aaaaaa", keep=5)
