@@ -56,22 +56,33 @@ def test_dates_frame_marks_business_days():
 FRED = SOURCES["fred"]
 
 
+RULE_CASES = [
+    (release_of(FRED, "h41"), date(2025, 7, 2), datetime(2025, 7, 3, 16, 30, tzinfo=NY)),  # Wed -> Thu 4:30 pm
+    (release_of(FRED, "h41"), date(2024, 7, 3), datetime(2024, 7, 5, 16, 30, tzinfo=NY)),  # Thu July 4 -> Fri
+    (release_of(SOURCES["nyfed_rates"], "SOFR"), date(2025, 7, 1), datetime(2025, 7, 2, 8, 0, tzinfo=NY)),
+    (release_of(SOURCES["nyfed_rates"], "SOFR"), date(2025, 4, 17), datetime(2025, 4, 21, 8, 0, tzinfo=NY)),
+    (release_of(SOURCES["nyfed_rates"], "EFFR"), date(2025, 4, 17), datetime(2025, 4, 18, 9, 0, tzinfo=NY)),
+    (SOURCES["dts"].release, date(2025, 7, 1), datetime(2025, 7, 2, 16, 0, tzinfo=NY)),
+    (SOURCES["dts"].release, date(2026, 7, 2), datetime(2026, 7, 6, 16, 0, tzinfo=NY)),  # Fri Jul 3 closed
+    (SOURCES["nyfed_repo"].release, date(2025, 7, 1), datetime(2025, 7, 1, 13, 45, tzinfo=NY)),
+    (SOURCES["auctions"].release, date(2025, 7, 8), datetime(2025, 7, 8, 13, 0, tzinfo=NY)),
+    (release_of(FRED, "h15"), date(2025, 7, 1), datetime(2025, 7, 1, 16, 15, tzinfo=NY)),
+    (release_of(FRED, "on_rrp"), date(2025, 7, 1), datetime(2025, 7, 1, 13, 15, tzinfo=NY)),
+    (release_of(FRED, "administered"), date(2025, 7, 5), datetime(2025, 7, 5, 0, 0, tzinfo=NY)),
+    (release_of(FRED, "h8"), date(2025, 7, 2), datetime(2025, 7, 11, 16, 15, tzinfo=NY)),  # Wed -> Fri +9
+    (release_of(FRED, "nyfed_sofr_averages"), date(2025, 7, 1), datetime(2025, 7, 1, 8, 0, tzinfo=NY)),
+    (SOURCES["cftc"].release, date(2025, 4, 22), datetime(2025, 4, 25, 15, 30, tzinfo=NY)),  # Tue -> Fri
+    (SOURCES["nyfed_pd"].release, date(2025, 7, 2), datetime(2025, 7, 10, 16, 15, tzinfo=NY)),  # Wed -> Thu +8
+    (release_of(SOURCES["ofr_stfm"], "P"), date(2025, 7, 3), datetime(2025, 7, 7, 18, 0, tzinfo=NY)),  # July 4
+    (release_of(SOURCES["ofr_stfm"], "F"), date(2025, 7, 1), datetime(2025, 10, 16, 18, 0, tzinfo=NY)),
+    # a rate type the source adds later follows the later of the two stated times (EFFR's 9:00 am)
+    (SOURCES["nyfed_rates"].release, date(2025, 7, 1), datetime(2025, 7, 2, 9, 0, tzinfo=NY)),
+]
+
+
 @pytest.mark.parametrize(
     ("release", "observed", "published"),
-    [
-        (release_of(FRED, "h41"), date(2025, 7, 2), datetime(2025, 7, 3, 16, 30, tzinfo=NY)),  # Wed -> Thu 4:30 pm
-        (release_of(FRED, "h41"), date(2024, 7, 3), datetime(2024, 7, 5, 16, 30, tzinfo=NY)),  # Thu July 4 -> Fri
-        (release_of(SOURCES["nyfed_rates"], "SOFR"), date(2025, 7, 1), datetime(2025, 7, 2, 8, 0, tzinfo=NY)),
-        (release_of(SOURCES["nyfed_rates"], "SOFR"), date(2025, 4, 17), datetime(2025, 4, 21, 8, 0, tzinfo=NY)),
-        (release_of(SOURCES["nyfed_rates"], "EFFR"), date(2025, 4, 17), datetime(2025, 4, 18, 9, 0, tzinfo=NY)),
-        (SOURCES["dts"].release, date(2025, 7, 1), datetime(2025, 7, 2, 16, 0, tzinfo=NY)),
-        (SOURCES["dts"].release, date(2026, 7, 2), datetime(2026, 7, 6, 16, 0, tzinfo=NY)),  # Fri Jul 3 closed
-        (SOURCES["nyfed_repo"].release, date(2025, 7, 1), datetime(2025, 7, 1, 13, 45, tzinfo=NY)),
-        (SOURCES["auctions"].release, date(2025, 7, 8), datetime(2025, 7, 8, 13, 0, tzinfo=NY)),
-        (release_of(FRED, "h15"), date(2025, 7, 1), datetime(2025, 7, 1, 16, 15, tzinfo=NY)),
-        (release_of(FRED, "on_rrp"), date(2025, 7, 1), datetime(2025, 7, 1, 13, 15, tzinfo=NY)),
-        (release_of(FRED, "administered"), date(2025, 7, 5), datetime(2025, 7, 5, 0, 0, tzinfo=NY)),
-    ],
+    RULE_CASES,
     ids=[
         "h41",
         "h41-thursday-holiday",
@@ -85,12 +96,25 @@ FRED = SOURCES["fred"]
         "h15-same-evening",
         "on-rrp",
         "iorb-ahead",
+        "h8-friday-after-next",
+        "sofr-averages-same-morning",
+        "cftc-friday",
+        "primary-dealers-thursday-week-after",
+        "ofr-preliminary-over-july-4",
+        "ofr-final",
+        "nyfed-new-rate-type",
     ],
 )
 def test_publication_time_of_each_rule(release, observed, published):
     assert release.published_at(observed) == published
     assert release.is_public(observed, published.date())
     assert not release.is_public(observed, published.date() - timedelta(days=1))
+
+
+def test_every_release_rule_has_a_case_above():
+    rules = [s.release for s in SOURCES.values()] + [r for s in SOURCES.values() for r in s.group_releases.values()]
+    missing = [r.description or r.citation[:60] for r in rules if not any(r == case[0] for case in RULE_CASES)]
+    assert not missing, f"release rules without a publication-time case: {missing}"
 
 
 def test_every_release_rule_cites_its_source():

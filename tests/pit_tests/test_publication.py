@@ -4,6 +4,7 @@ frames, synthetic)."""
 from datetime import UTC, date, datetime
 
 import polars as pl
+import pytest
 
 from transforms.publication import published_at, with_published_at
 from transforms.registry import SOURCES
@@ -58,3 +59,37 @@ def test_a_live_fetch_is_never_published_after_it_was_fetched_and_a_fetcher_stam
     )
     stamped = with_published_at(frame, SOURCES["dts"], fetched_at=utc(2025, 7, 2, 18))
     assert stamped["published_at"].to_list() == [utc(2025, 7, 2, 18), utc(2025, 7, 1, 12)]  # rule: 20:00 UTC
+
+
+# One row per registered source and the time its publisher states (citations in transforms/registry.py): a source
+# registered without a case here fails test_every_source_has_a_publication_case.
+ONE_ROW = {
+    "fred": ({"series_id": ["WALCL"], "date": [date(2025, 7, 2)]}, [utc(2025, 7, 3, 20, 30)]),  # H.4.1 Thu 4:30 pm
+    "auctions": (  # a 10-year note: results at 1:00 pm ET on the auction day (TreasuryDirect)
+        {"auction_date": [date(2025, 7, 9)], "bid_to_cover_ratio": [2.6], "announcemt_date": [date(2025, 7, 3)]},
+        [utc(2025, 7, 9, 17)],
+    ),
+    "nyfed_rates": ({"effective_date": [date(2025, 7, 1)], "rate_type": ["SOFR"]}, [utc(2025, 7, 2, 12)]),
+    "nyfed_repo": ({"operation_date": [date(2025, 7, 1)], "close_time": ["13:15"]}, [utc(2025, 7, 1, 17, 15)]),
+    "dts": ({"record_date": [date(2025, 7, 1)]}, [utc(2025, 7, 2, 20)]),  # by 4:00 pm ET the next business day
+    # CFTC: Friday 3:30 pm ET for the Tuesday before (cftc.gov Commitments of Traders release schedule)
+    "cftc": ({"report_date": [date(2025, 4, 22)]}, [utc(2025, 4, 25, 19, 30)]),
+    # FR 2004: Thursday 4:15 pm ET, positions as of the Wednesday a week before (newyorkfed.org primary dealer stats)
+    "nyfed_pd": ({"as_of_date": [date(2025, 7, 2)]}, [utc(2025, 7, 10, 20, 15)]),
+    # OFR: preliminary a business day after the trade date (over July 4), final ~3.5 months after (107 days)
+    "ofr_stfm": (
+        {"date": [date(2025, 7, 1), date(2025, 7, 3), date(2025, 7, 1)], "vintage": ["P", "P", "F"]},
+        [utc(2025, 7, 2, 22), utc(2025, 7, 7, 22), utc(2025, 10, 16, 22)],
+    ),
+}
+
+
+def test_every_source_has_a_publication_case():
+    assert set(ONE_ROW) == set(SOURCES), "add the new source's row and its publisher's stated time to ONE_ROW"
+
+
+@pytest.mark.parametrize("source", list(ONE_ROW))
+def test_each_source_row_is_published_when_its_publisher_says(source):
+    columns, expected = ONE_ROW[source]
+    catalog = CATALOG if SOURCES[source].groups_table is not None else None
+    assert published_at(pl.DataFrame(columns), SOURCES[source], catalog).to_list() == expected
