@@ -43,7 +43,8 @@ def publish_run(
 ) -> None:
     """After the sources landed: core and marts (when anything landed or a mart is missing), meta.runs, publish."""
     landed = {r.source for r in summary.loads if r.rows_landed}
-    if full_refresh or landed or changes.marts_missing(con, MARTS):
+    missing = [] if full_refresh else changes.marts_missing(con, MARTS)  # core's refresh leaves the marts as they are
+    if full_refresh or landed or missing:
         refresh_core(con, summary.loads, full_refresh=full_refresh)
     else:
         get_run_logger().info("nothing new landed: core, marts, report and Data Docs stay as published")
@@ -55,6 +56,7 @@ def publish_run(
             run_id=summary.run_id,
             failed_sources={r.source for r in summary.failed},
             landed=None if full_refresh else landed,
+            missing=missing,
         )
     )
     meta.record_run(
@@ -116,15 +118,17 @@ def publish_marts(
     run_id: str,
     failed_sources: Collection[str] = (),
     landed: Collection[str] | None = None,
+    missing: Collection[str] | None = None,
 ) -> list[LoadRecord]:
     """Build the marts from core (a task each, each once, in dependency order); publish each one that passes its
     suite, keep the previous one otherwise. A mart computed from a source that failed this run is not rebuilt: kept
     as it was, recorded skipped. With `landed` (the sources that landed rows) only marts computed from one of them,
     or not built yet, are built ('skipped' otherwise), and a rebuilt mart equal to the published one is left as it
-    is ('unchanged')."""
+    is ('unchanged'). `missing`: changes.marts_missing() if the caller has it already."""
     wanted = set(MARTS)
     if landed is not None:
-        wanted = {m for m in MARTS if mart_sources(m) & set(landed)} | set(changes.marts_missing(con, MARTS))
+        missing = changes.marts_missing(con, MARTS) if missing is None else missing
+        wanted = {m for m in MARTS if mart_sources(m) & set(landed)} | set(missing)
     run = MartRun(validator, wanted, read_inputs(con, wanted), set(failed_sources), compare=landed is not None)
     records = []
     for name in MARTS:

@@ -16,7 +16,8 @@ from transforms.marts_registry import MARTS
 from transforms.registry import DATASETS, source_of
 from warehouse.db import connect_readonly
 
-# sources the replay snapshot holds rows for (OFR has no public recording: its tables stay empty in the demo)
+# sources the replay snapshot holds rows for (every registered one since the OFR excerpts of 2025-06 on; a source
+# without would stay empty in the demo)
 RECORDED = {
     e["source"]
     for e in json.loads((Path(__file__).resolve().parents[2] / "replay" / "manifest.json").read_text())

@@ -59,7 +59,7 @@ def test_status_reports_every_source_from_the_last_run(report):
     assert report.last_run["as_of"] == SECOND_AS_OF and report.last_run["status"] == "Completed"
     for s in report.sources:
         assert s.last_status in ("published", "unchanged") and s.error is None
-        if s.source in RECORDED:  # OFR has no public recording: the demo holds none of it, and status says so
+        if s.source in RECORDED:  # a source with no recorded rows: the demo holds none of it, and status says so
             assert s.rows_held > 0 and s.freshness.latest is not None
         else:
             assert s.rows_held == 0 and s.freshness.latest is None

@@ -135,7 +135,7 @@ AS_OF_INSIDE = {"cftc": date(2025, 4, 24)}
 AS_OF_INSIDE["nyfed_pd"] = date(2026, 4, 2)
 
 
-@pytest.mark.parametrize("source", [s for s in SOURCES if s in RECORDED])  # OFR: nothing recorded to cut
+@pytest.mark.parametrize("source", [s for s in SOURCES if s in RECORDED])  # none recorded: nothing to cut
 def test_nothing_after_as_of_is_visible(source):
     as_of = AS_OF_INSIDE.get(source, D)
     session, _ = replay_session(as_of)

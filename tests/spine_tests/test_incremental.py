@@ -63,7 +63,7 @@ def test_first_run_lands_every_source(runs):
     loads = read_loads(runs.incremental, runs.first.run_id)
     assert set(loads) == set(SOURCES)
     for source, load in loads.items():
-        if source not in RECORDED:  # OFR: no public recording, the replay serves none (nothing to land, said so)
+        if source not in RECORDED:  # no rows recorded: the replay serves none (nothing to land, said so)
             assert (source, load["status"], load["rows_fetched"]) == (source, "unchanged", 0)
             continue
         assert (source, load["status"], load["error"]) == (source, "published", None)
