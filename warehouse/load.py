@@ -69,9 +69,20 @@ def held_max_dates(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> dict[str
     return {str(g): d for g, d in rows}
 
 
-def held_latest(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> pl.DataFrame:
-    """The latest version of every key held in raw (what core shows), as a polars frame."""
-    return query_pl(con, _latest_sql(dataset))
+def held_latest(
+    con: duckdb.DuckDBPyConnection, dataset: Dataset, at: pl.DataFrame | None = None, columns: str = "*"
+) -> pl.DataFrame:
+    """The latest version of every key held in raw (what core shows), as a polars frame; with `at` (a batch holding
+    the dataset's key columns) only the keys it holds, read in DuckDB: a daily batch's cost stays flat as the history
+    held grows."""
+    if at is None:
+        return query_pl(con, f"SELECT {columns} FROM ({_latest_sql(dataset)})")
+    con.register("_held_at", at.select(dataset.key).unique().to_arrow())
+    try:
+        versions = f"(SELECT r.* FROM {dataset.raw_table} r SEMI JOIN _held_at k USING ({', '.join(dataset.key)}))"
+        return query_pl(con, f"SELECT {columns} FROM ({_latest_sql(dataset, versions)})")
+    finally:
+        con.unregister("_held_at")
 
 
 def rebuild_core(con: duckdb.DuckDBPyConnection, names: Mapping[str, Dataset] = DATASETS) -> None:

@@ -163,7 +163,8 @@ def check_units(
     history is fetched again (`refetch(series) -> frame`) so core never mixes units."""
     if frame.is_empty():
         return frame
-    held = load.held_latest(con, request.source.dataset).select("series_id", "date", "value", "units")
+    # only the held rows on the batch's keys: both checks compare a batch row with the held one on its date
+    held = load.held_latest(con, request.source.dataset, at=frame, columns="series_id, date, value, units")
     frame = keep_held_spelling(frame, held)  # keyless <-> FRED_API_KEY: a respelled unit is no revision
     changes = detect_unit_changes(held, frame)
     undeclared = changes.filter(pl.col("kind") == "undeclared")

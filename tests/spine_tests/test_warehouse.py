@@ -146,6 +146,16 @@ def test_held_max_dates_are_per_series(revised):
     assert load.held_max_dates(revised, FRED) == {"TEST": date(2024, 1, 3)}
 
 
+def test_held_latest_at_a_batch_reads_only_its_keys_and_their_latest_version(revised):
+    fetched = datetime(2024, 1, 12, 12, tzinfo=UTC)
+    load.land(revised, FRED, obs(7.0, date(2024, 1, 10)), load_id="other", fetched_at=fetched, as_of=date(2024, 1, 12))
+    batch = pl.concat([obs(102.0), obs(5.0, date(2024, 2, 7))])  # a held key (revised once) and a new one
+    at = load.held_latest(revised, FRED, at=batch, columns="series_id, date, value")
+    assert at.rows() == [("TEST", date(2024, 1, 3), 101.0)]
+    whole = load.held_latest(revised, FRED, columns="series_id, date, value").sort("date")
+    assert whole.rows() == [("TEST", date(2024, 1, 3), 101.0), ("TEST", date(2024, 1, 10), 7.0)]
+
+
 def test_an_unchanged_build_is_not_applied_again_and_a_changed_seed_is(tmp_path, monkeypatch):
     con = duckdb.connect()
     assert db.ensure_built(con) is True  # a new file: DDL and seeds applied, fingerprint recorded
