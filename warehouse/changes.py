@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from transforms.registry import LINEAGE, Dataset
-from warehouse.load import _latest_sql
+from warehouse.load import _latest_sql, versions_in
 
 
 def batch_is_held(
@@ -37,7 +37,7 @@ def batch_is_held(
     )
     group = f"CAST(l.{dataset.group_column} AS VARCHAR)" if dataset.group_column and "*" not in windows else "'*'"
     held = (
-        f"SELECT l.* FROM ({_latest_sql(dataset)}) l JOIN _windows w ON w.g = {group} "
+        f"SELECT l.* FROM ({_latest_sql(dataset, versions_in(dataset, windows))}) l JOIN _windows w ON w.g = {group} "
         f"AND l.{dataset.date_column} <= w.hi AND (w.lo IS NULL OR l.{dataset.date_column} >= w.lo)"
     )
     same = " AND ".join([*(f"h.{k} = b.{k}" for k in key), *(f"h.{c} IS NOT DISTINCT FROM b.{c}" for c in values)])

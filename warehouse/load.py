@@ -53,7 +53,8 @@ def land(
             INSERT INTO {dataset.raw_table} BY NAME
             SELECT {select} FROM _batch b
             WHERE NOT EXISTS (
-                SELECT 1 FROM ({_latest_sql(dataset)}) l WHERE {same_key} AND {same_values})
+                SELECT 1 FROM ({_latest_sql(dataset, _versions_at(dataset, "_batch"))}) l
+                WHERE {same_key} AND {same_values})
         """,
             params,
         ).fetchall()
@@ -79,8 +80,7 @@ def held_latest(
         return query_pl(con, f"SELECT {columns} FROM ({_latest_sql(dataset)})")
     con.register("_held_at", at.select(dataset.key).unique().to_arrow())
     try:
-        versions = f"(SELECT r.* FROM {dataset.raw_table} r SEMI JOIN _held_at k USING ({', '.join(dataset.key)}))"
-        return query_pl(con, f"SELECT {columns} FROM ({_latest_sql(dataset, versions)})")
+        return query_pl(con, f"SELECT {columns} FROM ({_latest_sql(dataset, _versions_at(dataset, '_held_at'))})")
     finally:
         con.unregister("_held_at")
 
@@ -169,6 +169,23 @@ _VERSION_ORDER = ", ".join(_VERSION_KEYS)
 _VALID_FROM = "coalesce(timezone('America/New_York', published_at)::DATE, as_of, fetched_at::DATE)"
 
 
+def _versions_at(d: Dataset, keys: str) -> str:
+    """The raw versions of the keys that relation `keys` holds (a batch): the latest of a batch's keys is found
+    without ranking every version held."""
+    return f"(SELECT r.* FROM {d.raw_table} r SEMI JOIN {keys} k USING ({', '.join(d.key)}))"
+
+
+def versions_in(d: Dataset, windows: Mapping[str, tuple[date | None, date]]) -> str | None:
+    """The raw versions dated inside the span of `windows` (group -> (start or None, end)), or None (all of raw)
+    when a window is open or the date is not part of the key (a key's versions could then straddle the span). Every
+    version of a key shares its date, so the latest version of a key in the span is the one of all of raw."""
+    starts = [lo for lo, _ in windows.values()]
+    if not windows or None in starts or d.date_column not in d.key:
+        return None
+    lo, hi = min(s for s in starts if s is not None), max(hi for _, hi in windows.values())
+    return f"(SELECT * FROM {d.raw_table} WHERE {d.date_column} BETWEEN DATE '{lo}' AND DATE '{hi}')"
+
+
 def _latest_sql(d: Dataset, versions: str | None = None) -> str:
     """The latest version of every key in `versions` (a table or subquery of raw rows; default all of raw)."""
     keys = ", ".join(d.key)
@@ -254,7 +271,7 @@ def coverage(
             f"""
             WITH held AS (
                 SELECT {grp} AS grp, {dataset.date_column} AS d, {picked}
-                FROM ({_latest_sql(dataset)}) l JOIN _windows w ON {on_window}
+                FROM ({_latest_sql(dataset, versions_in(dataset, windows))}) l JOIN _windows w ON {on_window}
                 WHERE l.{dataset.date_column} <= w.end_date
                   AND (w.start_date IS NULL OR l.{dataset.date_column} >= w.start_date)),
             batch AS (SELECT {grp} AS grp, {dataset.date_column} AS d, {picked}, TRUE AS present FROM _cover_batch),

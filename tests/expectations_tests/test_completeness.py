@@ -125,3 +125,27 @@ def test_empty_batch_fails_validation_through_the_validator(con, validator) -> N
         "completeness: series_id S1: no rows, where 3 are held (2025-05-21..2025-06-04)",
         "completeness: series_id S2: no rows, where 3 are held (2025-05-21..2025-06-04)",
     ]
+
+
+@pytest.mark.parametrize(
+    "windows",
+    [
+        {"S1": (date(2025, 5, 25), date(2025, 6, 13)), "S2": (date(2025, 5, 1), date(2025, 5, 30))},
+        {"S1": (date(2025, 5, 29), date(2025, 6, 4)), "S2": (date(2025, 6, 1), date(2025, 6, 13))},
+    ],
+    ids=["spans-differ", "narrow"],
+)
+def test_reading_only_the_windows_span_gives_the_whole_histories_answer(con, monkeypatch, windows) -> None:
+    revised = batch([("S1", DAYS[0], 99.0), ("S2", DAYS[2], 7.0)])
+    load.land(con, FRED, revised, load_id="rev", fetched_at=datetime(2025, 6, 9, tzinfo=UTC), as_of=date(2025, 6, 9))
+    lost_one = HELD.filter((pl.col("series_id") != "S2") | (pl.col("date") != DAYS[1]))
+    assert load.versions_in(FRED, windows) is not None
+    spanned = load.coverage(con, FRED, lost_one, windows, "series_id", ("value",))
+    monkeypatch.setattr(load, "versions_in", lambda dataset, windows: None)  # every version held
+    assert spanned is not None and spanned.equals(load.coverage(con, FRED, lost_one, windows, "series_id", ("value",)))
+
+
+def test_an_open_window_or_a_key_without_its_date_reads_every_version() -> None:
+    assert load.versions_in(FRED, {"S1": (None, date(2025, 6, 13))}) is None
+    repo = DATASETS["nyfed_rp_operations"]  # keyed by operation id alone
+    assert load.versions_in(repo, {"*": (date(2025, 6, 1), date(2025, 6, 13))}) is None
