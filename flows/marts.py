@@ -5,12 +5,12 @@ run in dependency order and validates each before it is published."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import polars as pl
 
-from transforms.marts_registry import MARTS, external_inputs, mart_sources
+from transforms.marts_registry import MARTS, external_inputs, fred_series_read, mart_sources
 from transforms.registry import DATASETS
 from transforms.units import same_units, to_billions
 from warehouse.db import query_pl
@@ -22,22 +22,24 @@ class CatalogMismatch(ValueError):
     """Core FRED data is in other units than the catalog says: converting would be wrong."""
 
 
-def _fred_in_billions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """core.fred_observations in $ billions by the catalog, after checking the held units agree with it."""
+def _fred_in_billions(con: duckdb.DuckDBPyConnection, series: Sequence[str]) -> pl.DataFrame:
+    """The rows of `series` in core.fred_observations in $ billions by the catalog, after checking the held units
+    agree with it (only the series the marts read: the catalog can hold many more for SQL)."""
     catalog = query_pl(con, "SELECT * FROM ref.fred_series")
-    fred = query_pl(con, "SELECT series_id, date, value, units FROM core.fred_observations")
+    fred = query_pl(
+        con,
+        "SELECT series_id, date, value, units FROM core.fred_observations WHERE list_contains(?, series_id)",
+        [list(series)],
+    )
     check_units(fred, catalog)
     return to_billions(fred.drop("units"), catalog)
 
 
-# Inputs the marts take in another form than the table holds.
-_READERS: dict[str, Callable[[duckdb.DuckDBPyConnection], pl.DataFrame]] = {"fred_observations": _fred_in_billions}
-
-
-def read_input(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
-    """One input of the marts: a core dataset (its latest version), a ref table or a published mart."""
-    if name in _READERS:
-        return _READERS[name](con)
+def read_input(con: duckdb.DuckDBPyConnection, name: str, wanted: Iterable[str] = MARTS) -> pl.DataFrame:
+    """One input of the marts `wanted`: a core dataset (its latest version; of fred_observations the series they
+    read), a ref table or a published mart."""
+    if name == "fred_observations":
+        return _fred_in_billions(con, fred_series_read(wanted))
     if name in DATASETS:
         return query_pl(con, f"SELECT * FROM core.{name}")  # names come from the registries, never from input
     if name in MARTS:
@@ -47,7 +49,8 @@ def read_input(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
 
 def read_inputs(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> dict[str, pl.DataFrame]:
     """The datasets and ref tables the marts `marts` read, each read once."""
-    return {name: read_input(con, name) for name in sorted(external_inputs(marts))}
+    marts = list(marts)
+    return {name: read_input(con, name, marts) for name in sorted(external_inputs(marts))}
 
 
 def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:

@@ -33,6 +33,9 @@ import polars as pl
 from transforms.schema import SchemaDict
 from transforms.units import conform, select_series
 
+# The FRED series this mart reads (transforms.marts_registry gives it only these; the run reads only these)
+FRED_SERIES = ("WRESBAL", "TLAACBW027SBOG", "EFFR", "SOFR", "IORB")
+
 WEDNESDAY = 3  # polars dt.weekday(): Monday=1 .. Sunday=7
 ABUNDANT_RATIO_PCT = 12.0  # SR 1019's satiation threshold, "12-13 percent of banks' assets": its lower end
 SIGNIFICANT_T = 2.0  # a slope about two standard errors below zero (5% two-sided)

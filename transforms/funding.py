@@ -17,6 +17,18 @@ from transforms import calendar
 from transforms.schema import SchemaDict
 from transforms.units import USD_PER_BN, conform, select_series
 
+# The FRED series this mart reads (transforms.marts_registry gives it only these; the run reads only these)
+FRED_SERIES = (
+    "SOFR",
+    "EFFR",
+    "IORB",
+    "RRPONTSYD",
+    "SOFR30DAYAVG",
+    "SOFR90DAYAVG",
+    "SOFR180DAYAVG",
+    "SOFRINDEX",
+)
+
 # stress_flag: documented thresholds that mean stress in today's regime, where SOFR trades around IORB routinely
 # (since mid-2025 a SOFR a few bp above IORB is an ordinary day). Any one of these raises it (stress_reasons):
 # - "sofr_at_srf_rate": SOFR at or above the top of the FOMC target range, i.e. the Standing Repo Facility's minimum

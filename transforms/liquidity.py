@@ -16,6 +16,9 @@ import polars as pl
 from transforms.schema import SchemaDict
 from transforms.units import conform, select_series
 
+# The FRED series this mart reads (transforms.marts_registry gives it only these; the run reads only these)
+FRED_SERIES = ("WALCL", "WRESBAL", "WDTGAL", "WRBWFRBL", "WLRRAOL", "RRPONTSYD")
+
 # ON RRP is a business-day series: when the Wednesday is a holiday take the last operation day on or before it,
 # but never one more than this many days old (older would describe a different week).
 ON_RRP_MAX_STALENESS = dt.timedelta(days=6)

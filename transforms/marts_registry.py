@@ -66,6 +66,9 @@ class Mart:
     # where such a mart was not published, still rebuilds it from their held rows or published table; a run that
     # lands only them does not rebuild it (their new rows reach it with the next run that lands a main input).
     side_inputs: tuple[str, ...] = ()
+    # The FRED series it reads (its module's FRED_SERIES), when it reads fred_observations: it is given only these,
+    # so a series it uses without declaring it is missing in every test, and a run reads only the wanted marts' ones.
+    fred_series: tuple[str, ...] = ()
 
     @property
     def main_inputs(self) -> tuple[str, ...]:
@@ -79,7 +82,10 @@ class Mart:
     def build(self, frames: Frames) -> pl.DataFrame:
         """The mart from its inputs' frames, amounts rounded to $1 million as it is published."""
         builder = _resolve(self.builder) if isinstance(self.builder, str) else self.builder
-        return round_amounts(builder({name: frames[name] for name in self.inputs}))
+        given = {name: frames[name] for name in self.inputs}
+        if "fred_observations" in given:
+            given["fred_observations"] = given["fred_observations"].filter(pl.col("series_id").is_in(self.fred_series))
+        return round_amounts(builder(given))
 
 
 def _resolve(path: str) -> Builder:
@@ -223,6 +229,7 @@ _DECLARED = (
             "announced amount; NULL without a target. Month boundaries are H.4.1 Wednesdays, not the round's own "
             "dates: read it as approximate.",
         },
+        fred_series=runoff.FRED_SERIES,
     ),
     Mart(
         "liquidity_weekly",
@@ -269,6 +276,7 @@ _DECLARED = (
             "Wednesday levels of the one H.4.1 table; net_liquidity_bn takes ON RRP from the NY Fed operation "
             "(RRPONTSYD) instead. NULL when a part is missing.",
         },
+        fred_series=liquidity.FRED_SERIES,
     ),
     Mart(
         "funding_daily",
@@ -347,6 +355,7 @@ _DECLARED = (
             "SOFR180DAYAVG, SOFRINDEX, used only when the NY Fed sent no SOFRAI row for the date); NULL when "
             "neither has the date.",
         },
+        fred_series=funding.FRED_SERIES,
     ),
     Mart(
         "auction_health",
@@ -641,6 +650,7 @@ _DECLARED = (
             "missing_inputs": "FRED series lacking this week or the previous one (the attribution is then NULL, "
             "never computed from part of its inputs); NULL when complete.",
         },
+        fred_series=reserves.FRED_SERIES,
     ),
     Mart(
         "rmp_rounds",
@@ -677,6 +687,7 @@ _DECLARED = (
             "day or two after trade: a window's last days may land in the next round.",
             "citation_url": "Where the amount or pace is published (ref.rmp_rounds).",
         },
+        fred_series=purchases.FRED_SERIES,
     ),
     Mart(
         "treasury_cash_daily",
@@ -743,6 +754,7 @@ _DECLARED = (
             'negative: LSE 2024-10-17 "only modestly negative"); NULL when an input is missing.',
             "regime_basis": "What the label rests on, with its citation, or which input is missing.",
         },
+        fred_series=ampleness.FRED_SERIES,
     ),
     Mart(
         "dealer_positions_weekly",
@@ -925,6 +937,11 @@ def mart_sources(name: str) -> set[str]:
 def external_inputs(names: Iterable[str]) -> set[str]:
     """The datasets and ref tables the marts `names` read (what a run reads from the warehouse to build them)."""
     return {i for name in names for i in MARTS[name].inputs if i not in MARTS}
+
+
+def fred_series_read(names: Iterable[str]) -> tuple[str, ...]:
+    """The FRED series the marts `names` read, sorted (what a run reads of core.fred_observations to build them)."""
+    return tuple(sorted({s for name in names for s in MARTS[name].fred_series}))
 
 
 def build_marts(frames: Frames, names: Iterable[str] | None = None) -> dict[str, pl.DataFrame]:

@@ -25,6 +25,26 @@ import polars as pl
 from transforms.schema import SchemaDict
 from transforms.units import conform, select_series
 
+# The FRED series this mart reads (transforms.marts_registry gives it only these; the run reads only these)
+FRED_SERIES = (
+    "WALCL",
+    "WRBWFRBL",
+    "WTFSRFL",
+    "WTFORBAFL",
+    "WSHOBL",
+    "WSHONBNL",
+    "WSHONBIIL",
+    "WSHOICL",
+    "WSHOMCB",
+    "WSHOSHO",
+    "WORAL",
+    "WLCFLL",
+    "WCICL",
+    "WDTGAL",
+    "WLRRAFOIAL",
+    "WLRRAOL",
+)
+
 WEEK = dt.timedelta(weeks=1)
 # Level columns and the FRED series each is read from (all H.4.1 Wednesday levels, catalog unit $ millions).
 LEVELS: dict[str, str] = {

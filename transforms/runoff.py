@@ -17,6 +17,9 @@ import polars as pl
 from transforms.schema import SchemaDict
 from transforms.units import conform, select_series
 
+# The FRED series this mart reads (transforms.marts_registry gives it only these; the run reads only these)
+FRED_SERIES = ("TREAST", "WSHOMCB")
+
 TREASURY_SERIES = "TREAST"
 MBS_SERIES = "WSHOMCB"
 WEDNESDAY = 3  # polars dt.weekday(): Monday=1 .. Sunday=7
