@@ -166,23 +166,20 @@ class Bench:
         return out
 
     def scaling(self, scales: tuple[int, ...] = SCALES) -> dict[str, dict]:
-        """Full runs (new warehouse) on the synthetic x4 / x16 copies."""
+        """On the synthetic x4 / x16 copies: a full run (new warehouse, as of D), the next day (D+1) and a re-run of
+        it (nothing new), `repeats` times: does a daily run's cost grow with the history held (issue 27)?"""
         out = {}
         for factor in scales:
             built = synth.build(factor, self.work / f"synth-x{factor}")
-            samples = [
-                self.qtwatch(
-                    self.work / f"synth-x{factor}" / f"run{i}" / "qtwatch.duckdb",
-                    D,
-                    replay=built.replay_dir,
-                    code=built.code_dir,
-                )
-                for i in range(self.repeats)
-            ]
+            samples: dict[str, list[Sample]] = {"samples": [], "next": [], "rerun": []}
+            for i in range(self.repeats):
+                warehouse = self.work / f"synth-x{factor}" / f"run{i}" / "qtwatch.duckdb"
+                for key, day in (("samples", D), ("next", D + timedelta(days=1)), ("rerun", D + timedelta(days=1))):
+                    samples[key].append(self.qtwatch(warehouse, day, replay=built.replay_dir, code=built.code_dir))
             out[f"x{factor}"] = {
                 "rows_factor": round(built.factor, 2),
                 "synthetic_series": built.synthetic_series,
-                "samples": samples,
+                **samples,
             }
             shutil.rmtree(self.work / f"synth-x{factor}", ignore_errors=True)
         return out
@@ -390,16 +387,20 @@ def measure(repeats: int, scales: tuple[int, ...], out: Path) -> dict:
             }
             if scales:
                 _dump(out, {**result, "partial": "no scaling rows yet"})
-                result["scaling"] = scaling_rows(running, runs["full"], median(trivial), rows, scales)
+                result["scaling"] = scaling_rows(running, runs, median(trivial), rows, scales)
         finally:
             stop_process(process)
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
     return result
 
 
-def scaling_rows(bench: Bench, full_x1: list[Sample], trivial_s: float, rows: int, scales: tuple[int, ...]) -> dict:
-    """x1 / x4 / x16: seconds beyond the trivial flow, per million rows, and peak RSS (running server)."""
-    out = {"x1": {"rows_factor": 1.0, "synthetic_series": 0, "samples": full_x1}, **bench.scaling(scales)}
+def scaling_rows(
+    bench: Bench, runs_x1: dict[str, list[Sample]], trivial_s: float, rows: int, scales: tuple[int, ...]
+) -> dict:
+    """x1 / x4 / x16: the full run's seconds beyond the trivial flow, per million rows, and peak RSS; the next day's
+    and the re-run's wall, CPU and peak RSS, and the next day's against x1's (running server)."""
+    x1 = {"samples": runs_x1["full"], "next": runs_x1["incremental"], "rerun": runs_x1["rerun"]}
+    out = {"x1": {"rows_factor": 1.0, "synthetic_series": 0, **x1}, **bench.scaling(scales)}
     table = {}
     for name, entry in out.items():
         seconds = median(entry["samples"])
@@ -413,8 +414,19 @@ def scaling_rows(bench: Bench, full_x1: list[Sample], trivial_s: float, rows: in
             "s_per_million_rows_beyond_trivial": round((seconds - trivial_s) / total_rows * 1e6, 2),
             "peak_rss_mb": round(median(entry["samples"], "peak_mb")),
             "stages": stage_medians(entry["samples"]),
+            **{f"{k}_{m}": round(median(entry[k], attr), 2) for k in ("next", "rerun") for m, attr in _DAILY},
+            "next_share_of_backfill_beyond_trivial": round(
+                (median(entry["next"]) - trivial_s) / max(seconds - trivial_s, 1e-9), 3
+            ),
+            "next_stages": stage_medians(entry["next"]),
         }
+    for entry in table.values():  # the daily run against x1's, in this one bench run
+        for _, attr in _DAILY:
+            entry[f"next_{attr}_vs_x1"] = round(entry[f"next_{attr}"] / table["x1"][f"next_{attr}"], 2)
     return table
+
+
+_DAILY = (("seconds", "seconds"), ("cpu_s", "cpu_s"), ("peak_mb", "peak_mb"))
 
 
 def render(result: dict) -> str:
@@ -481,6 +493,24 @@ def render(result: dict) -> str:
                 f"{entry['seconds']:.2f} | {entry['beyond_trivial_s']:.2f} | "
                 f"{entry['s_per_million_rows_beyond_trivial']:.1f} | {entry['peak_rss_mb']} MB | "
                 f"{stages['validate']:.2f} | {stages['land']:.2f} | {stages['core']:.2f} |"
+            )
+        lines += [
+            "",
+            "The next day (as-of D+1) and a re-run of it on the same data (issue 27: a daily run should not grow with "
+            "the history held):",
+            "",
+            "| data | next day: s (CPU s) | peak RSS | wall / x1 | RSS / x1 | (next - trivial) / (full - trivial) | "
+            "re-run: s | peak RSS | marts | core |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, entry in result["scaling"].items():
+            lines.append(
+                f"| {name} | {entry['next_seconds']:.2f} ({entry['next_cpu_s']:.2f}) | "
+                f"{entry['next_peak_mb']:.0f} MB | "
+                f"{entry['next_seconds_vs_x1']:.2f} | {entry['next_peak_mb_vs_x1']:.2f} | "
+                f"{entry['next_share_of_backfill_beyond_trivial']:.3f} | {entry['rerun_seconds']:.2f} | "
+                f"{entry['rerun_peak_mb']:.0f} MB | {entry['next_stages']['marts']:.2f} | "
+                f"{entry['next_stages']['core']:.2f} |"
             )
     lines += [
         "",
