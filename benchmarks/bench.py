@@ -414,19 +414,19 @@ def scaling_rows(
             "s_per_million_rows_beyond_trivial": round((seconds - trivial_s) / total_rows * 1e6, 2),
             "peak_rss_mb": round(median(entry["samples"], "peak_mb")),
             "stages": stage_medians(entry["samples"]),
-            **{f"{k}_{m}": round(median(entry[k], attr), 2) for k in ("next", "rerun") for m, attr in _DAILY},
+            **{f"{k}_{attr}": round(median(entry[k], attr), 2) for k in ("next", "rerun") for attr in _DAILY},
             "next_share_of_backfill_beyond_trivial": round(
                 (median(entry["next"]) - trivial_s) / max(seconds - trivial_s, 1e-9), 3
             ),
             "next_stages": stage_medians(entry["next"]),
         }
     for entry in table.values():  # the daily run against x1's, in this one bench run
-        for _, attr in _DAILY:
+        for attr in _DAILY:
             entry[f"next_{attr}_vs_x1"] = round(entry[f"next_{attr}"] / table["x1"][f"next_{attr}"], 2)
     return table
 
 
-_DAILY = (("seconds", "seconds"), ("cpu_s", "cpu_s"), ("peak_mb", "peak_mb"))
+_DAILY = ("seconds", "cpu_s", "peak_mb")  # Sample fields reported for the next day and the re-run
 
 
 def render(result: dict) -> str:

@@ -118,16 +118,15 @@ def publish_marts(
     run_id: str,
     failed_sources: Collection[str] = (),
     landed: Collection[str] | None = None,
-    missing: Collection[str] | None = None,
+    missing: Collection[str] = (),
 ) -> list[LoadRecord]:
     """Build the marts from core (a task each, each once, in dependency order); publish each one that passes its
     suite, keep the previous one otherwise. A mart computed from a source that failed this run is not rebuilt: kept
     as it was, recorded skipped. With `landed` (the sources that landed rows) only marts computed from one of them,
     or not built yet, are built ('skipped' otherwise), and a rebuilt mart equal to the published one is left as it
-    is ('unchanged'). `missing`: changes.marts_missing() if the caller has it already."""
+    is ('unchanged'). `missing`: the marts changes.marts_missing() found, built in any case."""
     wanted = set(MARTS)
     if landed is not None:
-        missing = changes.marts_missing(con, MARTS) if missing is None else missing
         wanted = {m for m in MARTS if mart_sources(m) & set(landed)} | set(missing)
     run = MartRun(validator, wanted, read_inputs(con, wanted), set(failed_sources), compare=landed is not None)
     records = []

@@ -8,16 +8,21 @@ import json
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
+import responses
 
+from flows.http import make_session
 from flows.replay import ReplayCall
+from flows.sources import Window
 from flows.sources import ofr_stfm as source
 from scripts.replay_build import ofr as builder
-from tests.conftest import REPLAY_DIR
+from tests.conftest import REPLAY_DIR, fetch_request
 from transforms import ofr_stfm
-from transforms.registry import SOURCES, release_of
+from transforms.registry import OFR, SOURCES, HttpPolicy, release_of
 
 ROOT = Path(__file__).resolve().parents[2]
+OFR_BASE = OFR.base_url
 
 
 def recorded(mnemonic: str) -> bytes:
@@ -133,3 +138,25 @@ def test_the_segment_spread_thresholds_fire_on_the_recorded_pressure_days_only()
 
 def _bp(rate: float | None, tri: float | None) -> float | None:
     return None if rate is None or tri is None else round((rate - tri) * 100, 1)
+
+
+@responses.activate
+def test_fetcher_over_http_lands_every_recorded_pair():
+    """The registered fetcher, over HTTP, on the recorded bodies (the unrecorded volumes answer [] as the replay
+    does): every recorded pair arrives, with its value."""
+    for mnemonic in ofr_stfm.MNEMONICS:
+        body = recorded(mnemonic) if mnemonic in builder.RECORDINGS else b"[]"
+        responses.get(
+            OFR_BASE + "series/timeseries",
+            body=body,
+            content_type="application/json",
+            match=[responses.matchers.query_param_matcher({"mnemonic": mnemonic}, strict_match=False)],
+        )
+    request = fetch_request("ofr_stfm", Window(date(2025, 6, 2), date(2026, 10, 8)))
+    frame = source.fetch_ofr(
+        make_session(HttpPolicy("t", OFR_BASE, "ofr_url", min_interval_s=0.0, retries=0), "t"), request
+    ).frame
+    for mnemonic in builder.RECORDINGS:
+        got = frame.filter(pl.col("mnemonic") == mnemonic)
+        assert dict(zip(got["date"].to_list(), got["value"].to_list(), strict=True)) == values(mnemonic)
+    assert set(frame["mnemonic"]) == set(builder.RECORDINGS)

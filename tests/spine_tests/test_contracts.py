@@ -5,6 +5,7 @@ import csv
 import gzip
 import json
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -14,7 +15,7 @@ from flows.http import make_session
 from flows.replay import ReplayAdapter
 from flows.sources import Window, fiscal, fred, nyfed
 from tests.conftest import fetch_request
-from transforms.registry import FISCALDATA, FRED_API_URL, FREDGRAPH_URL, NYFED
+from transforms.registry import FISCALDATA, FRED_API_URL, FREDGRAPH_URL, NYFED, SOURCES
 
 from .conftest import FIXTURES, REPLAY, fast_policy
 
@@ -137,3 +138,25 @@ def test_replay_injects_refusals_per_host(setting: str, status: int):
     assert (response.headers.get("Retry-After") == "1") == (status in (429, 503))
     other = make_session(fast_policy(), "t", adapter=adapter).get(FREDGRAPH_URL + "?id=WALCL&coed=2026-01-05")
     assert (other.status_code == 200) == (setting != "fredgraph_url")
+
+
+# Where each source's fetcher meets a real recorded body over HTTP (or its replay): this file for the first five, the
+# source's own package for the later ones. A source registered without an entry fails the guard below.
+CONTRACTS = {
+    "fred": "tests/spine_tests/test_contracts.py::test_fredgraph_walcl_download",
+    "nyfed_rates": "tests/spine_tests/test_contracts.py::test_nyfed_rates_download_with_sofrai",
+    "nyfed_repo": "tests/spine_tests/test_contracts.py::test_nyfed_operations_2026",
+    "dts": "tests/spine_tests/test_contracts.py::test_fiscal_dts_operating_cash_balance",
+    "auctions": "tests/spine_tests/test_contracts.py::test_fiscal_auctions_single_recorded_page",
+    "cftc": "tests/cftc_tests/test_cftc_source.py::test_full_history_through_the_replay_adapter_is_every_recorded_row",
+    "nyfed_pd": "tests/plumbing_tests/test_pd_source.py::test_replay_adapter_serves_the_fetcher",
+    "ofr_stfm": "tests/plumbing_tests/test_ofr_real_recordings.py::test_fetcher_over_http_lands_every_recorded_pair",
+}
+
+
+def test_every_source_has_a_contract_case_on_a_recorded_body():
+    assert set(CONTRACTS) == set(SOURCES), "name the new source's recorded-body contract test in CONTRACTS"
+    root = Path(__file__).resolve().parents[2]
+    for node in CONTRACTS.values():
+        path, _, name = node.partition("::")
+        assert f"def {name}(" in (root / path).read_text(), f"{node} does not exist"
