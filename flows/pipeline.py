@@ -32,7 +32,7 @@ from flows.snapshot import snapshot_as_of
 from flows.validation import LazyValidator
 from flows.writer_slot import writer_slot
 from transforms.registry import SOURCES
-from warehouse import db, faults, published
+from warehouse import db, faults, lake_sync, published
 from warehouse.meta import LoadStatus, RunSummary
 from warehouse.pit import AsOfRefused, check_as_of
 
@@ -79,6 +79,7 @@ def qtwatch_pipeline(
     with db.remembering_checks():  # the published file is read whole once per run, not at every step
         config = RunConfig.from_settings(get_settings(), replay=replay, replay_dir=replay_dir)
         names, as_of = _start(config, sources, as_of, replay)
+        pull_lake(config)
         try:  # before anything is fetched or staged: a refused run leaves the warehouse byte-identical
             check_as_of(config.warehouse, as_of, names)
         except AsOfRefused as exc:
@@ -124,30 +125,39 @@ def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh:
     )
     with published.reading(config.warehouse) as (reader, seen):  # no writer slot, no staging copy yet
         prepared = prepare(reader) if reader is not None else None
-    with (
-        writer_slot(config.writer_wait_s),
-        db.staged(config.warehouse, wait_s=config.writer_wait_s, on_wait=get_run_logger().warning) as con,
-    ):
-        if prepared is None:  # a warehouse to upgrade (or unreadable) first: plan and fetch against the copy
-            prepared = prepare(con)
-        elif published.identity(config.warehouse) != seen:
-            _check_again(con, prepared, validator)
-        summary.loads.extend(land_prepared(con, item) for item in prepared)
-        publish_run(
-            con,
-            summary,
-            sources=names,
-            started=started,
-            full_refresh=full_refresh,
-            validator=validator,
-            warehouse=config.warehouse,
-        )
-    get_run_logger().info("published %s", config.warehouse)
+    held = None
+    with writer_slot(config.writer_wait_s):
+        pull_lake(config)  # team mode: another host may have published while this one fetched
+        with db.staged(config.warehouse, wait_s=config.writer_wait_s, on_wait=get_run_logger().warning) as con:
+            if prepared is None:  # a warehouse to upgrade (or unreadable) first: plan and fetch against the copy
+                prepared = prepare(con)
+            elif published.identity(config.warehouse) != seen:
+                _check_again(con, prepared, validator)
+            summary.loads.extend(land_prepared(con, item) for item in prepared)
+            held = publish_run(
+                con,
+                summary,
+                sources=names,
+                started=started,
+                full_refresh=full_refresh,
+                validator=validator,
+                warehouse=config.warehouse,
+                lake=config.lake,
+            )
+        if held is not None:  # the working copy renamed over now equals the lake's commit
+            held.write(config.warehouse)
+    get_run_logger().info("published %s", config.lake or config.warehouse)
     faults.point("published")
     _after_publish(summary, config, validator)
     if summary.failed:
         raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
     return final_state(summary)
+
+
+def pull_lake(config: RunConfig) -> None:
+    """Team mode: bring this host's working copy to the lake's current snapshot (a no-op when it holds it)."""
+    if config.lake is not None and lake_sync.pull(config.lake, config.warehouse, config.writer_wait_s):
+        get_run_logger().info("working copy %s pulled from the lake %s", config.warehouse, config.lake)
 
 
 def _check_again(con: duckdb.DuckDBPyConnection, prepared: list[Prepared], validator: LazyValidator) -> None:

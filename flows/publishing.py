@@ -27,7 +27,8 @@ from flows.steps import step
 from flows.validation import LazyValidator
 from transforms.marts_registry import MARTS, Frames, mart_sources
 from transforms.registry import DATASETS, SOURCES
-from warehouse import changes, faults, load, meta
+from warehouse import changes, faults, lake_sync, load, meta
+from warehouse.lake import Held, Lake
 from warehouse.meta import LoadRecord, LoadStatus, RunSummary
 
 
@@ -40,8 +41,10 @@ def publish_run(
     full_refresh: bool,
     validator: LazyValidator,
     warehouse: Path,
-) -> None:
-    """After the sources landed: core and marts (when anything landed or a mart is missing), meta.runs, publish."""
+    lake: Lake | None = None,
+) -> Held | None:
+    """After the sources landed: core and marts (when anything landed or a mart is missing), meta.runs, publish (in
+    team mode: commit to the lake; returns what it then holds)."""
     landed = {r.source for r in summary.loads if r.rows_landed}
     missing = [] if full_refresh else changes.marts_missing(con, MARTS)  # core's refresh leaves the marts as they are
     if full_refresh or landed or missing:
@@ -72,7 +75,7 @@ def publish_run(
     )
     faults.point("run-recorded")
     interrupts.check()  # a signal some step swallowed still stops the publish
-    publish(con, warehouse)
+    return publish(con, warehouse, lake, summary.run_id)
 
 
 def refresh_core(con: duckdb.DuckDBPyConnection, loads: list[LoadRecord], *, full_refresh: bool) -> None:
@@ -206,10 +209,17 @@ def build_mart(frames: Frames, name: str) -> pl.DataFrame | State:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
-    """Checkpoint the staged copy; `db.staged` renames it over the published file as the block closes."""
+def publish(con: duckdb.DuckDBPyConnection, warehouse: Path, lake: Lake | None = None, run_id: str = "") -> Held | None:
+    """Checkpoint the staged copy; `db.staged` renames it over the published file as the block closes. In team mode
+    the lake's commit comes first (all or nothing): the working copy is renamed over only once the lake holds it."""
+    held = None
+    if lake is not None:
+        held = lake_sync.push(con, lake, warehouse, run_id)
+        faults.point("lake-committed")
+        get_run_logger().info("committed run %s to the lake %s as snapshot %d", run_id, lake, held.snapshot)
     con.execute("CHECKPOINT")
     get_run_logger().info("staged copy of %s checkpointed; publishing it", warehouse)
+    return held
 
 
 @task(name="report", cache_policy=NO_CACHE)

@@ -10,13 +10,14 @@ from pydantic import SecretStr
 from flows import secrets
 from flows.settings import BaseQtwatchSettings
 from transforms.registry import SOURCES
+from warehouse.lake import Lake
 
 
 @dataclass(frozen=True)
 class RunConfig:
     """The settings one run needs, read once at the flow's entry and passed down as plain values."""
 
-    warehouse: Path
+    warehouse: Path  # the file a run stages and publishes (in team mode this host's working copy of the lake)
     replay_dir: Path | None
     urls: dict[str, str]
     user_agent: str
@@ -28,12 +29,13 @@ class RunConfig:
     alert_webhook_url: str | None = None
     gx_keep_runs: int = 20  # runs whose validation results the file-backed GX context keeps
     api_keys: dict[str, SecretStr] = field(default_factory=dict, repr=False)  # per source that takes one
+    lake: Lake | None = None  # team mode: the DuckLake a run publishes to (warehouse.lake)
 
     @classmethod
     def from_settings(cls, settings: BaseQtwatchSettings, *, replay: bool, replay_dir: str | None) -> RunConfig:
         """Plain values from the settings; a replay run uses `replay_dir` or the configured snapshot."""
         return cls(
-            warehouse=Path(settings.warehouse),
+            warehouse=settings.working_copy(),
             replay_dir=Path(replay_dir or settings.replay_dir) if replay else None,
             urls=settings.base_urls(),
             user_agent=settings.user_agent,
@@ -45,6 +47,7 @@ class RunConfig:
             alert_webhook_url=settings.alert_webhook_url,
             gx_keep_runs=settings.gx_keep_runs,
             api_keys=_api_keys(settings, blocks=not replay),
+            lake=settings.lake(),
         )
 
 

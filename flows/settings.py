@@ -13,6 +13,7 @@ from pydantic import AliasChoices, Field, SecretStr, create_model, model_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from transforms.registry import SOURCES
+from warehouse.lake import Lake, is_lake
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE_NAME = "qtwatch.duckdb"
@@ -25,7 +26,17 @@ class BaseQtwatchSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="QTWATCH_", env_file=".env", extra="ignore")
 
-    warehouse: Path = Field(default=Path("data/qtwatch.duckdb"), description="Published DuckDB file")
+    warehouse: Path = Field(
+        default=Path("data/qtwatch.duckdb"),
+        description="Published DuckDB file, or (team mode) a DuckLake: ducklake:postgres:<libpq conninfo>",
+    )
+    lake_data_path: str | None = Field(
+        default=None, description="Team mode: the lake's data folder or s3://bucket/prefix (needed to create it)"
+    )
+    lake_workdir: Path = Field(
+        default=Path("data/team"),
+        description="Team mode: this host's working copy of the lake (qtwatch.duckdb), report and GX context",
+    )
     replay_dir: Path = Field(default=REPO_ROOT / "replay", description="Recorded snapshot served in replay mode")
     fred_api_key: SecretStr | None = Field(
         default=None,
@@ -78,12 +89,20 @@ class BaseQtwatchSettings(BaseSettings):
     @model_validator(mode="after")
     def _outputs_follow_the_warehouse(self) -> BaseQtwatchSettings:
         """Unset report and Data Docs paths belong to the warehouse (a backtest never overwrites the main one's)."""
-        folder = outputs_dir(Path(self.warehouse))
+        folder = Path(self.lake_workdir) if is_lake(self.warehouse) else outputs_dir(Path(self.warehouse))
         if self.report_path is None:
             self.report_path = folder / "report.html"
         if self.gx_docs_dir is None:
             self.gx_docs_dir = folder / "gx_docs"
         return self
+
+    def lake(self) -> Lake | None:
+        """The team-mode lake QTWATCH_WAREHOUSE names, None for a warehouse file."""
+        return Lake(str(self.warehouse), self.lake_data_path) if is_lake(self.warehouse) else None
+
+    def working_copy(self) -> Path:
+        """The DuckDB file a run stages and publishes: the warehouse itself, or in team mode this host's copy."""
+        return Path(self.lake_workdir) / DEFAULT_WAREHOUSE_NAME if is_lake(self.warehouse) else Path(self.warehouse)
 
     def base_urls(self) -> dict[str, str]:
         """Every base-URL setting by field name (a trailing slash kept where the default has one)."""

@@ -112,14 +112,28 @@ def sql(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown in table format.")] = 40,
     list_queries: Annotated[bool, typer.Option("--list", help="List the example queries and exit.")] = False,
     warehouse: WarehouseOpt = None,
+    at_run: Annotated[
+        str | None,
+        typer.Option(
+            "--at-run",
+            metavar="RUN_ID",
+            help="Team mode: query the lake as run RUN_ID published it (time travel; ids in meta.runs).",
+        ),
+    ] = None,
 ) -> None:
     """Query the warehouse read-only: a Rich table, or csv/json/parquet to --output or stdout."""
     from qtwatch import analyst
+    from warehouse.lake import is_lake
 
     if list_queries:
         return _print_examples()
     path = _warehouse(warehouse)
     if query is None and file is None:
+        if is_lake(path):
+            raise _fail(
+                "the interactive shell reads a warehouse file: in team mode give a QUERY, or attach the "
+                "lake from the DuckDB CLI as docs/team.md shows"
+            )
         return _interactive(path)
     fmt = fmt or _format_from(output)
     if fmt not in analyst.FORMATS:
@@ -130,7 +144,7 @@ def sql(
         analyst.read_only_statement(text)  # refuse writes before touching the file
     except analyst.QueryError as exc:
         raise _fail(str(exc)) from None
-    frame, empty = _run(path, text, params)
+    frame, empty = _run(path, text, params, at_run)
     _emit(frame, fmt, output, limit, empty)
 
 
@@ -154,15 +168,16 @@ def _query_text(query: str | None, file: str | None) -> str:
     return sys.stdin.read() if query == "-" else query
 
 
-def _run(path: Path, text: str, params: dict):
-    """Open read-only, run, and return (frame, marts the query reads that are still empty)."""
+def _run(path: Path, text: str, params: dict, at_run: str | None = None):
+    """Open read-only (as of run `at_run` in team mode), run, and return (frame, marts the query reads that are
+    still empty)."""
     import duckdb
 
     from qtwatch import analyst
     from warehouse.db import WarehouseError, connect_readonly
 
     try:
-        con = connect_readonly(path)
+        con = connect_readonly(path, at_run=at_run)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     with con:
@@ -278,7 +293,10 @@ def _console(**kwargs):
 def _print_status(report) -> None:
     console = _console(highlight=False)
     run = report.last_run
-    console.print(f"warehouse: [bold]{report.path.resolve()}[/] ({report.size_bytes / 1e6:,.1f} MB)")
+    from warehouse.lake import display, is_lake
+
+    size = "" if is_lake(report.path) else f" ({report.size_bytes / 1e6:,.1f} MB)"
+    console.print(f"warehouse: [bold]{display(report.path)}[/]{size}")
     console.print(
         f"last run: {run['run_id']} ({run['mode']}, as of {run['as_of']}) {run['status']}, finished "
         f"{run['finished_at']:%Y-%m-%d %H:%M} UTC"

@@ -13,6 +13,7 @@ from rich.table import Table
 from flows.settings import get_settings
 from transforms.registry import SOURCES
 from warehouse.db import WarehouseError, connect_readonly
+from warehouse.lake import display, is_lake
 
 
 def held_sql(source: str) -> str | None:
@@ -88,7 +89,7 @@ def print_run_summary(console: Console, flow_run_id: str | None = None) -> None:
                 f"{seconds:.2f}",
             )
     console.print(table)
-    console.print(f"warehouse: [bold]{path.resolve()}[/]")
+    console.print(f"warehouse: [bold]{display(path)}[/]")
     settings = get_settings()
     if settings.report_path.exists():
         console.print(f"report:    {settings.report_path.resolve()}")
@@ -131,5 +132,6 @@ def qtwatch_executable() -> str:
 
 def try_command(path: Path) -> str:
     """A query the user can paste after a run: `qtwatch sql` needs no other tool on PATH."""
-    warehouse = "" if Path(path).resolve() == DEFAULT_WAREHOUSE.resolve() else f" --warehouse {shlex.quote(str(path))}"
+    default = is_lake(path) or Path(path).resolve() == DEFAULT_WAREHOUSE.resolve()  # a lake: from QTWATCH_WAREHOUSE
+    warehouse = "" if default else f" --warehouse {shlex.quote(str(path))}"
     return f'{shlex.quote(qtwatch_executable())} sql{warehouse} "{QUERY_TO_TRY}"'  # the query has no " $ or `

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import advice, faults
+from warehouse import advice, faults, lake
 
 # Re-exported (`X as X`): other modules and tests import these from warehouse.db.
 from warehouse.base import WarehouseError as WarehouseError
@@ -108,9 +108,14 @@ LOCKED_DOWN = {
 }
 
 
-def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+def connect_readonly(path: Path, *, at_run: str | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only, locked-down (LOCKED_DOWN) connection to the published warehouse, with a clear error when it is
-    missing, locked or corrupt."""
+    missing, locked or corrupt. A team-mode lake (`ducklake:postgres:...`) is attached the same way, as of the
+    snapshot run `at_run` committed when given (warehouse.lake)."""
+    if lake.is_lake(path):
+        return lake.connect_readonly(lake.Lake(str(path)), at_run=at_run)
+    if at_run is not None:
+        raise WarehouseError("--at-run reads a team-mode lake's earlier snapshot; a warehouse file has only its last")
     path = Path(path)
     if blocker := _file_in_the_way(path):
         raise WarehouseError(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import duckdb
+
+from warehouse.build import schema_scripts
 
 SCHEMA_ORDER = ("marts", "core", "raw", "ref", "meta")  # analysts read marts first, bookkeeping last
 DICTIONARY_PATH = Path("docs/warehouse.md")
@@ -51,11 +54,7 @@ def _table_index(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
 
 
 def _table_section(con: duckdb.DuckDBPyConnection, schema: str, table: str, comment: str) -> list[str]:
-    keys = con.execute(
-        "SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = ? AND "
-        "table_name = ? AND constraint_type = 'PRIMARY KEY'",
-        [schema, table],
-    ).fetchall()
+    keys = _primary_keys(con).get((schema, table)) or declared_keys().get((schema, table))  # a lake has none
     columns = con.execute(
         "SELECT column_name, data_type, coalesce(comment, '') FROM duckdb_columns() "
         "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
@@ -63,7 +62,7 @@ def _table_section(con: duckdb.DuckDBPyConnection, schema: str, table: str, comm
     ).fetchall()
     lines = ["", f"### `{schema}.{table}`", "", _md(comment), ""]
     if keys:
-        lines += [f"Primary key: ({', '.join(f'`{k}`' for k in keys[0][0])})", ""]
+        lines += [f"Primary key: ({', '.join(f'`{k}`' for k in keys)})", ""]
     lines += ["| column | type | description |", "|---|---|---|"]
     lines += [f"| `{name}` | {data_type} | {_md(text)} |" for name, data_type, text in columns]
     return lines
@@ -86,3 +85,21 @@ def _macro_section(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
 def _md(text: str) -> str:
     """Comment text inside a Markdown table cell: one line, pipes escaped."""
     return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _primary_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
+    rows = con.execute(
+        "SELECT schema_name, table_name, constraint_column_names FROM duckdb_constraints() "
+        "WHERE database_name = current_database() AND constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    return {(schema, table): list(columns) for schema, table, columns in rows}
+
+
+@functools.cache
+def declared_keys() -> dict[tuple[str, str], list[str]]:
+    """The primary keys the schema scripts declare: what a team-mode lake (DuckLake has no keys; the working copy
+    checks them on every write) documents."""
+    with duckdb.connect() as scratch:
+        for _, statements in schema_scripts():
+            scratch.execute(statements)
+        return _primary_keys(scratch)

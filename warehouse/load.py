@@ -131,12 +131,17 @@ def _build_core_tables(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:
         f"CREATE OR REPLACE TABLE {d.core_table}_history AS {_history_sql(d, d.raw_table)} "
         f"ORDER BY {keys}, {_VERSION_ORDER}"
     )
-    con.execute(f"""
-        CREATE OR REPLACE MACRO {d.core_table}_known_on(day) AS TABLE
-        SELECT * EXCLUDE (valid_from, valid_to) FROM {d.core_table}_history
-        WHERE valid_from <= day AND (valid_to IS NULL OR valid_to > day)
-    """)
+    con.execute(known_on_macro_sql(d.core_table, d.core_table))
     _copy_comments(con, d)
+
+
+def known_on_macro_sql(name: str, core_table: str) -> str:
+    """CREATE `name`_known_on(day): the versions of `core_table` known on `day` (valid_from <= day < valid_to)."""
+    return f"""
+        CREATE OR REPLACE MACRO {name}_known_on(day) AS TABLE
+        SELECT * EXCLUDE (valid_from, valid_to) FROM {core_table}_history
+        WHERE valid_from <= day AND (valid_to IS NULL OR valid_to > day)
+    """
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, d: Dataset) -> None:

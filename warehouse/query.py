@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse.lake import is_lake, redact
+
 RUN_HINT = "run `qtwatch run --replay` (demo data) or `qtwatch run` (live)"
 _READ_ONLY = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 _EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(ANALY[SZ]E\s+)?(\([^)]*\)\s*)?", re.IGNORECASE)
@@ -104,13 +106,18 @@ def explain_error(exc: duckdb.Error, path: Path) -> str:
     message = one_line(exc)
     if isinstance(exc, duckdb.CatalogException) and "does not exist" in message:
         return (
-            f"{message} — the warehouse at {path} does not have it: `qtwatch docs` lists every table; if it "
-            f"should exist, the warehouse predates it: {RUN_HINT}"
+            f"{message} — the warehouse at {redact(str(path))} does not have it: `qtwatch docs` lists every table; "
+            f"if it should exist, the warehouse predates it: {RUN_HINT}"
         )
     if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message:
+        elsewhere = (
+            "attach the lake read-only from the DuckDB CLI (docs/team.md)"
+            if is_lake(path)
+            else f"open the file with the DuckDB CLI (`duckdb -readonly {path}`)"
+        )
         return (
             f"qtwatch sql reads only the warehouse: files, URLs, extensions and settings are off ({message}); "
-            f"for anything else open the file with the DuckDB CLI (`duckdb -readonly {path}`)"
+            f"for anything else {elsewhere}"
         )
     return message
 
