@@ -97,6 +97,26 @@ def build_deployments(replay: bool = False, work_pool: str | None = None) -> lis
     ]
 
 
+def maintenance_deployments(work_pool: str | None = None) -> list[RunnerDeployment]:
+    """Team mode (QTWATCH_WAREHOUSE names a lake): the weekly lake maintenance; none for a warehouse file."""
+    from prefect.schedules import Cron
+
+    from flows.lake_maintenance import CRON, lake_maintenance
+    from flows.settings import get_settings
+
+    if get_settings().lake() is None:
+        return []
+    return [
+        lake_maintenance.to_deployment(  # type: ignore[misc] # called from sync code: a deployment, not a coroutine
+            name="lake-maintenance-weekly",
+            schedules=[Cron(CRON, timezone=TIMEZONE)],
+            description=f"Team mode: merge the lake's small files, expire old snapshots. Cron `{CRON}` ({TIMEZONE}).",
+            tags=[*TAGS, "lake"],
+            work_pool_name=work_pool,
+        )
+    ]
+
+
 def serve_deployments(replay: bool = False) -> None:
     """Register every deployment with the current Prefect API and execute their runs here until interrupted."""
     from prefect import serve
@@ -104,7 +124,7 @@ def serve_deployments(replay: bool = False) -> None:
     from flows.writer_slot import ensure_writer_limit
 
     ensure_writer_limit()
-    serve(*build_deployments(replay=replay), pause_on_shutdown=False)
+    serve(*build_deployments(replay=replay), *maintenance_deployments(), pause_on_shutdown=False)
 
 
 def start_server(host: str, port: int, log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:

@@ -16,6 +16,31 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to `app`."""
     app.command()(serve)
     app.command()(alerts)
+    app.command()(maintain)
+
+
+def maintain(
+    keep_days: Annotated[
+        int, typer.Option("--keep-days", min=0, help="Keep the snapshots of the last N days (time travel by run id).")
+    ] = 90,
+) -> None:
+    """Team mode: merge the lake's small files and expire old snapshots (the weekly deployment does it too)."""
+    from flows.lake_maintenance import maintain_lake
+    from qtwatch import errors
+    from warehouse.base import WarehouseError
+
+    try:
+        done = maintain_lake(keep_days)
+    except WarehouseError as exc:
+        raise errors.fail(str(exc)) from None
+    if done is None:
+        raise errors.fail(
+            "qtwatch maintain looks after a team-mode lake: QTWATCH_WAREHOUSE names a file (docs/team.md)"
+        )
+    typer.echo(
+        f"lake maintained: data files {done['files_before']:,} -> {done['files_after']:,}, "
+        f"snapshots {done['snapshots_before']:,} -> {done['snapshots_after']:,}"
+    )
 
 
 def alerts() -> None:
