@@ -107,7 +107,7 @@ def maintenance_deployments(work_pool: str | None = None) -> list[RunnerDeployme
     if get_settings().lake() is None:
         return []
     return [
-        lake_maintenance.to_deployment(  # type: ignore[misc] # called from sync code: a deployment, not a coroutine
+        lake_maintenance.to_deployment(  # type: ignore[list-item] # called from sync code: a deployment, not a coroutine
             name="lake-maintenance-weekly",
             schedules=[Cron(CRON, timezone=TIMEZONE)],
             description=f"Team mode: merge the lake's small files, expire old snapshots. Cron `{CRON}` ({TIMEZONE}).",
