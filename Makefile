@@ -13,7 +13,7 @@ export DO_NOT_TRACK ?= 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 
 .PHONY: help demo test install lock chromium lint replay serve report docs bench bench-validation bench-suites clean \
-	distclean
+	distclean install-team test-team postgresql bench-team
 
 help: ## list the targets with what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | \
@@ -29,10 +29,28 @@ $(STAMP): pyproject.toml $(LOCK)
 
 install: $(STAMP) ## create the virtualenv and install qtwatch with its dev tools, pinned by requirements-dev.lock
 
+# Team mode (DuckLake on PostgreSQL, docs/team.md) runs on DuckDB 1.5.5, whose extensions come as PyPI wheels: its
+# own virtualenv from requirements-team.lock (the dev lock's versions, DuckDB 1.5.5 and the extension wheels).
+TEAM_VENV ?= .venv-team
+TEAM_STAMP := $(TEAM_VENV)/.installed
+TEAM_LOCK := requirements-team.lock
+
+$(TEAM_STAMP): pyproject.toml $(TEAM_LOCK)
+	@test -x $(TEAM_VENV)/bin/python || $(PYTHON) -m venv $(TEAM_VENV)
+	$(TEAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(TEAM_VENV)/bin/python -m pip install --quiet -r $(TEAM_LOCK)
+	$(TEAM_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	@touch $(TEAM_STAMP)
+
+install-team: $(TEAM_STAMP) ## create .venv-team for team mode (DuckDB 1.5.5 + DuckLake wheels), pinned by requirements-team.lock
+
 lock: $(STAMP) ## re-resolve requirements.lock / requirements-dev.lock from pyproject.toml (LOCK_ARGS=--upgrade to bump)
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet $(LOCK_ARGS) -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --quiet $(LOCK_ARGS) \
 		-o requirements-dev.lock
+	grep -E '^[A-Za-z0-9_.-]+==' requirements-dev.lock | grep -v '^duckdb' > team-constraints.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra team --universal --python-version 3.11 --quiet \
+		-c team-constraints.txt -o $(TEAM_LOCK); status=$$?; rm -f team-constraints.txt; exit $$status
 
 # The report's screenshot tests need a headless Chromium: installed from Debian's packages when we are root.
 chromium: ## install headless Chromium (Debian's package, as root) for the report and Data Docs checks
@@ -50,6 +68,17 @@ demo: $(STAMP) ## run the whole pipeline offline on the bundled recorded snapsho
 test: $(STAMP) chromium ## run the test suite (no network; writes nothing under data/)
 	$(BIN)/python -m pytest
 
+# The team-mode tests start their own throw-away PostgreSQL cluster: Debian's package, installed when we are root.
+postgresql: ## install PostgreSQL (Debian's package, as root) for the team-mode tests
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	|| { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	       echo "installing PostgreSQL (apt-get install -y postgresql)"; \
+	       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	     else echo "PostgreSQL not found: install it (apt-get install -y postgresql); the team-mode tests need it"; fi; }
+
+test-team: $(TEAM_STAMP) postgresql ## run the team-mode suite (DuckLake on a throw-away PostgreSQL) in .venv-team
+	$(TEAM_VENV)/bin/python -m pytest tests/team_tests
+
 lint: $(STAMP) ## ruff (lint and format) and the mypy type check (all must be clean)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -61,8 +90,12 @@ report: $(STAMP) ## write the HTML report from the published warehouse
 docs: $(STAMP) ## regenerate the data dictionary docs/warehouse.md from the warehouse catalog
 	$(BIN)/qtwatch docs
 
-bench: $(STAMP) ## measure trivial flow, floor, full / re-run / incremental runs, stages, scaling, queries (~10 min)
+bench: $(STAMP) $(TEAM_STAMP) postgresql ## measure the file mode (flow, floor, runs, stages, scaling, queries), then the team mode beside it (~25 min)
 	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
+	$(TEAM_VENV)/bin/python -m benchmarks.bench_team $(TEAM_BENCH_ARGS)
+
+bench-team: $(TEAM_STAMP) postgresql ## the team mode beside the file mode alone (.venv-team): full, next day, re-run at x1 and x16 (~15 min)
+	$(TEAM_VENV)/bin/python -m benchmarks.bench_team $(TEAM_BENCH_ARGS)
 
 bench-validation: $(STAMP) ## time each suite on real recorded batches (pandas vs SQL datasource)
 	$(BIN)/python -m benchmarks.bench_validation
@@ -74,7 +107,7 @@ replay: $(STAMP) ## rebuild replay/ from ../shared/data/real
 	$(BIN)/python -m scripts.build_replay
 
 clean: ## remove the virtualenv and caches; keeps data/ (the warehouse, its history, report and Data Docs)
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
+	rm -rf $(VENV) $(TEAM_VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
 
 distclean: clean ## clean, and delete data/ too: the warehouse with its kept history and revisions (asks first)
 	@if [ -d data ]; then \

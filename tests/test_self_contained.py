@@ -58,7 +58,7 @@ def test_no_machine_specific_paths_in_docs_or_code() -> None:
         for p in ROOT.rglob("*")
         if p.suffix in (".md", ".py", ".yaml", ".toml")
         and p.is_file()
-        and not {".venv", ".git", "fixtures", "data"} & set(p.relative_to(ROOT).parts)
+        and not {".venv", ".venv-team", ".git", "fixtures", "data"} & set(p.relative_to(ROOT).parts)
     ]
     offenders = [str(p.relative_to(ROOT)) for p in files if p != Path(__file__) and "/work/" in p.read_text()]
     assert not offenders, f"machine-specific paths (/work/...) in: {offenders}"

@@ -24,7 +24,7 @@ def wheel(tmp_path_factory) -> Path:
         ROOT,
         source,
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "data", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache"
+            ".venv", ".venv-team", ".git", "data", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache"
         ),
     )
     build = subprocess.run(
