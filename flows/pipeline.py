@@ -156,8 +156,16 @@ def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh:
 
 def pull_lake(config: RunConfig) -> None:
     """Team mode: bring this host's working copy to the lake's current snapshot (a no-op when it holds it)."""
-    if config.lake is not None and lake_sync.pull(config.lake, config.warehouse, config.writer_wait_s):
-        get_run_logger().info("working copy %s pulled from the lake %s", config.warehouse, config.lake)
+    if config.lake is None:
+        return
+    copied = lake_sync.pull(config.lake, config.warehouse, config.writer_wait_s)
+    if copied is not None:
+        get_run_logger().info(
+            "working copy %s pulled from the lake %s: %d changed tables copied",
+            config.warehouse,
+            config.lake,
+            len(copied),
+        )
 
 
 def _check_again(con: duckdb.DuckDBPyConnection, prepared: list[Prepared], validator: LazyValidator) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +72,45 @@ def guard_secrets(config: RunConfig) -> None:
     for key in config.api_keys.values():
         secrets.register_secret(key.get_secret_value())
     secrets.register_webhook(config.alert_webhook_url)  # its path holds its token
+    if config.lake is not None:  # team mode: the object store's key (warehouse.lake.object_store) and the conninfo's
+        object_store_keys_from_block()
+        for value in (os.environ.get("AWS_SECRET_ACCESS_KEY"), _password(config.lake.url)):
+            if value:
+                secrets.register_secret(value)
     secrets.install_log_redaction()
+
+
+LAKE_S3_BLOCK = "qtwatch-lake-s3"  # a Prefect Secret block: {"aws_access_key_id": ..., "aws_secret_access_key": ...}
+_S3_VARIABLES = ("aws_access_key_id", "aws_secret_access_key", "aws_region", "aws_endpoint_url")
+
+
+def object_store_keys_from_block() -> None:
+    """Team mode, the object store's key not in the environment: take it from the Prefect Secret block
+    `qtwatch-lake-s3` (a JSON object with aws_access_key_id, aws_secret_access_key and optionally aws_region,
+    aws_endpoint_url) into this run's process environment, where warehouse.lake.object_store reads it. Nothing when
+    the environment has the key or no such block exists."""
+    if os.environ.get("AWS_SECRET_ACCESS_KEY"):
+        return
+    try:
+        from prefect.blocks.system import Secret
+
+        value = Secret.load(LAKE_S3_BLOCK).get()  # type: ignore[union-attr] # sync context: a block
+    except (ValueError, ImportError):
+        return
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"the Prefect Secret block {LAKE_S3_BLOCK} must hold a JSON object with aws_access_key_id and "
+            "aws_secret_access_key"
+        )
+    for name in _S3_VARIABLES:
+        if value.get(name) and not os.environ.get(name.upper()):
+            os.environ[name.upper()] = str(value[name])
+
+
+def _password(conninfo: str) -> str | None:
+    """The password= value of a libpq conninfo, if it carries one."""
+    found = re.search(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", conninfo, re.IGNORECASE)
+    return found.group(1).strip("'") if found else None
 
 
 def _secret_block(name: str) -> SecretStr | None:

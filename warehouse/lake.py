@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import json
+import os
 import re
 import site
 from collections.abc import Iterator
@@ -97,19 +98,49 @@ def attach(con: duckdb.DuckDBPyConnection, lake: Lake, *, read_only: bool, snaps
     if lake.data_path and not read_only:
         options.append(f"DATA_PATH '{_quote(lake.data_path)}'")
     clause = f" ({', '.join(options)})" if options else ""
-    for attempt in (1, 2):
+    if lake.data_path:  # a writer creating files in object storage needs httpfs and the key before ATTACH
+        object_store(con, lake.data_path)
+    for attempt in (1, 2, 3):
         try:
             con.execute(f"ATTACH '{_quote(lake.url)}' AS {ALIAS}{clause}")
+            object_store(con, data_path(con))
             return
         except duckdb.Error as exc:
             first = redact((str(exc).strip().splitlines() or [type(exc).__name__])[0])[:300]
             if read_only and "does not exist" in first and "creating a new DuckLake" in first:
                 raise LakeMissing(f"no warehouse in the lake {lake} yet: run `qtwatch run` first") from None
-            if attempt == 1 and "already exists" in first:  # another writer created the lake meanwhile
+            if attempt < 3 and "requires the extension httpfs" in first:  # a reader learns the lake is in S3 here
+                con.execute(f"LOAD '{extension_path('httpfs')}'")
+                continue
+            if attempt < 3 and "already exists" in first:  # another writer created the lake meanwhile
                 continue
             raise WarehouseError(
                 f"cannot open the lake {lake}: {first}; check QTWATCH_WAREHOUSE (and that PostgreSQL is up)"
             ) from None
+
+
+def data_path(con: duckdb.DuckDBPyConnection) -> str:
+    """Where the attached lake keeps its data files (a folder, or s3://bucket/prefix/)."""
+    return str(con.execute(f"SELECT value FROM {ALIAS}.options() WHERE option_name = 'data_path'").fetchall()[0][0])
+
+
+def object_store(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """For an s3:// data path: load httpfs (by path) and give this connection a temporary S3 secret from the
+    standard AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION; AWS_ENDPOINT_URL for an
+    S3-compatible store). The key lives in this connection only: never in a setting, a log or the lake."""
+    if not path.startswith("s3://"):
+        return
+    con.execute(f"LOAD '{extension_path('httpfs')}'")
+    options = {"TYPE": "s3", "SCOPE": path}
+    for option, variable in (("KEY_ID", "AWS_ACCESS_KEY_ID"), ("SECRET", "AWS_SECRET_ACCESS_KEY")):
+        if os.environ.get(variable):
+            options[option] = os.environ[variable]
+    options["REGION"] = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    if endpoint := os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"):
+        scheme, _, host = endpoint.rpartition("://")
+        options.update(ENDPOINT=host.rstrip("/"), URL_STYLE="path", USE_SSL="true" if scheme == "https" else "false")
+    body = ", ".join(f"{k} {v}" if k in ("TYPE", "USE_SSL") else f"{k} '{_quote(v)}'" for k, v in options.items())
+    con.execute(f"CREATE OR REPLACE TEMPORARY SECRET qtwatch_lake_s3 ({body})")
 
 
 def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
@@ -143,9 +174,8 @@ def connect_readonly(lake: Lake, *, at_run: str | None = None) -> duckdb.DuckDBP
             con.execute(f"DETACH {ALIAS}")
         attach(con, lake, read_only=True, snapshot=snapshot)
         _require_built(con, lake)
-        data_path = con.execute(f"SELECT value FROM {ALIAS}.options() WHERE option_name = 'data_path'").fetchall()
         con.execute(f"USE {ALIAS}")
-        con.execute("SET allowed_directories = ?", [[data_path[0][0]]])
+        con.execute("SET allowed_directories = ?", [[data_path(con)]])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:
@@ -215,10 +245,13 @@ def _quote(text: str) -> str:
 
 
 @contextlib.contextmanager
-def attached(con: duckdb.DuckDBPyConnection, lake: Lake, *, read_only: bool) -> Iterator[None]:
-    """The lake attached to a working-copy connection for the block, detached after it (even when it fails)."""
+def attached(
+    con: duckdb.DuckDBPyConnection, lake: Lake, *, read_only: bool, snapshot: int | None = None
+) -> Iterator[None]:
+    """The lake attached to a working-copy connection for the block (as of `snapshot` when given), detached after
+    it (even when it fails)."""
     load_extensions(con)
-    attach(con, lake, read_only=read_only)
+    attach(con, lake, read_only=read_only, snapshot=snapshot)
     try:
         yield
     finally:

@@ -15,9 +15,13 @@ from warehouse.base import WarehouseError
 from warehouse.lake import ALIAS, SCHEMAS, Held, Lake
 
 
-def pull(target: Lake, working: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | None = None) -> bool:
-    """Bring the working copy to the lake's current snapshot; True when it had to copy the lake. A new lake and no
-    working copy: nothing to do (the run builds both). A file at `working` that is no working copy is refused."""
+def pull(
+    target: Lake, working: Path, wait_s: float = 600.0, on_wait: Callable[[str], None] | None = None
+) -> list[str] | None:
+    """Bring the working copy to the lake's current snapshot: None when it holds it already, else the tables copied.
+    Only the tables whose rows differ (count and row hash) are copied, in a staged copy renamed over the working copy
+    (none after a maintenance that only merged files). A new lake and no working copy: nothing to do (the run builds
+    both). A file at `working` that is no working copy is refused."""
     held = Held.read(working)
     if working.exists() and held is None:
         raise WarehouseError(
@@ -28,18 +32,23 @@ def pull(target: Lake, working: Path, wait_s: float = 600.0, on_wait: Callable[[
         snapshot, built = _current(target)
     except lake.LakeMissing:
         if held is None:
-            return False  # a new lake: the run's commit creates it
+            return None  # a new lake: the run's commit creates it
         raise WarehouseError(
             f"the lake {target} has no catalog, but {working} holds its snapshot {held.snapshot}: was the lake "
             f"dropped or QTWATCH_WAREHOUSE changed? move {working.parent} away to start this host afresh"
         ) from None
     if (held is not None and held.snapshot == snapshot) or (held is None and not built):
-        return False
-    with db.staged(working, wait_s=wait_s, on_wait=on_wait) as con, lake.attached(con, target, read_only=True):
-        copy_tables(con, ALIAS, con.execute("SELECT current_database()").fetchall()[0][0], replace=None)
-        fresh = Held(lake.current_snapshot(con), lake.fingerprints(con, ALIAS))
-    fresh.write(working)
-    return True
+        return None
+    with (
+        db.staged(working, wait_s=wait_s, on_wait=on_wait) as con,
+        lake.attached(con, target, read_only=True, snapshot=snapshot),  # pinned: a commit meanwhile is not half-seen
+    ):
+        theirs = lake.fingerprints(con, ALIAS)
+        ours = lake.fingerprints(con, _database(con))
+        changed = [n for n in theirs if ours.get(n) != theirs[n]]
+        copy_tables(con, ALIAS, _database(con), replace=changed)
+    Held(snapshot, theirs).write(working)
+    return changed
 
 
 def _current(target: Lake) -> tuple[int, list[str]]:
