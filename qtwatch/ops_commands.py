@@ -23,12 +23,22 @@ def maintain(
     keep_days: Annotated[
         int, typer.Option("--keep-days", min=0, help="Keep the snapshots of the last N days (time travel by run id).")
     ] = 90,
+    warehouse: Annotated[
+        str | None,
+        typer.Option(
+            "--warehouse",
+            metavar="LAKE",
+            help="The lake, ducklake:postgres:<conninfo> (default: QTWATCH_WAREHOUSE).",
+        ),
+    ] = None,
 ) -> None:
     """Team mode: merge the lake's small files and expire old snapshots (the weekly deployment does it too)."""
     from flows.lake_maintenance import maintain_lake
     from qtwatch import errors
     from warehouse.base import WarehouseError
 
+    if warehouse is not None:  # the flow's helpers read the settings: the option becomes the setting
+        os.environ["QTWATCH_WAREHOUSE"] = warehouse
     try:
         done = maintain_lake(keep_days)
     except WarehouseError as exc:

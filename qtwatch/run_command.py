@@ -20,7 +20,7 @@ def run(
     from flows.settings import get_settings
 
     settings = get_settings()
-    _preflight(Path(settings.warehouse), Path(settings.replay_dir) if replay else None)
+    _preflight(settings.working_copy(), Path(settings.replay_dir) if replay else None)  # team mode: this host's copy
     from flows import interrupts
     from flows.temp_server import ServerStartError, temporary_server
     from qtwatch import report_console

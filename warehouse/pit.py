@@ -16,6 +16,7 @@ import polars as pl
 
 from transforms.registry import LINEAGE, SOURCES, Dataset
 from warehouse.db import WarehouseError, connect_readonly
+from warehouse.lake import is_lake, redact
 
 
 class AsOfRefused(ValueError):
@@ -61,7 +62,7 @@ def check_as_of(warehouse: Path, as_of: date, sources: list[str]) -> None:
             f"{starts[first]}; choose a later --as-of"
         )
     path = Path(warehouse)
-    if not path.exists():
+    if not is_lake(path) and not path.exists():  # a lake (team mode) is read where it is; a new one raises below
         return
     try:
         con = connect_readonly(path)
@@ -71,8 +72,8 @@ def check_as_of(warehouse: Path, as_of: date, sources: list[str]) -> None:
         known = latest_as_of(con)
     if known is not None and as_of < known.as_of:
         raise AsOfRefused(
-            f"{path} already knows the world as of {known.as_of} (run {known.run_id}); a run as of {as_of} would "
-            f"rewrite its history. For a backtest use a fresh warehouse, e.g. "
+            f"{redact(str(path))} already knows the world as of {known.as_of} (run {known.run_id}); a run as of "
+            f"{as_of} would rewrite its history. For a backtest use a fresh warehouse, e.g. "
             f"QTWATCH_WAREHOUSE=data/backtest-{as_of}.duckdb qtwatch run --replay --as-of {as_of}; to ask what "
             f"this one knew then, query core.<dataset>_known_on(DATE '{as_of}')"
         )
