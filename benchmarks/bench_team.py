@@ -75,7 +75,7 @@ def measure(scales: tuple[int, ...]) -> dict:
                     built = synth.build(factor, work / f"synth-x{factor}")
                     replay, code = built.replay_dir, built.code_dir
                 for mode in MODES:
-                    lake_url = "ducklake:postgres:" + cluster.create(f"bench_x{factor}")
+                    lake_url = "ducklake:postgres:" + cluster.create(f"bench_x{factor}") if mode == "team" else ""
                     print(f"x{factor} {mode} ...", flush=True)
                     result["rows"][f"x{factor}-{mode}"] = one_mode(
                         mode, work / f"x{factor}-{mode}", base, lake_url, replay, code
