@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from pydantic import SecretStr
 from flows import secrets
 from flows.settings import BaseQtwatchSettings
 from transforms.registry import SOURCES
-from warehouse.lake import Lake
+from warehouse.lake import Lake, password
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def guard_secrets(config: RunConfig) -> None:
     secrets.register_webhook(config.alert_webhook_url)  # its path holds its token
     if config.lake is not None:  # team mode: the object store's key (warehouse.lake.object_store) and the conninfo's
         object_store_keys_from_block()
-        for value in (os.environ.get("AWS_SECRET_ACCESS_KEY"), _password(config.lake.url)):
+        for value in (os.environ.get("AWS_SECRET_ACCESS_KEY"), password(config.lake.url)):
             if value:
                 secrets.register_secret(value)
     secrets.install_log_redaction()
@@ -105,12 +104,6 @@ def object_store_keys_from_block() -> None:
     for name in _S3_VARIABLES:
         if value.get(name) and not os.environ.get(name.upper()):
             os.environ[name.upper()] = str(value[name])
-
-
-def _password(conninfo: str) -> str | None:
-    """The password= value of a libpq conninfo, if it carries one."""
-    found = re.search(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", conninfo, re.IGNORECASE)
-    return found.group(1).strip("'") if found else None
 
 
 def _secret_block(name: str) -> SecretStr | None:

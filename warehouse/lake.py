@@ -60,6 +60,12 @@ def redact(text: str) -> str:
     return _SECRET.sub(r"\1***", text)
 
 
+def password(conninfo: str) -> str | None:
+    """The `password=` value of a libpq conninfo (unquoted), if it carries one: what redact() masks."""
+    found = _SECRET.search(conninfo)
+    return found.group(2).strip("'") if found else None
+
+
 def display(warehouse: object) -> str:
     """How a warehouse is named to a user: a file by its absolute path, a lake by its URL with no password."""
     return redact(str(warehouse)) if is_lake(warehouse) else str(Path(str(warehouse)).resolve())
