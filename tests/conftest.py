@@ -18,6 +18,15 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 # The team-mode suite runs in .venv-team (DuckDB 1.5.5 with the DuckLake wheels: `make test-team`, after `make test`
 # in .ci/run). `make test`'s DuckDB 2.0 cannot load those extensions, so it does not collect that suite: nothing in
 # it is skipped, it is another suite with its own command.
+# Fixtures shared across the test folders (each folder mirrors a package; tests/support holds what they share).
+pytest_plugins = [
+    "tests.support.demo",
+    "tests.support.flow_runs",
+    "tests.support.gx_batches",
+    "tests.support.replay_frames",
+    "tests.support.report",
+]
+
 collect_ignore_glob = [] if duckdb.__version__.startswith("1.5.") else ["team_tests/*"]
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -144,3 +144,12 @@ def test_the_hand_list_check_finds_the_lists_it_replaced() -> None:
         assert hand_listed_marts(source, marts) == [(1, sorted(marts))], source
     cases = 'B = [("a_mart", f, "rule 1"), ("b_mart", g, "rule 2"), ("c_mart", h, "rule 3")]'
     assert hand_listed_marts(cases, marts) == []
+
+
+def test_the_test_folders_mirror_the_packages() -> None:
+    """A folder of tests per package, one for whole-flow runs, one for faults, the team suite; shared fixtures in
+    tests/support (registered in tests/conftest.py), recorded data in tests/fixtures. No folder by project history."""
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} & {*ALLOWED, *BELOW_CLI, "qtwatch", "benchmarks"}
+    expected = {f"{p}_tests" for p in packages} | {"runs_tests", "faults_tests", "team_tests", "support", "fixtures"}
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders == expected

@@ -2,7 +2,7 @@
 calendar context (period ends, settlements, tax days) and a severity.
 
 Signals and their thresholds (each documented; measured on the bundled recorded history in
-tests/plumbing_tests/test_funding_events.py):
+tests/transforms_tests/test_funding_events.py):
 - `sofr_iorb`: SOFR - IORB >= 5 bp. Repo paying clearly more than reserves earn at the Fed; in the recorded
   2021-07..2026-08 history SOFR - IORB is <= 0 on 90% of days and >= 5 bp on about 4% (the late-2025 squeeze).
   On 2019-09-17 SOFR printed 5.25% with IOER at 2.10% (NY Fed SOFR release; Fed implementation note of 2019-07-31).

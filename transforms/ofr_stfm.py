@@ -11,7 +11,7 @@ so a revision (F against P) is a column away, never an overwrite.
 
 Real recorded bodies exist for the six overnight/open average rates (DVP, GCF, tri-party; P and F): excerpts from
 2025-06-02 of answers the OFR sent a public pipeline in October 2026 (recordings/ofr/, recordings/PROVENANCE.md),
-tested in tests/plumbing_tests/test_ofr_real_recordings.py and served by the replay. No recording of the total
+tested in tests/flows_tests/test_source_ofr_recordings.py and served by the replay. No recording of the total
 volumes (`*_TV_TOT-*`) was found; their tests use small bodies labelled SYNTHETIC in this wire format.
 """
 

@@ -17,7 +17,7 @@ from tests.faults_tests.harness import KILL_AS_OF, QTWATCH, ROOT, case_env, insp
 
 pytestmark = pytest.mark.slow
 RUN = ["run", "--replay", "--as-of", KILL_AS_OF, "--source", "nyfed_rates"]
-READER = ROOT / "tests" / "analyst_tests" / "reader_loop.py"
+READER = ROOT / "tests" / "support" / "reader_loop.py"
 WAITING = "waiting for another qtwatch run to finish setting up Prefect's database"
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from flows import landing
 from tests.faults_tests.harness import leftovers
-from tests.spine_tests.conftest import REPLAY, read_loads, warehouse_env
+from tests.support.flow_runs import REPLAY, read_loads, warehouse_env
 from warehouse.db import connect_readonly
 from warehouse.meta import RunSummary
 

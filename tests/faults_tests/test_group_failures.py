@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from flows import groups
-from tests.spine_tests.conftest import REPLAY, read_loads, run_flow
+from tests.support.flow_runs import REPLAY, read_loads, run_flow
 from warehouse.db import connect_readonly
 
 pytestmark = pytest.mark.slow

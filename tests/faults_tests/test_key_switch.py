@@ -12,7 +12,7 @@ from unittest import mock
 import polars as pl
 import pytest
 
-from tests.spine_tests.conftest import read_loads, run_flow
+from tests.support.flow_runs import read_loads, run_flow
 from transforms.unit_spelling import keep_held_spelling
 from warehouse.db import connect_readonly
 

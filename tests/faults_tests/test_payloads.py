@@ -24,7 +24,7 @@ import pytest
 
 from tests.faults_tests.fake_sources import FakeSources, serving
 from tests.faults_tests.payload_faults import FAULTS, HELD_UNTIL, TARGETS
-from tests.spine_tests.conftest import read_raw
+from tests.support.flow_runs import read_raw
 from transforms.marts_registry import MARTS, mart_sources
 from transforms.registry import SOURCES as REGISTRY
 from warehouse.db import connect_readonly, query_pl

@@ -19,7 +19,7 @@ import polars as pl
 from flows.sources import Window
 from flows.sources import nyfed as fetch_nyfed
 from tests.conftest import fetch_request
-from tests.spine_tests.conftest import replay_session
+from tests.support.flow_runs import replay_session
 from transforms.nyfed import KNOWN_UNMODELLED_RP_FIELDS, parse_rp_operations_json, unknown_fields
 
 OPS_2026 = (

@@ -1,6 +1,6 @@
 -- Raw landing of the CFTC Traders in Financial Futures (futures only) Treasury rows: transforms/cftc.py SCHEMA +
 -- lineage. Every column of the yearly file is kept under its CFTC name lower-cased (the two date headers renamed);
--- positions in contracts. tests/cftc_tests/test_cftc_ddl.py keeps this file and the parser's SCHEMA in step.
+-- positions in contracts. tests/warehouse_tests/test_cftc_ddl.py keeps this file and the parser's SCHEMA in step.
 CREATE TABLE IF NOT EXISTS raw.cftc_tff (
     market_and_exchange_names VARCHAR,
     as_of_date_yymmdd VARCHAR,
