@@ -3,6 +3,9 @@
 Readers never share a live file with the writer: a run copies the published file to a private staging file,
 writes there, checkpoints and atomically renames it over the published path. Readers that opened the old file keep
 reading it; new readers see the new one; a crash leaves the published file exactly as it was.
+
+Beside it, by job: `build` (schema, seeds, migrations), `integrity` (is a file whole), `writer_lock` (one writer at a
+time), `published` (what a reader may open), `base` (the error, a transaction, the readers' locked-down config).
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
-import fcntl
 import functools
 import glob
 import logging
@@ -18,18 +20,16 @@ import math
 import os
 import secrets
 import shutil
-import struct
-import time
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-from warehouse import advice, faults, lake
+from warehouse import faults, integrity, lake
 
 # Re-exported (`X as X`): other modules and tests import these from warehouse.db.
+from warehouse.base import LOCKED_DOWN as LOCKED_DOWN
 from warehouse.base import WarehouseError as WarehouseError
 from warehouse.base import transaction as transaction
 from warehouse.build import SCHEMA_DIR as SCHEMA_DIR
@@ -40,52 +40,13 @@ from warehouse.build import ensure_built as ensure_built
 from warehouse.build import expected_tables as expected_tables
 from warehouse.build import load_seeds as load_seeds
 from warehouse.build import refuse_newer
+from warehouse.integrity import check_whole as check_whole
+from warehouse.integrity import remembering_checks as remembering_checks
+from warehouse.writer_lock import writer_lock
 
-# DuckDB's file layout: a main header block, then two database headers (the live one has the higher iteration),
-# then `block_count` blocks of `block_alloc_size` bytes.
-_BLOCK_HEADER = 4096
-_HEADER_BYTES = 3 * _BLOCK_HEADER
 _COPY_CHUNK = 8 << 20
 _FULL_BYTES = 1 << 20  # less free than this after a failed write: the disk is what failed
 _log = logging.getLogger(__name__)
-
-
-# Inside remembering_checks(): file -> the identity (inode, size, mtime, ctime) it had when it was last found whole.
-_checked: ContextVar[dict[str, tuple[int, ...]] | None] = ContextVar("qtwatch_checked_warehouses", default=None)
-
-
-@contextlib.contextmanager
-def remembering_checks() -> Iterator[None]:
-    """Within the block (one run: its CLI checks, flow body and task threads), check_whole reads a file's blocks
-    once and then trusts it while its inode, size, mtime and ctime stay the same; a file this process published
-    counts as checked. A run checked the same unchanged file 9 times (~0.12 s each for the replay warehouse). Any
-    write to the file, a truncation or a replacement changes its identity and so checks it again."""
-    outer = _checked.get()
-    token = _checked.set({} if outer is None else outer)  # a nested block shares its run's memory
-    try:
-        yield
-    finally:
-        _checked.reset(token)
-
-
-def _identity(path: Path) -> tuple[int, ...]:
-    stat = path.stat()
-    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
-
-
-def _remember_whole(path: Path, identity: tuple[int, ...] | None = None) -> None:
-    """Inside remembering_checks(): `path` is whole as long as it keeps `identity` (default: its identity now)."""
-    if (checked := _checked.get()) is not None:
-        checked[str(Path(path).absolute())] = identity or _identity(Path(path))
-
-
-def _known_whole(path: Path) -> tuple[bool, tuple[int, ...] | None]:
-    """(whether `path` was found whole in this run and is unchanged since, its identity now) — identity None outside
-    remembering_checks()."""
-    if (checked := _checked.get()) is None:
-        return False, None
-    identity = _identity(Path(path))
-    return checked.get(str(Path(path).absolute())) == identity, identity
 
 
 @functools.cache
@@ -94,18 +55,6 @@ def seed_rows(name: str) -> tuple[dict[str, str], ...]:
     read as package data so an installed qtwatch finds it too."""
     text = resources.files("warehouse").joinpath(f"seeds/{name}.csv").read_text(encoding="utf-8")
     return tuple(csv.DictReader(text.splitlines()))
-
-
-# Every reader of the published file opens it locked down: a SELECT can read the warehouse and nothing else — no
-# local file (read_text('/proc/self/environ') would print the API key), no URL, no extension download, no COPY/ATTACH
-# — and no statement can switch that back on. (One config for every reader: DuckDB refuses a second connection to the
-# same file with a different configuration in one process.) The DuckDB CLI stays the power tool for anything else.
-LOCKED_DOWN = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "lock_configuration": True,
-}
 
 
 def connect_readonly(path: Path, *, at_run: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -128,7 +77,7 @@ def connect_readonly(path: Path, *, at_run: str | None = None) -> duckdb.DuckDBP
     try:
         con = duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
     except duckdb.Error as exc:
-        raise WarehouseError(_corrupt_message(path, exc)) from None
+        raise WarehouseError(integrity.corrupt_message(path, exc)) from None
     try:
         check_whole(path, con)
     except WarehouseError:
@@ -151,7 +100,7 @@ def staged(
     published through: its target is replaced (with the target's mode, owner and group), the link stays."""
     path = publish_target(path)
     _ensure_directory(path)
-    with _writer_lock(path, wait_s, on_wait or _log.warning):
+    with writer_lock(path, wait_s, on_wait or _log.warning):
         faults.point("lock-acquired")
         remove_stale_staging(path)
         faults.point("stale-removed")
@@ -189,7 +138,7 @@ def _replace(staging: Path, path: Path) -> None:
     keep_ownership(path, staging)
     os.replace(staging, path)
     _sync_folder(path.parent)  # the rename itself survives a power cut, not only the file's blocks
-    _remember_whole(path)  # DuckDB wrote, checkpointed and closed it without an error
+    integrity.remember_whole(path)  # DuckDB wrote, checkpointed and closed it without an error
     faults.point("replaced")
 
 
@@ -247,72 +196,6 @@ def remove_stale_staging(path: Path) -> list[Path]:
     for leftover in stale:
         leftover.unlink(missing_ok=True)
     return stale
-
-
-def check_whole(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
-    """Raise WarehouseError unless `path` is a whole DuckDB file: every block its tables, catalog and free list
-    use is there and passes its checksum.
-
-    A truncated or damaged file opens and answers every query that touches only its intact blocks (row counts come
-    from metadata), so the end of the file is checked against the highest block in use, and every column of every
-    table is read once (DuckDB verifies a block's checksum when it reads it; ~0.1 s for the replay warehouse).
-    `con`: an open connection to `path` to use. Inside remembering_checks() an unchanged file is checked once."""
-    known, identity = _known_whole(path)
-    if known:
-        return
-    with open(path, "rb") as handle:
-        head = handle.read(_HEADER_BYTES)
-    if len(head) < _HEADER_BYTES or head[8:12] != b"DUCK":
-        raise WarehouseError(_corrupt_message(path, "not a DuckDB file"))
-    # two database headers follow the main one; the one with the higher iteration is current
-    headers = [struct.unpack_from("<QQqq", head, offset) for offset in (_BLOCK_HEADER, 2 * _BLOCK_HEADER)]
-    _, _, meta_block, free_list = max(headers, key=lambda h: h[1])
-    own = con is None
-    try:
-        con = con or duckdb.connect(str(path), read_only=True, config=dict(LOCKED_DOWN))
-        highest = max(_highest_data_block(con), *(_block_id(p) for p in (meta_block, free_list)))
-        _read_every_block(con)
-        # metadata blocks (the catalog, row groups) hold no table data but may be the file's last ones; the block
-        # count in the header is no bound: DuckDB truncates trailing free blocks, so a whole file may be shorter
-        metadata = con.execute("SELECT max(block_id) FROM pragma_metadata_info()").fetchall()[0][0]
-        highest = max(highest, metadata if metadata is not None else -1)
-        block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
-    except duckdb.Error as exc:
-        raise WarehouseError(_corrupt_message(path, exc)) from None
-    finally:
-        if own and con is not None:
-            con.close()
-    expected, actual = _HEADER_BYTES + (highest + 1) * block_size, path.stat().st_size
-    if actual < expected:
-        raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} bytes, its blocks need {expected:,}"))
-    if (actual - _HEADER_BYTES) % block_size:  # DuckDB writes and truncates whole blocks: a part of one is a cut
-        raise WarehouseError(_corrupt_message(path, f"truncated: {actual:,} bytes is not a whole number of blocks"))
-    if identity is not None:  # the identity it had before it was read: a change since then is checked again
-        _remember_whole(path, identity)
-
-
-def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:
-    tables = con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
-    ).fetchall()
-    highest = -1
-    for schema, table in tables:
-        used = con.execute("SELECT max(block_id) FROM pragma_storage_info(?)", [f'"{schema}"."{table}"']).fetchall()
-        highest = max(highest, used[0][0] if used[0][0] is not None else -1)
-    return highest
-
-
-def _read_every_block(con: duckdb.DuckDBPyConnection) -> None:
-    tables = con.execute(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
-    ).fetchall()
-    for schema, table in tables:  # hashing every column makes DuckDB read (and checksum) every block of the table
-        con.execute(f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{schema}"."{table}"').fetchall()
-
-
-def _block_id(pointer: int) -> int:
-    """A metadata pointer's block id (the top byte is the index inside the block; -1 means none)."""
-    return -1 if pointer < 0 else pointer & ((1 << 56) - 1)
 
 
 def check_publishable(path: Path) -> None:
@@ -435,68 +318,7 @@ def _open_staging(staging: Path, published: Path) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(staging), config=config)
     except duckdb.Error as exc:
         staging.unlink(missing_ok=True)
-        raise WarehouseError(_corrupt_message(published, exc)) from None
-
-
-@contextlib.contextmanager
-def _writer_lock(path: Path, wait_s: float, on_wait: Callable[[str], None]) -> Iterator[None]:
-    """One writer at a time per warehouse file (an OS file lock, released even if the process dies). The holder
-    writes its PID into the lock file so that a waiting run can say whom it waits for."""
-    lock_path = path.with_name(f".{path.name}.lock")
-    try:
-        handle = open(lock_path, "a+")  # noqa: SIM115 - closed below; "a+" so a waiter never truncates the holder's PID
-    except OSError as exc:
-        raise WarehouseError(
-            f"cannot write beside the warehouse in {path.parent} ({exc.strerror}): a run needs "
-            f"its lock file and a staging copy there; nothing was changed"
-        ) from None
-    with handle:
-        _acquire(handle, path, wait_s, on_wait)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _acquire(handle, path: Path, wait_s: float, on_wait: Callable[[str], None]) -> None:
-    """Take the lock, telling `on_wait` when (and every 30 s while) another run holds it."""
-    clock, told = time.monotonic(), -1
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            waited = time.monotonic() - clock
-            if waited > wait_s:
-                raise WarehouseError(
-                    f"another qtwatch run is writing {path} ({_holder(handle)}); waited "
-                    f"{waited:.0f}s (QTWATCH_WRITER_WAIT_S={wait_s:g}); nothing was "
-                    f"changed"
-                ) from None
-            if int(waited // 30) > told:
-                told = int(waited // 30)
-                on_wait(
-                    f"waiting for the warehouse writer lock on {path}: {_holder(handle)} is writing it; "
-                    f"waited {waited:.0f}s of at most {wait_s:g}s (QTWATCH_WRITER_WAIT_S)"
-                )
-            time.sleep(min(0.5, max(0.0, wait_s - waited)) or 0.05)
-    if told >= 0:
-        on_wait(f"got the warehouse writer lock on {path} after waiting {time.monotonic() - clock:.1f}s")
-
-
-def _holder(handle) -> str:
-    handle.seek(0)
-    pid = handle.read().strip()
-    return f"pid {pid}" if pid.isdigit() else "another process"
-
-
-def _corrupt_message(path: Path, exc: Exception | str) -> str:
-    """The one line for a file DuckDB cannot open or read: its real cause and how to keep it (warehouse.advice)."""
-    return advice.cannot_open(path, exc)
+        raise WarehouseError(integrity.corrupt_message(published, exc)) from None
 
 
 def query_pl(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from transforms.registry import DATASETS
-from warehouse import build, db, load
+from warehouse import build, db, integrity, load
 
 FRED = DATASETS["fred_observations"]
 
@@ -174,8 +174,8 @@ def test_an_unchanged_build_is_not_applied_again_and_a_changed_seed_is(tmp_path,
 def count_reads(monkeypatch) -> list[Path]:
     """Every time check_whole reads a file's blocks (it reads them through _read_every_block)."""
     reads: list[Path] = []
-    original = db._read_every_block
-    monkeypatch.setattr(db, "_read_every_block", lambda con: (reads.append(con), original(con))[1])
+    original = integrity._read_every_block
+    monkeypatch.setattr(integrity, "_read_every_block", lambda con: (reads.append(con), original(con))[1])
     return reads
 
 
