@@ -15,6 +15,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -25,9 +26,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 from plotly.colors import qualitative
-from plotly.subplots import make_subplots
 
 from qtwatch import report_basis, report_plumbing, report_reserves
+from qtwatch._report_figures import line_trace, stacked_panels, y_titles, zero_line
 from transforms.marts_registry import MARTS
 from warehouse.db import WarehouseError, connect_readonly
 from warehouse.holes import find_holes
@@ -114,9 +115,7 @@ def white_template() -> go.layout.Template:
 
 def runoff_figure(runoff: pl.DataFrame, regimes: pl.DataFrame) -> go.Figure:
     """Monthly Treasury and MBS runoff bars ($bn) vs their cap steps, QT episodes shaded, regime changes marked."""
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, subplot_titles=("Treasury securities", "Agency MBS")
-    )
+    fig = stacked_panels(("Treasury securities", "Agency MBS"), 0.06, shared_xaxes=True)
     months = runoff["month"].to_list()
     for row, (asset, label) in enumerate((("ust", "Treasury"), ("mbs", "MBS")), start=1):
         fig.add_trace(
@@ -167,6 +166,16 @@ def _runoff_range(runoff: pl.DataFrame, asset: str) -> list[float] | None:
 def _mark_regimes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
     """Shade each QT episode's capped months (an open-ended one up to `until`) and draw a labelled dotted line at
     every regime start."""
+    _shade_episodes(fig, regimes, until)
+    lines = [_regime_line(regime, start) for regime, start in regimes.select("regime", "effective_from").iter_rows()]
+    # close starts share one label: none print over another
+    labels = [_regime_label(text, start) for text, start in regime_labels(regimes)]
+    # One layout update: add_shape/add_annotation per regime re-validate and copy the whole layout each time.
+    fig.update_layout(shapes=[*fig.layout.shapes, *lines], annotations=[*fig.layout.annotations, *labels])
+
+
+def _shade_episodes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
+    """A light band over each QT episode's capped months (an open-ended one up to `until`), named at its foot."""
     capped = regimes.filter(pl.col("ust_cap_bn").is_not_null())
     episodes = capped.group_by("episode").agg(pl.col("effective_from").min(), pl.col("effective_to").max())
     for episode, start, end in episodes.sort("effective_from").iter_rows():
@@ -181,38 +190,37 @@ def _mark_regimes(fig: go.Figure, regimes: pl.DataFrame, until: date) -> None:
             annotation_text=episode,
             annotation_position="bottom left",
         )
-    starts = list(regimes.select("regime", "effective_from").iter_rows())
-    lines = [
-        {
-            "type": "line",
-            "x0": start,
-            "x1": start,
-            "xref": "x",
-            "yref": "paper",
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": "#7f7f7f", "width": 1, "dash": "dot"},
-            "name": regime,
-        }
-        for regime, start in starts
-    ]
-    labels = [
-        {
-            "x": start,
-            "y": 1.0,
-            "xref": "x",
-            "yref": "paper",
-            "text": text,
-            "showarrow": False,
-            "textangle": -90,
-            "xanchor": "right",
-            "yanchor": "top",
-            "font": {"size": 9, "color": "#555"},
-        }
-        for text, start in regime_labels(regimes)
-    ]  # close starts share one label: none print over another
-    # One layout update: add_shape/add_annotation per regime re-validate and copy the whole layout each time.
-    fig.update_layout(shapes=[*fig.layout.shapes, *lines], annotations=[*fig.layout.annotations, *labels])
+
+
+def _regime_line(regime: str, start: date) -> dict:
+    """The dotted full-height line (a layout shape) at a regime's start."""
+    return {
+        "type": "line",
+        "x0": start,
+        "x1": start,
+        "xref": "x",
+        "yref": "paper",
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": "#7f7f7f", "width": 1, "dash": "dot"},
+        "name": regime,
+    }
+
+
+def _regime_label(text: str, start: date) -> dict:
+    """The rotated label (a layout annotation) along the top of the plot at a regime start."""
+    return {
+        "x": start,
+        "y": 1.0,
+        "xref": "x",
+        "yref": "paper",
+        "text": text,
+        "showarrow": False,
+        "textangle": -90,
+        "xanchor": "right",
+        "yanchor": "top",
+        "font": {"size": 9, "color": "#555"},
+    }
 
 
 # Regime starts closer than this share one label, or their rotated texts would print over each other.
@@ -256,49 +264,35 @@ def liquidity_figure(liquidity: pl.DataFrame) -> go.Figure:
 
 def funding_figure(funding: pl.DataFrame) -> go.Figure:
     """Daily SOFR-IORB with its p1/p99 tails (bp) over Standing Repo Facility take-up bars ($bn)."""
-    fig = make_subplots(
-        rows=2,
-        cols=1,
+    fig = stacked_panels(
+        ("SOFR - IORB (bp)", "Standing Repo Facility take-up ($bn)"),
+        0.06,
         shared_xaxes=True,
-        vertical_spacing=0.06,
         row_heights=[0.65, 0.35],
-        subplot_titles=("SOFR - IORB (bp)", "Standing Repo Facility take-up ($bn)"),
     )
     days = funding["date"].to_list()
     tails = (("sofr_p99_iorb_bp", "SOFR p99 - IORB", "#d62728"), ("sofr_p1_iorb_bp", "SOFR p1 - IORB", "#2ca02c"))
     for column, name, color in tails:
-        fig.add_trace(
-            go.Scatter(x=days, y=funding[column].to_list(), name=name, mode="lines", line={"color": color, "width": 1}),
-            row=1,
-            col=1,
-        )
+        fig.add_trace(line_trace(days, funding[column].to_list(), name, {"color": color, "width": 1}), row=1, col=1)
     fig.add_trace(
-        go.Scatter(
-            x=days,
-            y=funding["sofr_iorb_bp"].to_list(),
-            name="SOFR - IORB",
-            mode="lines",
-            line={"color": "#1f77b4", "width": 1.5},
-        ),
+        line_trace(days, funding["sofr_iorb_bp"].to_list(), "SOFR - IORB", {"color": "#1f77b4", "width": 1.5}),
         row=1,
         col=1,
     )
     # A filled step line, not bars: 1,000+ daily bars are thinner than a pixel and the spikes vanish.
     fig.add_trace(
-        go.Scatter(
-            x=days,
-            y=funding["srf_takeup_bn"].to_list(),
-            name="SRF take-up",
-            mode="lines",
-            line={"color": "#8c564b", "width": 1, "shape": "hv"},
+        line_trace(
+            days,
+            funding["srf_takeup_bn"].to_list(),
+            "SRF take-up",
+            {"color": "#8c564b", "width": 1, "shape": "hv"},
             fill="tozeroy",
         ),
         row=2,
         col=1,
     )
-    fig.add_hline(y=0, line={"color": "#444", "width": 1}, row=1, col=1)
-    fig.update_yaxes(title_text="bp", row=1, col=1)
-    fig.update_yaxes(title_text="$bn", row=2, col=1)
+    zero_line(fig, row=1)
+    y_titles(fig, "bp", "$bn")
     return _finish(fig, 560)
 
 
@@ -359,7 +353,7 @@ def auction_figure(auctions: pl.DataFrame) -> go.Figure:
     """Bid-to-cover per auction in three panels (bills, nominal coupons, TIPS/FRN), one line and one colour per
     tenor within a panel, lines broken across missing auctions, each panel with its own legend beside it."""
     classes = [c for c in AUCTION_CLASSES if c in set(_classes(auctions))] or list(AUCTION_CLASSES[:1])
-    fig = make_subplots(rows=len(classes), cols=1, shared_xaxes=True, vertical_spacing=0.07, subplot_titles=classes)
+    fig = stacked_panels(classes, 0.07, shared_xaxes=True)
     labelled = auctions.with_columns(
         label=pl.struct("security_kind", "tenor").map_elements(
             lambda r: auction_series_label(r["security_kind"], r["tenor"]), return_dtype=pl.Utf8
@@ -367,40 +361,47 @@ def auction_figure(auctions: pl.DataFrame) -> go.Figure:
         panel=pl.Series(_classes(auctions), dtype=pl.Utf8),
     )
     for row, panel in enumerate(classes, start=1):
-        legend = "legend" if row == 1 else f"legend{row}"
         for i, (label, group) in enumerate(_groups_by_tenor(labelled.filter(pl.col("panel") == panel))):
-            drawn = with_gaps(group)
-            fig.add_trace(
-                go.Scatter(
-                    x=drawn["auction_date"].to_list(),
-                    y=drawn["bid_to_cover"].to_list(),
-                    name=label,
-                    legend=legend,
-                    mode="lines+markers",
-                    connectgaps=False,
-                    marker={"size": 5, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
-                    line={"width": 1.2, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
-                    text=drawn["security_term"].to_list(),
-                    customdata=drawn["cusip"].to_list(),
-                    hovertemplate=f"{label} %{{x|%Y-%m-%d}}: %{{y:.2f}}x<br>%{{text}}, %{{customdata}}<extra></extra>",
-                ),
-                row=row,
-                col=1,
-            )
+            fig.add_trace(_tenor_line(label, with_gaps(group), _legend(row), i), row=row, col=1)
         fig.update_yaxes(title_text="bid-to-cover (x)", row=row, col=1)
     height = 260 * len(classes) + 80
-    # Each panel's legend beside it: the panel domains run top to bottom.
-    legends = {
-        ("legend" if row == 1 else f"legend{row}"): {
+    return _finish(fig, height, **_panel_legends(fig, len(classes)))
+
+
+def _legend(row: int) -> str:
+    """The layout key of the legend beside panel `row` (plotly's first legend is plain "legend")."""
+    return "legend" if row == 1 else f"legend{row}"
+
+
+def _tenor_line(label: str, drawn: pl.DataFrame, legend: str, i: int) -> go.Scatter:
+    """One tenor's bid-to-cover line (with markers; gaps where `drawn` has null rows), the panel's `i`th colour."""
+    return go.Scatter(
+        x=drawn["auction_date"].to_list(),
+        y=drawn["bid_to_cover"].to_list(),
+        name=label,
+        legend=legend,
+        mode="lines+markers",
+        connectgaps=False,
+        marker={"size": 5, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
+        line={"width": 1.2, "color": TENOR_COLOURS[i % len(TENOR_COLOURS)]},
+        text=drawn["security_term"].to_list(),
+        customdata=drawn["cusip"].to_list(),
+        hovertemplate=f"{label} %{{x|%Y-%m-%d}}: %{{y:.2f}}x<br>%{{text}}, %{{customdata}}<extra></extra>",
+    )
+
+
+def _panel_legends(fig: go.Figure, panels: int) -> dict[str, dict]:
+    """Each panel's legend beside it, level with the panel's top: the panel domains run top to bottom."""
+    return {
+        _legend(row): {
             "y": fig.layout[f"yaxis{'' if row == 1 else row}"].domain[1],
             "yanchor": "top",
             "x": 1.02,
             "xanchor": "left",
             "tracegroupgap": 2,
         }
-        for row in range(1, len(classes) + 1)
+        for row in range(1, panels + 1)
     }
-    return _finish(fig, height, **legends)
 
 
 def _classes(auctions: pl.DataFrame) -> list[str]:
@@ -459,68 +460,77 @@ def _require_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
         )
 
 
+# Frames a caller may leave out (no CFTC, plumbing or reserves marts): those sections then carry their notes.
+OPTIONAL_FRAMES = ("basis", "dealers", "events", "reserves", "ampleness", "rmp")
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """How to build one section: its key, heading, the mart it draws (named when empty) and its figure."""
+
+    key: str
+    heading: str
+    mart: str
+    figure: Callable[[dict[str, pl.DataFrame]], go.Figure]
+
+
+# The report's sections in page order.
+SECTION_SPECS = (
+    SectionSpec(
+        "runoff",
+        "QT runoff vs caps (monthly)",
+        "qt_runoff_monthly",
+        lambda frames: runoff_figure(frames["runoff"], frames["regimes"]),
+    ),
+    SectionSpec(
+        "liquidity",
+        "Reserves, ON RRP, TGA and net liquidity (weekly)",
+        "liquidity_weekly",
+        lambda frames: liquidity_figure(frames["liquidity"]),
+    ),
+    SectionSpec(
+        "funding",
+        "Funding stress: SOFR - IORB and SRF take-up (daily)",
+        "funding_daily",
+        lambda frames: funding_figure(frames["funding"]),
+    ),
+    SectionSpec(
+        "auctions",
+        "Treasury auction bid-to-cover by tenor",
+        "auction_health",
+        lambda frames: auction_figure(frames["auctions"]),
+    ),
+    SectionSpec(
+        "basis",
+        "Basis trade: leveraged funds' Treasury-futures shorts and the funding calendar (weekly)",
+        "basis_weekly",
+        lambda frames: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680),
+    ),
+    SectionSpec(
+        "plumbing",
+        "Plumbing: dealer balance sheets and funding stress events (weekly, daily)",
+        "funding_events",
+        lambda frames: _finish(report_plumbing.plumbing_figure(frames["dealers"], frames["events"]), 640),
+    ),
+    SectionSpec(
+        "reserves",
+        "Reserves: why they moved, are they ample, RMP pace (weekly)",
+        "reserves_weekly",
+        lambda frames: _finish(report_reserves.reserves_figure(frames), 720),
+    ),
+)
+
+
 def build_sections(frames: dict[str, pl.DataFrame]) -> list[Section]:
     """The report sections in page order; a section whose frame is empty carries a note instead of a chart."""
     # a caller without the CFTC, plumbing or reserves marts gets those sections' notes
-    frames = {
-        "basis": pl.DataFrame(),
-        "dealers": pl.DataFrame(),
-        "events": pl.DataFrame(),
-        "reserves": pl.DataFrame(),
-        "ampleness": pl.DataFrame(),
-        "rmp": pl.DataFrame(),
-        **frames,
-    }
+    frames = {**{key: pl.DataFrame() for key in OPTIONAL_FRAMES}, **frames}
     frames["plumbing"] = frames["dealers"] if frames["events"].is_empty() else frames["events"]
-    specs = (
-        (
-            "runoff",
-            "QT runoff vs caps (monthly)",
-            "qt_runoff_monthly",
-            lambda: runoff_figure(frames["runoff"], frames["regimes"]),
-        ),
-        (
-            "liquidity",
-            "Reserves, ON RRP, TGA and net liquidity (weekly)",
-            "liquidity_weekly",
-            lambda: liquidity_figure(frames["liquidity"]),
-        ),
-        (
-            "funding",
-            "Funding stress: SOFR - IORB and SRF take-up (daily)",
-            "funding_daily",
-            lambda: funding_figure(frames["funding"]),
-        ),
-        (
-            "auctions",
-            "Treasury auction bid-to-cover by tenor",
-            "auction_health",
-            lambda: auction_figure(frames["auctions"]),
-        ),
-        (
-            "basis",
-            "Basis trade: leveraged funds' Treasury-futures shorts and the funding calendar (weekly)",
-            "basis_weekly",
-            lambda: _finish(report_basis.basis_figure(frames["basis"], frames["calendar"]), 680),
-        ),
-        (
-            "plumbing",
-            "Plumbing: dealer balance sheets and funding stress events (weekly, daily)",
-            "funding_events",
-            lambda: _finish(report_plumbing.plumbing_figure(frames["dealers"], frames["events"]), 640),
-        ),
-        (
-            "reserves",
-            "Reserves: why they moved, are they ample, RMP pace (weekly)",
-            "reserves_weekly",
-            lambda: _finish(report_reserves.reserves_figure(frames), 720),
-        ),
-    )
     return [
-        Section(key, heading, None, f"marts.{mart} has no rows yet: run `qtwatch run --replay`.")
-        if frames[key].is_empty()
-        else Section(key, heading, build())
-        for key, heading, mart, build in specs
+        Section(spec.key, spec.heading, None, f"marts.{spec.mart} has no rows yet: run `qtwatch run --replay`.")
+        if frames[spec.key].is_empty()
+        else Section(spec.key, spec.heading, spec.figure(frames))
+        for spec in SECTION_SPECS
     ]
 
 

@@ -10,8 +10,8 @@ import math
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
+from qtwatch._report_figures import line_trace, stacked_panels, zero_line
 from transforms.cftc import TENORS
 
 # Spreads to IORB exist only from IORB's first day (2021-07-29): the section starts there.
@@ -50,23 +50,45 @@ MARKED_DAYS = (
     ("is_tax_date", "Estimated-tax date", "diamond", "#2ca02c"),
     ("is_quarter_end", "Quarter end", "x", "#d62728"),
 )
+PANEL_TITLES = (
+    "Leveraged funds' net short by tenor ($bn) and SOFR - IORB (bp)",
+    "SOFR - IORB (bp) on funding-calendar days",
+)
 
 
 def basis_figure(basis: pl.DataFrame, calendar: pl.DataFrame) -> go.Figure:
     """Stacked weekly net short notional by tenor + weekly SOFR-IORB (2nd axis) over daily SOFR-IORB with the
     funding-calendar days marked."""
-    fig = make_subplots(
-        rows=2,
-        cols=1,
+    fig = stacked_panels(
+        PANEL_TITLES,
+        0.07,
         shared_xaxes=True,
-        vertical_spacing=0.07,
         row_heights=[0.6, 0.4],
         specs=[[{"secondary_y": True}], [{}]],
-        subplot_titles=(
-            "Leveraged funds' net short by tenor ($bn) and SOFR - IORB (bp)",
-            "SOFR - IORB (bp) on funding-calendar days",
-        ),
     )
+    _add_net_shorts(fig, basis)
+    weekly = basis.filter(pl.col("tenor") == TENORS[0])
+    fig.add_trace(
+        line_trace(
+            weekly["report_date"].to_list(),
+            weekly["sofr_iorb_avg_bp"].to_list(),
+            "SOFR - IORB, week average",
+            {"color": "#000", "width": 1.5},
+        ),
+        row=1,
+        col=1,
+        secondary_y=True,
+    )
+    _add_calendar_days(fig, calendar)
+    zero_line(fig, row=2)
+    _align_top_axes(fig, basis, weekly)
+    fig.update_yaxes(title_text="bp", row=2, col=1)
+    fig.update_layout(barmode="relative", bargap=0.05)
+    return fig
+
+
+def _add_net_shorts(fig: go.Figure, basis: pl.DataFrame) -> None:
+    """The top panel's bars: leveraged funds' net short per tenor (stacked, left axis)."""
     for tenor in TENORS:
         rows = basis.filter(pl.col("tenor") == tenor)
         fig.add_trace(
@@ -81,36 +103,22 @@ def basis_figure(basis: pl.DataFrame, calendar: pl.DataFrame) -> go.Figure:
             col=1,
             secondary_y=False,
         )
-    weekly = basis.filter(pl.col("tenor") == TENORS[0])
+
+
+def _add_calendar_days(fig: go.Figure, calendar: pl.DataFrame) -> None:
+    """The bottom panel: daily SOFR - IORB, and a marker series per kind of funding-calendar day."""
+    days = calendar["date"].to_list()
     fig.add_trace(
-        go.Scatter(
-            x=weekly["report_date"].to_list(),
-            y=weekly["sofr_iorb_avg_bp"].to_list(),
-            name="SOFR - IORB, week average",
-            mode="lines",
-            line={"color": "#000", "width": 1.5},
-        ),
-        row=1,
-        col=1,
-        secondary_y=True,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=calendar["date"].to_list(),
-            y=calendar["sofr_iorb_bp"].to_list(),
-            name="SOFR - IORB",
-            mode="lines",
-            line={"color": "#7f7f7f", "width": 1},
-        ),
+        line_trace(days, calendar["sofr_iorb_bp"].to_list(), "SOFR - IORB", {"color": "#7f7f7f", "width": 1}),
         row=2,
         col=1,
     )
     for flag, label, symbol, color in MARKED_DAYS:
-        days = calendar.filter(pl.col(flag))
+        marked = calendar.filter(pl.col(flag))
         fig.add_trace(
             go.Scatter(
-                x=days["date"].to_list(),
-                y=days["sofr_iorb_bp"].to_list(),
+                x=marked["date"].to_list(),
+                y=marked["sofr_iorb_bp"].to_list(),
                 name=label,
                 mode="markers",
                 marker={"symbol": symbol, "color": color, "size": 6},
@@ -118,13 +126,13 @@ def basis_figure(basis: pl.DataFrame, calendar: pl.DataFrame) -> go.Figure:
             row=2,
             col=1,
         )
-    fig.add_hline(y=0, line={"color": "#444", "width": 1}, row=2, col=1)
+
+
+def _align_top_axes(fig: go.Figure, basis: pl.DataFrame, weekly: pl.DataFrame) -> None:
+    """Range and ticks of the top panel's two y axes, zeros and gridlines aligned (see aligned_axes)."""
     (left, left_step), (right, right_step) = aligned_axes(_stacked_span(basis), _span(weekly["sofr_iorb_avg_bp"]))
     fig.update_yaxes(title_text="$bn net short", row=1, col=1, secondary_y=False, range=left, dtick=left_step)
     fig.update_yaxes(title_text="bp", row=1, col=1, secondary_y=True, showgrid=False, range=right, dtick=right_step)
-    fig.update_yaxes(title_text="bp", row=2, col=1)
-    fig.update_layout(barmode="relative", bargap=0.05)
-    return fig
 
 
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)

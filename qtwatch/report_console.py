@@ -57,38 +57,58 @@ def print_run_summary(console: Console, flow_run_id: str | None = None) -> None:
         console.print(f"[red]{exc}[/]")
         return
     with con:
-        mine = "WHERE flow_run_id = ?" if flow_run_id else ""
-        run = con.execute(
-            f"SELECT run_id, mode, as_of, status FROM meta.runs {mine} ORDER BY started_at DESC LIMIT 1",
-            [flow_run_id] if flow_run_id else None,
-        ).fetchall()
-        if not run:
+        run = _latest_run(con, flow_run_id)
+        if run is None:
             console.print(f"this run published nothing to {path}")
             return
-        run_id, mode, as_of, status = run[0]
-        loads = con.execute(
-            "SELECT CASE WHEN source = 'marts' THEN 'marts.' || dataset ELSE source END, status, "
-            "rows_fetched, rows_landed, seconds, error FROM meta.loads "
-            "WHERE run_id = ? ORDER BY source = 'marts', 1",
-            [run_id],
-        ).fetchall()
-        table = Table(title=f"run {run_id} ({mode}, as of {as_of}): {status}")
-        for column in ("source", "status", "fetched", "landed", "held from", "held to", "held", "seconds"):
-            table.add_column(column, justify="right" if column in ("fetched", "landed", "seconds") else "left")
-        for source, state, fetched, landed, seconds, error in loads:
-            sql = held_sql(source)
-            first, last, held = con.execute(sql).fetchall()[0] if sql else ("", "", "")
-            table.add_row(
-                source,
-                status_cell(source, state, error),
-                f"{fetched:,}",
-                f"{landed:,}",
-                _cell(first),
-                _cell(last),
-                _cell(held),
-                f"{seconds:.2f}",
-            )
+        table = _loads_table(con, *run)
     console.print(table)
+    _print_locations(console, path)
+
+
+LOADS_SQL = (
+    "SELECT CASE WHEN source = 'marts' THEN 'marts.' || dataset ELSE source END, status, "
+    "rows_fetched, rows_landed, seconds, error FROM meta.loads "
+    "WHERE run_id = ? ORDER BY source = 'marts', 1"
+)
+SUMMARY_COLUMNS = ("source", "status", "fetched", "landed", "held from", "held to", "held", "seconds")
+RIGHT_ALIGNED = ("fetched", "landed", "seconds")
+
+
+def _latest_run(con: duckdb.DuckDBPyConnection, flow_run_id: str | None) -> tuple | None:
+    """(run_id, mode, as_of, status) of the newest run (of the flow run `flow_run_id`, when given), or None."""
+    mine = "WHERE flow_run_id = ?" if flow_run_id else ""
+    run = con.execute(
+        f"SELECT run_id, mode, as_of, status FROM meta.runs {mine} ORDER BY started_at DESC LIMIT 1",
+        [flow_run_id] if flow_run_id else None,
+    ).fetchall()
+    return run[0] if run else None
+
+
+def _loads_table(con: duckdb.DuckDBPyConnection, run_id: str, mode: str, as_of: object, status: str) -> Table:
+    """The run's loads, one row per source (marts last), with the history each source holds in core."""
+    loads = con.execute(LOADS_SQL, [run_id]).fetchall()
+    table = Table(title=f"run {run_id} ({mode}, as of {as_of}): {status}")
+    for column in SUMMARY_COLUMNS:
+        table.add_column(column, justify="right" if column in RIGHT_ALIGNED else "left")
+    for source, state, fetched, landed, seconds, error in loads:
+        sql = held_sql(source)
+        first, last, held = con.execute(sql).fetchall()[0] if sql else ("", "", "")
+        table.add_row(
+            source,
+            status_cell(source, state, error),
+            f"{fetched:,}",
+            f"{landed:,}",
+            _cell(first),
+            _cell(last),
+            _cell(held),
+            f"{seconds:.2f}",
+        )
+    return table
+
+
+def _print_locations(console: Console, path: Path) -> None:
+    """Where the warehouse, the report and the data docs are, and a query to try."""
     console.print(f"warehouse: [bold]{display(path)}[/]")
     settings = get_settings()
     if settings.report_path.exists():

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
+
+from qtwatch._report_figures import stacked_panels, y_titles, zero_line
 
 DEALERS_SQL = """SELECT as_of_date, series_break, net_total_bn, net_bills_bn, net_coupons_bn, fails_total_bn, coverage
 FROM marts.dealer_positions_weekly ORDER BY as_of_date"""
@@ -22,6 +23,10 @@ CAPTION = (
     "are weeks the recording misses, not zero. Bottom: funding stress events, each day at its SOFR - IORB "
     "(bp) and coloured by severity; hover for the signals that fired (SOFR - IORB >= 5 bp, SOFR p99 - IORB "
     ">= 20 bp, SRF take-up >= $5bn, segment spreads, dealer fails) and the calendar context."
+)
+PANEL_TITLES = (
+    "Primary dealers' net Treasury position ($bn, weekly)",
+    "Funding stress events: SOFR - IORB (bp) by severity",
 )
 SEVERITY_COLORS = {"low": "#f2c14e", "medium": "#f78154", "high": "#b5233a"}
 ERA_COLORS = {"SBN2013": "#9ecae1", "SBN2015": "#6baed6", "SBN2022": "#3182bd", "SBN2024": "#08519c"}
@@ -38,16 +43,17 @@ def read_frames(con) -> dict[str, pl.DataFrame]:
 
 def plumbing_figure(dealers: pl.DataFrame, events: pl.DataFrame) -> go.Figure:
     """Weekly dealer net positions by era over the event days by severity."""
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        vertical_spacing=0.12,
-        row_heights=[0.5, 0.5],
-        subplot_titles=(
-            "Primary dealers' net Treasury position ($bn, weekly)",
-            "Funding stress events: SOFR - IORB (bp) by severity",
-        ),
-    )
+    fig = stacked_panels(PANEL_TITLES, 0.12, row_heights=[0.5, 0.5])
+    _add_dealer_eras(fig, dealers)
+    _add_events(fig, events)
+    zero_line(fig, row=2)
+    y_titles(fig, "$bn net long", "bp")
+    fig.update_layout(bargap=0.1)
+    return fig
+
+
+def _add_dealer_eras(fig: go.Figure, dealers: pl.DataFrame) -> None:
+    """The top panel: one bar series of weekly dealer net positions per FR 2004 series break."""
     for era in sorted(set(dealers["series_break"].drop_nulls())) if not dealers.is_empty() else []:
         rows = dealers.filter(pl.col("series_break") == era)
         fig.add_trace(
@@ -61,6 +67,10 @@ def plumbing_figure(dealers: pl.DataFrame, events: pl.DataFrame) -> go.Figure:
             row=1,
             col=1,
         )
+
+
+def _add_events(fig: go.Figure, events: pl.DataFrame) -> None:
+    """The bottom panel: the event days at their SOFR - IORB, one marker series per severity held."""
     for severity, color in SEVERITY_COLORS.items():
         rows = events.filter(pl.col("severity") == severity) if not events.is_empty() else events
         if rows.is_empty():
@@ -79,8 +89,3 @@ def plumbing_figure(dealers: pl.DataFrame, events: pl.DataFrame) -> go.Figure:
             row=2,
             col=1,
         )
-    fig.add_hline(y=0, line={"color": "#444", "width": 1}, row=2, col=1)
-    fig.update_yaxes(title_text="$bn net long", row=1, col=1)
-    fig.update_yaxes(title_text="bp", row=2, col=1)
-    fig.update_layout(bargap=0.1)
-    return fig
