@@ -177,8 +177,6 @@ def add_btc_vs_previous(auctions: pl.DataFrame) -> pl.DataFrame:
     previous = pl.col("bid_to_cover").shift(1)
     held = previous.is_not_null().cast(pl.Int32).rolling_sum(PREVIOUS_AUCTIONS, min_samples=1).fill_null(0)
     span = (pl.col("auction_date") - pl.col("auction_date").shift(PREVIOUS_AUCTIONS)).dt.total_days()
-    cadence = pl.col("tenor").replace_strict(REGULAR_BILL_CADENCE_DAYS, default=None, return_dtype=pl.Int64)
-    gap = (pl.col("security_class") == "bill") & (pl.col("_span") > cadence * PREVIOUS_AUCTIONS + 3)
     return (
         auctions.sort("auction_date", "cusip")
         .with_columns(
@@ -188,30 +186,37 @@ def add_btc_vs_previous(auctions: pl.DataFrame) -> pl.DataFrame:
                 "_btc"
             ),
         )
-        .with_columns(
-            pl.when(gap.fill_null(False))
-            .then(
-                pl.format(
-                    "incomplete: the {} previous auctions span {} days; auctions missing from the data",
-                    pl.lit(PREVIOUS_AUCTIONS),
-                    "_span",
-                )
-            )
-            .when(pl.col("baseline_auctions") < PREVIOUS_AUCTIONS)
-            .then(
-                pl.format(
-                    "incomplete: {} of the {} previous auctions have results",
-                    "baseline_auctions",
-                    pl.lit(PREVIOUS_AUCTIONS),
-                )
-            )
-            .otherwise(pl.lit("complete"))
-            .alias("baseline_coverage"),
-        )
+        .with_columns(_baseline_coverage().alias("baseline_coverage"))
         .with_columns(
             pl.when(pl.col("baseline_coverage") == "complete").then(pl.col("_btc")).alias("btc_vs_prev6"),
         )
         .drop("_span", "_btc")
+    )
+
+
+def _baseline_coverage() -> pl.Expr:
+    """'complete', or why the baseline is not: a regular bill whose previous auctions (`_span` days apart, first to
+    last) leave a gap in its calendar, or fewer than PREVIOUS_AUCTIONS of them (`baseline_auctions`) with results."""
+    cadence = pl.col("tenor").replace_strict(REGULAR_BILL_CADENCE_DAYS, default=None, return_dtype=pl.Int64)
+    gap = (pl.col("security_class") == "bill") & (pl.col("_span") > cadence * PREVIOUS_AUCTIONS + 3)
+    return (
+        pl.when(gap.fill_null(False))
+        .then(
+            pl.format(
+                "incomplete: the {} previous auctions span {} days; auctions missing from the data",
+                pl.lit(PREVIOUS_AUCTIONS),
+                "_span",
+            )
+        )
+        .when(pl.col("baseline_auctions") < PREVIOUS_AUCTIONS)
+        .then(
+            pl.format(
+                "incomplete: {} of the {} previous auctions have results",
+                "baseline_auctions",
+                pl.lit(PREVIOUS_AUCTIONS),
+            )
+        )
+        .otherwise(pl.lit("complete"))
     )
 
 

@@ -33,34 +33,38 @@ def land(
         return 0
     batch = frame.with_columns(load_id=pl.lit(load_id), fetched_at=pl.lit(fetched_at), as_of=pl.lit(as_of))
     values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
+    published = "published_at" in batch.columns
+    insert = _insert_new_versions_sql(dataset, values, published)
+    con.register("_batch", batch.to_arrow())
+    try:
+        fill_unrecorded(con, dataset, "_batch", values)  # columns a migration added: a value there is no revision
+        before = _count(con, dataset.raw_table)
+        con.execute(insert, [revised_published_at] if published else []).fetchall()
+        return _count(con, dataset.raw_table) - before
+    finally:
+        con.unregister("_batch")
+
+
+def _insert_new_versions_sql(dataset: Dataset, values: list[str], published: bool) -> str:
+    """INSERT the `_batch` rows whose key is new or whose `values` differ from the latest held version; with
+    `published`, the statement takes one parameter: the published_at of a revision (or NULL: the batch's own)."""
     same_key = " AND ".join(f"l.{k} = b.{k}" for k in dataset.key)
     same_values = " AND ".join(f"l.{c} IS NOT DISTINCT FROM b.{c}" for c in values) or "TRUE"
-    select, params = "b.*", []
-    if "published_at" in batch.columns:
+    select = "b.*"
+    if published:
         # a new version of a held key is never placed before the version it revises
         select = (
             f"b.* REPLACE (coalesce(greatest(coalesce(?::TIMESTAMPTZ, b.published_at), (SELECT "
             f"max(coalesce(l.published_at, l.fetched_at)) FROM {dataset.raw_table} l WHERE {same_key})), "
             f"b.published_at) AS published_at)"
         )
-        params = [revised_published_at]
-    con.register("_batch", batch.to_arrow())
-    try:
-        fill_unrecorded(con, dataset, "_batch", values)  # columns a migration added: a value there is no revision
-        before = _count(con, dataset.raw_table)
-        con.execute(
-            f"""
+    return f"""
             INSERT INTO {dataset.raw_table} BY NAME
             SELECT {select} FROM _batch b
             WHERE NOT EXISTS (
                 SELECT 1 FROM ({_latest_sql(dataset, _versions_at(dataset, "_batch"))}) l
                 WHERE {same_key} AND {same_values})
-        """,
-            params,
-        ).fetchall()
-        return _count(con, dataset.raw_table) - before
-    finally:
-        con.unregister("_batch")
+        """
 
 
 def held_max_dates(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> dict[str, date]:
@@ -258,12 +262,6 @@ def coverage(
     )
     if any(c not in frame.columns for c in needed) or frame.schema[dataset.date_column] != pl.Date:
         return None
-    keys = " AND ".join(f"h.{k} = b.{k}" for k in dataset.key)
-    grp = f"CAST({group_column} AS VARCHAR)" if group_column else "'*'"
-    nulled = " OR ".join(f"(h.{c} IS NOT NULL AND b.{c} IS NULL)" for c in value_columns) or "FALSE"
-    # windows per group (FRED series), or one '*' window for a source fetched whole (e.g. CFTC, grouped by contract)
-    on_window = f"w.grp = l.{dataset.group_column}" if dataset.group_column and "*" not in windows else "w.grp = '*'"
-    picked = ", ".join(dict.fromkeys([*dataset.key, dataset.date_column, *value_columns]))
     window_rows = [{"grp": g, "start_date": s, "end_date": e} for g, (s, e) in windows.items()]
     con.register(
         "_windows",
@@ -271,9 +269,26 @@ def coverage(
     )
     con.register("_cover_batch", frame.select(needed).to_arrow())
     try:
-        return query_pl(
-            con,
-            f"""
+        return query_pl(con, _coverage_sql(dataset, windows, group_column, value_columns)).cast(COVERAGE_SCHEMA)
+    finally:
+        con.unregister("_windows")
+        con.unregister("_cover_batch")
+
+
+def _coverage_sql(
+    dataset: Dataset,
+    windows: Mapping[str, tuple[date | None, date]],
+    group_column: str | None,
+    value_columns: tuple[str, ...],
+) -> str:
+    """The COVERAGE_SCHEMA query: the latest held versions in the `_windows` set against the `_cover_batch` rows."""
+    keys = " AND ".join(f"h.{k} = b.{k}" for k in dataset.key)
+    grp = f"CAST({group_column} AS VARCHAR)" if group_column else "'*'"
+    nulled = " OR ".join(f"(h.{c} IS NOT NULL AND b.{c} IS NULL)" for c in value_columns) or "FALSE"
+    # windows per group (FRED series), or one '*' window for a source fetched whole (e.g. CFTC, grouped by contract)
+    on_window = f"w.grp = l.{dataset.group_column}" if dataset.group_column and "*" not in windows else "w.grp = '*'"
+    picked = ", ".join(dict.fromkeys([*dataset.key, dataset.date_column, *value_columns]))
+    return f"""
             WITH held AS (
                 SELECT {grp} AS grp, {dataset.date_column} AS d, {picked}
                 FROM ({_latest_sql(dataset, versions_in(dataset, windows))}) l JOIN _windows w ON {on_window}
@@ -292,8 +307,4 @@ def coverage(
             batch_side AS (SELECT grp, count(*) AS batch_rows, max(d) AS batch_last FROM batch GROUP BY grp)
             SELECT h.*, coalesce(b.batch_rows, 0) AS batch_rows, b.batch_last
             FROM held_side h LEFT JOIN batch_side b USING (grp) ORDER BY h.grp
-        """,
-        ).cast(COVERAGE_SCHEMA)
-    finally:
-        con.unregister("_windows")
-        con.unregister("_cover_batch")
+        """

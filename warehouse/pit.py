@@ -111,13 +111,7 @@ def land_vintages(
     if frame.is_empty():
         return 0
     values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
-    ordered = frame.sort([*dataset.key, "published_at"])
-    changed = (
-        pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1).over(list(dataset.key))) for c in values])
-        if values
-        else pl.lit(True)
-    )
-    batch = ordered.filter(changed.fill_null(True)).with_columns(
+    batch = _value_changes(frame, dataset, values).with_columns(
         load_id=pl.lit(load_id), fetched_at=pl.lit(fetched_at), as_of=pl.lit(as_of)
     )
     same = " AND ".join(
@@ -137,3 +131,14 @@ def land_vintages(
         return con.execute(f"SELECT count(*) FROM {dataset.raw_table}").fetchall()[0][0] - before
     finally:
         con.unregister("_vintages")
+
+
+def _value_changes(frame: pl.DataFrame, dataset: Dataset, values: list[str]) -> pl.DataFrame:
+    """The vintages of `frame` in key and publication order, keeping only those whose `values` differ from the
+    previous vintage of their key (every first vintage of a key is kept)."""
+    changed = (
+        pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1).over(list(dataset.key))) for c in values])
+        if values
+        else pl.lit(True)
+    )
+    return frame.sort([*dataset.key, "published_at"]).filter(changed.fill_null(True))
