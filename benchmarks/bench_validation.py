@@ -63,7 +63,7 @@ def bench_pandas(validator, batches: dict) -> None:
     from expectations import runner, suites
 
     for dataset, frame in batches.items():
-        prepared = runner.prepare(suites.module(dataset), frame, as_of=None, held=None)
+        prepared = runner.prepare(suites.suite(dataset), frame, as_of=None, held=None)
         convert, _ = timed(prepared.to_pandas)
         validator.validate(dataset, frame)  # first call builds the suite and its validation definition
         total, outcome = timed(lambda d=dataset, f=frame: validator.validate(d, f))
@@ -86,7 +86,7 @@ def bench_sqlite(batches: dict) -> None:
         db = Path(folder) / "batches.sqlite"
         source = context.data_sources.add_sqlite("bench_sqlite", connection_string=f"sqlite:///{db}")
         for dataset, frame in batches.items():
-            prepared = runner.prepare(suites.module(dataset), frame, as_of=None, held=None).to_pandas()
+            prepared = runner.prepare(suites.suite(dataset), frame, as_of=None, held=None).to_pandas()
             load, _ = timed(lambda d=dataset, p=prepared: _to_sqlite(db, d, p), repeats=1)
             batch_definition = source.add_table_asset(dataset, table_name=dataset).add_batch_definition_whole_table(
                 dataset

@@ -6,6 +6,7 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from expectations.marts import RATE_PCT_BAND, declared_columns
 from expectations.treasury_auctions import BID_TO_COVER_BAND
 
@@ -39,3 +40,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("auction_date", gaps=False),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY)

@@ -7,6 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from expectations.marts import declared_columns, identity
 from transforms import basis
 from transforms.cftc import TENORS, TREASURY_CONTRACTS
@@ -81,3 +82,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("report_date", gaps=True),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

@@ -7,6 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from expectations.marts import IDENTITY_TOLERANCE_BN, LEVEL_BN_BAND, declared_columns, identity
 
 DATASET = "bill_share_monthly"
@@ -47,3 +48,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("month", gaps=False, also=[("bills_bn", "gross_issuance_bn")]),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

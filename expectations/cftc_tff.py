@@ -10,6 +10,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec, KnownGap
+from expectations.declaration import Suite
 from expectations.marts import identity
 from transforms import cftc
 
@@ -111,3 +112,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("report_date", gaps=True),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

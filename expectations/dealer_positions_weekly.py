@@ -7,6 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from expectations.marts import identity
 from expectations.nyfed_pd import KNOWN_GAPS, WEDNESDAY
 from transforms import nyfed_pd
@@ -92,3 +93,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("as_of_date", gaps=True),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

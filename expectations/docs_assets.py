@@ -113,8 +113,8 @@ def label(column: str) -> str:
 def _descriptions() -> dict[str, str]:
     """Helper column -> the description of the one rule on it, over every suite."""
     found: dict[str, set[str]] = {}
-    for module in (*suites.RAW_MODULES, *suites.MART_MODULES):
-        for expectation in module.build_suite().expectations:
+    for suite in suites.SUITES.values():
+        for expectation in suite.rules().expectations:
             column = getattr(expectation, "column", None)
             if isinstance(column, str) and column.startswith("chk_") and expectation.description:
                 found.setdefault(column, set()).add(expectation.description)

@@ -6,6 +6,7 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from transforms.registry import DATASETS
 
 DATASET = "dts_operating_cash_balance"
@@ -49,3 +50,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("record_date", gaps=True),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY)

@@ -7,6 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from transforms.registry import DATASETS
 from transforms.units import unit_pattern
 from warehouse.db import seed_rows
@@ -153,3 +154,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("date", gaps=True),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

@@ -7,6 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from expectations.marts import FACILITY_BN_BAND, RATE_PCT_BAND, declared_columns, identity
 
 DATASET = "funding_daily"
@@ -65,3 +66,6 @@ def build_suite() -> gx.ExpectationSuite:
             ),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

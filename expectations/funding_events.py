@@ -7,6 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from transforms.funding_events import SCHEMA, SIGNALS
 
 DATASET = "funding_events"
@@ -48,3 +49,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("date", gaps=False),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

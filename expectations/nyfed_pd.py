@@ -9,6 +9,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec, KnownGap
+from expectations.declaration import Suite
 from transforms import nyfed_pd
 
 DATASET = "nyfed_pd"
@@ -73,3 +74,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("as_of_date", gaps=True),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

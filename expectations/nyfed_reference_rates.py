@@ -9,6 +9,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec, KnownGap
+from expectations.declaration import Suite
 from transforms.registry import DATASETS
 
 DATASET = "nyfed_reference_rates"
@@ -100,3 +101,6 @@ def build_suite() -> gx.ExpectationSuite:
             ),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

@@ -6,6 +6,7 @@ import great_expectations as gx
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from transforms.registry import DATASETS
 
 DATASET = "nyfed_rp_operations"
@@ -64,3 +65,6 @@ def build_suite() -> gx.ExpectationSuite:
             ),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY)

@@ -7,6 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from expectations.marts import LEVEL_BN_BAND, declared_columns
 from transforms.ampleness import ABUNDANT_RATIO_PCT
 
@@ -53,3 +54,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("week", gaps=True),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

@@ -1,4 +1,20 @@
-"""Named GX 1.x expectations: each carries a human-readable rule name (its `description`, "<column>: <rule>")."""
+"""Named GX 1.x expectations: each carries a human-readable rule name (its `description`, "<column>: <rule>").
+
+Which mechanism a rule uses (runner.prepare adds the helper columns, in the order below, before GX sees the batch):
+
+the rule is about                        write it with                                    checked by
+---------------------------------------  -----------------------------------------------  --------------------------
+one column (type, null, range, set),     numeric, dates, not_null, between, at_least,     a GX expectation on the
+  the key, a pair in order, the columns  in_set, unique_key, ordered, columns_present     batch's own columns
+a value from other columns or from the   Suite.checks (chk_* polars expressions), a rule  GX on the chk_* columns
+  previous row (identity, series regex)  on each: marts.identity, holds_by_group, in_set  context.add_checks adds
+the run and the warehouse: as_of, gaps,  batch_context (in_order on ctx_*), or            GX on the ctx_* columns
+  history held, per-group bands          bounded_by_group on ContextSpec.lookups          context.add_context adds
+one check over many columns or pairs     numeric_all, dates_all, not_null_all,            GX: chk_all_* = 0, a count
+  (GX costs ~10 ms a rule)               at_least_all, between_all, ranges, in_order      combined.py adds per row
+held rows the batch lost, ended early    ContextSpec.coverage_column, value_columns       completeness.py, not GX,
+  or nulled (an empty batch too)         (no rule to write)                               on the coverage frame
+"""
 
 from __future__ import annotations
 

@@ -1,44 +1,28 @@
-"""Run a dataset's suite on a polars batch through one GX context per run; quiet, timed, docs-ready.
-
-The pipeline uses a file-backed context beside the warehouse (`<warehouse folder>/gx`): suites, one pandas data asset
-and validation definition per dataset, and the validation results of the last `keep_runs` runs (each run's results
-carry the qtwatch run id as GX run name), which the Data Docs site lists. Tests use the ephemeral context."""
+"""Validate a polars batch against its dataset's suite: prepare (the helper columns the rules read), run (GX, through
+the run's store: expectations.store), outcome (the verdict, each failed rule by its readable name and first bad row).
+"""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
-import shutil
 import time
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
-from types import ModuleType
-from typing import cast
 
-import great_expectations as gx
 import polars as pl
 from great_expectations.core import ExpectationSuiteValidationResult, ExpectationValidationResult
-from great_expectations.core.run_identifier import RunIdentifier
-from great_expectations.data_context import AbstractDataContext
-from great_expectations.data_context.types.base import ProgressBarsConfig
-from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
-from great_expectations.datasource.fluent import PandasDatasource
 
-from expectations import bad_rows, combined, completeness, docs_assets, rules, suites
+from expectations import bad_rows, combined, completeness, rules, suites
 from expectations.context import HeldArg, add_checks, add_context
+from expectations.declaration import Suite
+from expectations.store import KEEP_RUNS, Store
 
 # BASIC keeps 20 example values per failed rule (partial_unexpected_list): enough to see what broke, small enough to
 # store per load. SUMMARY adds their counts and row indices at ~2 ms a rule more on every batch, failing or not
 # (a 40-row FRED batch: 77 -> 58 ms); the failing rows are named from the batch itself (failed_names).
 RESULT_FORMAT = "BASIC"
-DOCS_SITE = "qtwatch_local_docs"
-DATA_SOURCE = "qtwatch_batches"
-DEFINITIONS_FILE = "qtwatch_definitions.json"  # in the GX project folder: dataset -> fingerprint of its stored suite
-KEEP_RUNS = 20  # validation history kept in a file-backed context: about a month of daily runs
 
 
 @dataclass(frozen=True)
@@ -61,29 +45,14 @@ class ValidationOutcome:
 
 
 class Validator:
-    """One per run: pays the GX import and the context set-up once, then validates any dataset."""
+    """One per run: pays the GX import and the context set-up once (its `store`), then validates any dataset."""
 
     def __init__(
         self, project_root: Path | None = None, *, run_name: str | None = None, keep_runs: int = KEEP_RUNS
     ) -> None:
-        """A file-backed context in `project_root`/gx (history of `keep_runs` runs named `run_name`), else an
-        ephemeral one; progress bars off, one pandas asset + validation definition per known dataset."""
-        self._context: AbstractDataContext
-        if project_root is None:
-            self._context = gx.get_context(mode="ephemeral")
-        else:
-            Path(project_root).mkdir(parents=True, exist_ok=True)
-            self._context = gx.get_context(mode="file", project_root_dir=str(project_root))
-        self.run_name, self.keep_runs = run_name, max(1, keep_runs)
-        # GX reads a run time out of a run name given without one (dateutil): a run id whose random suffix is digits
-        # and "ad" ("...Z-8158ad": an era and an offset of +81:58) then fails every validation of the run
-        self.run_time = datetime.now(UTC)
-        # Without this every validation draws a tqdm bar per metric batch into the run log.
-        self._context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        self._source = self._pandas_source()
-        self._definitions: dict[str, gx.ValidationDefinition] = {}
-        self._stamps = self._load_stamps()
-        self._read_back: set[str] = set()  # datasets whose stored suite was current (so was its Data Docs page)
+        """A file-backed GX store in `project_root`/gx (history of `keep_runs` runs named `run_name`), else an
+        ephemeral one (expectations.store)."""
+        self.store = Store(project_root, run_name=run_name, keep_runs=keep_runs)
 
     def validate(
         self,
@@ -97,162 +66,39 @@ class Validator:
         """Validate `frame` against `dataset`'s suite; as_of = the run's date, held = history already loaded,
         coverage = the held-vs-batch frame of warehouse.load.coverage (adds the completeness rule)."""
         started = time.perf_counter()
-        module = suites.module(dataset)
-        prepared = prepare(module, frame, as_of=as_of, held=held)
-        run_id = RunIdentifier(run_name=self.run_name, run_time=self.run_time) if self.run_name else None
-        result = self._definition(dataset).run(
+        declared = suites.suite(dataset)
+        prepared = prepare(declared, frame, as_of=as_of, held=held)
+        result = self.store.definition(dataset).run(
             batch_parameters={"dataframe": prepared.to_pandas()},
             result_format=RESULT_FORMAT,  # type: ignore[arg-type]
-            run_id=run_id,
+            run_id=self.store.run_id,
         )
-        verdict = outcome(dataset, result, time.perf_counter() - started, prepared, key=getattr(module, "KEY", ()))
+        verdict = outcome(dataset, result, time.perf_counter() - started, prepared, key=declared.key)
         if coverage is None:
             return verdict
-        return with_completeness(verdict, completeness.shortfalls(coverage, module.context().coverage_group))
+        return with_completeness(verdict, completeness.shortfalls(coverage, declared.context().coverage_group))
 
     def build_data_docs(self, path: Path) -> Path:
-        """Drop validation results older than the last `keep_runs` runs, then render this run's validations (and
-        the suites they used) as GX Data Docs under `path`, whose index lists every kept run; returns its
-        index.html. The kept runs' pages are already on disk: rendering them again every run cost time in
-        proportion to the history kept (a site without an index is rendered whole)."""
-        path.mkdir(parents=True, exist_ok=True)
-        self.prune_history(path)
-        keys = self._result_keys()
-        mine = [k for k in keys if self.run_name and (k.run_id.run_name or "") == self.run_name]
-        whole = not (path / "index.html").exists() or not mine
-        self._name_data_assets(keys if whole else mine)
-        sites, config = self._context.list_data_docs_sites() or {}, _site_config(path)
-        if DOCS_SITE not in sites:
-            self._context.add_data_docs_site(DOCS_SITE, config)  # type: ignore[arg-type]
-        elif sites[DOCS_SITE] != config:  # an update rewrites the context's YAML: only when the site moved
-            self._context.update_data_docs_site(DOCS_SITE, config)  # type: ignore[arg-type]
-        # a suite's page is rendered again only when the suite was stored anew this run or its page is missing
-        used = {k.expectation_suite_identifier.name: k.expectation_suite_identifier for k in mine}
-        suites_used = [
-            suite
-            for name, suite in used.items()
-            if name not in self._read_back or not (path / "expectations" / f"{name}.html").exists()
-        ]
-        # GX types the list as one kind of key; each site section keeps the keys of its own kind, so both go in
-        wanted = cast(list[ValidationResultIdentifier], [*mine, *suites_used])
-        self._context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=None if whole else wanted)
-        docs_assets.localize(path)  # the pages' CSS/JS from the shipped copies, not CDNs: they work offline
-        return path / "index.html"
+        """This run's validations as GX Data Docs under `path` (Store.build_data_docs); returns its index.html."""
+        return self.store.build_data_docs(path)
 
     def kept_runs(self) -> list[str]:
-        """Run names of the validation results the context holds, newest first."""
-        latest: dict[str, str] = {}
-        for key in self._result_keys():
-            name, stamp = key.run_id.run_name or "", str(key.run_id.run_time)
-            latest[name] = max(stamp, latest.get(name, stamp))
-        return sorted(latest, key=lambda name: latest[name], reverse=True)
-
-    def prune_history(self, docs_path: Path | None = None) -> list[str]:
-        """Remove the results (and their Data Docs pages) of every run but the newest `keep_runs`; returns the
-        removed run names."""
-        dropped = self.kept_runs()[self.keep_runs :]
-        store = self._context.validation_results_store
-        for key in self._result_keys():
-            if (key.run_id.run_name or "") in dropped:
-                store.remove_key(key)
-                if docs_path is not None:  # the site index lists the pages on disk
-                    suite = key.expectation_suite_identifier.name
-                    shutil.rmtree(docs_path / "validations" / suite / (key.run_id.run_name or ""), ignore_errors=True)
-        return dropped
-
-    def _result_keys(self) -> list[ValidationResultIdentifier]:
-        """The keys of the stored validation results (the store only ever holds validation results)."""
-        return cast(list[ValidationResultIdentifier], self._context.validation_results_store.list_keys())
-
-    def _name_data_assets(self, keys: list[ValidationResultIdentifier]) -> None:
-        """Data Docs print a result's asset from meta.batch_spec, which a dataframe batch lacks ("Data asset:
-        None"): copy the asset name GX keeps in meta.active_batch_definition into it, once per stored result."""
-        store = self._context.validation_results_store
-        for key in keys:
-            result = store.get(key)
-            if result is None:
-                continue
-            spec = result.meta.get("batch_spec")
-            name = (result.meta.get("active_batch_definition") or {}).get("data_asset_name")
-            if name and hasattr(spec, "get") and not spec.get("data_asset_name"):
-                spec["data_asset_name"] = name
-                store.set(key, result)
-
-    def _pandas_source(self) -> PandasDatasource:
-        """The context's pandas data source with the assets earlier runs added, else a new one. (Updating it replaced
-        it with an empty one: each run wrote the context's YAML twice per dataset to add its assets back.)"""
-        try:
-            source = self._context.data_sources.get(DATA_SOURCE)
-        except KeyError:
-            return self._context.data_sources.add_pandas(DATA_SOURCE)
-        if isinstance(source, PandasDatasource):
-            return source
-        return self._context.data_sources.add_or_update_pandas(DATA_SOURCE)
-
-    def _definition(self, dataset: str) -> gx.ValidationDefinition:
-        """The dataset's ValidationDefinition, created (or refreshed) on first use: suite + dataframe asset + batch
-        definition, all named after the dataset. A file-backed context keeps a fingerprint of each suite it stored
-        (DEFINITIONS_FILE): an unchanged suite's stored definition is read back (~1 ms) instead of compared and
-        written again (~17 ms a dataset)."""
-        if dataset in self._definitions:
-            return self._definitions[dataset]
-        built = suites.registry[dataset]()
-        stamp = _fingerprint(built)
-        if self._stamps.get(dataset) == stamp:
-            with contextlib.suppress(Exception):  # anything missing or unreadable: stored again below
-                self._definitions[dataset] = self._context.validation_definitions.get(dataset)
-                self._read_back.add(dataset)
-                return self._definitions[dataset]
-        suite = self._context.suites.add_or_update(built)
-        # get_asset ties a stored asset to this data source (iterating .assets does not: it has no context)
-        known = {a.name for a in self._source.assets}
-        asset = self._source.get_asset(dataset) if dataset in known else self._source.add_dataframe_asset(dataset)
-        batches = {b.name: b for b in asset.batch_definitions}
-        batch = batches.get(dataset) or asset.add_batch_definition_whole_dataframe(dataset)
-        definition = gx.ValidationDefinition(name=dataset, data=batch, suite=suite)
-        self._definitions[dataset] = self._context.validation_definitions.add_or_update(definition)
-        self._save_stamp(dataset, stamp)
-        return self._definitions[dataset]
-
-    def _stamps_path(self) -> Path | None:
-        root = getattr(self._context, "root_directory", None)
-        return Path(root) / DEFINITIONS_FILE if root else None
-
-    def _load_stamps(self) -> dict[str, str]:
-        path = self._stamps_path()
-        try:
-            stamps = json.loads(path.read_text()) if path is not None else {}
-        except (OSError, ValueError):
-            return {}
-        return stamps if isinstance(stamps, dict) else {}
-
-    def _save_stamp(self, dataset: str, stamp: str) -> None:
-        if (path := self._stamps_path()) is None:
-            return
-        self._stamps[dataset] = stamp
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(self._stamps, indent=1, sort_keys=True))
-        os.replace(partial, path)
+        """Run names of the validation results the store holds, newest first."""
+        return self.store.kept_runs()
 
 
-def _fingerprint(suite: gx.ExpectationSuite) -> str:
-    """The suite as GX would store it (and the GX version that stores it), hashed."""
-    text = json.dumps([gx.__version__, suite.to_json_dict()], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def prepare(module: ModuleType, frame: pl.DataFrame, *, as_of: date | None, held: HeldArg) -> pl.DataFrame:
+def prepare(suite: Suite, frame: pl.DataFrame, *, as_of: date | None, held: HeldArg) -> pl.DataFrame:
     """The batch as the suite sees it: + chk_* (mart identities, multi-column rules) + ctx_* (as_of, gaps, held)."""
-    if hasattr(module, "checks"):
-        frame = add_checks(frame, module.checks(), module.ORDER_BY)
-    frame = add_context(frame, module.context(), as_of, held)
-    return combined.add_check_columns(frame, _combined_specs(module))  # last: orders read the ctx_* columns
+    if suite.checks is not None and suite.order_by is not None:
+        frame = add_checks(frame, suite.checks(), suite.order_by)
+    frame = add_context(frame, suite.context(), as_of, held)
+    return combined.add_check_columns(frame, _combined_specs(suite))  # last: orders read the ctx_* columns
 
 
 @cache
-def _combined_specs(module: ModuleType) -> tuple[dict, ...]:
+def _combined_specs(suite: Suite) -> tuple[dict, ...]:
     """The suite's multi-column rules, read once per process (a suite is built from constants)."""
-    return tuple(rules.combined_specs(module.build_suite().expectations))
+    return tuple(rules.combined_specs(suite.rules().expectations))
 
 
 def outcome(
@@ -342,12 +188,3 @@ def _failing_groups(spec: dict, batch: pl.DataFrame) -> list[str]:
         return sorted(str(g) for g in bad[group].unique().drop_nulls().to_list())
     except (pl.exceptions.PolarsError, KeyError):
         return []  # e.g. the column arrived as text: the type rule names that, this rule keeps its own name
-
-
-def _site_config(path: Path) -> dict:
-    """A local-folder Data Docs site at `path` (QTWATCH_GX_DOCS_DIR), for the file and the ephemeral context alike."""
-    return {
-        "class_name": "SiteBuilder",
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(path)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    }

@@ -7,6 +7,7 @@ import polars as pl
 
 from expectations import rules
 from expectations.context import ContextSpec
+from expectations.declaration import Suite
 from expectations.marts import FACILITY_BN_BAND, declared_columns, identity, previous
 
 DATASET = "tga_daily"
@@ -42,3 +43,6 @@ def build_suite() -> gx.ExpectationSuite:
             rules.batch_context("date", gaps=True),
         ],
     )
+
+
+SUITE = Suite(dataset=DATASET, rules=build_suite, context=context, key=KEY, checks=checks, order_by=ORDER_BY)

@@ -288,7 +288,7 @@ def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> 
     from expectations import suites
     from expectations.context import Held
 
-    context = suites.module(job.source.dataset.name).context()
+    context = suites.suite(job.source.dataset.name).context()
     spans = {group: (w.start, w.end) for group, w in job.windows.items()}
     coverage = load.coverage(con, job.source.dataset, frame, spans, context.coverage_group, context.value_columns)
     if coverage is None:
@@ -304,7 +304,7 @@ def _split_column(job: LandJob) -> str | None:
     completeness is judged on it too (not the DTS accounts, which make one statement together)."""
     from expectations import suites
 
-    context = suites.module(job.source.dataset.name).context()
+    context = suites.suite(job.source.dataset.name).context()
     return context.group_column if context.group_column == context.coverage_group else None
 
 

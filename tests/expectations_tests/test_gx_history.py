@@ -49,7 +49,7 @@ def test_a_run_id_that_reads_as_a_date_is_a_name_not_a_time(tmp_path) -> None:
     # became 2026-12-07 02:48:34+81:58 and every validation of that run failed (CI, 2026-12-07: ~1 run id in 1,100)
     started = dt.datetime.now(dt.UTC)
     validator = _run(tmp_path / "data", tmp_path / "docs", "20261207T024834Z-8158ad", keep=2)
-    (key,) = validator._result_keys()
+    (key,) = validator.store.result_keys()
     assert key.run_id.run_name == "20261207T024834Z-8158ad"
     assert started <= key.run_id.run_time <= dt.datetime.now(dt.UTC)
 
