@@ -71,81 +71,111 @@ def _exec(argv: list[str]) -> None:  # pragma: no cover - replaced in tests: it 
     os.execvp(argv[0], argv)
 
 
+QueryArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="One read-only SQL statement ('-' reads it from stdin). "
+        "Without QUERY or --file: an interactive DuckDB shell."
+    ),
+]
+QueryFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--file",
+        "-f",
+        metavar="FILE",
+        help="Run a .sql file: a path, or the name of an example in warehouse/queries.",
+    ),
+]
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="NAME=VALUE",
+        help="Bind $NAME or set getvariable('NAME') (repeatable; dates as YYYY-MM-DD).",
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="table|csv|json|parquet",
+        help="Output format (default: from --output's suffix, else table on a terminal and csv when piped).",
+    ),
+]
+ResultOutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write the whole result to FILE instead of the terminal."),
+]
+LimitOpt = Annotated[int, typer.Option("--limit", min=1, help="Rows shown in table format.")]
+ListQueriesOpt = Annotated[bool, typer.Option("--list", help="List the example queries and exit.")]
+AtRunOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at-run",
+        metavar="RUN_ID",
+        help="Team mode: query the lake as run RUN_ID published it (time travel; ids in meta.runs).",
+    ),
+]
+
+
 def sql(
-    query: Annotated[
-        str | None,
-        typer.Argument(
-            help="One read-only SQL statement ('-' reads it from stdin). "
-            "Without QUERY or --file: an interactive DuckDB shell."
-        ),
-    ] = None,
-    file: Annotated[
-        str | None,
-        typer.Option(
-            "--file",
-            "-f",
-            metavar="FILE",
-            help="Run a .sql file: a path, or the name of an example in warehouse/queries.",
-        ),
-    ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--param",
-            "-p",
-            metavar="NAME=VALUE",
-            help="Bind $NAME or set getvariable('NAME') (repeatable; dates as YYYY-MM-DD).",
-        ),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            metavar="table|csv|json|parquet",
-            help="Output format (default: from --output's suffix, else table on a terminal and csv when piped).",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the whole result to FILE instead of the terminal."),
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown in table format.")] = 40,
-    list_queries: Annotated[bool, typer.Option("--list", help="List the example queries and exit.")] = False,
+    query: QueryArg = None,
+    file: QueryFileOpt = None,
+    param: ParamOpt = None,
+    fmt: FormatOpt = None,
+    output: ResultOutputOpt = None,
+    limit: LimitOpt = 40,
+    list_queries: ListQueriesOpt = False,
     warehouse: WarehouseOpt = None,
-    at_run: Annotated[
-        str | None,
-        typer.Option(
-            "--at-run",
-            metavar="RUN_ID",
-            help="Team mode: query the lake as run RUN_ID published it (time travel; ids in meta.runs).",
-        ),
-    ] = None,
+    at_run: AtRunOpt = None,
 ) -> None:
     """Query the warehouse read-only: a Rich table, or csv/json/parquet to --output or stdout."""
-    from qtwatch import analyst
-    from warehouse.lake import is_lake
-
     if list_queries:
         return _print_examples()
     path = _warehouse(warehouse)
     if query is None and file is None:
-        if is_lake(path):
-            raise _fail(
-                "the interactive shell reads a warehouse file: in team mode give a QUERY, or attach the "
-                "lake from the DuckDB CLI as docs/team.md shows"
-            )
-        return _interactive(path)
+        return _shell(path)
+    fmt = _checked_format(fmt, output)
+    text, params = _statement(query, file, param)
+    frame, empty = _run(path, text, params, at_run)
+    _emit(frame, fmt, output, limit, empty)
+
+
+def _shell(path: Path) -> None:
+    """`qtwatch sql` without QUERY or --file: the interactive DuckDB shell on a warehouse file (not a lake)."""
+    from warehouse.lake import is_lake
+
+    if is_lake(path):
+        raise _fail(
+            "the interactive shell reads a warehouse file: in team mode give a QUERY, or attach the "
+            "lake from the DuckDB CLI as docs/team.md shows"
+        )
+    return _interactive(path)
+
+
+def _checked_format(fmt: str | None, output: Path | None) -> str:
+    """--format, or its default from --output; an unknown format is one line and exit 1."""
+    from qtwatch import analyst
+
     fmt = fmt or _format_from(output)
     if fmt not in analyst.FORMATS:
         raise _fail(f"--format {fmt} is unknown; choose {', '.join(analyst.FORMATS)}")
+    return fmt
+
+
+def _statement(query: str | None, file: str | None, param: list[str] | None) -> tuple[str, dict[str, object]]:
+    """The query's text and its --param values, refused (one line, exit 1) if it would write."""
+    from qtwatch import analyst
+
     try:
         text = _query_text(query, file)
         params = analyst.parse_params(param or [])
         analyst.read_only_statement(text)  # refuse writes before touching the file
     except analyst.QueryError as exc:
         raise _fail(str(exc)) from None
-    frame, empty = _run(path, text, params, at_run)
-    _emit(frame, fmt, output, limit, empty)
+    return text, params
 
 
 def _format_from(output: Path | None) -> str:

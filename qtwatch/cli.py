@@ -89,35 +89,43 @@ def parse_as_of(value: str | None) -> date | None:
     return parsed
 
 
+# The options of `qtwatch run` (its --warehouse is the analyst commands' WarehouseOpt).
+ReplayOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replay",
+        help="Serve the sources from the bundled recorded snapshot (QTWATCH_REPLAY_DIR) instead of the network.",
+    ),
+]
+RunAsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATE", help="Treat DATE (YYYY-MM-DD) as today: nothing observed after it is fetched."
+    ),
+]
+SourceOpt = Annotated[list[Source] | None, typer.Option("--source", help="Load only this source (repeatable).")]
+FullRefreshOpt = Annotated[
+    bool,
+    typer.Option("--full-refresh", help="Re-read every source's full history instead of the incremental window."),
+]
+VintagesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--vintages",
+        help="With --source fred and FRED_API_KEY: land every "
+        "ALFRED vintage of the catalog series, so known_on(day) is right for "
+        "days before qtwatch ran.",
+    ),
+]
+
+
 @app.command()
 def run(
-    replay: Annotated[
-        bool,
-        typer.Option(
-            "--replay",
-            help="Serve the sources from the bundled recorded snapshot (QTWATCH_REPLAY_DIR) instead of the network.",
-        ),
-    ] = False,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", metavar="DATE", help="Treat DATE (YYYY-MM-DD) as today: nothing observed after it is fetched."
-        ),
-    ] = None,
-    source: Annotated[list[Source] | None, typer.Option("--source", help="Load only this source (repeatable).")] = None,
-    full_refresh: Annotated[
-        bool,
-        typer.Option("--full-refresh", help="Re-read every source's full history instead of the incremental window."),
-    ] = False,
-    vintages: Annotated[
-        bool,
-        typer.Option(
-            "--vintages",
-            help="With --source fred and FRED_API_KEY: land every "
-            "ALFRED vintage of the catalog series, so known_on(day) is right for "
-            "days before qtwatch ran.",
-        ),
-    ] = False,
+    replay: ReplayOpt = False,
+    as_of: RunAsOfOpt = None,
+    source: SourceOpt = None,
+    full_refresh: FullRefreshOpt = False,
+    vintages: VintagesOpt = False,
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Fetch every source, validate, land raw, rebuild core and marts, and publish the DuckDB warehouse."""

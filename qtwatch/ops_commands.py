@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 def register(app: typer.Typer) -> None:
@@ -92,32 +95,39 @@ def _set_up_alerts() -> str:
     )
 
 
+# The options of `qtwatch serve`.
+HostOpt = Annotated[str, typer.Option(help="Address the local Prefect server listens on.")]
+PortOpt = Annotated[int, typer.Option(help="Port of the local Prefect server (UI and API).")]
+ServerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--server/--no-server",
+        help="Start a local Prefect server; with --no-server use PREFECT_API_URL (Prefect Cloud or a shared server).",
+    ),
+]
+ServeReplayOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replay",
+        help="Make replay (the bundled recorded snapshot) the deployments' default, for an offline demo.",
+    ),
+]
+ServeWarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        metavar="FILE",
+        help="Warehouse file the served runs publish (default: QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).",
+    ),
+]
+
+
 def serve(
-    host: Annotated[str, typer.Option(help="Address the local Prefect server listens on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port of the local Prefect server (UI and API).")] = 4200,
-    server: Annotated[
-        bool,
-        typer.Option(
-            "--server/--no-server",
-            help="Start a local Prefect server; with "
-            "--no-server use PREFECT_API_URL (Prefect Cloud or a shared server).",
-        ),
-    ] = True,
-    replay: Annotated[
-        bool,
-        typer.Option(
-            "--replay",
-            help="Make replay (the bundled recorded snapshot) the deployments' default, for an offline demo.",
-        ),
-    ] = False,
-    warehouse: Annotated[
-        Path | None,
-        typer.Option(
-            "--warehouse",
-            metavar="FILE",
-            help="Warehouse file the served runs publish (default: QTWATCH_WAREHOUSE, else data/qtwatch.duckdb).",
-        ),
-    ] = None,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 4200,
+    server: ServerOpt = True,
+    replay: ServeReplayOpt = False,
+    warehouse: ServeWarehouseOpt = None,
 ) -> None:
     """Start the Prefect server with its UI and serve the scheduled qtwatch deployments (Ctrl-C stops both)."""
     import signal
@@ -133,15 +143,7 @@ def serve(
 
     process = None
     if server:
-        _refuse_busy_port(host, port)
-        api_url = f"http://{host}:{port}/api"
-        log_path = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")) / "qtwatch-server.log"
-        typer.echo(f"starting the Prefect server on http://{host}:{port} (log: {log_path})")
-        process = deployments.start_server(host, port, log_path)
-        waited = deployments.wait_healthy(api_url, process=process)
-        typer.echo(f"Prefect UI ready in {waited:.1f}s: open http://{host}:{port}/deployments")
-        os.environ["PREFECT_API_URL"] = api_url
-        os.environ["PREFECT_UI_URL"] = f"http://{host}:{port}"
+        process = _start_server(host, port)
     elif not os.environ.get("PREFECT_API_URL"):
         typer.echo("--no-server needs PREFECT_API_URL (or a Prefect profile with one); using the profile's API")
     try:
@@ -150,6 +152,23 @@ def serve(
     finally:
         if process is not None:
             deployments.stop_process(process)
+
+
+def _start_server(host: str, port: int) -> subprocess.Popen:
+    """Start the local Prefect server on host:port, wait until it is healthy, and point PREFECT_API_URL and
+    PREFECT_UI_URL at it."""
+    from flows import deployments
+
+    _refuse_busy_port(host, port)
+    api_url = f"http://{host}:{port}/api"
+    log_path = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")) / "qtwatch-server.log"
+    typer.echo(f"starting the Prefect server on http://{host}:{port} (log: {log_path})")
+    process = deployments.start_server(host, port, log_path)
+    waited = deployments.wait_healthy(api_url, process=process)
+    typer.echo(f"Prefect UI ready in {waited:.1f}s: open http://{host}:{port}/deployments")
+    os.environ["PREFECT_API_URL"] = api_url
+    os.environ["PREFECT_UI_URL"] = f"http://{host}:{port}"
+    return process
 
 
 def _serve_with_api(api_url: str | None, replay: bool) -> None:

@@ -6,11 +6,15 @@ from __future__ import annotations
 import signal
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from qtwatch import errors
+
+if TYPE_CHECKING:
+    from prefect.states import State
 
 
 def run(
@@ -22,24 +26,12 @@ def run(
     settings = get_settings()
     _preflight(settings.working_copy(), Path(settings.replay_dir) if replay else None)  # team mode: this host's copy
     from flows import interrupts
-    from flows.temp_server import ServerStartError, temporary_server
+    from flows.temp_server import ServerStartError
     from qtwatch import report_console
 
     before = report_console.latest_run_id(settings.warehouse)
-    state = None
     try:
-        with (
-            interrupts.handling_signals(),
-            temporary_server(on_wait=lambda m: err.print(f"[yellow]{m}[/]"), while_starting=_import_pipeline),
-            console.status("running the qtwatch pipeline (Prefect logs below)…"),
-        ):
-            from flows.pipeline import qtwatch_pipeline
-
-            errors.quiet_prefect_tracebacks()  # Prefect's console handlers exist once the flow's modules are loaded
-            errors.quiet_repeats()
-            state = qtwatch_pipeline(
-                sources=sources, replay=replay, as_of=as_of, full_refresh=full_refresh, return_state=True
-            )
+        state = _run_pipeline(sources, replay, as_of, full_refresh, console, err)
     except interrupts.Interrupted as exc:
         raise _interrupted(exc.signum, settings.warehouse, before, err) from None
     except ServerStartError as exc:
@@ -47,6 +39,32 @@ def run(
     if (signum := interrupts.received()) is not None:  # the engine turned the interruption into a Crashed state
         raise _interrupted(signum, settings.warehouse, before, err)
     report_console.print_run_summary(console, flow_run_id=str(state.state_details.flow_run_id))
+    _report_outcome(state, err)
+
+
+def _run_pipeline(
+    sources: list[str] | None, replay: bool, as_of: date | None, full_refresh: bool, console: Console, err: Console
+) -> State:
+    """The flow's run on a temporary Prefect server, with this process's signal handling; its final state."""
+    from flows import interrupts
+    from flows.temp_server import temporary_server
+
+    with (
+        interrupts.handling_signals(),
+        temporary_server(on_wait=lambda m: err.print(f"[yellow]{m}[/]"), while_starting=_import_pipeline),
+        console.status("running the qtwatch pipeline (Prefect logs below)…"),
+    ):
+        from flows.pipeline import qtwatch_pipeline
+
+        errors.quiet_prefect_tracebacks()  # Prefect's console handlers exist once the flow's modules are loaded
+        errors.quiet_repeats()
+        return qtwatch_pipeline(
+            sources=sources, replay=replay, as_of=as_of, full_refresh=full_refresh, return_state=True
+        )
+
+
+def _report_outcome(state: State, err: Console) -> None:
+    """The warnings of a run published with warnings; one line and exit 1 for a failed or crashed run."""
     if state.name == "Published with warnings":  # flows.after_publish: published, but docs or report not written
         for line in (state.message or "").splitlines():
             err.print(f"[yellow]{line}[/]", soft_wrap=True)
