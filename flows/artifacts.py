@@ -13,6 +13,8 @@ from warehouse.pit import data_range
 from warehouse.status import WarehouseStatus, collect_status
 
 if TYPE_CHECKING:
+    import duckdb
+
     from warehouse.meta import RunSummary
 
 HEADLINES = {
@@ -43,19 +45,7 @@ HEADLINES = {
 
 def run_markdown(summary: RunSummary) -> str:
     """The run report as markdown, read back from the published warehouse (what analysts will see)."""
-    lines = [
-        f"# qtwatch run `{summary.run_id}`",
-        "",
-        f"mode **{summary.mode}**, as of **{summary.as_of}**, warehouse `{summary.warehouse}`",
-        "",
-        "| source / mart | status | fetched | landed | seconds | error |",
-        "|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {r.source if r.source != 'marts' else 'mart ' + r.dataset} | {r.status} | {r.rows_fetched:,} | "
-        f"{r.rows_landed:,} | {r.seconds:.2f} | {(r.error or '').replace('|', '/')[:160]} |"
-        for r in summary.loads
-    ]
+    lines = _loads_lines(summary)
     try:
         con = connect_readonly(Path(summary.warehouse))
     except WarehouseError as exc:
@@ -63,44 +53,79 @@ def run_markdown(summary: RunSummary) -> str:
     with con:
         first, last = data_range(con)
         lines += ["", f"Data held: observation dates **{first}** to **{last}** (run as of {summary.as_of})."]
-        lines += [
-            "",
-            "## Validation",
-            "",
-            "| dataset | success | evaluated | failed | seconds | failed rules |",
-            "|---|---|---|---|---|---|",
-        ]
-        for dataset, ok, evaluated, failed, seconds, rules in con.execute(
-            "SELECT dataset, success, evaluated, failed, seconds, failed_rules FROM meta.validations "
-            "WHERE starts_with(load_id, ?) ORDER BY validated_at",
-            [summary.run_id],
-        ).fetchall():
-            lines.append(
-                f"| {dataset} | {'✅' if ok else '❌'} | {evaluated} | {failed} | {seconds:.3f} | "
-                f"{'; '.join(rules or [])[:200]} |"
-            )
-        lines += [
-            "",
-            "## Headline metrics",
-            "",
-            "change = vs the previous week / day / month of the same series",
-            "",
-            "| metric | as of | value | change | note |",
-            "|---|---|---|---|---|",
-        ]
-        for label, sql in HEADLINES.items():
-            row = _first(con, sql)
-            if row:
-                note = row[3] if len(row) > 3 else ""
-                lines.append(f"| {label} | {_cell(row[0])} | {_num(row[1])} | {_signed(row[2])} | {_cell(note)} |")
+        lines += _validation_lines(con, summary.run_id)
+        lines += _headline_lines(con)
         lines += _freshness_lines(collect_status(con, Path(summary.warehouse), as_of=summary.as_of))
+    return "\n".join(lines + _outputs_lines(summary))
+
+
+def _loads_lines(summary: RunSummary) -> list[str]:
+    """The title, the run's mode and as-of, and one table row per source and mart load."""
+    return [
+        f"# qtwatch run `{summary.run_id}`",
+        "",
+        f"mode **{summary.mode}**, as of **{summary.as_of}**, warehouse `{summary.warehouse}`",
+        "",
+        "| source / mart | status | fetched | landed | seconds | error |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {r.source if r.source != 'marts' else 'mart ' + r.dataset} | {r.status} | {r.rows_fetched:,} | "
+            f"{r.rows_landed:,} | {r.seconds:.2f} | {(r.error or '').replace('|', '/')[:160]} |"
+            for r in summary.loads
+        ],
+    ]
+
+
+def _validation_lines(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """The run's great-expectations validations (meta.validations), in the order they ran."""
+    lines = [
+        "",
+        "## Validation",
+        "",
+        "| dataset | success | evaluated | failed | seconds | failed rules |",
+        "|---|---|---|---|---|---|",
+    ]
+    for dataset, ok, evaluated, failed, seconds, rules in con.execute(
+        "SELECT dataset, success, evaluated, failed, seconds, failed_rules FROM meta.validations "
+        "WHERE starts_with(load_id, ?) ORDER BY validated_at",
+        [run_id],
+    ).fetchall():
+        lines.append(
+            f"| {dataset} | {'✅' if ok else '❌'} | {evaluated} | {failed} | {seconds:.3f} | "
+            f"{'; '.join(rules or [])[:200]} |"
+        )
+    return lines
+
+
+def _headline_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The latest value and change of each `HEADLINES` metric; a metric whose mart is not built yet is left out."""
+    lines = [
+        "",
+        "## Headline metrics",
+        "",
+        "change = vs the previous week / day / month of the same series",
+        "",
+        "| metric | as of | value | change | note |",
+        "|---|---|---|---|---|",
+    ]
+    for label, sql in HEADLINES.items():
+        row = _first(con, sql)
+        if row:
+            note = row[3] if len(row) > 3 else ""
+            lines.append(f"| {label} | {_cell(row[0])} | {_num(row[1])} | {_signed(row[2])} | {_cell(note)} |")
+    return lines
+
+
+def _outputs_lines(summary: RunSummary) -> list[str]:
+    """Where the run's Data Docs and HTML report are, or why they were not rebuilt."""
+    lines = []
     if summary.docs_path:
         lines += ["", f"great-expectations Data Docs: `{summary.docs_path}`"]
     if summary.report_path:
         lines += ["", f"HTML report: `{summary.report_path}` (also linked as the `qtwatch-report` artifact)"]
     elif not any(r.source == "marts" and r.status == LoadStatus.PUBLISHED for r in summary.loads):
         lines += ["", "No mart changed: the HTML report and Data Docs were not rebuilt (skipped)."]
-    return "\n".join(lines)
+    return lines
 
 
 def _freshness_lines(status: WarehouseStatus) -> list[str]:

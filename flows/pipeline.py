@@ -9,8 +9,8 @@ fails a mart returns a Failed state (no traceback in the logs) and the flow goes
 
 from __future__ import annotations
 
-import functools
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -100,9 +100,51 @@ def _start(config: RunConfig, sources: list[str] | None, as_of: date | None, rep
     return check_sources(sources), as_of or _default_as_of(replay, config.replay_dir)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What the steps before and under the writer lock share: the run's summary (filled in as it goes), settings,
+    sources, start time and great-expectations validator."""
+
+    summary: RunSummary
+    config: RunConfig
+    names: list[str]
+    full_refresh: bool
+    started: datetime
+    validator: LazyValidator
+
+    def prepare(self, con: duckdb.DuckDBPyConnection) -> list[Prepared]:
+        """Plan, fetch, check and validate every source against `con` (flows.landing.prepare_sources)."""
+        return prepare_sources(
+            con,
+            names=self.names,
+            run_id=self.summary.run_id,
+            as_of=self.summary.as_of,
+            full_refresh=self.full_refresh,
+            config=self.config,
+            validator=self.validator,
+        )
+
+
 def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh: bool) -> RunSummary | State:
     """Fetch and check before the lock; land, rebuild and publish under it; then the after-publish steps."""
     started = datetime.now(UTC)
+    _log_start(summary, config, names)
+    validator = _new_validator(
+        root=outputs_dir(config.warehouse.resolve()), run_name=summary.run_id, keep_runs=config.gx_keep_runs
+    )
+    run = _Run(summary, config, names, full_refresh, started, validator)
+    prepared, seen = _prepare_before_lock(run)
+    _land_and_publish(run, prepared, seen)
+    get_run_logger().info("published %s", config.lake or config.warehouse)
+    faults.point("published")
+    _after_publish(summary, config, validator)
+    if summary.failed:
+        raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
+    return final_state(summary)
+
+
+def _log_start(summary: RunSummary, config: RunConfig, names: list[str]) -> None:
+    """One line: the run id, mode, as-of date, sources and warehouse."""
     get_run_logger().info(
         "run %s: %s as of %s, sources %s -> %s",
         summary.run_id,
@@ -111,47 +153,39 @@ def _run(summary: RunSummary, config: RunConfig, names: list[str], full_refresh:
         ", ".join(names),
         config.warehouse,
     )
-    validator = _new_validator(
-        root=outputs_dir(config.warehouse.resolve()), run_name=summary.run_id, keep_runs=config.gx_keep_runs
-    )
-    prepare = functools.partial(
-        prepare_sources,
-        names=names,
-        run_id=summary.run_id,
-        as_of=summary.as_of,
-        full_refresh=full_refresh,
-        config=config,
-        validator=validator,
-    )
-    with published.reading(config.warehouse) as (reader, seen):  # no writer slot, no staging copy yet
-        prepared = prepare(reader) if reader is not None else None
+
+
+def _prepare_before_lock(run: _Run) -> tuple[list[Prepared] | None, published.Identity]:
+    """Fetch and check against the published file, read-only (None when it must be upgraded first), and its identity
+    as read, to tell later whether another run published meanwhile."""
+    with published.reading(run.config.warehouse) as (reader, seen):  # no writer slot, no staging copy yet
+        return (run.prepare(reader) if reader is not None else None), seen
+
+
+def _land_and_publish(run: _Run, prepared: list[Prepared] | None, seen: published.Identity) -> None:
+    """Under the writer lock, in a staged copy: land the batches, rebuild core and marts, record the run, publish."""
+    config = run.config
     held = None
     with writer_slot(config.writer_wait_s):
         pull_lake(config)  # team mode: another host may have published while this one fetched
         with db.staged(config.warehouse, wait_s=config.writer_wait_s, on_wait=get_run_logger().warning) as con:
             if prepared is None:  # a warehouse to upgrade (or unreadable) first: plan and fetch against the copy
-                prepared = prepare(con)
+                prepared = run.prepare(con)
             elif published.identity(config.warehouse) != seen:
-                _check_again(con, prepared, validator)
-            summary.loads.extend(land_prepared(con, item) for item in prepared)
+                _check_again(con, prepared, run.validator)
+            run.summary.loads.extend(land_prepared(con, item) for item in prepared)
             held = publish_run(
                 con,
-                summary,
-                sources=names,
-                started=started,
-                full_refresh=full_refresh,
-                validator=validator,
+                run.summary,
+                sources=run.names,
+                started=run.started,
+                full_refresh=run.full_refresh,
+                validator=run.validator,
                 warehouse=config.warehouse,
                 lake=config.lake,
             )
         if held is not None:  # the working copy renamed over now equals the lake's commit
             held.write(config.warehouse)
-    get_run_logger().info("published %s", config.lake or config.warehouse)
-    faults.point("published")
-    _after_publish(summary, config, validator)
-    if summary.failed:
-        raise PipelineFailed("; ".join(f"{r.source} {r.status}: {r.error}" for r in summary.failed))
-    return final_state(summary)
 
 
 def pull_lake(config: RunConfig) -> None:

@@ -62,6 +62,14 @@ def publish_run(
             missing=missing,
         )
     )
+    _record_run(con, summary, sources=sources, started=started)
+    faults.point("run-recorded")
+    interrupts.check()  # a signal some step swallowed still stops the publish
+    return publish(con, warehouse, lake, summary.run_id)
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, *, sources: list[str], started: datetime) -> None:
+    """The run's row in meta.runs: Failed when a load failed, was quarantined or landed in part; else Completed."""
     meta.record_run(
         con,
         run_id=summary.run_id,
@@ -73,9 +81,6 @@ def publish_run(
         status="Failed" if summary.failed else "Completed",
         sources=sources,
     )
-    faults.point("run-recorded")
-    interrupts.check()  # a signal some step swallowed still stops the publish
-    return publish(con, warehouse, lake, summary.run_id)
 
 
 def refresh_core(con: duckdb.DuckDBPyConnection, loads: list[LoadRecord], *, full_refresh: bool) -> None:
