@@ -153,3 +153,36 @@ def test_the_test_folders_mirror_the_packages() -> None:
     expected = {f"{p}_tests" for p in packages} | {"runs_tests", "faults_tests", "team_tests", "support", "fixtures"}
     folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert folders == expected
+
+
+MAX_FUNCTION_LINES = 40  # issue 21: a function that needs more is doing two things
+
+
+def long_functions(source: str, limit: int = MAX_FUNCTION_LINES) -> list[tuple[int, str, int]]:
+    """(line, name, length) of every function in `source` longer than `limit` lines, from its `def` to its last
+    line (docstring included, decorators not); a nested function counts on its own and inside its parent."""
+    return [
+        (node.lineno, node.name, length)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (length := (node.end_lineno or node.lineno) - node.lineno + 1) > limit
+    ]
+
+
+@pytest.mark.parametrize("package", [*ALLOWED, "flows", "qtwatch"])
+def test_no_function_in_the_packages_is_longer_than_40_lines(package: str) -> None:
+    found = {
+        f"{path.relative_to(ROOT)}:{line} {name}": length
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line, name, length in long_functions(path.read_text())
+    }
+    assert found == {}
+
+
+def test_the_length_check_counts_from_def_to_the_last_line() -> None:
+    """SYNTHETIC sources: 40 lines pass, 41 do not, a decorator is not counted, a nested function is."""
+    body = "\n".join(f"    x{i} = {i}" for i in range(39))
+    assert long_functions(f"@decorator\ndef ok():\n{body}\n") == []
+    assert long_functions(f"def long():\n{body}\n    x = 0\n") == [(1, "long", 41)]
+    nested = "\n".join(f"        y{i} = {i}" for i in range(40))
+    assert [name for _, name, _ in long_functions(f"def outer():\n    def inner():\n{nested}\n")] == ["outer", "inner"]
