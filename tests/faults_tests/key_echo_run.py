@@ -1,6 +1,7 @@
-"""Run `qtwatch run` in this process (its own PREFECT_HOME, given by the test) against the fake hosts, where the FRED
-API answers 400 with a body that echoes the request — the key raw, URL-encoded, JSON-escaped, inside a dict repr,
-bare and cut. Usage: python key_echo_run.py WORKDIR AS_OF; writes WORKDIR/exit_code. The key comes from FRED_API_KEY.
+"""Run `qtwatch run` in this process (its own PREFECT_HOME, given by the test) against the fake host (in process),
+where the FRED API answers 400 with a body that echoes the request — the key raw, URL-encoded, JSON-escaped, inside
+a dict repr, bare and cut. Usage: python key_echo_run.py WORKDIR AS_OF; writes WORKDIR/exit_code. The key comes from
+FRED_API_KEY.
 """
 
 from __future__ import annotations
