@@ -21,6 +21,7 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 # Fixtures shared across the test folders (each folder mirrors a package; tests/support holds what they share).
 pytest_plugins = [
     "tests.support.demo",
+    "tests.support.fake_host",
     "tests.support.flow_runs",
     "tests.support.gx_batches",
     "tests.support.replay_frames",

@@ -1,8 +1,10 @@
-"""Meta-tests: the layers keep their dependency direction, every dataset has a suite, every command is documented."""
+"""Meta-tests: the layers keep their dependency direction, every dataset has a suite, every command is documented,
+and one fake stands in for every source host."""
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -186,3 +188,66 @@ def test_the_length_check_counts_from_def_to_the_last_line() -> None:
     assert long_functions(f"def long():\n{body}\n    x = 0\n") == [(1, "long", 41)]
     nested = "\n".join(f"        y{i} = {i}" for i in range(40))
     assert [name for _, name, _ in long_functions(f"def outer():\n    def inner():\n{nested}\n")] == ["outer", "inner"]
+
+
+# One fake of every source host (issue 21): tests/support/fake_host.py answers any URL from the replay snapshot; no
+# other test module registers an answer for every URL, and the fakes it replaced do not come back.
+FAKE_HOST = ROOT / "tests" / "support" / "fake_host.py"
+REPLACED = ("fake_servers", "fake_sources", "FakeSources")
+REGISTERS = {"add", "add_callback", "get", "expect_request", "expect_oneshot_request", "expect_ordered_request"}
+ANY_URL = re.compile(r"\^?(https?\??://)?\.[*+]")  # a URL pattern whose host is a wildcard
+
+
+def _name(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _any_url_patterns(call: ast.Call) -> list[str]:
+    """The `re.compile("...")` URL patterns among a call's arguments that match every host."""
+    patterns = [
+        a.args[0].value
+        for a in [*call.args, *(k.value for k in call.keywords)]
+        if isinstance(a, ast.Call) and _name(a.func) == "compile" and a.args and isinstance(a.args[0], ast.Constant)
+    ]
+    return [p for p in patterns if isinstance(p, str) and ANY_URL.match(p)]
+
+
+def catch_all_answers(source: str) -> list[str]:
+    """What in `source` answers every URL: a `responses` or pytest-httpserver registration on a regular expression
+    whose host is a wildcard, a pytest-httpserver URIPattern (it matches any path it likes), or a replaced fake."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and any(_name(base) == "URIPattern" for base in node.bases):
+            found.append(f"{node.lineno}: a URIPattern ({node.name})")
+        elif isinstance(node, ast.Call) and _name(node.func) in REGISTERS:
+            found += [f"{node.lineno}: {_name(node.func)}({p!r})" for p in _any_url_patterns(node)]
+    lines = enumerate(source.splitlines(), 1)
+    return found + [f"{n}: {word}" for n, line in lines for word in REPLACED if word in line]
+
+
+def test_only_the_fake_host_answers_every_url() -> None:
+    """A test that needs the sources' hosts uses the `fake_host` fixture (tests/support/fake_host.py); a mock of one
+    URL for a hand-made wire case is fine, a second fake of every host is not."""
+    files = [p for p in sorted((ROOT / "tests").rglob("*.py")) if p not in (FAKE_HOST, Path(__file__))]
+    found = [f"{path.relative_to(ROOT)}:{hit}" for path in files for hit in catch_all_answers(path.read_text())]
+    assert found == []
+    assert len(catch_all_answers(FAKE_HOST.read_text())) == 2  # the check sees the two the fake host registers
+
+
+def test_the_catch_all_check_finds_the_fakes_it_replaced() -> None:
+    """SYNTHETIC sources in the shapes fake_sources and fake_servers had; mocks of one URL are not catch-alls."""
+    for source in (
+        'rsps.add_callback(responses.GET, re.compile(r"https://.*"), callback=fake.respond)',
+        'responses.add(method="GET", url=re.compile(".*"), body=b"")',
+        "class _AnyPath(URIPattern):\n    pass",
+        "from tests import fake_servers",
+        "from tests.faults_tests.fake_sources import FakeSources, serving",
+    ):
+        assert catch_all_answers(source), source
+    for source in (
+        'responses.get("https://www.cftc.gov/files/dea/history/fut_fin_txt_2025.zip", body=b"")',
+        'server.expect_request("/slow.csv").respond_with_handler(sleepy)',
+        'mocked.get(re.compile(r"https://api\\.stlouisfed\\.org/fred/series.*"), json={})',
+        'LINE = re.compile(r".* rows of WALCL")',
+    ):
+        assert catch_all_answers(source) == [], source

@@ -102,7 +102,7 @@ def test_every_source_url_routes_back_to_its_source(name: str) -> None:
 
 def test_a_url_no_source_serves_is_nobodys_and_the_fake_refuses_it() -> None:
     from flows.routing import owner_of
-    from tests.faults_tests.fake_sources import UnknownURL, source_of
+    from tests.support.fake_host import UnknownURL, source_of
 
     fiscal = SOURCES["dts"].http.base_url
     assert owner_of("https://example.com/data.csv") is None

@@ -1,6 +1,7 @@
-"""Run `qtwatch run` in this process (its own PREFECT_HOME, given by the test) against the fake hosts, where the FRED
-API answers 400 with a body that echoes the request — the key raw, URL-encoded, JSON-escaped, inside a dict repr,
-bare and cut. Usage: python key_echo_run.py WORKDIR AS_OF; writes WORKDIR/exit_code. The key comes from FRED_API_KEY.
+"""Run `qtwatch run` in this process (its own PREFECT_HOME, given by the test) against the fake host (in process),
+where the FRED API answers 400 with a body that echoes the request — the key raw, URL-encoded, JSON-escaped, inside
+a dict repr, bare and cut. Usage: python key_echo_run.py WORKDIR AS_OF; writes WORKDIR/exit_code. The key comes from
+FRED_API_KEY.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.faults_tests.fake_sources import FakeSources, serving  # noqa: E402
+from tests.support.fake_host import FakeHost  # noqa: E402
 
 
 def echo_fault(source: str, fmt: str, query, body: bytes) -> tuple[int, bytes]:  # noqa: ARG001 - Fault signature
@@ -33,7 +34,7 @@ def echo_fault(source: str, fmt: str, query, body: bytes) -> tuple[int, bytes]: 
 def main(workdir: Path, as_of: date) -> int:
     from qtwatch.cli import app
 
-    with serving(FakeSources(as_of, {"fred": echo_fault})):
+    with FakeHost(as_of, faults={"fred": echo_fault}).in_process():
         try:
             # dts lands and rebuilds marts.tga_daily (its only source), so the run also writes its report
             chosen = ["fred", "nyfed_repo", "dts"]  # sources: chosen, above

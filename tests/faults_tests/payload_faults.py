@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 
-from tests.faults_tests.fake_sources import Fault
+from tests.support.fake_host import Fault
 from transforms import cftc
 
 HELD_UNTIL = date(2025, 6, 6)  # as-of of the base warehouse: rows dated up to here are held

@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import requests
 
 from flows.replay import resolve
-from tests.faults_tests.fake_sources import WIRE_FORMATS, FakeSources, source_of
 from tests.faults_tests.payload_faults import FAULTS
+from tests.support.fake_host import WIRE_FORMATS, FakeHost, source_of
 from transforms import cftc
 from transforms.errors import ParseError
 from transforms.registry import SOURCES
@@ -31,7 +30,7 @@ def test_every_registered_source_has_a_wire_format(name: str) -> None:
 
 @pytest.fixture(scope="module")
 def cftc_body() -> bytes:
-    status, headers, body = FakeSources(date(2025, 6, 13)).respond(requests.Request("GET", CFTC_URL).prepare())
+    status, headers, body = FakeHost(date(2025, 6, 13)).answer(CFTC_URL)
     assert status == 200 and headers["Content-Type"] == "application/x-zip-compressed"
     return body
 

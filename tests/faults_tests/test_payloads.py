@@ -22,8 +22,8 @@ from unittest import mock
 import polars as pl
 import pytest
 
-from tests.faults_tests.fake_sources import FakeSources, serving
 from tests.faults_tests.payload_faults import FAULTS, HELD_UNTIL, TARGETS
+from tests.support.fake_host import FakeHost
 from tests.support.flow_runs import read_raw
 from transforms.marts_registry import MARTS, mart_sources
 from transforms.registry import SOURCES as REGISTRY
@@ -70,11 +70,11 @@ def _env(warehouse: Path, keyed: bool) -> dict[str, str]:
     return {**env, "FRED_API_KEY": TEST_KEY} if keyed else env
 
 
-def run_live(warehouse: Path, as_of: date, fake: FakeSources, *, keyed: bool):
+def run_live(warehouse: Path, as_of: date, fake: FakeHost, *, keyed: bool):
     """The real flow, live mode, every host answered by `fake`; returns the final state (failed runs too)."""
     from flows.pipeline import qtwatch_pipeline
 
-    with mock.patch.dict(os.environ, _env(warehouse, keyed)), serving(fake):
+    with mock.patch.dict(os.environ, _env(warehouse, keyed)), fake.in_process():
         if not keyed:
             os.environ.pop("FRED_API_KEY", None)
         return qtwatch_pipeline(sources=SOURCES, replay=False, as_of=as_of, return_state=True)
@@ -100,7 +100,7 @@ def _loads(path: Path) -> tuple[dict[str, dict], dict[str, dict]]:
 def base(prefect_harness, tmp_path_factory) -> Path:
     """A warehouse holding every source's recorded history as of HELD_UNTIL (keyless FRED)."""
     path = tmp_path_factory.mktemp("payload-base") / "qtwatch.duckdb"
-    state = run_live(path, HELD_UNTIL, FakeSources(HELD_UNTIL), keyed=False)
+    state = run_live(path, HELD_UNTIL, FakeHost(HELD_UNTIL), keyed=False)
     assert state.is_completed(), state.message
     return path
 
@@ -116,7 +116,7 @@ def outcomes(base, tmp_path_factory):
             shutil.copyfile(base, path)
             before = read_raw(path)
             faults = {} if case == HEALTHY else {source: FAULTS[case] for source in BROKEN[run]}
-            fake = FakeSources(RUN_AS_OF, faults)
+            fake = FakeHost(RUN_AS_OF, faults=faults)
             state = run_live(path, RUN_AS_OF, fake, keyed=run == "B")
             cache[case, run] = Outcome(state, *_loads(path), before, read_raw(path))
         return cache[case, run]

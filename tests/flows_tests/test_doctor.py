@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from flows.doctor import run_doctor
 from qtwatch.cli import app
-from tests import fake_servers
+from tests.support.fake_host import FIXTURES, ROUTES, wire_urls
 from transforms.registry import SOURCES
 
 API_KEY = "abcdefabcdef0123456789spinetests"  # synthetic, the shape of a FRED key
@@ -29,14 +29,12 @@ TODAY = date(2026, 2, 6)  # the NY Fed recordings' last day
 def checks(server: HTTPServer, **kw) -> dict:
     return {
         c.source: c
-        for c in run_doctor(
-            fake_servers.base_urls(server), user_agent="qtwatch-tests", today=TODAY, **{"api_keys": {}, **kw}
-        )
+        for c in run_doctor(wire_urls(server), user_agent="qtwatch-tests", today=TODAY, **{"api_keys": {}, **kw})
     }
 
 
-def test_every_source_usable_against_real_bodies(httpserver: HTTPServer, tmp_path: Path):
-    fake_servers.serve(httpserver, tmp_path)
+def test_every_source_usable_against_real_bodies(httpserver: HTTPServer, fake_host):
+    fake_host(None, fixtures=True).on_wire(httpserver)
     found = checks(httpserver)
     assert all(c.usable for c in found.values()), {s: c.note for s, c in found.items() if not c.usable}
     assert found["fred"].key == "not set" and found["fred"].status == 200
@@ -49,43 +47,43 @@ def test_every_source_usable_against_real_bodies(httpserver: HTTPServer, tmp_pat
     assert all(c.url.startswith("http://localhost:") for c in probed.values())
 
 
-def test_keyed_fred_says_the_key_works_and_redacts_it(httpserver: HTTPServer, tmp_path: Path):
-    fake_servers.serve(httpserver, tmp_path)
+def test_keyed_fred_says_the_key_works_and_redacts_it(httpserver: HTTPServer, fake_host):
+    fake_host(None, fixtures=True).on_wire(httpserver)
     fred = checks(httpserver, api_keys={"fred": API_KEY})["fred"]
     assert fred.key == "ok" and fred.usable and "units: Millions of U.S. Dollars" in fred.note
     assert API_KEY not in fred.url
 
 
-def test_a_rejected_key_is_unusable(httpserver: HTTPServer, tmp_path: Path):
-    fake_servers.serve(httpserver, tmp_path)
+def test_a_rejected_key_is_unusable(httpserver: HTTPServer, fake_host):
+    fake_host(None, fixtures=True).on_wire(httpserver)
     fred = checks(httpserver, api_keys={"fred": "NOT-A-KEY"})["fred"]
     assert fred.key == "rejected" and not fred.usable and "32 character" in fred.note
 
 
-def test_keyless_403_and_drift_are_reported(httpserver: HTTPServer, tmp_path: Path):
-    rates = (fake_servers.FIXTURES / "nyfed" / "rates_all_2026-08-03.csv").read_text().splitlines()
+def test_keyless_403_and_drift_are_reported(httpserver: HTTPServer, fake_host):
+    rates = (FIXTURES / "nyfed" / "rates_all_2026-08-03.csv").read_text().splitlines()
     drifted = "\n".join([rates[0].replace("Rate Type,", "Kind,") + ",Settlement Window", *rates[1:]]).encode()
-    fake_servers.serve(
-        httpserver, tmp_path, refuse={"/fredgraph.csv": 403}, overrides={"/nyfed/rates/all/search.csv": drifted}
-    )
+    fake_host(
+        None, fixtures=True, refuse={"/fredgraph.csv": 403}, overrides={"/nyfed/rates/all/search.csv": drifted}
+    ).on_wire(httpserver)
     found = checks(httpserver)
     assert not found["fred"].usable and found["fred"].status == 403 and "set FRED_API_KEY" in found["fred"].note
     assert not found["nyfed_rates"].usable and "rate_type" in found["nyfed_rates"].note
     assert found["auctions"].usable and found["dts"].usable and found["nyfed_repo"].usable
 
 
-def test_unreachable_host_is_unusable_quickly(httpserver: HTTPServer, tmp_path: Path):
-    fake_servers.serve(httpserver, tmp_path)
-    urls = {**fake_servers.base_urls(httpserver), "nyfed_url": "http://127.0.0.1:9/api/"}
+def test_unreachable_host_is_unusable_quickly(httpserver: HTTPServer, fake_host):
+    fake_host(None, fixtures=True).on_wire(httpserver)
+    urls = {**wire_urls(httpserver), "nyfed_url": "http://127.0.0.1:9/api/"}
     found = {c.source: c for c in run_doctor(urls, api_keys={}, user_agent="t", today=TODAY)}
     assert not found["nyfed_rates"].reachable and "connection refused" in found["nyfed_rates"].note
     assert found["dts"].usable
 
 
 @pytest.mark.parametrize(("refuse", "code"), [({}, 0), ({"/fiscal/": 503}, 1)], ids=["healthy", "fiscal-down"])
-def test_cli_doctor_exit_code_and_writes_nothing(httpserver: HTTPServer, tmp_path: Path, refuse, code):
-    fake_servers.serve(httpserver, tmp_path, refuse=refuse)
-    env = {**fake_servers.environment(httpserver), "QTWATCH_WAREHOUSE": str(tmp_path / "w.duckdb")}
+def test_cli_doctor_exit_code_and_writes_nothing(httpserver: HTTPServer, fake_host, tmp_path: Path, refuse, code):
+    wire = fake_host(None, fixtures=True, refuse=refuse).on_wire(httpserver)
+    env = {**wire, "QTWATCH_WAREHOUSE": str(tmp_path / "w.duckdb")}
     with mock.patch.dict(os.environ, env), mock.patch("flows.doctor.date") as fake_date:
         fake_date.today.return_value = TODAY
         result = CliRunner().invoke(app, ["doctor", "--timeout", "5"])
@@ -102,8 +100,8 @@ def _zip(member: str, text: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def test_cftc_is_probed_with_the_current_yearly_file(httpserver: HTTPServer, tmp_path: Path):
-    fake_servers.serve(httpserver, tmp_path, as_of=TODAY)
+def test_cftc_is_probed_with_the_current_yearly_file(httpserver: HTTPServer, fake_host):
+    fake_host(TODAY, fixtures=True).on_wire(httpserver)
     cftc = checks(httpserver)["cftc"]
     assert cftc.probed and cftc.usable and cftc.verdict == "yes", cftc.note
     assert cftc.url.endswith("/cftc/fut_fin_txt_2026.zip") and cftc.new == []
@@ -111,27 +109,26 @@ def test_cftc_is_probed_with_the_current_yearly_file(httpserver: HTTPServer, tmp
     assert "newest report 2026-02-03" in cftc.note
 
 
-def test_cftc_probe_reads_last_years_file_in_early_january(httpserver: HTTPServer, tmp_path: Path):
-    fake_servers.serve(httpserver, tmp_path)
+def test_cftc_probe_reads_last_years_file_in_early_january(httpserver: HTTPServer, fake_host):
+    fake_host(None, fixtures=True).on_wire(httpserver)
     found = {
-        c.source: c
-        for c in run_doctor(fake_servers.base_urls(httpserver), api_keys={}, user_agent="t", today=date(2026, 1, 5))
+        c.source: c for c in run_doctor(wire_urls(httpserver), api_keys={}, user_agent="t", today=date(2026, 1, 5))
     }
     assert found["cftc"].url.endswith("/cftc/fut_fin_txt_2025.zip") and found["cftc"].usable, found["cftc"].note
 
 
-def test_cftc_file_that_lost_a_column_is_unusable(httpserver: HTTPServer, tmp_path: Path):
-    real = zipfile.ZipFile(fake_servers.FIXTURES / "cftc" / "fut_fin_txt_2025_april_weeks.zip")
+def test_cftc_file_that_lost_a_column_is_unusable(httpserver: HTTPServer, fake_host):
+    real = zipfile.ZipFile(FIXTURES / "cftc" / "fut_fin_txt_2025_april_weeks.zip")
     header, *rows = real.read("FinFutYY.txt").splitlines(keepends=True)
     drifted = _zip("FinFutYY.txt", header.replace(b"Lev_Money_Positions_Long_All", b"LevMoney_Long") + b"".join(rows))
-    fake_servers.serve(httpserver, tmp_path, overrides={"/cftc/fut_fin_txt_2026.zip": drifted})
+    fake_host(None, fixtures=True, overrides={"/cftc/fut_fin_txt_2026.zip": drifted}).on_wire(httpserver)
     cftc = checks(httpserver)["cftc"]
     assert not cftc.usable and cftc.verdict == "NO" and cftc.missing == ["(payload)"]
     assert "Lev_Money_Positions_Long_All" in cftc.note
 
 
-def test_a_source_without_a_probe_says_not_probed_never_usable_yes(httpserver: HTTPServer, tmp_path: Path):
-    fake_servers.serve(httpserver, tmp_path)
+def test_a_source_without_a_probe_says_not_probed_never_usable_yes(httpserver: HTTPServer, fake_host):
+    fake_host(None, fixtures=True).on_wire(httpserver)
     sources = {name: dataclasses.replace(s, probe=None) if name == "cftc" else s for name, s in SOURCES.items()}
     found = checks(httpserver, sources=sources)
     assert found["cftc"].verdict == "not probed" and not found["cftc"].probed
@@ -173,9 +170,9 @@ def slow_server():
     thread.join(5)
 
 
-def test_a_slow_source_is_bounded_and_each_source_reported_as_it_goes(httpserver, tmp_path, slow_server):
-    fake_servers.serve(httpserver, tmp_path)
-    urls = {**fake_servers.base_urls(httpserver), "nyfed_url": slow_server + "api/"}
+def test_a_slow_source_is_bounded_and_each_source_reported_as_it_goes(httpserver, fake_host, slow_server):
+    fake_host(None, fixtures=True).on_wire(httpserver)
+    urls = {**wire_urls(httpserver), "nyfed_url": slow_server + "api/"}
     reported: list[tuple[str, float]] = []
     clock = time.monotonic()
     found = {
@@ -200,10 +197,9 @@ def test_a_slow_source_is_bounded_and_each_source_reported_as_it_goes(httpserver
     assert at["auctions"] < at["nyfed_rates"] - 0.5  # auctions was reported before the slow probe ended
 
 
-def test_cli_doctor_prints_each_source_and_ends_on_a_slow_source(httpserver, tmp_path, slow_server):
-    fake_servers.serve(httpserver, tmp_path)
+def test_cli_doctor_prints_each_source_and_ends_on_a_slow_source(httpserver, fake_host, tmp_path, slow_server):
     env = {
-        **fake_servers.environment(httpserver),
+        **fake_host(None, fixtures=True).on_wire(httpserver),
         "QTWATCH_NYFED_URL": slow_server + "api/",
         "QTWATCH_WAREHOUSE": str(tmp_path / "w.duckdb"),
     }
@@ -218,11 +214,11 @@ def test_cli_doctor_prints_each_source_and_ends_on_a_slow_source(httpserver, tmp
     assert "no complete answer within 1s" in result.output
 
 
-def test_a_source_added_later_is_served_by_its_replay_handler(httpserver: HTTPServer, tmp_path: Path, monkeypatch):
-    """A base-URL setting with no recorded fixture in fake_servers (a new source's) is answered by its replay."""
-    monkeypatch.setitem(fake_servers._REPLAYED, "cftc_url", ("/cftc_url/", SOURCES["cftc"]))
-    monkeypatch.setitem(fake_servers.PREFIXES, "cftc_url", "/cftc_url/")
-    fake_servers.serve(httpserver, tmp_path, as_of=TODAY)
+def test_a_source_added_later_is_served_by_its_replay_handler(httpserver: HTTPServer, fake_host, monkeypatch):
+    """A base-URL setting with no route of its own on the fake host (a new source's) answers under /<setting>/,
+    from its replay handler."""
+    monkeypatch.delitem(ROUTES, "cftc_url")
+    fake_host(TODAY, fixtures=True).on_wire(httpserver)
     cftc = checks(httpserver)["cftc"]
     assert cftc.usable and cftc.url.endswith("/cftc_url/fut_fin_txt_2026.zip"), cftc.note
     assert "newest report 2026-02-03" in cftc.note

@@ -95,13 +95,13 @@ def test_bad_payloads_raise_one_clear_parse_error(payload, message):
 
 
 # ------------------------------------------------------------------------------------------------ fetcher
-@responses.activate
-def test_one_request_for_every_key_id_cut_to_the_window():
+def test_one_request_for_every_key_id_cut_to_the_window(fake_host):
     url = BASE + source.keyids_path()
-    responses.get(url, body=recorded_body(), content_type="application/json")
+    host = fake_host(None)  # the recorded bodies (replay/nyfed/pd_get.json), uncut
     request = fetch_request("nyfed_pd", Window(date(2022, 1, 1), date(2022, 1, 31)))
-    batch = source.fetch_pd(make_session(FAST, "t"), request)
-    assert len(responses.calls) == 1 and all(k in responses.calls[0].request.url for k in nyfed_pd.KEYIDS)
+    with host.in_process():
+        batch = source.fetch_pd(make_session(FAST, "t"), request)
+    assert len(host.urls) == 1 and all(k in host.urls[0] for k in nyfed_pd.KEYIDS)
     assert batch.frame["as_of_date"].min() == date(2022, 1, 5) and batch.frame["as_of_date"].max() == date(2022, 1, 26)
     assert set(batch.frame["source_url"]) == {url}
 

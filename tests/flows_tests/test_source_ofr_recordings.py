@@ -10,7 +10,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import responses
 
 from flows.http import make_session
 from flows.replay import ReplayCall
@@ -140,22 +139,14 @@ def _bp(rate: float | None, tri: float | None) -> float | None:
     return None if rate is None or tri is None else round((rate - tri) * 100, 1)
 
 
-@responses.activate
-def test_fetcher_over_http_lands_every_recorded_pair():
-    """The registered fetcher, over HTTP, on the recorded bodies (the unrecorded volumes answer [] as the replay
-    does): every recorded pair arrives, with its value."""
-    for mnemonic in ofr_stfm.MNEMONICS:
-        body = recorded(mnemonic) if mnemonic in builder.RECORDINGS else b"[]"
-        responses.get(
-            OFR_BASE + "series/timeseries",
-            body=body,
-            content_type="application/json",
-            match=[responses.matchers.query_param_matcher({"mnemonic": mnemonic}, strict_match=False)],
-        )
+def test_fetcher_over_http_lands_every_recorded_pair(fake_host):
+    """The registered fetcher, over HTTP, on the recorded bodies as the fake host serves them without an as-of (the
+    recordings byte for byte, above; the unrecorded volumes answer []): every recorded pair arrives, with its value."""
     request = fetch_request("ofr_stfm", Window(date(2025, 6, 2), date(2026, 10, 8)))
-    frame = source.fetch_ofr(
-        make_session(HttpPolicy("t", OFR_BASE, "ofr_url", min_interval_s=0.0, retries=0), "t"), request
-    ).frame
+    with fake_host(None).in_process():
+        frame = source.fetch_ofr(
+            make_session(HttpPolicy("t", OFR_BASE, "ofr_url", min_interval_s=0.0, retries=0), "t"), request
+        ).frame
     for mnemonic in builder.RECORDINGS:
         got = frame.filter(pl.col("mnemonic") == mnemonic)
         assert dict(zip(got["date"].to_list(), got["value"].to_list(), strict=True)) == values(mnemonic)

@@ -1,4 +1,4 @@
-"""`qtwatch run` in live mode with the four base URLs pointed at local servers that serve real recorded bodies over
+"""`qtwatch run` in live mode with every base URL pointed at the local fake host serving real recorded bodies over
 plain http://: every source lands (issue 11), through the same retry, pacing and redaction as https."""
 
 import os
@@ -10,7 +10,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from qtwatch.cli import app
-from tests import fake_servers
+from tests.support.fake_host import FakeHost
 from tests.support.flow_runs import read_loads, warehouse_env
 from transforms.registry import SOURCES
 from warehouse.db import connect_readonly
@@ -19,11 +19,11 @@ AS_OF = date(2026, 2, 6)  # the NY Fed recordings' last day
 API_KEY = "abcdefabcdef0123456789spinetests"  # synthetic, the shape of a FRED key
 
 
-def _live_run(httpserver: HTTPServer, tmp_path, extra_env: dict[str, str] | None = None):
-    fake_servers.serve(httpserver, tmp_path, as_of=AS_OF)
+def _live_run(host: FakeHost, httpserver: HTTPServer, tmp_path, extra_env: dict[str, str] | None = None):
+    wire = host.on_wire(httpserver)
     warehouse = tmp_path / "qtwatch.duckdb"
     env = {
-        **fake_servers.environment(httpserver),
+        **wire,
         "QTWATCH_REPORT_PATH": str(tmp_path / "report.html"),
         **(extra_env or {}),
     }
@@ -49,9 +49,9 @@ def _live_run(httpserver: HTTPServer, tmp_path, extra_env: dict[str, str] | None
 
 
 @pytest.mark.parametrize("keyed", [False, True], ids=["keyless", "keyed"])
-def test_live_run_lands_every_source_from_local_servers(prefect_harness, httpserver, tmp_path, keyed):
+def test_live_run_lands_every_source_from_local_servers(prefect_harness, fake_host, httpserver, tmp_path, keyed):
     env = {"FRED_API_KEY": API_KEY} if keyed else {}
-    result, loads, counts, urls = _live_run(httpserver, tmp_path, env)
+    result, loads, counts, urls = _live_run(fake_host(AS_OF, fixtures=True), httpserver, tmp_path, env)
     statuses = {s: r["status"] for s, r in loads.items()}
     assert statuses == {s: "published" for s in statuses}, result.output
     assert set(SOURCES) <= set(loads)

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from flows.replay import ReplayCall
 from flows.sources import ofr_stfm as ofr_source
 from qtwatch.cli import app
-from tests import fake_servers
 from tests.conftest import REPLAY_DIR
 from tests.support.flow_runs import read_loads, warehouse_env
 from transforms import ofr_stfm
@@ -22,10 +21,10 @@ AS_OF = date(2026, 2, 6)
 
 
 @pytest.mark.slow
-def test_live_run_lands_recorded_dealer_statistics(prefect_harness, httpserver, tmp_path):
-    fake_servers.serve(httpserver, tmp_path, as_of=AS_OF)
+def test_live_run_lands_recorded_dealer_statistics(prefect_harness, fake_host, httpserver, tmp_path):
+    wire = fake_host(AS_OF, fixtures=True).on_wire(httpserver)
     warehouse = tmp_path / "qtwatch.duckdb"
-    env = {**fake_servers.environment(httpserver), "QTWATCH_REPORT_PATH": str(tmp_path / "report.html")}
+    env = {**wire, "QTWATCH_REPORT_PATH": str(tmp_path / "report.html")}
     with warehouse_env(warehouse), mock.patch.dict(os.environ, env):
         result = CliRunner().invoke(
             app, ["run", "--source", "nyfed_pd", "--source", "ofr_stfm", "--as-of", AS_OF.isoformat()]

@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 
 from flows.deployments import CADENCES, stop_process
 from qtwatch.cli import app
-from tests import fake_servers
 from tests.team_tests.conftest import QTWATCH, ROOT, host
 from tests.team_tests.prefect_api import TERMINAL, call, prefect_server, run_deployment, state, wait_for
 from tests.team_tests.test_team_faults import SMALL, runs_in_lake
@@ -71,10 +70,9 @@ def test_deployments_check_works_with_a_lake(lake, tmp_path):
     assert done.returncode == 0 and "matches the registry" in done.stdout, done.stdout + done.stderr
 
 
-def test_doctor_works_with_a_lake_and_writes_nothing(lake, httpserver: HTTPServer, tmp_path: Path):
-    fake_servers.serve(httpserver, tmp_path)
+def test_doctor_works_with_a_lake_and_writes_nothing(lake, fake_host, httpserver: HTTPServer, tmp_path: Path):
     env = {
-        **fake_servers.environment(httpserver),
+        **fake_host(None, fixtures=True).on_wire(httpserver),
         "QTWATCH_WAREHOUSE": lake.url,
         "QTWATCH_LAKE_DATA_PATH": str(lake.data_path) + "/",
         "QTWATCH_LAKE_WORKDIR": str(tmp_path / "work"),
