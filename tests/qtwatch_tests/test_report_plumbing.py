@@ -5,9 +5,9 @@ import polars as pl
 from qtwatch import report, report_plumbing
 
 
-def test_plumbing_figure_carries_the_marts_values(plumbing_marts):
-    dealers = plumbing_marts["dealer_positions_weekly"]
-    events = plumbing_marts["funding_events"]
+def test_plumbing_figure_carries_the_marts_values(replay_marts):
+    dealers = replay_marts["dealer_positions_weekly"]
+    events = replay_marts["funding_events"]
     fig = report_plumbing.plumbing_figure(dealers, events)
     bars = {t.name: t for t in fig.data if t.type == "bar"}
     assert set(bars) == {"Dealers, SBN2015", "Dealers, SBN2022", "Dealers, SBN2024"}
@@ -17,8 +17,8 @@ def test_plumbing_figure_carries_the_marts_values(plumbing_marts):
     assert any("srf" in text and "month end" in text for text in high.text)
 
 
-def test_section_is_on_the_page_and_empty_marts_get_a_note(plumbing_marts):
-    frames = {"dealers": plumbing_marts["dealer_positions_weekly"], "events": plumbing_marts["funding_events"]}
+def test_section_is_on_the_page_and_empty_marts_get_a_note(replay_marts):
+    frames = {"dealers": replay_marts["dealer_positions_weekly"], "events": replay_marts["funding_events"]}
     sections = {s.key: s for s in report.build_sections({**_empty_core(), **frames})}
     assert sections["plumbing"].figure is not None and sections["plumbing"].heading.startswith("Plumbing")
     empty = {s.key: s for s in report.build_sections(_empty_core())}

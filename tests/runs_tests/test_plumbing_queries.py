@@ -6,20 +6,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import load
-from warehouse.db import apply_schema, load_seeds
-
 QUERIES = Path(__file__).resolve().parents[2] / "warehouse" / "queries"
 
 
 @pytest.fixture(scope="module")
-def con(plumbing_marts) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    apply_schema(con)
-    load_seeds(con)
-    for name, frame in plumbing_marts.items():
-        load.replace_table(con, f"marts.{name}", frame)
-    return con
+def con(marts_db) -> duckdb.DuckDBPyConnection:
+    """The session's in-memory warehouse of every mart built from the replay (tests/support/replay_frames.py)."""
+    return marts_db
 
 
 def run(con, name: str, **params) -> list[dict]:

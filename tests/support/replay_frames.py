@@ -19,9 +19,6 @@ from warehouse.db import apply_schema, load_seeds
 ROOT = Path(__file__).resolve().parents[2]
 REPLAY = ROOT / "replay"
 SEEDS = ROOT / "warehouse" / "seeds"
-# The plumbing marts that read the others: building them builds every mart they read (funding_daily,
-# funding_calendar, dealer_positions_weekly, repo_segments_daily, ...), each once, through the mart registry.
-PLUMBING_READERS = ("funding_events", "basis_weekly")
 
 
 def _fiscal(name: str, parser) -> pl.DataFrame:
@@ -79,9 +76,3 @@ def marts_db(replay_marts: dict[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection
     for name, frame in replay_marts.items():
         load.replace_table(con, f"marts.{name}", frame)
     return con
-
-
-@pytest.fixture(scope="session")
-def plumbing_marts(replay_core: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """The plumbing marts and every mart they read, built as publish_marts builds them (each once, amounts rounded)."""
-    return build_marts(replay_core, PLUMBING_READERS)

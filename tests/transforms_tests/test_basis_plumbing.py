@@ -10,8 +10,8 @@ from expectations import Validator
 
 
 @pytest.fixture(scope="module")
-def basis(plumbing_marts) -> pl.DataFrame:
-    return plumbing_marts["basis_weekly"].filter(pl.col("tenor") == "total")
+def basis(replay_marts) -> pl.DataFrame:
+    return replay_marts["basis_weekly"].filter(pl.col("tenor") == "total")
 
 
 def row(frame: pl.DataFrame, day: date) -> dict:
@@ -27,8 +27,8 @@ def test_dealers_week_sits_beside_the_cftc_week(basis):
     assert row(basis, date(2025, 4, 22))["pd_net_total_bn"] is None  # no dealer week recorded: NULL, not 0
 
 
-def test_dvp_volume_of_the_week(plumbing_marts, basis):
-    segments = plumbing_marts["repo_segments_daily"]
+def test_dvp_volume_of_the_week(replay_marts, basis):
+    segments = replay_marts["repo_segments_daily"]
     week = row(basis, date(2026, 8, 4))
     window = segments.filter(pl.col("date").is_between(date(2026, 7, 29), date(2026, 8, 4)))
     assert window.height > 0
@@ -36,6 +36,6 @@ def test_dvp_volume_of_the_week(plumbing_marts, basis):
     assert week["dvp_volume_avg_bn"] is None  # no OFR recording
 
 
-def test_suite_still_passes(plumbing_marts):
-    outcome = Validator().validate("basis_weekly", plumbing_marts["basis_weekly"], as_of=date(2026, 9, 18))
+def test_suite_still_passes(replay_marts):
+    outcome = Validator().validate("basis_weekly", replay_marts["basis_weekly"], as_of=date(2026, 9, 18))
     assert outcome.success, outcome.failed_rules

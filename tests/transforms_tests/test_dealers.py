@@ -11,8 +11,8 @@ from transforms import dealers, nyfed_pd
 
 
 @pytest.fixture(scope="module")
-def weekly(plumbing_marts) -> pl.DataFrame:
-    return plumbing_marts["dealer_positions_weekly"]
+def weekly(replay_marts) -> pl.DataFrame:
+    return replay_marts["dealer_positions_weekly"]
 
 
 def row(weekly: pl.DataFrame, day: date) -> dict:

@@ -11,8 +11,8 @@ from transforms import funding_events
 
 
 @pytest.fixture(scope="module")
-def events(plumbing_marts) -> pl.DataFrame:
-    return plumbing_marts["funding_events"]
+def events(replay_marts) -> pl.DataFrame:
+    return replay_marts["funding_events"]
 
 
 def test_month_end_of_october_2025_is_a_high_severity_event(events):
@@ -30,18 +30,18 @@ def test_the_late_2025_squeeze_fires_and_quiet_days_do_not(events):
     assert date(2025, 8, 12) not in fired and date(2026, 7, 15) not in fired
 
 
-def test_most_ordinary_days_fire_nothing(plumbing_marts, events):
+def test_most_ordinary_days_fire_nothing(replay_marts, events):
     # the recorded days with SOFR and IORB (2021-07-29..2026-09, SOFR percentiles from 2025-09): under 5% fire
-    funding = plumbing_marts["funding_daily"].filter(pl.col("sofr_iorb_bp").is_not_null())
+    funding = replay_marts["funding_daily"].filter(pl.col("sofr_iorb_bp").is_not_null())
     on_gauge_days = events.filter(pl.col("date").is_in(funding["date"].implode()))
     assert funding.height == 1280
     assert on_gauge_days.height / funding.height < 0.05
 
 
-def test_2019_09_17_is_before_the_recorded_iorb(plumbing_marts, events):
+def test_2019_09_17_is_before_the_recorded_iorb(replay_marts, events):
     # SOFR 5.25% on 2019-09-17 (NY Fed), but IORB starts 2021-07-29 (IOER before it is not in the catalog): the
     # recorded history cannot judge that day, so it is not marked rather than marked on a guessed spread.
-    day = plumbing_marts["funding_daily"].filter(pl.col("date") == date(2019, 9, 17)).row(0, named=True)
+    day = replay_marts["funding_daily"].filter(pl.col("date") == date(2019, 9, 17)).row(0, named=True)
     assert day["sofr_pct"] == 5.25 and day["iorb_pct"] is None
     assert date(2019, 9, 17) not in set(events["date"])
 

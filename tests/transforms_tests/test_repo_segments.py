@@ -12,8 +12,8 @@ from transforms.repo_segments import build_repo_segments_daily
 
 
 @pytest.fixture(scope="module")
-def segments(plumbing_marts) -> pl.DataFrame:
-    return plumbing_marts["repo_segments_daily"]
+def segments(replay_marts) -> pl.DataFrame:
+    return replay_marts["repo_segments_daily"]
 
 
 def row(frame: pl.DataFrame, day: date) -> dict:
