@@ -12,7 +12,7 @@ export DO_NOT_TRACK ?= 1
 # database first) that is not always enough.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 180
 
-.PHONY: help demo test install lock chromium lint replay serve report docs bench bench-validation bench-suites clean \
+.PHONY: help demo test test-slow test-all install lock chromium lint replay serve report docs bench bench-validation bench-suites clean \
 	distclean install-team test-team postgresql bench-team
 
 help: ## list the targets with what each does
@@ -65,7 +65,16 @@ demo: $(STAMP) ## run the whole pipeline offline on the bundled recorded snapsho
 	$(BIN)/qtwatch run --replay && \
 	echo "pipeline took $$(( $$(date +%s) - start ))s"
 
-test: $(STAMP) chromium ## run the test suite (no network; writes nothing under data/)
+# `make test` is the quick suite (~15 min on 2 cores): every test but those marked slow. `make test-slow` runs the
+# slow ones (the kill -9 series, bad payloads of every source, signals, live runs: ~25 min); CI runs both, and
+# `make test-all` runs everything in one session. Nothing is skipped in any of them.
+test: $(STAMP) chromium ## run the test suite but the slow cases (no network; writes nothing under data/)
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(STAMP) chromium ## run the slow cases: kill -9 series, bad payloads, signals, live runs (CI runs them)
+	$(BIN)/python -m pytest -m slow
+
+test-all: $(STAMP) chromium ## run every test of `make test` and `make test-slow` in one session
 	$(BIN)/python -m pytest
 
 # The team-mode tests start their own throw-away PostgreSQL cluster: Debian's package, installed when we are root.

@@ -251,3 +251,20 @@ def test_the_catch_all_check_finds_the_fakes_it_replaced() -> None:
         'LINE = re.compile(r".* rows of WALCL")',
     ):
         assert catch_all_answers(source) == [], source
+
+
+def _make_recipe(target: str) -> str:
+    """The command lines of a Makefile target."""
+    text = (ROOT / "Makefile").read_text()
+    match = re.search(rf"^{re.escape(target)}:.*\n((?:\t.*\n)+)", text, re.MULTILINE)
+    assert match, f"no `{target}` target in the Makefile"
+    return match.group(1)
+
+
+def test_ci_runs_every_test_make_test_leaves_to_make_test_slow() -> None:
+    """`make test` leaves out exactly the cases marked slow, `make test-slow` runs exactly those, and .ci/run runs
+    both: no test is left out of CI (issue 21: a quick default suite, the slow cases still run in CI)."""
+    assert 'pytest -m "not slow"' in _make_recipe("test")
+    assert "pytest -m slow" in _make_recipe("test-slow")
+    ci = [line.split("#")[0].strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert {"make test", "make test-slow", "make test-team"} <= set(ci)

@@ -15,6 +15,8 @@ from tests.support.flow_runs import read_loads, warehouse_env
 from transforms.registry import SOURCES
 from warehouse.db import connect_readonly
 
+pytestmark = pytest.mark.slow  # two whole live runs (~110 s): `make test-slow`, which CI runs
+
 AS_OF = date(2026, 2, 6)  # the NY Fed recordings' last day
 API_KEY = "abcdefabcdef0123456789spinetests"  # synthetic, the shape of a FRED key
 
