@@ -10,10 +10,13 @@ import pytest
 
 from expectations import Held, Validator, registry, suites
 from expectations.fred_observations import catalog
+from transforms.registry import DATASETS
 
 REPLAY = Path(__file__).resolve().parents[2] / "replay"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
+# The recorded batch of each dataset whose suite this file tests (tests/support/gx_batches.py); the datasets of the
+# later sources test their suites on their own recordings, in their own files (see the guard below).
 RAW_FIXTURES = {
     "fred_observations": "fred_batch",
     "treasury_auctions": "auctions_batch",
@@ -21,13 +24,7 @@ RAW_FIXTURES = {
     "nyfed_rp_operations": "rp_batch",
     "dts_operating_cash_balance": "dts_batch",
 }
-DATE_COLUMN = {
-    "fred_observations": "date",
-    "treasury_auctions": "auction_date",
-    "nyfed_reference_rates": "effective_date",
-    "nyfed_rp_operations": "operation_date",
-    "dts_operating_cash_balance": "record_date",
-}
+DATE_COLUMN = {name: dataset.date_column for name, dataset in DATASETS.items()}
 
 
 def _first_row(column: str, value: object) -> Callable[[pl.DataFrame], pl.DataFrame]:
@@ -122,6 +119,14 @@ BREAKS = [
     ),
 ]
 BREAK_IDS = [f"{d}-{rule}" for d, _, rule in BREAKS]
+
+
+def test_every_dataset_s_suite_is_tested_on_a_recorded_batch() -> None:
+    """A dataset not in RAW_FIXTURES has a test of its own validating a recorded batch (`.validate("<name>"`), so a
+    new source cannot be left out of this file's checks silently."""
+    tests = "".join(p.read_text() for p in Path(__file__).resolve().parents[1].rglob("test_*.py"))
+    elsewhere = {name for name in DATASETS if f'.validate("{name}"' in tests}
+    assert set(DATASETS) - set(RAW_FIXTURES) <= elsewhere, sorted(set(DATASETS) - set(RAW_FIXTURES) - elsewhere)
 
 
 def _batch(request: pytest.FixtureRequest, dataset: str) -> pl.DataFrame:

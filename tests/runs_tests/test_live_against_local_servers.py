@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from qtwatch.cli import app
 from tests.support.fake_host import FakeHost
 from tests.support.flow_runs import read_loads, warehouse_env
-from transforms.registry import SOURCES
+from transforms.registry import DATASETS, SOURCES
 from warehouse.db import connect_readonly
 
 pytestmark = pytest.mark.slow  # two whole live runs (~110 s): `make test-slow`, which CI runs
@@ -36,13 +36,7 @@ def _live_run(host: FakeHost, httpserver: HTTPServer, tmp_path, extra_env: dict[
         run_id = con.execute("SELECT run_id FROM meta.runs ORDER BY started_at DESC LIMIT 1").fetchall()[0][0]
         counts = {
             t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchall()[0][0]  # noqa: S608 - fixed names
-            for t in (
-                "fred_observations",
-                "treasury_auctions",
-                "nyfed_reference_rates",
-                "nyfed_rp_operations",
-                "dts_operating_cash_balance",
-            )
+            for t in DATASETS
         }
         urls = [r[0] for r in con.execute("SELECT DISTINCT source_url FROM raw.fred_observations").fetchall()]
     finally:

@@ -73,25 +73,22 @@ def fred_bn(fred_batch: pl.DataFrame) -> pl.DataFrame:
     return units.to_billions(pl.concat([fred_batch.drop("units"), *holdings]), catalog_frame)
 
 
-# The datasets (as the marts read them) and ref tables the recorded batches below stand for.
-RECORDED_INPUTS = (
-    "fred_observations",
-    "nyfed_reference_rates",
-    "nyfed_rp_operations",
-    "dts_operating_cash_balance",
-    "treasury_auctions",
-    "cftc_tff",
-    "ref.qt_cap_regimes",
-    "nyfed_pd",
-    "ofr_stfm",
-)
+# The ref tables the marts read besides the datasets; every registered dataset has a recorded batch in mart_batches.
+REF_INPUTS = ("ref.qt_cap_regimes",)
+
+
+def recorded_inputs() -> set[str]:
+    """The datasets (as the marts read them) and ref tables the recorded batches of mart_batches stand for."""
+    from transforms.registry import DATASETS
+
+    return {*DATASETS, *REF_INPUTS}
 
 
 def buildable_marts() -> list[str]:
-    """The registered marts computable from RECORDED_INPUTS alone (with the marts they read)."""
+    """The registered marts computable from recorded_inputs() alone (with the marts they read)."""
     from transforms.marts_registry import MARTS, external_inputs, upstream
 
-    return [m for m in MARTS if external_inputs([*upstream(m), m]) <= set(RECORDED_INPUTS)]
+    return [m for m in MARTS if external_inputs([*upstream(m), m]) <= recorded_inputs()]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -112,6 +109,18 @@ def mart_batches(fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch) -> d
     tff = parse_tff_zip((ROOT / "tests/fixtures/cftc/fut_fin_txt_2025_april_weeks.zip").read_bytes())
     dealers = nyfed_pd.parse_pd_json(replay_bytes("nyfed/pd_get.json"))  # the recorded FR 2004 weeks (real)
     ofr = pl.DataFrame(schema=ofr_stfm.SCHEMA)  # no OFR answer is recorded anywhere: none, rather than invented
-    batches = (fred_bn, rates_batch, rp_batch, dts_batch, auctions_batch, tff, caps, dealers, ofr)
-    frames = dict(zip(RECORDED_INPUTS, batches, strict=True))
+    # one recorded batch per registered dataset (a case table: which recording stands for it), checked against the
+    # registry so that a new dataset without one fails here instead of leaving its marts out
+    frames = {
+        "fred_observations": fred_bn,
+        "nyfed_reference_rates": rates_batch,
+        "nyfed_rp_operations": rp_batch,
+        "dts_operating_cash_balance": dts_batch,
+        "treasury_auctions": auctions_batch,
+        "cftc_tff": tff,
+        "nyfed_pd": dealers,
+        "ofr_stfm": ofr,
+        "ref.qt_cap_regimes": caps,
+    }
+    assert set(frames) == recorded_inputs(), f"no recorded batch for {sorted(recorded_inputs() - set(frames))}"
     return build_marts(frames, buildable_marts())

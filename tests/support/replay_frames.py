@@ -12,6 +12,7 @@ import pytest
 
 from transforms import cftc, fiscal, fred, nyfed, nyfed_pd, ofr_stfm
 from transforms.marts_registry import build_marts
+from transforms.registry import DATASETS
 from transforms.units import to_billions
 from warehouse import load
 from warehouse.db import apply_schema, load_seeds
@@ -37,7 +38,7 @@ def load_replay_core() -> dict[str, pl.DataFrame]:
         if (REPLAY / "fred" / "fredgraph" / f"{s}.csv").exists()
     ]
     observations = pl.concat(series).join(catalog.select("series_id", "units"), on="series_id")
-    return {
+    frames = {
         "fred_observations": to_billions(observations.drop("units"), catalog),
         "ref.qt_cap_regimes": pl.read_csv(SEEDS / "qt_cap_regimes.csv", try_parse_dates=True),
         "ref.rmp_rounds": pl.read_csv(SEEDS / "rmp_rounds.csv", try_parse_dates=True),
@@ -53,6 +54,9 @@ def load_replay_core() -> dict[str, pl.DataFrame]:
         "nyfed_pd": nyfed_pd.parse_pd_json((REPLAY / "nyfed" / "pd_get.json").read_bytes()),
         "ofr_stfm": pl.DataFrame(schema=ofr_stfm.SCHEMA),  # the snapshot holds no OFR recording: no rows
     }
+    # how each recording is parsed is a case table, one per dataset: a new dataset without one fails here
+    assert set(DATASETS) <= set(frames), f"the replay frames lack {sorted(set(DATASETS) - set(frames))}"
+    return frames
 
 
 @pytest.fixture(scope="session")
