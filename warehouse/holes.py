@@ -51,8 +51,8 @@ class Hole:
 # Held rows (name, cal, day) -> runs of business days of `cal` between a name's first and last day that it lacks.
 # `_qtwatch_days` numbers every calendar day of each calendar: `before`/`upto` = business days before it / up to and
 # including it, so the business days missing between two held days a < b are before(b) - upto(a), without listing
-# them. Held days off the calendar (a weekend value) count only as a name's first or last day. `held` has one row per
-# (name, day). Only a name holding fewer business days than its span has (`short`) is sorted to find its runs.
+# them. Held days off the calendar (a weekend value) count only as a name's first or last day. Only a name holding
+# fewer business days than its span has (`short`) is sorted to find its runs.
 _DAILY_RUNS = """
 WITH held AS ({held}),
 bounds AS (SELECT name, min(day) AS lo, max(day) AS hi FROM held GROUP BY name),
@@ -60,7 +60,8 @@ kept AS (
     SELECT h.name, h.cal, d.day, d.before, d.upto, d.business
     FROM held h JOIN bounds b USING (name) JOIN {days} d ON d.cal = h.cal AND d.day = h.day
     WHERE d.business OR h.day = b.lo OR h.day = b.hi),
-short AS (SELECT name FROM kept GROUP BY name HAVING max(upto) - min(before) > count(*) FILTER (WHERE business)),
+short AS (
+    SELECT name FROM kept GROUP BY name HAVING max(upto) - min(before) > count(DISTINCT day) FILTER (WHERE business)),
 gaps AS (
     SELECT name, cal, upto, lead(before) OVER (PARTITION BY name ORDER BY day) - upto AS missing
     FROM kept SEMI JOIN short USING (name))
@@ -97,7 +98,8 @@ WHERE s.frequency = 'weekly' AND o.date IS NOT NULL"""
 
 def _daily(name: str, cal: str, table: str, column: str, where: str = "TRUE") -> str:
     return (
-        f"SELECT '{name}' AS name, '{cal}' AS cal, {column} AS day FROM {table} WHERE {where} AND {column} IS NOT NULL"
+        f"SELECT DISTINCT '{name}' AS name, '{cal}' AS cal, {column} AS day FROM {table} "
+        f"WHERE {where} AND {column} IS NOT NULL"
     )
 
 

@@ -107,6 +107,23 @@ def test_daily_holes_keep_runs_of_at_least_min_run() -> None:
     assert daily_holes("x", held, None) == [Hole("x", d(2026, 1, 4), d(2026, 1, 6), 3, "days")]
 
 
+def test_a_dataset_with_several_rows_a_day_still_shows_its_hole() -> None:
+    """SYNTHETIC: two operations a day (repo and reverse repo) and two DTS accounts a day, Monday 2 to Friday 13 March
+    2026, with Wednesday 4 to Friday 6 missing: one hole of three business days in each, whatever the row count."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core")
+    days = [d(2026, 3, 2), d(2026, 3, 3), *(d(2026, 3, i) for i in range(9, 14))]
+    two_a_day = pl.DataFrame({"day": [x for x in days for _ in range(2)]})
+    con.register("_two_a_day", two_a_day.to_arrow())
+    con.execute("CREATE TABLE core.nyfed_rp_operations AS SELECT day AS operation_date FROM _two_a_day")
+    con.execute("CREATE TABLE core.dts_operating_cash_balance AS SELECT day AS record_date FROM _two_a_day")
+    found = {h.dataset: (h.first, h.last, h.missing) for h in find_holes(con)}
+    assert found == {
+        "nyfed_rp_operations": (d(2026, 3, 4), d(2026, 3, 6), 3),
+        "dts_operating_cash_balance": (d(2026, 3, 4), d(2026, 3, 6), 3),
+    }
+
+
 def test_find_holes_equal_the_per_date_reference_on_the_replay(core_db: duckdb.DuckDBPyConnection) -> None:
     """Every FRED series of the real recordings, by its frequency and stamp, as the reference finds them."""
     rows = core_db.execute("""
