@@ -134,43 +134,6 @@ def test_no_test_file_lists_mart_names_by_hand() -> None:
     assert found == []
 
 
-# Case tables keyed by every source or dataset: one cited fact or one recording per row, each checked against the
-# registry by a guard that fails when a registered source or dataset has no row (path -> the guard).
-SOURCE_CASE_TABLES = {
-    # path: (the table, the guard that fails when a registered source or dataset has no row in it)
-    "tests/flows_tests/test_contracts.py": ("CONTRACTS", "test_every_source_has_a_contract_case_on_a_recorded_body"),
-    "tests/transforms_tests/test_publication.py": ("ONE_ROW", "test_every_source_has_a_publication_case"),
-    "tests/support/gx_batches.py": ("mart_batches", "assert set(frames) == recorded_inputs()"),
-    "tests/support/replay_frames.py": ("load_replay_core", "assert set(DATASETS) <= set(frames)"),
-    "tests/expectations_tests/test_suites.py": ("RAW_FIXTURES", "test_every_dataset_s_suite_is_tested_on_a_recorded"),
-}
-
-
-def test_no_test_file_lists_sources_or_datasets_by_hand() -> None:
-    """A literal list naming half or more of the registered sources (or datasets) is a copy of the registry that
-    misses the next source: iterate transforms.registry instead. A few chosen sources (a case: "fred, nyfed_rates and
-    cftc, one per kind of group") are not a copy; a case table keyed by all of them is allowed only with a guard
-    against the registry (SOURCE_CASE_TABLES)."""
-    from transforms.registry import DATASETS, SOURCES
-
-    found = []
-    for path in sorted((ROOT / "tests").rglob("*.py")):
-        relative = str(path.relative_to(ROOT))
-        for names in (SOURCES, DATASETS):
-            found += [
-                f"{relative}:{line} lists {', '.join(listed)}"
-                for line, listed in hand_listed_marts(path.read_text(), names)
-                if 2 * len(listed) >= len(names) and relative not in SOURCE_CASE_TABLES
-            ]
-    assert found == []
-
-
-def test_every_source_case_table_has_its_guard() -> None:
-    for path, (table, guard) in SOURCE_CASE_TABLES.items():
-        text = (ROOT / path).read_text()
-        assert table in text and guard in text, (path, table, guard)
-
-
 def test_the_hand_list_check_finds_the_lists_it_replaced() -> None:
     """SYNTHETIC sources in the shapes the registry replaced: a list, a dict by mart, (mart, column) pairs."""
     marts = {"a_mart", "b_mart", "c_mart"}

@@ -10,14 +10,25 @@ from pathlib import Path
 import pytest
 
 from flows.replay import resolve
-from transforms.registry import SOURCES
+from transforms.registry import DATASETS, SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
 CALLABLE_HOOKS = ("fetch", "replay", "before_land", "probe")
-# A literal list, tuple or set holding more registered source names than this is a hand-written list of sources,
-# unless its line says why these sources and no others: `# sources: chosen, <why>` (a scenario, not a sweep).
+# A literal list, tuple, set or dict (its keys, or the names inside its pairs) holding more registered source or
+# dataset names than this is a hand-written list of them, unless its line says why these and no others:
+# `# sources: chosen, <why>` (a scenario, not a sweep).
 MAX_NAMES_IN_A_LITERAL = 2
 CHOSEN = "# sources: chosen"
+# Case tables keyed by every source or dataset: one cited fact or one recording per row. Each is allowed only with a
+# guard against the registry that fails when a registered source or dataset has no row:
+# path -> (the table, the guard).
+CASE_TABLES = {
+    "tests/flows_tests/test_contracts.py": ("CONTRACTS", "test_every_source_has_a_contract_case_on_a_recorded_body"),
+    "tests/transforms_tests/test_publication.py": ("ONE_ROW", "test_every_source_has_a_publication_case"),
+    "tests/support/gx_batches.py": ("mart_batches", "assert set(frames) == recorded_inputs()"),
+    "tests/support/replay_frames.py": ("load_replay_core", "assert set(DATASETS) <= set(frames)"),
+    "tests/expectations_tests/test_suites.py": ("RAW_FIXTURES", "test_every_dataset_s_suite_is_tested_on_a_recorded"),
+}
 
 
 @pytest.mark.parametrize("name", list(SOURCES))
@@ -59,32 +70,63 @@ def test_sources_sharing_a_base_url_each_own_an_endpoint() -> None:
             assert None not in endpoints and len(set(endpoints)) == len(names), (setting, names, endpoints)
 
 
+def _named(node: ast.AST, names: set[str]) -> list[str]:
+    """The registered names a literal holds: as elements or dict keys, or inside 2-tuples (`("fred", "WALCL")`)."""
+    if isinstance(node, ast.Dict):
+        items = [k for k in node.keys if k is not None]
+    elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+        items = list(node.elts)
+    else:
+        return []
+    found = []
+    for item in items:
+        parts = item.elts if isinstance(item, ast.Tuple) and len(item.elts) == 2 else [item]
+        found += [p.value for p in parts if isinstance(p, ast.Constant) and p.value in names]
+    return found
+
+
 def _hand_written_lists(path: Path) -> list[str]:
-    """Literal lists/tuples/sets in one file naming more than MAX_NAMES_IN_A_LITERAL registered sources."""
+    """Literals in one file naming more than MAX_NAMES_IN_A_LITERAL registered sources (or datasets)."""
     found = []
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.List | ast.Tuple | ast.Set) and CHOSEN not in lines[node.lineno - 1]:
-            names = [e.value for e in node.elts if isinstance(e, ast.Constant) and e.value in SOURCES]
-            if len(names) > MAX_NAMES_IN_A_LITERAL:
-                found.append(f"{path.relative_to(path.parents[1])}:{node.lineno} {names}")
+        if not hasattr(node, "lineno") or CHOSEN in lines[node.lineno - 1]:
+            continue
+        for names in (set(SOURCES), set(DATASETS)):
+            named = _named(node, names)
+            if len(set(named)) > MAX_NAMES_IN_A_LITERAL:
+                found.append(f"{path.relative_to(path.parents[1])}:{node.lineno} {sorted(set(named))}")
     return found
 
 
 def test_no_hand_written_list_of_sources_in_tests() -> None:
-    offenders = [hit for path in sorted((ROOT / "tests").rglob("*.py")) for hit in _hand_written_lists(path)]
-    assert offenders == [], "iterate transforms.registry.SOURCES instead of listing sources by hand"
+    offenders = [
+        hit
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if str(path.relative_to(ROOT)) not in CASE_TABLES
+        for hit in _hand_written_lists(path)
+    ]
+    assert offenders == [], "iterate transforms.registry.SOURCES / DATASETS instead of listing them by hand"
+
+
+def test_every_case_table_keyed_by_source_has_its_guard() -> None:
+    for path, (table, guard) in CASE_TABLES.items():
+        text = (ROOT / path).read_text()
+        assert table in text and guard in text, (path, table, guard)
 
 
 def test_the_scan_finds_a_hand_written_list(tmp_path: Path) -> None:
     listed = tmp_path / "x.py"
     listed.write_text(
         f"SOURCES = {list(SOURCES)[:3]!r}\nOK = {list(SOURCES)[:2]!r}\n"
-        f"SCENARIO = {list(SOURCES)[:3]!r}  {CHOSEN}, a test of three\n",
+        f"SCENARIO = {list(SOURCES)[:3]!r}  {CHOSEN}, a test of three\n"
+        f"BY_SOURCE = {dict.fromkeys(list(SOURCES)[:3], 1)!r}\n"
+        f"DATASETS = {list(DATASETS)[:3]!r}\n"
+        f"PAIRS = {[(d, 'date') for d in list(DATASETS)[:3]]!r}\n",
         encoding="utf-8",
     )
-    assert len(_hand_written_lists(listed)) == 1
+    assert [hit.split(" ")[0].rsplit(":", 1)[1] for hit in _hand_written_lists(listed)] == ["1", "4", "5", "6"]
 
 
 @pytest.mark.parametrize("name", list(SOURCES))

@@ -17,7 +17,11 @@ from tests.support.fake_host import Fault
 from transforms import cftc
 
 HELD_UNTIL = date(2025, 6, 6)  # as-of of the base warehouse: rows dated up to here are held
-TARGETS = {"fred": "WALCL", "nyfed_rates": "SOFR", "dts": "Treasury General Account (TGA) Closing Balance"}
+TARGETS = {  # sources: chosen, the grouped sources' target group (the other sources are broken in every row)
+    "fred": "WALCL",
+    "nyfed_rates": "SOFR",
+    "dts": "Treasury General Account (TGA) Closing Balance",
+}
 # CFTC TFF text: the report date's and open interest's field numbers, and a concentration ratio's (transforms.cftc)
 CFTC_DATE, CFTC_OPEN_INTEREST = 2, 7
 CFTC_CONCENTRATION = list(cftc.HEADERS).index("Conc_Gross_LE_4_TDR_Long_All")

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.slow
 
 SOURCES = ["fred", "nyfed_rates", "cftc"]  # sources: chosen, one per kind of group with a recorded group to drop
 BASE_AS_OF, RUN_AS_OF = date(2026, 6, 15), date(2026, 7, 1)
-LEFT_OUT = {"fred": "DGS10", "nyfed_rates": "OBFR", "cftc": "044601"}
-TABLES = {
+LEFT_OUT = {"fred": "DGS10", "nyfed_rates": "OBFR", "cftc": "044601"}  # sources: chosen, SOURCES' dropped groups
+TABLES = {  # sources: chosen, where SOURCES' groups are held
     "fred": ("fred_observations", "series_id"),
     "nyfed_rates": ("nyfed_reference_rates", "rate_type"),
     "cftc": ("cftc_tff", "cftc_contract_market_code"),
