@@ -80,6 +80,18 @@ RULE_CASES = [
 ]
 
 
+def test_every_source_has_a_release_rule_case():
+    """RULE_CASES is a table of cited cases, not a list of sources: every registered source must have one (its own
+    release or one of its groups'), so a new source fails here until its publisher's stated time is cited."""
+    cased = {id(release) for release, _, _ in RULE_CASES}
+    missing = [
+        name
+        for name, source in SOURCES.items()
+        if not {id(source.release), *map(id, source.group_releases.values())} & cased
+    ]
+    assert missing == [], f"add a cited release-time case to RULE_CASES for {missing}"
+
+
 @pytest.mark.parametrize(
     ("release", "observed", "published"),
     RULE_CASES,
