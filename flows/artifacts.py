@@ -55,7 +55,7 @@ def run_markdown(summary: RunSummary) -> str:
         lines += ["", f"Data held: observation dates **{first}** to **{last}** (run as of {summary.as_of})."]
         lines += _validation_lines(con, summary.run_id)
         lines += _headline_lines(con)
-        lines += _freshness_lines(collect_status(con, Path(summary.warehouse), as_of=summary.as_of))
+        lines += _freshness_lines(collect_status(con, Path(summary.warehouse), as_of=summary.as_of, with_holes=False))
     return "\n".join(lines + _outputs_lines(summary))
 
 

@@ -11,7 +11,7 @@ count from MIN_DAILY_RUN missing business days on, so a one-off closure the cale
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -22,7 +22,6 @@ from transforms.auction_health import BILL_TYPES, classify_security
 from warehouse.db import query_pl
 
 MIN_DAILY_RUN = 3
-WEEK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -42,42 +41,95 @@ class Hole:
         return f"{span}: {self.missing} {self.unit} missing" + (f" ({self.note})" if self.note else "")
 
 
-def missing_runs(expected: list[date], held: set[date], min_run: int) -> list[tuple[date, date, int]]:
-    """Maximal runs of `expected` dates (sorted) absent from `held`, at least `min_run` long."""
-    runs: list[tuple[date, date, int]] = []
-    start, count, previous = None, 0, None
-    for day in [*expected, None]:
-        if day is not None and day not in held:
-            start, count = (start or day), count + 1
-        elif start is not None:
-            if count >= min_run and previous is not None:
-                runs.append((start, previous, count))
-            start, count = None, 0
-        previous = day
-    return runs
+EMPTY = pl.DataFrame(schema={"name": pl.String, "first": pl.Date, "last": pl.Date, "missing": pl.Int64})
+
+
+def runs_between(held: pl.DataFrame, days: pl.Series, min_run: int) -> pl.DataFrame:
+    """Per name of `held` (name, date), the runs of at least `min_run` of the sorted `days` inside the name's span
+    (its first to its last held date) that no held date falls on: (name, first, last, missing), by name and first.
+    Set-based: each held day is numbered by its place in `days`; a run is the gap between two numbers that follow each
+    other, bounded by sentinels just outside the span. The cost grows with the rows, with no Python loop per date, and
+    the database is only asked for (name, date) rows (no frame joined inside it, so a DuckLake reads it as a file)."""
+    if held.is_empty() or days.is_empty():
+        return EMPTY
+    held = held.with_columns(id=pl.col("name").cast(pl.Categorical).to_physical().cast(pl.Int64))
+    spans = held.group_by("id").agg(pl.col("name").first(), lo=pl.col("date").min(), hi=pl.col("date").max())
+    on_days = held.filter(pl.col("date").is_in(days.implode()))
+    points = pl.concat(
+        [
+            on_days.select("id", at=days.search_sorted(on_days["date"], side="left").cast(pl.Int64)),
+            spans.select("id", at=days.search_sorted(spans["lo"], side="left").cast(pl.Int64) - 1),
+            spans.select("id", at=days.search_sorted(spans["hi"], side="right").cast(pl.Int64)),
+        ]
+    )
+    # one integer key sorts far faster than (name, at); `at` runs from -1 to len(days)
+    width = days.len() + 2
+    gaps = (
+        points.select(key=pl.col("id") * width + pl.col("at") + 1)
+        .unique()
+        .sort("key")
+        .select(id=pl.col("key") // width, at=pl.col("key") % width - 1)
+        .with_columns(before=pl.col("at").shift(1))
+        .filter((pl.col("id") == pl.col("id").shift(1)) & (pl.col("at") - pl.col("before") - 1 >= min_run))
+        .join(spans.select("id", "name"), on="id")
+        .sort("name", "at")
+    )
+    return gaps.select(
+        "name",
+        first=days.gather(gaps["before"] + 1),
+        last=days.gather(gaps["at"] - 1),
+        missing=pl.col("at") - pl.col("before") - 1,
+    )
+
+
+def daily_runs(held: pl.DataFrame, cal: str | None) -> pl.DataFrame:
+    """`runs_between` on the business days of `cal` (every day when None), MIN_DAILY_RUN days or more."""
+    if held.is_empty():
+        return EMPTY
+    lo, hi = held.select(lo=pl.col("date").min(), hi=pl.col("date").max()).row(0)
+    days = pl.Series(pl.date_range(lo, hi, "1d", eager=True)) if cal is None else calendar.business_days(lo, hi, cal)
+    return runs_between(held, days, MIN_DAILY_RUN)
+
+
+def weekly_runs(held: pl.DataFrame) -> pl.DataFrame:
+    """Runs of missing weeks per name: 7-day steps from the name's first date, a date up to two days early (a holiday
+    shift) counting for the week it precedes."""
+    if held.is_empty():
+        return EMPTY
+    days_in = (pl.col("date") - pl.col("date").min().over("name")).dt.total_days()
+    weeks = held.select(
+        "name", first=pl.col("date").min().over("name"), week=days_in // 7 + (days_in % 7 >= 5).cast(pl.Int64)
+    )
+    gaps = (
+        weeks.unique()
+        .sort("name", "week")
+        .with_columns(before=pl.col("week").shift(1).over("name"))
+        .filter(pl.col("week") - pl.col("before") > 1)
+    )
+    return gaps.select(
+        "name",
+        first=pl.col("first") + pl.duration(weeks=pl.col("before") + 1),
+        last=pl.col("first") + pl.duration(weeks=pl.col("week") - 1),
+        missing=pl.col("week") - pl.col("before") - 1,
+    )
+
+
+def _holes(runs: pl.DataFrame, unit: str) -> list[Hole]:
+    return [Hole(r["name"], r["first"], r["last"], r["missing"], unit) for r in runs.iter_rows(named=True)]
+
+
+def _frame(name: str, dates: list[date]) -> pl.DataFrame:
+    return pl.DataFrame({"name": [name] * len(dates), "date": dates}, schema={"name": pl.String, "date": pl.Date})
 
 
 def daily_holes(name: str, dates: list[date], cal: str | None) -> list[Hole]:
     """Holes of a daily dataset: business days of `cal` (every day when None) between its first and last date."""
-    if not dates:
-        return []
-    if cal is None:
-        expected = pl.date_range(min(dates), max(dates), "1d", eager=True).to_list()
-    else:
-        expected = calendar.business_days(min(dates), max(dates), cal).to_list()
-    unit = "days" if cal is None else "business days"
-    return [Hole(name, a, b, n, unit) for a, b, n in missing_runs(expected, set(dates), MIN_DAILY_RUN)]
+    return _holes(daily_runs(_frame(name, dates), cal), "days" if cal is None else "business days")
 
 
 def weekly_holes(name: str, dates: list[date]) -> list[Hole]:
     """Holes of a weekly dataset: weeks (7-day steps from its first date, a holiday shift of 1-2 days tolerated)."""
-    if not dates:
-        return []
-    first = min(dates)
-    held_weeks = {(d - first).days // 7 + (1 if (d - first).days % 7 >= 5 else 0) for d in dates}
-    expected = [first + WEEK * w for w in range((max(dates) - first).days // 7 + 1)]
-    held = {first + WEEK * w for w in held_weeks}
-    return [Hole(name, a, b, n, "weeks") for a, b, n in missing_runs(expected, held, 1)]
+    return _holes(weekly_runs(_frame(name, dates)), "weeks")
 
 
 def _dates(con: duckdb.DuckDBPyConnection, sql: str) -> list[date]:
@@ -85,20 +137,28 @@ def _dates(con: duckdb.DuckDBPyConnection, sql: str) -> list[date]:
 
 
 def fred_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
-    """Per FRED catalog series, by its frequency and stamp (blank-value rows count as held: FRED said 'no value')."""
-    rows = con.execute("""
-        SELECT s.series_id, s.frequency, s.stamp,
-               list(DISTINCT o.date ORDER BY o.date) FILTER (WHERE o.date IS NOT NULL)
-        FROM ref.fred_series s LEFT JOIN core.fred_observations o USING (series_id)
-        GROUP BY ALL ORDER BY s.series_id""").fetchall()
-    holes: list[Hole] = []
-    for series_id, frequency, stamp, dates in rows:
-        name, dates = f"fred:{series_id}", dates or []
-        if frequency == "weekly":
-            holes += weekly_holes(name, dates)
-        else:
-            holes += daily_holes(name, dates, None if stamp == "calendar_day" else "XFED")
-    return holes
+    """Per FRED catalog series, by its frequency and stamp (blank-value rows count as held: FRED said 'no value'):
+    one query for the held (series, date) pairs, the runs found set-based per kind of series."""
+    held = query_pl(
+        con,
+        """SELECT 'fred:' || o.series_id AS name, o.date, s.frequency = 'weekly' AS weekly,
+                  s.stamp = 'calendar_day' AS every_day
+           FROM (SELECT DISTINCT series_id, date FROM core.fred_observations WHERE date IS NOT NULL) o
+           JOIN ref.fred_series s USING (series_id)""",
+    )
+    kinds = [
+        (weekly_runs(held.filter("weekly").select("name", "date")), "weeks"),
+        (daily_runs(held.filter(~pl.col("weekly") & pl.col("every_day")).select("name", "date"), None), "days"),
+        (
+            daily_runs(held.filter(~pl.col("weekly") & ~pl.col("every_day")).select("name", "date"), "XFED"),
+            "business days",
+        ),
+    ]
+    units = pl.concat([runs.with_columns(unit=pl.lit(unit)) for runs, unit in kinds])
+    return [
+        Hole(r["name"], r["first"], r["last"], r["missing"], r["unit"])
+        for r in units.sort("name", "first").iter_rows(named=True)
+    ]
 
 
 def auction_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:

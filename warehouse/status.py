@@ -114,17 +114,31 @@ class WarehouseStatus:
 
 
 def collect_status(
-    con: duckdb.DuckDBPyConnection, path: Path, as_of: date | None = None, today: date | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    as_of: date | None = None,
+    today: date | None = None,
+    *,
+    with_holes: bool = True,
 ) -> WarehouseStatus:
     """Last run, per-source last load and freshness, mart rows and quarantined batches of the warehouse at `path`.
-    Freshness is judged on `as_of`, else the last run's as-of for a replay run, else today."""
+    Freshness is judged on `as_of`, else the last run's as-of for a replay run, else today. `with_holes=False` leaves
+    the holes out (they read every held date: the run artifact shows freshness only)."""
     last_run = _last_run(con)
     reference, reason = _reference(as_of, last_run, today or date.today())
     loads = _last_loads(con)
     sources = [_source_status(con, source, loads.get(name), reference) for name, source in SOURCES.items()]
     size = path.stat().st_size if path.exists() else 0
     return WarehouseStatus(
-        path, size, reference, reason, last_run, sources, _mart_rows(con), _quarantined(con), find_holes(con)
+        path,
+        size,
+        reference,
+        reason,
+        last_run,
+        sources,
+        _mart_rows(con),
+        _quarantined(con),
+        find_holes(con) if with_holes else [],
     )
 
 

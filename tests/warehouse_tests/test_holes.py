@@ -6,9 +6,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from transforms import calendar
 from transforms.marts_registry import Frames
-from warehouse.holes import Hole, daily_holes, find_holes, missing_runs, weekly_holes
+from warehouse.holes import MIN_DAILY_RUN, Hole, daily_holes, find_holes, weekly_holes
 
 d = dt.date
 SEEDS = Path(__file__).resolve().parents[2] / "warehouse" / "seeds"
@@ -42,10 +45,82 @@ def holes(core_db: duckdb.DuckDBPyConnection) -> dict[str, list[Hole]]:
     return found
 
 
-def test_missing_runs_keeps_runs_of_at_least_min_run() -> None:
-    days = [d(2026, 1, i) for i in range(1, 11)]
-    held = {days[0], days[2], days[6], days[9]}
-    assert missing_runs(days, held, 2) == [(days[3], days[5], 3), (days[7], days[8], 2)]
+# The reference: the per-date Python loops holes.py used before its runs moved into DuckDB (issue 27). The SQL must
+# find exactly what they find, on any dates.
+def _reference_runs(expected: list[dt.date], held: set[dt.date], min_run: int) -> list[tuple[dt.date, dt.date, int]]:
+    runs, start, count, previous = [], None, 0, None
+    for day in [*expected, None]:
+        if day is not None and day not in held:
+            start, count = (start or day), count + 1
+        elif start is not None:
+            if count >= min_run:
+                runs.append((start, previous, count))
+            start, count = None, 0
+        previous = day
+    return runs
+
+
+def _reference_daily(name: str, dates: list[dt.date], cal: str | None) -> list[Hole]:
+    if not dates:
+        return []
+    lo, hi = min(dates), max(dates)
+    if cal is None:
+        expected = [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)]
+    else:
+        expected = calendar.business_days(lo, hi, cal).to_list()
+    unit = "days" if cal is None else "business days"
+    return [Hole(name, a, b, n, unit) for a, b, n in _reference_runs(expected, set(dates), MIN_DAILY_RUN)]
+
+
+def _reference_weekly(name: str, dates: list[dt.date]) -> list[Hole]:
+    if not dates:
+        return []
+    first = min(dates)
+    held_weeks = {(x - first).days // 7 + (1 if (x - first).days % 7 >= 5 else 0) for x in dates}
+    expected = [first + dt.timedelta(weeks=w) for w in range((max(dates) - first).days // 7 + 1)]
+    held = {first + dt.timedelta(weeks=w) for w in held_weeks}
+    return [Hole(name, a, b, n, "weeks") for a, b, n in _reference_runs(expected, held, 1)]
+
+
+_DAYS_2025 = st.lists(st.integers(0, 120), max_size=60).map(
+    lambda offsets: [d(2025, 11, 1) + dt.timedelta(o) for o in offsets]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dates=_DAYS_2025, cal=st.sampled_from([None, *calendar.CALENDARS]))
+def test_daily_holes_equal_the_per_date_reference(dates: list[dt.date], cal: str | None) -> None:
+    """SYNTHETIC dates over Thanksgiving, Christmas and New Year (weekends, holidays and repeats included)."""
+    assert daily_holes("x", dates, cal) == _reference_daily("x", dates, cal)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dates=_DAYS_2025)
+def test_weekly_holes_equal_the_per_date_reference(dates: list[dt.date]) -> None:
+    """SYNTHETIC dates: any weekday, early reports (a holiday shift) and repeats."""
+    assert weekly_holes("x", dates) == _reference_weekly("x", dates)
+
+
+def test_daily_holes_keep_runs_of_at_least_min_run() -> None:
+    """SYNTHETIC: every calendar day of 1-10 January 2026; runs of 3 and 2 days missing, only the first is a hole."""
+    held = [d(2026, 1, i) for i in (1, 3, 7, 10)]
+    assert daily_holes("x", held, None) == [Hole("x", d(2026, 1, 4), d(2026, 1, 6), 3, "days")]
+
+
+def test_find_holes_equal_the_per_date_reference_on_the_replay(core_db: duckdb.DuckDBPyConnection) -> None:
+    """Every FRED series of the real recordings, by its frequency and stamp, as the reference finds them."""
+    rows = core_db.execute("""
+        SELECT s.series_id, s.frequency, s.stamp, list(o.date ORDER BY o.date) FILTER (WHERE o.date IS NOT NULL)
+        FROM ref.fred_series s LEFT JOIN core.fred_observations o USING (series_id)
+        GROUP BY ALL ORDER BY 1""").fetchall()
+    expected = []
+    for series_id, frequency, stamp, dates in rows:
+        name = f"fred:{series_id}"
+        if frequency == "weekly":
+            expected += _reference_weekly(name, dates or [])
+        else:
+            expected += _reference_daily(name, dates or [], None if stamp == "calendar_day" else "XFED")
+    assert [h for h in find_holes(core_db) if h.dataset.startswith("fred:")] == expected
 
 
 def test_cftc_hole_of_2025_is_listed(holes: dict[str, list[Hole]]) -> None:
