@@ -15,6 +15,7 @@ import io
 import json
 import math
 import random
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -171,8 +172,12 @@ def resolve(dotted: str) -> Callable:
 
 
 def filter_dated_csv(text: str, low: date | None, high: date, public: Callable[[date], bool] | None = None) -> bytes:
-    """Keep the header and the rows whose first field (an ISO date) lies in [low, high] (and is `public`)."""
+    """Keep the header and the rows whose first field (an ISO date) lies in [low, high] (and is `public`). Rows in
+    date order (every recorded series) are cut by bisection, so a day's request costs its window, not the file's
+    whole history (ISO dates sort as text); rows out of order are read one by one."""
     header, *rows = text.splitlines()
+    if rows == sorted(rows):  # one linear pass in C on sorted rows
+        rows = rows[bisect_left(rows, (low or date.min).isoformat()) : bisect_left(rows, f"{high.isoformat()}~")]
     kept = [
         r
         for r in rows
