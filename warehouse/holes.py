@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import duckdb
 import polars as pl
@@ -41,19 +42,19 @@ class Hole:
         return f"{span}: {self.missing} {self.unit} missing" + (f" ({self.note})" if self.note else "")
 
 
-EMPTY = pl.DataFrame(schema={"name": pl.String, "first": pl.Date, "last": pl.Date, "missing": pl.Int64})
+EMPTY = pl.DataFrame(schema={"id": pl.Int64, "first": pl.Date, "last": pl.Date, "missing": pl.Int64})
 
 
 def runs_between(held: pl.DataFrame, days: pl.Series, min_run: int) -> pl.DataFrame:
-    """Per name of `held` (name, date), the runs of at least `min_run` of the sorted `days` inside the name's span
-    (its first to its last held date) that no held date falls on: (name, first, last, missing), by name and first.
-    Set-based: each held day is numbered by its place in `days`; a run is the gap between two numbers that follow each
-    other, bounded by sentinels just outside the span. The cost grows with the rows, with no Python loop per date, and
-    the database is only asked for (name, date) rows (no frame joined inside it, so a DuckLake reads it as a file)."""
+    """Per `id` of `held` (id: an integer naming a series, date), the runs of at least `min_run` of the sorted `days`
+    inside the id's span (its first to its last held date) that no held date falls on: (id, first, last, missing), by
+    id and first. Set-based: each held day is numbered by its place in `days`; a run is the gap between two numbers
+    that follow each other, bounded by sentinels just outside the span. The cost grows with the rows, with no Python
+    loop per date, in a few bytes a row (integers and dates, no names), and the database is only asked for rows (no
+    frame joined inside it, so a DuckLake reads it as a file)."""
     if held.is_empty() or days.is_empty():
         return EMPTY
-    held = held.with_columns(id=pl.col("name").cast(pl.Categorical).to_physical().cast(pl.Int64))
-    spans = held.group_by("id").agg(pl.col("name").first(), lo=pl.col("date").min(), hi=pl.col("date").max())
+    spans = held.group_by("id").agg(lo=pl.col("date").min(), hi=pl.col("date").max())
     on_days = held.filter(pl.col("date").is_in(days.implode()))
     points = pl.concat(
         [
@@ -62,20 +63,18 @@ def runs_between(held: pl.DataFrame, days: pl.Series, min_run: int) -> pl.DataFr
             spans.select("id", at=days.search_sorted(spans["hi"], side="right").cast(pl.Int64)),
         ]
     )
-    # one integer key sorts far faster than (name, at); `at` runs from -1 to len(days)
+    # one integer key sorts far faster than (id, at); `at` runs from -1 to len(days)
     width = days.len() + 2
     gaps = (
         points.select(key=pl.col("id") * width + pl.col("at") + 1)
-        .unique()
         .sort("key")
+        .filter(pl.col("key") != pl.col("key").shift(1, fill_value=-1))  # repeats (a date held twice): no hash table
         .select(id=pl.col("key") // width, at=pl.col("key") % width - 1)
         .with_columns(before=pl.col("at").shift(1))
         .filter((pl.col("id") == pl.col("id").shift(1)) & (pl.col("at") - pl.col("before") - 1 >= min_run))
-        .join(spans.select("id", "name"), on="id")
-        .sort("name", "at")
     )
     return gaps.select(
-        "name",
+        "id",
         first=days.gather(gaps["before"] + 1),
         last=days.gather(gaps["at"] - 1),
         missing=pl.col("at") - pl.col("before") - 1,
@@ -87,77 +86,105 @@ def daily_runs(held: pl.DataFrame, cal: str | None) -> pl.DataFrame:
     if held.is_empty():
         return EMPTY
     lo, hi = held.select(lo=pl.col("date").min(), hi=pl.col("date").max()).row(0)
-    days = pl.Series(pl.date_range(lo, hi, "1d", eager=True)) if cal is None else calendar.business_days(lo, hi, cal)
-    return runs_between(held, days, MIN_DAILY_RUN)
+    return runs_between(held, expected_days(lo, hi, cal), MIN_DAILY_RUN)
+
+
+@lru_cache(maxsize=8)
+def expected_days(lo: date, hi: date, cal: str | None) -> pl.Series:
+    """The business days of `cal` (every day when None) in [lo, hi] (kept: fred_holes asks for each chunk of
+    series over the same span)."""
+    return pl.Series(pl.date_range(lo, hi, "1d", eager=True)) if cal is None else calendar.business_days(lo, hi, cal)
+
+
+def span_runs(held: pl.DataFrame, span: tuple[date, date], cal: str | None) -> pl.DataFrame:
+    """`daily_runs` numbering days over `span` (every id's dates inside it): one calendar for many chunks of ids."""
+    return EMPTY if held.is_empty() else runs_between(held, expected_days(*span, cal), MIN_DAILY_RUN)
 
 
 def weekly_runs(held: pl.DataFrame) -> pl.DataFrame:
-    """Runs of missing weeks per name: 7-day steps from the name's first date, a date up to two days early (a holiday
+    """Runs of missing weeks per id: 7-day steps from the id's first date, a date up to two days early (a holiday
     shift) counting for the week it precedes."""
     if held.is_empty():
         return EMPTY
-    days_in = (pl.col("date") - pl.col("date").min().over("name")).dt.total_days()
+    days_in = (pl.col("date") - pl.col("date").min().over("id")).dt.total_days()
     weeks = held.select(
-        "name", first=pl.col("date").min().over("name"), week=days_in // 7 + (days_in % 7 >= 5).cast(pl.Int64)
+        "id", first=pl.col("date").min().over("id"), week=days_in // 7 + (days_in % 7 >= 5).cast(pl.Int64)
     )
     gaps = (
         weeks.unique()
-        .sort("name", "week")
-        .with_columns(before=pl.col("week").shift(1).over("name"))
+        .sort("id", "week")
+        .with_columns(before=pl.col("week").shift(1).over("id"))
         .filter(pl.col("week") - pl.col("before") > 1)
     )
     return gaps.select(
-        "name",
+        "id",
         first=pl.col("first") + pl.duration(weeks=pl.col("before") + 1),
         last=pl.col("first") + pl.duration(weeks=pl.col("week") - 1),
         missing=pl.col("week") - pl.col("before") - 1,
     )
 
 
-def _holes(runs: pl.DataFrame, unit: str) -> list[Hole]:
-    return [Hole(r["name"], r["first"], r["last"], r["missing"], unit) for r in runs.iter_rows(named=True)]
+def _frame(dates: list[date]) -> pl.DataFrame:
+    return pl.DataFrame({"id": [0] * len(dates), "date": dates}, schema={"id": pl.Int64, "date": pl.Date})
 
 
-def _frame(name: str, dates: list[date]) -> pl.DataFrame:
-    return pl.DataFrame({"name": [name] * len(dates), "date": dates}, schema={"name": pl.String, "date": pl.Date})
+def _holes(name: str, runs: pl.DataFrame, unit: str) -> list[Hole]:
+    return [Hole(name, first, last, missing, unit) for _, first, last, missing in runs.sort("first").iter_rows()]
 
 
 def daily_holes(name: str, dates: list[date], cal: str | None) -> list[Hole]:
     """Holes of a daily dataset: business days of `cal` (every day when None) between its first and last date."""
-    return _holes(daily_runs(_frame(name, dates), cal), "days" if cal is None else "business days")
+    return _holes(name, daily_runs(_frame(dates), cal), "days" if cal is None else "business days")
 
 
 def weekly_holes(name: str, dates: list[date]) -> list[Hole]:
     """Holes of a weekly dataset: weeks (7-day steps from its first date, a holiday shift of 1-2 days tolerated)."""
-    return _holes(weekly_runs(_frame(name, dates)), "weeks")
+    return _holes(name, weekly_runs(_frame(dates)), "weeks")
 
 
 def _dates(con: duckdb.DuckDBPyConnection, sql: str) -> list[date]:
     return [row[0] for row in con.execute(sql).fetchall() if row[0] is not None]
 
 
+FRED_CHUNK = 32  # series read at once by fred_holes
+
+# The FRED catalog's kinds of series: how a series' held dates are read, and the unit of its holes
+FRED_KINDS = {
+    "weekly": ("s.frequency = 'weekly'", lambda held, _: weekly_runs(held), "weeks"),
+    "every day": (
+        "s.frequency IS DISTINCT FROM 'weekly' AND s.stamp = 'calendar_day'",
+        lambda held, span: span_runs(held, span, None),
+        "days",
+    ),
+    "business day": (
+        "s.frequency IS DISTINCT FROM 'weekly' AND s.stamp IS DISTINCT FROM 'calendar_day'",
+        lambda held, span: span_runs(held, span, "XFED"),
+        "business days",
+    ),
+}
+
+
 def fred_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
-    """Per FRED catalog series, by its frequency and stamp (blank-value rows count as held: FRED said 'no value'):
-    one query for the held (series, date) pairs, the runs found set-based per kind of series."""
-    held = query_pl(
-        con,
-        """SELECT 'fred:' || o.series_id AS name, o.date, s.frequency = 'weekly' AS weekly,
-                  s.stamp = 'calendar_day' AS every_day
-           FROM (SELECT DISTINCT series_id, date FROM core.fred_observations WHERE date IS NOT NULL) o
-           JOIN ref.fred_series s USING (series_id)""",
-    )
-    kinds = [
-        (weekly_runs(held.filter("weekly").select("name", "date")), "weeks"),
-        (daily_runs(held.filter(~pl.col("weekly") & pl.col("every_day")).select("name", "date"), None), "days"),
-        (
-            daily_runs(held.filter(~pl.col("weekly") & ~pl.col("every_day")).select("name", "date"), "XFED"),
-            "business days",
-        ),
-    ]
-    units = pl.concat([runs.with_columns(unit=pl.lit(unit)) for runs, unit in kinds])
+    """Per FRED catalog series, by its frequency and stamp (blank-value rows count as held: FRED said 'no value').
+    The held (series number, date) rows are read FRED_CHUNK series at a time, so memory follows the largest chunk,
+    not the whole history held; the runs are found set-based per kind of series."""
+    series = [row[0] for row in con.execute("SELECT series_id FROM ref.fred_series ORDER BY series_id").fetchall()]
+    numbered = "(SELECT series_id, (row_number() OVER (ORDER BY series_id))::BIGINT - 1 AS id FROM ref.fred_series)"
+    span = con.execute("SELECT min(date), max(date) FROM core.fred_observations").fetchall()[0]
+    found = []
+    for start in range(0, len(series), FRED_CHUNK):
+        for where, runs, unit in FRED_KINDS.values():
+            held = query_pl(
+                con,
+                f"SELECT n.id, o.date FROM core.fred_observations o JOIN {numbered} n USING (series_id) "
+                f"JOIN ref.fred_series s USING (series_id) WHERE o.date IS NOT NULL AND n.id >= ? AND n.id < ? "
+                f"AND {where}",
+                [start, start + FRED_CHUNK],
+            )
+            found.append(runs(held, span).with_columns(unit=pl.lit(unit)))
     return [
-        Hole(r["name"], r["first"], r["last"], r["missing"], r["unit"])
-        for r in units.sort("name", "first").iter_rows(named=True)
+        Hole(f"fred:{series[i]}", first, last, missing, unit)
+        for i, first, last, missing, unit in pl.concat(found).sort("id", "first").iter_rows()
     ]
 
 
