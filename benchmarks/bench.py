@@ -49,7 +49,18 @@ QUIET_ENV = {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
-STAGES = ("fetch + parse", "validate", "land", "open warehouse", "core", "marts", "report", "data docs", "publish")
+STAGES = (
+    "fetch + parse",
+    "check",
+    "validate",
+    "land",
+    "open warehouse",
+    "core",
+    "marts",
+    "report",
+    "data docs",
+    "publish",
+)
 SCALES = (4, 16)
 
 

@@ -26,6 +26,8 @@ OUT_ENV = "QTWATCH_BENCH_PROBE"
 _lock = threading.Lock()
 _intervals: dict[str, list[tuple[float, float]]] = {}
 _marks: dict[str, float] = {}
+_active: dict[str, int] = {}  # stage -> calls running now
+_peak: dict = {"kb": 0, "at": 0.0, "stages": []}  # the highest RSS sampled, when, and the stages running then
 _imports: dict[str, tuple[float, float]] = {}
 
 
@@ -39,6 +41,35 @@ def record(stage: str, start: float, end: float) -> None:
         _intervals.setdefault(stage, []).append((start, end))
 
 
+def _enter(stage: str) -> float:
+    with _lock:
+        _active[stage] = _active.get(stage, 0) + 1
+    return _now()
+
+
+def _leave(stage: str) -> None:
+    with _lock:
+        _active[stage] -= 1
+
+
+def _rss_kb() -> int:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError):
+        return 0
+
+
+def _sample_peak(every: float = 0.05) -> None:
+    """A daemon thread: RSS every `every` s; keeps the highest and the stages running at that moment."""
+    while True:
+        kb = _rss_kb()
+        with _lock:
+            if kb > _peak["kb"]:
+                _peak.update(kb=kb, at=_now(), stages=sorted(s for s, n in _active.items() if n > 0))
+        time.sleep(every)
+
+
 def timed(stage: str, fn: Callable) -> Callable:
     """`fn` wrapped so each call adds its interval to `stage`."""
     if getattr(fn, "_bench_stage", None):
@@ -46,10 +77,11 @@ def timed(stage: str, fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        start = _now()
+        start = _enter(stage)
         try:
             return fn(*args, **kwargs)
         finally:
+            _leave(stage)
             record(stage, start, _now())
 
     wrapper._bench_stage = stage
@@ -66,9 +98,10 @@ def _staged(original: Callable) -> Callable:
 
     @contextmanager
     def staged(*args, **kwargs):
-        start = _now()
+        start = _enter("open warehouse")
         manager = original(*args, **kwargs)
         con = manager.__enter__()
+        _leave("open warehouse")
         record("open warehouse", start, _now())
         try:
             yield con
@@ -76,17 +109,27 @@ def _staged(original: Callable) -> Callable:
             if not manager.__exit__(*sys.exc_info()):
                 raise
         else:
-            start = _now()
+            start = _enter("publish")
             manager.__exit__(None, None, None)
+            _leave("publish")
             record("publish", start, _now())
 
     return staged
 
 
 def _on_warehouse_load(module) -> None:
+    _patch(module, "coverage", "check")
     _patch(module, "land", "land")
     _patch(module, "rebuild_core", "core")
     _patch(module, "replace_table", "marts")
+
+
+def _on_landing(module) -> None:
+    _patch(module, "before_land", "check")
+
+
+def _on_changes(module) -> None:
+    _patch(module, "batch_is_held", "check")
 
 
 def _on_warehouse_db(module) -> None:
@@ -157,6 +200,8 @@ def _on_publishing(module) -> None:
 HOOKS: dict[str, Callable] = {
     "warehouse.load": _on_warehouse_load,
     "warehouse.db": _on_warehouse_db,
+    "warehouse.changes": _on_changes,
+    "flows.landing": _on_landing,
     "expectations.runner": _on_runner,
     "flows.marts": _on_marts,
     "transforms.marts_registry": _on_marts_registry,
@@ -224,6 +269,13 @@ def summary(exit_at: float) -> dict:
     return {
         "stages": {stage: round(_union(spans), 4) for stage, spans in _intervals.items()},
         "calls": {stage: len(spans) for stage, spans in _intervals.items()},
+        # the highest RSS sampled (every 50 ms), when, and the stages running then ([] = between the timed stages)
+        "peak": {"rss_mb": round(_peak["kb"] / 1024, 1), "at": round(_peak["at"] - t0, 2), "stages": _peak["stages"]},
+        # first start and last end of each stage, relative to the process start
+        "spans": {
+            stage: [round(min(s for s, _ in spans) - t0, 4), round(max(e for _, e in spans) - t0, 4)]
+            for stage, spans in _intervals.items()
+        },
         "marks": {name: round(at - t0, 4) for name, at in {**_marks, "exit": exit_at}.items()},
         "imports": {name: [round(start - t0, 4), round(stop - start, 4)] for name, (start, stop) in _imports.items()},
     }
@@ -241,6 +293,7 @@ def main(argv: list[str]) -> None:
     _marks["script_start"] = _now()
     sys.meta_path.insert(0, _Finder())
     atexit.register(_write)
+    threading.Thread(target=_sample_peak, name="bench-peak-rss", daemon=True).start()
     from qtwatch.cli import main as qtwatch_main
 
     qtwatch_main(argv)

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from transforms.registry import LINEAGE, Dataset
-from warehouse.load import _latest_sql, versions_in
+from warehouse.load import _latest_sql, versions_in, windows_frame
 
 
 def batch_is_held(
@@ -31,14 +31,12 @@ def batch_is_held(
     if any(c not in frame.columns for c in needed) or frame.select(key).is_duplicated().any():
         return False
     values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
-    bounds = pl.DataFrame(
-        {"g": list(windows), "lo": [w[0] for w in windows.values()], "hi": [w[1] for w in windows.values()]},
-        schema={"g": pl.Utf8, "lo": pl.Date, "hi": pl.Date},
-    )
+    bounds = windows_frame(windows)
     group = f"CAST(l.{dataset.group_column} AS VARCHAR)" if dataset.group_column and "*" not in windows else "'*'"
     held = (
-        f"SELECT l.* FROM ({_latest_sql(dataset, versions_in(dataset, windows))}) l JOIN _windows w ON w.g = {group} "
-        f"AND l.{dataset.date_column} <= w.hi AND (w.lo IS NULL OR l.{dataset.date_column} >= w.lo)"
+        f"SELECT l.* FROM ({_latest_sql(dataset, versions_in(dataset, windows))}) l JOIN _windows w ON w.grp = {group} "
+        f"AND l.{dataset.date_column} <= w.end_date "
+        f"AND (w.start_date IS NULL OR l.{dataset.date_column} >= w.start_date)"
     )
     same = " AND ".join([*(f"h.{k} = b.{k}" for k in key), *(f"h.{c} IS NOT DISTINCT FROM b.{c}" for c in values)])
     con.register("_held_batch", frame.to_arrow())

@@ -185,14 +185,32 @@ def _versions_at(d: Dataset, keys: str) -> str:
 
 
 def versions_in(d: Dataset, windows: Mapping[str, tuple[date | None, date]]) -> str | None:
-    """The raw versions dated inside the span of `windows` (group -> (start or None, end)), or None (all of raw)
-    when a window is open or the date is not part of the key (a key's versions could then straddle the span). Every
-    version of a key shares its date, so the latest version of a key in the span is the one of all of raw."""
+    """The raw versions dated inside `windows` (group -> (start or None, end)), or None (all of raw) when the date is
+    not part of the key (a key's versions could then straddle a window). Every version of a key shares its date (and
+    its group), so the latest version of a key in a window is the one of all of raw. Per group (a FRED series) when
+    the dataset has groups, read through the `_windows` relation the caller registers (`windows_frame`): a series
+    fetched whole, or years back, widens only its own read; else over the windows' span, unless one is open."""
     starts = [lo for lo, _ in windows.values()]
-    if not windows or None in starts or d.date_column not in d.key:
+    if not windows or d.date_column not in d.key:
+        return None
+    if d.group_column and "*" not in windows:
+        day = f"r.{d.date_column}"
+        return (
+            f"(SELECT r.* FROM {d.raw_table} r JOIN _windows w ON w.grp = CAST(r.{d.group_column} AS VARCHAR) "
+            f"AND {day} <= w.end_date AND (w.start_date IS NULL OR {day} >= w.start_date))"
+        )
+    if None in starts:
         return None
     lo, hi = min(s for s in starts if s is not None), max(hi for _, hi in windows.values())
     return f"(SELECT * FROM {d.raw_table} WHERE {d.date_column} BETWEEN DATE '{lo}' AND DATE '{hi}')"
+
+
+def windows_frame(windows: Mapping[str, tuple[date | None, date]]) -> pl.DataFrame:
+    """`windows` as the `_windows` relation the version reads join: grp, start_date (None: open), end_date."""
+    return pl.DataFrame(
+        [{"grp": g, "start_date": s, "end_date": e} for g, (s, e) in windows.items()],
+        schema={"grp": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date},
+    )
 
 
 def _latest_sql(d: Dataset, versions: str | None = None) -> str:
@@ -262,11 +280,7 @@ def coverage(
     )
     if any(c not in frame.columns for c in needed) or frame.schema[dataset.date_column] != pl.Date:
         return None
-    window_rows = [{"grp": g, "start_date": s, "end_date": e} for g, (s, e) in windows.items()]
-    con.register(
-        "_windows",
-        pl.DataFrame(window_rows, schema={"grp": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date}).to_arrow(),
-    )
+    con.register("_windows", windows_frame(windows).to_arrow())
     con.register("_cover_batch", frame.select(needed).to_arrow())
     try:
         return query_pl(con, _coverage_sql(dataset, windows, group_column, value_columns)).cast(COVERAGE_SCHEMA)

@@ -132,8 +132,9 @@ def test_empty_batch_fails_validation_through_the_validator(con, validator) -> N
     [
         {"S1": (date(2025, 5, 25), date(2025, 6, 13)), "S2": (date(2025, 5, 1), date(2025, 5, 30))},
         {"S1": (date(2025, 5, 29), date(2025, 6, 4)), "S2": (date(2025, 6, 1), date(2025, 6, 13))},
+        {"S1": (None, date(2025, 6, 13)), "S2": (date(2025, 6, 1), date(2025, 6, 13))},
     ],
-    ids=["spans-differ", "narrow"],
+    ids=["spans-differ", "narrow", "one-open"],
 )
 def test_reading_only_the_windows_span_gives_the_whole_histories_answer(con, monkeypatch, windows) -> None:
     revised = batch([("S1", DAYS[0], 99.0), ("S2", DAYS[2], 7.0)])
@@ -146,6 +147,10 @@ def test_reading_only_the_windows_span_gives_the_whole_histories_answer(con, mon
 
 
 def test_an_open_window_or_a_key_without_its_date_reads_every_version() -> None:
-    assert load.versions_in(FRED, {"S1": (None, date(2025, 6, 13))}) is None
+    """An open window of a series reads that series whole (per group, the equality above); an open window of a
+    dataset without groups, or a key without its date, reads every version held."""
+    assert "JOIN _windows" in (load.versions_in(FRED, {"S1": (None, date(2025, 6, 13))}) or "")
+    rates = DATASETS["nyfed_reference_rates"]
+    assert load.versions_in(rates, {"*": (None, date(2025, 6, 13))}) is None
     repo = DATASETS["nyfed_rp_operations"]  # keyed by operation id alone
     assert load.versions_in(repo, {"*": (date(2025, 6, 1), date(2025, 6, 13))}) is None
