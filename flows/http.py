@@ -155,13 +155,32 @@ def make_retry(policy: HttpPolicy, limits: Limits | None = None) -> Retry:
     return retry
 
 
+class Session(requests.Session):
+    """A requests.Session that reads the environment's proxy and CA-bundle settings once per host (and per request
+    arguments), not on every request: requests walks the whole environment each time (about 0.8 ms a request, 0.3 s
+    for 400 FRED series). Written by hand on purpose: requests has no switch for it. The answer is requests' own
+    (`merge_environment_settings`), computed at the first request to a host; a run does not change its environment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple, dict] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, tuple(sorted((proxies or {}).items())), stream, verify, cert)
+        if key not in self._environment:
+            self._environment[key] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        settings = self._environment[key]
+        return {**settings, "proxies": dict(settings["proxies"])}
+
+
 def make_session(
     policy: HttpPolicy, user_agent: str, adapter: BaseAdapter | None = None, limits: Limits | None = None
 ) -> requests.Session:
     """A session for one source; `adapter` (e.g. the replay adapter) replaces the network when given; `limits`
     default to the QTWATCH_HTTP_TOTAL_S / _MAX_RETRY_AFTER_S / QTWATCH_MAX_RESPONSE_MB settings."""
     limits = limits or Limits.from_settings()
-    session = requests.Session()
+    session = Session()
     session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "gzip"})
     mounted = adapter or PacedAdapter(policy.min_interval_s, max_retries=make_retry(policy, limits))
     session.mount("https://", mounted)

@@ -196,3 +196,23 @@ def test_unusable_fred_series_metadata_is_a_source_error():
             fred.fetch_api(session(), "WALCL", Window(date(2025, 5, 28), date(2025, 6, 11)), API_KEY)
     assert str(caught.value).startswith("fred: ") and "seriess" in caught.value.cause
     assert API_KEY not in str(caught.value) and not caught.value.transient
+
+
+def test_the_session_reads_the_environment_once_per_host_with_requests_own_answer(monkeypatch):
+    """The proxy and CA-bundle settings a request gets are requests' own, per host (NO_PROXY honoured), though the
+    environment is read once per host: a second request to the host does not read it again."""
+    import requests
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "api.fiscaldata.treasury.gov")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    session, plain = make_session(fast_policy(), "qtwatch-tests"), requests.Session()
+    fred_api, fiscal_data = "https://api.stlouisfed.org/fred/", "https://api.fiscaldata.treasury.gov/services/api/"
+    for url in (fred_api + "series", fred_api + "series/observations", fiscal_data + "v1/x"):
+        assert session.merge_environment_settings(url, {}, None, None, None) == plain.merge_environment_settings(
+            url, {}, None, None, None
+        )
+    reads = []
+    monkeypatch.setattr("requests.sessions.get_environ_proxies", lambda *a, **k: reads.append(a) or {})
+    session.merge_environment_settings(fred_api + "series?x=1", {}, None, None, None)
+    assert reads == []  # the host's settings were kept
