@@ -8,7 +8,7 @@ server and against a `prefect server start` the bench runs on a free localhost p
   full         `qtwatch run --replay --as-of D` into a new warehouse (= the backfill to D)
   rerun        the same again on that warehouse: nothing new
   incremental  `--as-of D+1` on that warehouse: one day of new data
-  scaling      full runs on x4 and x16 the rows (benchmarks/synth.py: SYNTHETIC FRED copies, temporary folder)
+  scaling      full runs on x4, x16 and x64 the rows (benchmarks/synth.py: SYNTHETIC FRED copies, temporary folder)
 Stage times come from benchmarks/probe.py (timers around the library functions of the same run). Peak RSS is the
 qtwatch process's own high-water mark (VmHWM); the temporary server is a separate process, reported beside it.
 """
@@ -61,7 +61,7 @@ STAGES = (
     "data docs",
     "publish",
 )
-SCALES = (4, 16)
+SCALES = (4, 16, 64)
 
 
 @dataclass
@@ -177,7 +177,7 @@ class Bench:
         return out
 
     def scaling(self, scales: tuple[int, ...] = SCALES) -> dict[str, dict]:
-        """On the synthetic x4 / x16 copies: a full run (new warehouse, as of D), the next day (D+1) and a re-run of
+        """On the synthetic x4 / x16 / x64 copies: a full run (new warehouse, as of D), the next day (D+1) and a re-run of
         it (nothing new), `repeats` times: does a daily run's cost grow with the history held (issue 27)?"""
         out = {}
         for factor in scales:
@@ -408,7 +408,7 @@ def measure(repeats: int, scales: tuple[int, ...], out: Path) -> dict:
 def scaling_rows(
     bench: Bench, runs_x1: dict[str, list[Sample]], trivial_s: float, rows: int, scales: tuple[int, ...]
 ) -> dict:
-    """x1 / x4 / x16: the full run's seconds beyond the trivial flow, per million rows, and peak RSS; the next day's
+    """x1 / x4 / x16 / x64: the full run's seconds beyond the trivial flow, per million rows, and peak RSS; the next day's
     and the re-run's wall, CPU and peak RSS, and the next day's against x1's (running server)."""
     x1 = {"samples": runs_x1["full"], "next": runs_x1["incremental"], "rerun": runs_x1["rerun"]}
     out = {"x1": {"rows_factor": 1.0, "synthetic_series": 0, **x1}, **bench.scaling(scales)}
@@ -430,11 +430,45 @@ def scaling_rows(
                 (median(entry["next"]) - trivial_s) / max(seconds - trivial_s, 1e-9), 3
             ),
             "next_stages": stage_medians(entry["next"]),
+            "next_over_backfill": round(median(entry["next"]) / seconds, 3),
+            "backfill_peak_mb_per_million_rows": round(median(entry["samples"], "peak_mb") / total_rows * 1e6),
+            # the backfill's rows through each stage per second of it: the cost of the rows a source or mart adds
+            "backfill_rows_per_s": {
+                stage: round(total_rows / s) for stage, s in stage_medians(entry["samples"]).items() if s > 0.05
+            },
         }
     for entry in table.values():  # the daily run against x1's, in this one bench run
         for attr in _DAILY:
             entry[f"next_{attr}_vs_x1"] = round(entry[f"next_{attr}"] / table["x1"][f"next_{attr}"], 2)
+        added = entry["synthetic_series"]  # what one more FRED series adds to the next day (ms of wall)
+        entry["next_ms_per_added_series"] = (
+            round((entry["next_seconds"] - table["x1"]["next_seconds"]) / added * 1000, 2) if added else None
+        )
     return table
+
+
+# Issue 27's "done when", each as (label, scale, value key, limit): checked on one bench run's medians.
+TARGETS = (
+    ("next day wall / x1", "x16", "next_seconds_vs_x1", 1.15),
+    ("next day peak RSS / x1", "x16", "next_peak_mb_vs_x1", 1.15),
+    ("next day wall / x1", "x64", "next_seconds_vs_x1", 1.3),
+    ("next day peak RSS / x1", "x64", "next_peak_mb_vs_x1", 1.3),
+    ("backfill peak RSS (MB)", "x16", "peak_rss_mb", 1024),
+    ("backfill peak RSS (MB)", "x64", "peak_rss_mb", 2048),
+    ("(next - trivial) / (backfill - trivial)", "x16", "next_share_of_backfill_beyond_trivial", 0.1),
+)
+
+
+def targets(scaling: dict) -> list[str]:
+    """One line per target of issue 27 the run reached a scale for: the value, the limit, met or not."""
+    lines = []
+    for label, scale, key, limit in TARGETS:
+        if scale in scaling:
+            value = scaling[scale][key]
+            lines.append(
+                f"- {scale} {label}: {value:g} (target <= {limit:g}): {'met' if value <= limit else 'NOT met'}"
+            )
+    return lines
 
 
 _DAILY = ("seconds", "cpu_s", "peak_mb")  # Sample fields reported for the next day and the re-run
@@ -510,19 +544,24 @@ def render(result: dict) -> str:
             "The next day (as-of D+1) and a re-run of it on the same data (issue 27: a daily run should not grow with "
             "the history held):",
             "",
-            "| data | next day: s (CPU s) | peak RSS | wall / x1 | RSS / x1 | (next - trivial) / (full - trivial) | "
-            "re-run: s | peak RSS | marts | core |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| data | next day: s (CPU s) | peak RSS | wall / x1 | CPU / x1 | RSS / x1 | next / backfill | "
+            "(next - trivial) / (full - trivial) | ms per added series | re-run: s | peak RSS | marts | core |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, entry in result["scaling"].items():
+            per_series = entry.get("next_ms_per_added_series")
             lines.append(
                 f"| {name} | {entry['next_seconds']:.2f} ({entry['next_cpu_s']:.2f}) | "
                 f"{entry['next_peak_mb']:.0f} MB | "
-                f"{entry['next_seconds_vs_x1']:.2f} | {entry['next_peak_mb_vs_x1']:.2f} | "
-                f"{entry['next_share_of_backfill_beyond_trivial']:.3f} | {entry['rerun_seconds']:.2f} | "
+                f"{entry['next_seconds_vs_x1']:.2f} | {entry['next_cpu_s_vs_x1']:.2f} | "
+                f"{entry['next_peak_mb_vs_x1']:.2f} | {entry['next_over_backfill']:.3f} | "
+                f"{entry['next_share_of_backfill_beyond_trivial']:.3f} | "
+                f"{'-' if per_series is None else f'{per_series:.1f}'} | {entry['rerun_seconds']:.2f} | "
                 f"{entry['rerun_peak_mb']:.0f} MB | {entry['next_stages']['marts']:.2f} | "
                 f"{entry['next_stages']['core']:.2f} |"
             )
+        lines += _per_stage_lines(result["scaling"])
+        lines += ["", "Issue 27's targets in this run:", "", *targets(result["scaling"])]
     lines += [
         "",
         "Example queries on the published warehouse (ms, 20 runs each):",
@@ -536,6 +575,24 @@ def render(result: dict) -> str:
     if "partial" in result:
         lines += ["", f"PARTIAL result ({result['partial']}): the bench was stopped before it finished"]
     return "\n".join(lines)
+
+
+def _per_stage_lines(scaling: dict) -> list[str]:
+    """The backfill's peak RSS per million rows and its rows per second through each stage, per scale."""
+    stages = [s for s in STAGES if any(s in e["backfill_rows_per_s"] for e in scaling.values())]
+    lines = [
+        "",
+        "The backfill per scale: peak RSS per million rows, and rows per second through each stage (rows of the whole "
+        "snapshot / the stage's seconds: what the rows of an added source or mart cost):",
+        "",
+        "| data | MB per 1M rows | " + " | ".join(stages) + " |",
+        "|---" * (len(stages) + 2) + "|",
+    ]
+    for name, entry in scaling.items():
+        rates = entry["backfill_rows_per_s"]
+        cells = [f"{rates[s]:,}" if s in rates else "-" for s in stages]
+        lines.append(f"| {name} | {entry['backfill_peak_mb_per_million_rows']:,} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _dump(out: Path, result: dict) -> None:
@@ -554,8 +611,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
-    parser.add_argument("--scales", default="4,16", help="synthetic data factors to run ('' = none)")
-    parser.add_argument("--no-scaling", action="store_true", help="skip the x4 / x16 synthetic runs")
+    parser.add_argument("--scales", default="4,16,64", help="synthetic data factors to run ('' = none)")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the x4 / x16 / x64 synthetic runs")
     args = parser.parse_args()
     scales = () if args.no_scaling else tuple(int(f) for f in args.scales.split(",") if f.strip())
     result = measure(args.repeats, scales, args.out)

@@ -37,3 +37,18 @@ def test_the_scale_up_builds_on_the_bundled_snapshot(tmp_path) -> None:
     built = synth.build(2, tmp_path / "x2")
     copied = {p.stem for p in (built.replay_dir / "fred/fredgraph").glob(f"{synth.PREFIX}*.csv")}
     assert built.synthetic_series == len(copied) > 0 and built.synthetic_rows > 0
+
+
+def test_targets_say_met_or_not_per_scale_the_run_reached() -> None:
+    """SYNTHETIC medians (labelled): x16 meets the wall ratio and misses the backfill memory; no x64 in this run."""
+    x16 = {
+        "next_seconds_vs_x1": 1.1,
+        "next_peak_mb_vs_x1": 1.2,
+        "peak_rss_mb": 1500,
+        "next_share_of_backfill_beyond_trivial": 0.3,
+    }
+    lines = bench.targets({"x1": {}, "x16": x16})
+    assert "- x16 next day wall / x1: 1.1 (target <= 1.15): met" in lines
+    assert "- x16 next day peak RSS / x1: 1.2 (target <= 1.15): NOT met" in lines
+    assert "- x16 backfill peak RSS (MB): 1500 (target <= 1024): NOT met" in lines
+    assert len(lines) == 4 and not any("x64" in line for line in lines)
