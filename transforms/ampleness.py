@@ -66,8 +66,9 @@ def weekly_spreads(fred_bn: pl.DataFrame) -> pl.DataFrame:
     for series in ("EFFR", "SOFR"):
         daily = daily.join(select_series(fred_bn, series, series.lower(), column="value"), on="date", how="left")
     ahead = (WEDNESDAY - pl.col("date").dt.weekday() + 7) % 7
-    return (
+    return (  # in date order: the mean sums in one order, so the same days give the same bits (join order is free)
         daily.with_columns((pl.col("date") + pl.duration(days=ahead)).alias("week"))
+        .sort("date")
         .group_by("week")
         .agg(
             ((pl.col("effr") - pl.col("iorb")) * BP_PER_PCT).mean().alias("effr_iorb_bp"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -48,6 +49,22 @@ Builder = Callable[[Frames], pl.DataFrame]
 
 
 @dataclass(frozen=True)
+class Reach:
+    """How far from its date the input rows one mart row reads lie (incremental marts, issue 27): a row dated t reads
+    input rows dated in [t - before, t + after] (ref tables whole). A run whose inputs changed from day S on
+    recomputes the rows dated from cut = min(S, the mart's last published date) - after (`recompute_from`: a spine
+    that runs to the latest input creates rows after the old last date), reading input rows dated from
+    cut - before, and replaces every published row from cut on (a row can vanish). Declared from reading the
+    builder, with a margin; tests/transforms_tests/test_incremental_marts.py keeps every mart equal to a full rebuild.
+    A mart without one is rebuilt whole: it reads a ref table (a seed edit can change any row), a side input (its
+    changes can predate the run), or a measure over all of an input's history (a percentile, a cumulative sum, a
+    window of N rows across holes, a CUSIP's whole life)."""
+
+    before: timedelta
+    after: timedelta = timedelta(0)
+
+
+@dataclass(frozen=True)
 class Mart:
     """One analyst mart, `marts.<name>`: how it is built, from what, and what each of its columns means."""
 
@@ -69,6 +86,7 @@ class Mart:
     # The FRED series it reads (its module's FRED_SERIES), when it reads fred_observations: it is given only these,
     # so a series it uses without declaring it is missing in every test, and a run reads only the wanted marts' ones.
     fred_series: tuple[str, ...] = ()
+    reach: Reach | None = None  # rebuilt from its first changed row (see Reach); None: rebuilt whole
 
     @property
     def main_inputs(self) -> tuple[str, ...]:
@@ -238,6 +256,7 @@ _DECLARED = (
         liquidity.SCHEMA,
         key=("week",),
         grain="H.4.1 Wednesday",
+        reach=Reach(before=timedelta(days=35)),  # changes against the rows 7 and 28 days before; ON RRP as of <= 6 days
         date_column="week",
         in_report=True,
         comment=(
@@ -424,6 +443,9 @@ _DECLARED = (
         auction_health.BILL_SHARE_SCHEMA,
         key=("month",),
         grain="calendar month",
+        # a month's row (its first day) counts the auctions issued in it: dated up to its end, and before its start
+        # by their auction-to-issue gap (16 days at most in the recordings; a year of margin)
+        reach=Reach(before=timedelta(days=400), after=timedelta(days=31)),
         date_column="month",
         comment=(
             "One row per issue month (issue_date, auction_date when missing) with completed Treasury auctions: gross "
@@ -594,6 +616,7 @@ _DECLARED = (
         reserves.SCHEMA,
         key=("week",),
         grain="H.4.1 Wednesday",
+        reach=Reach(before=timedelta(days=14)),  # the change against the Wednesday 7 days before
         date_column="week",
         comment=(
             "Reserves the way the H.4.1 reads them (grain: H.4.1 Wednesday, the dates of FRED WALCL): the Wednesday "
@@ -726,6 +749,8 @@ _DECLARED = (
         ampleness.SCHEMA,
         key=("week",),
         grain="week ending Wednesday",
+        # the elasticity's OLS over the trailing 52 WRESBAL weeks (363 days; two years absorb a gap of a year)
+        reach=Reach(before=timedelta(days=730)),
         date_column="week",
         comment=(
             "Are reserves ample? (grain: week ending Wednesday with H.4.1 week-average reserves): reserves as a "
@@ -763,6 +788,7 @@ _DECLARED = (
         dealers.SCHEMA,
         key=("as_of_date",),
         grain="FR 2004 as-of Wednesday",
+        reach=Reach(before=timedelta(days=14)),  # the change against the as-of Wednesday exactly 7 days before
         date_column="as_of_date",
         comment=(
             "Primary dealers' balance sheets (grain: as-of Wednesday of the FR 2004, from core.nyfed_pd): net "
@@ -816,6 +842,7 @@ _DECLARED = (
         repo_segments.SCHEMA,
         key=("date",),
         grain="business day with NY Fed SOFR/BGCR/TGCR or OFR segment data",
+        reach=Reach(before=timedelta(days=7)),  # same-date joins only; a week's margin
         date_column="date",
         comment=(
             "Repo by segment (grain: business day with NY Fed SOFR/BGCR/TGCR or OFR segment data): which segment "
@@ -942,6 +969,39 @@ def external_inputs(names: Iterable[str]) -> set[str]:
 def fred_series_read(names: Iterable[str]) -> tuple[str, ...]:
     """The FRED series the marts `names` read, sorted (what a run reads of core.fred_observations to build them)."""
     return tuple(sorted({s for name in names for s in MARTS[name].fred_series}))
+
+
+def input_date(name: str) -> str | None:
+    """The date column of a mart input (a core dataset or a mart), None for a ref table (read whole)."""
+    if name in DATASETS:
+        return DATASETS[name].date_column
+    return MARTS[name].date_column if name in MARTS else None
+
+
+def recompute_from(mart: Mart, since: date, last: date | None) -> date:
+    """The first row date an incremental build of `mart` recomputes when its inputs changed from `since` on and its
+    published rows end at `last` (see Reach)."""
+    assert mart.reach is not None, f"mart {mart.name} is rebuilt whole"
+    return (since if last is None else min(since, last)) - mart.reach.after
+
+
+def read_from(mart: Mart, cut: date) -> date:
+    """The first input date an incremental build from `cut` reads."""
+    assert mart.reach is not None, f"mart {mart.name} is rebuilt whole"
+    return cut - mart.reach.before
+
+
+def build_since(mart: Mart, frames: Frames, published: pl.DataFrame, cut: date) -> pl.DataFrame:
+    """`mart` with its rows dated from `cut` on rebuilt from `frames` (each input with a date read from
+    read_from(cut) on; a frame that holds more is cut here) and its published rows before `cut` kept."""
+    start = read_from(mart, cut)
+    windowed = {
+        name: frames[name] if (column := input_date(name)) is None else frames[name].filter(pl.col(column) >= start)
+        for name in mart.inputs
+    }
+    tail = mart.build(windowed).filter(pl.col(mart.date_column) >= cut)
+    head = published.filter(pl.col(mart.date_column) < cut).select(tail.columns).cast(tail.schema)
+    return pl.concat([head, tail])
 
 
 def build_marts(frames: Frames, names: Iterable[str] | None = None) -> dict[str, pl.DataFrame]:

@@ -116,7 +116,15 @@ USD_PER_BN = 1e9  # dollars in a billion: auction and CFTC notional amounts come
 AMOUNT_DECIMALS = 3  # $bn to 3 decimals = $1 million: the precision H.4.1 and the DTS publish in; drops float noise
 
 
+MEASURE_SIG_FIGS = 12  # other float measures (bp, ratios, t-statistics): far past any published precision
+
+
 def round_amounts(frame: pl.DataFrame, decimals: int = AMOUNT_DECIMALS) -> pl.DataFrame:
-    """Round every float `*_bn` column to `decimals` (e.g. 60.60899999999947 -> 60.609) for readable marts."""
-    amounts = [c for c, t in frame.schema.items() if c.endswith("_bn") and t.is_float()]
-    return frame.with_columns(pl.col(amounts).round(decimals)) if amounts else frame
+    """Round every float `*_bn` column to `decimals` (e.g. 60.60899999999947 -> 60.609) for readable marts, and
+    every other float column to MEASURE_SIG_FIGS significant figures (-9.00000000000003 -> -9.0): a mean's last bits
+    depend on how its rows were chunked, and the same rows must give the same published number (an incremental
+    build, a lake and a file)."""
+    floats = [c for c, t in frame.schema.items() if t.is_float()]
+    amounts = [c for c in floats if c.endswith("_bn")]
+    measures = [c for c in floats if c not in amounts]
+    return frame.with_columns(pl.col(amounts).round(decimals), pl.col(measures).round_sig_figs(MEASURE_SIG_FIGS))
