@@ -6,6 +6,7 @@ run in dependency order and validates each before it is published."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -22,28 +23,33 @@ class CatalogMismatch(ValueError):
     """Core FRED data is in other units than the catalog says: converting would be wrong."""
 
 
-def _fred_in_billions(con: duckdb.DuckDBPyConnection, series: Sequence[str]) -> pl.DataFrame:
-    """The rows of `series` in core.fred_observations in $ billions by the catalog, after checking the held units
-    agree with it (only the series the marts read: the catalog can hold many more for SQL)."""
+def _fred_in_billions(con: duckdb.DuckDBPyConnection, series: Sequence[str], start: date | None = None) -> pl.DataFrame:
+    """The rows of `series` in core.fred_observations (dated from `start` on, when given) in $ billions by the
+    catalog, after checking the held units agree with it (only the series the marts read: the catalog can hold many
+    more for SQL)."""
     catalog = query_pl(con, "SELECT * FROM ref.fred_series")
     fred = query_pl(
         con,
-        "SELECT series_id, date, value, units FROM core.fred_observations WHERE list_contains(?, series_id)",
-        [list(series)],
+        "SELECT series_id, date, value, units FROM core.fred_observations WHERE list_contains(?, series_id) "
+        "AND date >= ?",
+        [list(series), start or date.min],
     )
     check_units(fred, catalog)
     return to_billions(fred.drop("units"), catalog)
 
 
-def read_input(con: duckdb.DuckDBPyConnection, name: str, wanted: Iterable[str] = MARTS) -> pl.DataFrame:
+def read_input(
+    con: duckdb.DuckDBPyConnection, name: str, wanted: Iterable[str] = MARTS, start: date | None = None
+) -> pl.DataFrame:
     """One input of the marts `wanted`: a core dataset (its latest version; of fred_observations the series they
-    read), a ref table or a published mart."""
+    read), a ref table or a published mart; a dataset or mart only from the rows dated `start` on, when given."""
     if name == "fred_observations":
-        return _fred_in_billions(con, fred_series_read(wanted))
-    if name in DATASETS:
-        return query_pl(con, f"SELECT * FROM core.{name}")  # names come from the registries, never from input
+        return _fred_in_billions(con, fred_series_read(wanted), start)
+    since = [start or date.min]
+    if name in DATASETS:  # names come from the registries, never from input
+        return query_pl(con, f"SELECT * FROM core.{name} WHERE {DATASETS[name].date_column} >= ?", since)
     if name in MARTS:
-        return query_pl(con, f"SELECT * FROM marts.{name}")
+        return query_pl(con, f"SELECT * FROM marts.{name} WHERE {MARTS[name].date_column} >= ?", since)
     return query_pl(con, f"SELECT * FROM {name}")  # a ref.* table, checked by transforms.marts_registry
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import cast
 
@@ -20,14 +20,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
-from flows import interrupts
+from flows import incremental, interrupts
 from flows.landing import quarantine_message, record_verdict, validate
-from flows.marts import read_input, read_inputs
+from flows.marts import read_input
 from flows.steps import step
 from flows.validation import LazyValidator
-from transforms.marts_registry import MARTS, Frames, mart_sources
+from transforms.marts_registry import MARTS, Frames, build_since, mart_sources
 from transforms.registry import DATASETS, SOURCES
-from warehouse import changes, faults, lake_sync, load, meta
+from warehouse import changes, faults, lake_sync, load, mart_builds, meta
 from warehouse.lake import Held, Lake
 from warehouse.meta import LoadRecord, LoadStatus, RunSummary
 
@@ -113,10 +113,20 @@ class MartRun:
 
     validator: LazyValidator
     wanted: set[str]
-    frames: dict[str, pl.DataFrame]  # the datasets and ref tables the wanted marts read
     failed_sources: set[str]
     compare: bool  # an incremental run: a rebuilt mart equal to the published one is left as it is
+    run_id: str = ""
+    previous: dict[str, mart_builds.Build] = field(default_factory=dict)  # each mart's last build (incremental)
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)  # datasets and ref tables read (whole) so far
     built: dict[str, pl.DataFrame] = field(default_factory=dict)  # marts built this run and kept, passed on
+    changed: dict[str, date | None] = field(default_factory=dict)  # per mart rebuilt: its first row that changed
+
+    def frame(self, con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
+        """A dataset or ref table as the wanted marts read it whole, read at its first use (an input only the marts
+        built incrementally read is never read whole)."""
+        if name not in self.frames:
+            self.frames[name] = read_input(con, name, self.wanted)
+        return self.frames[name]
 
 
 def publish_marts(
@@ -136,7 +146,9 @@ def publish_marts(
     wanted = set(MARTS)
     if landed is not None:
         wanted = {m for m in MARTS if mart_sources(m) & set(landed)} | set(missing)
-    run = MartRun(validator, wanted, read_inputs(con, wanted), set(failed_sources), compare=landed is not None)
+    run = MartRun(validator, wanted, set(failed_sources), compare=landed is not None, run_id=run_id)
+    if run.compare:
+        run.previous = mart_builds.previous(con)
     records = []
     for name in MARTS:
         record = LoadRecord(
@@ -165,7 +177,13 @@ def publish_mart(con: duckdb.DuckDBPyConnection, run: MartRun, record: LoadRecor
         record.status, record.error = LoadStatus.SKIPPED, reason
         get_run_logger().warning("mart %s %s", name, reason)
         return
-    state = build_mart.with_options(task_run_name=f"mart-{name}")(_inputs(con, run, name), name, return_state=True)
+    started = datetime.now(UTC)  # loads that land after it are changes its next build reads
+    plan = incremental.plan(con, name, run.previous, run.changed) if run.compare else incremental.WHOLE
+    if plan.kept:  # none of its inputs changed since its rows were computed
+        record.status, run.built[name], run.changed[name] = LoadStatus.UNCHANGED, read_input(con, name), None
+        mart_builds.record(con, name, run.run_id, started, run.previous[name].cut)
+        return
+    state = _build(con, run, name, plan)
     if not state.is_completed():
         record.error = (state.message or "failed")[:500]
         return
@@ -173,14 +191,31 @@ def publish_mart(con: duckdb.DuckDBPyConnection, run: MartRun, record: LoadRecor
     record.rows_fetched = frame.height
     faults.point(f"mart-{name}")  # built, not yet compared, validated or written
     if run.compare and changes.same_as_published(con, name, frame):
-        record.status, run.built[name] = LoadStatus.UNCHANGED, frame
+        record.status, run.built[name], run.changed[name] = LoadStatus.UNCHANGED, frame, None
+        mart_builds.record(con, name, run.run_id, started, plan.cut)
         return
     verdict = validate(run.validator, name, frame, {})[0]
     if not record_verdict(con, verdict, record.load_id, frame):
         record.status, record.error = LoadStatus.QUARANTINED, quarantine_message(verdict.outcome)
         return
+    if run.compare:
+        run.changed[name] = mart_builds.first_difference(con, name, MARTS[name].date_column, frame)
     record.rows_landed = load.replace_table(con, f"marts.{name}", frame)
     record.status, run.built[name] = LoadStatus.PUBLISHED, frame
+    mart_builds.record(con, name, run.run_id, started, plan.cut)
+    if plan.cut is not None:
+        get_run_logger().info("mart %s: rows from %s on rebuilt (%s)", name, plan.cut, plan.describe())
+
+
+def _build(con: duckdb.DuckDBPyConnection, run: MartRun, name: str, plan: incremental.Plan) -> State:
+    """The mart's build task, whole or from the plan's cut (its inputs read from there, its rows before kept)."""
+    frames: Frames
+    kept: pl.DataFrame | None = None
+    if plan.cut is None:
+        frames = _inputs(con, run, name)
+    else:
+        frames, kept = incremental.inputs(con, name, plan.cut, run.built)
+    return build_mart.with_options(task_run_name=f"mart-{name}")(frames, name, plan.cut, kept, return_state=True)
 
 
 def _not_rebuilt(run: MartRun, name: str) -> str | None:
@@ -199,13 +234,18 @@ def _not_rebuilt(run: MartRun, name: str) -> str | None:
 def _inputs(con: duckdb.DuckDBPyConnection, run: MartRun, name: str) -> dict[str, pl.DataFrame]:
     """A mart's input frames: datasets and ref tables read once per run, marts as built this run or as published."""
     marts = {m: run.built[m] if m in run.built else read_input(con, m) for m in MARTS[name].inputs if m in MARTS}
-    return {**{i: run.frames[i] for i in MARTS[name].inputs if i not in MARTS}, **marts}
+    return {**{i: run.frame(con, i) for i in MARTS[name].inputs if i not in MARTS}, **marts}
 
 
 @task(name="mart", cache_policy=NO_CACHE)
-def build_mart(frames: Frames, name: str) -> pl.DataFrame | State:
-    """One mart from its input frames, amounts rounded to $1 million; a builder error fails this task alone."""
+def build_mart(
+    frames: Frames, name: str, cut: date | None = None, kept: pl.DataFrame | None = None
+) -> pl.DataFrame | State:
+    """One mart from its input frames, amounts rounded to $1 million (from `cut` on, the `kept` rows before it: an
+    incremental build); a builder error fails this task alone."""
     try:
+        if cut is not None and kept is not None:
+            return build_since(MARTS[name], frames, kept, cut)
         return MARTS[name].build(frames)
     except Exception as exc:  # noqa: BLE001 - one broken mart must not hide the others
         message = f"{type(exc).__name__}: {exc}"[:500]

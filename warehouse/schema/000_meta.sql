@@ -129,3 +129,18 @@ COMMENT ON COLUMN meta.quarantine.failed_rules IS 'Human-readable names of the f
 COMMENT ON COLUMN meta.quarantine.result_json IS 'The great-expectations validation result, as JSON.';
 COMMENT ON COLUMN meta.quarantine.row_count IS 'Rows in the quarantined batch.';
 COMMENT ON COLUMN meta.quarantine.payload IS 'The quarantined rows themselves, as a JSON array of records.';
+
+-- Incremental marts (issue 27): what a run needs to rebuild a mart from its first changed row only.
+CREATE TABLE IF NOT EXISTS meta.mart_builds (
+    mart VARCHAR PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    built_at TIMESTAMPTZ NOT NULL,
+    code VARCHAR NOT NULL,
+    cut DATE
+);
+COMMENT ON TABLE meta.mart_builds IS 'One row per mart (grain: mart): when its published rows were last computed and by which code. A run rebuilds a mart from its first changed row (its Reach in transforms/marts_registry.py) only when the rows it keeps were computed by the same code and seeds; else whole.';
+COMMENT ON COLUMN meta.mart_builds.mart IS 'Mart name (marts.<mart>).';
+COMMENT ON COLUMN meta.mart_builds.run_id IS 'The run that computed them (meta.runs): its own loads are in them.';
+COMMENT ON COLUMN meta.mart_builds.built_at IS 'When the published rows were last computed (UTC): input rows that other runs landed after it (less 10 minutes for clock skew between hosts) are the changes the next build reads.';
+COMMENT ON COLUMN meta.mart_builds.code IS 'SHA-256 of the transforms, schema and seed files that computed them: a release that changes any rebuilds every mart whole once.';
+COMMENT ON COLUMN meta.mart_builds.cut IS 'First row date that build recomputed (NULL: every row, a whole build).';
