@@ -177,8 +177,8 @@ class Bench:
         return out
 
     def scaling(self, scales: tuple[int, ...] = SCALES) -> dict[str, dict]:
-        """On the synthetic x4 / x16 / x64 copies: a full run (new warehouse, as of D), the next day (D+1) and a re-run of
-        it (nothing new), `repeats` times: does a daily run's cost grow with the history held (issue 27)?"""
+        """On the synthetic x4 / x16 / x64 copies: a full run (new warehouse, as of D), the next day (D+1) and a
+        re-run of it (nothing new), `repeats` times: does a daily run's cost grow with the history held (issue 27)?"""
         out = {}
         for factor in scales:
             built = synth.build(factor, self.work / f"synth-x{factor}")
@@ -408,8 +408,8 @@ def measure(repeats: int, scales: tuple[int, ...], out: Path) -> dict:
 def scaling_rows(
     bench: Bench, runs_x1: dict[str, list[Sample]], trivial_s: float, rows: int, scales: tuple[int, ...]
 ) -> dict:
-    """x1 / x4 / x16 / x64: the full run's seconds beyond the trivial flow, per million rows, and peak RSS; the next day's
-    and the re-run's wall, CPU and peak RSS, and the next day's against x1's (running server)."""
+    """x1 / x4 / x16 / x64: the full run's seconds beyond the trivial flow, per million rows, and peak RSS; the next
+    day's and the re-run's wall, CPU and peak RSS, and the next day's against x1's (running server)."""
     x1 = {"samples": runs_x1["full"], "next": runs_x1["incremental"], "rerun": runs_x1["rerun"]}
     out = {"x1": {"rows_factor": 1.0, "synthetic_series": 0, **x1}, **bench.scaling(scales)}
     table = {}
