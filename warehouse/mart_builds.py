@@ -57,9 +57,10 @@ def previous(con: duckdb.DuckDBPyConnection) -> dict[str, Build]:
 def record(con: duckdb.DuckDBPyConnection, mart: str, run_id: str, built_at: datetime, cut: date | None) -> None:
     """The mart's published rows were computed by run `run_id` at `built_at` by this code, from `cut` on (None:
     all)."""
+    # delete and insert, not INSERT OR REPLACE: a working copy pulled from a lake may hold the table without its key
+    con.execute("DELETE FROM meta.mart_builds WHERE mart = ?", [mart])
     con.execute(
-        "INSERT OR REPLACE INTO meta.mart_builds BY NAME SELECT ? AS mart, ? AS run_id, ? AS built_at, ? AS code, "
-        "? AS cut",
+        "INSERT INTO meta.mart_builds BY NAME SELECT ? AS mart, ? AS run_id, ? AS built_at, ? AS code, ? AS cut",
         [mart, run_id, built_at, code_fingerprint(), cut],
     )
 
