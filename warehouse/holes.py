@@ -146,45 +146,42 @@ def _dates(con: duckdb.DuckDBPyConnection, sql: str) -> list[date]:
     return [row[0] for row in con.execute(sql).fetchall() if row[0] is not None]
 
 
-FRED_CHUNK = 32  # series read at once by fred_holes
+FRED_CHUNK = 128  # series read at once by fred_holes: one scan of core.fred_observations per chunk
 
-# The FRED catalog's kinds of series: how a series' held dates are read, and the unit of its holes
+# The kinds of FRED catalog series: how a series' runs are found, and the unit of its holes
 FRED_KINDS = {
-    "weekly": ("s.frequency = 'weekly'", lambda held, _: weekly_runs(held), "weeks"),
-    "every day": (
-        "s.frequency IS DISTINCT FROM 'weekly' AND s.stamp = 'calendar_day'",
-        lambda held, span: span_runs(held, span, None),
-        "days",
-    ),
-    "business day": (
-        "s.frequency IS DISTINCT FROM 'weekly' AND s.stamp IS DISTINCT FROM 'calendar_day'",
-        lambda held, span: span_runs(held, span, "XFED"),
-        "business days",
-    ),
+    "weekly": (lambda held, _: weekly_runs(held), "weeks"),
+    "every day": (lambda held, span: span_runs(held, span, None), "days"),
+    "business day": (lambda held, span: span_runs(held, span, "XFED"), "business days"),
 }
+
+
+def _fred_kind(frequency: str | None, stamp: str | None) -> str:
+    return "weekly" if frequency == "weekly" else "every day" if stamp == "calendar_day" else "business day"
 
 
 def fred_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
     """Per FRED catalog series, by its frequency and stamp (blank-value rows count as held: FRED said 'no value').
-    The held (series number, date) rows are read FRED_CHUNK series at a time, so memory follows the largest chunk,
-    not the whole history held; the runs are found set-based per kind of series."""
-    series = [row[0] for row in con.execute("SELECT series_id FROM ref.fred_series ORDER BY series_id").fetchall()]
-    numbered = "(SELECT series_id, (row_number() OVER (ORDER BY series_id))::BIGINT - 1 AS id FROM ref.fred_series)"
+    The held (series number, date) rows are read FRED_CHUNK series of one kind at a time, so memory follows the
+    largest chunk, not the whole history held; the runs are found set-based."""
+    catalog = con.execute("SELECT series_id, frequency, stamp FROM ref.fred_series ORDER BY series_id").fetchall()
     span = con.execute("SELECT min(date), max(date) FROM core.fred_observations").fetchall()[0]
     found = []
-    for start in range(0, len(series), FRED_CHUNK):
-        for where, runs, unit in FRED_KINDS.values():
+    for kind, (runs, unit) in FRED_KINDS.items():
+        ids = [i for i, (_, frequency, stamp) in enumerate(catalog) if _fred_kind(frequency, stamp) == kind]
+        for start in range(0, len(ids), FRED_CHUNK):
+            chunk = ids[start : start + FRED_CHUNK]
             held = query_pl(
                 con,
-                f"SELECT n.id, o.date FROM core.fred_observations o JOIN {numbered} n USING (series_id) "
-                f"JOIN ref.fred_series s USING (series_id) WHERE o.date IS NOT NULL AND n.id >= ? AND n.id < ? "
-                f"AND {where}",
-                [start, start + FRED_CHUNK],
+                "SELECT c.id, o.date FROM core.fred_observations o JOIN (SELECT unnest(?::VARCHAR[]) AS series_id, "
+                "unnest(?::BIGINT[]) AS id) c USING (series_id) WHERE o.date IS NOT NULL",
+                [[catalog[i][0] for i in chunk], chunk],
             )
             found.append(runs(held, span).with_columns(unit=pl.lit(unit)))
+    runs_found = pl.concat(found) if found else EMPTY.with_columns(unit=pl.lit(""))
     return [
-        Hole(f"fred:{series[i]}", first, last, missing, unit)
-        for i, first, last, missing, unit in pl.concat(found).sort("id", "first").iter_rows()
+        Hole(f"fred:{catalog[i][0]}", first, last, missing, unit)
+        for i, first, last, missing, unit in runs_found.sort("id", "first").iter_rows()
     ]
 
 
