@@ -32,14 +32,16 @@ def _finish(frame: pl.DataFrame, series_id: str) -> pl.DataFrame:
     """Turn string `date`/`value` columns into the typed SCHEMA frame; bad text raises ParseError."""
     value = pl.col("value").str.strip_chars()
     try:
-        return (
-            frame.with_columns(
+        return (  # one lazy query: a daily run parses hundreds of short series, and each collect has a fixed cost
+            frame.lazy()
+            .with_columns(
                 pl.lit(series_id).alias("series_id"),
                 pl.col("date").str.strip_chars().str.to_date("%Y-%m-%d", strict=True),
                 pl.when(~value.is_in(_MISSING)).then(value).cast(pl.Float64, strict=True).alias("value"),
             )
             .select(list(SCHEMA))
             .cast(SCHEMA)
+            .collect()
         )
     except pl.exceptions.PolarsError as exc:
         raise ParseError(f"FRED {series_id}: a date or value is not parseable: {first_line(exc)}") from exc

@@ -103,12 +103,12 @@ def fetch_fred(session: requests.Session, request: FetchRequest) -> Batch:
             batch.errors[series_id] = f"{exc.cause} [{exc.url}]"
             log.warning("fred: %s not loaded: %s", series_id, exc.cause)
             continue
-        frames.append(frame.with_columns(units=pl.lit(units), source_url=pl.lit(url)))
+        frames.append(frame.lazy().with_columns(units=pl.lit(units), source_url=pl.lit(url)))  # one collect, below
         batch.urls.append(url)
         if request.progress:
             request.progress(f"fred: {number}/{catalog.height} {series_id} {frame.height} rows")
     empty = pl.DataFrame(schema={**parse.SCHEMA, "units": pl.Utf8, "source_url": pl.Utf8})
-    batch.frame = pl.concat(frames) if frames else empty
+    batch.frame = pl.concat(frames).collect() if frames else empty
     return batch
 
 
