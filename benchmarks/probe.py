@@ -144,7 +144,6 @@ def _on_runner(module) -> None:
 
 
 def _on_marts(module) -> None:
-    _patch(module, "read_inputs", "marts")
     _patch(module, "read_input", "marts")
 
 

@@ -11,12 +11,12 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from transforms.marts_registry import MARTS, external_inputs, fred_series_read, mart_sources
+from transforms.marts_registry import MARTS, fred_series_read, mart_sources
 from transforms.registry import DATASETS
 from transforms.units import same_units, to_billions
 from warehouse.db import query_pl
 
-__all__ = ["MARTS", "CatalogMismatch", "check_units", "mart_sources", "read_inputs"]
+__all__ = ["MARTS", "CatalogMismatch", "check_units", "mart_sources", "read_input"]
 
 
 class CatalogMismatch(ValueError):
@@ -51,12 +51,6 @@ def read_input(
     if name in MARTS:
         return query_pl(con, f"SELECT * FROM marts.{name} WHERE {MARTS[name].date_column} >= ?", since)
     return query_pl(con, f"SELECT * FROM {name}")  # a ref.* table, checked by transforms.marts_registry
-
-
-def read_inputs(con: duckdb.DuckDBPyConnection, marts: Iterable[str]) -> dict[str, pl.DataFrame]:
-    """The datasets and ref tables the marts `marts` read, each read once."""
-    marts = list(marts)
-    return {name: read_input(con, name, marts) for name in sorted(external_inputs(marts))}
 
 
 def check_units(fred: pl.DataFrame, catalog: pl.DataFrame) -> None:

@@ -204,7 +204,7 @@ def publish_mart(con: duckdb.DuckDBPyConnection, run: MartRun, record: LoadRecor
     record.status, run.built[name] = LoadStatus.PUBLISHED, frame
     mart_builds.record(con, name, run.run_id, started, plan.cut)
     if plan.cut is not None:
-        get_run_logger().info("mart %s: rows from %s on rebuilt (%s)", name, plan.cut, plan.describe())
+        get_run_logger().info("mart %s: %s rebuilt", name, plan.describe())
 
 
 def _build(con: duckdb.DuckDBPyConnection, run: MartRun, name: str, plan: incremental.Plan) -> State:

@@ -83,10 +83,8 @@ def runs_between(held: pl.DataFrame, days: pl.Series, min_run: int) -> pl.DataFr
 
 def daily_runs(held: pl.DataFrame, cal: str | None) -> pl.DataFrame:
     """`runs_between` on the business days of `cal` (every day when None), MIN_DAILY_RUN days or more."""
-    if held.is_empty():
-        return EMPTY
-    lo, hi = held.select(lo=pl.col("date").min(), hi=pl.col("date").max()).row(0)
-    return runs_between(held, expected_days(lo, hi, cal), MIN_DAILY_RUN)
+    span = held.select(lo=pl.col("date").min(), hi=pl.col("date").max()).row(0)
+    return span_runs(held, span, cal)
 
 
 @lru_cache(maxsize=8)
