@@ -7,6 +7,7 @@ or context column the suite adds) shows the row's key and its value columns rath
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import polars as pl
@@ -57,3 +58,22 @@ def _cells(row: dict[str, Any], column: str, key: tuple[str, ...]) -> list[str]:
 def _show(value: object) -> str:
     text = "NULL" if value is None else str(value)
     return text if len(text) <= _WIDTH else f"{text[: _WIDTH - 1]}…"
+
+
+_COUNTED = re.compile(r"^ \(([\d,]+) rows?")
+
+
+def merged(described: list[dict[str, str]]) -> dict[str, str]:
+    """The `describe` texts of one rule over the slices of a batch (flows.slicing): the first slice's example row,
+    with the bad rows counted over all slices."""
+    out: dict[str, str] = {}
+    totals: dict[str, int] = {}
+    for texts in described:
+        for rule, text in texts.items():
+            out.setdefault(rule, text)
+            if counted := _COUNTED.match(text):
+                totals[rule] = totals.get(rule, 0) + int(counted.group(1).replace(",", ""))
+    for rule, total in totals.items():
+        if shown := _COUNTED.match(out[rule]):  # the first slice's text counts rows: count them all
+            out[rule] = f" ({total:,} row" + ("s" * (total != 1)) + out[rule][shown.end() :]
+    return out

@@ -47,6 +47,27 @@ HELD_FIRST_DATE = "ctx_held_first_date"
 # An expectation's meta under this key tells the runner how to name its failures from the data (see
 # expectations.runner.failed_names): one GX rule then stands for many named checks and costs one rule's time.
 NAMES = "qtwatch_failure_names"
+# Per-group failure names (one per FRED series) are kept here, in the process, and the meta holds a short reference:
+# GX copies and serialises every rule's meta at every validation, and three tables of 1,633 names cost ~0.9 s a
+# batch at x64 (benchmarks/synth.py), paid again by every slice of a backfill (flows.slicing).
+_NAME_TABLES: dict[str, dict[str, str]] = {}
+
+
+def names_ref(names: Mapping[str, str]) -> str:
+    """A stable, short reference to the name table `names` (its content's hash), kept for `failure_names`."""
+    table = dict(names)
+    ref = "names:" + hashlib.sha256(json.dumps(table, sort_keys=True).encode()).hexdigest()[:16]
+    _NAME_TABLES[ref] = table
+    return ref
+
+
+def failure_names(spec: Mapping[str, object]) -> Mapping[str, str]:
+    """The per-group failure names a rule's meta (rules.NAMES) refers to; empty when this process never built the
+    suite (then each failure keeps the rule's own name and its group)."""
+    names = spec.get("names") or {}
+    if isinstance(names, str):
+        return _NAME_TABLES.get(names, {})
+    return names if isinstance(names, Mapping) else {}
 
 
 def columns_present(columns: Iterable[str]) -> list[Expectation]:
@@ -241,6 +262,11 @@ def equal_by_group(column: str, expected: str, group: str, names: Mapping[str, s
     return _pair(column, expected, "eq", group, names, f"{column}: as its {group} declares")
 
 
+def holds(check: str, description: str) -> Expectation:
+    """The Boolean check column is true wherever it applies (null: the row has nothing to check)."""
+    return E.ExpectColumnValuesToBeInSet(column=check, value_set=[True], description=description)
+
+
 def holds_by_group(check: str, group: str, names: Mapping[str, str], description: str) -> Expectation:
     """The Boolean check column is true wherever it applies (null: the row has nothing to check): one rule instead of
     one per group; a failure is named by `names[<group of a failing row>]`."""
@@ -248,12 +274,12 @@ def holds_by_group(check: str, group: str, names: Mapping[str, str], description
         column=check,
         value_set=[True],
         description=description,
-        meta={NAMES: {"flag": check, "group": group, "names": dict(names)}},
+        meta={NAMES: {"flag": check, "group": group, "names": names_ref(names)}},
     )
 
 
 def _pair(a: str, b: str, op: str, group: str, names: Mapping[str, str], description: str) -> Expectation:
-    meta = {NAMES: {"group": group, "a": a, "b": b, "op": op, "names": dict(names)}}
+    meta = {NAMES: {"group": group, "a": a, "b": b, "op": op, "names": names_ref(names)}}
     if op == "eq":
         return E.ExpectColumnPairValuesToBeEqual(
             column_A=a, column_B=b, ignore_row_if="either_value_is_missing", description=description, meta=meta

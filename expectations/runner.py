@@ -37,6 +37,7 @@ class ValidationOutcome:
     result_json: str = "{}"
     seconds: float = 0.0
     bad_rows: dict[str, str] = field(default_factory=dict)  # failed rule -> " (N rows, first: key=..., col=value)"
+    failed_ids: tuple[str, ...] = ()  # the failed expectations (rule_name), to count them across slices
 
     @property
     def described_rules(self) -> list[str]:
@@ -62,16 +63,18 @@ class Validator:
         as_of: date | None = None,
         held: HeldArg = None,
         coverage: pl.DataFrame | None = None,
+        part: int = 0,
     ) -> ValidationOutcome:
         """Validate `frame` against `dataset`'s suite; as_of = the run's date, held = history already loaded,
-        coverage = the held-vs-batch frame of warehouse.load.coverage (adds the completeness rule)."""
+        coverage = the held-vs-batch frame of warehouse.load.coverage (adds the completeness rule); `part` numbers
+        the slices of one batch (flows.slicing), each kept as its own result in the store."""
         started = time.perf_counter()
         declared = suites.suite(dataset)
         prepared = prepare(declared, frame, as_of=as_of, held=held)
         result = self.store.definition(dataset).run(
             batch_parameters={"dataframe": prepared.to_pandas()},
             result_format=RESULT_FORMAT,  # type: ignore[arg-type]
-            run_id=self.store.run_id,
+            run_id=self.store.run_id_of(part),
         )
         verdict = outcome(dataset, result, time.perf_counter() - started, prepared, key=declared.key)
         if coverage is None:
@@ -118,6 +121,7 @@ def outcome(
         evaluated=int(result.statistics["evaluated_expectations"]),
         failed=len(failed),
         failed_rules=[name for r in failed for name in failed_names(r, batch)],
+        failed_ids=tuple(rule_name(r.expectation_config) for r in failed),
         result_json=json.dumps(result.describe_dict(), default=str),
         seconds=round(seconds, 4),
         bad_rows={
@@ -137,7 +141,37 @@ def with_completeness(verdict: ValidationOutcome, failures: list[str]) -> Valida
         evaluated=verdict.evaluated + 1,
         failed=verdict.failed + bool(failures),
         failed_rules=[*failures, *verdict.failed_rules],
+        failed_ids=(*verdict.failed_ids, *([completeness.RULE] if failures else [])),
     )
+
+
+def merge_outcomes(outcomes: list[ValidationOutcome]) -> ValidationOutcome:
+    """One verdict for a batch validated in slices of whole groups (flows.slicing): it passes when every slice
+    passes; an expectation failed when it failed in any slice; each failed rule is named once (the completeness
+    failures first, as in one validation), with its bad rows counted over all slices and the first one shown."""
+    first = outcomes[0]
+    names = [n for o in outcomes for n in o.failed_rules]
+    ordered = [n for n in names if n.startswith(completeness.RULE)] + [
+        n for n in names if not n.startswith(completeness.RULE)
+    ]
+    failing = [o for o in outcomes if not o.success]
+    ids = list(dict.fromkeys(i for o in outcomes for i in o.failed_ids))
+    return ValidationOutcome(
+        dataset=first.dataset,
+        success=not failing,
+        evaluated=max(o.evaluated for o in outcomes),
+        failed=len(ids),
+        failed_rules=list(dict.fromkeys(ordered)),
+        result_json=(failing or [first])[0].result_json if len(failing) < 2 else _slices_json(failing),
+        seconds=round(sum(o.seconds for o in outcomes), 4),
+        bad_rows=bad_rows.merged([o.bad_rows for o in outcomes]),
+        failed_ids=tuple(ids),
+    )
+
+
+def _slices_json(outcomes: list[ValidationOutcome]) -> str:
+    """GX's results of the failing slices of one batch: {"success": false, "slices": [result, ...]}."""
+    return json.dumps({"success": False, "slices": [json.loads(o.result_json) for o in outcomes]})
 
 
 def rule_name(config: object) -> str:
@@ -162,7 +196,8 @@ def failed_names(result: ExpectationValidationResult, batch: pl.DataFrame | None
     elif spec and combined.KIND in spec and batch is not None:
         names = _failing_checks(spec, batch)
     elif spec and batch is not None:
-        names = [spec["names"].get(g, f"{rule_name(config)} ({g})") for g in _failing_groups(spec, batch)]
+        table = rules.failure_names(spec)
+        names = [table.get(g, f"{rule_name(config)} ({g})") for g in _failing_groups(spec, batch)]
     return names or [rule_name(config)]
 
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import cast
 
@@ -60,6 +60,13 @@ class Store:
     def run_id(self) -> RunIdentifier | None:
         """The GX run id the run's validation results are stored under (none without a run name)."""
         return RunIdentifier(run_name=self.run_name, run_time=self.run_time) if self.run_name else None
+
+    def run_id_of(self, part: int) -> RunIdentifier | None:
+        """The run id of the `part`-th slice of a batch (flows.slicing; 0: a batch validated whole): a microsecond
+        later per slice, so each slice's result is kept, under the run's name."""
+        if not self.run_name:
+            return None
+        return RunIdentifier(run_name=self.run_name, run_time=self.run_time + timedelta(microseconds=part))
 
     def build_data_docs(self, path: Path) -> Path:
         """Drop validation results older than the last `keep_runs` runs, then render this run's validations (and

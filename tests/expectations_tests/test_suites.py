@@ -230,7 +230,7 @@ def test_every_catalog_series_has_a_band() -> None:
     lookups = fred_observations.context().lookups
     suite = registry["fred_observations"]()
     names = [
-        e.meta[rules.NAMES]["names"]
+        rules.failure_names(e.meta[rules.NAMES])
         for e in suite.expectations
         if e.description.startswith("value:") and e.meta and "names" in e.meta[rules.NAMES]
     ]
