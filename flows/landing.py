@@ -20,7 +20,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 
-from flows import groups
+from flows import groups, slicing
 from flows.extract import fetch_source, session_for
 from flows.http import SourceError
 from flows.plan import group_catalog, plan_windows
@@ -33,6 +33,7 @@ from transforms.publication import with_published_at
 from transforms.registry import SOURCES, Source
 from warehouse import changes, db, faults, load, meta
 from warehouse.meta import LoadRecord, LoadStatus
+from warehouse.unrecorded import unrecorded_columns
 
 if TYPE_CHECKING:
     from expectations.runner import ValidationOutcome
@@ -145,6 +146,12 @@ class Prepared:
     held: bool = False  # exactly what the warehouse holds: nothing to validate or land
     verdicts: list[Verdict] = field(default_factory=list)  # the suite's verdict (none when held)
     left: dict[str, str] = field(default_factory=dict)  # groups that failed alone (flows.groups), with why
+    parts: list[pl.DataFrame] = field(default_factory=list)  # `frame` in the slices it was validated in
+
+    def release(self) -> None:
+        """Let go of the batch once it is landed (core and marts read raw): a backfill's frames would otherwise stay
+        in memory through core and marts."""
+        self.batch, self.frame, self.parts = None, None, []
 
 
 def prepare_sources(
@@ -183,23 +190,26 @@ def prepare_sources(
 
 def check_batch(con: duckdb.DuckDBPyConnection, item: Prepared, validator: LazyValidator) -> None:
     """The source's own check against what `con` holds, then: exactly what is held (nothing to do), or the suite's
-    verdict. Run again under the lock when another run published in between."""
+    verdict. A big batch is checked and validated in slices of whole groups (flows.slicing). Run again under the
+    lock when another run published in between."""
     assert item.batch is not None
     job, item.frame, item.held, item.verdicts, clock = item.job, None, False, [], time.perf_counter()
-    item.left = {}
+    item.left, item.parts = {}, []
     item.record.status, item.record.error, item.record.rows_fetched = LoadStatus.FAILED, None, item.batch.frame.height
     try:
-        frame = before_land(con, job, item.batch.frame)
+        parts = [
+            slicing.Slice(part.groups, before_land(con, job, part.frame))
+            for part in slicing.cut(item.batch.frame, _slice_column(job), job.windows)
+        ]
+        frame = slicing.whole([part.frame for part in parts])
         if changes.batch_is_held(con, job.source.dataset, frame, _bounds(job.windows)):
             item.frame, item.held = frame, True
             return
-        held, coverage = _held(con, job, frame)
+        held, coverage = _held_in_slices(con, job, parts)
         item.left = groups.left_out(coverage, frame, _split_column(job), item.batch.errors, job.catalog)
         held, coverage = groups.without(item.left, held, coverage)  # a group that failed alone is judged alone
-        item.verdicts = validate(
-            validator, job.source.dataset.name, frame, dict(as_of=job.as_of, held=held, coverage=coverage)
-        )
-        item.frame = frame
+        item.verdicts = [validate_slices(validator, job, parts, held, coverage)]
+        item.frame, item.parts = frame, [part.frame for part in parts]
     except Exception as exc:  # noqa: BLE001 - one failing source must not drop the others
         fail(item.record, exc)
     finally:
@@ -227,7 +237,7 @@ def land_prepared(con: duckdb.DuckDBPyConnection, item: Prepared) -> LoadRecord:
         record.rows_landed = land_task.with_options(task_run_name=f"land-{name}")(
             con,
             name,
-            item.frame,
+            item.parts or [item.frame],
             record.load_id,
             record.started_at,
             item.job.as_of,
@@ -259,37 +269,137 @@ def before_land(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFram
 def land_task(
     con: duckdb.DuckDBPyConnection,
     source: str,
-    frame: pl.DataFrame,
+    frames: list[pl.DataFrame],
     load_id: str,
     fetched_at: datetime | None,
     as_of: date,
     catalog: pl.DataFrame | None = None,
     live: bool = True,
 ) -> int:
-    """Append the batch's new or revised rows to raw in one transaction, each stamped with when it became public
-    (its release rule; a live run: never after the fetch, and a revision at the fetch); returns the rows landed."""
+    """Append the batch's new or revised rows to raw (`frames`: the batch, or its slices), each row stamped with when
+    it became public (its release rule; a live run: never after the fetch, and a revision at the fetch); returns the
+    rows landed. One transaction; a sliced batch commits slice by slice (below)."""
     fetched_at = fetched_at or datetime.now(UTC)
-    frame = with_published_at(frame, SOURCES[source], catalog, fetched_at=fetched_at if live else None)
+    stamp = _Stamp(load_id, fetched_at, as_of, catalog, live)
+    dataset = SOURCES[source].dataset
+    if len(frames) > 1 and not set(unrecorded_columns(con, dataset.raw_table)) & set(
+        load.value_columns(dataset, frames[0])
+    ):
+        return _land_slices(con, source, frames, stamp)
     with db.transaction(con):
-        return load.land(
-            con,
-            SOURCES[source].dataset,
-            frame,
-            load_id=load_id,
-            fetched_at=fetched_at,
+        return sum(_land_one(con, source, frame, stamp) for frame in frames)
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """What every landed row of one load carries besides its values."""
+
+    load_id: str
+    fetched_at: datetime
+    as_of: date
+    catalog: pl.DataFrame | None
+    live: bool
+
+
+class LandingUndoFailed(BaseException):  # noqa: N818 - a BaseException: no step may catch it and publish
+    """A sliced batch failed to land and its landed slices could not be removed: the run must not publish."""
+
+
+def _land_slices(con: duckdb.DuckDBPyConnection, source: str, frames: list[pl.DataFrame], stamp: _Stamp) -> int:
+    """Land a big batch one slice per transaction: DuckDB keeps a transaction's appended rows in memory until it
+    commits (~200 bytes a FRED row: 1 GB for a 5M-row backfill in one). If a slice fails, the rows the earlier slices
+    landed (all of this load's, by load_id) are deleted before the error goes on, so the source lands nothing, as
+    in one transaction. Not used when a migration left columns to fill in held rows (warehouse.unrecorded): those
+    updates could not be told apart afterwards."""
+    dataset, landed = SOURCES[source].dataset, 0
+    try:
+        for frame in frames:
+            with db.transaction(con):
+                landed += _land_one(con, source, frame, stamp)
+    except BaseException:
+        try:
+            with db.transaction(con):
+                con.execute(f"DELETE FROM {dataset.raw_table} WHERE load_id = ?", [stamp.load_id])
+        except Exception as undo:  # noqa: BLE001 - said, and the run stops without publishing
+            raise LandingUndoFailed(f"{source}: a failed landing could not be undone ({undo}); not published") from None
+        raise
+    return landed
+
+
+def _land_one(con: duckdb.DuckDBPyConnection, source: str, frame: pl.DataFrame, stamp: _Stamp) -> int:
+    """Land one frame (in the caller's transaction): stamp published_at, append the new or revised rows."""
+    fetched = stamp.fetched_at if stamp.live else None
+    frame = with_published_at(frame, SOURCES[source], stamp.catalog, fetched_at=fetched)
+    return load.land(
+        con,
+        SOURCES[source].dataset,
+        frame,
+        load_id=stamp.load_id,
+        fetched_at=stamp.fetched_at,
+        as_of=stamp.as_of,
+        revised_published_at=fetched,
+    )
+
+
+def _slice_column(job: LandJob) -> str | None:
+    """The column a big batch is sliced by (flows.slicing): the dataset's group when its windows are per group
+    (FRED series) and its suite judges each group alone; else None (never sliced)."""
+    column = job.source.dataset.group_column
+    if column is None or "*" in job.windows or _split_column(job) != column:
+        return None
+    return column
+
+
+def _held_in_slices(
+    con: duckdb.DuckDBPyConnection, job: LandJob, parts: list[slicing.Slice]
+) -> tuple[Any, pl.DataFrame | None]:
+    """`_held` of each slice's windows, merged: one coverage frame, and Held per group."""
+    if len(parts) == 1:
+        return _held(con, job, parts[0].frame, job.windows)
+    held: dict[str, Any] = {}
+    coverages = []
+    for part in parts:
+        windows = {g: job.windows[g] for g in part.groups if g in job.windows}
+        part_held, coverage = _held(con, job, part.frame, windows)
+        if coverage is None or not isinstance(part_held, dict):  # a mistyped batch: judged whole, as before
+            return _held(con, job, slicing.whole([p.frame for p in parts]), job.windows)
+        held.update(part_held)
+        coverages.append(coverage)
+    return held, pl.concat(coverages)
+
+
+def validate_slices(
+    validator: LazyValidator, job: LandJob, parts: list[slicing.Slice], held: Any, coverage: pl.DataFrame | None
+) -> Verdict:
+    """The suite's verdict on the batch: one validation, or one per slice (each with its groups' held rows and
+    coverage) merged into one (expectations.runner.merge_outcomes)."""
+    dataset, as_of = job.source.dataset.name, job.as_of
+    if len(parts) == 1:
+        return validate(validator, dataset, parts[0].frame, dict(as_of=as_of, held=held, coverage=coverage))[0]
+    verdicts = []
+    for number, part in enumerate(parts, start=1):
+        context = dict(
             as_of=as_of,
-            revised_published_at=fetched_at if live else None,
+            held={g: h for g, h in held.items() if g in part.groups} if isinstance(held, dict) else held,
+            coverage=None if coverage is None else coverage.filter(pl.col("grp").is_in(part.groups)),
+            part=number,
         )
+        verdicts += validate(validator, dataset, part.frame, context, label=f"{number}of{len(parts)}")
+    from expectations.runner import merge_outcomes
+
+    return Verdict(merge_outcomes([v.outcome for v in verdicts]), verdicts[-1].at)
 
 
-def _held(con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame) -> tuple[Any, pl.DataFrame | None]:
+def _held(
+    con: duckdb.DuckDBPyConnection, job: LandJob, frame: pl.DataFrame, windows: dict[str, Window]
+) -> tuple[Any, pl.DataFrame | None]:
     """What the warehouse already holds in each requested window, from one grouped query: the coverage frame (per
     FRED series, rate type, DTS account) for the completeness rule, and Held per suite group for the row-wise rules."""
     from expectations import suites
     from expectations.context import Held
 
     context = suites.suite(job.source.dataset.name).context()
-    spans = {group: (w.start, w.end) for group, w in job.windows.items()}
+    spans = _bounds(windows)
     coverage = load.coverage(con, job.source.dataset, frame, spans, context.coverage_group, context.value_columns)
     if coverage is None:
         return None, None
@@ -312,10 +422,14 @@ def _bounds(windows: dict[str, Window]) -> dict[str, tuple[date | None, date]]:
     return {group: (w.start, w.end) for group, w in windows.items()}
 
 
-def validate(validator: LazyValidator, dataset: str, frame: pl.DataFrame, context: dict[str, Any]) -> list[Verdict]:
-    """Run the dataset's suite as a task `validate-<dataset>` (Failed when the batch fails it); [its verdict]."""
+def validate(
+    validator: LazyValidator, dataset: str, frame: pl.DataFrame, context: dict[str, Any], label: str = ""
+) -> list[Verdict]:
+    """Run the dataset's suite as a task `validate-<dataset>[-<label>]` (Failed when the batch fails it); [its
+    verdict]."""
     verdicts: list[Verdict] = []
-    state = validate_task.with_options(task_run_name=f"validate-{dataset}")(
+    name = f"validate-{dataset}" + (f"-{label}" if label else "")
+    state = validate_task.with_options(task_run_name=name)(
         validator, dataset, frame, context, verdicts, return_state=True
     )
     if not verdicts:  # the suite itself broke

@@ -168,12 +168,19 @@ def _land_and_publish(run: _Run, prepared: list[Prepared] | None, seen: publishe
     held = None
     with writer_slot(config.writer_wait_s):
         pull_lake(config)  # team mode: another host may have published while this one fetched
-        with db.staged(config.warehouse, wait_s=config.writer_wait_s, on_wait=get_run_logger().warning) as con:
+        with db.staged(
+            config.warehouse,
+            wait_s=config.writer_wait_s,
+            on_wait=get_run_logger().warning,
+            memory_limit=config.duckdb_memory_limit,
+        ) as con:
             if prepared is None:  # a warehouse to upgrade (or unreadable) first: plan and fetch against the copy
                 prepared = run.prepare(con)
             elif published.identity(config.warehouse) != seen:
                 _check_again(con, prepared, run.validator)
-            run.summary.loads.extend(land_prepared(con, item) for item in prepared)
+            for item in prepared:
+                run.summary.loads.append(land_prepared(con, item))
+                item.release()
             held = publish_run(
                 con,
                 run.summary,

@@ -28,10 +28,9 @@ def batch_is_held(
     (a source with nothing published yet: the completeness rules would have nothing to compare it with)."""
     key = list(dataset.key)
     needed = [*key, dataset.date_column] + ([dataset.group_column] if dataset.group_column else [])
-    if any(c not in frame.columns for c in needed) or frame.select(key).is_duplicated().any():
+    if any(c not in frame.columns for c in needed):
         return False
     values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
-    bounds = windows_frame(windows)
     group = f"CAST(l.{dataset.group_column} AS VARCHAR)" if dataset.group_column and "*" not in windows else "'*'"
     held = (
         f"SELECT l.* FROM ({_latest_sql(dataset, versions_in(dataset, windows))}) l JOIN _windows w ON w.grp = {group} "
@@ -39,18 +38,20 @@ def batch_is_held(
         f"AND (w.start_date IS NULL OR l.{dataset.date_column} >= w.start_date)"
     )
     same = " AND ".join([*(f"h.{k} = b.{k}" for k in key), *(f"h.{c} IS NOT DISTINCT FROM b.{c}" for c in values)])
-    con.register("_held_batch", frame.to_arrow())
-    con.register("_windows", bounds.to_arrow())
-    try:
-        held_rows, missing = con.execute(f"""
-            WITH h AS ({held})
-            SELECT (SELECT count(*) FROM h),
-                   (SELECT count(*) FROM _held_batch b WHERE NOT EXISTS (SELECT 1 FROM h WHERE {same}))
-        """).fetchall()[0]
+    con.register("_windows", windows_frame(windows).to_arrow())
+    try:  # counted first: a batch of another size (a backfill's) is told without reading it into DuckDB
+        if con.execute(f"SELECT count(*) FROM ({held})").fetchall()[0][0] != frame.height:
+            return False
+        if frame.select(key).is_duplicated().any():
+            return False
+        con.register("_held_batch", frame.to_arrow())
+        (missing,) = con.execute(
+            f"SELECT count(*) FROM _held_batch b WHERE NOT EXISTS (SELECT 1 FROM ({held}) h WHERE {same})"
+        ).fetchall()[0]
     finally:
         con.unregister("_held_batch")
         con.unregister("_windows")
-    return missing == 0 and held_rows == frame.height
+    return missing == 0
 
 
 def stale_core(con: duckdb.DuckDBPyConnection, datasets: Mapping[str, Dataset], landed: Iterable[str]) -> list[str]:

@@ -32,7 +32,7 @@ def land(
     if frame.is_empty():
         return 0
     batch = frame.with_columns(load_id=pl.lit(load_id), fetched_at=pl.lit(fetched_at), as_of=pl.lit(as_of))
-    values = [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
+    values = value_columns(dataset, frame)
     published = "published_at" in batch.columns
     insert = _insert_new_versions_sql(dataset, values, published)
     con.register("_batch", batch.to_arrow())
@@ -43,6 +43,11 @@ def land(
         return _count(con, dataset.raw_table) - before
     finally:
         con.unregister("_batch")
+
+
+def value_columns(dataset: Dataset, frame: pl.DataFrame) -> list[str]:
+    """The batch's columns a revision is told by: all but the key and the lineage."""
+    return [c for c in frame.columns if c not in dataset.key and c not in LINEAGE]
 
 
 def _insert_new_versions_sql(dataset: Dataset, values: list[str], published: bool) -> str:
