@@ -29,6 +29,7 @@ class RunConfig:
     report_path: Path
     alert_webhook_url: str | None = None
     gx_keep_runs: int = 20  # runs whose validation results the file-backed GX context keeps
+    duckdb_memory_limit: str | None = None  # DuckDB's memory_limit for the run's staged connection (None: DuckDB's)
     api_keys: dict[str, SecretStr] = field(default_factory=dict, repr=False)  # per source that takes one
     lake: Lake | None = None  # team mode: the DuckLake a run publishes to (warehouse.lake)
 
@@ -47,6 +48,7 @@ class RunConfig:
             report_path=Path(settings.report_path),
             alert_webhook_url=settings.alert_webhook_url,
             gx_keep_runs=settings.gx_keep_runs,
+            duckdb_memory_limit=settings.duckdb_memory_limit,
             api_keys=_api_keys(settings, blocks=not replay),
             lake=settings.lake(),
         )

@@ -73,6 +73,12 @@ class BaseQtwatchSettings(BaseSettings):
         "are built (default: gx_docs in the warehouse's outputs folder, see outputs_dir)",
     )
     writer_wait_s: float = Field(default=600.0, description="How long a run waits for the warehouse writer slot")
+    duckdb_memory_limit: str = Field(
+        default="256MB",
+        pattern=r"(?i)^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="DuckDB's memory_limit for a run's writing connection (e.g. 256MB, 2GB): beyond it DuckDB spills "
+        "to a folder beside the staging copy, so a backfill's memory stays bounded (issue 27)",
+    )
     report_path: Path = Field(
         default=_FROM_WAREHOUSE,
         validate_default=False,

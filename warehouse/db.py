@@ -91,13 +91,16 @@ def staged(
     path: Path,
     wait_s: float = 600.0,
     on_wait: Callable[[str], None] | None = None,
+    memory_limit: str | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy of `path`; publish it atomically when the block succeeds.
 
     Under the writer lock every stale staging file (any PID's, WALs included) is removed first; a staging file is
     never reused; if anything fails (a full disk included) the copy is removed and the published file is untouched.
     `on_wait(message)` hears that the run is waiting for another writer, and for how long. A symbolic link is
-    published through: its target is replaced (with the target's mode, owner and group), the link stays."""
+    published through: its target is replaced (with the target's mode, owner and group), the link stays.
+    `memory_limit` (DuckDB's, e.g. "256MB") bounds the connection's memory: beyond it DuckDB spills to a folder
+    named after the staging copy (`<staging>.tmp`), removed with it."""
     path = publish_target(path)
     _ensure_directory(path)
     with writer_lock(path, wait_s, on_wait or _log.warning):
@@ -111,13 +114,14 @@ def staged(
         try:
             _copy_published(path, staging)
             faults.point("copied")
-            con = _open_staging(staging, path)
+            con = _open_staging(staging, path, memory_limit)
             _refuse_foreign(con, path)
             ensure_built(con, path)
             faults.point("schema-applied")
             yield con
             _checkpoint_and_close(con)
             _replace(staging, path)
+            shutil.rmtree(_spill(staging), ignore_errors=True)
         except BaseException as exc:
             _discard_staging(exc, con, staging, path)
             raise
@@ -194,7 +198,10 @@ def remove_stale_staging(path: Path) -> list[Path]:
     then none of them belongs to a live run). Returns what was removed."""
     stale = sorted(path.parent.glob(f"{glob.escape(_staging_prefix(path))}*"))
     for leftover in stale:
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir() and not leftover.is_symlink():  # a killed run's spill folder (<staging>.tmp)
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
     return stale
 
 
@@ -275,6 +282,12 @@ def _private(name: str, flags: int) -> int:
 def _remove(staging: Path) -> None:
     staging.unlink(missing_ok=True)
     _wal(staging).unlink(missing_ok=True)
+    shutil.rmtree(_spill(staging), ignore_errors=True)
+
+
+def _spill(staging: Path) -> Path:
+    """Where DuckDB spills beyond its memory_limit while a run writes `staging`."""
+    return staging.with_name(f"{staging.name}.tmp")
 
 
 def _disk_full(exc: BaseException, folder: Path) -> bool:
@@ -312,9 +325,12 @@ def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 STORAGE_COMPATIBILITY = {"storage_compatibility_version": "v1.4.0"}
 
 
-def _open_staging(staging: Path, published: Path) -> duckdb.DuckDBPyConnection:
+def _open_staging(staging: Path, published: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     try:
         config: dict[str, str | bool | int | float | list[str]] = {} if staging.exists() else {**STORAGE_COMPATIBILITY}
+        config["temp_directory"] = str(_spill(staging))  # DuckDB's default, said here: _remove and the sweep know it
+        if memory_limit:
+            config["memory_limit"] = memory_limit
         return duckdb.connect(str(staging), config=config)
     except duckdb.Error as exc:
         staging.unlink(missing_ok=True)

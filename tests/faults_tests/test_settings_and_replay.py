@@ -13,8 +13,8 @@ RUN = ["run", "--replay", "--as-of", KILL_AS_OF, "--source", "nyfed_rates"]
 @pytest.mark.parametrize("args", [RUN, ["status"], ["sql", "SELECT 1"]], ids=["run", "status", "sql"])
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("QTWATCH_WRITER_WAIT_S", "abc"), ("QTWATCH_HTTP_RETRIES", "many")],
-    ids=["writer-wait", "http-retries"],
+    [("QTWATCH_WRITER_WAIT_S", "abc"), ("QTWATCH_HTTP_RETRIES", "many"), ("QTWATCH_DUCKDB_MEMORY_LIMIT", "lots")],
+    ids=["writer-wait", "http-retries", "duckdb-memory"],
 )
 def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path, args, name, value):
     done = run_cli(args, case_env(tmp_path, tmp_path / "qtwatch.duckdb", **{name: value}))

@@ -61,6 +61,28 @@ def test_a_dead_runs_staging_file_and_wal_are_removed_and_never_replayed(publish
     assert dead_rows(published) == 0
 
 
+def test_a_dead_runs_spill_folder_is_removed(published):
+    """What `kill -9` leaves when DuckDB was spilling beyond QTWATCH_DUCKDB_MEMORY_LIMIT: `<staging>.tmp/`."""
+    spill = published.with_name(".qtwatch.duckdb.building-99999-0a1b2c3d.tmp")
+    spill.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"\0" * 4096)
+    with db.staged(published):
+        pass
+    assert not spill.exists() and leftovers(published) == []
+
+
+def test_a_run_that_spills_leaves_nothing_beside_the_warehouse(published):
+    """A memory_limit far below what the query needs: DuckDB spills beside the staging copy, then it is gone."""
+    with db.staged(published, memory_limit="64MB") as con:
+        con.execute("CREATE TABLE main.spill AS SELECT range AS i, md5(range::VARCHAR) AS h FROM range(2000000)")
+        con.execute("SELECT count(*) FROM (SELECT h, count(*) FROM main.spill GROUP BY h)").fetchall()
+        spilled = [p for p in published.parent.iterdir() if p.name.endswith(".tmp")]
+        con.execute("DROP TABLE main.spill")
+    assert spilled  # it did spill, beside the staging copy
+    assert leftovers(published) == []
+    assert not [p for p in published.parent.iterdir() if p.name.endswith(".tmp")]
+
+
 def test_a_staging_file_is_never_reused(published):
     names = []
     for _ in range(2):
