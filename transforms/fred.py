@@ -28,14 +28,16 @@ def _check_header(header: str, series_id: str) -> None:
         raise ParseError(f"fredgraph CSV holds series {columns[1]!r}, not the requested {series_id!r}")
 
 
-def _finish(frame: pl.DataFrame, series_id: str) -> pl.DataFrame:
-    """Turn string `date`/`value` columns into the typed SCHEMA frame; bad text raises ParseError."""
+def _finish(frame: pl.DataFrame, series_id: str | None) -> pl.DataFrame:
+    """Turn string `date`/`value` columns into the typed SCHEMA frame (`series_id`: of every row, or None when the
+    frame has a series_id column); bad text raises ParseError."""
     value = pl.col("value").str.strip_chars()
+    series = pl.col("series_id") if series_id is None else pl.lit(series_id).alias("series_id")
     try:
         return (  # one lazy query: a daily run parses hundreds of short series, and each collect has a fixed cost
             frame.lazy()
             .with_columns(
-                pl.lit(series_id).alias("series_id"),
+                series,
                 pl.col("date").str.strip_chars().str.to_date("%Y-%m-%d", strict=True),
                 pl.when(~value.is_in(_MISSING)).then(value).cast(pl.Float64, strict=True).alias("value"),
             )
@@ -44,7 +46,34 @@ def _finish(frame: pl.DataFrame, series_id: str) -> pl.DataFrame:
             .collect()
         )
     except pl.exceptions.PolarsError as exc:
-        raise ParseError(f"FRED {series_id}: a date or value is not parseable: {first_line(exc)}") from exc
+        raise ParseError(f"FRED {series_id or 'batch'}: a date or value is not parseable: {first_line(exc)}") from exc
+
+
+def check_fredgraph_csv(payload: bytes, series_id: str) -> list[str]:
+    """The rows of a fredgraph.csv download after its header, which must name `series_id` (else ParseError)."""
+    lines = decode_text(payload, "fredgraph CSV").splitlines()
+    _check_header(lines[0] if lines else "", series_id)
+    return lines[1:]
+
+
+def parse_fredgraph_many(payloads: list[tuple[bytes, str]]) -> pl.DataFrame:
+    """Several fredgraph.csv downloads, (payload, series_id) each, parsed in one pass: the rows parsing each with
+    parse_fredgraph_csv and concatenating them gives (a daily run's hundreds of few-row series cost one parse, not
+    hundreds: a polars read and collect cost ~1 ms each whatever the size). Any bad payload raises ParseError for
+    the lot: parse each to tell which."""
+    rows = [  # a blank line is a row of nulls, as polars reads it in one download
+        f"{series_id},{line or ','}"
+        for payload, series_id in payloads
+        for line in check_fredgraph_csv(payload, series_id)
+    ]
+    if not rows:
+        return pl.DataFrame(schema=SCHEMA)
+    text = "\n".join(["series_id,date,value", *rows])
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False, schema_overrides={"series_id": pl.Utf8})
+    except pl.exceptions.PolarsError as exc:
+        raise ParseError(f"fredgraph CSV batch is malformed: {first_line(exc)}") from exc
+    return _finish(frame, None)
 
 
 def parse_fredgraph_csv(payload: bytes, series_id: str) -> pl.DataFrame:

@@ -41,11 +41,19 @@ def fetch_fredgraph(
     session: requests.Session, series_id: str, window: Window, url: str = FREDGRAPH_URL
 ) -> tuple[pl.DataFrame, str]:
     """One series from the keyless CSV download, observations in [window.start, window.end]."""
+    body, final_url = download_fredgraph(session, series_id, window, url)
+    return _parse_series(parse.parse_fredgraph_csv, body, series_id, final_url), final_url
+
+
+def download_fredgraph(
+    session: requests.Session, series_id: str, window: Window, url: str = FREDGRAPH_URL
+) -> tuple[bytes, str]:
+    """One series' keyless CSV download, unparsed, and its final URL; a 400/404 fails that series alone."""
     params = {"id": series_id, "coed": window.end.isoformat()}
     if window.start:
         params["cosd"] = window.start.isoformat()
     try:
-        body, final_url = get_bytes(session, url, params, source=SOURCE, expect="csv")
+        return get_bytes(session, url, params, source=SOURCE, expect="csv")
     except SourceError as exc:
         if exc.cause.startswith("HTTP 403"):
             # fredgraph.csv turns programmatic clients away at times (2026 reports); the API with a key does not.
@@ -55,8 +63,6 @@ def fetch_fredgraph(
         if exc.cause.startswith(("HTTP 400", "HTTP 404")):
             raise SeriesError(SOURCE, exc.url, exc.cause) from None
         raise
-    frame = _parse_series(parse.parse_fredgraph_csv, body, series_id, final_url)
-    return frame, final_url
 
 
 def fetch_api(
@@ -81,35 +87,113 @@ def _parse_series(parser: Callable, body: bytes, series_id: str | None, url: str
         raise SeriesError(SOURCE, url, str(exc)) from None
 
 
+# Keyless downloads are parsed together up to this many bytes: a daily run's few-row series in one parse, a backfill
+# in parses of ~8 MB of CSV (~300k rows).
+PARSE_BYTES = 8_000_000
+
+
 def fetch_fred(session: requests.Session, request: FetchRequest) -> Batch:
     """Every catalog series over its own window; `units` comes from the API metadata or, keyless, the catalog.
 
     A series that fails on its own (unknown id, bad payload) is left out and named in `batch.errors`, unless the
     catalog marks it `required`; a refusal or network failure of the host fails FRED as a whole."""
     catalog = request.catalog if request.catalog is not None else pl.DataFrame({"series_id": [], "units": []})
-    graph_url = request.urls.get("fredgraph_url", FREDGRAPH_URL)
     batch = Batch(SOURCE, request.source.dataset.name, pl.DataFrame(), windows=request.windows)
+    frames = (
+        _fetch_api(session, request, catalog, batch)
+        if request.api_key
+        else _fetch_keyless(session, request, catalog, batch)
+    )
+    empty = pl.DataFrame(schema={**parse.SCHEMA, "units": pl.Utf8, "source_url": pl.Utf8})
+    batch.frame = pl.concat(frames).collect() if frames else empty  # one collect for the batch
+    return batch
+
+
+def _fetch_api(session: requests.Session, request: FetchRequest, catalog: pl.DataFrame, batch: Batch) -> list:
+    """Each series through the FRED API (its units from its metadata), parsed as it comes."""
+    assert request.api_key is not None
     frames = []
     for number, row in enumerate(catalog.iter_rows(named=True), start=1):
-        series_id, window = row["series_id"], request.windows[row["series_id"]]
+        series_id = row["series_id"]
         try:
-            if request.api_key:
-                frame, url, units = fetch_api(session, series_id, window, request.api_key, request.base_url)
-            else:
-                (frame, url), units = fetch_fredgraph(session, series_id, window, graph_url), row["units"]
+            frame, url, units = fetch_api(
+                session, series_id, request.windows[series_id], request.api_key, request.base_url
+            )
         except SeriesError as exc:
-            if row.get("required"):
-                raise SourceError(SOURCE, exc.url, f"{series_id} (required by the marts): {exc.cause}") from None
-            batch.errors[series_id] = f"{exc.cause} [{exc.url}]"
-            log.warning("fred: %s not loaded: %s", series_id, exc.cause)
+            _left_out(batch, row, exc)
             continue
-        frames.append(frame.lazy().with_columns(units=pl.lit(units), source_url=pl.lit(url)))  # one collect, below
+        frames.append(_with_lineage(frame.lazy(), units, url))
         batch.urls.append(url)
         if request.progress:
             request.progress(f"fred: {number}/{catalog.height} {series_id} {frame.height} rows")
-    empty = pl.DataFrame(schema={**parse.SCHEMA, "units": pl.Utf8, "source_url": pl.Utf8})
-    batch.frame = pl.concat(frames).collect() if frames else empty
-    return batch
+    return frames
+
+
+def _fetch_keyless(session: requests.Session, request: FetchRequest, catalog: pl.DataFrame, batch: Batch) -> list:
+    """Each series' CSV download (units from the catalog), parsed together PARSE_BYTES at a time."""
+    graph_url = request.urls.get("fredgraph_url", FREDGRAPH_URL)
+    frames: list = []
+    pending: list[tuple[dict, bytes, str]] = []
+    size = 0
+    for number, row in enumerate(catalog.iter_rows(named=True), start=1):
+        series_id = row["series_id"]
+        try:
+            body, url = download_fredgraph(session, series_id, request.windows[series_id], graph_url)
+        except SeriesError as exc:
+            _left_out(batch, row, exc)
+            continue
+        pending.append((row, body, url))
+        size += len(body)
+        if request.progress:
+            request.progress(f"fred: {number}/{catalog.height} {series_id} {len(body):,} bytes")
+        if size >= PARSE_BYTES:
+            frames += _parse_downloads(pending, batch)
+            pending, size = [], 0
+    return frames + _parse_downloads(pending, batch)
+
+
+def _parse_downloads(pending: list[tuple[dict, bytes, str]], batch: Batch) -> list:
+    """Parse keyless downloads in one pass; if one is bad, each alone, so that only the bad one is left out (or fails
+    FRED, when required) with its own error."""
+    if not pending:
+        return []
+    try:
+        frame = parse.parse_fredgraph_many([(body, row["series_id"]) for row, body, _ in pending])
+    except ValueError:
+        return [parsed for item in pending if (parsed := _parse_download(item, batch)) is not None]
+    units = {row["series_id"]: row["units"] for row, _, _ in pending}
+    urls = {row["series_id"]: url for row, _, url in pending}
+    batch.urls.extend(urls.values())
+    series = pl.col("series_id")
+    return [
+        frame.lazy().with_columns(
+            units=series.replace_strict(units, return_dtype=pl.Utf8),
+            source_url=series.replace_strict(urls, return_dtype=pl.Utf8),
+        )
+    ]
+
+
+def _parse_download(item: tuple[dict, bytes, str], batch: Batch) -> pl.LazyFrame | None:
+    row, body, url = item
+    try:
+        frame = _parse_series(parse.parse_fredgraph_csv, body, row["series_id"], url)
+    except SeriesError as exc:
+        _left_out(batch, row, exc)
+        return None
+    batch.urls.append(url)
+    return _with_lineage(frame.lazy(), row["units"], url)
+
+
+def _with_lineage(frame: pl.LazyFrame, units: str, url: str) -> pl.LazyFrame:
+    return frame.with_columns(units=pl.lit(units, dtype=pl.Utf8), source_url=pl.lit(url, dtype=pl.Utf8))
+
+
+def _left_out(batch: Batch, row: dict, exc: SeriesError) -> None:
+    """A series that failed alone: named in `batch.errors`, or FRED fails when the marts require it."""
+    if row.get("required"):
+        raise SourceError(SOURCE, exc.url, f"{row['series_id']} (required by the marts): {exc.cause}") from None
+    batch.errors[row["series_id"]] = f"{exc.cause} [{exc.url}]"
+    log.warning("fred: %s not loaded: %s", row["series_id"], exc.cause)
 
 
 def _api_get(

@@ -136,3 +136,35 @@ def test_flow_records_one_failed_series_as_partial(prefect_harness, tmp_path):
     }
     unrecorded = set(json.loads((REPLAY / "fred" / "not_recorded.json").read_text()))  # the snapshot serves none
     assert series == catalog - unrecorded - {"DGS10"}  # ... while every other recorded series landed
+
+
+def test_one_malformed_keyless_download_fails_that_series_alone(monkeypatch):
+    """The keyless downloads are parsed together (flows.sources.fred.PARSE_BYTES); a malformed one (SYNTHETIC body
+    for SOFR) sends them back one by one: SOFR left out with its own parse error, WALCL landed as recorded."""
+    real = fred.replay
+
+    def served(call):
+        status, body, content_type = real(call)
+        if call.query.get("id") == "SOFR":
+            body = b"observation_date,SOFR\n2025-06-02,n/a\n"
+        return status, body, content_type
+
+    monkeypatch.setattr(fred, "replay", served)
+    catalog = CATALOG.filter(pl.col("series_id") != "NOSUCH")
+    request = fetch_request("fred", windows={s: WINDOW for s in catalog["series_id"]}, catalog=catalog)
+    batch = fred.fetch_fred(make_session(fast_policy(), "t", adapter=replay()), request)
+    assert batch.frame["series_id"].unique().to_list() == ["WALCL"]
+    assert list(batch.errors) == ["SOFR"] and "not parseable" in batch.errors["SOFR"]
+    assert len(batch.urls) == 1 and "id=WALCL" in batch.urls[0]
+    assert set(batch.frame["source_url"]) == set(batch.urls)
+    assert set(batch.frame["units"]) == {"Millions of U.S. Dollars"}
+
+
+def test_keyless_downloads_parsed_together_equal_each_parsed_alone(monkeypatch):
+    catalog = CATALOG.filter(pl.col("series_id") != "NOSUCH")
+    request = fetch_request("fred", windows={s: WINDOW for s in catalog["series_id"]}, catalog=catalog)
+    together = fred.fetch_fred(make_session(fast_policy(), "t", adapter=replay()), request)
+    monkeypatch.setattr(fred, "PARSE_BYTES", 1)  # each download parsed as soon as it arrives
+    alone = fred.fetch_fred(make_session(fast_policy(), "t", adapter=replay()), request)
+    assert together.frame.equals(alone.frame) and together.urls == alone.urls
+    assert together.frame.height > 10 and together.frame["series_id"].n_unique() == 2

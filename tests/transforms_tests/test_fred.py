@@ -15,6 +15,7 @@ from transforms.fred import (
     parse_fred_api_observations,
     parse_fred_series_meta,
     parse_fredgraph_csv,
+    parse_fredgraph_many,
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fred"
@@ -255,3 +256,25 @@ def test_merge_refuses_disagreeing_recordings():
     assert replay_fred.merge({"2020-01-01": "2.0"}, extra) == ({"2020-01-01": "2.0", "2020-01-08": "3"}, 1)
     with pytest.raises(ValueError, match="disagrees"):
         replay_fred.merge({"2020-01-01": "9"}, extra)
+
+
+def test_downloads_parsed_together_give_the_rows_of_each_parsed_alone(replay_dir):
+    """Every fredgraph recording of the replay snapshot (real downloads), parsed in one pass (parse_fredgraph_many,
+    as a keyless FRED fetch does) and one by one."""
+    files = sorted((replay_dir / "fred" / "fredgraph").glob("*.csv"))
+    payloads = [(p.read_bytes(), p.stem) for p in files]
+    assert len(payloads) >= 15
+    alone = pl.concat([parse_fredgraph_csv(body, series) for body, series in payloads])
+    assert_frame_equal(parse_fredgraph_many(payloads), alone)
+    assert parse_fredgraph_many([]).schema == pl.Schema(SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [b"<html>x</html>", b"observation_date,OTHER\n2020-01-01,1\n", b"observation_date,XSYNTH\n2020-01-01,n/a\n"],
+    ids=["html", "wrong-series", "bad-value"],
+)
+def test_one_bad_download_fails_the_downloads_parsed_with_it(replay_dir, bad):
+    good = (replay_dir / "fred" / "fredgraph" / "WALCL.csv").read_bytes()
+    with pytest.raises(ParseError):
+        parse_fredgraph_many([(good, "WALCL"), (bad, "XSYNTH")])
