@@ -177,21 +177,25 @@ class Bench:
         return out
 
     def scaling(self, scales: tuple[int, ...] = SCALES) -> dict[str, dict]:
-        """On the synthetic x4 / x16 / x64 copies: a full run (new warehouse, as of D), the next day (D+1) and a
-        re-run of it (nothing new), `repeats` times: does a daily run's cost grow with the history held (issue 27)?"""
-        out = {}
-        for factor in scales:
-            built = synth.build(factor, self.work / f"synth-x{factor}")
-            samples: dict[str, list[Sample]] = {"samples": [], "next": [], "rerun": []}
-            for i in range(self.repeats):
+        """On the synthetic x4 / x16 / x64 copies and on x1 (the replay copied the same way): a full run (new
+        warehouse, as of D), the next day (D+1) and a re-run of it (nothing new), `repeats` times: does a daily run's
+        cost grow with the history held (issue 27)? Each repeat runs every scale in turn, so that the machine's
+        speed, which drifts by 2x within a session here, weighs on each scale alike."""
+        factors = (1, *(f for f in scales if f != 1))
+        built = {f: synth.build(f, self.work / f"synth-x{f}") for f in factors}
+        samples: dict[int, dict[str, list[Sample]]] = {f: {"samples": [], "next": [], "rerun": []} for f in factors}
+        for i in range(self.repeats):
+            for factor, copy in built.items():
                 warehouse = self.work / f"synth-x{factor}" / f"run{i}" / "qtwatch.duckdb"
                 for key, day in (("samples", D), ("next", D + timedelta(days=1)), ("rerun", D + timedelta(days=1))):
-                    samples[key].append(self.qtwatch(warehouse, day, replay=built.replay_dir, code=built.code_dir))
-            out[f"x{factor}"] = {
-                "rows_factor": round(built.factor, 2),
-                "synthetic_series": built.synthetic_series,
-                **samples,
-            }
+                    samples[factor][key].append(
+                        self.qtwatch(warehouse, day, replay=copy.replay_dir, code=copy.code_dir)
+                    )
+        out = {
+            f"x{f}": {"rows_factor": round(copy.factor, 2), "synthetic_series": copy.synthetic_series, **samples[f]}
+            for f, copy in built.items()
+        }
+        for factor in factors:
             shutil.rmtree(self.work / f"synth-x{factor}", ignore_errors=True)
         return out
 
@@ -398,20 +402,18 @@ def measure(repeats: int, scales: tuple[int, ...], out: Path) -> dict:
             }
             if scales:
                 _dump(out, {**result, "partial": "no scaling rows yet"})
-                result["scaling"] = scaling_rows(running, runs, median(trivial), rows, scales)
+                result["scaling"] = scaling_rows(running, median(trivial), rows, scales)
         finally:
             stop_process(process)
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
     return result
 
 
-def scaling_rows(
-    bench: Bench, runs_x1: dict[str, list[Sample]], trivial_s: float, rows: int, scales: tuple[int, ...]
-) -> dict:
+def scaling_rows(bench: Bench, trivial_s: float, rows: int, scales: tuple[int, ...]) -> dict:
     """x1 / x4 / x16 / x64: the full run's seconds beyond the trivial flow, per million rows, and peak RSS; the next
-    day's and the re-run's wall, CPU and peak RSS, and the next day's against x1's (running server)."""
-    x1 = {"samples": runs_x1["full"], "next": runs_x1["incremental"], "rerun": runs_x1["rerun"]}
-    out = {"x1": {"rows_factor": 1.0, "synthetic_series": 0, **x1}, **bench.scaling(scales)}
+    day's and the re-run's wall, CPU and peak RSS, and the next day's against x1's (running server, x1 measured in
+    the same loop as the others)."""
+    out = bench.scaling(scales)
     table = {}
     for name, entry in out.items():
         seconds = median(entry["samples"])
