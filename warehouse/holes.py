@@ -144,7 +144,8 @@ def _dates(con: duckdb.DuckDBPyConnection, sql: str) -> list[date]:
     return [row[0] for row in con.execute(sql).fetchall() if row[0] is not None]
 
 
-FRED_CHUNK = 128  # series read at once by fred_holes: one scan of core.fred_observations per chunk
+FRED_CHUNK = 128  # series read at once by fred_holes, at most: one scan of core.fred_observations per chunk
+FRED_CHUNK_ROWS = 300_000  # held rows read at once, at most (one series more when it alone is bigger): ~+60 MB
 
 # The kinds of FRED catalog series: how a series' runs are found, and the unit of its holes
 FRED_KINDS = {
@@ -164,11 +165,11 @@ def fred_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
     largest chunk, not the whole history held; the runs are found set-based."""
     catalog = con.execute("SELECT series_id, frequency, stamp FROM ref.fred_series ORDER BY series_id").fetchall()
     span = con.execute("SELECT min(date), max(date) FROM core.fred_observations").fetchall()[0]
+    rows = dict(con.execute("SELECT series_id, count(*) FROM core.fred_observations GROUP BY 1").fetchall())
     found = []
     for kind, (runs, unit) in FRED_KINDS.items():
         ids = [i for i, (_, frequency, stamp) in enumerate(catalog) if _fred_kind(frequency, stamp) == kind]
-        for start in range(0, len(ids), FRED_CHUNK):
-            chunk = ids[start : start + FRED_CHUNK]
+        for chunk in _chunks(ids, [rows.get(catalog[i][0], 0) for i in ids]):
             held = query_pl(
                 con,
                 "SELECT c.id, o.date FROM core.fred_observations o JOIN (SELECT unnest(?::VARCHAR[]) AS series_id, "
@@ -181,6 +182,20 @@ def fred_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:
         Hole(f"fred:{catalog[i][0]}", first, last, missing, unit)
         for i, first, last, missing, unit in runs_found.sort("id", "first").iter_rows()
     ]
+
+
+def _chunks(ids: list[int], sizes: list[int]) -> list[list[int]]:
+    """`ids` in order, in chunks of at most FRED_CHUNK ids and FRED_CHUNK_ROWS rows (`sizes`: each id's rows); an id
+    bigger than FRED_CHUNK_ROWS alone is a chunk of its own."""
+    chunks: list[list[int]] = []
+    rows = 0
+    for i, size in zip(ids, sizes, strict=True):
+        if not chunks or len(chunks[-1]) >= FRED_CHUNK or (chunks[-1] and rows + size > FRED_CHUNK_ROWS):
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(i)
+        rows += size
+    return chunks
 
 
 def auction_holes(con: duckdb.DuckDBPyConnection) -> list[Hole]:

@@ -194,3 +194,12 @@ def test_basis_rank_since_2017_says_how_many_weeks_it_could_not_see(replay_core:
         / (total.filter(pl.col("lev_net_notional_bn").is_not_null() & (pl.col("report_date") <= d(2026, 1, 6))).height)
     )
     assert peak["pctile_weeks_missing"] == 80
+
+
+def test_fred_chunks_bound_the_rows_read_at_once(monkeypatch):
+    from warehouse import holes
+
+    monkeypatch.setattr(holes, "FRED_CHUNK", 3)
+    monkeypatch.setattr(holes, "FRED_CHUNK_ROWS", 100)
+    chunks = holes._chunks([0, 1, 2, 3, 4, 5, 6], [40, 40, 40, 500, 10, 10, 10])
+    assert chunks == [[0, 1], [2], [3], [4, 5, 6]]  # 120 rows > 100; a series of 500 alone; 3 ids at most
