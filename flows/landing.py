@@ -316,7 +316,7 @@ def _land_slices(con: duckdb.DuckDBPyConnection, source: str, frames: list[pl.Da
         for frame in frames:
             with db.transaction(con):
                 landed += _land_one(con, source, frame, stamp)
-    except BaseException:
+    except Exception:  # a stop signal is not undone here: the run ends and its staging copy is discarded whole
         try:
             with db.transaction(con):
                 con.execute(f"DELETE FROM {dataset.raw_table} WHERE load_id = ?", [stamp.load_id])
