@@ -378,9 +378,10 @@ def validate_slices(
         return validate(validator, dataset, parts[0].frame, dict(as_of=as_of, held=held, coverage=coverage))[0]
     verdicts = []
     for number, part in enumerate(parts, start=1):
+        groups_in = set(part.groups)
         context = dict(
             as_of=as_of,
-            held={g: h for g, h in held.items() if g in part.groups} if isinstance(held, dict) else held,
+            held={g: h for g, h in held.items() if g in groups_in} if isinstance(held, dict) else held,
             coverage=None if coverage is None else coverage.filter(pl.col("grp").is_in(part.groups)),
             part=number,
         )
